@@ -1,0 +1,33 @@
+// Runs every *.test.ts under test/ (or only the suites named on the command line, e.g.
+// `node scripts/test.mjs unit lsp`) with node's built-in test runner, TypeScript loaded by tsx.
+import { readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
+
+const suites = process.argv.slice(2);
+const roots = (suites.length ? suites : ['unit', 'grammar', 'lsp', 'integration', 'e2e']).map((s) => join('test', s));
+
+function collect(dir, out) {
+  let entries;
+  try {
+    entries = readdirSync(dir);
+  } catch {
+    return out;
+  }
+  for (const name of entries.sort()) {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) collect(path, out);
+    else if (name.endsWith('.test.ts')) out.push(path);
+  }
+  return out;
+}
+
+const files = roots.flatMap((root) => collect(root, []));
+if (files.length === 0) {
+  console.error(`no test files under ${roots.join(', ')}`);
+  process.exit(1);
+}
+const result = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', ...files], {
+  stdio: 'inherit',
+});
+process.exit(result.status ?? 1);
