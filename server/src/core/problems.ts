@@ -1,6 +1,6 @@
 // The one shape every finding takes inside the core: offsets into the analysed text, never
 // line/column, so that the CLI and the language server convert positions in exactly one place.
-import type { DiagnosticCode } from './codes';
+import { defaultSeverity, type DiagnosticCode } from './codes';
 
 export type Severity = 'error' | 'warning' | 'information' | 'hint';
 
@@ -29,4 +29,17 @@ export interface Problem {
   start: number;
   end: number;
   fixes?: Fix[];
+}
+
+/** A problem with its code's default severity from the code table. */
+export function makeProblem(
+  code: DiagnosticCode,
+  message: string,
+  start: number,
+  end: number,
+  options: { source?: ProblemSource; fixes?: Fix[] } = {},
+): Problem {
+  const problem: Problem = { code, severity: defaultSeverity(code), message, source: options.source ?? 'sqlml', start, end };
+  if (options.fixes && options.fixes.length > 0) problem.fixes = options.fixes;
+  return problem;
 }

@@ -1,0 +1,132 @@
+// The core's front door: analyse a T-SQL document (static rules, synchronous) and turn what the
+// real Python/R checkers say about its scripts into document problems (through the source maps).
+import { CODES } from './codes';
+import type { EmbeddedCheckRequest, EmbeddedCheckResult, EmbeddedChecker } from './embedded/ports';
+import { makeProblem, type Problem } from './problems';
+import { RULES } from './rules';
+import type { RuleOptions } from './rules/rule';
+import { bindCall, type BoundCall } from './spees/binding';
+import type { ExternalScriptCall } from './spees/call';
+import { LineIndex } from './text/lineIndex';
+import { scanDocument } from './tsql/scanner';
+
+export interface AnalysisOptions extends RuleOptions {
+  /** Larger documents are not analysed (one SQLML005 problem instead). */
+  maxChars: number;
+}
+
+export const DEFAULT_OPTIONS: AnalysisOptions = {
+  sqlServerVersion: 2019,
+  extraLanguages: [],
+  maxChars: 10 * 1024 * 1024,
+};
+
+export interface CallAnalysis {
+  call: ExternalScriptCall;
+  bound: BoundCall;
+  /** What to ask the real runtime about this call's script; null when there is nothing to check. */
+  embedded: EmbeddedCheckRequest | null;
+}
+
+export interface Analysis {
+  calls: CallAnalysis[];
+  /** Static problems: lexical, syntax and rule findings. */
+  problems: Problem[];
+  /** Languages created in this document with CREATE EXTERNAL LANGUAGE. */
+  externalLanguages: string[];
+}
+
+export function analyze(text: string, options: AnalysisOptions = DEFAULT_OPTIONS): Analysis {
+  if (text.length > options.maxChars) {
+    const mb = (n: number) => (n / (1024 * 1024)).toFixed(1);
+    return {
+      calls: [],
+      problems: [
+        makeProblem('SQLML005', `This file is ${mb(text.length)} MB, above the ${mb(options.maxChars)} MB limit (sqlml.analysis.maxFileSizeMB); it is not analysed.`, 0, 0),
+      ],
+      externalLanguages: [],
+    };
+  }
+  if (looksBinary(text)) {
+    return { calls: [], problems: [makeProblem('SQLML004', 'This file is binary (it contains NUL characters), not T-SQL text; it is not analysed.', 0, 0)], externalLanguages: [] };
+  }
+
+  const scan = scanDocument(text);
+  const problems = [...scan.problems];
+  const ruleOptions: RuleOptions = {
+    sqlServerVersion: options.sqlServerVersion,
+    extraLanguages: [...options.extraLanguages, ...scan.externalLanguages],
+  };
+  const calls = scan.calls.map((call) => {
+    const bound = bindCall(call, options.sqlServerVersion);
+    const ctx = { bound, options: ruleOptions, canFix: call.depth === 0, report: (p: Problem) => problems.push(p) };
+    for (const rule of RULES) rule.check(ctx);
+    return { call, bound, embedded: embeddedRequest(bound) };
+  });
+  problems.sort((a, b) => a.start - b.start || a.end - b.end);
+  return { calls, problems, externalLanguages: scan.externalLanguages };
+}
+
+function looksBinary(text: string): boolean {
+  const head = text.length > 65536 ? text.slice(0, 65536) : text;
+  return head.includes('\u0000');
+}
+
+/** The names the runtime defines for the script: data names, @params names without '@', pandas. */
+function embeddedRequest(bound: BoundCall): EmbeddedCheckRequest | null {
+  const language = bound.languageKind;
+  if (!bound.script || (language !== 'python' && language !== 'r')) return null;
+  const knownNames = [bound.inputName, bound.outputName, ...(bound.declared ?? []).map((d) => d.name.slice(1))];
+  if (language === 'python') knownNames.push('pandas');
+  return { language, script: bound.script.text, knownNames };
+}
+
+const FINDING_CODES = {
+  python: { syntax: 'SQLML200', 'undefined-name': 'SQLML201', warning: 'SQLML202' },
+  r: { syntax: 'SQLML210', 'undefined-name': 'SQLML210', warning: 'SQLML210' },
+} as const;
+
+/** Document problems for one call's embedded-check result, positioned through the script's map. */
+export function embeddedProblems(call: CallAnalysis, result: EmbeddedCheckResult): Problem[] {
+  const request = call.embedded;
+  const script = call.bound.script;
+  if (!request || !script) return [];
+  const lines = new LineIndex(script.text);
+  const problems: Problem[] = [];
+  for (const f of result.findings) {
+    const start = lines.offsetAt({ line: f.start.line, character: f.start.column });
+    let end = lines.offsetAt({ line: f.end.line, character: f.end.column });
+    if (end <= start) end = Math.min(start + 1, script.text.length);
+    const [docStart, docEnd] = script.map.toSourceRange(start, Math.max(end, start));
+    const code = FINDING_CODES[request.language][f.kind];
+    problems.push(makeProblem(code, f.message, docStart, docEnd, { source: request.language }));
+  }
+  return problems;
+}
+
+/**
+ * Runs every call's embedded check through the checker and returns the problems, with at most
+ * one SQLML290 per missing tool in the document.
+ */
+export async function checkEmbedded(analysis: Analysis, checker: EmbeddedChecker): Promise<Problem[]> {
+  const jobs = analysis.calls.filter((c) => c.embedded);
+  const results = await Promise.all(jobs.map((c) => checker.check(c.embedded!)));
+  const problems: Problem[] = [];
+  const toldAbout = new Set<string>();
+  jobs.forEach((call, k) => {
+    const result = results[k]!;
+    problems.push(...embeddedProblems(call, result));
+    for (const u of result.unavailable ?? []) {
+      if (toldAbout.has(u.tool)) continue;
+      toldAbout.add(u.tool);
+      const [start, end] = call.bound.byParam.get('@script')?.valueRange ?? call.call.nameRange;
+      problems.push(makeProblem('SQLML290', u.message, start, Math.min(end, start + 2), { source: call.embedded!.language }));
+    }
+  });
+  return problems;
+}
+
+/** Every code with its default severity and doc line, for the README and hover. */
+export function codeTable(): { code: string; severity: string; doc: string }[] {
+  return Object.entries(CODES).map(([code, info]) => ({ code, severity: info.severity, doc: info.doc }));
+}

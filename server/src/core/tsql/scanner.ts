@@ -1,0 +1,519 @@
+// Walks the statements of each batch, keeping track of variables, procedure bodies and
+// INSERT ... EXEC, and finds every call of sp_execute_external_script: with EXEC/EXECUTE or as
+// the first statement of a batch, with or without sys./master.sys., and inside dynamic SQL
+// (sp_executesql and EXEC(...)) whose text is known, at any depth.
+import { makeProblem, type Problem } from '../problems';
+import type { CallArgument, ExternalScriptCall, Range, ResultSetColumn, ResultSetsClause } from '../spees/call';
+import { parseParamsDeclaration } from '../spees/paramsDeclaration';
+import type { SourceMap } from '../text/sourceMap';
+import { lex, type Token } from './lexer';
+import { identifierName } from './literals';
+import { add, Evaluator, Scope, SourceText, STATEMENT_KEYWORDS, matchingParen, type Value } from './values';
+
+export interface ScanResult {
+  calls: ExternalScriptCall[];
+  problems: Problem[];
+  /** Names given to CREATE EXTERNAL LANGUAGE in this text. */
+  externalLanguages: string[];
+}
+
+/** Dynamic SQL inside dynamic SQL inside ...: deeper than this is not followed. */
+const MAX_DYNAMIC_DEPTH = 8;
+
+export function scanDocument(text: string): ScanResult {
+  const result: ScanResult = { calls: [], problems: [], externalLanguages: [] };
+  const { tokens, problems } = lex(text);
+  result.problems.push(...problems);
+  scanText(new SourceText(text, null, 0), tokens, result, () => new Scope());
+  return result;
+}
+
+function scanText(src: SourceText, tokens: Token[], out: ScanResult, newScope: () => Scope): void {
+  let batchStart = 0;
+  for (let k = 0; k <= tokens.length; k++) {
+    if (k === tokens.length || tokens[k]!.kind === 'go') {
+      if (k > batchStart) new BatchScanner(src, tokens.slice(batchStart, k), out, newScope()).scan();
+      batchStart = k + 1;
+    }
+  }
+}
+
+class BatchScanner {
+  private readonly evaluator: Evaluator;
+  private procedure: string | null = null;
+
+  constructor(
+    private readonly src: SourceText,
+    private readonly tokens: Token[],
+    private readonly out: ScanResult,
+    private readonly scope: Scope,
+  ) {
+    this.evaluator = new Evaluator(src, tokens, scope, (t) => this.undeclared(t));
+  }
+
+  scan(): void {
+    let i = 0;
+    while (i < this.tokens.length) {
+      const next = this.statementAt(i);
+      i = next > i ? next : i + 1;
+    }
+  }
+
+  /** Handles the statement beginning at token i if it matters to us; returns where to go on. */
+  private statementAt(i: number): number {
+    const t = this.tokens[i]!;
+    const word = this.src.upper(t);
+    switch (word) {
+      case 'DECLARE':
+        return this.declare(i + 1);
+      case 'SET':
+        return this.tokens[i + 1]?.kind === 'variable' ? this.assignment(i + 1) : i + 1;
+      case 'SELECT':
+        return this.selectAssignments(i + 1);
+      case 'EXEC':
+      case 'EXECUTE':
+        return this.execute(i, i + 1);
+      case 'CREATE':
+      case 'ALTER':
+        return this.create(i + 1);
+    }
+    // A procedure named as the first statement of a batch runs without EXEC.
+    if (i === 0 && (t.kind === 'word' || t.kind === 'quotedIdent') && !STATEMENT_KEYWORDS.has(word)) {
+      return this.execute(i, i);
+    }
+    return i + 1;
+  }
+
+  // ---- variables ----------------------------------------------------------------------------
+
+  private declare(i: number): number {
+    for (;;) {
+      const nameToken = this.tokens[i];
+      if (nameToken?.kind !== 'variable') return i;
+      i++;
+      if (this.src.upper(this.tokens[i]) === 'AS') i++;
+      const typeStart = i;
+      const typeWord = this.src.upper(this.tokens[i]);
+      if (typeWord === 'TABLE' && this.tokens[i + 1]?.kind === 'lparen') {
+        i = matchingParen(this.tokens, i + 1) + 1;
+      } else {
+        i = this.skipType(i);
+      }
+      const type = typeStart < i ? this.src.text.slice(this.tokens[typeStart]!.start, this.tokens[i - 1]!.end).toLowerCase() : null;
+      let value: Value = { kind: 'null' };
+      if (this.tokens[i]?.kind === 'operator' && this.src.slice(this.tokens[i]!) === '=') {
+        const evaluated = this.evaluator.expression(i + 1);
+        value = evaluated.value;
+        i = evaluated.next;
+      }
+      if (typeWord === 'TABLE' || typeWord === 'CURSOR') value = { kind: 'unknown', why: `a ${typeWord.toLowerCase()} variable` };
+      this.scope.declare(this.src.slice(nameToken), type, value);
+      if (this.tokens[i]?.kind !== 'comma') return i;
+      i++;
+    }
+  }
+
+  /** Skips a data type: [schema.]name [(n [, m] | max)]. */
+  private skipType(i: number): number {
+    if (!this.tokens[i] || (this.tokens[i]!.kind !== 'word' && this.tokens[i]!.kind !== 'quotedIdent')) return i;
+    i++;
+    while (this.tokens[i]?.kind === 'dot') i += 2;
+    if (this.tokens[i]?.kind === 'lparen') i = matchingParen(this.tokens, i) + 1;
+    return i;
+  }
+
+  /** `@v = expr` or `@v += expr` (SET, and each item of SELECT @a = ..., @b = ...). */
+  private assignment(i: number): number {
+    const nameToken = this.tokens[i]!;
+    const op = this.tokens[i + 1];
+    const opText = op?.kind === 'operator' ? this.src.slice(op) : '';
+    if (opText !== '=' && opText !== '+=') return i + 1;
+    const variable = this.scope.lookup(this.src.slice(nameToken));
+    if (!variable) this.undeclared(nameToken);
+    const evaluated = this.evaluator.expression(i + 2);
+    if (variable) variable.value = opText === '+=' ? add(variable.value, evaluated.value) : evaluated.value;
+    return evaluated.next;
+  }
+
+  private selectAssignments(i: number): number {
+    let k = i;
+    let assigned = false;
+    while (this.tokens[k]?.kind === 'variable' && this.tokens[k + 1]?.kind === 'operator') {
+      k = this.assignment(k);
+      assigned = true;
+      if (this.tokens[k]?.kind !== 'comma') break;
+      k++;
+    }
+    if (!assigned) return i;
+    // SELECT @v = expr FROM ...: the value depends on the rows, so it is not known.
+    if (this.src.upper(this.tokens[k]) === 'FROM') {
+      for (let j = i; j < k; j++) {
+        const t = this.tokens[j]!;
+        if (t.kind === 'variable' && this.tokens[j + 1]?.kind === 'operator') {
+          this.scope.assign(this.src.slice(t), { kind: 'unknown', why: 'a value selected from a query' });
+        }
+      }
+    }
+    return k;
+  }
+
+  private undeclared(token: Token): void {
+    const [start, end] = this.src.docRange(token.start, token.end);
+    this.out.problems.push(makeProblem('SQLML118', `Must declare the scalar variable "${this.src.slice(token)}".`, start, end));
+  }
+
+  // ---- CREATE PROCEDURE / CREATE EXTERNAL LANGUAGE ------------------------------------------
+
+  private create(i: number): number {
+    if (this.src.upper(this.tokens[i]) === 'OR' && this.src.upper(this.tokens[i + 1]) === 'ALTER') i += 2;
+    const kind = this.src.upper(this.tokens[i]);
+    if (kind === 'EXTERNAL' && this.src.upper(this.tokens[i + 1]) === 'LANGUAGE' && this.tokens[i + 2]) {
+      this.out.externalLanguages.push(identifierName(this.src.text, this.tokens[i + 2]!));
+      return i + 3;
+    }
+    if (kind !== 'PROC' && kind !== 'PROCEDURE') return i;
+    i++;
+    const nameStart = i;
+    while (this.tokens[i] && (this.tokens[i]!.kind === 'word' || this.tokens[i]!.kind === 'quotedIdent' || this.tokens[i]!.kind === 'dot')) i++;
+    this.procedure = this.tokens.slice(nameStart, i).map((t) => (t.kind === 'dot' ? '.' : identifierName(this.src.text, t))).join('');
+    if (this.tokens[i]?.kind === 'semicolon' && this.tokens[i + 1]?.kind === 'number') i += 2; // ;number
+    const parenthesised = this.tokens[i]?.kind === 'lparen';
+    if (parenthesised) i++;
+    // Parameters: @p type [VARYING] [= default] [OUT | OUTPUT] [READONLY], ...
+    while (this.tokens[i]?.kind === 'variable') {
+      const nameToken = this.tokens[i]!;
+      i = this.skipType(this.src.upper(this.tokens[i + 1]) === 'AS' ? i + 2 : i + 1);
+      const name = this.src.slice(nameToken);
+      this.scope.declare(name, null, { kind: 'unknown', why: `the procedure parameter ${name}` });
+      while (this.tokens[i] && this.tokens[i]!.kind !== 'comma' && this.tokens[i]!.kind !== 'rparen' && this.src.upper(this.tokens[i]) !== 'AS' && this.src.upper(this.tokens[i]) !== 'WITH') {
+        i++;
+      }
+      if (this.tokens[i]?.kind === 'comma') i++;
+    }
+    if (parenthesised && this.tokens[i]?.kind === 'rparen') i++;
+    return i;
+  }
+
+  // ---- EXEC -------------------------------------------------------------------------------
+
+  /** `EXEC ...` at token `execToken` (== i when the batch starts with a bare procedure name). */
+  private execute(execToken: number, i: number): number {
+    const first = this.tokens[i];
+    if (!first) return i;
+    if (first.kind === 'lparen') return this.executeString(i);
+    if (this.src.upper(first) === 'AS') return i + 1; // EXECUTE AS LOGIN/USER = ...
+    if (first.kind === 'variable') {
+      if (this.tokens[i + 1]?.kind === 'operator' && this.src.slice(this.tokens[i + 1]!) === '=') {
+        if (!this.scope.lookup(this.src.slice(first))) this.undeclared(first);
+        i += 2; // EXEC @status = procedure ...
+      } else {
+        return i + 1; // EXEC @procedureName: not knowable
+      }
+    }
+    const name = this.procedureName(i);
+    if (!name) return i;
+    const procedure = name.parts[name.parts.length - 1]!.toLowerCase();
+    const qualifier = name.parts.slice(0, -1).map((p) => p.toLowerCase());
+    const isSystem = (qualifier.length === 0 || qualifier.join('.') === 'sys' || qualifier.join('.') === 'master.sys' || qualifier.join('.') === 'master.');
+    if (isSystem && procedure === 'sp_execute_external_script') {
+      return this.externalScriptCall(execToken, i, name.next);
+    }
+    const args = this.argumentList(name.next);
+    if (isSystem && procedure === 'sp_executesql') this.executeSql(args.args);
+    return args.next;
+  }
+
+  private procedureName(i: number): { parts: string[]; next: number } | null {
+    const parts: string[] = [];
+    let expectName = true;
+    while (this.tokens[i]) {
+      const t = this.tokens[i]!;
+      if (expectName && (t.kind === 'word' || t.kind === 'quotedIdent')) {
+        parts.push(identifierName(this.src.text, t));
+        expectName = false;
+      } else if (t.kind === 'dot') {
+        if (expectName) parts.push(''); // master..proc
+        expectName = true;
+      } else break;
+      i++;
+    }
+    if (parts.length === 0 || expectName) return null;
+    return { parts, next: i };
+  }
+
+  private externalScriptCall(execToken: number, nameToken: number, i: number): number {
+    const { args, next, argsEndToken } = this.argumentList(i);
+    let end = next;
+    let resultSets: ResultSetsClause | null = null;
+    if (this.src.upper(this.tokens[end]) === 'WITH') {
+      const parsed = this.withOptions(end);
+      resultSets = parsed.resultSets;
+      end = parsed.next;
+    }
+    const lastToken = this.tokens[Math.max(end - 1, nameToken)]!;
+    const nameTok = this.tokens[nameToken]!;
+    const lastNameTok = this.tokens[i - 1]!;
+    const call: ExternalScriptCall = {
+      range: this.docRange(this.tokens[execToken]!.start, lastToken.end),
+      nameRange: this.docRange(nameTok.start, lastNameTok.end),
+      args,
+      resultSets,
+      insertTarget: this.insertTargetBefore(execToken),
+      procedure: this.procedure,
+      depth: this.src.depth,
+      argsEnd: this.docRange(argsEndToken.end, argsEndToken.end)[0],
+    };
+    this.out.calls.push(call);
+    return end;
+  }
+
+  /** Arguments of a procedure call: `[@name =] value [OUTPUT]`, separated by commas. */
+  private argumentList(i: number): { args: CallArgument[]; next: number; argsEndToken: Token } {
+    const args: CallArgument[] = [];
+    let argsEndToken = this.tokens[i - 1]!;
+    const startsArgument = (t: Token | undefined) =>
+      !!t && t.kind !== 'semicolon' && t.kind !== 'go' && !(t.kind === 'word' && STATEMENT_KEYWORDS.has(this.src.upper(t)));
+    if (!startsArgument(this.tokens[i])) return { args, next: i, argsEndToken };
+    for (;;) {
+      const argStart = this.tokens[i];
+      if (!argStart || argStart.kind === 'semicolon' || argStart.kind === 'go' || argStart.kind === 'comma' ||
+        (argStart.kind === 'word' && STATEMENT_KEYWORDS.has(this.src.upper(argStart)) && this.src.upper(argStart) !== 'OUTPUT')) {
+        const at = argStart ?? this.tokens[i - 1]!;
+        this.syntaxError(at, argStart ? `Incorrect syntax near '${this.src.slice(argStart)}': an argument is missing.` : 'An argument is missing after the comma.');
+        if (argStart?.kind === 'comma') {
+          i++;
+          continue;
+        }
+        return { args, next: i, argsEndToken };
+      }
+      let name: string | null = null;
+      let nameRange: Range | null = null;
+      if (argStart.kind === 'variable' && this.tokens[i + 1]?.kind === 'operator' && this.src.slice(this.tokens[i + 1]!) === '=') {
+        name = this.src.slice(argStart);
+        nameRange = this.docRange(argStart.start, argStart.end);
+        i += 2;
+      }
+      const valueToken = this.tokens[i];
+      if (!valueToken || valueToken.kind === 'comma' || valueToken.kind === 'semicolon' || valueToken.kind === 'go') {
+        this.syntaxError(valueToken ?? this.tokens[i - 1]!, `The argument ${name ?? ''} has no value.`.replace('  ', ' '));
+        if (valueToken?.kind === 'comma') {
+          i++;
+          continue;
+        }
+        return { args, next: i, argsEndToken };
+      }
+      const parsed = this.argumentValue(i);
+      i = parsed.next;
+      // A procedure argument is a constant or a variable: an expression is Msg 102 in T-SQL.
+      const after = this.tokens[i];
+      let valueEndToken = this.tokens[i - 1]!;
+      let valueKind = parsed.kind;
+      let value = parsed.value;
+      if (after && (after.kind === 'operator' || after.kind === 'lparen')) {
+        this.syntaxError(after, `Incorrect syntax near '${this.src.slice(after)}'. A procedure argument must be a constant or a variable: build the value in a variable first.`);
+        const expr = this.evaluator.expression(parsed.start);
+        i = Math.max(expr.next, i + 1);
+        valueEndToken = this.tokens[i - 1]!;
+        valueKind = 'expression';
+        value = { kind: 'unknown', why: 'an expression' };
+      }
+      let output = false;
+      const maybeOutput = this.src.upper(this.tokens[i]);
+      if (maybeOutput === 'OUTPUT' || maybeOutput === 'OUT') {
+        output = true;
+        i++;
+      }
+      const lastToken = this.tokens[i - 1]!;
+      args.push({
+        index: args.length,
+        name,
+        nameRange,
+        valueKind,
+        valueRange: this.docRange(this.tokens[parsed.start]!.start, valueEndToken.end),
+        value,
+        variable: parsed.variable,
+        output,
+        range: this.docRange(argStart.start, lastToken.end),
+      });
+      argsEndToken = lastToken;
+      if (this.tokens[i]?.kind !== 'comma') return { args, next: i, argsEndToken };
+      i++;
+    }
+  }
+
+  private argumentValue(i: number): { kind: CallArgument['valueKind']; value: Value; variable: string | null; start: number; next: number } {
+    const t = this.tokens[i]!;
+    const word = this.src.upper(t);
+    switch (t.kind) {
+      case 'string':
+        return { kind: 'string', value: { kind: 'text', text: this.src.stringValue(t) }, variable: null, start: i, next: i + 1 };
+      case 'variable': {
+        const variable = this.scope.lookup(this.src.slice(t));
+        if (!variable) this.undeclared(t);
+        const value: Value = variable ? variable.value : { kind: 'unknown', why: `the undeclared variable ${this.src.slice(t)}` };
+        return { kind: 'variable', value, variable: this.src.slice(t), start: i, next: i + 1 };
+      }
+      case 'number':
+        return { kind: 'number', value: { kind: 'number', value: Number(this.src.slice(t)) }, variable: null, start: i, next: i + 1 };
+      case 'operator': {
+        const signed = this.evaluator.expression(i);
+        return { kind: signed.value.kind === 'number' ? 'number' : 'expression', value: signed.value, variable: null, start: i, next: Math.max(signed.next, i + 1) };
+      }
+      case 'binary':
+        return { kind: 'binary', value: { kind: 'unknown', why: 'a binary constant' }, variable: null, start: i, next: i + 1 };
+      default:
+        if (word === 'NULL') return { kind: 'null', value: { kind: 'null' }, variable: null, start: i, next: i + 1 };
+        if (word === 'DEFAULT') return { kind: 'default', value: { kind: 'unknown', why: 'DEFAULT' }, variable: null, start: i, next: i + 1 };
+        // T-SQL accepts an unquoted name as a character-string argument.
+        return { kind: 'name', value: { kind: 'text', text: this.src.rawText(t) }, variable: null, start: i, next: i + 1 };
+    }
+  }
+
+  private withOptions(i: number): { resultSets: ResultSetsClause | null; next: number } {
+    const start = this.tokens[i]!;
+    i++;
+    let resultSets: ResultSetsClause | null = null;
+    for (;;) {
+      const word = this.src.upper(this.tokens[i]);
+      if (word === 'RECOMPILE') i++;
+      else if (word === 'RESULT' && this.src.upper(this.tokens[i + 1]) === 'SETS') {
+        const kindWord = this.src.upper(this.tokens[i + 2]);
+        if (kindWord === 'NONE' || kindWord === 'UNDEFINED') {
+          const end = this.tokens[i + 2]!;
+          resultSets = { kind: kindWord === 'NONE' ? 'none' : 'undefined', range: this.docRange(start.start, end.end) };
+          i += 3;
+        } else if (this.tokens[i + 2]?.kind === 'lparen') {
+          const close = matchingParen(this.tokens, i + 2);
+          const sets = this.resultSetDefinitions(i + 3, close);
+          resultSets = { kind: 'definition', sets, range: this.docRange(start.start, this.tokens[close]!.end) };
+          i = close + 1;
+        } else {
+          this.syntaxError(this.tokens[i + 2] ?? this.tokens[i + 1]!, 'Expected NONE, UNDEFINED or a parenthesised list of result set definitions after WITH RESULT SETS.');
+          return { resultSets, next: i + 2 };
+        }
+      } else {
+        this.syntaxError(this.tokens[i] ?? start, `Incorrect syntax near '${this.tokens[i] ? this.src.slice(this.tokens[i]!) : 'WITH'}': expected RESULT SETS or RECOMPILE.`);
+        return { resultSets, next: i };
+      }
+      if (this.tokens[i]?.kind !== 'comma') return { resultSets, next: i };
+      i++;
+    }
+  }
+
+  /** `(col type [NULL | NOT NULL] [, ...]) [, (...)]` or `AS OBJECT|TYPE|FOR XML` forms. */
+  private resultSetDefinitions(i: number, close: number): ResultSetColumn[][] {
+    const sets: ResultSetColumn[][] = [];
+    while (i < close) {
+      const t = this.tokens[i]!;
+      if (t.kind === 'comma') {
+        i++;
+        continue;
+      }
+      if (t.kind === 'lparen') {
+        const end = matchingParen(this.tokens, i);
+        sets.push(this.columnDefinitions(i + 1, end));
+        i = end + 1;
+      } else if (this.src.upper(t) === 'AS') {
+        sets.push([]);
+        while (i < close && this.tokens[i]!.kind !== 'comma') i++;
+      } else {
+        this.syntaxError(t, `Incorrect syntax near '${this.src.slice(t)}' in WITH RESULT SETS: each result set is a parenthesised column list.`);
+        i++;
+      }
+    }
+    return sets;
+  }
+
+  private columnDefinitions(i: number, close: number): ResultSetColumn[] {
+    const columns: ResultSetColumn[] = [];
+    while (i < close) {
+      const nameToken = this.tokens[i]!;
+      if (nameToken.kind !== 'word' && nameToken.kind !== 'quotedIdent') {
+        this.syntaxError(nameToken, `Incorrect syntax near '${this.src.slice(nameToken)}': expected a column name.`);
+        return columns;
+      }
+      const typeStart = i + 1;
+      let k = this.skipType(typeStart);
+      if (k === typeStart) {
+        this.syntaxError(this.tokens[typeStart] ?? nameToken, `The result set column ${identifierName(this.src.text, nameToken)} has no data type.`);
+        return columns;
+      }
+      const type = this.src.text.slice(this.tokens[typeStart]!.start, this.tokens[k - 1]!.end);
+      while (k < close && this.tokens[k]!.kind !== 'comma') k++; // COLLATE, NULL, NOT NULL
+      columns.push({ name: identifierName(this.src.text, nameToken), type, range: this.docRange(nameToken.start, this.tokens[k - 1]!.end) });
+      i = k + 1;
+    }
+    return columns;
+  }
+
+  /** INSERT [INTO] target [(columns)] EXEC ...: the target, when execToken is such an EXEC. */
+  private insertTargetBefore(execToken: number): { name: string; range: Range } | null {
+    let k = execToken - 1;
+    if (this.tokens[k]?.kind === 'rparen') {
+      let depth = 0;
+      for (; k >= 0; k--) {
+        const kind = this.tokens[k]!.kind;
+        if (kind === 'rparen') depth++;
+        else if (kind === 'lparen' && --depth === 0) break;
+      }
+      k--;
+    }
+    const nameEnd = k;
+    while (k >= 0 && ['word', 'quotedIdent', 'dot', 'variable'].includes(this.tokens[k]!.kind) && this.src.upper(this.tokens[k]) !== 'INTO' && this.src.upper(this.tokens[k]) !== 'INSERT') k--;
+    const nameStart = k + 1;
+    if (nameStart > nameEnd) return null;
+    if (this.src.upper(this.tokens[k]) === 'INTO') k--;
+    if (this.src.upper(this.tokens[k]) !== 'INSERT') return null;
+    const parts = this.tokens.slice(nameStart, nameEnd + 1);
+    const name = parts.map((t) => (t.kind === 'dot' ? '.' : t.kind === 'variable' ? this.src.slice(t) : identifierName(this.src.text, t))).join('');
+    return { name, range: this.docRange(parts[0]!.start, parts[parts.length - 1]!.end) };
+  }
+
+  // ---- dynamic SQL ------------------------------------------------------------------------
+
+  /** EXEC ( expr [+ expr ...] ): the concatenated text is a batch of its own. */
+  private executeString(open: number): number {
+    const close = matchingParen(this.tokens, open);
+    const evaluated = this.evaluator.expression(open + 1);
+    if (evaluated.value.kind === 'text') this.scanDynamic(evaluated.value.text.text, evaluated.value.text.map, new Scope());
+    return close + 1;
+  }
+
+  /** sp_executesql [@stmt =] stmt [, [@params =] N'@p type, ...', values...] */
+  private executeSql(args: CallArgument[]): void {
+    const stmt = args.find((a) => a.name?.toLowerCase() === '@stmt') ?? args.find((a) => a.name === null && a.index === 0);
+    if (!stmt || stmt.value.kind !== 'text') return;
+    const scope = new Scope();
+    const params = args.find((a) => a.name?.toLowerCase() === '@params') ?? args.find((a) => a.name === null && a.index === 1);
+    if (params && params.value.kind === 'text') {
+      for (const d of parseParamsDeclaration(params.value.text.text).declarations) {
+        scope.declare(d.name, d.type, { kind: 'unknown', why: `the sp_executesql parameter ${d.name}` });
+      }
+    }
+    this.scanDynamic(stmt.value.text.text, stmt.value.text.map, scope);
+  }
+
+  private scanDynamic(text: string, toDoc: SourceMap, scope: Scope): void {
+    if (this.src.depth >= MAX_DYNAMIC_DEPTH) return;
+    const inner = new SourceText(text, toDoc, this.src.depth + 1);
+    const { tokens, problems } = lex(text);
+    for (const p of problems) {
+      const [start, end] = inner.docRange(p.start, p.end);
+      this.out.problems.push({ ...p, start, end, message: `${p.message} (in dynamic SQL)` });
+    }
+    // Dynamic SQL is one batch with its own variables; GO is not a separator there.
+    const body = tokens.filter((t) => t.kind !== 'go');
+    new BatchScanner(inner, body, this.out, scope).scan();
+  }
+
+  // ---- helpers ----------------------------------------------------------------------------
+
+  private docRange(start: number, end: number): Range {
+    return this.src.docRange(start, end);
+  }
+
+  private syntaxError(at: Token, message: string): void {
+    const [start, end] = this.docRange(at.start, at.end);
+    this.out.problems.push(makeProblem('SQLML120', message, start, end));
+  }
+}
