@@ -126,6 +126,18 @@ export async function checkEmbedded(analysis: Analysis, checker: EmbeddedChecker
   return problems;
 }
 
+/** Static analysis plus the embedded checks, problems sorted by position. */
+export async function checkDocument(
+  text: string,
+  options: AnalysisOptions,
+  checker: EmbeddedChecker,
+): Promise<{ analysis: Analysis; problems: Problem[] }> {
+  const analysis = analyze(text, options);
+  const problems = [...analysis.problems, ...(await checkEmbedded(analysis, checker))];
+  problems.sort((a, b) => a.start - b.start || a.end - b.end);
+  return { analysis, problems };
+}
+
 /** Every code with its default severity and doc line, for the README and hover. */
 export function codeTable(): { code: string; severity: string; doc: string }[] {
   return Object.entries(CODES).map(([code, info]) => ({ code, severity: info.severity, doc: info.doc }));

@@ -6,6 +6,11 @@ export interface Position {
   character: number;
 }
 
+export interface Range {
+  start: Position;
+  end: Position;
+}
+
 export class LineIndex {
   /** Offsets at which each line starts; a line ends at \n, \r\n or a lone \r, as in LSP. */
   private readonly starts: number[];
@@ -37,6 +42,10 @@ export class LineIndex {
       else hi = mid - 1;
     }
     return { line: lo, character: clamped - this.starts[lo]! };
+  }
+
+  rangeAt(start: number, end: number): Range {
+    return { start: this.positionAt(start), end: this.positionAt(end) };
   }
 
   offsetAt(position: Position): number {

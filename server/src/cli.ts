@@ -1,0 +1,42 @@
+#!/usr/bin/env node
+// The sqlml command line: the same core and Node layer as the language server, no VS Code.
+import { UsageError, type Command } from './cli/usage';
+
+const COMMANDS: Record<string, () => Promise<Command>> = {
+  check: async () => (await import('./cli/check')).checkCommand,
+};
+
+const USAGE = `usage: sqlml <command> [options]
+
+commands:
+  check [--format text|json] <files or folders>   check .sql files for sp_execute_external_script problems
+`;
+
+async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    process.stdout.write(USAGE);
+    return name === undefined ? 2 : 0;
+  }
+  const load = COMMANDS[name];
+  if (!load) throw new UsageError(`unknown command '${name}'\n\n${USAGE}`);
+  return (await load())(rest);
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err: unknown) => {
+    if (err instanceof UsageError) {
+      process.stderr.write(`sqlml: ${err.message}\n`);
+      process.exitCode = 2;
+    } else {
+      // Anything else is our bug; say so in one line, keep the detail for a bug report.
+      const detail = err instanceof Error ? err.message : String(err);
+      process.stderr.write(`sqlml: internal error: ${detail}\n(set SQLML_DEBUG=1 for the stack)\n`);
+      if (process.env.SQLML_DEBUG) process.stderr.write(`${err instanceof Error ? err.stack : ''}\n`);
+      process.exitCode = 3;
+    }
+  },
+);

@@ -1,0 +1,41 @@
+// The server's view of the user's settings (section "sqlml"), with defaults for anything missing
+// or malformed: a bad setting never stops diagnostics.
+import { DEFAULT_OPTIONS, type AnalysisOptions } from '../core/analyze';
+import type { SqlServerVersion } from '../core/spees/parameters';
+
+export interface ServerSettings {
+  analysis: AnalysisOptions;
+  pythonPath: string | undefined;
+  rscriptPath: string | undefined;
+  debounceMs: number;
+}
+
+export const DEFAULT_SETTINGS: ServerSettings = {
+  analysis: DEFAULT_OPTIONS,
+  pythonPath: undefined,
+  rscriptPath: undefined,
+  debounceMs: 75,
+};
+
+const VERSIONS: readonly SqlServerVersion[] = [2016, 2017, 2019, 2022];
+
+/** Reads the raw `sqlml` configuration object VS Code sends. */
+export function readSettings(raw: unknown): ServerSettings {
+  const o = (raw && typeof raw === 'object' ? raw : {}) as Record<string, unknown>;
+  const get = (path: string): unknown => path.split('.').reduce<unknown>((v, k) => (v && typeof v === 'object' ? (v as Record<string, unknown>)[k] : undefined), o);
+  const version = Number(get('sqlServerVersion'));
+  const languages = get('languages');
+  const maxMb = Number(get('analysis.maxFileSizeMB'));
+  const debounce = Number(get('diagnostics.debounceMs'));
+  const str = (v: unknown) => (typeof v === 'string' && v.trim() !== '' ? v : undefined);
+  return {
+    analysis: {
+      sqlServerVersion: VERSIONS.includes(version as SqlServerVersion) ? (version as SqlServerVersion) : DEFAULT_OPTIONS.sqlServerVersion,
+      extraLanguages: Array.isArray(languages) ? languages.filter((l): l is string => typeof l === 'string') : [],
+      maxChars: Number.isFinite(maxMb) && maxMb > 0 ? maxMb * 1024 * 1024 : DEFAULT_OPTIONS.maxChars,
+    },
+    pythonPath: str(get('python.path')),
+    rscriptPath: str(get('r.path')),
+    debounceMs: Number.isFinite(debounce) && debounce >= 0 ? debounce : DEFAULT_SETTINGS.debounceMs,
+  };
+}
