@@ -51,7 +51,8 @@ export async function readSqlFile(path: string, maxBytes: number): Promise<SqlFi
     };
   }
   const { text, encoding } = decodeText(await readFile(path));
+  // A binary file is reported as such by the analysis; its "encoding" is no news to anyone.
   const problems =
-    encoding === 'windows-1252' ? [makeProblem('SQLML006', 'This file is not valid UTF-8; it was read as Windows-1252. Save it as UTF-8 to be sure of its characters.', 0, 0)] : [];
+    encoding === 'windows-1252' && !text.includes('\u0000') ? [makeProblem('SQLML006', 'This file is not valid UTF-8; it was read as Windows-1252. Save it as UTF-8 to be sure of its characters.', 0, 0)] : [];
   return { path, text, encoding, problems };
 }

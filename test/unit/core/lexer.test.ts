@@ -31,9 +31,17 @@ test('GO alone on its line separates batches, with a repeat count and a trailing
 });
 
 test('GO that shares its line with other code, or is part of a name, is not a separator', () => {
-  for (const text of ['SELECT 1 GO', 'GO SELECT 1', 'SELECT go_time FROM t', "SELECT '\nGO\n'", '/*\nGO\n*/ SELECT 1']) {
+  for (const text of ['SELECT 1 GO', 'GO SELECT 1', 'SELECT go_time FROM t', 'GOTO done', '/*\nGO\n*/ SELECT 1']) {
     assert.equal(lex(text).tokens.filter((t) => t.kind === 'go').length, 0, text);
   }
+});
+
+test('a string or bracketed name never runs across a GO line: it was left open', () => {
+  const text = "SELECT 'open\nGO\nSELECT [x\r\nGO\r\nSELECT 1";
+  const { tokens, problems } = lex(text);
+  assert.deepEqual(problems.map((p) => [p.code, p.start]), [['SQLML001', 7], ['SQLML003', 23]]);
+  assert.equal(tokens.filter((t) => t.kind === 'go').length, 2);
+  assert.equal(tokens[tokens.length - 1]!.kind, 'number');
 });
 
 test('CRLF line endings are handled for GO lines', () => {

@@ -43,12 +43,17 @@ export function bindCall(call: ExternalScriptCall, version: SqlServerVersion): B
   const byParam = new Map<string, CallArgument>();
   const extraNamed: CallArgument[] = [];
   const extraPositional: CallArgument[] = [];
+  let namedSeen = false;
   for (const arg of call.args) {
     if (arg.name === null) {
+      // SQL Server rejects a positional argument after a named one (Msg 119); binding it would
+      // only add noise on top of that error.
+      if (namedSeen) continue;
       const param = fixed[arg.index];
       if (param && !byParam.has(param.key)) byParam.set(param.key, arg);
       else if (!param) extraPositional.push(arg);
     } else {
+      namedSeen = true;
       const key = arg.name.toLowerCase();
       if (fixedKeys.has(key)) {
         if (!byParam.has(key)) byParam.set(key, arg);

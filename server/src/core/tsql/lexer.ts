@@ -103,6 +103,26 @@ export function lex(text: string): LexResult {
     return m ? m.index + m[0].length - m[1]!.length : n;
   };
 
+  /**
+   * Scans to the closing delimiter (doubled means escaped). A literal never spans a batch
+   * separator: a GO line inside one means the literal was left open, so it ends before that line.
+   */
+  const scanDelimited = (close: number, from: number): { end: number; closed: boolean } => {
+    let k = from;
+    while (k < n) {
+      const d = text.charCodeAt(k);
+      if (d === close) {
+        if (text.charCodeAt(k + 1) !== close) return { end: k + 1, closed: true };
+        k += 2;
+      } else if (d === Ch.LF || d === Ch.CR) {
+        k += d === Ch.CR && text.charCodeAt(k + 1) === Ch.LF ? 2 : 1;
+        GO_LINE.lastIndex = k;
+        if (GO_LINE.test(text)) return { end: k, closed: false };
+      } else k++;
+    }
+    return { end: n, closed: false };
+  };
+
   while (i < n) {
     const c = text.charCodeAt(i);
     if (c === Ch.LF || c === Ch.CR) {
@@ -148,22 +168,11 @@ export function lex(text: string): LexResult {
     if (c === Ch.Quote || ((c === 78 || c === 110) && text.charCodeAt(i + 1) === Ch.Quote)) {
       const unicode = c !== Ch.Quote;
       i += unicode ? 2 : 1;
-      let closed = false;
-      while (i < n) {
-        if (text.charCodeAt(i) === Ch.Quote) {
-          if (text.charCodeAt(i + 1) === Ch.Quote) i += 2;
-          else {
-            i++;
-            closed = true;
-            break;
-          }
-        } else i++;
-      }
+      const { end, closed } = scanDelimited(Ch.Quote, i);
+      i = end;
       const token: Token = { kind: 'string', start, end: i, unicode };
       if (!closed) {
         token.unterminated = true;
-        token.end = recoveryEnd(start + 1);
-        i = token.end;
         lineStart = true;
         const body = text.slice(start + (unicode ? 2 : 1), Math.min(token.end, start + 40)).split(/\r|\n/)[0];
         problems.push(
@@ -176,24 +185,11 @@ export function lex(text: string): LexResult {
 
     // Quoted identifiers: [name] with ]] and "name" with ""
     if (c === Ch.LBracket || c === Ch.DQuote) {
-      const close = c === Ch.LBracket ? Ch.RBracket : Ch.DQuote;
-      i++;
-      let closed = false;
-      while (i < n) {
-        if (text.charCodeAt(i) === close) {
-          if (text.charCodeAt(i + 1) === close) i += 2;
-          else {
-            i++;
-            closed = true;
-            break;
-          }
-        } else i++;
-      }
+      const { end, closed } = scanDelimited(c === Ch.LBracket ? Ch.RBracket : Ch.DQuote, i + 1);
+      i = end;
       const token: Token = { kind: 'quotedIdent', start, end: i };
       if (!closed) {
         token.unterminated = true;
-        token.end = recoveryEnd(start + 1);
-        i = token.end;
         lineStart = true;
         const what = c === Ch.LBracket ? 'bracketed name' : 'quoted identifier';
         problems.push(
