@@ -116,7 +116,7 @@ test('a missing Python runtime is one information diagnostic naming the package'
     const d = await other.diagnostics(uri, (x) => x.length > 0);
     assert.deepEqual(d.map((x) => x.code), ['SQLML290']);
     assert.equal(d[0]!.severity, 3);
-    assert.match(d[0]!.message, /apt-get install python3/);
+    assert.match(String(d[0]!.message), /apt-get install python3/);
   } finally {
     await other.stop();
   }
