@@ -3,6 +3,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import {
   createProtocolConnection,
   DidChangeTextDocumentNotification,
@@ -42,13 +43,13 @@ export class LspClient {
     this.connection.listen();
   }
 
-  static async start(settings: Record<string, unknown> = {}): Promise<LspClient> {
+  static async start(settings: Record<string, unknown> = {}, workspaceFolders: string[] = []): Promise<LspClient> {
     const client = new LspClient();
     await client.connection.sendRequest(InitializeRequest.type, {
       processId: process.pid,
       rootUri: null,
       capabilities: {},
-      workspaceFolders: null,
+      workspaceFolders: workspaceFolders.length ? workspaceFolders.map((f) => ({ uri: pathToFileURL(f).href, name: f })) : null,
       initializationOptions: { settings },
     });
     await client.connection.sendNotification(InitializedNotification.type, {});

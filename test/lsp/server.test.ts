@@ -8,6 +8,10 @@ import {
   type CompletionItem,
   type MarkupContent,
 } from 'vscode-languageserver-protocol/node';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { LspClient } from './lspClient';
 
 let client: LspClient;
@@ -119,5 +123,20 @@ test('a missing Python runtime is one information diagnostic naming the package'
     assert.match(String(d[0]!.message), /apt-get install python3/);
   } finally {
     await other.stop();
+  }
+});
+
+test('a language created by CREATE EXTERNAL LANGUAGE in another workspace file is known', async () => {
+  const folder = mkdtempSync(join(tmpdir(), 'sqlml-ws-'));
+  writeFileSync(join(folder, 'setup.sql'), "CREATE EXTERNAL LANGUAGE Java FROM (CONTENT = N'/opt/java.zip', FILE_NAME = 'javaextension.so');\n");
+  const ws = await LspClient.start({}, [folder]);
+  try {
+    const uri = pathToFileURL(join(folder, 'run.sql')).href;
+    await ws.open(uri, "EXEC sp_execute_external_script @language = N'Java', @script = N'pkg.Main'\nEXEC sp_execute_external_script @language = N'Kotlin', @script = N'pkg.Main'");
+    const d = await ws.diagnostics(uri, (x) => x.length > 0);
+    assert.deepEqual(d.map((x) => [x.code, x.range.start.line]), [['SQLML105', 1]]);
+  } finally {
+    await ws.stop();
+    rmSync(folder, { recursive: true, force: true });
   }
 });

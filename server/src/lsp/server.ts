@@ -54,9 +54,15 @@ export function createServer(connection: Connection, options: ServerOptions = {}
   const states = new Map<string, DocumentState>();
   const timers = new Map<string, ReturnType<typeof setTimeout>>();
 
+  // Diagnostics wait for the settings and the workspace's languages, so the first ones published
+  // are already right (no SQLML105 flashing up for a language another file creates).
+  let markReady: () => void = () => undefined;
+  const ready = new Promise<void>((resolve) => (markReady = resolve));
+
   const extraLanguages = () => [...settings.analysis.extraLanguages, ...[...languagesByFile.values()].flat()];
 
   async function validate(document: TextDocument): Promise<void> {
+    await ready;
     const version = document.version;
     const text = document.getText();
     const analysisOptions = { ...settings.analysis, extraLanguages: extraLanguages() };
@@ -144,7 +150,7 @@ export function createServer(connection: Connection, options: ServerOptions = {}
   connection.onInitialized(async () => {
     await reloadSettings();
     await refreshWorkspaceLanguages();
-    revalidateAll();
+    markReady();
   });
 
   connection.onDidChangeConfiguration(async (change) => {
