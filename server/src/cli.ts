@@ -4,12 +4,14 @@ import { UsageError, type Command } from './cli/usage';
 
 const COMMANDS: Record<string, () => Promise<Command>> = {
   check: async () => (await import('./cli/check')).checkCommand,
+  launcher: async () => (await import('./cli/launcher')).launcherCommand,
 };
 
 const USAGE = `usage: sqlml <command> [options]
 
 commands:
   check [--format text|json] <files or folders>   check .sql files for sp_execute_external_script problems
+  launcher provision|deprovision|status|exec      set up worker accounts, show isolation, run one script
 `;
 
 async function main(argv: string[]): Promise<number> {

@@ -1,0 +1,341 @@
+# The sqlml R satellite: runs one sp_execute_external_script session with base R only.
+#
+# The launcher starts this file inside the session folder (the working directory) with
+# `Rscript --vanilla runner.R`, after writing there:
+#   request.txt     key=value lines: input_name, output_name, output_params, one `run=<chunks>` per run
+#   script.R        the user's script, parsed with its own source references, so every line
+#                   number reported is a line of the user's script
+#   params.bin      one row, a column per @params value (the exchange format, see format.ts)
+#   input-<k>.bin   the input rows, one file per chunk, numbered across runs from 1
+# It writes result.bin: a status dataset, the output data set, the OUTPUT parameters.
+# Everything the script prints goes to stdout/stderr, which the launcher streams as messages.
+
+local({
+  F8 <- 1; I4 <- 2; I8 <- 3; B1 <- 4; STR <- 5; DT <- 6; BIN <- 7
+  SCRIPT <- "script.R"
+  MAGIC <- charToRaw("SQLMLX01")
+
+  failure <- function(state, message, line = NA_real_) {
+    structure(class = c("sqlml_failure", "condition"), list(state = state, message = message, line = line, call = NULL))
+  }
+  fail <- function(...) stop(failure(...))
+
+  # ------------------------------------------------------------ reading the exchange format
+
+  read_request <- function() {
+    lines <- readLines("request.txt", encoding = "UTF-8", warn = FALSE)
+    key <- sub("=.*$", "", lines)
+    value <- sub("^[^=]*=", "", lines)
+    one <- function(k) value[key == k][1]
+    list(
+      runs = as.integer(value[key == "run"]),
+      input_name = one("input_name"),
+      output_name = one("output_name"),
+      output_params = strsplit(one("output_params"), ",", fixed = TRUE)[[1]]
+    )
+  }
+
+  read_num <- function(con, n) readBin(con, "double", n, size = 8L, endian = "little")
+
+  read_text <- function(con, n) {
+    if (n == 0) return("")
+    x <- rawToChar(readBin(con, "raw", n))
+    Encoding(x) <- "UTF-8"
+    x
+  }
+
+  open_exchange <- function(path) {
+    con <- file(path, "rb")
+    if (!identical(readBin(con, "raw", length(MAGIC)), MAGIC)) {
+      close(con)
+      fail("satellite-error", sprintf("%s is not an exchange file", path))
+    }
+    con
+  }
+
+  # A column as R holds it, following the SQL -> R map of mlservices-facts.md section 1.5.
+  read_values <- function(con, kind, rows) {
+    switch(as.character(kind),
+      "1" = read_num(con, rows),
+      "2" = readBin(con, "integer", rows, size = 4L, endian = "little"),
+      "4" = readBin(con, "raw", rows) != as.raw(0),
+      "5" = {
+        x <- if (rows > 0) readBin(con, "character", rows) else character(0)
+        Encoding(x) <- "UTF-8"
+        x
+      },
+      "6" = as.POSIXct(read_num(con, rows) / 1000, origin = "1970-01-01", tz = "GMT"),
+      "7" = {
+        lengths <- readBin(con, "integer", rows, size = 4L, endian = "little")
+        lapply(lengths, function(n) readBin(con, "raw", n))
+      },
+      fail("satellite-error", sprintf("unknown column kind %s", kind))
+    )
+  }
+
+  read_dataset <- function(con) {
+    head <- read_num(con, 2L)
+    rows <- head[1]
+    n <- head[2]
+    columns <- vector("list", n)
+    names <- character(n)
+    kinds <- numeric(n)
+    types <- character(n)
+    for (j in seq_len(n)) {
+      h <- read_num(con, 5L)
+      names[j] <- read_text(con, h[3])
+      types[j] <- read_text(con, h[4])
+      nulls <- if (h[2] == 1) readBin(con, "raw", rows) != as.raw(0) else NULL
+      values <- read_values(con, h[1], rows)
+      if (!is.null(nulls) && any(nulls)) {
+        if (is.list(values)) values[nulls] <- list(NULL) else values[nulls] <- NA
+      }
+      columns[[j]] <- values
+      kinds[j] <- h[1]
+    }
+    list(rows = rows, columns = columns, names = names, kinds = kinds, types = types)
+  }
+
+  read_frame <- function(path) {
+    con <- open_exchange(path)
+    on.exit(close(con))
+    ds <- read_dataset(con)
+    # Built directly rather than with data.frame(), which would rename duplicate or odd names.
+    frame <- ds$columns
+    names(frame) <- ds$names
+    attr(frame, "row.names") <- .set_row_names(as.integer(ds$rows))
+    class(frame) <- "data.frame"
+    frame
+  }
+
+  read_params <- function() {
+    con <- open_exchange("params.bin")
+    on.exit(close(con))
+    ds <- read_dataset(con)
+    values <- lapply(ds$columns, function(v) if (is.list(v)) v[[1]] else v[1])
+    names(values) <- ds$names
+    list(values = values, kinds = setNames(ds$kinds, ds$names), types = setNames(ds$types, ds$names))
+  }
+
+  # ------------------------------------------------------------ writing the exchange format
+
+  column <- function(name, type, kind, nulls, values) list(name = name, type = type, kind = kind, nulls = nulls, values = values)
+
+  # An output column as (name, SQL type, kind, NULL positions, values): the R -> SQL map.
+  output_column <- function(name, x, output_name) {
+    if (is.factor(x)) x <- as.character(x)
+    if (inherits(x, "POSIXct")) return(column(name, "datetime", DT, is.na(x), as.numeric(x) * 1000))
+    if (inherits(x, "Date")) return(column(name, "datetime", DT, is.na(x), as.numeric(x) * 86400000))
+    if (is.logical(x)) return(column(name, "bit", B1, is.na(x), x))
+    if (is.integer(x)) return(column(name, "int", I4, is.na(x), x))
+    # SQL has no NaN or infinity: R's non-finite numbers come back as NULL, as SQL Server does.
+    if (is.double(x)) return(column(name, "float", F8, !is.finite(x), x))
+    if (is.character(x)) return(column(name, "varchar(max)", STR, is.na(x), x))
+    if (is.list(x) && all(vapply(x, function(v) is.null(v) || is.raw(v), TRUE))) {
+      return(column(name, "varbinary(max)", BIN, vapply(x, is.null, TRUE), x))
+    }
+    fail("output-error", sprintf("Column '%s' of %s has class '%s', which has no SQL type.", name, output_name, class(x)[1]))
+  }
+
+  write_column <- function(con, col, rows) {
+    x <- col$values
+    nulls <- col$nulls
+    kind <- col$kind
+    if (kind == STR) {
+      x[nulls] <- ""
+      x <- enc2utf8(x)
+      bytes <- sum(nchar(x, type = "bytes")) + rows
+    } else if (kind == BIN) {
+      x[nulls] <- list(raw(0))
+      bytes <- 4 * rows + sum(lengths(x))
+    } else {
+      if (kind == B1) x <- as.raw(!is.na(x) & x) else x[nulls] <- 0
+      bytes <- rows * c(8, 4, 8, 1, 0, 8, 0)[kind]
+    }
+    name <- charToRaw(enc2utf8(col$name))
+    type <- charToRaw(col$type)
+    writeBin(as.double(c(kind, any(nulls), length(name), length(type), bytes)), con, size = 8L, endian = "little")
+    writeBin(name, con)
+    writeBin(type, con)
+    if (any(nulls)) writeBin(as.raw(nulls), con)
+    if (kind == F8 || kind == DT) writeBin(as.double(x), con, size = 8L, endian = "little")
+    else if (kind == I4) writeBin(as.integer(x), con, size = 4L, endian = "little")
+    else if (kind == B1) writeBin(x, con)
+    else if (kind == STR) writeBin(x, con, useBytes = TRUE)
+    else {
+      writeBin(as.integer(lengths(x)), con, size = 4L, endian = "little")
+      for (v in x) writeBin(v, con)
+    }
+  }
+
+  write_dataset <- function(con, columns, rows) {
+    writeBin(as.double(c(rows, length(columns))), con, size = 8L, endian = "little")
+    for (col in columns) write_column(con, col, rows)
+  }
+
+  output_param <- function(name, kind, type, v) {
+    what <- sprintf("The OUTPUT parameter @%s (%s)", name, type)
+    if (kind == BIN) {
+      if (!is.null(v) && !is.raw(v)) fail("output-error", sprintf("%s needs a raw vector, but the script set it to a %s.", what, class(v)[1]))
+      return(column(name, type, BIN, is.null(v), list(v)))
+    }
+    if (is.null(v) || (length(v) == 1 && is.na(v))) return(column(name, type, kind, TRUE, if (kind == STR) NA_character_ else NA))
+    if (length(v) != 1) fail("output-error", sprintf("%s must be a single value, but the script set it to %d values.", what, length(v)))
+    converted <- suppressWarnings(switch(as.character(kind),
+      "1" = as.numeric(v),
+      "2" = as.integer(v),
+      "4" = as.logical(v),
+      "5" = as.character(v),
+      "6" = as.numeric(as.POSIXct(v, tz = "GMT")) * 1000
+    ))
+    if (is.null(converted) || is.na(converted)) {
+      fail("output-error", sprintf("%s cannot hold the value the script set (a %s).", what, class(v)[1]))
+    }
+    column(name, type, kind, FALSE, converted)
+  }
+
+  write_result <- function(status, output, params) {
+    if (file.exists("result.bin") || nzchar(Sys.readlink("result.bin"))) unlink("result.bin")
+    con <- file("result.bin", "wb")
+    on.exit(close(con))
+    writeBin(MAGIC, con)
+    write_dataset(con, list(
+      column("state", "varchar(20)", STR, FALSE, status$state),
+      column("message", "nvarchar(max)", STR, FALSE, status$message),
+      column("line", "int", F8, is.na(status$line), as.double(status$line))
+    ), 1)
+    if (is.null(output)) write_dataset(con, list(), 0) else write_dataset(con, output$columns, output$rows)
+    write_dataset(con, params, 1)
+  }
+
+  # ------------------------------------------------------------ running the user's script
+
+  run_expr <- function(expr, env) eval(expr, env)
+
+  script_line <- function(call) {
+    ref <- attr(call, "srcref")
+    if (is.null(ref) || !identical(attr(ref, "srcfile")$filename, SCRIPT)) NA_integer_ else ref[[1L]]
+  }
+
+  # Where the error happened, in the user's lines. Each frame's srcref is the place its call was
+  # made; the handler's own frame carries the place the error was raised, when that is script code.
+  locate <- function(calls, functions) {
+    n <- length(calls)
+    start <- max(which(vapply(functions, identical, TRUE, run_expr))) + 1L
+    while (start <= n && identical(calls[[start]], quote(eval(expr, env)))) start <- start + 1L
+    frames <- if (start <= n) seq.int(start, n) else integer(0)
+    lines <- vapply(calls[frames], script_line, 1L)
+    internal <- vapply(frames, function(k) identical(functions[[k]], .handleSimpleError) || k == n, TRUE)
+    list(calls = calls[frames[!internal]], sites = lines[!internal], lines = lines)
+  }
+
+  describe_error <- function(e, where, top_line) {
+    call <- conditionCall(e)
+    ours <- is.null(call) || identical(call, quote(eval(expr, env)))
+    text <- paste0(if (ours) "Error: " else sprintf("Error in %s : ", deparse(call, nlines = 1L)[1]), conditionMessage(e))
+    line <- top_line
+    if (!is.null(where)) {
+      known <- where$lines[!is.na(where$lines)]
+      if (length(known) > 0) line <- known[length(known)]
+      if (length(where$calls) > 0) {
+        names <- vapply(where$calls, function(cl) deparse(cl[[1L]], nlines = 1L)[1], "")
+        sites <- c(top_line, where$sites[-1])
+        calls <- vapply(where$calls, function(cl) deparse(cl, nlines = 1L)[1], "")
+        text <- c(text, paste("Calls:", paste(names, collapse = " -> ")), sprintf("  at %s#%s: %s", SCRIPT, ifelse(is.na(sites), "?", sites), calls))
+      }
+    }
+    list(text = paste(c(text, sprintf("  error at %s#%d", SCRIPT, line)), collapse = "\n"), line = line)
+  }
+
+  run_script <- function(exprs, env) {
+    starts <- vapply(attr(exprs, "srcref"), function(ref) ref[[1L]], 1L)
+    for (i in seq_along(exprs)) {
+      where <- NULL
+      outcome <- tryCatch(
+        withCallingHandlers({
+          run_expr(exprs[[i]], env)
+          NULL
+        }, error = function(e) {
+          n <- sys.nframe()
+          where <<- locate(sys.calls(), lapply(seq_len(n), sys.function))
+        }),
+        error = function(e) e
+      )
+      if (!is.null(outcome)) {
+        d <- describe_error(outcome, where, starts[i])
+        fail("script-error", d$text, d$line)
+      }
+    }
+  }
+
+  output_frame <- function(env, output_name) {
+    out <- get0(output_name, envir = env, inherits = FALSE)
+    if (is.null(out)) return(NULL)
+    if (!is.data.frame(out)) fail("output-error", sprintf("%s must be a data.frame, but the script set it to a %s.", output_name, class(out)[1]))
+    if (ncol(out) == 0) NULL else out
+  }
+
+  run_session <- function() {
+    request <- read_request()
+    params <- read_params()
+    exprs <- tryCatch(parse(file = SCRIPT, keep.source = TRUE, encoding = "UTF-8"), error = function(e) e)
+    if (inherits(exprs, "error")) {
+      message <- conditionMessage(exprs)
+      at <- regmatches(message, regexec(paste0("^", SCRIPT, ":([0-9]+):"), message))[[1]]
+      fail("script-error", paste0("Error: ", message), if (length(at) == 2) as.numeric(at[2]) else NA_real_)
+    }
+    frames <- list()
+    env <- NULL
+    chunk <- 0
+    for (chunks in request$runs) {
+      # Each partition runs with fresh variables; chunks of one run share them (@r_rowsPerRead).
+      env <- new.env(parent = globalenv())
+      for (p in names(params$values)) assign(p, params$values[[p]], envir = env)
+      for (k in seq_len(chunks)) {
+        chunk <- chunk + 1
+        assign(request$input_name, read_frame(sprintf("input-%d.bin", chunk)), envir = env)
+        assign(request$output_name, data.frame(), envir = env)
+        run_script(exprs, env)
+        frame <- output_frame(env, request$output_name)
+        if (!is.null(frame)) frames[[length(frames) + 1]] <- frame
+      }
+    }
+    output <- NULL
+    if (length(frames) > 0) {
+      frame <- if (length(frames) == 1) frames[[1]] else tryCatch(do.call(rbind, frames), error = function(e) {
+        fail("output-error", sprintf("The chunks' %s data frames cannot be combined: %s", request$output_name, conditionMessage(e)))
+      })
+      columns <- lapply(seq_along(frame), function(j) output_column(names(frame)[j], frame[[j]], request$output_name))
+      output <- list(columns = columns, rows = nrow(frame))
+    }
+    out_params <- lapply(request$output_params, function(p) {
+      output_param(p, params$kinds[[p]], params$types[[p]], get0(p, envir = env, inherits = FALSE))
+    })
+    list(output = output, params = out_params)
+  }
+
+  options(warn = 1)
+  r <- NULL
+  result <- tryCatch(
+    {
+      r <- run_session()
+      NULL
+    },
+    sqlml_failure = function(f) f,
+    error = function(e) failure("satellite-error", paste("The satellite failed:", conditionMessage(e)))
+  )
+  if (!is.null(result)) r <- list(output = NULL, params = list())
+  status <- if (is.null(result)) list(state = "ok", message = "", line = NA_real_) else result
+  # R only warns when a write fails (a full session folder): a warning here is a failure, and no
+  # partial result may be mistaken for one.
+  not_written <- function(condition) {
+    unlink("result.bin")
+    message("The satellite could not write its results: ", conditionMessage(condition))
+    FALSE
+  }
+  written <- tryCatch({
+    write_result(status, r$output, r$params)
+    TRUE
+  }, warning = not_written, error = not_written)
+  if (!written) quit(save = "no", status = 1)
+})

@@ -1,0 +1,379 @@
+"""The sqlml Python satellite: runs one sp_execute_external_script session.
+
+The launcher starts this file inside the session folder (the working directory) with
+`python3 -I runner.py`, after writing there:
+  request.txt     key=value lines: input_name, output_name, output_params, one `run=<chunks>` per run
+  script.py       the user's script, compiled as is, so every line number is the user's own
+  params.bin      one row, a column per @params value (the exchange format, see format.ts)
+  input-<k>.bin   the input rows, one file per chunk, numbered across runs from 1
+It writes result.bin: a status dataset, the output data set, the OUTPUT parameters.
+Everything the script prints goes to stdout/stderr, which the launcher streams as messages.
+"""
+
+import builtins
+import datetime
+import math
+import os
+import struct
+import sys
+import traceback
+
+MAGIC = b"SQLMLX01"
+F8, I4, I8, B1, STR, DT, BIN = 1, 2, 3, 4, 5, 6, 7
+SCRIPT = "script.py"
+RUNNER = os.path.abspath(__file__)
+EPOCH = datetime.datetime(1970, 1, 1)
+
+
+class Failure(Exception):
+    """A failure to report as the session's status: a state, a message and a script line."""
+
+    def __init__(self, state, message, line=None):
+        super().__init__(message)
+        self.state = state
+        self.message = message
+        self.line = line
+
+
+# ---------------------------------------------------------------- reading the exchange format
+
+def read_request():
+    request = {"runs": []}
+    with open("request.txt", encoding="utf-8") as f:
+        for line in f.read().splitlines():
+            key, _, value = line.partition("=")
+            if key == "run":
+                request["runs"].append(int(value))
+            else:
+                request[key] = value
+    return request
+
+
+def read_datasets(path):
+    with open(path, "rb") as f:
+        buf = f.read()
+    if buf[: len(MAGIC)] != MAGIC:
+        raise Failure("satellite-error", "%s is not an exchange file" % path)
+    pos, out = len(MAGIC), []
+    while pos < len(buf):
+        rows, ncol = (int(x) for x in struct.unpack_from("<2d", buf, pos))
+        pos += 16
+        columns = []
+        for _ in range(ncol):
+            kind, has_nulls, nlen, tlen, dlen = (int(x) for x in struct.unpack_from("<5d", buf, pos))
+            pos += 40
+            name = buf[pos : pos + nlen].decode("utf-8")
+            pos += nlen
+            sql_type = buf[pos : pos + tlen].decode("utf-8")
+            pos += tlen
+            mask = None
+            if has_nulls:
+                mask = buf[pos : pos + rows]
+                pos += rows
+            columns.append((name, sql_type, kind, mask, memoryview(buf)[pos : pos + dlen]))
+            pos += dlen
+        out.append((rows, columns))
+    return out
+
+
+def column_values(np, pd, rows, kind, mask, data):
+    """A column as pandas holds it, following the SQL→Python map of mlservices-facts.md §1.5."""
+    nulls = np.frombuffer(mask, dtype=np.uint8).astype(bool) if mask is not None else None
+    if kind in (F8, DT):
+        values = np.frombuffer(data, dtype="<f8", count=rows)
+        if kind == DT:
+            # Whole milliseconds as integers: a float conversion would leave nanosecond noise.
+            values = pd.to_datetime(np.round(values).astype("int64"), unit="ms")
+            return values.where(~nulls) if nulls is not None else values
+        return np.where(nulls, np.nan, values) if nulls is not None else values
+    if kind == I4:
+        values = np.frombuffer(data, dtype="<i4", count=rows)
+        # As in pandas generally, an integer column with NULLs becomes float64 with NaN.
+        return np.where(nulls, np.nan, values.astype("float64")) if nulls is not None else values
+    if kind == I8:
+        values = np.frombuffer(data, dtype="<i8", count=rows)
+        return np.where(nulls, np.nan, values.astype("float64")) if nulls is not None else values
+    if kind == B1:
+        values = np.frombuffer(data, dtype=np.uint8, count=rows).astype(bool)
+        if nulls is None:
+            return values
+        out = values.astype(object)
+        out[nulls] = None
+        return out
+    if kind == STR:
+        values = bytes(data).decode("utf-8").split("\x00")[:-1]
+        for i in np.flatnonzero(nulls) if nulls is not None else ():
+            values[i] = None
+        return np.array(values, dtype=object) if values else np.array([], dtype=object)
+    if kind == BIN:
+        lengths = np.frombuffer(data, dtype="<i4", count=rows)
+        values, pos = [], rows * 4
+        for n in lengths.tolist():
+            values.append(bytes(data[pos : pos + n]))
+            pos += n
+        for i in np.flatnonzero(nulls) if nulls is not None else ():
+            values[i] = None
+        return np.array(values, dtype=object)
+    raise Failure("satellite-error", "unknown column kind %d" % kind)
+
+
+def read_frame(np, pd, path):
+    rows, columns = read_datasets(path)[0]
+    if not columns:
+        return pd.DataFrame(index=range(rows))
+    # Built by position, then named, because SQL allows two columns of the same name.
+    frame = pd.DataFrame({i: column_values(np, pd, rows, kind, mask, data) for i, (_, _, kind, mask, data) in enumerate(columns)})
+    frame.columns = [name for name, *_ in columns]
+    return frame
+
+
+def scalar(kind, mask, data):
+    if mask is not None and mask[0]:
+        return None
+    if kind == F8:
+        return struct.unpack_from("<d", data)[0]
+    if kind == I4:
+        return struct.unpack_from("<i", data)[0]
+    if kind == I8:
+        return struct.unpack_from("<q", data)[0]
+    if kind == B1:
+        return data[0] != 0
+    if kind == STR:
+        return bytes(data[:-1]).decode("utf-8")
+    if kind == DT:
+        return EPOCH + datetime.timedelta(milliseconds=struct.unpack_from("<d", data)[0])
+    if kind == BIN:
+        return bytes(data[4:])
+    raise Failure("satellite-error", "unknown parameter kind %d" % kind)
+
+
+def read_params():
+    _, columns = read_datasets("params.bin")[0]
+    values = {name: scalar(kind, mask, data) for name, _, kind, mask, data in columns}
+    kinds = {name: (kind, sql_type) for name, sql_type, kind, _, _ in columns}
+    return values, kinds
+
+
+# ---------------------------------------------------------------- writing the exchange format
+
+def dataset(columns, rows):
+    """columns: (name, sql type, kind, null mask as bytes or None, data as bytes)."""
+    parts = [struct.pack("<2d", rows, len(columns))]
+    for name, sql_type, kind, mask, data in columns:
+        name_b, type_b = name.encode("utf-8", "replace"), sql_type.encode("utf-8")
+        parts.append(struct.pack("<5d", kind, 1 if mask is not None else 0, len(name_b), len(type_b), len(data)))
+        parts += [name_b, type_b]
+        if mask is not None:
+            parts.append(mask)
+        parts.append(data)
+    return parts
+
+
+def text_data(values, what):
+    joined = "\x00".join(values)
+    if joined.count("\x00") != max(len(values) - 1, 0):
+        raise Failure("output-error", "%s contains a NUL character, which cannot be returned to SQL Server" % what)
+    return (joined + "\x00").encode("utf-8", "replace") if values else b""
+
+
+def encode_column(np, pd, name, series):
+    """A pandas column as (name, sql type, kind, mask, data), the Python→SQL map of the facts file."""
+    what = "Column '%s' of the output data set" % name
+    isna = series.isna().to_numpy()
+    mask = isna.astype(np.uint8).tobytes() if isna.any() else None
+    dtype = series.dtype
+    if pd.api.types.is_datetime64_any_dtype(dtype):
+        values = series.dt.tz_convert("UTC").dt.tz_localize(None) if series.dt.tz is not None else series
+        ms = values.to_numpy(dtype="datetime64[ms]").astype("<i8").astype("<f8")
+        return (name, "datetime", DT, mask, ms.tobytes())
+    if pd.api.types.is_extension_array_dtype(dtype):
+        # Nullable integers, categoricals, pandas strings: judged by their values, as objects are.
+        series = series.astype(object)
+        dtype = series.dtype
+    if dtype.kind == "f":
+        values = series.to_numpy(dtype="<f8")
+        finite = np.isfinite(values)
+        if not finite.all():
+            mask = (~finite).astype(np.uint8).tobytes()
+        return (name, "real" if dtype.itemsize == 4 else "float", F8, mask, values.tobytes())
+    if dtype.kind in "iu":
+        if dtype.itemsize <= 2 or (dtype.kind == "i" and dtype.itemsize == 4):
+            return (name, "int", I4, mask, series.to_numpy(dtype="<i4").tobytes())
+        return (name, "bigint", I8, mask, series.to_numpy(dtype="<i8").tobytes())
+    if dtype.kind == "b":
+        return (name, "bit", B1, mask, series.to_numpy(dtype=np.uint8).tobytes())
+    return encode_objects(np, pd, name, series, isna, mask, what)
+
+
+def encode_objects(np, pd, name, series, isna, mask, what):
+    inferred = pd.api.types.infer_dtype(series, skipna=True)
+    if inferred == "boolean":
+        return (name, "bit", B1, mask, series.where(~isna, False).to_numpy(dtype=np.uint8).tobytes())
+    if inferred == "integer":
+        return (name, "bigint", I8, mask, series.where(~isna, 0).to_numpy(dtype="<i8").tobytes())
+    if inferred in ("floating", "mixed-integer-float", "decimal"):
+        values = series.where(~isna, np.nan).to_numpy(dtype="<f8")
+        finite = np.isfinite(values)
+        return (name, "float", F8, None if finite.all() else (~finite).astype(np.uint8).tobytes(), values.tobytes())
+    if inferred in ("datetime", "datetime64", "date"):
+        return encode_column(np, pd, name, pd.to_datetime(series))
+    if inferred == "bytes":
+        values = [b"" if v is None or (isinstance(v, float) and math.isnan(v)) else bytes(v) for v in series.tolist()]
+        lengths = np.array([len(v) for v in values], dtype="<i4").tobytes()
+        return (name, "varbinary(max)", BIN, mask, lengths + b"".join(values))
+    # Text, and anything else through str(): SQL Server returns what it cannot map as text or NULL.
+    if inferred == "string":
+        values = (series.where(~isna, "") if mask is not None else series).tolist()
+    else:
+        values = ["" if missing else str(v) for v, missing in zip(series.tolist(), isna.tolist())]
+    return (name, "nvarchar(max)", STR, mask, text_data(values, what))
+
+
+def encode_param(name, kind, sql_type, value):
+    what = "The OUTPUT parameter @%s (%s)" % (name, sql_type)
+    if hasattr(value, "item") and not isinstance(value, (bytes, str)):
+        value = value.item()  # numpy scalars
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return (name, sql_type, kind, b"\x01", empty_value(kind))
+    try:
+        if kind == F8:
+            data = struct.pack("<d", float(value))
+        elif kind == I4:
+            data = struct.pack("<i", int(value))
+        elif kind == I8:
+            data = struct.pack("<q", int(value))
+        elif kind == B1:
+            data = bytes([1 if bool(value) else 0])
+        elif kind == STR:
+            data = text_data([str(value)], what)
+        elif kind == DT:
+            data = struct.pack("<d", (value - EPOCH).total_seconds() * 1000.0)
+        else:
+            if not isinstance(value, (bytes, bytearray, memoryview)):
+                raise TypeError("needs bytes")
+            data = struct.pack("<i", len(value)) + bytes(value)
+    except (TypeError, ValueError, OverflowError, struct.error):
+        raise Failure("output-error", "%s cannot hold the value the script set: %r (%s)." % (what, value, type(value).__name__))
+    return (name, sql_type, kind, None, data)
+
+
+def empty_value(kind):
+    return {F8: b"\0" * 8, I4: b"\0" * 4, I8: b"\0" * 8, B1: b"\0", STR: b"\0", DT: b"\0" * 8, BIN: b"\0" * 4}[kind]
+
+
+def write_result(status, output_columns, output_rows, param_columns):
+    state, message, line = status
+    line_data = struct.pack("<d", line if line is not None else math.nan)
+    status_columns = [
+        ("state", "varchar(20)", STR, None, text_data([state], "state")),
+        ("message", "nvarchar(max)", STR, None, text_data([message.replace("\x00", "\\0")], "message")),
+        ("line", "int", F8, None if line is not None else b"\x01", line_data),
+    ]
+    parts = [MAGIC] + dataset(status_columns, 1) + dataset(output_columns, output_rows) + dataset(param_columns, 1)
+    if os.path.lexists("result.bin"):
+        os.unlink("result.bin")
+    fd = os.open("result.bin", os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
+    with os.fdopen(fd, "wb") as f:
+        f.writelines(parts)
+
+
+# ---------------------------------------------------------------- running the user's script
+
+def script_traceback(error):
+    """The traceback without this runner's frames; the line is the innermost line of script.py."""
+    te = traceback.TracebackException.from_exception(error)
+    te.stack = traceback.StackSummary.from_list([f for f in te.stack if f.filename != RUNNER])
+    lines = [f.lineno for f in te.stack if f.filename == SCRIPT]
+    line = lines[-1] if lines else None
+    if line is None and isinstance(error, SyntaxError) and error.filename == SCRIPT:
+        line = error.lineno
+    return "".join(te.format()).rstrip("\n"), line
+
+
+def run_script(code, namespace):
+    try:
+        exec(code, namespace)
+    except SystemExit as e:
+        if e.code not in (None, 0):
+            raise Failure("script-error", "The script called sys.exit(%r)." % (e.code,))
+    except BaseException as e:  # the user's script may raise anything, KeyboardInterrupt included
+        text, line = script_traceback(e)
+        raise Failure("script-error", text, line)
+
+
+def output_frame(pd, namespace, output_name):
+    frame = namespace.get(output_name)
+    if frame is None:
+        return None
+    if not isinstance(frame, pd.DataFrame):
+        raise Failure("output-error", "%s must be a pandas DataFrame, but the script set it to a %s." % (output_name, type(frame).__name__))
+    return frame if len(frame.columns) > 0 else None
+
+
+def run_session():
+    request = read_request()
+    try:
+        import numpy as np
+        import pandas as pd
+    except ImportError as e:
+        raise Failure("runtime-error", "%s cannot import pandas (%s)." % (sys.executable, e))
+    params, param_kinds = read_params()
+    with open(SCRIPT, encoding="utf-8") as f:
+        source = f.read()
+    try:
+        code = compile(source, SCRIPT, "exec", dont_inherit=True)
+    except (SyntaxError, ValueError) as e:
+        text, line = script_traceback(e)
+        raise Failure("script-error", text, line)
+
+    input_name, output_name = request["input_name"], request["output_name"]
+    frames, namespace, chunk = [], {}, 0
+    for chunks in request["runs"]:
+        # Each partition runs with fresh variables; chunks of one run share them (@r_rowsPerRead).
+        namespace = {"__name__": "__main__", "__builtins__": builtins, "pandas": pd}
+        namespace.update(params)
+        for _ in range(chunks):
+            chunk += 1
+            namespace[input_name] = read_frame(np, pd, "input-%d.bin" % chunk)
+            namespace[output_name] = pd.DataFrame()
+            run_script(code, namespace)
+            frame = output_frame(pd, namespace, output_name)
+            if frame is not None:
+                frames.append(frame)
+
+    output_columns, output_rows = [], 0
+    if frames:
+        frame = frames[0] if len(frames) == 1 else pd.concat(frames, ignore_index=True)
+        output_columns = [encode_column(np, pd, str(name), frame.iloc[:, i]) for i, name in enumerate(frame.columns)]
+        output_rows = len(frame)
+    wanted = [p for p in request.get("output_params", "").split(",") if p]
+    param_columns = [encode_param(p, *param_kinds[p], namespace.get(p)) for p in wanted]
+    return output_columns, output_rows, param_columns
+
+
+def outcome():
+    try:
+        output_columns, output_rows, param_columns = run_session()
+        return ("ok", "", None), output_columns, output_rows, param_columns
+    except Failure as f:
+        return (f.state, f.message, f.line), [], 0, []
+    except Exception:
+        return ("satellite-error", "The satellite failed:\n" + traceback.format_exc(), None), [], 0, []
+
+
+def main():
+    sys.stdout.reconfigure(line_buffering=True)
+    sys.stderr.reconfigure(line_buffering=True)
+    result = outcome()
+    try:
+        write_result(*result)
+    except OSError as e:
+        # A full session folder: no partial result may be mistaken for one; say why on stderr.
+        if os.path.lexists("result.bin"):
+            os.unlink("result.bin")
+        sys.stderr.write("The satellite could not write its results: %s\n" % e)
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()

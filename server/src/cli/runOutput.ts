@@ -1,0 +1,46 @@
+// How `sqlml run` shows results as text: result sets as aligned tables, messages as SSMS shows
+// them ("Msg 229, Level 14, State 5, Line 3" then the text).
+import type { RunOutcome, WireMessage, WireResultSet } from '../node/instance/protocol';
+
+const MAX_CELL = 60;
+
+export function formatCell(value: unknown): string {
+  if (value === null || value === undefined) return 'NULL';
+  if (typeof value === 'string') return value;
+  if (typeof value === 'boolean') return value ? '1' : '0';
+  if (typeof value === 'object' && value !== null && 'hex' in value) return `0x${String((value as { hex: string }).hex).toUpperCase()}`;
+  return typeof value === 'object' ? JSON.stringify(value) : String(value);
+}
+
+function clip(text: string): string {
+  const oneLine = text.replace(/\r?\n/g, ' ');
+  return oneLine.length > MAX_CELL ? `${oneLine.slice(0, MAX_CELL - 1)}…` : oneLine;
+}
+
+export function formatResultSet(set: WireResultSet): string {
+  const header = set.columns.map((c) => c.name || '(No column name)');
+  const cells = set.rows.map((row) => row.map((v) => clip(formatCell(v))));
+  const widths = header.map((h, i) => Math.max(h.length, ...cells.map((r) => (r[i] ?? '').length)));
+  const numeric = set.columns.map((c) => /^(int|bigint|smallint|tinyint|float|real|decimal|numeric|money|smallmoney)/i.test(c.type));
+  const line = (values: string[]) => values.map((v, i) => (numeric[i] ? v.padStart(widths[i]!) : v.padEnd(widths[i]!))).join(' ').trimEnd();
+  const out = [line(header), widths.map((w) => '-'.repeat(w)).join(' '), ...cells.map(line)];
+  out.push('', `(${set.rows.length} row${set.rows.length === 1 ? '' : 's'} affected)`);
+  return out.join('\n');
+}
+
+/** "Msg 297, Level 16, State 101, Line 4" + text, with the 1-based line as SSMS counts it. */
+export function formatMessage(m: WireMessage): string {
+  if (m.kind === 'info' && m.number === null) return m.text;
+  const parts = [`Msg ${m.number ?? 50000}`, `Level ${m.severity ?? (m.kind === 'error' ? 16 : 0)}`, `State ${m.state ?? 1}`];
+  if (m.line !== null) parts.push(`Line ${m.line + 1}`);
+  return `${parts.join(', ')}\n${m.text}`;
+}
+
+export function formatRunOutcome(outcome: RunOutcome): string {
+  const blocks: string[] = [];
+  for (const batch of outcome.batches) {
+    for (const set of batch.resultSets) blocks.push(formatResultSet(set));
+    for (const m of batch.messages) blocks.push(formatMessage(m));
+  }
+  return blocks.length ? `${blocks.join('\n\n')}\n` : '';
+}

@@ -1,0 +1,801 @@
+// The statements the embedded instance runs, as the parser produces them. Every node carries
+// start/end offsets (UTF-16, end exclusive) into the text that was parsed, so the executor can
+// report positioned errors and batch lines. Names keep their spelling; comparisons of names are
+// the consumer's business (case-insensitive, like SQL Server's default collation).
+
+export interface Span {
+  start: number;
+  end: number;
+}
+
+/** A name: a regular identifier, or a [bracketed] / "quoted" one with its delimiters removed. */
+export interface Identifier extends Span {
+  name: string;
+  quoted: boolean;
+}
+
+/** [server.][database.][schema.]name; `db..t` leaves schema null. A #temp name keeps its '#'. */
+export interface ObjectName extends Span {
+  kind: 'objectName';
+  server: Identifier | null;
+  database: Identifier | null;
+  schema: Identifier | null;
+  name: Identifier;
+}
+
+/** A data type as written: `nvarchar(50)`, `decimal(10, 2)`, `varbinary(max)`, `sys.int`. */
+export interface DataType extends Span {
+  /** Lower case, with the SQL-92 spellings folded: 'integer' → 'int', 'double precision' → 'float'. */
+  name: string;
+  schema: Identifier | null;
+  args: (number | 'max')[];
+}
+
+// ---- expressions ----------------------------------------------------------------------------
+
+export type Expression =
+  | StringLiteral
+  | NumberLiteral
+  | BinaryLiteral
+  | NullLiteral
+  | VariableRef
+  | ColumnRef
+  | Star
+  | UnaryOp
+  | BinaryOp
+  | Comparison
+  | Logical
+  | Not
+  | IsNull
+  | InList
+  | InQuery
+  | Between
+  | Like
+  | Exists
+  | Case
+  | Cast
+  | FunctionCall
+  | Subquery;
+
+export interface StringLiteral extends Span {
+  kind: 'string';
+  value: string;
+  /** N'...' (nvarchar) rather than '...' (varchar). */
+  unicode: boolean;
+}
+
+/** A numeric constant with the type SQL Server gives it. */
+export interface NumberLiteral extends Span {
+  kind: 'number';
+  /** The digits as written (no sign). */
+  text: string;
+  /**
+   * int when an integer fits 32 bits; numeric(p, s) for other integers and for decimals
+   * (SQL Server never types a constant bigint); float with an exponent; money with a '$'.
+   */
+  type: 'int' | 'numeric' | 'float' | 'money';
+  precision: number;
+  scale: number;
+}
+
+export interface BinaryLiteral extends Span {
+  kind: 'binary';
+  /** Hex digits without 0x, upper case. */
+  hex: string;
+}
+
+export interface NullLiteral extends Span {
+  kind: 'null';
+}
+
+/** @name or @@name (system functions such as @@ROWCOUNT). */
+export interface VariableRef extends Span {
+  kind: 'variable';
+  /** With its '@' (or '@@'), as written. */
+  name: string;
+  system: boolean;
+}
+
+/** A column: `c`, `t.c`, `dbo.t.c`, `db.dbo.t.c`. */
+export interface ColumnRef extends Span {
+  kind: 'column';
+  parts: Identifier[];
+}
+
+/** `*` or `t.*` in a select list. */
+export interface Star extends Span {
+  kind: 'star';
+  qualifier: Identifier[];
+}
+
+export interface UnaryOp extends Span {
+  kind: 'unary';
+  op: '-' | '+' | '~';
+  operand: Expression;
+}
+
+export type ArithmeticOperator = '+' | '-' | '*' | '/' | '%' | '&' | '|' | '^';
+
+export interface BinaryOp extends Span {
+  kind: 'binaryOp';
+  op: ArithmeticOperator;
+  left: Expression;
+  right: Expression;
+}
+
+/** `!=` is stored as '<>', `!<` as '>=' and `!>` as '<='. */
+export type ComparisonOperator = '=' | '<>' | '<' | '>' | '<=' | '>=';
+
+export interface Comparison extends Span {
+  kind: 'comparison';
+  op: ComparisonOperator;
+  left: Expression;
+  right: Expression;
+}
+
+export interface Logical extends Span {
+  kind: 'logical';
+  op: 'AND' | 'OR';
+  left: Expression;
+  right: Expression;
+}
+
+export interface Not extends Span {
+  kind: 'not';
+  operand: Expression;
+}
+
+export interface IsNull extends Span {
+  kind: 'isNull';
+  operand: Expression;
+  negated: boolean;
+}
+
+export interface InList extends Span {
+  kind: 'inList';
+  operand: Expression;
+  list: Expression[];
+  negated: boolean;
+}
+
+export interface InQuery extends Span {
+  kind: 'inQuery';
+  operand: Expression;
+  query: Query;
+  negated: boolean;
+}
+
+export interface Between extends Span {
+  kind: 'between';
+  operand: Expression;
+  low: Expression;
+  high: Expression;
+  negated: boolean;
+}
+
+export interface Like extends Span {
+  kind: 'like';
+  operand: Expression;
+  pattern: Expression;
+  escape: Expression | null;
+  negated: boolean;
+}
+
+export interface Exists extends Span {
+  kind: 'exists';
+  query: Query;
+}
+
+/** Simple CASE (operand set, `when` are values) or searched CASE (operand null, `when` are conditions). */
+export interface Case extends Span {
+  kind: 'case';
+  operand: Expression | null;
+  whens: { when: Expression; then: Expression }[];
+  else: Expression | null;
+}
+
+export interface Cast extends Span {
+  kind: 'cast';
+  syntax: 'CAST' | 'CONVERT' | 'TRY_CAST' | 'TRY_CONVERT';
+  operand: Expression;
+  type: DataType;
+  /** CONVERT's third argument. */
+  style: Expression | null;
+}
+
+export interface FunctionCall extends Span {
+  kind: 'call';
+  /** `GETDATE`, `dbo.f`, `sys.fn_my_permissions`: one to three parts. */
+  name: Identifier[];
+  args: Expression[];
+  /** COUNT(*). */
+  star: boolean;
+  /** COUNT(DISTINCT x). */
+  distinct: boolean;
+  over: WindowSpec | null;
+  /** CURRENT_TIMESTAMP, CURRENT_USER, SESSION_USER, SYSTEM_USER, USER: no parentheses. */
+  niladic: boolean;
+}
+
+export interface WindowSpec extends Span {
+  partitionBy: Expression[];
+  orderBy: OrderItem[];
+}
+
+export interface Subquery extends Span {
+  kind: 'subquery';
+  query: Query;
+}
+
+// ---- queries ----------------------------------------------------------------------------------
+
+/** A complete query: CTEs, a body of SELECTs combined by set operators, ORDER BY, OFFSET/FETCH. */
+export interface Query extends Span {
+  kind: 'query';
+  ctes: CommonTableExpression[];
+  body: QueryBody;
+  orderBy: OrderItem[];
+  offset: Expression | null;
+  fetch: Expression | null;
+}
+
+export type QueryBody = Select | SetOperation | ParenthesizedQuery;
+
+export interface ParenthesizedQuery extends Span {
+  kind: 'parenthesized';
+  query: Query;
+}
+
+export interface SetOperation extends Span {
+  kind: 'setOperation';
+  op: 'UNION' | 'UNION ALL' | 'EXCEPT' | 'INTERSECT';
+  left: QueryBody;
+  right: QueryBody;
+}
+
+export interface CommonTableExpression extends Span {
+  name: Identifier;
+  columns: Identifier[];
+  query: Query;
+}
+
+export interface Select extends Span {
+  kind: 'select';
+  distinct: boolean;
+  top: Top | null;
+  items: SelectItem[];
+  into: ObjectName | null;
+  from: TableSource[];
+  where: Expression | null;
+  groupBy: Expression[];
+  having: Expression | null;
+}
+
+export interface Top extends Span {
+  count: Expression;
+  percent: boolean;
+  withTies: boolean;
+}
+
+export type SelectItem = SelectExpression | SelectAssignment;
+
+/** `expr`, `expr AS alias`, `expr alias`, `alias = expr`, `*`, `t.*`. */
+export interface SelectExpression extends Span {
+  kind: 'expression';
+  expr: Expression;
+  alias: Identifier | null;
+}
+
+/** `@v = expr` (also `+=` and the other compound operators). */
+export interface SelectAssignment extends Span {
+  kind: 'assignment';
+  variable: VariableRef;
+  op: AssignmentOperator;
+  expr: Expression;
+}
+
+export type AssignmentOperator = '=' | '+=' | '-=' | '*=' | '/=' | '%=' | '&=' | '|=' | '^=';
+
+export interface OrderItem extends Span {
+  expr: Expression;
+  descending: boolean;
+}
+
+export type TableSource = NamedTable | TableVariableSource | DerivedTable | TableFunction | Join;
+
+export interface NamedTable extends Span {
+  kind: 'table';
+  name: ObjectName;
+  alias: Identifier | null;
+}
+
+export interface TableVariableSource extends Span {
+  kind: 'tableVariable';
+  variable: VariableRef;
+  alias: Identifier | null;
+}
+
+export interface DerivedTable extends Span {
+  kind: 'derived';
+  query: Query;
+  alias: Identifier;
+  columns: Identifier[];
+}
+
+/** A table-valued function: `fn_my_permissions(NULL, 'DATABASE')`. */
+export interface TableFunction extends Span {
+  kind: 'function';
+  name: ObjectName;
+  args: Expression[];
+  alias: Identifier | null;
+}
+
+export interface Join extends Span {
+  kind: 'join';
+  type: 'INNER' | 'LEFT' | 'RIGHT' | 'FULL' | 'CROSS' | 'CROSS APPLY' | 'OUTER APPLY';
+  left: TableSource;
+  right: TableSource;
+  /** Null for CROSS JOIN and APPLY. */
+  on: Expression | null;
+}
+
+// ---- statements -------------------------------------------------------------------------------
+
+export type Statement =
+  | SelectStatement
+  | InsertStatement
+  | UpdateStatement
+  | DeleteStatement
+  | TruncateStatement
+  | DeclareStatement
+  | SetVariableStatement
+  | SetOptionStatement
+  | PrintStatement
+  | IfStatement
+  | WhileStatement
+  | BlockStatement
+  | TryCatchStatement
+  | BreakStatement
+  | ContinueStatement
+  | ReturnStatement
+  | WaitForStatement
+  | ThrowStatement
+  | RaiserrorStatement
+  | TransactionStatement
+  | UseStatement
+  | CreateDatabaseStatement
+  | DropDatabaseStatement
+  | CreateSchemaStatement
+  | CreateTableStatement
+  | DropTableStatement
+  | CreateProcedureStatement
+  | DropProcedureStatement
+  | ExecuteStatement
+  | ExecuteStringStatement
+  | CreateLoginStatement
+  | CreateUserStatement
+  | CreateRoleStatement
+  | DropPrincipalStatement
+  | AlterRoleStatement
+  | PermissionStatement
+  | ExecuteAsStatement
+  | RevertStatement
+  | ReconfigureStatement
+  | ExternalResourcePoolStatement
+  | AlterResourceGovernorStatement
+  | CreateExternalLanguageStatement
+  | DropExternalLanguageStatement
+  | UnsupportedStatement;
+
+/** SELECT, including the assignment form (`SELECT @v = ...`) and `SELECT ... INTO`. */
+export interface SelectStatement extends Span {
+  kind: 'select';
+  query: Query;
+}
+
+export interface InsertStatement extends Span {
+  kind: 'insert';
+  target: ObjectName | VariableRef;
+  columns: Identifier[];
+  source: InsertSource;
+}
+
+export type InsertSource =
+  | ({ kind: 'values'; rows: (Expression | DefaultValue)[][] } & Span)
+  | ({ kind: 'query'; query: Query } & Span)
+  | ({ kind: 'execute'; statement: ExecuteStatement | ExecuteStringStatement } & Span)
+  | ({ kind: 'defaultValues' } & Span);
+
+export interface UpdateStatement extends Span {
+  kind: 'update';
+  /** A table, a table variable, or an alias defined in FROM. */
+  target: ObjectName | VariableRef;
+  assignments: UpdateAssignment[];
+  from: TableSource[];
+  where: Expression | null;
+}
+
+export interface UpdateAssignment extends Span {
+  /** A column (possibly qualified) or a variable. */
+  target: ColumnRef | VariableRef;
+  op: AssignmentOperator;
+  value: Expression | DefaultValue;
+}
+
+/** DEFAULT in VALUES, UPDATE SET and EXEC arguments. */
+export interface DefaultValue extends Span {
+  kind: 'default';
+}
+
+export interface DeleteStatement extends Span {
+  kind: 'delete';
+  target: ObjectName | VariableRef;
+  from: TableSource[];
+  where: Expression | null;
+}
+
+export interface TruncateStatement extends Span {
+  kind: 'truncate';
+  table: ObjectName;
+}
+
+export interface DeclareStatement extends Span {
+  kind: 'declare';
+  variables: VariableDeclaration[];
+}
+
+export type VariableDeclaration =
+  | ({ kind: 'scalar'; name: VariableRef; type: DataType; value: Expression | null } & Span)
+  | ({ kind: 'table'; name: VariableRef; definition: TableDefinition } & Span);
+
+export interface SetVariableStatement extends Span {
+  kind: 'setVariable';
+  variable: VariableRef;
+  op: AssignmentOperator;
+  value: Expression;
+}
+
+/** SET NOCOUNT ON, SET ANSI_NULLS, QUOTED_IDENTIFIER ON, SET TRANSACTION ISOLATION LEVEL ..., SET DATEFORMAT dmy. */
+export interface SetOptionStatement extends Span {
+  kind: 'setOption';
+  /** Upper case; several for `SET A, B ON`. 'STATISTICS IO', 'TRANSACTION ISOLATION LEVEL', 'IDENTITY_INSERT'. */
+  options: string[];
+  /** 'ON', 'OFF', or the value as written ('dmy', '10', 'READ COMMITTED', '@v'). */
+  value: string;
+  /** SET IDENTITY_INSERT t ON: the table. */
+  table: ObjectName | null;
+}
+
+export interface PrintStatement extends Span {
+  kind: 'print';
+  value: Expression;
+}
+
+export interface IfStatement extends Span {
+  kind: 'if';
+  condition: Expression;
+  then: Statement;
+  else: Statement | null;
+}
+
+export interface WhileStatement extends Span {
+  kind: 'while';
+  condition: Expression;
+  body: Statement;
+}
+
+export interface BlockStatement extends Span {
+  kind: 'block';
+  statements: Statement[];
+}
+
+export interface TryCatchStatement extends Span {
+  kind: 'tryCatch';
+  try: Statement[];
+  catch: Statement[];
+}
+
+export interface BreakStatement extends Span {
+  kind: 'break';
+}
+
+export interface ContinueStatement extends Span {
+  kind: 'continue';
+}
+
+export interface ReturnStatement extends Span {
+  kind: 'return';
+  value: Expression | null;
+}
+
+export interface WaitForStatement extends Span {
+  kind: 'waitFor';
+  delay: Expression;
+}
+
+/** THROW number, message, state; or a bare THROW (re-throw inside CATCH). */
+export interface ThrowStatement extends Span {
+  kind: 'throw';
+  error: { number: Expression; message: Expression; state: Expression } | null;
+}
+
+export interface RaiserrorStatement extends Span {
+  kind: 'raiserror';
+  message: Expression;
+  severity: Expression;
+  state: Expression;
+  args: Expression[];
+  /** Upper case: 'NOWAIT', 'LOG', 'SETERROR'. */
+  options: string[];
+}
+
+export interface TransactionStatement extends Span {
+  kind: 'transaction';
+  action: 'begin' | 'commit' | 'rollback' | 'save';
+  name: Identifier | VariableRef | null;
+}
+
+export interface UseStatement extends Span {
+  kind: 'use';
+  database: Identifier;
+}
+
+export interface CreateDatabaseStatement extends Span {
+  kind: 'createDatabase';
+  name: Identifier;
+  collation: Identifier | null;
+}
+
+export interface DropDatabaseStatement extends Span {
+  kind: 'dropDatabase';
+  ifExists: boolean;
+  names: Identifier[];
+}
+
+export interface CreateSchemaStatement extends Span {
+  kind: 'createSchema';
+  name: Identifier;
+  owner: Identifier | null;
+}
+
+export interface CreateTableStatement extends Span {
+  kind: 'createTable';
+  name: ObjectName;
+  definition: TableDefinition;
+}
+
+/** The parenthesised part of CREATE TABLE and DECLARE @t TABLE. */
+export interface TableDefinition extends Span {
+  columns: ColumnDefinition[];
+  constraints: TableConstraint[];
+}
+
+export interface ColumnDefinition extends Span {
+  name: Identifier;
+  type: DataType;
+  /** NULL / NOT NULL as written; null when not said (SQL Server then allows NULL). */
+  nullable: boolean | null;
+  identity: { seed: number; increment: number } | null;
+  default: Expression | null;
+  /** Constraints written on the column itself. */
+  constraints: TableConstraint[];
+}
+
+export type TableConstraint =
+  | ({ kind: 'primaryKey'; name: Identifier | null; columns: Identifier[] } & Span)
+  | ({ kind: 'unique'; name: Identifier | null; columns: Identifier[] } & Span)
+  | ({ kind: 'check'; name: Identifier | null; condition: Expression } & Span)
+  | ({ kind: 'foreignKey'; name: Identifier | null; columns: Identifier[]; references: ObjectName; referencedColumns: Identifier[] } & Span);
+
+export interface DropTableStatement extends Span {
+  kind: 'dropTable';
+  ifExists: boolean;
+  names: ObjectName[];
+}
+
+export interface CreateProcedureStatement extends Span {
+  kind: 'createProcedure';
+  mode: 'create' | 'alter' | 'createOrAlter';
+  name: ObjectName;
+  parameters: ProcedureParameter[];
+  /** Upper case WITH options as written: 'RECOMPILE', 'ENCRYPTION', 'EXECUTE AS OWNER'. */
+  options: string[];
+  body: Statement[];
+  /** The source range of the body: after AS to the end of the batch. */
+  bodyStart: number;
+  bodyEnd: number;
+}
+
+export interface ProcedureParameter extends Span {
+  name: VariableRef;
+  type: DataType;
+  default: Expression | null;
+  output: boolean;
+  readonly: boolean;
+}
+
+export interface DropProcedureStatement extends Span {
+  kind: 'dropProcedure';
+  ifExists: boolean;
+  names: ObjectName[];
+}
+
+/** EXEC [@rc =] proc args [WITH RESULT SETS ...]; also a procedure named first in a batch without EXEC. */
+export interface ExecuteStatement extends Span {
+  kind: 'execute';
+  returnVariable: VariableRef | null;
+  /** The procedure, or a variable holding its name (EXEC @name). */
+  procedure: ObjectName | VariableRef;
+  args: ExecuteArgument[];
+  resultSets: ResultSetsClause | null;
+  recompile: boolean;
+}
+
+export interface ExecuteArgument extends Span {
+  /** `@p = value`: the parameter name with its '@'; null when positional. */
+  name: string | null;
+  /** A constant, a variable, DEFAULT, or a bare word (taken as a string, as SQL Server does). */
+  value: Expression | DefaultValue;
+  output: boolean;
+}
+
+export type ResultSetsClause =
+  | ({ kind: 'undefined' } & Span)
+  | ({ kind: 'none' } & Span)
+  | ({ kind: 'sets'; sets: ResultSetDefinition[] } & Span);
+
+export interface ResultSetDefinition extends Span {
+  columns: ResultSetColumn[];
+}
+
+export interface ResultSetColumn extends Span {
+  name: Identifier;
+  type: DataType;
+  nullable: boolean | null;
+}
+
+/** EXEC ('SELECT ...' + @x): dynamic SQL. */
+export interface ExecuteStringStatement extends Span {
+  kind: 'executeString';
+  parts: Expression[];
+}
+
+export interface CreateLoginStatement extends Span {
+  kind: 'createLogin';
+  name: Identifier;
+  /** WITH PASSWORD = '...' (a SQL login) or FROM WINDOWS / FROM OS (an OS login: peer credentials). */
+  source: { kind: 'password'; password: StringLiteral; mustChange: boolean } | { kind: 'os' };
+  options: OptionSetting[];
+}
+
+export interface CreateUserStatement extends Span {
+  kind: 'createUser';
+  name: Identifier;
+  /** FOR/FROM LOGIN x; null with WITHOUT LOGIN or when not said (then a login of the same name). */
+  login: Identifier | null;
+  withoutLogin: boolean;
+  defaultSchema: Identifier | null;
+}
+
+export interface CreateRoleStatement extends Span {
+  kind: 'createRole';
+  name: Identifier;
+  owner: Identifier | null;
+}
+
+/** DROP LOGIN / USER / ROLE, and DROP SCHEMA (also a securable owned by a principal). */
+export interface DropPrincipalStatement extends Span {
+  kind: 'dropPrincipal';
+  what: 'LOGIN' | 'USER' | 'ROLE' | 'SCHEMA';
+  ifExists: boolean;
+  name: Identifier;
+}
+
+/** ALTER ROLE r ADD|DROP MEMBER m; ALTER SERVER ROLE likewise. */
+export interface AlterRoleStatement extends Span {
+  kind: 'alterRole';
+  server: boolean;
+  role: Identifier;
+  action: 'add' | 'drop';
+  member: Identifier;
+}
+
+/** GRANT, DENY and REVOKE. */
+export interface PermissionStatement extends Span {
+  kind: 'permission';
+  action: 'GRANT' | 'DENY' | 'REVOKE';
+  permissions: Permission[];
+  /** Null for database- and server-level permissions (no ON clause). */
+  on: Securable | null;
+  principals: Identifier[];
+  withGrantOption: boolean;
+  /** REVOKE GRANT OPTION FOR. */
+  grantOptionFor: boolean;
+  cascade: boolean;
+  as: Identifier | null;
+}
+
+export interface Permission extends Span {
+  /** Upper case, words joined by one space: 'SELECT', 'EXECUTE ANY EXTERNAL SCRIPT', 'ALL'. */
+  name: string;
+  columns: Identifier[];
+}
+
+export interface Securable extends Span {
+  /** Upper case: 'OBJECT' (also when no class is written), 'SCHEMA', 'DATABASE', 'EXTERNAL LANGUAGE', 'LOGIN', 'USER', 'ROLE', 'SERVER ROLE'. */
+  class: string;
+  /** Whether `class::` was written. */
+  explicitClass: boolean;
+  name: ObjectName;
+}
+
+export interface ExecuteAsStatement extends Span {
+  kind: 'executeAs';
+  principal: 'LOGIN' | 'USER' | 'CALLER';
+  name: Expression | null;
+  noRevert: boolean;
+  cookie: VariableRef | null;
+}
+
+export interface RevertStatement extends Span {
+  kind: 'revert';
+  cookie: Expression | null;
+}
+
+export interface ReconfigureStatement extends Span {
+  kind: 'reconfigure';
+  withOverride: boolean;
+}
+
+/** CREATE / ALTER / DROP EXTERNAL RESOURCE POOL. */
+export interface ExternalResourcePoolStatement extends Span {
+  kind: 'externalResourcePool';
+  action: 'create' | 'alter' | 'drop';
+  name: Identifier;
+  /** MAX_CPU_PERCENT, MAX_MEMORY_PERCENT, MAX_PROCESSES, 'AFFINITY CPU', 'AFFINITY NUMANODE'. */
+  options: OptionSetting[];
+}
+
+export interface AlterResourceGovernorStatement extends Span {
+  kind: 'alterResourceGovernor';
+  action: 'reconfigure' | 'disable' | 'resetStatistics';
+}
+
+export interface CreateExternalLanguageStatement extends Span {
+  kind: 'createExternalLanguage';
+  name: Identifier;
+  owner: Identifier | null;
+  /** One option list per file specification: CONTENT, FILE_NAME, PLATFORM, PARAMETERS, ENVIRONMENT_VARIABLES. */
+  files: OptionSetting[][];
+}
+
+export interface DropExternalLanguageStatement extends Span {
+  kind: 'dropExternalLanguage';
+  name: Identifier;
+}
+
+/** `NAME = value` inside WITH (...) or FROM (...) option lists. */
+export interface OptionSetting extends Span {
+  /** Upper case; several words joined by one space ('AFFINITY CPU'). */
+  name: string;
+  value: OptionValue;
+}
+
+export type OptionValue =
+  | ({ kind: 'number'; value: number } & Span)
+  | ({ kind: 'string'; value: string } & Span)
+  | ({ kind: 'binary'; hex: string } & Span)
+  /** A word such as ON, OFF, AUTO, LINUX, or a name (DEFAULT_DATABASE = master). */
+  | ({ kind: 'word'; value: string } & Span)
+  /** A parenthesised value kept as written: AFFINITY CPU = (0 TO 3). */
+  | ({ kind: 'raw'; text: string } & Span);
+
+/**
+ * Valid T-SQL that the embedded instance does not run (MERGE, cursors, CREATE VIEW, ...). The
+ * batch still compiles, as it would in SQL Server; running this statement is an error.
+ */
+export interface UnsupportedStatement extends Span {
+  kind: 'unsupported';
+  /** What to name in the error: 'MERGE', 'CREATE VIEW', 'cursors'. */
+  what: string;
+}

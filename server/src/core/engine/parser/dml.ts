@@ -1,0 +1,151 @@
+// INSERT, UPDATE, DELETE and TRUNCATE TABLE.
+import type {
+  ColumnRef,
+  DefaultValue,
+  Expression,
+  InsertSource,
+  ObjectName,
+  Statement,
+  UpdateAssignment,
+  VariableRef,
+} from '../ast';
+import { parseExecuteSource } from './execute';
+import { commaList, parseCondition, parseExpression } from './expressions';
+import { parseObjectName } from './names';
+import type { Parser } from './parser';
+import { identifierList, isAssignmentOperator, parseQuery, parseTableSource, skipBalanced, startsQuery } from './query';
+
+/** INSERT [INTO] target [(columns)] {VALUES (...), ... | query | EXEC ... | DEFAULT VALUES}. */
+export function parseInsert(p: Parser): Statement {
+  const start = p.next().start;
+  if (p.isWord('TOP')) p.unsupported('INSERT TOP', p.peek()!);
+  p.acceptWord('INTO');
+  const target = dmlTarget(p);
+  const columns = p.isKind('lparen') && !startsQuery(p, 0) ? identifierList(p) : [];
+  if (p.isWord('OUTPUT')) p.unsupported('The OUTPUT clause', p.peek()!);
+  const source = insertSource(p);
+  return { kind: 'insert', target, columns, source, start, end: p.lastEnd() };
+}
+
+function insertSource(p: Parser): InsertSource {
+  const t = p.peek();
+  if (!t) return p.fail();
+  if (p.acceptWord('VALUES')) {
+    const rows = commaList(p, () => {
+      p.expect('lparen');
+      const row = commaList(p, valueOrDefault);
+      p.expect('rparen');
+      return row;
+    });
+    return { kind: 'values', rows, start: t.start, end: p.lastEnd() };
+  }
+  if (p.isWord('DEFAULT') && p.isWord('VALUES', 1)) {
+    p.pos += 2;
+    return { kind: 'defaultValues', start: t.start, end: p.lastEnd() };
+  }
+  if (p.isWord('EXEC') || p.isWord('EXECUTE')) {
+    const statement = parseExecuteSource(p);
+    return { kind: 'execute', statement, start: t.start, end: p.lastEnd() };
+  }
+  if (p.isWord('SELECT') || p.isWord('WITH') || startsQuery(p, 0)) {
+    const query = parseQuery(p);
+    return { kind: 'query', query, start: t.start, end: p.lastEnd() };
+  }
+  return p.fail();
+}
+
+function valueOrDefault(p: Parser): Expression | DefaultValue {
+  const t = p.peek();
+  if (t && p.isWord('DEFAULT')) {
+    p.next();
+    return { kind: 'default', start: t.start, end: t.end };
+  }
+  return parseExpression(p);
+}
+
+/** A table, a view, a table variable, or an alias defined in FROM; table hints are skipped. */
+function dmlTarget(p: Parser): ObjectName | VariableRef {
+  const t = p.peek();
+  if (!t) return p.fail();
+  let target: ObjectName | VariableRef;
+  if (t.kind === 'variable') {
+    p.next();
+    target = { kind: 'variable', name: p.slice(t), system: false, start: t.start, end: t.end };
+  } else {
+    if (['OPENQUERY', 'OPENROWSET', 'OPENDATASOURCE'].includes(p.word())) p.unsupported(`The ${p.word()} function`, t);
+    target = parseObjectName(p);
+  }
+  if (p.isWord('WITH') && p.isKind('lparen', 1)) {
+    p.next();
+    skipBalanced(p);
+  }
+  return target;
+}
+
+/** UPDATE target SET column = value, ... [FROM ...] [WHERE ...]. */
+export function parseUpdate(p: Parser): Statement {
+  const start = p.next().start;
+  if (p.isWord('TOP')) p.unsupported('UPDATE TOP', p.peek()!);
+  const target = dmlTarget(p);
+  p.expectWord('SET');
+  const assignments = commaList(p, updateAssignment);
+  if (p.isWord('OUTPUT')) p.unsupported('The OUTPUT clause', p.peek()!);
+  const from = p.acceptWord('FROM') ? commaList(p, parseTableSource) : [];
+  const where = whereClause(p);
+  skipOption(p);
+  return { kind: 'update', target, assignments, from, where, start, end: p.lastEnd() };
+}
+
+function updateAssignment(p: Parser): UpdateAssignment {
+  const t = p.peek();
+  if (!t) return p.fail();
+  let target: ColumnRef | VariableRef;
+  if (t.kind === 'variable') {
+    p.next();
+    target = { kind: 'variable', name: p.slice(t), system: false, start: t.start, end: t.end };
+  } else {
+    const parts = [p.identifier()];
+    while (p.accept('dot')) parts.push(p.identifier());
+    if (p.isKind('lparen')) p.unsupported('Column methods (.WRITE)', p.peek()!);
+    target = { kind: 'column', parts, start: t.start, end: p.lastEnd() };
+  }
+  if (!isAssignmentOperator(p.op())) p.fail();
+  const op = p.slice(p.next()) as UpdateAssignment['op'];
+  if (target.kind === 'variable' && p.isIdentifier() && p.isOp('=', 1)) p.unsupported('SET @variable = column = value', target);
+  const value = valueOrDefault(p);
+  return { target, op, value, start: t.start, end: p.lastEnd() };
+}
+
+/** DELETE [FROM] target [FROM ...] [WHERE ...]. */
+export function parseDelete(p: Parser): Statement {
+  const start = p.next().start;
+  if (p.isWord('TOP')) p.unsupported('DELETE TOP', p.peek()!);
+  p.acceptWord('FROM');
+  const target = dmlTarget(p);
+  if (p.isWord('OUTPUT')) p.unsupported('The OUTPUT clause', p.peek()!);
+  const from = p.acceptWord('FROM') ? commaList(p, parseTableSource) : [];
+  const where = whereClause(p);
+  skipOption(p);
+  return { kind: 'delete', target, from, where, start, end: p.lastEnd() };
+}
+
+function whereClause(p: Parser): Expression | null {
+  if (!p.acceptWord('WHERE')) return null;
+  if (p.isWord('CURRENT') && p.isWord('OF', 1)) p.unsupported('Cursors (WHERE CURRENT OF)', p.peek()!);
+  return parseCondition(p);
+}
+
+/** OPTION (...) query hints: plans, not answers. */
+function skipOption(p: Parser): void {
+  if (p.isWord('OPTION') && p.isKind('lparen', 1)) {
+    p.next();
+    skipBalanced(p);
+  }
+}
+
+export function parseTruncate(p: Parser): Statement {
+  const start = p.next().start;
+  p.expectWord('TABLE');
+  const table = parseObjectName(p);
+  return { kind: 'truncate', table, start, end: p.lastEnd() };
+}

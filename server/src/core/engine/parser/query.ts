@@ -1,0 +1,332 @@
+// SELECT queries: CTEs, set operators (INTERSECT binds tighter than UNION/EXCEPT), the clauses
+// of one SELECT, and FROM with joins, derived tables and table-valued functions.
+import { decodeString } from '../../tsql/literals';
+import type {
+  CommonTableExpression,
+  Expression,
+  Identifier,
+  Query,
+  QueryBody,
+  Select,
+  SelectItem,
+  TableSource,
+  Top,
+} from '../ast';
+import { commaList, parseCondition, parseExpression, parseOrderBy } from './expressions';
+import { numberLiteral, parseObjectName } from './names';
+import type { Parser } from './parser';
+
+/** Does a parenthesised query begin at pos + k: `(SELECT`, `((SELECT`? */
+export function startsQuery(p: Parser, k: number): boolean {
+  let i = k;
+  if (!p.isKind('lparen', i)) return false;
+  while (p.isKind('lparen', i)) i++;
+  return p.isWord('SELECT', i);
+}
+
+const ASSIGNMENT_OPERATORS = new Set(['=', '+=', '-=', '*=', '/=', '%=', '&=', '|=', '^=']);
+
+export function isAssignmentOperator(op: string): boolean {
+  return ASSIGNMENT_OPERATORS.has(op);
+}
+
+/** A query; `ctes` when the statement parser has already read a WITH clause. */
+export function parseQuery(p: Parser, ctes: CommonTableExpression[] = p.isWord('WITH') ? commonTableExpressions(p) : []): Query {
+  const start = ctes[0]?.start ?? p.peek()?.start ?? p.lastEnd();
+  const body = queryExpression(p);
+  const orderBy = p.isWord('ORDER') ? parseOrderBy(p) : [];
+  let offset: Expression | null = null;
+  let fetch: Expression | null = null;
+  if (p.isWord('OFFSET')) {
+    if (orderBy.length === 0) p.fail();
+    p.next();
+    offset = parseExpression(p);
+    rowsWord(p);
+    if (p.acceptWord('FETCH')) {
+      if (!p.acceptWord('NEXT')) p.expectWord('FIRST');
+      fetch = parseExpression(p);
+      rowsWord(p);
+      p.expectWord('ONLY');
+    }
+  }
+  if (p.isWord('FOR') && ['XML', 'JSON', 'BROWSE'].includes(p.word(1))) p.unsupported(`FOR ${p.word(1)}`, p.peek()!);
+  if (p.isWord('OPTION') && p.isKind('lparen', 1)) skipQueryHints(p);
+  return { kind: 'query', ctes, body, orderBy, offset, fetch, start, end: p.lastEnd() };
+}
+
+function rowsWord(p: Parser): void {
+  if (!p.acceptWord('ROWS')) p.expectWord('ROW');
+}
+
+/** OPTION (RECOMPILE), OPTION (MAXDOP 1): hints that change plans, not answers. */
+function skipQueryHints(p: Parser): void {
+  p.next();
+  skipBalanced(p);
+}
+
+/** Skips from just after '(' to just after its matching ')'. */
+export function skipBalanced(p: Parser): void {
+  p.expect('lparen');
+  let depth = 1;
+  while (depth > 0) {
+    const t = p.next();
+    if (t.kind === 'lparen') depth++;
+    else if (t.kind === 'rparen') depth--;
+  }
+}
+
+export function commonTableExpressions(p: Parser): CommonTableExpression[] {
+  const withToken = p.next();
+  if (p.isWord('XMLNAMESPACES')) p.unsupported('WITH XMLNAMESPACES', withToken);
+  return commaList(p, () => {
+    const name = p.identifier();
+    const columns = p.isKind('lparen') ? identifierList(p) : [];
+    p.expectWord('AS');
+    p.expect('lparen');
+    const query = p.nested(() => parseQuery(p));
+    p.expect('rparen');
+    return { name, columns, query, start: name.start, end: p.lastEnd() };
+  });
+}
+
+/** ( name, name, ... ) */
+export function identifierList(p: Parser): Identifier[] {
+  p.expect('lparen');
+  const names = commaList(p, () => p.identifier());
+  p.expect('rparen');
+  return names;
+}
+
+function queryExpression(p: Parser): QueryBody {
+  let left = queryTerm(p);
+  for (;;) {
+    let op: 'UNION' | 'UNION ALL' | 'EXCEPT';
+    if (p.acceptWord('UNION')) op = p.acceptWord('ALL') ? 'UNION ALL' : 'UNION';
+    else if (p.acceptWord('EXCEPT')) op = 'EXCEPT';
+    else return left;
+    const right = queryTerm(p);
+    left = { kind: 'setOperation', op, left, right, start: left.start, end: right.end };
+  }
+}
+
+function queryTerm(p: Parser): QueryBody {
+  let left = queryPrimary(p);
+  while (p.acceptWord('INTERSECT')) {
+    const right = queryPrimary(p);
+    left = { kind: 'setOperation', op: 'INTERSECT', left, right, start: left.start, end: right.end };
+  }
+  return left;
+}
+
+function queryPrimary(p: Parser): QueryBody {
+  if (p.isKind('lparen')) {
+    const start = p.next().start;
+    const query = p.nested(() => parseQuery(p));
+    p.expect('rparen');
+    return { kind: 'parenthesized', query, start, end: p.lastEnd() };
+  }
+  return select(p);
+}
+
+function select(p: Parser): Select {
+  const start = p.expectWord('SELECT').start;
+  const distinct = !!p.acceptWord('DISTINCT');
+  if (!distinct) p.acceptWord('ALL');
+  const top = p.isWord('TOP') ? parseTop(p) : null;
+  const items = commaList(p, selectItem);
+  const assigns = items.filter((i) => i.kind === 'assignment');
+  if (assigns.length > 0 && assigns.length < items.length) {
+    const message = 'A SELECT statement that assigns a value to a variable must not be combined with data-retrieval operations.';
+    p.error(141, 1, message, { start, end: p.lastEnd() });
+  }
+  const into = p.acceptWord('INTO') ? parseObjectName(p) : null;
+  const from = p.acceptWord('FROM') ? commaList(p, parseTableSource) : [];
+  const where = p.acceptWord('WHERE') ? parseCondition(p) : null;
+  let groupBy: Expression[] = [];
+  if (p.isWord('GROUP')) {
+    p.next();
+    p.expectWord('BY');
+    if (p.isWord('ALL')) p.unsupported('GROUP BY ALL', p.peek()!);
+    for (const form of ['ROLLUP', 'CUBE', 'GROUPING']) {
+      if (p.isWord(form) && (p.isKind('lparen', 1) || p.isWord('SETS', 1))) p.unsupported(form === 'GROUPING' ? 'GROUPING SETS' : form, p.peek()!);
+    }
+    groupBy = commaList(p, parseExpression);
+    if (p.isWord('WITH') && (p.isWord('ROLLUP', 1) || p.isWord('CUBE', 1))) p.unsupported(`WITH ${p.word(1)}`, p.peek()!);
+  }
+  const having = p.acceptWord('HAVING') ? parseCondition(p) : null;
+  return { kind: 'select', distinct, top, items, into, from, where, groupBy, having, start, end: p.lastEnd() };
+}
+
+function parseTop(p: Parser): Top {
+  const start = p.next().start;
+  let count: Expression;
+  if (p.isKind('lparen')) {
+    p.next();
+    count = parseExpression(p);
+    p.expect('rparen');
+  } else {
+    const t = p.expect('number');
+    count = numberLiteral(p, p.slice(t), t.start, t.end, false);
+  }
+  const percent = !!p.acceptWord('PERCENT');
+  let withTies = false;
+  if (p.isWord('WITH') && p.isWord('TIES', 1)) {
+    p.pos += 2;
+    withTies = true;
+  }
+  return { count, percent, withTies, start, end: p.lastEnd() };
+}
+
+function selectItem(p: Parser): SelectItem {
+  const t = p.peek();
+  if (!t) return p.fail();
+  if (t.kind === 'variable' && isAssignmentOperator(p.op(1))) {
+    const variable = { kind: 'variable' as const, name: p.slice(t), system: false, start: t.start, end: t.end };
+    p.next();
+    const op = p.slice(p.next()) as '=';
+    const expr = parseExpression(p);
+    return { kind: 'assignment', variable, op, expr, start: t.start, end: expr.end };
+  }
+  const star = qualifiedStar(p);
+  if (star) return { kind: 'expression', expr: star, alias: null, start: star.start, end: star.end };
+  if ((p.isIdentifier() || t.kind === 'string') && p.isOp('=', 1)) {
+    const alias = aliasAt(p);
+    p.next();
+    const expr = parseExpression(p);
+    return { kind: 'expression', expr, alias, start: t.start, end: expr.end };
+  }
+  const expr = parseExpression(p);
+  let alias: Identifier | null = null;
+  if (p.acceptWord('AS')) {
+    if (!p.isIdentifier() && !p.isKind('string')) p.fail();
+    alias = aliasAt(p);
+  } else if (p.isIdentifier() || p.isKind('string')) {
+    alias = aliasAt(p);
+  }
+  return { kind: 'expression', expr, alias, start: t.start, end: p.lastEnd() };
+}
+
+/** A column alias: a name, or a string ('total' = ...), consumed. */
+function aliasAt(p: Parser): Identifier {
+  const t = p.peek()!;
+  if (t.kind !== 'string') return p.identifier();
+  p.next();
+  return { name: decodeString(p.text, t).text, quoted: true, start: t.start, end: t.end };
+}
+
+/** `*`, `t.*`, `dbo.t.*`. */
+function qualifiedStar(p: Parser): Expression | null {
+  if (p.isOp('*')) {
+    const t = p.next();
+    return { kind: 'star', qualifier: [], start: t.start, end: t.end };
+  }
+  let k = 0;
+  while (p.isIdentifier(k) && p.isKind('dot', k + 1)) k += 2;
+  if (k === 0 || !p.isOp('*', k)) return null;
+  const qualifier: Identifier[] = [];
+  while (!p.isOp('*')) {
+    qualifier.push(p.identifier());
+    p.expect('dot');
+  }
+  const end = p.next().end;
+  return { kind: 'star', qualifier, start: qualifier[0]!.start, end };
+}
+
+/** One item of FROM: a table, view, table variable, derived table or function, with its joins. */
+export function parseTableSource(p: Parser): TableSource {
+  let left = tablePrimary(p);
+  for (;;) {
+    const type = joinType(p);
+    if (!type) return left;
+    const right = tablePrimary(p);
+    let on: Expression | null = null;
+    if (type !== 'CROSS' && type !== 'CROSS APPLY' && type !== 'OUTER APPLY') {
+      p.expectWord('ON');
+      on = parseCondition(p);
+    }
+    left = { kind: 'join', type, left, right, on, start: left.start, end: p.lastEnd() };
+  }
+}
+
+type JoinType = 'INNER' | 'LEFT' | 'RIGHT' | 'FULL' | 'CROSS' | 'CROSS APPLY' | 'OUTER APPLY';
+
+function joinType(p: Parser): JoinType | null {
+  const word = p.word();
+  if (word === 'CROSS' || word === 'OUTER') {
+    if (p.isWord('APPLY', 1)) {
+      p.pos += 2;
+      return word === 'CROSS' ? 'CROSS APPLY' : 'OUTER APPLY';
+    }
+    if (word === 'CROSS' && p.isWord('JOIN', 1)) {
+      p.pos += 2;
+      return 'CROSS';
+    }
+    return null;
+  }
+  let type: JoinType;
+  if (word === 'JOIN') type = 'INNER';
+  else if (word === 'INNER' || word === 'LEFT' || word === 'RIGHT' || word === 'FULL') {
+    p.next();
+    type = word;
+    if (type !== 'INNER') p.acceptWord('OUTER');
+    // Join hints (LOOP, HASH, MERGE, REMOTE) choose a plan, not an answer.
+    if (['LOOP', 'HASH', 'MERGE', 'REMOTE'].includes(p.word())) p.next();
+  } else return null;
+  p.expectWord('JOIN');
+  return type;
+}
+
+const UNSUPPORTED_ROWSET_FUNCTIONS = new Set(['OPENROWSET', 'OPENQUERY', 'OPENDATASOURCE', 'OPENXML', 'OPENJSON', 'CONTAINSTABLE', 'FREETEXTTABLE']);
+
+function tablePrimary(p: Parser): TableSource {
+  const t = p.peek();
+  if (!t) return p.fail();
+  let source: TableSource;
+  if (t.kind === 'lparen') {
+    if (p.isWord('VALUES', 1)) p.unsupported('Table value constructors in FROM', p.peek(1)!);
+    if (startsQuery(p, 0)) {
+      p.next();
+      const query = p.nested(() => parseQuery(p));
+      p.expect('rparen');
+      p.acceptWord('AS');
+      const alias = p.identifier();
+      const columns = p.isKind('lparen') ? identifierList(p) : [];
+      source = { kind: 'derived', query, alias, columns, start: t.start, end: p.lastEnd() };
+    } else {
+      p.next();
+      source = p.nested(() => parseTableSource(p));
+      p.expect('rparen');
+    }
+  } else if (t.kind === 'variable') {
+    p.next();
+    const variable = { kind: 'variable' as const, name: p.slice(t), system: false, start: t.start, end: t.end };
+    source = { kind: 'tableVariable', variable, alias: tableAlias(p), start: t.start, end: p.lastEnd() };
+  } else {
+    if (UNSUPPORTED_ROWSET_FUNCTIONS.has(p.word())) p.unsupported(`The ${p.word()} function`, t);
+    const name = parseObjectName(p);
+    if (p.isKind('lparen')) {
+      p.next();
+      const args = p.isKind('rparen') ? [] : commaList(p, parseExpression);
+      p.expect('rparen');
+      source = { kind: 'function', name, args, alias: tableAlias(p), start: t.start, end: p.lastEnd() };
+    } else {
+      if (p.isWord('FOR') && p.isWord('SYSTEM_TIME', 1)) p.unsupported('FOR SYSTEM_TIME', p.peek()!);
+      if (p.isWord('TABLESAMPLE')) p.unsupported('TABLESAMPLE', p.peek()!);
+      source = { kind: 'table', name, alias: tableAlias(p), start: t.start, end: p.lastEnd() };
+    }
+  }
+  if (p.isWord('PIVOT') || p.isWord('UNPIVOT')) p.unsupported(p.word(), p.peek()!);
+  return source;
+}
+
+/** [AS] alias, and table hints (WITH (NOLOCK)): hints choose locks and plans, not answers. */
+function tableAlias(p: Parser): Identifier | null {
+  let alias: Identifier | null = null;
+  if (p.acceptWord('AS')) alias = p.identifier();
+  else if (p.isIdentifier()) alias = p.identifier();
+  if (p.isWord('WITH') && p.isKind('lparen', 1)) {
+    p.next();
+    skipBalanced(p);
+  }
+  return alias;
+}

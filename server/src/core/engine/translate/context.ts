@@ -1,0 +1,85 @@
+// State of one translation: the ports, the variables bound as DuckDB parameters, the CTEs in
+// scope, and what the clause being translated allows (aggregates, windows, GROUP BY keys).
+import type { Span } from '../ast';
+import type { ColumnInfo, Ports } from './ports';
+import type { SqlType } from './types';
+import { duckdbType } from './types';
+
+/** A translated expression: DuckDB SQL and the T-SQL type SQL Server would give it. */
+export interface Typed {
+  sql: string;
+  type: SqlType;
+  /** The NULL constant: it takes the type of whatever it meets. */
+  nullLiteral?: boolean;
+  /** A string constant's value: its conversions can be decided now, not in DuckDB. */
+  literal?: string;
+  /** A column used outside any aggregate and not a GROUP BY key: wrong in a grouped query. */
+  loose?: { text: string; span: Span } | null;
+  /** Contains an aggregate function (outside subqueries). */
+  aggregate?: boolean;
+}
+
+export type Clause = 'select' | 'where' | 'on' | 'groupBy' | 'having' | 'orderBy' | 'other';
+
+export interface CteInfo {
+  name: string;
+  columns: ColumnInfo[];
+  /** Set while the CTE's own query is translated: a reference then would be recursion. */
+  defining: boolean;
+}
+
+export class Context {
+  /** Variables in the order of their $n placeholders: $1 is parameters[0]. */
+  readonly parameters: string[] = [];
+  private readonly parameterIndex = new Map<string, number>();
+  /** CTEs visible now, innermost WITH last. */
+  readonly ctes: Map<string, CteInfo>[] = [];
+  /** The translated GROUP BY keys of the SELECT being translated, when it groups. */
+  groupKeys: Set<string> | null = null;
+  /** > 0 inside an aggregate's arguments. */
+  aggregateDepth = 0;
+  clause: Clause = 'other';
+
+  constructor(readonly ports: Ports) {}
+
+  /**
+   * A variable's value as a DuckDB prepared-statement parameter, cast to its declared type. Values
+   * are never spliced into the SQL text; the executor binds them.
+   */
+  parameter(name: string, type: SqlType): string {
+    const key = name.toLowerCase();
+    let index = this.parameterIndex.get(key);
+    if (index === undefined) {
+      this.parameters.push(name);
+      index = this.parameters.length;
+      this.parameterIndex.set(key, index);
+    }
+    return `CAST($${index} AS ${duckdbType(type)})`;
+  }
+
+  findCte(name: string): CteInfo | null {
+    const key = name.toLowerCase();
+    for (let i = this.ctes.length - 1; i >= 0; i--) {
+      const cte = this.ctes[i]!.get(key);
+      if (cte) return cte;
+    }
+    return null;
+  }
+
+  /** Runs `inner` in another clause (and, for subqueries, outside the current grouping). */
+  within<T>(clause: Clause, inner: () => T, subquery = false): T {
+    const saved = { clause: this.clause, groupKeys: this.groupKeys, aggregateDepth: this.aggregateDepth };
+    this.clause = clause;
+    if (subquery) {
+      this.groupKeys = null;
+      this.aggregateDepth = 0;
+    }
+    try {
+      return inner();
+    } finally {
+      this.clause = saved.clause;
+      this.groupKeys = saved.groupKeys;
+      this.aggregateDepth = saved.aggregateDepth;
+    }
+  }
+}

@@ -1,0 +1,242 @@
+// Conversions between T-SQL types with SQL Server's results and errors: the implicit ones of
+// comparisons, arithmetic and assignment, CAST/CONVERT, and TRY_CAST/TRY_CONVERT (NULL instead
+// of an error). Where DuckDB's cast differs from SQL Server's (string to int, decimal to int,
+// bit, dates to strings) the SQL spells SQL Server's behaviour out.
+import type { Span } from '../ast';
+import type { Typed } from './context';
+import { formatDateTime, parseDateTime } from './dateFormats';
+import { raiseSql, stop, unsupported, type MessagePart } from './errors';
+import { displayTableName, quoteString } from './names';
+import type { TableLocation } from './ports';
+import {
+  duckdbType,
+  formatSqlType,
+  isApproximate,
+  isBinary,
+  isBit,
+  isDateTime,
+  isExact,
+  isInteger,
+  isNumber,
+  isString,
+  type SqlType,
+} from './types';
+
+export type ConversionMode = 'implicit' | 'explicit' | 'try';
+
+const INTEGER_RANK: Readonly<Record<string, number>> = { tinyint: 1, smallint: 2, int: 3, bigint: 4 };
+
+/** The value converted to `to`, as SQL Server converts it in `mode`. */
+export function convert(value: Typed, to: SqlType, mode: ConversionMode, span: Span, style: number | null = null): Typed {
+  const from = value.type;
+  const result = (sql: string): Typed => ({ ...value, sql, type: to, nullLiteral: false, literal: undefined });
+  if (value.nullLiteral) return result(`CAST(NULL AS ${duckdbType(to)})`);
+  if (value.literal !== undefined && style === null) {
+    const folded = convertConstant(value.literal, to);
+    if (folded !== null) return { ...result(folded), literal: isString(to) ? value.literal : undefined };
+  }
+  const x = value.sql;
+  /** A conversion failure: SQL Server's error, or NULL for TRY_CAST. */
+  const failure = (number: number, parts: MessagePart[]): string => (mode === 'try' ? 'NULL' : raiseSql(number, 16, 1, parts));
+  const target = duckdbType(to);
+
+  if (isString(to)) {
+    let sql: string;
+    if (isString(from)) sql = x;
+    else if (isInteger(from) || isExact(from)) sql = `CAST(${x} AS VARCHAR)`;
+    else if (isApproximate(from)) sql = floatToString(x, style, span);
+    else if (isBit(from)) sql = `CAST(CAST(${x} AS INTEGER) AS VARCHAR)`;
+    else if (isDateTime(from)) sql = formatDateTime(x, from, style, span);
+    else if (from.name === 'uniqueidentifier') sql = `upper(CAST(${x} AS VARCHAR))`;
+    else if (isBinary(from)) sql = binaryToString(x, style, span);
+    else return clash(from, to, mode, span);
+    // CAST to a shorter string cuts it, silently, in SQL Server.
+    if (mode !== 'implicit' && typeof to.length === 'number' && !(typeof from.length === 'number' && from.length <= to.length && isString(from))) {
+      sql = `left(${sql}, ${to.length})`;
+    }
+    return result(sql);
+  }
+
+  if (isInteger(to)) {
+    if (isString(from)) {
+      const text = trimmed(x);
+      const notNumber = failure(245, [`Conversion failed when converting the ${from.name} value '`, { sql: x }, `' to data type ${to.name}.`]);
+      const overflow = failure(248, [`The conversion of the ${from.name} value '`, { sql: x }, `' overflowed an ${to.name} column.`]);
+      return result(
+        `CASE WHEN ${x} IS NULL THEN NULL WHEN ${text} = '' THEN CAST(0 AS ${target}) ` +
+          `WHEN NOT regexp_full_match(${text}, '[+-]?[0-9]+') THEN ${notNumber} ` +
+          `ELSE coalesce(TRY_CAST(${text} AS ${target}), ${overflow}) END`,
+      );
+    }
+    if (isBit(from)) return result(`CAST(${x} AS ${target})`);
+    if (isInteger(from) && INTEGER_RANK[from.name]! <= INTEGER_RANK[to.name]!) return result(from.name === to.name ? x : `CAST(${x} AS ${target})`);
+    if (isNumber(from)) {
+      // Decimal and float to integer truncate in SQL Server; DuckDB would round.
+      const truncated = isInteger(from) ? x : `trunc(${x})`;
+      const overflow = failure(8115, [`Arithmetic overflow error converting expression to data type ${to.name}.`]);
+      return result(`CASE WHEN ${x} IS NULL THEN NULL ELSE coalesce(TRY_CAST(${truncated} AS ${target}), ${overflow}) END`);
+    }
+    return clash(from, to, mode, span);
+  }
+
+  if (isExact(to) || isApproximate(to)) {
+    const kind = isExact(to) ? 'numeric' : to.name;
+    if (isString(from)) {
+      const text = trimmed(x);
+      const empty = isApproximate(to) ? `WHEN ${text} = '' THEN CAST(0 AS ${target}) ` : '';
+      const error = failure(8114, [`Error converting data type ${from.name} to ${kind}.`]);
+      return result(`CASE WHEN ${x} IS NULL THEN NULL ${empty}ELSE coalesce(TRY_CAST(${text} AS ${target}), ${error}) END`);
+    }
+    if (isBit(from)) return result(`CAST(CAST(${x} AS INTEGER) AS ${target})`);
+    if (isNumber(from)) {
+      if (duckdbType(from) === target) return result(x);
+      if (isApproximate(to) || integralDigits(from) <= integralDigits(to)) return result(`CAST(${x} AS ${target})`);
+      const source = isInteger(from) || from.name === 'money' ? from.name : isApproximate(from) ? 'float' : 'numeric';
+      const overflow = failure(8115, [`Arithmetic overflow error converting ${source} to data type ${to.name === 'money' || to.name === 'smallmoney' ? to.name : 'numeric'}.`]);
+      return result(`CASE WHEN ${x} IS NULL THEN NULL ELSE coalesce(TRY_CAST(${x} AS ${target}), ${overflow}) END`);
+    }
+    return clash(from, to, mode, span);
+  }
+
+  if (isBit(to)) {
+    if (isBit(from)) return result(x);
+    if (isNumber(from)) return result(`(${x} <> 0)`);
+    if (isString(from)) {
+      const text = `upper(${trimmed(x)})`;
+      const error = failure(245, [`Conversion failed when converting the ${from.name} value '`, { sql: x }, `' to data type bit.`]);
+      return result(
+        `CASE WHEN ${x} IS NULL THEN NULL WHEN ${text} = 'TRUE' THEN true WHEN ${text} = 'FALSE' THEN false ` +
+          `WHEN TRY_CAST(${text} AS DOUBLE) IS NOT NULL THEN TRY_CAST(${text} AS DOUBLE) <> 0 ELSE ${error} END`,
+      );
+    }
+    return clash(from, to, mode, span);
+  }
+
+  if (isDateTime(to)) {
+    if (isDateTime(from)) {
+      if (from.name === 'time' && to.name !== 'time') return result(`CAST(DATE '1900-01-01' + ${x} AS ${target})`);
+      if (from.name === 'date' && to.name === 'time') return clash(from, to, mode, span);
+      return result(duckdbType(from) === target ? x : `CAST(${x} AS ${target})`);
+    }
+    if (isString(from)) {
+      const parsed = to.name === 'time' ? `TRY_CAST(trim(${x}) AS TIME)` : parseDateTime(x, style, span);
+      const error = failure(241, ['Conversion failed when converting date and/or time from character string.']);
+      return result(`CASE WHEN ${x} IS NULL THEN NULL ELSE coalesce(CAST(${parsed} AS ${target}), ${error}) END`);
+    }
+    if ((isNumber(from) || isBit(from)) && (to.name === 'datetime' || to.name === 'smalldatetime')) {
+      // A number is a count of days since 1900-01-01, the fraction a part of a day.
+      if (isInteger(from) || isBit(from)) return result(`(TIMESTAMP '1900-01-01' + to_days(CAST(${x} AS INTEGER)))`);
+      return result(`(TIMESTAMP '1900-01-01' + to_microseconds(CAST(round(${x} * 86400000000) AS BIGINT)))`);
+    }
+    return clash(from, to, mode, span);
+  }
+
+  if (to.name === 'uniqueidentifier') {
+    if (from.name === 'uniqueidentifier') return result(x);
+    if (isString(from)) {
+      const error = failure(8169, ['Conversion failed when converting from a character string to uniqueidentifier.']);
+      return result(`CASE WHEN ${x} IS NULL THEN NULL ELSE coalesce(TRY_CAST(trim(${x}) AS UUID), ${error}) END`);
+    }
+    return clash(from, to, mode, span);
+  }
+
+  if (isBinary(to)) {
+    if (isBinary(from)) return result(x);
+    if (isString(from)) return result(`encode(${x})`);
+    return clash(from, to, mode, span);
+  }
+  return clash(from, to, mode, span);
+}
+
+/** How many digits a type holds before the decimal point (floats: unbounded). */
+function integralDigits(t: SqlType): number {
+  const digits: Readonly<Record<string, number>> = { bit: 1, tinyint: 3, smallint: 5, int: 10, bigint: 19, money: 15, smallmoney: 6 };
+  if (t.name in digits) return digits[t.name]!;
+  if (t.name === 'decimal' || t.name === 'numeric') return (t.precision ?? 18) - (t.scale ?? 0);
+  return Infinity;
+}
+
+/** Leading and trailing blanks, which SQL Server ignores in numbers. */
+function trimmed(x: string): string {
+  return `trim(${x}, E' \\t\\r\\n')`;
+}
+
+const INTEGER_RANGE: Readonly<Record<string, [bigint, bigint]>> = {
+  tinyint: [0n, 255n],
+  smallint: [-32768n, 32767n],
+  int: [-2147483648n, 2147483647n],
+  bigint: [-9223372036854775808n, 9223372036854775807n],
+};
+
+/**
+ * A string constant converted now, when it plainly is a value of the target type; null leaves
+ * the conversion (and any error, raised only if the value is used) to the SQL.
+ */
+function convertConstant(text: string, to: SqlType): string | null {
+  const t = text.trim();
+  const range = INTEGER_RANGE[to.name];
+  if (range) {
+    if (t === '') return `CAST(0 AS ${duckdbType(to)})`;
+    if (!/^[+-]?\d{1,19}$/.test(t)) return null;
+    const n = BigInt(t);
+    return n >= range[0] && n <= range[1] ? `CAST(${n} AS ${duckdbType(to)})` : null;
+  }
+  if (isApproximate(to) && /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d{1,2})?$/.test(t)) return `CAST(${quoteString(t)} AS ${duckdbType(to)})`;
+  const decimal = /^[+-]?(\d*)(?:\.(\d*))?$/.exec(t);
+  if (isExact(to) && decimal && t !== '' && t !== '.') {
+    const integral = decimal[1]!.replace(/^0+/, '').length;
+    const { precision = 18, scale = 0 } = to.name === 'money' ? { precision: 19, scale: 4 } : to.name === 'smallmoney' ? { precision: 10, scale: 4 } : to;
+    return integral <= precision - scale ? `CAST(${quoteString(t)} AS ${duckdbType(to)})` : null;
+  }
+  const date = /^(\d{4})-(\d{2})-(\d{2})(?:[ T](\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,7})?)?)?$/.exec(t);
+  if (isDateTime(to) && to.name !== 'time' && date && validDate(date.slice(1).map((g) => Number(g ?? 0)))) {
+    return `CAST(${quoteString(t)} AS ${duckdbType(to)})`;
+  }
+  if (isString(to) && (typeof to.length !== 'number' || text.length <= to.length)) return quoteString(text);
+  return null;
+}
+
+/** [year, month, day, hour?, minute?, second?] names a real moment. */
+function validDate([y, m, d, h, min, sec]: number[]): boolean {
+  const days = [31, y! % 4 === 0 && (y! % 100 !== 0 || y! % 400 === 0) ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+  return m! >= 1 && m! <= 12 && d! >= 1 && d! <= days[m! - 1]! && h! < 24 && min! < 60 && sec! < 60;
+}
+
+/** SQL Server writes float with at most six significant digits and a three-digit exponent. */
+function floatToString(x: string, style: number | null, span: Span): string {
+  if (style !== null && style !== 0) return unsupported(`CONVERT style ${style} for float`, span);
+  return `regexp_replace(printf('%g', ${x}), 'e([+-])([0-9][0-9])$', 'e\\10\\2')`;
+}
+
+function binaryToString(x: string, style: number | null, span: Span): string {
+  if (style === null || style === 0) return `decode(${x})`;
+  if (style === 1) return `('0x' || upper(hex(${x})))`;
+  if (style === 2) return `upper(hex(${x}))`;
+  return unsupported(`CONVERT style ${style} for binary`, span);
+}
+
+function clash(from: SqlType, to: SqlType, mode: ConversionMode, span: Span): never {
+  if (mode === 'implicit') {
+    return stop(206, 16, 2, `Operand type clash: ${formatSqlType(from)} is incompatible with ${formatSqlType(to)}`, span);
+  }
+  return stop(529, 16, 2, `Explicit conversion from data type ${from.name} to ${to.name} is not allowed.`, span);
+}
+
+/**
+ * A value about to be stored in a column: converted implicitly, and refused when a string or
+ * binary value is longer than the column (Msg 2628), as SQL Server 2019 does.
+ */
+export function storeValue(value: Typed, column: { name: string; type: SqlType }, location: TableLocation, span: Span): Typed {
+  const converted = convert(value, column.type, 'implicit', span);
+  const length = column.type.length;
+  if (typeof length !== 'number' || value.nullLiteral) return converted;
+  if (typeof value.type.length === 'number' && value.type.length <= length && (isString(value.type) || isBinary(value.type))) return converted;
+  const measure = isBinary(column.type) ? 'octet_length' : 'length';
+  const shown = isBinary(column.type) ? `('0x' || upper(hex(${converted.sql})))` : `left(${converted.sql}, ${length})`;
+  const error = raiseSql(2628, 16, 1, [
+    `String or binary data would be truncated in table '${displayTableName(location)}', column '${column.name}'. Truncated value: '`,
+    { sql: shown },
+    "'.",
+  ]);
+  return { ...converted, sql: `CASE WHEN ${measure}(${converted.sql}) > ${length} THEN ${error} ELSE ${converted.sql} END` };
+}

@@ -1,0 +1,121 @@
+// FROM clauses: tables and views (through SchemaLookup), #temp tables, table variables, CTEs,
+// derived tables, table-valued functions, joins and APPLY (DuckDB LATERAL). Every source is
+// given its exposed name as DuckDB alias, so `t.c` translates to "t"."c".
+import type { ObjectName, TableSource } from '../ast';
+import type { Context } from './context';
+import { stop, unsupported } from './errors';
+import { ExpressionTranslator } from './expressions';
+import { duckdbRelation, quoteIdentifier } from './names';
+import type { TableName } from './ports';
+import { namedColumns, translateQuery } from './query';
+import { Scope, type Source } from './scope';
+
+export interface TranslatedFrom {
+  sql: string;
+  sources: Source[];
+}
+
+export function translateFrom(items: TableSource[], ctx: Context, outer: Scope | null): TranslatedFrom {
+  const parts = items.map((item) => translateSource(item, ctx, outer));
+  const sources = parts.flatMap((p) => p.sources);
+  const seen = new Map<string, Source>();
+  for (const source of sources) {
+    const key = source.exposed.toLowerCase();
+    const other = seen.get(key);
+    if (other) {
+      stop(1013, 16, 1, `The objects "${other.exposed}" and "${source.exposed}" in the FROM clause have the same exposed names. Use correlation names to distinguish them.`, source.at);
+    }
+    seen.set(key, source);
+  }
+  return { sql: parts.map((p) => p.sql).join(', '), sources };
+}
+
+/** The name a table is written with, as SQL Server shows it in "Invalid object name". */
+export function writtenName(name: ObjectName): string {
+  const parts = [name.server, name.database, name.schema, name.name];
+  return parts
+    .slice(parts.findIndex((p) => p !== null))
+    .map((p) => p?.name ?? '')
+    .join('.');
+}
+
+export function tableName(name: ObjectName): TableName {
+  if (name.server) unsupported('Linked servers (four-part names)', name);
+  if (name.name.name.startsWith('##')) unsupported('Global temporary tables', name.name);
+  return { database: name.database?.name ?? null, schema: name.schema?.name ?? null, name: name.name.name };
+}
+
+function translateSource(item: TableSource, ctx: Context, outer: Scope | null): TranslatedFrom {
+  switch (item.kind) {
+    case 'table': {
+      const name = tableName(item.name);
+      if (!name.database && !name.schema) {
+        const cte = ctx.findCte(name.name);
+        if (cte?.defining) unsupported('Recursive common table expressions', item.name);
+        if (cte) {
+          const exposed = item.alias?.name ?? cte.name;
+          return { sql: `${quoteIdentifier(cte.name)} AS ${quoteIdentifier(exposed)}`, sources: [{ exposed, at: item, table: null, columns: cte.columns }] };
+        }
+      }
+      const info = ctx.ports.schema.resolveTable(name);
+      if (!info) return stop(208, 16, 1, `Invalid object name '${writtenName(item.name)}'.`, item.name);
+      const loc = info.location;
+      const exposed = item.alias?.name ?? name.name;
+      const table = item.alias
+        ? null
+        : loc.kind === 'temp'
+          ? { database: 'tempdb', schema: 'dbo', name: name.name }
+          : { database: loc.database, schema: loc.schema, name: loc.name };
+      return { sql: `${duckdbRelation(loc)} AS ${quoteIdentifier(exposed)}`, sources: [{ exposed, at: item, table, columns: info.columns }] };
+    }
+    case 'tableVariable': {
+      const info = ctx.ports.schema.tableVariable(item.variable.name);
+      if (!info) return stop(1087, 15, 2, `Must declare the table variable "${item.variable.name}".`, item.variable);
+      const exposed = item.alias?.name ?? item.variable.name;
+      return { sql: `${duckdbRelation(info.location)} AS ${quoteIdentifier(exposed)}`, sources: [{ exposed, at: item, table: null, columns: info.columns }] };
+    }
+    case 'derived': {
+      const result = ctx.within('other', () => translateQuery(item.query, ctx, outer, 'derived'), true);
+      const columns = namedColumns(result, item.columns.length ? item.columns.map((c) => c.name) : null, item.alias.name, item);
+      const list = columns.map((c) => quoteIdentifier(c.name)).join(', ');
+      const source: Source = { exposed: item.alias.name, at: item, table: null, columns: columns.map((c) => ({ ...c, nullable: true, identity: false })) };
+      return { sql: `(${result.sql}) AS ${quoteIdentifier(item.alias.name)}(${list})`, sources: [source] };
+    }
+    case 'function': {
+      const name = tableName(item.name);
+      const fn = ctx.ports.schema.tableFunction(name);
+      if (!fn) return stop(208, 16, 1, `Invalid object name '${writtenName(item.name)}'.`, item.name);
+      const args = new ExpressionTranslator(ctx, outer ?? new Scope([], null));
+      const values = ctx.within('other', () => item.args.map((a) => args.value(a).sql));
+      const exposed = item.alias?.name ?? name.name;
+      const sql = `${fn.duckdbName.map(quoteIdentifier).join('.')}(${values.join(', ')}) AS ${quoteIdentifier(exposed)}`;
+      return { sql, sources: [{ exposed, at: item, table: null, columns: fn.columns }] };
+    }
+    case 'join': {
+      const left = translateSource(item.left, ctx, outer);
+      const apply = item.type === 'CROSS APPLY' || item.type === 'OUTER APPLY';
+      // APPLY's right side sees the left side's columns, like a correlated subquery.
+      const right = translateSource(item.right, ctx, apply ? new Scope(left.sources, outer) : outer);
+      const sources = [...left.sources, ...right.sources];
+      const rightSql = item.right.kind === 'join' ? `(${right.sql})` : right.sql;
+      const lateral = apply && (item.right.kind === 'derived' || item.right.kind === 'function') ? 'LATERAL ' : '';
+      let sql: string;
+      switch (item.type) {
+        case 'CROSS':
+        case 'CROSS APPLY':
+          sql = `${left.sql} CROSS JOIN ${lateral}${rightSql}`;
+          break;
+        case 'OUTER APPLY':
+          sql = `${left.sql} LEFT JOIN ${lateral}${rightSql} ON true`;
+          break;
+        default: {
+          const scope = new Scope(sources, outer);
+          const on = ctx.within('on', () => new ExpressionTranslator(ctx, scope).condition(item.on!));
+          const join = item.type === 'FULL' ? 'FULL OUTER' : item.type;
+          sql = `${left.sql} ${join} JOIN ${rightSql} ON ${on.sql}`;
+        }
+      }
+      return { sql, sources };
+    }
+  }
+}

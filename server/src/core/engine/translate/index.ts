@@ -1,0 +1,165 @@
+// The translator's API: statements and expressions of the AST to DuckDB SQL, given the ports.
+// Every result is a value: the SQL (variables as $1..$n parameters, named in `parameters`) with
+// what the executor needs to report (result columns with T-SQL types), or SQL Server's error,
+// positioned in the parsed text.
+import type {
+  DataType,
+  DeleteStatement,
+  Expression,
+  InsertStatement,
+  ObjectName,
+  QueryBody,
+  SelectStatement,
+  Span,
+  TableDefinition,
+  TruncateStatement,
+  UpdateStatement,
+} from '../ast';
+import { sqlError, type SqlError } from '../parser/errors';
+import { Context } from './context';
+import { convert } from './conversions';
+import { createTableFromColumns, dropTableStatements, translateTableDefinition, type TableDdl } from './ddl';
+import { insertRowSql, translateDelete, translateInsert, translateTruncate, translateUpdate, type InsertPlan } from './dml';
+import { stop, TranslateStop } from './errors';
+import { ExpressionTranslator } from './expressions';
+import type { ColumnInfo, Ports, TableLocation } from './ports';
+import { translateQuery, type ResultColumn } from './query';
+import { Scope } from './scope';
+import { sqlTypeOf, type SqlType } from './types';
+
+export type Translation<T> = { ok: true; value: T } | { ok: false; error: SqlError };
+
+/** DuckDB SQL with `$n` placeholders; `parameters[n - 1]` names the variable bound to `$n`. */
+export interface ParameterizedSql {
+  sql: string;
+  parameters: string[];
+}
+
+export type SelectPlan =
+  /** A result set. */
+  | (ParameterizedSql & { kind: 'rows'; columns: ResultColumn[] })
+  /** SELECT @a = ..., @b = ...: each column goes to its variable, from the last row (no row: unchanged). */
+  | (ParameterizedSql & { kind: 'assign'; assignments: { variable: string; type: SqlType }[] })
+  /** SELECT ... INTO t: create `target` (createTableFromColumns) and INSERT INTO it this query's rows. */
+  | (ParameterizedSql & { kind: 'into'; target: ObjectName; columns: ColumnInfo[] });
+
+function run<T>(inner: () => T, at: Span): Translation<T> {
+  try {
+    return { ok: true, value: inner() };
+  } catch (e) {
+    if (e instanceof TranslateStop) return { ok: false, error: e.error };
+    // A translator bug must not crash the instance; it surfaces as SQL Server's internal error.
+    const detail = e instanceof Error ? e.message : String(e);
+    const message = `Internal Query Processor Error: The query processor encountered an unexpected error during execution (${detail}).`;
+    return { ok: false, error: sqlError(8630, 16, 1, message, at.start, at.end) };
+  }
+}
+
+export function translateSelect(stmt: SelectStatement, ports: Ports): Translation<SelectPlan> {
+  return run(() => {
+    const ctx = new Context(ports);
+    const result = translateQuery(stmt.query, ctx, null, 'top');
+    const base = { sql: result.sql, parameters: ctx.parameters };
+    if (result.assignments) {
+      const assignments = result.assignments.map((variable, k) => ({ variable, type: result.columns[k]!.type }));
+      return { ...base, kind: 'assign' as const, assignments };
+    }
+    const into = firstSelect(stmt.query.body).into;
+    if (into) return { ...base, kind: 'into' as const, target: into, columns: intoColumns(result.columns, into) };
+    return { ...base, kind: 'rows' as const, columns: result.columns };
+  }, stmt);
+}
+
+/** The columns SELECT ... INTO creates: each named, each name once. */
+function intoColumns(columns: ResultColumn[], into: ObjectName): ColumnInfo[] {
+  const seen = new Set<string>();
+  return columns.map((c) => {
+    if (c.name === '') {
+      const message = 'An object or column name is missing or empty. For SELECT INTO statements, verify each column has a name. For other statements, look for empty alias names. Aliases defined as "" or [] are not allowed. Change the alias to a valid name.';
+      stop(1038, 15, 5, message, into);
+    }
+    if (seen.has(c.name.toLowerCase())) {
+      stop(2705, 16, 3, `Column names in each table must be unique. Column name '${c.name}' in table '${into.name.name}' is specified more than once.`, into);
+    }
+    seen.add(c.name.toLowerCase());
+    return { ...c, nullable: true, identity: false };
+  });
+}
+
+function firstSelect(body: QueryBody): { into: ObjectName | null } {
+  if (body.kind === 'select') return body;
+  if (body.kind === 'parenthesized') return firstSelect(body.query.body);
+  return firstSelect(body.left);
+}
+
+/**
+ * A value the executor needs (SET, DECLARE ... =, PRINT, RETURN, IF's operands): `SELECT <value>`,
+ * converted to `target` when given (assignment to a variable of that type).
+ */
+export function translateValue(expr: Expression, ports: Ports, target?: SqlType): Translation<ParameterizedSql & { type: SqlType }> {
+  return run(() => {
+    const ctx = new Context(ports);
+    const t = new ExpressionTranslator(ctx, new Scope([], null));
+    let value = t.value(expr);
+    if (target) value = convert(value, target, 'implicit', expr);
+    return { sql: `SELECT ${value.sql}`, parameters: ctx.parameters, type: value.nullLiteral ? target ?? value.type : value.type };
+  }, expr);
+}
+
+/** An IF or WHILE condition: `SELECT <boolean>`, false when the condition is unknown (NULL). */
+export function translateCondition(expr: Expression, ports: Ports): Translation<ParameterizedSql> {
+  return run(() => {
+    const ctx = new Context(ports);
+    const condition = new ExpressionTranslator(ctx, new Scope([], null)).condition(expr);
+    return { sql: `SELECT coalesce(${condition.sql}, false)`, parameters: ctx.parameters };
+  }, expr);
+}
+
+export function translateInsertStatement(stmt: InsertStatement, ports: Ports): Translation<(InsertPlan & { parameters: string[] })> {
+  return run(() => {
+    const ctx = new Context(ports);
+    const plan = translateInsert(stmt, ctx);
+    return { ...plan, parameters: ctx.parameters };
+  }, stmt);
+}
+
+/** For INSERT ... EXEC: the INSERT of one row of the procedure's result set, values as $1..$n. */
+export function translateInsertRow(plan: Extract<InsertPlan, { kind: 'execute' }>, sourceTypes: SqlType[], stmt: InsertStatement): Translation<string> {
+  return run(() => insertRowSql(plan.target, plan.columns, sourceTypes, stmt.columns.length > 0, stmt.source), stmt);
+}
+
+export function translateUpdateStatement(stmt: UpdateStatement, ports: Ports): Translation<ParameterizedSql> {
+  return run(() => {
+    const ctx = new Context(ports);
+    return { sql: translateUpdate(stmt, ctx), parameters: ctx.parameters };
+  }, stmt);
+}
+
+export function translateDeleteStatement(stmt: DeleteStatement, ports: Ports): Translation<ParameterizedSql> {
+  return run(() => {
+    const ctx = new Context(ports);
+    return { sql: translateDelete(stmt, ctx), parameters: ctx.parameters };
+  }, stmt);
+}
+
+export function translateTruncateStatement(stmt: TruncateStatement, ports: Ports): Translation<string> {
+  return run(() => translateTruncate(stmt.table, new Context(ports)), stmt);
+}
+
+/** CREATE TABLE or DECLARE @t TABLE at `location` (the executor resolves the name and checks permissions). */
+export function translateCreateTable(definition: TableDefinition, location: TableLocation, ports: Ports): Translation<TableDdl> {
+  return run(() => translateTableDefinition(definition, location, ports), definition);
+}
+
+/** The T-SQL type a data type names in a declaration (DECLARE, parameters, columns) or a CAST. */
+export function resolveDataType(dt: DataType, context: 'declaration' | 'cast'): Translation<SqlType> {
+  const type = sqlTypeOf(dt, context);
+  return 'number' in type ? { ok: false, error: type } : { ok: true, value: type };
+}
+
+export { createTableFromColumns, dropTableStatements };
+export { decodeRaisedError } from './errors';
+export { duckdbRelation, quoteIdentifier, quoteString } from './names';
+export { duckdbType, formatSqlType, type SqlType } from './types';
+export type { ColumnInfo, FunctionInfo, Ports, SchemaLookup, TableFunctionInfo, TableInfo, TableLocation, TableName, VariableLookup } from './ports';
+export type { InsertPlan, ResultColumn, TableDdl };

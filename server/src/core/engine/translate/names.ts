@@ -1,0 +1,29 @@
+// DuckDB spellings of names and literals. Everything from the T-SQL text that reaches DuckDB
+// goes through one of these: identifiers are always double-quoted, strings always escaped.
+import type { TableLocation } from './ports';
+
+export function quoteIdentifier(name: string): string {
+  return `"${name.split('"').join('""')}"`;
+}
+
+export function quoteString(value: string): string {
+  return `'${value.split("'").join("''")}'`;
+}
+
+/** database.schema.table, or temp.main.table for #temp tables and table variables. */
+export function duckdbRelation(location: TableLocation): string {
+  if (location.kind === 'temp') return `temp.main.${quoteIdentifier(location.name)}`;
+  return [location.database, location.schema, location.name].map(quoteIdentifier).join('.');
+}
+
+/** The sequence behind an IDENTITY column, beside its table. */
+export function identitySequence(location: TableLocation, column: string): string {
+  const name = `${location.name}$identity$${column}`;
+  if (location.kind === 'temp') return `temp.main.${quoteIdentifier(name)}`;
+  return [location.database, location.schema, name].map(quoteIdentifier).join('.');
+}
+
+/** How SQL Server names a table in messages: db.schema.table. */
+export function displayTableName(location: TableLocation): string {
+  return location.kind === 'temp' ? `tempdb.dbo.${location.name}` : `${location.database}.${location.schema}.${location.name}`;
+}

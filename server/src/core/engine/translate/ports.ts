@@ -1,0 +1,75 @@
+// What the translator asks of the executor: the tables and columns a name refers to in the
+// current session, the types of variables, and the session-dependent functions the executor
+// provides in DuckDB (SUSER_SNAME(), HAS_PERMS_BY_NAME(), fn_my_permissions(), ...).
+import type { SqlType } from './types';
+
+/** A table name as written, delimiters removed; missing parts are null (the executor applies defaults). */
+export interface TableName {
+  database: string | null;
+  schema: string | null;
+  name: string;
+}
+
+/**
+ * Where a table lives in DuckDB. A T-SQL database is an attached DuckDB database (catalog) of the
+ * same name and a T-SQL schema a DuckDB schema; #temp tables (and the executor's table
+ * variables) are DuckDB temporary tables, which belong to one DuckDB connection = one session.
+ */
+export type TableLocation =
+  | { kind: 'database'; database: string; schema: string; name: string }
+  | { kind: 'temp'; name: string };
+
+export interface ColumnInfo {
+  name: string;
+  type: SqlType;
+  nullable: boolean;
+  identity: boolean;
+}
+
+export interface TableInfo {
+  location: TableLocation;
+  /** The names as stored (their case is what `SELECT *` reports). */
+  columns: ColumnInfo[];
+}
+
+/** A DuckDB function (a macro or a registered function) standing for a T-SQL one. */
+export interface FunctionInfo {
+  /** The DuckDB name, one to three parts, quoted by the translator. */
+  duckdbName: string[];
+  returns: SqlType;
+}
+
+export interface TableFunctionInfo {
+  duckdbName: string[];
+  columns: ColumnInfo[];
+}
+
+export interface SchemaLookup {
+  /** The table or view a name denotes for this session (including #temp and sys.* catalog views), or null. */
+  resolveTable(name: TableName): TableInfo | null;
+  /** A table variable declared in the running batch or procedure, or null. */
+  tableVariable(name: string): TableInfo | null;
+  /** A table-valued function such as fn_my_permissions, or null. */
+  tableFunction(name: TableName): TableFunctionInfo | null;
+  /**
+   * A scalar function the executor answers (SUSER_SNAME, USER_NAME, DB_NAME, HAS_PERMS_BY_NAME,
+   * OBJECT_ID, ERROR_MESSAGE, CURRENT_USER, ...), or null. Asked only for names the translator
+   * does not translate itself.
+   */
+  scalarFunction(name: TableName): FunctionInfo | null;
+  /** Whether SET IDENTITY_INSERT is ON for the table in this session. */
+  identityInsert(location: TableLocation): boolean;
+}
+
+export interface VariableLookup {
+  /**
+   * The declared type of `@name` (or of a system function such as `@@ROWCOUNT`), or null when it
+   * is not declared. Names are compared case-insensitively by the executor.
+   */
+  variableType(name: string): SqlType | null;
+}
+
+export interface Ports {
+  schema: SchemaLookup;
+  variables: VariableLookup;
+}

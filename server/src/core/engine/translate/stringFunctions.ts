@@ -1,0 +1,215 @@
+// String functions with SQL Server's answers: LEN ignores trailing spaces, REPLACE and CHARINDEX
+// ignore case (the default collation), SUBSTRING counts positions before 1, CONCAT treats NULL
+// as ''.
+import type { Expression, FunctionCall } from '../ast';
+import { asInt, asString, values, type Builtin, type BuiltinTable } from './builtin';
+import type { Typed } from './context';
+import { raiseSql, unsupported } from './errors';
+import { combine, type ExpressionTranslator } from './expressions';
+import { quoteString } from './names';
+import { INT, isUnicode, nvarchar, varchar, type SqlType } from './types';
+
+/** f(string, ...) returning the string's own type. */
+function sameType(name: string, argCount: [number, number] = [1, 1]): Builtin {
+  return {
+    args: argCount,
+    translate: (call, t) => {
+      const args = values(call, t);
+      const s = asString(args[0]!, call.args[0]!);
+      const rest = args.slice(1).map((a) => a.sql);
+      return combine(`${name}(${[s.sql, ...rest].join(', ')})`, s.type, args);
+    },
+  };
+}
+
+/** The widest result a string function of `t` can have in SQL Server. */
+function wide(t: SqlType): SqlType {
+  if (t.length === 'max') return t;
+  return isUnicode(t) ? nvarchar(4000) : varchar(8000);
+}
+
+function invalidLength(fn: string): string {
+  return raiseSql(537, 16, 1, [`Invalid length parameter passed to the ${fn} function.`]);
+}
+
+/** LEFT/RIGHT: a negative length is an error. */
+function side(fn: 'left' | 'right'): Builtin {
+  return {
+    args: [2, 2],
+    translate: (call, t) => {
+      const [sv, nv] = values(call, t);
+      const s = asString(sv!, call.args[0]!);
+      const n = asInt(nv!, call.args[1]!);
+      return combine(`CASE WHEN ${n.sql} < 0 THEN ${invalidLength(fn)} ELSE ${fn}(${s.sql}, ${n.sql}) END`, s.type, [sv!, nv!]);
+    },
+  };
+}
+
+export const STRING_FUNCTIONS: BuiltinTable = {
+  LEN: {
+    args: [1, 1],
+    translate: (call, t) => {
+      const [v] = values(call, t);
+      const s = asString(v!, call.args[0]!);
+      return combine(`CAST(length(rtrim(${s.sql})) AS ${s.type.length === 'max' ? 'BIGINT' : 'INTEGER'})`, s.type.length === 'max' ? { name: 'bigint' } : INT, [v!]);
+    },
+  },
+  DATALENGTH: {
+    args: [1, 1],
+    translate: (call, t) => {
+      const [v] = values(call, t);
+      const type = v!.type;
+      let sql: string;
+      if (isUnicode(type)) sql = `(2 * length(${v!.sql}))`;
+      else if (type.name === 'varchar' || type.name === 'char' || type.name === 'text') sql = `strlen(${v!.sql})`;
+      else if (['binary', 'varbinary', 'image'].includes(type.name)) sql = `octet_length(${v!.sql})`;
+      else return unsupported(`DATALENGTH of ${type.name}`, call);
+      return combine(`CAST(${sql} AS INTEGER)`, INT, [v!]);
+    },
+  },
+  SUBSTRING: {
+    args: [3, 3],
+    translate: (call, t) => {
+      const [sv, startv, lengthv] = values(call, t);
+      const s = asString(sv!, call.args[0]!);
+      const start = asInt(startv!, call.args[1]!).sql;
+      const length = asInt(lengthv!, call.args[2]!).sql;
+      // Positions before 1 count against the length, as in SQL Server (DuckDB counts them from the end).
+      const sql =
+        `CASE WHEN ${length} < 0 THEN ${invalidLength('substring')} ` +
+        `WHEN ${start} < 1 THEN substring(${s.sql}, 1, greatest(${length} + ${start} - 1, 0)) ` +
+        `ELSE substring(${s.sql}, ${start}, ${length}) END`;
+      return combine(sql, s.type, [sv!, startv!, lengthv!]);
+    },
+  },
+  LEFT: side('left'),
+  RIGHT: side('right'),
+  UPPER: sameType('upper'),
+  LOWER: sameType('lower'),
+  LTRIM: sameType('ltrim', [1, 2]),
+  RTRIM: sameType('rtrim', [1, 2]),
+  TRIM: sameType('trim', [1, 2]),
+  REVERSE: sameType('reverse'),
+  TRANSLATE: sameType('translate', [3, 3]),
+  REPLACE: {
+    args: [3, 3],
+    translate: (call, t) => {
+      const args = values(call, t);
+      const [s, find, replacement] = args.map((a, k) => asString(a, call.args[k]!));
+      // Case-insensitive, like SQL Server's default collation; the replacement is literal text.
+      const sql =
+        `CASE WHEN ${find!.sql} = '' THEN ${s!.sql} ` +
+        `ELSE regexp_replace(${s!.sql}, regexp_escape(${find!.sql}), replace(${replacement!.sql}, '\\', '\\\\'), 'gi') END`;
+      return combine(sql, wide(s!.type), args);
+    },
+  },
+  CHARINDEX: {
+    args: [2, 3],
+    translate: (call, t) => {
+      const args = values(call, t);
+      const find = asString(args[0]!, call.args[0]!).sql;
+      const s = asString(args[1]!, call.args[1]!).sql;
+      const found = (within: string) => `instr(lower(${within}), lower(${find}))`;
+      let sql = found(s);
+      if (args[2]) {
+        const start = asInt(args[2], call.args[2]!).sql;
+        const rest = found(`substring(${s}, ${start})`);
+        sql = `CASE WHEN ${start} <= 1 THEN ${sql} WHEN ${rest} = 0 THEN 0 ELSE ${rest} + ${start} - 1 END`;
+      }
+      return combine(`CAST(CASE WHEN length(${find}) = 0 THEN 0 ELSE ${sql} END AS INTEGER)`, INT, args);
+    },
+  },
+  CONCAT: { args: [2, 254], translate: (call, t) => concat(call, t, null) },
+  CONCAT_WS: { args: [3, 254], translate: (call, t) => concat(call, t, call.args[0]!) },
+  REPLICATE: {
+    args: [2, 2],
+    translate: (call, t) => {
+      const [sv, nv] = values(call, t);
+      const s = asString(sv!, call.args[0]!);
+      const n = asInt(nv!, call.args[1]!).sql;
+      return combine(`CASE WHEN ${n} < 0 THEN NULL ELSE repeat(${s.sql}, ${n}) END`, wide(s.type), [sv!, nv!]);
+    },
+  },
+  SPACE: {
+    args: [1, 1],
+    translate: (call, t) => {
+      const [nv] = values(call, t);
+      const n = asInt(nv!, call.args[0]!).sql;
+      return combine(`CASE WHEN ${n} < 0 THEN NULL ELSE repeat(' ', ${n}) END`, varchar(8000), [nv!]);
+    },
+  },
+  STUFF: {
+    args: [4, 4],
+    translate: (call, t) => {
+      const args = values(call, t);
+      const s = asString(args[0]!, call.args[0]!).sql;
+      const start = asInt(args[1]!, call.args[1]!).sql;
+      const length = asInt(args[2]!, call.args[2]!).sql;
+      const replacement = asString(args[3]!, call.args[3]!).sql;
+      const sql =
+        `CASE WHEN ${start} < 1 OR ${start} > length(${s}) OR ${length} < 0 THEN NULL ` +
+        `ELSE substring(${s}, 1, ${start} - 1) || coalesce(${replacement}, '') || substring(${s}, ${start} + ${length}) END`;
+      return combine(sql, wide(asString(args[0]!, call.args[0]!).type), args);
+    },
+  },
+  CHAR: codePoint({ name: 'char', length: 1 }, 255),
+  NCHAR: codePoint({ name: 'nchar', length: 1 }, 0x10ffff),
+  ASCII: firstCode('ascii'),
+  UNICODE: firstCode('unicode'),
+  QUOTENAME: {
+    args: [1, 2],
+    translate: (call, t) => {
+      const [sv] = values(call, t);
+      const s = asString(sv!, call.args[0]!).sql;
+      const quote = call.args[1];
+      if (quote && quote.kind !== 'string') return unsupported('QUOTENAME with a quote character that is not a constant', quote);
+      const open = quote?.value ?? '[';
+      const close = QUOTE_PAIRS[open];
+      if (!close) return combine('CAST(NULL AS VARCHAR)', nvarchar(258), [sv!]);
+      const sql = `CASE WHEN length(${s}) > 128 THEN NULL ELSE ${quoteString(open)} || replace(${s}, ${quoteString(close)}, ${quoteString(close + close)}) || ${quoteString(close)} END`;
+      return combine(sql, nvarchar(258), [sv!]);
+    },
+  },
+};
+
+/** The quote characters QUOTENAME accepts, with their closing partner. */
+const QUOTE_PAIRS: Readonly<Record<string, string>> = { '[': ']', '"': '"', "'": "'", '(': ')', '<': '>', '{': '}', '`': '`' };
+
+function codePoint(type: SqlType, max: number): Builtin {
+  return {
+    args: [1, 1],
+    translate: (call, t) => {
+      const [nv] = values(call, t);
+      const n = asInt(nv!, call.args[0]!).sql;
+      return combine(`CASE WHEN ${n} BETWEEN 0 AND ${max} THEN chr(${n}) END`, type, [nv!]);
+    },
+  };
+}
+
+/** ASCII / UNICODE of the first character; NULL for ''. */
+function firstCode(fn: string): Builtin {
+  return {
+    args: [1, 1],
+    translate: (call, t) => {
+      const [sv] = values(call, t);
+      const s = asString(sv!, call.args[0]!).sql;
+      return combine(`CASE WHEN length(${s}) = 0 THEN NULL ELSE CAST(${fn}(${s}) AS INTEGER) END`, INT, [sv!]);
+    },
+  };
+}
+
+/** CONCAT and CONCAT_WS: every argument as a string; NULLs are skipped. */
+function concat(call: FunctionCall, t: ExpressionTranslator, separator: Expression | null): Typed {
+  const args = values(call, t);
+  const strings = args.map((a, k) => (a.nullLiteral ? a : asString(a, call.args[k]!)));
+  const typed = strings.filter((s) => !s.nullLiteral);
+  const unicode = typed.some((s) => isUnicode(s.type));
+  const max = typed.some((s) => s.type.length === 'max');
+  const total = typed.reduce((n, s) => n + Number(s.type.length ?? 1), 0);
+  const length = max ? 'max' : Math.min(total, unicode ? 4000 : 8000);
+  const type: SqlType = { name: unicode ? 'nvarchar' : 'varchar', length };
+  const fn = separator ? 'concat_ws' : 'concat';
+  const sql = `${fn}(${strings.map((s) => (s.nullLiteral ? 'CAST(NULL AS VARCHAR)' : s.sql)).join(', ')})`;
+  // CONCAT never yields NULL in SQL Server; DuckDB's concat of all-NULL is '' too.
+  return combine(separator ? sql : `coalesce(${sql}, '')`, type, args);
+}

@@ -1,0 +1,132 @@
+// Connecting to an instance: through the owner's socket or the caller's OS-login socket, starting
+// the daemon first when the instance is not running (as LocalDB does on first use).
+import { spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { existsSync, mkdirSync, openSync } from 'node:fs';
+import { connect, type Socket } from 'node:net';
+import { userInfo } from 'node:os';
+import { join } from 'node:path';
+import { createMessageConnection, SocketMessageReader, SocketMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
+import { osLoginSocket, type InstanceLayout } from './layout';
+import { readOwner } from './ownerLock';
+import { Cancel, Hello, Run, RunMessageNotification, Shutdown, Status, type HelloResult, type InstanceStatus, type RunOutcome, type WireMessage } from './protocol';
+
+export class InstanceUnavailable extends Error {}
+
+export interface ConnectOptions {
+  /** Start the daemon when nothing answers (auto-started instances stop after idleStopSeconds). */
+  autoStart: boolean;
+  idleStopSeconds?: number;
+  sqlLogin?: { name: string; password: string };
+  clientName: string;
+  /** How long to wait for a starting daemon. */
+  startTimeoutMs?: number;
+}
+
+export class InstanceClient {
+  private readonly listeners = new Map<string, (m: WireMessage) => void>();
+
+  private constructor(
+    private readonly connection: MessageConnection,
+    private readonly socket: Socket,
+    readonly hello: HelloResult,
+  ) {
+    connection.onNotification(RunMessageNotification, ({ runId, message }) => this.listeners.get(runId)?.(message));
+  }
+
+  static async connect(layout: InstanceLayout, options: ConnectOptions): Promise<InstanceClient> {
+    const path = socketFor(layout);
+    let socket = await tryConnect(path);
+    if (!socket && options.autoStart) {
+      if (!existsSync(layout.configFile)) throw new InstanceUnavailable(`there is no instance at ${layout.root}: create it with 'sqlml instance create'`);
+      startDaemon(layout, options.idleStopSeconds ?? 300);
+      socket = await waitForSocket(path, options.startTimeoutMs ?? 20_000, layout);
+    }
+    if (!socket) throw new InstanceUnavailable(`the instance at ${layout.root} is not running (start it with 'sqlml instance start')`);
+    const connection = createMessageConnection(new SocketMessageReader(socket), new SocketMessageWriter(socket));
+    connection.listen();
+    try {
+      const hello = await connection.sendRequest(Hello, { client: options.clientName, sqlLogin: options.sqlLogin });
+      return new InstanceClient(connection, socket, hello);
+    } catch (err) {
+      connection.dispose();
+      socket.destroy();
+      throw err;
+    }
+  }
+
+  async run(text: string, options: { database?: string; asLogin?: string; onMessage?: (m: WireMessage) => void; signal?: AbortSignal } = {}): Promise<RunOutcome> {
+    const runId = randomUUID();
+    if (options.onMessage) this.listeners.set(runId, options.onMessage);
+    const onAbort = () => void this.connection.sendRequest(Cancel, { runId }).catch(() => undefined);
+    options.signal?.addEventListener('abort', onAbort);
+    try {
+      return await this.connection.sendRequest(Run, { runId, text, database: options.database, asLogin: options.asLogin });
+    } finally {
+      options.signal?.removeEventListener('abort', onAbort);
+      this.listeners.delete(runId);
+    }
+  }
+
+  status(): Promise<InstanceStatus> {
+    return this.connection.sendRequest(Status);
+  }
+
+  shutdown(): Promise<void> {
+    return this.connection.sendRequest(Shutdown);
+  }
+
+  close(): void {
+    this.connection.dispose();
+    this.socket.destroy();
+  }
+}
+
+/** The owner uses the owner's socket; any other OS user the one the daemon made for their login. */
+export function socketFor(layout: InstanceLayout): string {
+  const me = userInfo().username;
+  const own = osLoginSocket(layout, me);
+  return existsSync(own) ? own : layout.ownerSocket;
+}
+
+function tryConnect(path: string): Promise<Socket | undefined> {
+  return new Promise((resolve) => {
+    const socket = connect(path);
+    socket.once('connect', () => resolve(socket));
+    socket.once('error', () => {
+      socket.destroy();
+      resolve(undefined);
+    });
+  });
+}
+
+async function waitForSocket(path: string, timeoutMs: number, layout: InstanceLayout): Promise<Socket | undefined> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const socket = await tryConnect(path);
+    if (socket) return socket;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  const pid = readOwner(layout.lockFile);
+  throw new InstanceUnavailable(`the instance did not start within ${timeoutMs / 1000} s${pid ? ` (pid ${pid})` : ''}; see ${layout.logFile}`);
+}
+
+/** The CLI that serves instances: the bundled one next to this code, wherever it runs from. */
+export function cliEntry(): string {
+  for (let dir = __dirname; dir !== '/'; dir = join(dir, '..')) {
+    const candidate = join(dir, 'server', 'dist', 'cli.js');
+    if (existsSync(candidate)) return candidate;
+    if (existsSync(join(dir, 'cli.js')) && existsSync(join(dir, 'main.js'))) return join(dir, 'cli.js');
+  }
+  throw new InstanceUnavailable('cannot find server/dist/cli.js: run npm run build');
+}
+
+function startDaemon(layout: InstanceLayout, idleStopSeconds: number): void {
+  mkdirSync(layout.root, { recursive: true, mode: 0o711 });
+  const log = openSync(layout.logFile, 'a', 0o600);
+  const child = spawn(process.execPath, [cliEntry(), 'instance', 'serve', '--path', layout.root, '--idle-stop', String(idleStopSeconds)], {
+    detached: true,
+    stdio: ['ignore', log, log],
+  });
+  child.unref();
+}

@@ -1,0 +1,212 @@
+// The instance daemon: owns the instance folder, listens on Unix sockets whose file permissions
+// tell who is calling (the kernel vouches for OS logins: only that user, and root, can open the
+// socket in a 0700 folder they own), and serves the engine over JSON-RPC.
+import { chmodSync, chownSync, existsSync, mkdirSync, readFileSync, unlinkSync } from 'node:fs';
+import { createServer, type Server, type Socket } from 'node:net';
+import { userInfo } from 'node:os';
+import { dirname } from 'node:path';
+import { createMessageConnection, ResponseError, SocketMessageReader, SocketMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
+import type { EngineSession, InstanceEngine } from './engine';
+import { osLoginSocket, type InstanceLayout } from './layout';
+import { acquireOwnerLock, type OwnerLock } from './ownerLock';
+import { Cancel, Hello, PROTOCOL_VERSION, Run, RunMessageNotification, Shutdown, Status } from './protocol';
+
+export interface OsUser {
+  name: string;
+  uid: number;
+  gid: number;
+}
+
+export interface DaemonOptions {
+  layout: InstanceLayout;
+  engine: InstanceEngine;
+  owner: OsUser;
+  /** Stop after this long without connections (LocalDB-style auto-started instances); 0 = never. */
+  idleStopMs: number;
+  log(line: string): void;
+}
+
+export interface RunningDaemon {
+  /** Resolves when the daemon has stopped, whoever stopped it. */
+  stopped: Promise<void>;
+  stop(reason: string): Promise<void>;
+}
+
+export class DaemonError extends Error {}
+
+/** JSON-RPC error codes of our own (the -32xxx range is the protocol's). */
+const NOT_LOGGED_IN = 1;
+const LOGIN_FAILED = 2;
+const NOT_ALLOWED = 3;
+
+export async function serveInstance(options: DaemonOptions): Promise<RunningDaemon> {
+  const { layout, engine, owner, log } = options;
+  const locked = await acquireOwnerLock(layout.root, layout.lockFile);
+  if (!locked.ok) throw new DaemonError(`the instance at ${layout.root} is already served by process ${locked.pid ?? '(unknown)'}`);
+  const lock: OwnerLock = locked.lock;
+  const startedAt = new Date().toISOString();
+  const servers = new Map<string, Server>(); // socket path -> server
+  const connections = new Set<MessageConnection>();
+  let idleTimer: ReturnType<typeof setTimeout> | undefined;
+  let stopping: Promise<void> | undefined;
+  let resolveStopped!: () => void;
+  const stopped = new Promise<void>((resolve) => (resolveStopped = resolve));
+
+  const armIdleTimer = () => {
+    clearTimeout(idleTimer);
+    if (options.idleStopMs > 0 && connections.size === 0) {
+      idleTimer = setTimeout(() => void stop(`idle for ${Math.round(options.idleStopMs / 1000)} s`), options.idleStopMs);
+    }
+  };
+
+  async function listen(path: string, user: OsUser): Promise<void> {
+    // We hold the lock, so a socket file left here is from a daemon that died.
+    mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+    chmodSync(dirname(path), 0o700);
+    if (process.getuid?.() === 0) chownSync(dirname(path), user.uid, user.gid);
+    if (existsSync(path)) unlinkSync(path);
+    const server = createServer((socket) => accept(socket, user));
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(path, () => resolve());
+    });
+    chmodSync(path, 0o600);
+    if (process.getuid?.() === 0) chownSync(path, user.uid, user.gid);
+    servers.set(path, server);
+  }
+
+  /** Offers a socket to each OS login the catalog has (only a root daemon can hand them out). */
+  async function syncLoginSockets(): Promise<void> {
+    if (process.getuid?.() !== 0) return;
+    for (const name of engine.osLogins()) {
+      if (name === owner.name) continue;
+      const user = lookupOsUser(name);
+      const path = osLoginSocket(layout, name);
+      if (user && !servers.has(path)) await listen(path, user).catch((err: Error) => log(`cannot offer a socket to ${name}: ${err.message}`));
+    }
+  }
+
+  function accept(socket: Socket, user: OsUser): void {
+    const connection = createMessageConnection(new SocketMessageReader(socket), new SocketMessageWriter(socket));
+    connections.add(connection);
+    clearTimeout(idleTimer);
+    let session: EngineSession | undefined;
+    let login: string | undefined;
+    const runs = new Map<string, AbortController>();
+
+    connection.onRequest(Hello, async (params) => {
+      const identity = params.sqlLogin ? { kind: 'sql' as const, login: params.sqlLogin.name, password: params.sqlLogin.password } : { kind: 'os' as const, osUser: user.name };
+      const outcome = await engine.login(identity);
+      if (!outcome.ok) return new ResponseError(LOGIN_FAILED, outcome.message.text, outcome.message);
+      login = outcome.login;
+      await session?.close();
+      session = await engine.openSession(login);
+      return { instance: layout.name, version: PROTOCOL_VERSION, login, authentication: identity.kind };
+    });
+
+    connection.onRequest(Run, async (params) => {
+      if (!session) return new ResponseError(NOT_LOGGED_IN, 'Say hello first: the connection has no login.');
+      const controller = new AbortController();
+      runs.set(params.runId, controller);
+      try {
+        return await session.run({
+          text: params.text,
+          database: params.database,
+          asLogin: params.asLogin,
+          signal: controller.signal,
+          onMessage: (message) => void connection.sendNotification(RunMessageNotification, { runId: params.runId, message }),
+        });
+      } finally {
+        runs.delete(params.runId);
+        await syncLoginSockets();
+      }
+    });
+
+    connection.onRequest(Cancel, (params) => {
+      const run = runs.get(params.runId);
+      run?.abort();
+      return { cancelled: !!run };
+    });
+
+    connection.onRequest(Status, () => ({
+      name: layout.name,
+      path: layout.root,
+      pid: process.pid,
+      startedAt,
+      owner: owner.name,
+      connections: connections.size,
+      ...engine.describe(),
+    }));
+
+    connection.onRequest(Shutdown, () => {
+      if (user.name !== owner.name) return new ResponseError(NOT_ALLOWED, `Only ${owner.name}, who owns the instance, can stop it.`);
+      setImmediate(() => void stop(`stopped by ${login ?? user.name}`));
+      return undefined;
+    });
+
+    const close = () => {
+      if (!connections.delete(connection)) return;
+      for (const run of runs.values()) run.abort();
+      void session?.close();
+      connection.dispose();
+      armIdleTimer();
+    };
+    connection.onClose(close);
+    socket.on('close', close);
+    socket.on('error', () => socket.destroy());
+    connection.listen();
+  }
+
+  function stop(reason: string): Promise<void> {
+    stopping ??= (async () => {
+      log(`stopping: ${reason}`);
+      clearTimeout(idleTimer);
+      for (const server of servers.values()) server.close();
+      for (const connection of [...connections]) connection.dispose();
+      connections.clear();
+      await engine.close().catch((err: Error) => log(`engine close: ${err.message}`));
+      for (const path of servers.keys()) {
+        try {
+          unlinkSync(path);
+        } catch {
+          /* gone already */
+        }
+      }
+      lock.release();
+      resolveStopped();
+    })();
+    return stopping;
+  }
+
+  try {
+    mkdirSync(layout.runDir, { recursive: true, mode: 0o711 });
+    await listen(layout.ownerSocket, owner);
+    await syncLoginSockets();
+  } catch (err) {
+    await stop(`could not listen: ${(err as Error).message}`);
+    throw new DaemonError(`cannot listen on ${layout.ownerSocket}: ${(err as Error).message}`);
+  }
+  log(`serving ${layout.root} as pid ${process.pid}`);
+  armIdleTimer();
+  return { stopped, stop };
+}
+
+/** An OS user's ids from /etc/passwd (no shell, no external command). */
+export function lookupOsUser(name: string): OsUser | undefined {
+  let passwd: string;
+  try {
+    passwd = readFileSync('/etc/passwd', 'utf8');
+  } catch {
+    return undefined;
+  }
+  for (const line of passwd.split('\n')) {
+    const [user, , uid, gid] = line.split(':');
+    if (user === name && uid !== undefined && gid !== undefined) return { name, uid: Number(uid), gid: Number(gid) };
+  }
+  return undefined;
+}
+
+export function currentOsUser(): OsUser {
+  const info = userInfo();
+  return { name: info.username, uid: info.uid, gid: info.gid };
+}

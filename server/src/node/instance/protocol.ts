@@ -1,0 +1,92 @@
+// The instance's wire protocol: JSON-RPC 2.0 (vscode-jsonrpc framing, Content-Length headers)
+// over a Unix socket. Every request and notification is defined here, once, for the daemon and
+// for its clients (the CLI, the language server, tests).
+import { NotificationType, RequestType, RequestType0 } from 'vscode-jsonrpc/node';
+
+/** A message as SQL Server sends it: informational (PRINT, STDOUT of a script) or an error. */
+export interface WireMessage {
+  kind: 'info' | 'error';
+  number: number | null;
+  severity: number | null;
+  state?: number | null;
+  text: string;
+  /** 0-based line in the submitted text, or null. */
+  line: number | null;
+}
+
+export interface WireColumn {
+  name: string;
+  /** The T-SQL type name, as SQL Server reports it (int, nvarchar(max), float, varbinary(max)…). */
+  type: string;
+}
+
+export interface WireResultSet {
+  columns: WireColumn[];
+  rows: unknown[][];
+}
+
+export interface WireBatch {
+  /** 0-based line where the batch starts in the submitted text. */
+  line: number;
+  resultSets: WireResultSet[];
+  messages: WireMessage[];
+}
+
+export interface WireSession {
+  id: string;
+  caller: string;
+  worker: string | null;
+  language: string;
+  state: string;
+  durationMs: number | null;
+}
+
+export interface RunParams {
+  /** Identifies the run for cancellation and streamed notifications. */
+  runId: string;
+  text: string;
+  database?: string;
+  /** Run as this login (as EXECUTE AS LOGIN): only for logins the caller may impersonate. */
+  asLogin?: string;
+}
+
+export interface RunOutcome {
+  batches: WireBatch[];
+  sessions: WireSession[];
+}
+
+export interface HelloParams {
+  client: string;
+  /** SQL authentication; without it the connection is the OS login the socket vouches for. */
+  sqlLogin?: { name: string; password: string };
+}
+
+export interface HelloResult {
+  instance: string;
+  version: string;
+  login: string;
+  /** 'os' when the kernel vouched for the caller (socket permissions), 'sql' for a password. */
+  authentication: 'os' | 'sql';
+}
+
+export interface InstanceStatus {
+  name: string;
+  path: string;
+  pid: number;
+  startedAt: string;
+  owner: string;
+  databases: string[];
+  connections: number;
+  isolation: string;
+}
+
+export const Hello = new RequestType<HelloParams, HelloResult, unknown>('sqlml/hello');
+export const Run = new RequestType<RunParams, RunOutcome, unknown>('sqlml/run');
+export const Cancel = new RequestType<{ runId: string }, { cancelled: boolean }, unknown>('sqlml/cancel');
+export const Status = new RequestType0<InstanceStatus, unknown>('sqlml/status');
+export const Shutdown = new RequestType0<void, unknown>('sqlml/shutdown');
+
+/** Streamed while a run is in progress, so PRINT and script output appear as they happen. */
+export const RunMessageNotification = new NotificationType<{ runId: string; message: WireMessage }>('sqlml/runMessage');
+
+export const PROTOCOL_VERSION = '1';

@@ -1,0 +1,166 @@
+// Writes rows of SQL values into the exchange format (see format.ts), one column at a time.
+// Values are checked against their column's kind on the way: a wrong value is reported with its
+// row and column, never sent.
+import type { SqlValue } from '../../../core/launcher/request';
+import type { ExchangeKind } from '../../../core/launcher/sqlTypes';
+import { COLUMN_HEADER_BYTES, KIND_CODES } from './format';
+
+export interface EncodedColumn {
+  name: string;
+  /** The SQL type text, carried along so the satellite can tell e.g. real from float. */
+  type: string;
+  kind: ExchangeKind;
+}
+
+export type Encoded = { ok: true; chunks: Buffer[]; bytes: number } | { ok: false; message: string };
+
+/** Says where a bad value sits, e.g. "row 3, column 'x' (int)" or "parameter @x (int)". */
+export type Place = (row: number, column: EncodedColumn) => string;
+
+export const rowPlace: Place = (row, column) => `row ${row + 1}, column '${column.name}' (${column.type})`;
+
+class BadValue {
+  constructor(readonly message: string) {}
+}
+
+export function encodeDataset(columns: readonly EncodedColumn[], rows: readonly SqlValue[][], place: Place = rowPlace): Encoded {
+  const header = Buffer.alloc(16);
+  header.writeDoubleLE(rows.length, 0);
+  header.writeDoubleLE(columns.length, 8);
+  const chunks: Buffer[] = [header];
+  try {
+    columns.forEach((column, c) => chunks.push(...encodeColumn(column, c, rows, place)));
+  } catch (e) {
+    if (e instanceof BadValue) return { ok: false, message: e.message };
+    throw e;
+  }
+  return { ok: true, chunks, bytes: chunks.reduce((n, b) => n + b.length, 0) };
+}
+
+function encodeColumn(column: EncodedColumn, c: number, rows: readonly SqlValue[][], place: Place): Buffer[] {
+  const n = rows.length;
+  const mask = Buffer.alloc(n);
+  let nulls = 0;
+  for (let r = 0; r < n; r++) {
+    const v = rows[r]![c];
+    if (v === null || v === undefined) {
+      mask[r] = 1;
+      nulls++;
+    }
+  }
+  const bad = (r: number, why: string): never => {
+    throw new BadValue(`The value at ${place(r, column)} ${why}.`);
+  };
+  const data = encodeValues(column.kind, rows, c, bad);
+  const name = Buffer.from(column.name, 'utf8');
+  const type = Buffer.from(column.type, 'utf8');
+  const head = Buffer.alloc(COLUMN_HEADER_BYTES);
+  head.writeDoubleLE(KIND_CODES[column.kind], 0);
+  head.writeDoubleLE(nulls > 0 ? 1 : 0, 8);
+  head.writeDoubleLE(name.length, 16);
+  head.writeDoubleLE(type.length, 24);
+  head.writeDoubleLE(data.reduce((s, b) => s + b.length, 0), 32);
+  return [head, name, type, ...(nulls > 0 ? [mask] : []), ...data];
+}
+
+type Bad = (row: number, why: string) => never;
+
+// Typed arrays are in the platform's byte order, which is little-endian on every platform the
+// satellites run on (x86-64, arm64), as the format requires. NULL cells (null or undefined) keep
+// the zero the arrays start with; the mask says they are NULL.
+function encodeValues(kind: ExchangeKind, rows: readonly SqlValue[][], c: number, bad: Bad): Buffer[] {
+  const n = rows.length;
+  switch (kind) {
+    case 'f8': {
+      const out = new Float64Array(n);
+      for (let r = 0; r < n; r++) {
+        const v = rows[r]![c];
+        if (typeof v === 'number') out[r] = v;
+        else if (typeof v === 'bigint') out[r] = Number(v);
+        else if (v !== null && v !== undefined) bad(r, `is a ${describe(v)}, not a number`);
+      }
+      return [Buffer.from(out.buffer)];
+    }
+    case 'i4': {
+      const out = new Int32Array(n);
+      for (let r = 0; r < n; r++) {
+        const v = rows[r]![c];
+        if (v === null || v === undefined) continue;
+        const x = typeof v === 'bigint' ? Number(v) : v;
+        if (typeof x !== 'number' || !Number.isInteger(x) || x < -2147483648 || x > 2147483647) bad(r, 'is not a 32-bit whole number');
+        out[r] = x as number;
+      }
+      return [Buffer.from(out.buffer)];
+    }
+    case 'i8': {
+      const out = new BigInt64Array(n);
+      for (let r = 0; r < n; r++) {
+        const v = rows[r]![c];
+        if (typeof v === 'bigint') out[r] = v;
+        else if (typeof v === 'number' && Number.isInteger(v)) out[r] = BigInt(v);
+        else if (v !== null && v !== undefined) bad(r, 'is not a whole number');
+      }
+      return [Buffer.from(out.buffer)];
+    }
+    case 'b1': {
+      const out = Buffer.alloc(n);
+      for (let r = 0; r < n; r++) {
+        const v = rows[r]![c];
+        if (v === true || v === 1) out[r] = 1;
+        else if (v !== false && v !== 0 && v !== null && v !== undefined) bad(r, 'is not a bit (true, false, 1 or 0)');
+      }
+      return [out];
+    }
+    case 'dt': {
+      const out = new Float64Array(n);
+      for (let r = 0; r < n; r++) {
+        const v = rows[r]![c];
+        if (v === null || v === undefined) continue;
+        if (!(v instanceof Date) || Number.isNaN(v.getTime())) bad(r, 'is not a valid Date');
+        out[r] = (v as Date).getTime();
+      }
+      return [Buffer.from(out.buffer)];
+    }
+    case 'str':
+      return encodeText(rows, c, bad);
+    case 'bin': {
+      const lengths = new Int32Array(n);
+      const parts: Buffer[] = [];
+      for (let r = 0; r < n; r++) {
+        const v = rows[r]![c];
+        if (v === null || v === undefined) continue;
+        if (!(v instanceof Uint8Array)) bad(r, `is a ${describe(v)}, not bytes`);
+        const bytes = v as Uint8Array;
+        lengths[r] = bytes.length;
+        parts.push(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+      }
+      return [Buffer.from(lengths.buffer), ...parts];
+    }
+  }
+}
+
+// Text goes out in slices so that no single JavaScript string grows past V8's length limit.
+const TEXT_SLICE = 65536;
+
+function encodeText(rows: readonly SqlValue[][], c: number, bad: Bad): Buffer[] {
+  const out: Buffer[] = [];
+  for (let start = 0; start < rows.length; start += TEXT_SLICE) {
+    const end = Math.min(rows.length, start + TEXT_SLICE);
+    const slice: string[] = new Array(end - start);
+    for (let r = start; r < end; r++) {
+      const v = rows[r]![c];
+      if (v === null || v === undefined) slice[r - start] = '';
+      else if (typeof v !== 'string') bad(r, `is a ${describe(v)}, not text`);
+      else if (v.includes('\u0000')) bad(r, 'contains a NUL character, which the external runtimes cannot receive');
+      else slice[r - start] = v;
+    }
+    out.push(Buffer.from(`${slice.join('\u0000')}\u0000`, 'utf8'));
+  }
+  return out;
+}
+
+function describe(v: SqlValue): string {
+  if (v instanceof Date) return 'Date';
+  if (v instanceof Uint8Array) return 'byte array';
+  return typeof v;
+}

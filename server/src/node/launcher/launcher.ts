@@ -1,0 +1,243 @@
+// The core launcher's library API (for the instance, the CLI and the tests): start it (it checks
+// its own isolation and refuses to serve, saying why, when the configured mode does not hold),
+// launch requests, list pools and sessions, follow changes, cancel, close.
+import { randomUUID } from 'node:crypto';
+import { accessSync, constants } from 'node:fs';
+import { availableParallelism, totalmem } from 'node:os';
+import { launcherError } from '../../core/launcher/errors';
+import { concreteLimits, describeSetting, type LimitEnforcement, type LimitName } from '../../core/launcher/limits';
+import { WorkerMapper, type WorkerAssignment } from '../../core/launcher/mapping';
+import { workerNames, type PoolLimits } from '../../core/launcher/pools';
+import type { Clock } from '../../core/launcher/ports';
+import { normalizeRequest, type LaunchRequest } from '../../core/launcher/request';
+import type { LaunchOutcome } from '../../core/launcher/result';
+import { SessionTable, type IsolationMode, type SessionListener, type SessionRecord } from '../../core/launcher/sessions';
+import { lookupWorkers, type WorkerAccount } from './accounts';
+import { closeInheritedDescriptors } from './descriptors';
+import type { CgroupDriver } from './cgroups/driver';
+import { selectCgroupDriver } from './cgroups/select';
+import type { LauncherContext, PoolRuntime } from './context';
+import { prepareRoot, prepareWorkerFolder } from './folders';
+import { lockRoot, lockWorkers } from './lock';
+import { probePool } from './posture';
+import { rlimitPlan } from './rlimits';
+import { loadRunners } from './runtimes';
+import { readHostLayout } from './sandbox';
+import { runSession, type LaunchOptions } from './session';
+import { cgroupFolderName, defaultSettings, validateSettings, type LauncherSettings } from './settings';
+import { sweepLeftovers, type SweepReport } from './sweep';
+
+export interface PoolView {
+  name: string;
+  prefix: string;
+  size: number;
+  allowNetwork: boolean;
+  limits: PoolLimits;
+  enforcement: LimitEnforcement[];
+  workers: (WorkerAssignment & { uid: number | undefined })[];
+  waiting: number;
+}
+
+export interface LauncherStatus {
+  mode: IsolationMode;
+  /** True in mode none: shown as "unisolated" wherever the launcher appears. */
+  unisolated: boolean;
+  sessionsRoot: string;
+  pools: PoolView[];
+  /** What the start-up sweep removed, left by a launcher that crashed. */
+  sweep: SweepReport;
+}
+
+export type Started = { ok: true; launcher: Launcher } | { ok: false; problems: string[] };
+
+const systemClock: Clock = {
+  now: () => Date.now(),
+  after: (ms, fn) => {
+    const t = setTimeout(fn, ms);
+    return () => clearTimeout(t);
+  },
+};
+
+export class Launcher {
+  private readonly table: SessionTable;
+  private readonly mappers = new Map<string, WorkerMapper>();
+  private readonly stops = new Map<string, () => void>();
+  private readonly active = new Set<Promise<unknown>>();
+  private closed = false;
+
+  private constructor(
+    private readonly ctx: LauncherContext,
+    private readonly sweep: SweepReport,
+    private readonly releaseLocks: () => void,
+  ) {
+    this.table = new SessionTable(systemClock, ctx.settings.historySize);
+    for (const pool of ctx.pools.values()) {
+      this.mappers.set(pool.settings.name, new WorkerMapper(pool.settings.name, workerNames(pool.settings), systemClock));
+    }
+  }
+
+  static async start(overrides: Partial<LauncherSettings> = {}): Promise<Started> {
+    const uid = process.getuid!();
+    const gid = process.getgid!();
+    const settings: LauncherSettings = { ...defaultSettings(uid), ...overrides };
+    const invalid = validateSettings(settings);
+    if (invalid.length > 0) return { ok: false, problems: invalid };
+    const mode = settings.mode;
+    if (mode === 'accounts' && uid !== 0) {
+      return { ok: false, problems: [`Mode accounts needs root to switch to the worker accounts (running as uid ${uid}); use mode namespaces.`] };
+    }
+    if (mode === 'namespaces' && uid === 0) {
+      return {
+        ok: false,
+        problems: ['Mode namespaces runs scripts as the current user, and bubblewrap run by root keeps root\'s power inside the sandbox (it can read /etc/shadow); as root use mode accounts.'],
+      };
+    }
+    if (mode !== 'none' && !executable(settings.bwrapPath)) {
+      return { ok: false, problems: [`bubblewrap was not found at ${settings.bwrapPath}: install Debian's bubblewrap (apt-get install bubblewrap) or set bwrapPath.`] };
+    }
+    const runners = loadRunners();
+    if (!runners.ok) return { ok: false, problems: [runners.problem] };
+    closeInheritedDescriptors();
+    const rootProblems = prepareRoot(settings.sessionsRoot, mode, uid);
+    if (rootProblems.length > 0) return { ok: false, problems: rootProblems };
+    const locks: (() => void)[] = [];
+    const releaseLocks = () => locks.forEach((release) => release());
+    const refuse = (problems: string[]): Started => {
+      releaseLocks();
+      return { ok: false, problems };
+    };
+    for (const lock of [lockRoot(settings.sessionsRoot), ...(mode === 'accounts' ? settings.pools.map((p) => lockWorkers(p.prefix)) : [])]) {
+      if (!lock.ok) return refuse([lock.problem]);
+      locks.push(lock.release);
+    }
+    const pools = await preparePools(settings, mode);
+    if (!pools.ok) return refuse(pools.problems);
+    const ctx: LauncherContext = { settings, mode, cgroupName: cgroupFolderName(settings), uid, gid, host: readHostLayout(), pools: pools.pools, runners: runners.sources };
+    const sweep = await sweepLeftovers(ctx);
+    const posture: string[] = [];
+    for (const pool of ctx.pools.values()) posture.push(...(await probePool(ctx, pool, workerNames(pool.settings)[0]!)));
+    if (posture.length > 0) return refuse([`The launcher refuses to serve: mode ${mode} does not hold.`, ...posture]);
+    return { ok: true, launcher: new Launcher(ctx, sweep, releaseLocks) };
+  }
+
+  get mode(): IsolationMode {
+    return this.ctx.mode;
+  }
+
+  get settings(): Readonly<LauncherSettings> {
+    return this.ctx.settings;
+  }
+
+  async launch(request: LaunchRequest, options: LaunchOptions = {}): Promise<LaunchOutcome> {
+    if (this.closed) return { ok: false, error: launcherError('not-serving', 'The launcher has been closed.') };
+    const normalized = normalizeRequest(request);
+    if (!normalized.ok) return normalized;
+    const mapper = this.mappers.get(normalized.request.pool);
+    if (!mapper) return { ok: false, error: launcherError('unknown-pool', `There is no external resource pool '${normalized.request.pool}'.`) };
+    const id = randomUUID().toUpperCase();
+    const deps = {
+      ctx: this.ctx,
+      table: this.table,
+      mapper,
+      onStop: (sid: string, stop: (() => void) | undefined) => (stop ? this.stops.set(sid, stop) : this.stops.delete(sid)),
+    };
+    const running = runSession(deps, normalized.request, id, options);
+    this.active.add(running);
+    try {
+      return { ok: true, result: await running };
+    } finally {
+      this.active.delete(running);
+    }
+  }
+
+  /** Cancels a queued or running session; false when no such session is alive. */
+  cancel(sessionId: string): boolean {
+    const stop = this.stops.get(sessionId);
+    stop?.();
+    return stop !== undefined;
+  }
+
+  sessions(): SessionRecord[] {
+    return this.table.list();
+  }
+
+  subscribe(listener: SessionListener): () => void {
+    return this.table.subscribe(listener);
+  }
+
+  pools(): PoolView[] {
+    return [...this.ctx.pools.values()].map((pool) => {
+      const mapper = this.mappers.get(pool.settings.name)!;
+      return {
+        name: pool.settings.name,
+        prefix: pool.settings.prefix,
+        size: pool.settings.size,
+        allowNetwork: pool.settings.allowNetwork,
+        limits: pool.settings.limits,
+        enforcement: pool.enforcement,
+        workers: mapper.snapshot().map((w) => ({ ...w, uid: pool.accounts.get(w.worker)?.uid })),
+        waiting: mapper.waiting,
+      };
+    });
+  }
+
+  status(): LauncherStatus {
+    return { mode: this.ctx.mode, unisolated: this.ctx.mode === 'none', sessionsRoot: this.ctx.settings.sessionsRoot, pools: this.pools(), sweep: this.sweep };
+  }
+
+  /** Stops every session (as a cancellation), waits for their cleanup, and lets the root go. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    for (const stop of this.stops.values()) stop();
+    await Promise.allSettled([...this.active]);
+    const drivers = new Set([...this.ctx.pools.values()].map((p) => p.cgroups).filter((d) => d !== undefined));
+    for (const driver of drivers) await driver.release([...this.ctx.pools.keys()]);
+    this.releaseLocks();
+  }
+}
+
+function executable(path: string): boolean {
+  try {
+    accessSync(path, constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+type PoolsPrepared = { ok: true; pools: Map<string, PoolRuntime> } | { ok: false; problems: string[] };
+
+async function preparePools(settings: LauncherSettings, mode: IsolationMode): Promise<PoolsPrepared> {
+  const capacity = { cpus: settings.capacity?.cpus ?? availableParallelism(), memoryBytes: settings.capacity?.memoryBytes ?? totalmem() };
+  const selected = selectCgroupDriver(cgroupFolderName(settings));
+  const driver: CgroupDriver | undefined = selected.ok ? selected.driver : undefined;
+  const problems: string[] = [];
+  const pools = new Map<string, PoolRuntime>();
+  for (const pool of settings.pools) {
+    const limits = concreteLimits(pool.limits, capacity);
+    const described = Object.fromEntries((['cpu', 'memory', 'processes'] as LimitName[]).map((l) => [l, describeSetting(l, pool.limits)])) as Record<LimitName, string>;
+    const accounts = new Map<string, WorkerAccount>();
+    if (mode === 'accounts') {
+      const found = lookupWorkers(pool.prefix, pool.size);
+      if (!found.ok) {
+        problems.push(...found.problems);
+        continue;
+      }
+      for (const account of found.workers) accounts.set(account.name, account);
+    }
+    for (const worker of workerNames(pool)) {
+      const problem = prepareWorkerFolder(settings.sessionsRoot, worker, mode, accounts.get(worker)?.gid);
+      if (problem) problems.push(problem);
+    }
+    const prepared = driver ? await driver.preparePool(pool.name, limits, described) : { ok: false as const, reason: selected.ok ? '' : selected.reason };
+    const runtime: PoolRuntime = prepared.ok
+      ? { settings: pool, limits, enforcement: prepared.enforcement, cgroups: driver, rlimitPrefix: [], accounts }
+      : (() => {
+          const plan = rlimitPlan(limits, described, `no writable cgroup: ${prepared.reason}`);
+          return { settings: pool, limits, enforcement: plan.enforcement, cgroups: undefined, rlimitPrefix: plan.prefix, accounts };
+        })();
+    pools.set(pool.name, runtime);
+  }
+  return problems.length > 0 ? { ok: false, problems } : { ok: true, pools };
+}

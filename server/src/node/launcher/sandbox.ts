@@ -1,0 +1,114 @@
+// The satellite's command line, built as an argument vector (no caller string ever reaches a
+// shell; the one shell used runs a constant script with paths the launcher made as arguments):
+//
+//   sh -c JOIN … (root: write own pid into the session's cgroups, then exec — so every descendant
+//                 is counted and killable from its very first instruction)
+//   setpriv      (accounts: switch to the worker's uid/gid, no groups, no caps, no new privileges)
+//   prlimit      (only where no cgroup could be written)
+//   bwrap        (run *as the worker*: --unshare-all --unshare-user --disable-userns --new-session
+//                 --die-with-parent --clearenv; network namespace unless the pool allows it)
+//   runtime      (python3 -I runner.py | Rscript --vanilla runner.R)
+import { lstatSync, readlinkSync } from 'node:fs';
+import type { IsolationMode } from '../../core/launcher/sessions';
+import { LOOPBACK_SOCKET_IN_SANDBOX } from './environment';
+import { PROGRAMS } from './programs';
+
+/** Exit status of the join script when it could not enter a cgroup. */
+export const JOIN_FAILED_EXIT = 125;
+
+const JOIN_SCRIPT = [
+  'n=$1; shift',
+  'while [ "$n" -gt 0 ]; do echo $$ > "$1" || exit 125; n=$((n-1)); shift; done',
+  'exec "$@"',
+].join('\n');
+
+export interface SandboxSpec {
+  mode: IsolationMode;
+  bwrapPath: string;
+  /** accounts: the worker to switch to. */
+  worker?: { uid: number; gid: number };
+  /** cgroup.procs files to join before anything else runs (empty: no cgroups). */
+  cgroupProcs: readonly string[];
+  /** The prlimit prefix where rlimits stand in for cgroups (may be empty). */
+  rlimitPrefix: readonly string[];
+  folder: string;
+  allowNetwork: boolean;
+  quotaBytes: number;
+  loopbackSocket?: string;
+  env: Record<string, string>;
+  /** The runtime's argument vector, run inside the sandbox. */
+  command: readonly string[];
+}
+
+export interface SpawnPlan {
+  file: string;
+  args: string[];
+  /** The environment given to the first program (bwrap replaces it inside the sandbox). */
+  env: Record<string, string>;
+  cwd: string;
+}
+
+/** How the host's top-level system folders look (merged-/usr Debian: links into /usr). */
+export interface HostLayout {
+  links: [string, string][];
+  dirs: string[];
+  etc: string[];
+  networkEtc: string[];
+}
+
+const TOP_LEVEL = ['/bin', '/sbin', '/lib', '/lib64', '/lib32', '/libx32'];
+// R reads /etc/R (Debian's /usr/lib/R/etc links there) and finds BLAS through /etc/alternatives.
+const ETC = ['/etc/R', '/etc/alternatives', '/etc/ld.so.cache'];
+const NETWORK_ETC = ['/etc/resolv.conf', '/etc/hosts', '/etc/nsswitch.conf', '/etc/host.conf', '/etc/gai.conf', '/etc/ssl', '/etc/ca-certificates'];
+
+export function readHostLayout(): HostLayout {
+  const layout: HostLayout = { links: [], dirs: [], etc: ETC, networkEtc: NETWORK_ETC };
+  for (const path of TOP_LEVEL) {
+    try {
+      const st = lstatSync(path);
+      if (st.isSymbolicLink()) layout.links.push([readlinkSync(path), path]);
+      else if (st.isDirectory()) layout.dirs.push(path);
+    } catch {
+      // Not on this host.
+    }
+  }
+  return layout;
+}
+
+export function bwrapArgs(spec: SandboxSpec, host: HostLayout): string[] {
+  const args = ['--ro-bind', '/usr', '/usr'];
+  for (const [target, path] of host.links) args.push('--symlink', target, path);
+  for (const dir of host.dirs) args.push('--ro-bind', dir, dir);
+  for (const path of host.etc) args.push('--ro-bind-try', path, path);
+  if (spec.allowNetwork) for (const path of host.networkEtc) args.push('--ro-bind-try', path, path);
+  args.push('--proc', '/proc', '--dev', '/dev');
+  args.push('--size', String(spec.quotaBytes), '--tmpfs', '/tmp', '--size', String(spec.quotaBytes), '--tmpfs', '/var/tmp');
+  // The session folder is the only writable folder from the host, at its own path (as SQL Server
+  // scripts see their ExtensibilityData\<worker>\<GUID> working directory).
+  args.push('--bind', spec.folder, spec.folder, '--chdir', spec.folder);
+  if (spec.loopbackSocket) args.push('--bind', spec.loopbackSocket, LOOPBACK_SOCKET_IN_SANDBOX);
+  // The sandbox's own root (where /etc and the mount points live) is made read-only last.
+  args.push('--remount-ro', '/');
+  args.push('--unshare-all', '--unshare-user', '--disable-userns', '--die-with-parent', '--new-session');
+  if (spec.allowNetwork) args.push('--share-net');
+  args.push('--clearenv');
+  for (const [name, value] of Object.entries(spec.env)) args.push('--setenv', name, value);
+  args.push('--', ...spec.command);
+  return args;
+}
+
+export function spawnPlan(spec: SandboxSpec, host: HostLayout): SpawnPlan {
+  const chain: string[] = [];
+  if (spec.cgroupProcs.length > 0) chain.push(PROGRAMS.sh, '-c', JOIN_SCRIPT, 'sqlml-join', String(spec.cgroupProcs.length), ...spec.cgroupProcs);
+  if (spec.mode === 'accounts') {
+    const { uid, gid } = spec.worker!;
+    chain.push(PROGRAMS.setpriv, '--reuid', String(uid), '--regid', String(gid), '--clear-groups', '--inh-caps=-all', '--bounding-set=-all', '--no-new-privs', '--');
+  }
+  chain.push(...spec.rlimitPrefix);
+  if (spec.mode === 'none') {
+    chain.push(...spec.command);
+    return { file: chain[0]!, args: chain.slice(1), env: spec.env, cwd: spec.folder };
+  }
+  chain.push(spec.bwrapPath, ...bwrapArgs(spec, host));
+  return { file: chain[0]!, args: chain.slice(1), env: {}, cwd: '/' };
+}

@@ -1,0 +1,116 @@
+// One sandboxed process tree with its session folder and cgroup, from creation to removal. Both
+// script sessions and the start-up posture probe go through here, so the probe checks exactly
+// what scripts get.
+import type { LoopbackEndpoint } from '../../core/launcher/request';
+import type { SessionCgroup } from './cgroups/driver';
+import type { LauncherContext, PoolRuntime } from './context';
+import { satelliteEnvironment, LOOPBACK_SOCKET_IN_SANDBOX } from './environment';
+import { createSessionFolder, removeSessionFolder, type SessionFolder } from './folders';
+import { startSatellite, type RunningSatellite } from './satellite';
+import { spawnPlan } from './sandbox';
+
+export interface SandboxRequest {
+  pool: PoolRuntime;
+  worker: string;
+  id: string;
+  /** Writes the session's files into the folder before anything of the worker runs. */
+  writeFiles(folder: string): Promise<string | undefined>;
+  command(folder: string): string[];
+  loopback?: LoopbackEndpoint;
+  onStdout(chunk: Buffer): void;
+  onStderr(chunk: Buffer): void;
+}
+
+export interface OpenSandbox {
+  folder: SessionFolder;
+  cgroup: SessionCgroup | undefined;
+  satellite: RunningSatellite;
+  /** The uid files written by the satellite belong to. */
+  ownerUid: number;
+  /** Kills every process of the session; resolves once none is left (or none can be found). */
+  killAll(): Promise<void>;
+  /** After the satellite exited: makes sure nothing of it survives, then removes folder and cgroup. */
+  close(keepFolder: boolean): Promise<string[]>;
+}
+
+export type Opened = { ok: true; sandbox: OpenSandbox } | { ok: false; message: string };
+
+export async function openSandbox(ctx: LauncherContext, request: SandboxRequest): Promise<Opened> {
+  const { settings, mode } = ctx;
+  const account = mode === 'accounts' ? request.pool.accounts.get(request.worker) : undefined;
+  if (mode === 'accounts' && !account) return { ok: false, message: `The worker ${request.worker} has no account.` };
+  const created = await createSessionFolder(settings.sessionsRoot, request.worker, request.id, {
+    mode,
+    gid: account?.gid,
+    quotaBytes: settings.sessionQuotaBytes,
+    useTmpfs: mode === 'accounts' && !settings.keepSessionFolders,
+  });
+  if (!created.ok) return created;
+  const folder = created.folder;
+
+  const problem = await request.writeFiles(folder.path);
+  if (problem) {
+    await removeSessionFolder(folder);
+    return { ok: false, message: problem };
+  }
+
+  let cgroup: SessionCgroup | undefined;
+  if (request.pool.cgroups) {
+    const made = await request.pool.cgroups.createSession(request.pool.settings.name, request.id);
+    if (!made.ok) {
+      await removeSessionFolder(folder);
+      return { ok: false, message: `Cannot create the session's cgroup: ${made.reason}` };
+    }
+    cgroup = made.cgroup;
+  }
+
+  const sandboxed = mode !== 'none';
+  const env = satelliteEnvironment(
+    { sessionId: request.id, folder: folder.path, worker: request.worker, ...(request.loopback ? { loopback: request.loopback } : {}) },
+    request.loopback && (sandboxed ? LOOPBACK_SOCKET_IN_SANDBOX : request.loopback.socketPath),
+  );
+  const plan = spawnPlan(
+    {
+      mode,
+      bwrapPath: settings.bwrapPath,
+      ...(account ? { worker: { uid: account.uid, gid: account.gid } } : {}),
+      cgroupProcs: cgroup?.procsFiles ?? [],
+      rlimitPrefix: request.pool.rlimitPrefix,
+      folder: folder.path,
+      allowNetwork: request.pool.settings.allowNetwork,
+      quotaBytes: settings.sessionQuotaBytes,
+      ...(request.loopback && sandboxed ? { loopbackSocket: request.loopback.socketPath } : {}),
+      env,
+      command: request.command(folder.path),
+    },
+    ctx.host,
+  );
+  const satellite = startSatellite(plan, request.onStdout, request.onStderr, mode === 'none');
+
+  const killAll = async () => {
+    satellite.kill();
+    if (cgroup) await cgroup.killAll();
+  };
+  return {
+    ok: true,
+    sandbox: {
+      folder,
+      cgroup,
+      satellite,
+      ownerUid: account?.uid ?? ctx.uid,
+      killAll,
+      close: async (keepFolder) => {
+        const problems: string[] = [];
+        satellite.kill();
+        // Nothing of the session may run while its folder is deleted (isolation.md §3, rule 1).
+        if (cgroup && !(await cgroup.killAll())) problems.push(`Processes of session ${request.id} survived the kill.`);
+        if (!keepFolder) {
+          const removed = await removeSessionFolder(folder);
+          if (removed) problems.push(removed);
+        }
+        await cgroup?.remove();
+        return problems;
+      },
+    },
+  };
+}

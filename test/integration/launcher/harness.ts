@@ -1,0 +1,224 @@
+// Shared set-up for the launcher's integration tests: real worker accounts, real bubblewrap,
+// real cgroups, real python3 and Rscript. Each test file works under its own sessions root,
+// cgroup folder and worker prefix, and removes all of it (accounts included) when it ends.
+import assert from 'node:assert/strict';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { accessSync, constants, existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { PoolLimits, PoolSettings } from '../../../server/src/core/launcher/pools';
+import type { LaunchRequest } from '../../../server/src/core/launcher/request';
+import type { LaunchResult } from '../../../server/src/core/launcher/result';
+import { deprovision, provision } from '../../../server/src/node/launcher/accounts';
+import { selectCgroupDriver } from '../../../server/src/node/launcher/cgroups/select';
+import { Launcher } from '../../../server/src/node/launcher/launcher';
+import type { LaunchOptions } from '../../../server/src/node/launcher/session';
+import type { LauncherSettings } from '../../../server/src/node/launcher/settings';
+import { currentMounts } from '../../../server/src/node/launcher/mounts';
+import { listProcesses } from '../../../server/src/node/launcher/procfs';
+
+export const PYTHON = '/usr/bin/python3';
+export const RSCRIPT = '/usr/bin/Rscript';
+
+function missing(path: string): boolean {
+  try {
+    accessSync(path, constants.X_OK);
+    return false;
+  } catch {
+    return true;
+  }
+}
+
+/** Why the accounts-mode tests cannot run here, or undefined when they can. */
+export function accountsSkip(): string | undefined {
+  if (process.getuid?.() !== 0) return 'needs root: the tests create worker accounts, cgroups and tmpfs mounts';
+  if (missing('/usr/bin/bwrap')) return 'needs bubblewrap (apt-get install bubblewrap)';
+  const selected = selectCgroupDriver('sqlml-probe');
+  if (!selected.ok) return `needs a cgroup hierarchy with cpu, memory and pids: ${selected.reason}`;
+  if (spawnSync('/usr/bin/unshare', ['--user', '/bin/true']).status !== 0) return 'needs unprivileged user namespaces (user.max_user_namespaces)';
+  if (spawnSync(PYTHON, ['-I', '-c', 'import pandas']).status !== 0) return `needs ${PYTHON} with pandas (apt-get install python3-pandas)`;
+  return undefined;
+}
+
+export function rSkip(): string | undefined {
+  return missing(RSCRIPT) ? `needs ${RSCRIPT} (apt-get install r-base-core)` : undefined;
+}
+
+export function pool(prefix: string, size: number, limits: Partial<PoolLimits> = {}, extra: Partial<PoolSettings> = {}): PoolSettings {
+  return {
+    name: 'default',
+    prefix,
+    size,
+    limits: { maxCpuPercent: 100, maxMemoryPercent: 0, maxProcesses: 0, ...limits },
+    allowNetwork: false,
+    ...extra,
+  };
+}
+
+/** A test file's own corner of the machine: sessions root, cgroup folder, worker accounts. */
+export class TestBed {
+  readonly base: string;
+  readonly sessionsRoot: string;
+  readonly cgroupName: string;
+  private readonly prefixes = new Set<string>();
+  private readonly launchers = new Set<Launcher>();
+
+  constructor(readonly tag: string) {
+    this.base = `/var/lib/sqlml-test-${tag}`;
+    this.sessionsRoot = join(this.base, 'sessions');
+    this.cgroupName = `sqlml-test-${tag}`;
+  }
+
+  async provision(prefix: string, size: number): Promise<void> {
+    this.prefixes.add(prefix);
+    const report = await provision(prefix, size);
+    assert.ok(report.ok, report.lines.join('\n'));
+  }
+
+  settings(patch: Partial<LauncherSettings>): Partial<LauncherSettings> {
+    return { sessionsRoot: this.sessionsRoot, cgroupName: this.cgroupName, pythonPath: PYTHON, rscriptPath: RSCRIPT, ...patch };
+  }
+
+  async start(patch: Partial<LauncherSettings>): Promise<Launcher> {
+    const started = await Launcher.start(this.settings(patch));
+    assert.ok(started.ok, started.ok ? '' : started.problems.join('\n'));
+    this.launchers.add(started.launcher);
+    return started.launcher;
+  }
+
+  async stop(launcher: Launcher): Promise<void> {
+    await launcher.close();
+    this.launchers.delete(launcher);
+  }
+
+  async teardown(): Promise<void> {
+    for (const launcher of this.launchers) await launcher.close();
+    for (const mount of currentMounts().filter((m) => m.mountPoint.startsWith(`${this.base}/`))) spawnSync('/bin/umount', [mount.mountPoint]);
+    spawnSync('/bin/rm', ['-rf', '--one-file-system', this.base]);
+    for (const prefix of this.prefixes) {
+      const report = await deprovision(prefix);
+      assert.ok(report.ok, report.lines.join('\n'));
+    }
+    for (const controller of ['pids', 'memory', 'cpu', 'cpuacct', 'freezer']) {
+      const dir = `/sys/fs/cgroup/${controller}/${this.cgroupName}`;
+      if (existsSync(dir)) spawnSync('/bin/sh', ['-c', 'rmdir "$1"/*/* "$1"/* "$1" 2>/dev/null; true', 'rm', dir]);
+    }
+  }
+}
+
+export async function run(launcher: Launcher, request: Partial<LaunchRequest> & { script: string }, options: LaunchOptions = {}): Promise<LaunchResult> {
+  const outcome = await launcher.launch({ caller: 'tester', database: 'testdb', language: 'python', ...request }, options);
+  assert.ok(outcome.ok, outcome.ok ? '' : outcome.error.message);
+  return outcome.result;
+}
+
+/** The text the script printed on a stream, prefixes removed. */
+export function printed(result: LaunchResult, kind: 'stdout' | 'stderr' = 'stdout'): string {
+  return result.messages
+    .filter((m) => m.kind === kind)
+    .map((m) => m.text.slice(m.text.indexOf('\n') + 1))
+    .join('\n');
+}
+
+export function errors(result: LaunchResult): string {
+  return result.messages
+    .filter((m) => m.kind === 'error')
+    .map((m) => `${m.number ?? '-'}: ${m.text}`)
+    .join('\n');
+}
+
+/** The first result set as objects keyed by column name. */
+export function records(result: LaunchResult): Record<string, unknown>[] {
+  const set = result.resultSets[0];
+  if (!set) return [];
+  return set.rows.map((row) => Object.fromEntries(set.columns.map((c, i) => [c.name, row[i]])));
+}
+
+/**
+ * A Python prelude for escape attempts: attempt(name, fn) records ok or the errno name; the
+ * script ends with `report()`, which returns the attempts as the output data set.
+ */
+export const PROBE = `
+import ctypes, errno, os, socket
+libc = ctypes.CDLL(None, use_errno=True)
+results = []
+def attempt(name, fn):
+    try:
+        detail = fn()
+        results.append((name, 'ok', '' if detail is None else str(detail)))
+    except OSError as e:
+        results.append((name, errno.errorcode.get(e.errno, str(e.errno)), str(e)))
+    except Exception as e:
+        results.append((name, type(e).__name__, str(e)))
+def checked(ret):
+    if ret == -1:
+        n = ctypes.get_errno()
+        raise OSError(n, os.strerror(n))
+    return ret
+def read(path):
+    with open(path, 'rb') as f:
+        return len(f.read())
+def write(path):
+    with open(path, 'w') as f:
+        f.write('x')
+def connect(family, address):
+    s = socket.socket(family, socket.SOCK_STREAM)
+    s.settimeout(3)
+    try:
+        s.connect(address)
+    finally:
+        s.close()
+def report():
+    return pandas.DataFrame(results, columns=['test', 'outcome', 'detail'])
+`;
+
+/** Attempt outcomes by name: 'ok' or an errno name such as 'ENOENT'. */
+export function outcomes(result: LaunchResult): Map<string, string> {
+  return new Map(records(result).map((r) => [String(r.test), String(r.outcome)]));
+}
+
+/**
+ * Live processes of the given uids. Zombies are left out: a finished sandbox's init is often a
+ * zombie re-parented to PID 1 for a moment (bubblewrap's monitor exits before reaping it).
+ */
+export function workerProcesses(uids: number[]): number[] {
+  return listProcesses()
+    .filter((p) => uids.includes(p.uid) && p.state !== 'Z')
+    .map((p) => p.pid);
+}
+
+export function mountsUnder(dir: string): string[] {
+  return currentMounts()
+    .map((m) => m.mountPoint)
+    .filter((p) => p.startsWith(`${dir}/`));
+}
+
+export function sessionFoldersUnder(root: string): string[] {
+  const out: string[] = [];
+  for (const worker of existsSync(root) ? readdirSync(root) : []) {
+    const dir = join(root, worker);
+    try {
+      for (const session of readdirSync(dir)) out.push(join(dir, session));
+    } catch {
+      // The lock file, not a worker folder.
+    }
+  }
+  return out;
+}
+
+/** Session cgroups left under the launcher's cgroup folder (v1: in the pids hierarchy; v2: unified). */
+export function cgroupSessionsUnder(cgroupName: string): string[] {
+  const out: string[] = [];
+  for (const base of [`/sys/fs/cgroup/pids/${cgroupName}`, `/sys/fs/cgroup/${cgroupName}`]) {
+    for (const pool of existsSync(base) ? readdirSync(base, { withFileTypes: true }).filter((d) => d.isDirectory()) : []) {
+      for (const s of readdirSync(join(base, pool.name), { withFileTypes: true })) if (s.isDirectory()) out.push(join(base, pool.name, s.name));
+    }
+  }
+  return out;
+}
+
+/** The uid of a worker account. */
+export function uidOf(name: string): number {
+  return Number(execFileSync('/usr/bin/id', ['-u', name], { encoding: 'utf8' }).trim());
+}
+
+export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
