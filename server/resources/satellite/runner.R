@@ -208,6 +208,56 @@ local({
     write_dataset(con, params, 1)
   }
 
+  # ------------------------------------------------------------ the loopback to the instance
+
+  # Base R has no Unix sockets, so the query goes through a few lines of Debian's Python (present
+  # in every sandbox), which speaks the loopback's JSON and answers R in CSV: a first line with the
+  # SQL types, then a header and the rows, NULL as an unquoted NA, strings quoted.
+  LOOPBACK_RELAY <- paste(
+    "import csv, json, os, socket, sys",
+    "path = os.environ.get('SQLML_LOOPBACK_SOCKET')",
+    "if not path: sys.exit('sqlml_query: this session has no loopback channel to the instance.')",
+    "req = json.dumps({'token': os.environ.get('SQLML_LOOPBACK_TOKEN', ''), 'query': sys.stdin.read()})",
+    "s = socket.socket(socket.AF_UNIX); s.connect(path); s.sendall(req.encode() + b'\\n')",
+    "a = json.loads(b''.join(iter(lambda: s.recv(65536), b'')).decode())",
+    "if 'error' in a: e = a['error']; sys.exit('Msg %d, Level %d, State %d: %s' % (e['number'], e['severity'], e['state'], e['text']))",
+    "def cell(v):",
+    "    if v is None: return 'NA'",
+    "    if v is True or v is False: return 'TRUE' if v else 'FALSE'",
+    "    if isinstance(v, (int, float)): return repr(v)",
+    "    return '\"' + str(v).replace('\"', '\"\"') + '\"'",
+    "out = sys.stdout",
+    "out.write('#types:' + ';'.join(c['type'] for c in a['columns']) + '\\n')",
+    "out.write(','.join(cell(c['name']) for c in a['columns']) + '\\n')",
+    "for r in a['rows']: out.write(','.join(cell(v) for v in r) + '\\n')",
+    sep = "\n")
+
+  r_class <- function(type) {
+    base <- sub("\\(.*$", "", tolower(type))
+    if (base %in% c("int", "smallint", "tinyint")) "integer"
+    else if (base %in% c("bigint", "float", "real", "decimal", "numeric", "money", "smallmoney")) "numeric"
+    else if (base == "bit") "logical"
+    else "character"
+  }
+
+  # Runs `query` on the instance as the caller of sp_execute_external_script and returns the first
+  # result set as a data.frame (the trusted loopback: it needs a login for the worker group).
+  sqlml_query <- function(query) {
+    python <- if (file.exists("/usr/bin/python3")) "/usr/bin/python3" else Sys.which("python3")
+    # The query goes in through a file, byte for byte (system2's input= would add a newline).
+    request <- tempfile("sqlml-query-")
+    on.exit(unlink(request))
+    writeBin(charToRaw(enc2utf8(as.character(query))), request)
+    out <- suppressWarnings(system2(python, c("-I", "-c", shQuote(LOOPBACK_RELAY)), stdin = request, stdout = TRUE, stderr = TRUE))
+    status <- attr(out, "status")
+    if (!is.null(status) && status != 0) stop(paste(out, collapse = "\n"), call. = FALSE)
+    types <- strsplit(sub("^#types:", "", out[1]), ";", fixed = TRUE)[[1]]
+    classes <- vapply(types, r_class, "")
+    utils::read.csv(text = paste(out[-1], collapse = "\n"), colClasses = unname(classes), check.names = FALSE,
+                    stringsAsFactors = FALSE, na.strings = "NA", encoding = "UTF-8")
+  }
+  assign("sqlml_query", sqlml_query, envir = globalenv())
+
   # ------------------------------------------------------------ running the user's script
 
   run_expr <- function(expr, env) eval(expr, env)

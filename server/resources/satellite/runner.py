@@ -277,6 +277,34 @@ def write_result(status, output_columns, output_rows, param_columns):
         f.writelines(parts)
 
 
+# ---------------------------------------------------------------- the loopback to the instance
+
+class LoopbackError(Exception):
+    """The instance refused or failed a loopback query; the message is SQL Server's."""
+
+
+def sqlml_query(query):
+    """Runs `query` on the instance, as the caller of sp_execute_external_script, and returns the
+    first result set as a pandas DataFrame. The connection is the trusted loopback the launcher
+    gives this session: it works when the instance has a login for the worker group."""
+    import json
+    import socket
+    import pandas as pd
+    path = os.environ.get("SQLML_LOOPBACK_SOCKET")
+    if not path:
+        raise LoopbackError("sqlml_query: this session has no loopback channel to the instance.")
+    request = json.dumps({"token": os.environ.get("SQLML_LOOPBACK_TOKEN", ""), "query": str(query)})
+    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as s:
+        s.connect(path)
+        s.sendall(request.encode("utf-8") + b"\n")
+        data = b"".join(iter(lambda: s.recv(1 << 16), b""))
+    answer = json.loads(data.decode("utf-8"))
+    if "error" in answer:
+        e = answer["error"]
+        raise LoopbackError("Msg %d, Level %d, State %d: %s" % (e["number"], e["severity"], e["state"], e["text"]))
+    return pd.DataFrame(answer["rows"], columns=[c["name"] for c in answer["columns"]])
+
+
 # ---------------------------------------------------------------- running the user's script
 
 def script_traceback(error):
@@ -330,7 +358,7 @@ def run_session():
     frames, namespace, chunk = [], {}, 0
     for chunks in request["runs"]:
         # Each partition runs with fresh variables; chunks of one run share them (@r_rowsPerRead).
-        namespace = {"__name__": "__main__", "__builtins__": builtins, "pandas": pd}
+        namespace = {"__name__": "__main__", "__builtins__": builtins, "pandas": pd, "sqlml_query": sqlml_query}
         namespace.update(params)
         for _ in range(chunks):
             chunk += 1
