@@ -46,6 +46,14 @@ END`;
   assert.deepEqual(a.problems.map((p) => p.code), [], 'procedure parameters are declared variables');
 });
 
+test('a procedure without parameters ends its name before AS, so the calls in its body are found', () => {
+  for (const header of ['CREATE PROCEDURE dbo.train AS', 'CREATE PROC [dbo].[train]\nAS', 'CREATE OR ALTER PROCEDURE train AS', 'CREATE PROCEDURE master.dbo.train WITH EXECUTE AS OWNER AS']) {
+    const a = run(`${header}\nBEGIN\n  EXEC sp_execute_external_script @language = N'R', @script = N'x <- 1';\nEND`);
+    assert.equal(a.calls.length, 1, header);
+    assert.match(a.calls[0]!.call.procedure ?? '', /train$/, header);
+  }
+});
+
 test('INSERT ... EXEC names its target, with or without INTO and a column list', () => {
   for (const [text, target] of [
     [`INSERT INTO dbo.iris (a, b) EXEC sp_execute_external_script ${PY}`, 'dbo.iris'],

@@ -174,7 +174,13 @@ class BatchScanner {
     if (kind !== 'PROC' && kind !== 'PROCEDURE') return i;
     i++;
     const nameStart = i;
-    while (this.tokens[i] && (this.tokens[i]!.kind === 'word' || this.tokens[i]!.kind === 'quotedIdent' || this.tokens[i]!.kind === 'dot')) i++;
+    // A name is parts joined by dots: after a part without a dot comes AS or the parameters.
+    const isPart = (t: Token | undefined) => t !== undefined && (t.kind === 'word' || t.kind === 'quotedIdent');
+    while (isPart(this.tokens[i])) {
+      i++;
+      if (this.tokens[i]?.kind !== 'dot') break;
+      i++;
+    }
     this.procedure = this.tokens.slice(nameStart, i).map((t) => (t.kind === 'dot' ? '.' : identifierName(this.src.text, t))).join('');
     if (this.tokens[i]?.kind === 'semicolon' && this.tokens[i + 1]?.kind === 'number') i += 2; // ;number
     const parenthesised = this.tokens[i]?.kind === 'lparen';
