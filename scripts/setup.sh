@@ -18,3 +18,4 @@ fi
 
 npm ci --no-audit --no-fund
 npm run build
+bash scripts/e2e-setup.sh
