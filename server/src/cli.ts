@@ -5,12 +5,17 @@ import { UsageError, type Command } from './cli/usage';
 const COMMANDS: Record<string, () => Promise<Command>> = {
   check: async () => (await import('./cli/check')).checkCommand,
   launcher: async () => (await import('./cli/launcher')).launcherCommand,
+  instance: async () => (await import('./cli/instance')).instanceCommand,
+  run: async () => (await import('./cli/run')).runCommand,
 };
 
 const USAGE = `usage: sqlml <command> [options]
 
 commands:
   check [--format text|json] <files or folders>   check .sql files for sp_execute_external_script problems
+  run [--format text|json] [--login L] [--database DB] FILE…
+                                                   run T-SQL files on the instance (created on first use)
+  instance create|start|stop|status|drop|serve    the embedded instance's life cycle
   launcher provision|deprovision|status|exec      set up worker accounts, show isolation, run one script
 `;
 

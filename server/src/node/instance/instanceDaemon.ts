@@ -19,7 +19,8 @@ export interface OsUser {
 
 export interface DaemonOptions {
   layout: InstanceLayout;
-  engine: InstanceEngine;
+  /** Opened once this daemon holds the instance: DuckDB files must never have two owners. */
+  openEngine(): Promise<InstanceEngine>;
   owner: OsUser;
   /** Stop after this long without connections (LocalDB-style auto-started instances); 0 = never. */
   idleStopMs: number;
@@ -40,10 +41,17 @@ const LOGIN_FAILED = 2;
 const NOT_ALLOWED = 3;
 
 export async function serveInstance(options: DaemonOptions): Promise<RunningDaemon> {
-  const { layout, engine, owner, log } = options;
+  const { layout, owner, log } = options;
   const locked = await acquireOwnerLock(layout.root, layout.lockFile);
   if (!locked.ok) throw new DaemonError(`the instance at ${layout.root} is already served by process ${locked.pid ?? '(unknown)'}`);
   const lock: OwnerLock = locked.lock;
+  let engine: InstanceEngine;
+  try {
+    engine = await options.openEngine();
+  } catch (err) {
+    lock.release();
+    throw new DaemonError(`cannot open the instance at ${layout.root}: ${(err as Error).message}`);
+  }
   const startedAt = new Date().toISOString();
   const servers = new Map<string, Server>(); // socket path -> server
   const connections = new Set<MessageConnection>();

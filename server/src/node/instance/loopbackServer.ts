@@ -11,15 +11,15 @@ import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
 import { join } from 'node:path';
+import type { SqlValue } from '../../core/engine/executor/ports';
+import { wireValue } from './wireValues';
 
 export interface LoopbackColumn {
   name: string;
   type: string;
 }
 
-export type LoopbackAnswer =
-  | { columns: LoopbackColumn[]; rows: unknown[][] }
-  | { error: { number: number; severity: number; state: number; text: string } };
+export type LoopbackAnswer = { columns: LoopbackColumn[]; rows: SqlValue[][] } | { error: { number: number; severity: number; state: number; text: string } };
 
 export type LoopbackHandler = (query: string) => Promise<LoopbackAnswer>;
 
@@ -66,7 +66,8 @@ function serveOne(socket: Socket, token: string, handler: LoopbackHandler): void
   let answered = false;
   const answer = (value: LoopbackAnswer) => {
     answered = true;
-    socket.end(`${JSON.stringify(value, jsonValue)}\n`);
+    const wire = 'error' in value ? value : { columns: value.columns, rows: value.rows.map((row) => row.map(wireValue)) };
+    socket.end(`${JSON.stringify(wire)}\n`);
   };
   const refuse = (text: string) => answer({ error: { number: 18456, severity: 14, state: 1, text } });
   socket.setEncoding('utf8');
@@ -96,11 +97,4 @@ function sameToken(given: string, expected: string): boolean {
   const a = Buffer.from(given);
   const b = Buffer.from(expected);
   return a.length === b.length && timingSafeEqual(a, b);
-}
-
-/** Values JSON has no form for: bigint as a number when exact else text, bytes as hex, dates as ISO text. */
-function jsonValue(_key: string, value: unknown): unknown {
-  if (typeof value === 'bigint') return Number.isSafeInteger(Number(value)) ? Number(value) : value.toString();
-  if (value instanceof Uint8Array) return `0x${Buffer.from(value).toString('hex').toUpperCase()}`;
-  return value;
 }

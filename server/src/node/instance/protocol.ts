@@ -12,6 +12,14 @@ export interface WireMessage {
   text: string;
   /** 0-based line in the submitted text, or null. */
   line: number | null;
+  /** Set when the message comes from inside a stored procedure. */
+  procedure?: string;
+  /** 1-based line inside the procedure's definition, as SQL Server numbers it. */
+  procedureLine?: number;
+  /** A script error's 1-based line in the R/Python script, as the runtime reported it. */
+  scriptLine?: number;
+  /** Offset in the submitted text where the failing call's @script literal content starts. */
+  scriptOffset?: number;
 }
 
 export interface WireColumn {

@@ -1,0 +1,235 @@
+// `sqlml instance create|start|stop|status|drop|serve`: the embedded instance's life cycle. An
+// instance is a folder (DuckDB files, the durable catalog, sockets) served by one daemon.
+import { rmSync } from 'node:fs';
+import type { IsolationMode } from '../core/launcher/sessions';
+import { provision } from '../node/launcher/accounts';
+import { InstanceClient, InstanceUnavailable } from '../node/instance/instanceClient';
+import { createInstanceFolder, InstanceConfigError, readInstanceConfig, type InstanceConfig } from '../node/instance/instanceConfig';
+import { currentOsUser, DaemonError, serveInstance } from '../node/instance/instanceDaemon';
+import { instanceLayout, type InstanceLayout } from '../node/instance/layout';
+import { openInstanceEngine } from '../node/instance/openEngine';
+import { readOwner } from '../node/instance/ownerLock';
+import { oneOf, parseArgs, positiveNumber, type ParsedArgs } from './args';
+import { UsageError, type Command } from './usage';
+
+const HELP = `usage: sqlml instance <subcommand> [--name NAME | --path DIR] [options]
+
+subcommands:
+  create [--isolation accounts|namespaces|none] [--prefix P] [--workers N] [--python PATH] [--rscript PATH]
+                  create an instance; you become its sysadmin (as root, worker accounts are provisioned)
+  start           start it as a service (it keeps running until stopped)
+  stop            stop it
+  status [--format text|json]
+  drop            stop it and delete it, databases included
+  serve [--idle-stop SECONDS]
+                  serve it in the foreground (what start and first use run)
+
+Without --name or --path: the instance 'default' under your data folder (root: /var/lib/sqlml/instances).
+`;
+
+const LOCATION = { name: { value: true }, path: { value: true }, help: { value: false } } as const;
+
+function layoutOf(parsed: ParsedArgs): InstanceLayout {
+  const name = parsed.options.get('name')?.[0];
+  const path = parsed.options.get('path')?.[0];
+  if (name !== undefined && path !== undefined) throw new UsageError('give --name or --path, not both');
+  try {
+    return instanceLayout({ name, path });
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+}
+
+function say(line: string): void {
+  process.stdout.write(`${line}\n`);
+}
+
+function complain(line: string): number {
+  process.stderr.write(`sqlml: ${line}\n`);
+  return 1;
+}
+
+export function defaultIsolation(uid: number): IsolationMode {
+  return uid === 0 ? 'accounts' : 'namespaces';
+}
+
+/** Creates the instance folder, provisioning worker accounts first when they are needed and we can. */
+export async function createInstance(layout: InstanceLayout, launcher: Partial<InstanceConfig['launcher']> = {}): Promise<InstanceConfig> {
+  const me = currentOsUser();
+  const config: InstanceConfig = {
+    formatVersion: 1,
+    createdAt: new Date().toISOString(),
+    owner: { name: me.name, uid: me.uid },
+    launcher: {
+      mode: launcher.mode ?? defaultIsolation(me.uid),
+      prefix: launcher.prefix ?? 'sqlml',
+      workers: launcher.workers ?? 20,
+      pythonPath: launcher.pythonPath ?? '/usr/bin/python3',
+      rscriptPath: launcher.rscriptPath ?? '/usr/bin/Rscript',
+    },
+  };
+  if (config.launcher.mode === 'accounts') {
+    if (me.uid !== 0) throw new UsageError(`isolation 'accounts' needs root (worker accounts are real users); use 'namespaces'`);
+    const report = await provision(config.launcher.prefix, config.launcher.workers);
+    if (!report.ok) throw new Error(`cannot provision the worker accounts:\n  ${report.lines.join('\n  ')}`);
+  }
+  createInstanceFolder(layout, config);
+  return config;
+}
+
+async function create(args: string[]): Promise<number> {
+  const parsed = parseArgs(args, {
+    ...LOCATION,
+    isolation: { value: true },
+    prefix: { value: true },
+    workers: { value: true },
+    python: { value: true },
+    rscript: { value: true },
+  });
+  const layout = layoutOf(parsed);
+  const get = (k: string) => parsed.options.get(k)?.[0];
+  const isolation = get('isolation');
+  const config = await createInstance(layout, {
+    ...(isolation !== undefined ? { mode: oneOf('isolation', isolation, ['accounts', 'namespaces', 'none'] as const, 'namespaces') } : {}),
+    ...(get('prefix') !== undefined ? { prefix: get('prefix')! } : {}),
+    ...(get('workers') !== undefined ? { workers: positiveNumber('workers', get('workers'), 20) } : {}),
+    ...(get('python') !== undefined ? { pythonPath: get('python')! } : {}),
+    ...(get('rscript') !== undefined ? { rscriptPath: get('rscript')! } : {}),
+  });
+  say(`created instance '${layout.name}' at ${layout.root}`);
+  say(`  sysadmin: ${config.owner.name}; scripts run isolated by ${config.launcher.mode}${config.launcher.mode === 'none' ? ' (UNISOLATED)' : ''}`);
+  return 0;
+}
+
+async function connectTo(layout: InstanceLayout, autoStart: boolean): Promise<InstanceClient> {
+  return InstanceClient.connect(layout, { autoStart, idleStopSeconds: 0, clientName: 'sqlml instance' });
+}
+
+async function start(args: string[]): Promise<number> {
+  const layout = layoutOf(parseArgs(args, LOCATION));
+  readInstanceConfig(layout);
+  const client = await connectTo(layout, true);
+  const status = await client.status();
+  client.close();
+  say(`instance '${layout.name}' is running (pid ${status.pid}, isolation ${status.isolation})`);
+  return 0;
+}
+
+async function stop(args: string[]): Promise<number> {
+  const layout = layoutOf(parseArgs(args, LOCATION));
+  let client: InstanceClient;
+  try {
+    client = await connectTo(layout, false);
+  } catch (err) {
+    if (!(err instanceof InstanceUnavailable)) throw err;
+    say(`instance '${layout.name}' is not running`);
+    return 0;
+  }
+  const { pid } = await client.status();
+  await client.shutdown();
+  client.close();
+  await waitForExit(pid, 10_000);
+  say(`instance '${layout.name}' stopped`);
+  return 0;
+}
+
+async function waitForExit(pid: number, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    try {
+      process.kill(pid, 0);
+    } catch {
+      return;
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`the instance (pid ${pid}) did not stop within ${timeoutMs / 1000} s`);
+}
+
+async function status(args: string[]): Promise<number> {
+  const parsed = parseArgs(args, { ...LOCATION, format: { value: true } });
+  const format = oneOf('format', parsed.options.get('format')?.[0], ['text', 'json'] as const, 'text');
+  const layout = layoutOf(parsed);
+  const config = readInstanceConfig(layout);
+  let running: Awaited<ReturnType<InstanceClient['status']>> | null = null;
+  try {
+    const client = await connectTo(layout, false);
+    running = await client.status();
+    client.close();
+  } catch (err) {
+    if (!(err instanceof InstanceUnavailable)) throw err;
+  }
+  if (format === 'json') {
+    say(JSON.stringify({ name: layout.name, path: layout.root, running: running !== null, config, status: running }));
+    return 0;
+  }
+  say(`instance '${layout.name}' at ${layout.root}: ${running ? `running (pid ${running.pid} since ${running.startedAt})` : 'stopped'}`);
+  say(`  sysadmin: ${config.owner.name}`);
+  say(`  isolation: ${config.launcher.mode}${config.launcher.mode === 'none' ? ' (UNISOLATED)' : ''}, workers ${config.launcher.prefix}01…${config.launcher.prefix}${String(config.launcher.workers).padStart(2, '0')}`);
+  if (running) {
+    say(`  databases: ${running.databases.join(', ')}`);
+    say(`  connections: ${running.connections}`);
+  }
+  return 0;
+}
+
+async function drop(args: string[]): Promise<number> {
+  const layout = layoutOf(parseArgs(args, LOCATION));
+  readInstanceConfig(layout);
+  await stop(args);
+  const pid = readOwner(layout.lockFile);
+  if (pid !== null) {
+    try {
+      process.kill(pid, 0);
+      return complain(`instance '${layout.name}' is still served by pid ${pid}; not deleting it`);
+    } catch {
+      /* the pid file is stale */
+    }
+  }
+  rmSync(layout.root, { recursive: true, force: true });
+  say(`dropped instance '${layout.name}' (${layout.root})`);
+  return 0;
+}
+
+async function serve(args: string[]): Promise<number> {
+  const parsed = parseArgs(args, { ...LOCATION, 'idle-stop': { value: true } });
+  const layout = layoutOf(parsed);
+  const idle = parsed.options.get('idle-stop')?.[0] ?? '0';
+  const idleStopSeconds = Number(idle);
+  if (!Number.isFinite(idleStopSeconds) || idleStopSeconds < 0) throw new UsageError(`--idle-stop must be a number of seconds (0: never), not '${idle}'`);
+  const config = readInstanceConfig(layout);
+  const log = (line: string) => process.stderr.write(`${new Date().toISOString()} ${line}\n`);
+  let daemon;
+  try {
+    daemon = await serveInstance({ layout, openEngine: async () => (await openInstanceEngine(layout, config, log)).engine, owner: currentOsUser(), idleStopMs: idleStopSeconds * 1000, log });
+  } catch (err) {
+    if (err instanceof DaemonError) return complain(err.message);
+    throw err;
+  }
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) process.once(signal, () => void daemon.stop(`${signal}`));
+  await daemon.stopped;
+  return 0;
+}
+
+const SUBCOMMANDS: Record<string, (args: string[]) => Promise<number>> = { create, start, stop, status, drop, serve };
+
+export const instanceCommand: Command = async (args) => {
+  const [sub, ...rest] = args;
+  if (sub === undefined || sub === '--help' || sub === 'help') {
+    process.stdout.write(HELP);
+    return sub === undefined ? 2 : 0;
+  }
+  const run = SUBCOMMANDS[sub];
+  if (!run) throw new UsageError(`unknown instance subcommand '${sub}'\n\n${HELP}`);
+  if (rest.includes('--help')) {
+    process.stdout.write(HELP);
+    return 0;
+  }
+  try {
+    return await run(rest);
+  } catch (err) {
+    if (err instanceof UsageError) throw err;
+    if (err instanceof InstanceUnavailable || err instanceof InstanceConfigError) return complain(err.message);
+    throw err;
+  }
+};
