@@ -201,7 +201,7 @@ async function serve(args: string[]): Promise<number> {
   const log = (line: string) => process.stderr.write(`${new Date().toISOString()} ${line}\n`);
   let daemon;
   try {
-    daemon = await serveInstance({ layout, openEngine: async () => (await openInstanceEngine(layout, config, log)).engine, owner: currentOsUser(), idleStopMs: idleStopSeconds * 1000, log });
+    daemon = await serveInstance({ layout, openEngine: () => openInstanceEngine(layout, config, log), owner: currentOsUser(), idleStopMs: idleStopSeconds * 1000, log });
   } catch (err) {
     if (err instanceof DaemonError) return complain(err.message);
     throw err;

@@ -9,7 +9,25 @@ import { join } from 'node:path';
 import { createMessageConnection, SocketMessageReader, SocketMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
 import { osLoginSocket, type InstanceLayout } from './layout';
 import { readOwner } from './ownerLock';
-import { Cancel, Hello, Run, RunMessageNotification, Shutdown, Status, type HelloResult, type InstanceStatus, type RunOutcome, type WireMessage } from './protocol';
+import {
+  Cancel,
+  CancelSession,
+  Hello,
+  Pools,
+  Run,
+  RunMessageNotification,
+  SessionChangedNotification,
+  Sessions,
+  Shutdown,
+  Status,
+  WatchSessions,
+  type HelloResult,
+  type InstanceStatus,
+  type LauncherView,
+  type RunOutcome,
+  type WireMessage,
+  type WireSessionRecord,
+} from './protocol';
 
 export class InstanceUnavailable extends Error {}
 
@@ -66,6 +84,29 @@ export class InstanceClient {
       options.signal?.removeEventListener('abort', onAbort);
       this.listeners.delete(runId);
     }
+  }
+
+  pools(): Promise<LauncherView> {
+    return this.connection.sendRequest(Pools);
+  }
+
+  sessions(): Promise<WireSessionRecord[]> {
+    return this.connection.sendRequest(Sessions);
+  }
+
+  cancelSession(id: string): Promise<{ cancelled: boolean }> {
+    return this.connection.sendRequest(CancelSession, { id });
+  }
+
+  /** Follows session changes; the listener gets each changed record, or the id of one evicted. */
+  async watchSessions(listener: (change: { session: WireSessionRecord } | { evicted: string }) => void): Promise<void> {
+    this.connection.onNotification(SessionChangedNotification, listener);
+    await this.connection.sendRequest(WatchSessions);
+  }
+
+  /** Called once when the connection to the instance is lost (daemon stopped or killed). */
+  onClose(listener: () => void): void {
+    this.connection.onClose(listener);
   }
 
   status(): Promise<InstanceStatus> {

@@ -9,7 +9,22 @@ import { createMessageConnection, ResponseError, SocketMessageReader, SocketMess
 import type { EngineSession, InstanceEngine } from './engine';
 import { osLoginSocket, type InstanceLayout } from './layout';
 import { acquireOwnerLock, type OwnerLock } from './ownerLock';
-import { Cancel, Hello, PROTOCOL_VERSION, Run, RunMessageNotification, Shutdown, Status } from './protocol';
+import type { SessionListener, SessionRecord } from '../../core/launcher/sessions';
+import {
+  Cancel,
+  CancelSession,
+  Hello,
+  Pools,
+  PROTOCOL_VERSION,
+  Run,
+  RunMessageNotification,
+  SessionChangedNotification,
+  Sessions,
+  Shutdown,
+  Status,
+  WatchSessions,
+  type LauncherView,
+} from './protocol';
 
 export interface OsUser {
   name: string;
@@ -20,11 +35,19 @@ export interface OsUser {
 export interface DaemonOptions {
   layout: InstanceLayout;
   /** Opened once this daemon holds the instance: DuckDB files must never have two owners. */
-  openEngine(): Promise<InstanceEngine>;
+  openEngine(): Promise<{ engine: InstanceEngine; scripts: ScriptsView }>;
   owner: OsUser;
   /** Stop after this long without connections (LocalDB-style auto-started instances); 0 = never. */
   idleStopMs: number;
   log(line: string): void;
+}
+
+/** What the daemon shows of the launcher: pools, sessions and their changes. */
+export interface ScriptsView {
+  view(): LauncherView;
+  sessions(): SessionRecord[];
+  subscribe(listener: SessionListener): () => void;
+  cancel(sessionId: string): boolean;
 }
 
 export interface RunningDaemon {
@@ -46,8 +69,9 @@ export async function serveInstance(options: DaemonOptions): Promise<RunningDaem
   if (!locked.ok) throw new DaemonError(`the instance at ${layout.root} is already served by process ${locked.pid ?? '(unknown)'}`);
   const lock: OwnerLock = locked.lock;
   let engine: InstanceEngine;
+  let scripts: ScriptsView;
   try {
-    engine = await options.openEngine();
+    ({ engine, scripts } = await options.openEngine());
   } catch (err) {
     lock.release();
     throw new DaemonError(`cannot open the instance at ${layout.root}: ${(err as Error).message}`);
@@ -146,6 +170,26 @@ export async function serveInstance(options: DaemonOptions): Promise<RunningDaem
       ...engine.describe(),
     }));
 
+    // The owner sees every session (as VIEW SERVER STATE would allow); other logins their own.
+    const visible = (session: SessionRecord) => user.name === owner.name || session.caller === login;
+    let unwatch: (() => void) | undefined;
+
+    connection.onRequest(Pools, () => (session ? scripts.view() : new ResponseError(NOT_LOGGED_IN, 'Say hello first: the connection has no login.')));
+    connection.onRequest(Sessions, () => (session ? scripts.sessions().filter(visible) : new ResponseError(NOT_LOGGED_IN, 'Say hello first: the connection has no login.')));
+    connection.onRequest(WatchSessions, () => {
+      if (!session) return new ResponseError(NOT_LOGGED_IN, 'Say hello first: the connection has no login.');
+      unwatch ??= scripts.subscribe((event) => {
+        if (event.type === 'evicted') void connection.sendNotification(SessionChangedNotification, { evicted: event.id });
+        else if (visible(event.session)) void connection.sendNotification(SessionChangedNotification, { session: event.session });
+      });
+      return undefined;
+    });
+    connection.onRequest(CancelSession, ({ id }) => {
+      const target = scripts.sessions().find((s) => s.id === id);
+      if (!session || !target || !visible(target)) return { cancelled: false };
+      return { cancelled: scripts.cancel(id) };
+    });
+
     connection.onRequest(Shutdown, () => {
       if (user.name !== owner.name) return new ResponseError(NOT_ALLOWED, `Only ${owner.name}, who owns the instance, can stop it.`);
       setImmediate(() => void stop(`stopped by ${login ?? user.name}`));
@@ -154,6 +198,7 @@ export async function serveInstance(options: DaemonOptions): Promise<RunningDaem
 
     const close = () => {
       if (!connections.delete(connection)) return;
+      unwatch?.();
       for (const run of runs.values()) run.abort();
       void session?.close();
       connection.dispose();

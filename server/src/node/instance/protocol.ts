@@ -2,6 +2,9 @@
 // over a Unix socket. Every request and notification is defined here, once, for the daemon and
 // for its clients (the CLI, the language server, tests).
 import { NotificationType, RequestType, RequestType0 } from 'vscode-jsonrpc/node';
+import type { LimitEnforcement } from '../../core/launcher/limits';
+import type { PoolLimits } from '../../core/launcher/pools';
+import type { SessionRecord } from '../../core/launcher/sessions';
 
 /** A message as SQL Server sends it: informational (PRINT, STDOUT of a script) or an error. */
 export interface WireMessage {
@@ -98,3 +101,33 @@ export const Shutdown = new RequestType0<void, unknown>('sqlml/shutdown');
 export const RunMessageNotification = new NotificationType<{ runId: string; message: WireMessage }>('sqlml/runMessage');
 
 export const PROTOCOL_VERSION = '1';
+
+/** A worker pool as the Pools view shows it: limits with how each is enforced, and each worker's caller. */
+export interface WirePool {
+  name: string;
+  size: number;
+  allowNetwork: boolean;
+  limits: PoolLimits;
+  enforcement: LimitEnforcement[];
+  workers: { worker: string; caller: string | null; statements: number }[];
+  waiting: number;
+}
+
+export interface LauncherView {
+  /** accounts, namespaces or none; null until the first script started the launcher. */
+  mode: string | null;
+  unisolated: boolean;
+  /** Why the launcher cannot run scripts, when it cannot. */
+  problem: string | null;
+  pools: WirePool[];
+}
+
+/** A launcher session, as the Sessions view shows it (only the caller's own unless the owner asks). */
+export type WireSessionRecord = SessionRecord;
+
+export const Pools = new RequestType0<LauncherView, unknown>('sqlml/pools');
+export const Sessions = new RequestType0<WireSessionRecord[], unknown>('sqlml/sessions');
+export const CancelSession = new RequestType<{ id: string }, { cancelled: boolean }, unknown>('sqlml/cancelSession');
+/** Sent to every connection that called WatchSessions, as sessions start, change and end. */
+export const WatchSessions = new RequestType0<void, unknown>('sqlml/watchSessions');
+export const SessionChangedNotification = new NotificationType<{ session: WireSessionRecord } | { evicted: string }>('sqlml/sessionChanged');

@@ -14,6 +14,7 @@ import { Launcher } from '../launcher/launcher';
 import type { LauncherSettings } from '../launcher/settings';
 import type { InstanceConfig } from './instanceConfig';
 import { openLoopbackChannel } from './loopbackServer';
+import type { LauncherView } from './protocol';
 
 export interface ScriptHostOptions {
   config: InstanceConfig['launcher'];
@@ -34,6 +35,7 @@ export class ScriptHost implements ExternalScripts {
   private unsubscribe: (() => void) | undefined;
   private readonly loopbackDir: string;
   private running: Launcher | undefined;
+  private lastProblem: string | null = null;
 
   constructor(private readonly options: ScriptHostOptions) {
     this.loopbackDir = join(options.root, 'run', 'loopback');
@@ -68,6 +70,7 @@ export class ScriptHost implements ExternalScripts {
         ...this.options.overrides,
       });
       if (!started.ok) {
+        this.lastProblem = started.problems.join(' ');
         this.options.log(`the launcher cannot start: ${started.problems.join(' ')}`);
         // Try again at the next call: the cause (accounts, a runtime) may be fixed meanwhile.
         this.state = undefined;
@@ -75,6 +78,7 @@ export class ScriptHost implements ExternalScripts {
       }
       this.unsubscribe = started.launcher.subscribe((event) => this.listeners.forEach((l) => l(event)));
       this.running = started.launcher;
+      this.lastProblem = null;
       return started;
     })();
     return this.state;
@@ -154,9 +158,38 @@ export class ScriptHost implements ExternalScripts {
     return () => this.listeners.delete(listener);
   }
 
-  /** The launcher's status once it runs (pools, enforcement, workers), for views. */
-  launcherStatus(): ReturnType<Launcher['status']> | undefined {
-    return this.current()?.status();
+  /** The launcher as the Pools view shows it; before the first script, the configured pool. */
+  view(): LauncherView {
+    const launcher = this.current();
+    const mode = this.options.config.mode;
+    if (!launcher) {
+      const settings = this.poolSettings();
+      return {
+        mode: null,
+        unisolated: mode === 'none',
+        problem: this.lastProblem,
+        pools: [{ name: settings.name, size: settings.size, allowNetwork: settings.allowNetwork, limits: settings.limits, enforcement: [], workers: [], waiting: 0 }],
+      };
+    }
+    const status = launcher.status();
+    return {
+      mode: status.mode,
+      unisolated: status.unisolated,
+      problem: null,
+      pools: status.pools.map((p) => ({
+        name: p.name,
+        size: p.size,
+        allowNetwork: p.allowNetwork,
+        limits: p.limits,
+        enforcement: p.enforcement,
+        workers: p.workers.map((w) => ({ worker: w.worker, caller: w.caller ?? null, statements: w.statements })),
+        waiting: p.waiting,
+      })),
+    };
+  }
+
+  cancel(sessionId: string): boolean {
+    return this.current()?.cancel(sessionId) ?? false;
   }
 
   async close(): Promise<void> {

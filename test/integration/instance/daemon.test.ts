@@ -1,0 +1,126 @@
+// The daemon's clients: twenty callers at once, the pools and sessions views with live changes,
+// cancelling a session, SQL logins by password, and the loopback with implied authentication.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { InstanceClient } from '../../../server/src/node/instance/instanceClient';
+import type { RunOutcome, WireSessionRecord } from '../../../server/src/node/instance/protocol';
+import { instanceSkip, TestInstance } from './harness';
+
+const skip = instanceSkip();
+const instance = new TestInstance('daemon', 'sqlmltd');
+let admin: InstanceClient;
+
+before(async () => {
+  if (skip) return;
+  instance.create(20);
+  admin = await instance.connect();
+  const setup = await admin.run(`EXEC sp_configure 'external scripts enabled', 1;
+RECONFIGURE;
+GO
+CREATE DATABASE daemon_db;
+GO
+USE daemon_db;
+CREATE TABLE dbo.secret (v int);
+INSERT INTO dbo.secret VALUES (42);`);
+  assert.deepEqual(errorsOf(setup), []);
+});
+
+after(async () => {
+  admin?.close();
+  if (!skip) await instance.teardown();
+});
+
+function errorsOf(outcome: RunOutcome): string[] {
+  return outcome.batches.flatMap((b) => b.messages.filter((m) => m.kind === 'error').map((m) => `${m.number}: ${m.text}`));
+}
+
+function rowsOf(outcome: RunOutcome): unknown[][] {
+  return outcome.batches.flatMap((b) => b.resultSets.flatMap((s) => s.rows));
+}
+
+test('twenty SQL logins call sp_execute_external_script at once: each gets its own answer, on its own worker', { skip }, async () => {
+  const names = Array.from({ length: 20 }, (_, i) => `caller${String(i + 1).padStart(2, '0')}`);
+  const create = names.map((n) => `CREATE LOGIN ${n} WITH PASSWORD = N'Pass-${n}-1'; CREATE USER ${n} FOR LOGIN ${n}; GRANT EXECUTE ANY EXTERNAL SCRIPT TO ${n};`).join('\n');
+  assert.deepEqual(errorsOf(await admin.run(`USE daemon_db;\n${create}`)), []);
+  const clients = await Promise.all(names.map((n) => instance.connect({ name: n, password: `Pass-${n}-1` })));
+  try {
+    assert.deepEqual(clients.map((c) => c.hello.login), names);
+    const outcomes = await Promise.all(
+      clients.map((c) =>
+        c.run(
+          `EXEC sp_execute_external_script @language = N'Python', @script = N'
+import time, getpass
+time.sleep(0.5)
+OutputDataSet = pandas.DataFrame({"who": [who], "worker": [getpass.getuser()]})',
+  @params = N'@who nvarchar(50)', @who = @me
+WITH RESULT SETS ((who nvarchar(50), worker nvarchar(50)));`.replace('@who = @me', `@who = N'${c.hello.login}'`),
+          { database: 'daemon_db' },
+        ),
+      ),
+    );
+    const rows = outcomes.map((o, i) => {
+      assert.deepEqual(errorsOf(o), [], names[i]);
+      return rowsOf(o)[0] as [string, string];
+    });
+    assert.deepEqual(rows.map((r) => r[0]), names);
+    assert.equal(new Set(rows.map((r) => r[1])).size, 20, 'twenty callers, twenty workers');
+    assert.ok(rows.every((r) => /^sqlmltd\d\d$/.test(r[1])));
+  } finally {
+    for (const c of clients) c.close();
+  }
+});
+
+test('a wrong password is Msg 18456, and the connection has no login', { skip }, async () => {
+  await assert.rejects(instance.connect({ name: 'caller01', password: 'wrong' }), /Login failed for user 'caller01'/);
+});
+
+test('pools and sessions: the view, live changes, and cancelling a running session', { skip }, async () => {
+  const changes: WireSessionRecord[] = [];
+  let running: (id: string) => void;
+  const started = new Promise<string>((resolve) => (running = resolve));
+  await admin.watchSessions((change) => {
+    if ('session' in change) {
+      changes.push(change.session);
+      if (change.session.state === 'running') running(change.session.id);
+    }
+  });
+  const outcome = admin.run(`EXEC sp_execute_external_script @language = N'Python', @script = N'import time
+time.sleep(60)';`);
+  const id = await started;
+  const pools = await admin.pools();
+  assert.equal(pools.mode, 'accounts');
+  assert.equal(pools.pools[0]!.size, 20);
+  assert.ok(pools.pools[0]!.workers.some((w) => w.caller === 'root'), 'the busy worker shows its caller');
+  assert.ok(pools.pools[0]!.enforcement.some((e) => e.setting.startsWith('MAX_MEMORY_PERCENT')));
+  const t0 = Date.now();
+  assert.deepEqual(await admin.cancelSession(id), { cancelled: true });
+  const result = await outcome;
+  assert.ok(Date.now() - t0 < 5000, 'cancelled promptly');
+  assert.ok(errorsOf(result).length > 0, 'the statement reports the cancellation');
+  const after = (await admin.sessions()).find((s) => s.id === id)!;
+  assert.equal(after.state, 'cancelled');
+  assert.ok(changes.some((s) => s.id === id && s.state === 'cancelled'), 'the change was notified');
+  const free = await admin.pools();
+  assert.ok(!free.pools[0]!.workers.some((w) => w.caller === 'root'), 'the worker is free again');
+});
+
+test('loopback: refused without the worker-group login; with it, the script queries as its caller', { skip }, async () => {
+  assert.deepEqual(errorsOf(await admin.run(`USE daemon_db;
+CREATE LOGIN looper WITH PASSWORD = N'Looper-Pass-1';
+CREATE USER looper FOR LOGIN looper;
+GRANT EXECUTE ANY EXTERNAL SCRIPT TO looper;`)), []);
+  const script = `EXEC sp_execute_external_script @language = N'Python', @script = N'OutputDataSet = sqlml_query("SELECT v FROM dbo.secret")';`;
+  const asLooper = () => admin.run(script, { database: 'daemon_db', asLogin: 'looper' });
+
+  const refused = errorsOf(await asLooper()).join('\n');
+  assert.match(refused, /Msg 18456.*Login failed for user 'sqlmltd\d\d'/s);
+
+  assert.deepEqual(errorsOf(await admin.run('CREATE LOGIN [sqlmltdusers] FROM OS;')), []);
+  const denied = errorsOf(await asLooper()).join('\n');
+  assert.match(denied, /Msg 229.*SELECT permission was denied on the object 'secret'/s);
+
+  assert.deepEqual(errorsOf(await admin.run('USE daemon_db; GRANT SELECT ON dbo.secret TO looper;')), []);
+  const allowed = await asLooper();
+  assert.deepEqual(errorsOf(allowed), []);
+  assert.deepEqual(rowsOf(allowed), [[42]]);
+});
