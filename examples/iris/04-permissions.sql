@@ -3,6 +3,9 @@
 USE iris_demo;
 GO
 
+-- Start clean when the story runs again: the user first, then its login (a user whose login is
+-- dropped stays behind, orphaned, as in SQL Server).
+DROP USER IF EXISTS analyst;
 IF EXISTS (SELECT 1 FROM sys.server_principals WHERE name = N'analyst')
     DROP LOGIN analyst;
 GO

@@ -16,7 +16,8 @@ import { LspClient } from './lspClient';
 
 let client: LspClient;
 before(async () => {
-  client = await LspClient.start({ python: { path: '/usr/bin/python3' } });
+  // The static features alone: the live pre-flight against an instance has its own suite.
+  client = await LspClient.start({ python: { path: '/usr/bin/python3' }, preflight: { enabled: false } });
 });
 after(async () => {
   await client.stop();
@@ -113,7 +114,7 @@ test('the server survives anything a document contains', async () => {
 });
 
 test('a missing Python runtime is one information diagnostic naming the package', async () => {
-  const other = await LspClient.start({ python: { path: '/nonexistent/python3' } });
+  const other = await LspClient.start({ python: { path: '/nonexistent/python3' }, preflight: { enabled: false } });
   try {
     const uri = 'file:///tmp/lsp-nopython.sql';
     await other.open(uri, "EXEC sp_execute_external_script N'Python', N'print(1)'\nEXEC sp_execute_external_script N'Python', N'print(2)'");
@@ -129,7 +130,7 @@ test('a missing Python runtime is one information diagnostic naming the package'
 test('a language created by CREATE EXTERNAL LANGUAGE in another workspace file is known', async () => {
   const folder = mkdtempSync(join(tmpdir(), 'sqlml-ws-'));
   writeFileSync(join(folder, 'setup.sql'), "CREATE EXTERNAL LANGUAGE Java FROM (CONTENT = N'/opt/java.zip', FILE_NAME = 'javaextension.so');\n");
-  const ws = await LspClient.start({}, [folder]);
+  const ws = await LspClient.start({ preflight: { enabled: false } }, [folder]);
   try {
     const uri = pathToFileURL(join(folder, 'run.sql')).href;
     await ws.open(uri, "EXEC sp_execute_external_script @language = N'Java', @script = N'pkg.Main'\nEXEC sp_execute_external_script @language = N'Kotlin', @script = N'pkg.Main'");

@@ -49,8 +49,16 @@ export function formatMessage(m: WireMessage): string {
 export function formatRunOutcome(outcome: RunOutcome): string {
   const blocks: string[] = [];
   for (const batch of outcome.batches) {
-    for (const set of batch.resultSets) blocks.push(formatResultSet(set));
-    for (const m of batch.messages) blocks.push(formatMessage(m));
+    // Result sets and messages in the order they happened, as SSMS's text results show them.
+    let shown = 0;
+    const showUpTo = (count: number) => {
+      for (; shown < Math.min(count, batch.resultSets.length); shown++) blocks.push(formatResultSet(batch.resultSets[shown]!));
+    };
+    for (const m of batch.messages) {
+      showUpTo(m.afterResultSets ?? 0);
+      blocks.push(formatMessage(m));
+    }
+    showUpTo(batch.resultSets.length);
   }
   return blocks.length ? `${blocks.join('\n\n')}\n` : '';
 }

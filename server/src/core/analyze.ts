@@ -77,7 +77,9 @@ function embeddedRequest(bound: BoundCall): EmbeddedCheckRequest | null {
   const language = bound.languageKind;
   if (!bound.script || (language !== 'python' && language !== 'r')) return null;
   const knownNames = [bound.inputName, bound.outputName, ...(bound.declared ?? []).map((d) => d.name.slice(1))];
+  // What the satellites define for every script: pandas (Python) and the loopback helper.
   if (language === 'python') knownNames.push('pandas');
+  knownNames.push('sqlml_query');
   return { language, script: bound.script.text, knownNames };
 }
 

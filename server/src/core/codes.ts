@@ -48,6 +48,17 @@ export const CODES = {
   SQLML202: { severity: 'hint', doc: 'Another static warning about the embedded Python (pyflakes: unused import, redefinition, ...).' },
   SQLML210: { severity: 'error', doc: "The embedded R does not parse (R's parse())." },
   SQLML290: { severity: 'information', doc: 'An embedded-language checker is not installed; the message says which Debian package provides it.' },
+
+  // 3xx: pre-flight: what the instance says the caller may do, and what the script does
+  SQLML300: { severity: 'warning', doc: "The instance has 'external scripts enabled' off: the call would fail with Msg 39023." },
+  SQLML301: { severity: 'warning', doc: 'The login may not run external scripts in the database: no EXECUTE ANY EXTERNAL SCRIPT (nor EXECUTE EXTERNAL SCRIPT on the language) (Msg 297).' },
+  SQLML302: { severity: 'warning', doc: 'The login lacks SELECT on a table that @input_data_1 or a loopback query of the script reads (Msg 229).' },
+  SQLML303: { severity: 'warning', doc: 'The login lacks INSERT on the INSERT ... EXEC target, or a write permission a loopback query needs (Msg 229).' },
+  SQLML304: { severity: 'warning', doc: 'A table the call reads or writes does not exist on the instance, or the login cannot see it (Msg 208).' },
+  SQLML305: { severity: 'warning', doc: 'The login cannot use the database the call runs in (Msg 911, 916 or 4060).' },
+  SQLML310: { severity: 'warning', doc: 'The script opens a trusted loopback connection, but the instance has no enabled login for the worker group (Msg 18456).' },
+  SQLML311: { severity: 'warning', doc: 'The script writes a password in its text (connection string, URL or argument); use the trusted loopback instead.' },
+  SQLML312: { severity: 'warning', doc: "The script reaches the network, which the satellites' sandbox blocks unless an administrator allows it for the pool." },
 } as const satisfies Record<string, CodeInfo>;
 
 export type DiagnosticCode = keyof typeof CODES;

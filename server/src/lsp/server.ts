@@ -21,12 +21,14 @@ import { checkDocument, type Analysis } from '../core/analyze';
 import type { EmbeddedChecker } from '../core/embedded/ports';
 import { completionsAt } from '../core/features/completion';
 import { hoverAt } from '../core/features/hover';
+import { mergeHovers } from '../core/preflight';
 import { callSymbols } from '../core/features/symbols';
 import type { Problem } from '../core/problems';
 import { LineIndex } from '../core/text/lineIndex';
 import { createEmbeddedChecker } from '../node/embedded/createEmbeddedChecker';
 import { workspaceLanguages } from '../node/workspaceLanguages';
 import { toCodeAction, toDiagnostic } from './convert';
+import { createPreflight, type PreflightServiceOptions } from './preflight/service';
 import { DEFAULT_SETTINGS, readSettings, type ServerSettings } from './settings';
 
 interface DocumentState {
@@ -41,6 +43,8 @@ interface DocumentState {
 export interface ServerOptions {
   /** Builds the embedded checker for the current settings (tests may pass their own). */
   createChecker?: (settings: ServerSettings) => EmbeddedChecker;
+  /** How the security pre-flight reaches the instance (tests may pass a fake). */
+  preflight?: Pick<PreflightServiceOptions, 'open' | 'retryAfterMs'>;
 }
 
 export function createServer(connection: Connection, options: ServerOptions = {}): void {
@@ -53,6 +57,15 @@ export function createServer(connection: Connection, options: ServerOptions = {}
   let languagesByFile = new Map<string, string[]>();
   const states = new Map<string, DocumentState>();
   const timers = new Map<string, ReturnType<typeof setTimeout>>();
+  const preflight = createPreflight(connection, {
+    ...options.preflight,
+    settings: () => settings,
+    openDocuments: () => documents.all().map((d) => d.uri),
+    revalidate: (uri) => {
+      const d = documents.get(uri);
+      if (d) schedule(d, 0);
+    },
+  });
 
   // Diagnostics wait for the settings and the workspace's languages, so the first ones published
   // are already right (no SQLML105 flashing up for a language another file creates).
@@ -76,9 +89,16 @@ export function createServer(connection: Connection, options: ServerOptions = {}
     }
     const current = documents.get(document.uri);
     if (!current || current.version !== version) return; // a newer edit will publish
+    let problems = result.problems;
+    try {
+      const live = preflight.problems(document.uri, version, text, result.analysis, analysisOptions.sqlServerVersion);
+      if (live.length > 0) problems = [...problems, ...live].sort((a, b) => a.start - b.start || a.end - b.end);
+    } catch (err) {
+      connection.console.error(`sqlml: pre-flight failed for ${document.uri}: ${err instanceof Error ? err.stack : String(err)}`);
+    }
     const lines = new LineIndex(text);
-    const diagnostics = result.problems.map((p) => toDiagnostic(p, lines));
-    states.set(document.uri, { version, text, lines, analysis: result.analysis, problems: result.problems, diagnostics });
+    const diagnostics = problems.map((p) => toDiagnostic(p, lines));
+    states.set(document.uri, { version, text, lines, analysis: result.analysis, problems, diagnostics });
     await connection.sendDiagnostics({ uri: document.uri, version, diagnostics });
   }
 
@@ -162,6 +182,7 @@ export function createServer(connection: Connection, options: ServerOptions = {}
   documents.onDidOpen((e) => schedule(e.document, 0));
   documents.onDidChangeContent((e) => schedule(e.document, settings.debounceMs));
   documents.onDidSave(async (e) => {
+    preflight.saved(e.document.uri);
     // A saved file may create or drop an external language that other files use.
     if (!/external\s+language/i.test(e.document.getText()) && !languagesByFile.has(uriPath(e.document.uri))) return;
     await refreshWorkspaceLanguages();
@@ -171,13 +192,15 @@ export function createServer(connection: Connection, options: ServerOptions = {}
     clearTimeout(timers.get(e.document.uri));
     timers.delete(e.document.uri);
     states.delete(e.document.uri);
+    preflight.closed(e.document.uri);
     void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
   });
 
   connection.onHover(async (params) => {
     const state = await stateOf(params.textDocument.uri);
     if (!state) return null;
-    const info = hoverAt(state.analysis, state.lines.offsetAt(params.position));
+    const offset = state.lines.offsetAt(params.position);
+    const info = mergeHovers(hoverAt(state.analysis, offset), preflight.hover(params.textDocument.uri, state.version, offset));
     if (!info) return null;
     return { contents: { kind: MarkupKind.Markdown, value: info.markdown }, range: state.lines.rangeAt(info.start, info.end) };
   });
@@ -221,6 +244,7 @@ export function createServer(connection: Connection, options: ServerOptions = {}
   connection.onShutdown(() => {
     for (const t of timers.values()) clearTimeout(t);
     checker.dispose();
+    preflight.dispose();
   });
 
   documents.listen(connection);

@@ -8,6 +8,19 @@ export interface ServerSettings {
   pythonPath: string | undefined;
   rscriptPath: string | undefined;
   debounceMs: number;
+  preflight: PreflightSettings;
+}
+
+/** The live security pre-flight: which instance, as which login, checking as which login. */
+export interface PreflightSettings {
+  /** sqlml.preflight.enabled */
+  enabled: boolean;
+  /** sqlml.instance.path: the instance folder; undefined: the embedded default instance. */
+  instancePath: string | undefined;
+  /** sqlml.instance.login: a SQL login (its password comes through sqlml/setCredentials); undefined: the OS login. */
+  login: string | undefined;
+  /** sqlml.preflight.checkAsLogin: check as this login (EXECUTE AS LOGIN); undefined: as the connected login. */
+  checkAsLogin: string | undefined;
 }
 
 export const DEFAULT_SETTINGS: ServerSettings = {
@@ -15,6 +28,7 @@ export const DEFAULT_SETTINGS: ServerSettings = {
   pythonPath: undefined,
   rscriptPath: undefined,
   debounceMs: 75,
+  preflight: { enabled: true, instancePath: undefined, login: undefined, checkAsLogin: undefined },
 };
 
 const VERSIONS: readonly SqlServerVersion[] = [2016, 2017, 2019, 2022];
@@ -37,5 +51,11 @@ export function readSettings(raw: unknown): ServerSettings {
     pythonPath: str(get('python.path')),
     rscriptPath: str(get('r.path')),
     debounceMs: Number.isFinite(debounce) && debounce >= 0 ? debounce : DEFAULT_SETTINGS.debounceMs,
+    preflight: {
+      enabled: get('preflight.enabled') !== false,
+      instancePath: str(get('instance.path'))?.trim(),
+      login: str(get('instance.login'))?.trim(),
+      checkAsLogin: str(get('preflight.checkAsLogin'))?.trim(),
+    },
   };
 }

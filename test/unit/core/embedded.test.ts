@@ -36,7 +36,7 @@ EXEC sp_execute_external_script @language = N'Python', @script = N'n = len(df)',
   @input_data_1_name = N'df', @params = N'@n int OUTPUT', @n = @n OUTPUT`;
   const checker = new FakeChecker();
   await checkEmbedded(run(text), checker);
-  assert.deepEqual(checker.requests[0]!.knownNames, ['df', 'OutputDataSet', 'n', 'pandas']);
+  assert.deepEqual(checker.requests[0]!.knownNames, ['df', 'OutputDataSet', 'n', 'pandas', 'sqlml_query']);
 });
 
 test('R findings get the R code and a missing tool is said once per document', async () => {

@@ -1,11 +1,12 @@
 // The instance daemon: owns the instance folder, listens on Unix sockets whose file permissions
 // tell who is calling (the kernel vouches for OS logins: only that user, and root, can open the
 // socket in a 0700 folder they own), and serves the engine over JSON-RPC.
-import { chmodSync, chownSync, existsSync, mkdirSync, readFileSync, unlinkSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, mkdirSync, unlinkSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
 import { userInfo } from 'node:os';
 import { dirname } from 'node:path';
 import { createMessageConnection, ResponseError, SocketMessageReader, SocketMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
+import { passwdEntries } from '../osUsers';
 import type { EngineSession, InstanceEngine } from './engine';
 import { osLoginSocket, type InstanceLayout } from './layout';
 import { acquireOwnerLock, type OwnerLock } from './ownerLock';
@@ -244,19 +245,10 @@ export async function serveInstance(options: DaemonOptions): Promise<RunningDaem
   return { stopped, stop };
 }
 
-/** An OS user's ids from /etc/passwd (no shell, no external command). */
+/** An OS user's ids, from /etc/passwd. */
 export function lookupOsUser(name: string): OsUser | undefined {
-  let passwd: string;
-  try {
-    passwd = readFileSync('/etc/passwd', 'utf8');
-  } catch {
-    return undefined;
-  }
-  for (const line of passwd.split('\n')) {
-    const [user, , uid, gid] = line.split(':');
-    if (user === name && uid !== undefined && gid !== undefined) return { name, uid: Number(uid), gid: Number(gid) };
-  }
-  return undefined;
+  const entry = passwdEntries().get(name);
+  return entry && { name, uid: entry.uid, gid: entry.gid };
 }
 
 export function currentOsUser(): OsUser {

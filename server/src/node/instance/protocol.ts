@@ -23,6 +23,8 @@ export interface WireMessage {
   scriptLine?: number;
   /** Offset in the submitted text where the failing call's @script literal content starts. */
   scriptOffset?: number;
+  /** How many of the batch's result sets came before this message (for showing them in order). */
+  afterResultSets?: number;
 }
 
 export interface WireColumn {

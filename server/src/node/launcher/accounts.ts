@@ -1,12 +1,12 @@
 // Worker accounts: real system users, each with its own primary group (a shared primary group
 // would expose group-readable files to every worker), all members of the pool's group (SQL
 // Server's SQLRUserGroup). Made and removed with useradd/userdel, argument vectors only.
-import { readFileSync } from 'node:fs';
 import { poolGroupName, workerName, MAX_POOL_SIZE } from '../../core/launcher/pools';
 import { PROGRAMS } from './programs';
 import { describeFailure, runProgram } from './runProgram';
 import { killPids, waitFor } from './cgroups/cgroupFs';
 import { listProcesses } from './procfs';
+import { groupEntries as groups, passwdEntries as users } from '../osUsers';
 
 /** Marks the accounts sqlml made, so that it never touches an account it did not make. */
 const WORKER_COMMENT = 'sqlml launcher worker';
@@ -15,35 +15,6 @@ export interface WorkerAccount {
   name: string;
   uid: number;
   gid: number;
-}
-
-interface PasswdEntry extends WorkerAccount {
-  comment: string;
-}
-
-interface GroupEntry {
-  name: string;
-  gid: number;
-  members: string[];
-}
-
-function readLines(path: string): string[][] {
-  try {
-    return readFileSync(path, 'utf8')
-      .split('\n')
-      .filter((l) => l.length > 0 && !l.startsWith('#'))
-      .map((l) => l.split(':'));
-  } catch {
-    return [];
-  }
-}
-
-function users(): Map<string, PasswdEntry> {
-  return new Map(readLines('/etc/passwd').map((f) => [f[0]!, { name: f[0]!, uid: Number(f[2]), gid: Number(f[3]), comment: f[4] ?? '' }]));
-}
-
-function groups(): Map<string, GroupEntry> {
-  return new Map(readLines('/etc/group').map((f) => [f[0]!, { name: f[0]!, gid: Number(f[2]), members: (f[3] ?? '').split(',').filter(Boolean) }]));
 }
 
 export type WorkerLookup = { ok: true; workers: WorkerAccount[] } | { ok: false; problems: string[] };

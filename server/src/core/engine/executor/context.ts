@@ -1,0 +1,116 @@
+// What every statement handler gets: the session, the frame it runs in, where its output goes,
+// and the shared steps of running translated SQL: turning a translation into SQL or an error,
+// filling the catalog views it reads, evaluating values, reporting rows and messages.
+import type { Expression, Span } from '../ast';
+import { check, type SecurableName } from '../../security';
+import { translateCondition, translateValue, createTableFromColumns, type Translation } from '../translate';
+import type { SqlType } from '../translate/types';
+import { Cancelled, refuse, translationStop } from './errors';
+import type { Frame } from './frame';
+import type { SqlValue } from './ports';
+import type { ExecColumn, ExecMessage } from './results';
+import { statementPorts, type StatementPorts } from './schemaLookup';
+import type { ExecutorSession } from './session';
+import type { Sink } from './sink';
+
+export type Flow = { kind: 'next' } | { kind: 'break' } | { kind: 'continue' } | { kind: 'return'; value: SqlValue };
+
+export const NEXT: Flow = { kind: 'next' };
+
+export class StatementContext {
+  constructor(
+    readonly session: ExecutorSession,
+    readonly frame: Frame,
+    readonly sink: Sink,
+  ) {}
+
+  /** The translator's ports for one statement (a fresh set: each records the views it touched). */
+  ports(): StatementPorts {
+    return statementPorts(this.session, this.frame);
+  }
+
+  /** A translation's value, or its error as the statement's failure. */
+  translated<T>(translation: Translation<T>): T {
+    if (!translation.ok) throw translationStop(translation.error);
+    return translation.value;
+  }
+
+  /** Copies the catalog views a statement reads into their session tables, checking DMV permissions. */
+  async fillViews(used: StatementPorts, at: Span): Promise<void> {
+    for (const use of used.views.values()) {
+      if (use.view.permission) this.check(use.view.permission, { class: 'SERVER' }, at, 'master');
+      const rows = use.view.rows(this.session, use.database);
+      const [create] = createTableFromColumns(use.table.location, use.table.columns);
+      const replace = create!.replace(/^CREATE TEMP TABLE/, 'CREATE OR REPLACE TEMP TABLE');
+      await this.session.storage.run(replace);
+      if (rows.length === 0) continue;
+      const placeholders = use.table.columns.map((_, k) => `$${k + 1}`).join(', ');
+      await this.session.storage.runEach(`INSERT INTO temp.main."${use.table.location.name}" VALUES (${placeholders})`, rows);
+    }
+  }
+
+  /**
+   * A permission check for the current security context in the current database (or the one
+   * given), with the frame's ownership chain; a refusal ends the statement with SQL Server's error.
+   */
+  check(permission: string, securable: SecurableName, at: Span, database = this.session.database): void {
+    const verdict = this.verdict(permission, securable, database);
+    if (!verdict.ok) refuse(verdict.error, at);
+  }
+
+  /** Whether the check would pass. */
+  allowed(permission: string, securable: SecurableName, database = this.session.database): boolean {
+    return this.verdict(permission, securable, database).ok;
+  }
+
+  private verdict(permission: string, securable: SecurableName, database: string) {
+    const chain = this.frame.procedure?.chain;
+    return check(this.session.catalog, this.session.security, database, permission, securable, chain ? { ownershipChain: chain } : {});
+  }
+
+  /** The value of an expression (constants, variables, functions), converted to `target` if given. */
+  async evaluate(expr: Expression, target?: SqlType): Promise<{ value: SqlValue; type: SqlType }> {
+    const used = this.ports();
+    const plan = this.translated(translateValue(expr, used.ports, target));
+    await this.fillViews(used, expr);
+    const result = await this.session.query(plan.sql, this.session.parameterValues(plan.parameters, this.frame), expr);
+    return { value: result.rows[0]?.[0] ?? null, type: plan.type };
+  }
+
+  async condition(expr: Expression): Promise<boolean> {
+    const used = this.ports();
+    const plan = this.translated(translateCondition(expr, used.ports));
+    await this.fillViews(used, expr);
+    const result = await this.session.query(plan.sql, this.session.parameterValues(plan.parameters, this.frame), expr);
+    return result.rows[0]?.[0] === true;
+  }
+
+  message(kind: ExecMessage['kind'], number: number | null, severity: number | null, state: number | null, text: string, at: Span, extra: Partial<ExecMessage> = {}): void {
+    this.sink.message({ kind, number, severity, state, text, ...this.frame.place(at.start), ...extra });
+  }
+
+  /** An informational message as SQL Server sends it (PRINT, sp_configure's notices): severity 0. */
+  info(text: string, at: Span, number = 0): void {
+    this.message('info', number, 0, 1, text, at);
+  }
+
+  /** "(n rows affected)", unless SET NOCOUNT ON. */
+  rowsAffected(count: number, at: Span): void {
+    this.session.rowCount = count;
+    if (!this.session.nocount) this.message('info', null, 0, null, `(${count} row${count === 1 ? '' : 's'} affected)`, at);
+  }
+
+  /** Sends a result set, cut at the instance's row limit with a notice. */
+  resultSet(columns: ExecColumn[], rows: SqlValue[][], at: Span, truncated = false): void {
+    const max = this.session.instance.options.maxRows;
+    const cut = truncated || rows.length > max;
+    this.sink.resultSet({ columns, rows: cut ? rows.slice(0, max) : rows });
+    if (cut) this.message('info', null, 0, null, `The result set was cut at ${max} rows (the instance's row limit).`, at);
+    this.rowsAffected(Math.min(rows.length, max), at);
+  }
+
+  /** Stops the run when the client cancelled it. */
+  checkCancelled(): void {
+    if (this.session.signal.aborted) throw new Cancelled();
+  }
+}

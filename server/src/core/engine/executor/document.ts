@@ -1,0 +1,48 @@
+// The instance's durable state besides the data: the security catalog, the sp_configure values,
+// the external resource pools and the stored procedures. Plain JSON data, replaced (never
+// mutated) by each committed change and written by the CatalogStore before the statement that
+// made the change reports success. Tables live in the storage with their data.
+import { DEFAULT_LIMITS } from '../../launcher/pools';
+import { initialCatalog, type SecurityCatalog } from '../../security';
+
+export interface ConfigurationValue {
+  /** sp_configure's config_value: what the next RECONFIGURE puts into effect. */
+  value: number;
+  /** run_value / value_in_use. */
+  valueInUse: number;
+}
+
+export interface ResourcePoolDefinition {
+  name: string;
+  maxCpuPercent: number;
+  maxMemoryPercent: number;
+  maxProcesses: number;
+}
+
+export interface ProcedureDefinition {
+  database: string;
+  schema: string;
+  name: string;
+  /** The batch that created it (CREATE PROCEDURE is alone in its batch); re-parsed to run. */
+  text: string;
+  createdAt: number;
+  modifiedAt: number;
+}
+
+export interface InstanceDocument {
+  formatVersion: 1;
+  security: SecurityCatalog;
+  /** By option name, lower case. */
+  configuration: Record<string, ConfigurationValue>;
+  pools: ResourcePoolDefinition[];
+  procedures: ProcedureDefinition[];
+}
+
+/** The built-in external pool with SQL Server's defaults (100% CPU, 20% memory, no process cap). */
+export function defaultPoolDefinition(): ResourcePoolDefinition {
+  return { name: 'default', ...DEFAULT_LIMITS };
+}
+
+export function initialDocument(owner: string): InstanceDocument {
+  return { formatVersion: 1, security: initialCatalog(owner), configuration: {}, pools: [defaultPoolDefinition()], procedures: [] };
+}

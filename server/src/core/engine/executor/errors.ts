@@ -1,0 +1,123 @@
+// How a statement fails. SQL Server ends either the statement (permission errors, constraint
+// violations: the batch goes on) or the whole batch (name resolution at run time, conversion
+// errors, THROW outside TRY); ExecStop carries which. Storage errors are turned into SQL
+// Server's messages where SQL Server has one; any other storage failure is labelled as the
+// embedded instance's own, never passed off as SQL Server's.
+import type { Span } from '../ast';
+import { NOT_SUPPORTED, notSupported, type SqlError } from '../parser/errors';
+import { decodeRaisedError } from '../translate';
+import type { SqlMessage } from '../../security';
+import type { Place } from './frame';
+
+export type AbortScope = 'statement' | 'batch';
+
+export interface ExecError {
+  number: number;
+  level: number;
+  state: number;
+  text: string;
+  /** Where, in the text of the frame that ran the statement. */
+  start: number;
+  end: number;
+}
+
+export class ExecStop {
+  /** Where it happened, set by the frame it happened in (a procedure's, not the caller's). */
+  place: Place | undefined;
+  /** Already sent to the client (a script's errors stream as they come); counted, not sent again. */
+  reported = false;
+
+  constructor(
+    readonly error: ExecError,
+    readonly scope: AbortScope,
+  ) {}
+}
+
+/** The client cancelled the run: nothing catches it, the run ends. */
+export class Cancelled {}
+
+/**
+ * Compile-time errors of the translator stop the batch, as SQL Server's do (it compiles a batch
+ * before running it; we translate each statement as it comes). What the embedded instance does
+ * not support, and its own internal errors, end only the statement.
+ */
+export function translationStop(error: SqlError): ExecStop {
+  const statementLevel = error.number === NOT_SUPPORTED || error.number === 8630;
+  return new ExecStop({ number: error.number, level: error.level, state: error.state, text: error.message, start: error.start, end: error.end }, statementLevel ? 'statement' : 'batch');
+}
+
+export function fail(number: number, level: number, state: number, text: string, at: Span, scope: AbortScope = 'statement'): never {
+  throw new ExecStop({ number, level, state, text, start: at.start, end: at.end }, scope);
+}
+
+/** A refusal of the security core (Msg 229, 297, 916, ...): the statement ends, the batch goes on. */
+export function refuse(message: SqlMessage, at: Span): never {
+  return fail(message.number, message.level, message.state, message.text, at);
+}
+
+/** What the embedded instance does not run (Msg 40517, the parser's and translator's too). */
+export function notSupportedHere(what: string, at: Span): never {
+  throw translationStop(notSupported(what, at.start, at.end));
+}
+
+/** Conversion errors abort the batch in SQL Server; other run-time errors end the statement. */
+const BATCH_ABORTING = new Set([241, 245, 248, 8114, 8115, 8169, 8152, 2628]);
+
+/** What a table that a failing statement writes is called in SQL Server's constraint messages. */
+export interface WriteTarget {
+  database: string;
+  schema: string;
+  table: string;
+  verb: 'INSERT' | 'UPDATE' | 'DELETE';
+}
+
+/** The ExecStop for an error the storage threw while running translated SQL. */
+export function storageStop(e: unknown, at: Span, target?: WriteTarget): ExecStop {
+  if (e instanceof ExecStop) return e;
+  const message = e instanceof Error ? e.message : String(e);
+  const raised = decodeRaisedError(message);
+  const place = { start: at.start, end: at.end };
+  if (raised) {
+    return new ExecStop({ number: raised.number, level: raised.level, state: raised.state, text: raised.message, ...place }, BATCH_ABORTING.has(raised.number) ? 'batch' : 'statement');
+  }
+  const constraint = constraintError(message, target);
+  if (constraint) return new ExecStop({ ...constraint, ...place }, 'statement');
+  if (/Conflict on|write-write conflict/i.test(message)) {
+    const text = 'Transaction was deadlocked on lock resources with another process and has been chosen as the deadlock victim. Rerun the transaction.';
+    return new ExecStop({ number: 1205, level: 13, state: 51, text, ...place }, 'batch');
+  }
+  return new ExecStop({ number: 50000, level: 16, state: 1, text: `The embedded instance's storage failed: ${firstLine(message)}`, ...place }, 'statement');
+}
+
+function firstLine(text: string): string {
+  return text.split('\n')[0]!.trim();
+}
+
+type Numbered = Omit<ExecError, 'start' | 'end'>;
+
+function constraintError(message: string, target: WriteTarget | undefined): Numbered | null {
+  if (!message.startsWith('Constraint Error')) return null;
+  const table = target ? `${target.schema}.${target.table}` : 'the table';
+  const verb = target?.verb ?? 'INSERT';
+  const duplicate = /Duplicate key "([^"]*)" violates (primary key|unique) constraint/.exec(message);
+  if (duplicate) {
+    const primary = duplicate[2] === 'primary key';
+    const key = duplicate[1]!.split(', ').map((pair) => pair.slice(pair.indexOf(': ') + 2)).join(', ');
+    const kind = primary ? 'PRIMARY KEY' : 'UNIQUE KEY';
+    const name = `${primary ? 'PK' : 'UQ'}_${target?.table ?? 'table'}`;
+    return { number: 2627, level: 14, state: 1, text: `Violation of ${kind} constraint '${name}'. Cannot insert duplicate key in object '${table}'. The duplicate key value is (${key}).` };
+  }
+  const notNull = /NOT NULL constraint failed: [^.\s]+\.(\S+)/.exec(message);
+  if (notNull) {
+    const where = target ? `${target.database}.${target.schema}.${target.table}` : 'the table';
+    return { number: 515, level: 16, state: 2, text: `Cannot insert the value NULL into column '${notNull[1]}', table '${where}'; column does not allow nulls. ${verb} fails.` };
+  }
+  const database = target?.database ?? '';
+  if (/CHECK constraint failed/.test(message)) {
+    return { number: 547, level: 16, state: 0, text: `The ${verb} statement conflicted with the CHECK constraint "CK_${target?.table ?? 'table'}". The conflict occurred in database "${database}", table "${table}".` };
+  }
+  if (/foreign key/i.test(message)) {
+    return { number: 547, level: 16, state: 0, text: `The ${verb} statement conflicted with the FOREIGN KEY constraint "FK_${target?.table ?? 'table'}". The conflict occurred in database "${database}", table "${table}".` };
+  }
+  return null;
+}

@@ -1,0 +1,131 @@
+// The state every session of an instance shares: the durable document (security catalog,
+// configuration, pools, procedures), the tables of each database, and the ports. Changes to the
+// document are committed one at a time, each durable before the statement that made it reports
+// success. Opening reconciles the catalog with the storage, which a crash between a table's DDL
+// and the catalog write could have left apart.
+import { registerObject, unregisterObject, type SecurityCatalog } from '../../security';
+import { findDatabase } from '../../security/lookup';
+import { quoteIdentifier } from '../translate';
+import { initialDocument, type InstanceDocument } from './document';
+import type { CatalogStore, Clock, ExternalScripts, OsAccounts, PasswordHasher, Storage, StorageSession } from './ports';
+import { columnsFromComment } from './tableMetadata';
+import { TableRegistry } from './tables';
+
+export interface InstancePorts {
+  storage: Storage;
+  scripts: ExternalScripts;
+  store: CatalogStore;
+  clock: Clock;
+  os: OsAccounts;
+  passwords: PasswordHasher;
+}
+
+export interface InstanceOptions {
+  /** The OS user who created the instance: sysadmin, as SQL Server setup makes the installing user. */
+  owner: string;
+  /** Rows a result set returns at most; the rest is cut with a message. */
+  maxRows: number;
+  /** Instance name and version for @@SERVERNAME / SERVERPROPERTY. */
+  serverName: string;
+}
+
+/** Schemas that exist only in the catalog: their objects are the executor's catalog views. */
+const VIRTUAL_SCHEMAS = new Set(['sys', 'information_schema']);
+
+export class Instance {
+  readonly tables = new TableRegistry();
+  /** The database each open session is using, by session id (DROP DATABASE refuses one in use). */
+  readonly databasesInUse = new Map<number, string>();
+  private current: InstanceDocument;
+  private saving: Promise<void> = Promise.resolve();
+  private sessionCounter = 50;
+
+  private constructor(
+    readonly ports: InstancePorts,
+    readonly options: InstanceOptions,
+    document: InstanceDocument,
+  ) {
+    this.current = document;
+  }
+
+  static async open(ports: InstancePorts, options: InstanceOptions): Promise<Instance> {
+    const stored = await ports.store.load();
+    const instance = new Instance(ports, options, stored ?? initialDocument(options.owner));
+    for (const db of instance.catalog.databases) await ports.storage.attachDatabase(db.name);
+    const session = await ports.storage.openSession();
+    try {
+      const reconciled = await instance.loadTables(session);
+      if (!stored || reconciled !== instance.catalog) await instance.commit({ ...instance.document, security: reconciled });
+    } finally {
+      await session.close();
+    }
+    return instance;
+  }
+
+  get document(): InstanceDocument {
+    return this.current;
+  }
+
+  get catalog(): SecurityCatalog {
+    return this.current.security;
+  }
+
+  /** SQL Server's session ids start above the system sessions' (51 is the first user's). */
+  nextSessionId(): number {
+    return ++this.sessionCounter;
+  }
+
+  /** Makes `document` current and durable; resolves once it is on disk. */
+  commit(document: InstanceDocument): Promise<void> {
+    this.current = document;
+    const save = this.saving.then(() => this.ports.store.save(document));
+    this.saving = save.catch(() => undefined);
+    return save;
+  }
+
+  /** database_id as SQL Server numbers them: master 1, user databases from 5. */
+  databaseId(name: string): number | null {
+    const index = this.catalog.databases.findIndex((d) => d.name.toLowerCase() === name.toLowerCase());
+    if (index < 0) return null;
+    return index === 0 ? 1 : index + 4;
+  }
+
+  databaseById(id: number): string | null {
+    const index = id === 1 ? 0 : id >= 5 ? id - 4 : -1;
+    return index < 0 ? null : (this.catalog.databases[index]?.name ?? null);
+  }
+
+  /** Loads every database's tables and returns the catalog with its table objects matching them. */
+  private async loadTables(session: StorageSession): Promise<SecurityCatalog> {
+    let catalog = this.catalog;
+    for (const db of catalog.databases) {
+      for (const schema of db.schemas) {
+        if (VIRTUAL_SCHEMAS.has(schema.name.toLowerCase())) continue;
+        await session.run(`CREATE SCHEMA IF NOT EXISTS ${quoteIdentifier(db.name)}.${quoteIdentifier(schema.name)}`);
+      }
+      const stored = await session.query(
+        'SELECT schema_name, table_name, comment FROM duckdb_tables() WHERE database_name = $1 AND NOT temporary',
+        [db.name],
+      );
+      const present = new Set<string>();
+      for (const [schema, name, comment] of stored.rows as [string, string, string | null][]) {
+        const columns = columnsFromComment(comment);
+        if (!columns) continue;
+        this.tables.add({ location: { kind: 'database', database: db.name, schema, name }, columns });
+        present.add(`${schema}.${name}`.toLowerCase());
+        const registered = findDatabase(catalog, db.name)!.objects.some(
+          (o) => o.type === 'U' && o.name.toLowerCase() === name.toLowerCase() && db.schemas.find((s) => s.schemaId === o.schemaId)?.name.toLowerCase() === schema.toLowerCase(),
+        );
+        if (!registered) {
+          const added = registerObject(catalog, db.name, { schema, name, type: 'U', columns: columns.map((c) => c.name) });
+          if (added.ok) catalog = added.value;
+        }
+      }
+      for (const object of findDatabase(catalog, db.name)!.objects.filter((o) => o.type === 'U')) {
+        const schema = db.schemas.find((s) => s.schemaId === object.schemaId)?.name ?? '';
+        if (!present.has(`${schema}.${object.name}`.toLowerCase())) catalog = unregisterObject(catalog, db.name, schema, object.name);
+      }
+    }
+    return catalog;
+  }
+}

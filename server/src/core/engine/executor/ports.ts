@@ -1,0 +1,155 @@
+// What the statement executor needs from the outside world. The executor itself is pure: it
+// parses, translates, checks permissions and decides; these ports store data (DuckDB behind
+// Storage), run scripts (the launcher behind ExternalScripts), keep the instance's catalog on
+// disk (CatalogStore), tell the time and know the OS accounts.
+import type { SqlType } from '../translate/types';
+import type { LaunchRequest, SqlValue } from '../../launcher/request';
+import type { LaunchOutcome } from '../../launcher/result';
+import type { LauncherMessage } from '../../launcher/messages';
+import type { SessionRecord } from '../../launcher/sessions';
+import type { InstanceDocument, ResourcePoolDefinition } from './document';
+
+export type { SqlValue };
+
+/** Rows of a query; `truncated` when there were more than the `maxRows` asked for. */
+export interface StoredRows {
+  rows: SqlValue[][];
+  truncated: boolean;
+}
+
+/**
+ * A function the executor answers from its own state (SUSER_SNAME(), HAS_PERMS_BY_NAME(...)),
+ * called by the storage while a query runs. Arguments arrive as SQL values, any number of them.
+ */
+export interface ScalarFunctionSpec {
+  /** The function's name; the storage makes it the session's own and returns the name to call. */
+  name: string;
+  returns: SqlType;
+  evaluate(args: SqlValue[]): SqlValue;
+}
+
+/** A table-valued function (fn_my_permissions): constant arguments, rows computed at bind time. */
+export interface TableFunctionSpec {
+  name: string;
+  parameters: number;
+  columns: { name: string; type: SqlType }[];
+  rows(args: SqlValue[]): SqlValue[][];
+}
+
+/** One session's connection to the data: DuckDB SQL (the translator's), bound parameters. */
+export interface StorageSession {
+  /** Runs a query and reads at most `maxRows` rows (all when undefined). */
+  query(sql: string, parameters: readonly SqlValue[], maxRows?: number): Promise<StoredRows>;
+  /** Runs a statement that returns no rows; the number of rows it changed. */
+  run(sql: string, parameters?: readonly SqlValue[]): Promise<number>;
+  /** Runs one statement once per parameter row (prepared once); the rows changed in all. */
+  runEach(sql: string, parameterRows: readonly (readonly SqlValue[])[]): Promise<number>;
+  transaction(action: 'begin' | 'commit' | 'rollback'): Promise<void>;
+  /** Registers the function for this session alone; returns the name SQL must call it by. */
+  registerScalarFunction(spec: ScalarFunctionSpec): string;
+  registerTableFunction(spec: TableFunctionSpec): string;
+  /** Stops the query running now (cancellation). */
+  interrupt(): void;
+  close(): Promise<void>;
+}
+
+/**
+ * The data of every database. A T-SQL database is a storage catalog of the same name, attached for
+ * every session (master always is); a session's temporary tables are its own.
+ */
+export interface Storage {
+  /** Makes an existing database available (master always is); creates its file when missing. */
+  attachDatabase(name: string): Promise<void>;
+  /** A new, empty database (whatever a crashed earlier attempt left under the name is replaced). */
+  createDatabase(name: string): Promise<void>;
+  dropDatabase(name: string): Promise<void>;
+  openSession(): Promise<StorageSession>;
+  close(): Promise<void>;
+}
+
+/** The worker a loopback connection presents (ARCHITECTURE 3.7): its name and its OS group. */
+export interface LoopbackWorker {
+  name: string;
+  group: string;
+}
+
+export interface LoopbackError {
+  number: number;
+  severity: number;
+  state: number;
+  text: string;
+}
+
+export type LoopbackAnswer = { columns: { name: string; type: string }[]; rows: SqlValue[][] } | { error: LoopbackError };
+
+/**
+ * Built by the executor for one sp_execute_external_script call, bound to the caller's security
+ * context at the call: a query a script sends back runs as that caller, once the worker's
+ * implied authentication is accepted.
+ */
+export interface Loopback {
+  query(sql: string, worker: LoopbackWorker): Promise<LoopbackAnswer>;
+}
+
+/** The part of AbortSignal the executor uses (the core has no DOM or Node types). */
+export interface CancelSignal {
+  readonly aborted: boolean;
+  addEventListener(type: 'abort', listener: () => void): void;
+  removeEventListener(type: 'abort', listener: () => void): void;
+}
+
+export interface ScriptRunOptions {
+  signal: CancelSignal;
+  onMessage(message: LauncherMessage): void;
+  loopback: Loopback;
+}
+
+/** An external resource pool as it is in effect now (sys.dm_resource_governor_external_resource_pools). */
+export interface ExternalPoolState {
+  name: string;
+  maxCpuPercent: number;
+  maxMemoryPercent: number;
+  maxProcesses: number;
+  /** External processes running in the pool now. */
+  activeProcesses: number;
+}
+
+export type ApplyPoolsResult = { ok: true } | { ok: false; message: string };
+
+export interface ExternalScripts {
+  run(request: LaunchRequest, options: ScriptRunOptions): Promise<LaunchOutcome>;
+  /** ALTER RESOURCE GOVERNOR RECONFIGURE: put the pools' definitions into effect. */
+  applyPools(pools: readonly ResourcePoolDefinition[]): Promise<ApplyPoolsResult>;
+  /** Running and recent sessions (sys.dm_external_script_requests shows the running ones). */
+  sessions(): SessionRecord[];
+  pools(): ExternalPoolState[];
+  /** The OS groups of the worker accounts (SQLRUserGroup): CREATE LOGIN [group] FROM OS knows them. */
+  workerGroups(): string[];
+  /** How scripts are isolated, for the instance's status ('accounts', 'namespaces', 'none (unisolated)'). */
+  isolation(): string;
+}
+
+/** The instance's catalog (logins, users, permissions, configuration, pools, procedures) on disk. */
+export interface CatalogStore {
+  /** The stored document, or null for a new instance. */
+  load(): Promise<InstanceDocument | null>;
+  /** Resolves once the document is durable: a statement reports success only after that. */
+  save(document: InstanceDocument): Promise<void>;
+}
+
+export interface Clock {
+  /** Milliseconds since 1970 (UTC). */
+  now(): number;
+  /** WAITFOR DELAY: resolves after `ms`, or early when the signal aborts. */
+  sleep(ms: number, signal: CancelSignal): Promise<void>;
+}
+
+/** SQL logins' passwords: salted, slow hashes, computed outside the core. */
+export interface PasswordHasher {
+  hash(password: string): Promise<string>;
+}
+
+/** What CREATE LOGIN ... FROM OS and OS authentication need to know about OS accounts. */
+export interface OsAccounts {
+  kind(name: string): 'user' | 'group' | null;
+}

@@ -1,0 +1,23 @@
+// The tables a statement reads, found in its syntax tree (FROM clauses, joins, subqueries at any
+// depth), so that SELECT permission is checked on each of them as SQL Server does. Names of
+// common table expressions are not tables.
+import type { NamedTable, Query } from '../ast';
+
+export function tablesRead(node: unknown): NamedTable[] {
+  const ctes = new Set<string>();
+  const found: NamedTable[] = [];
+  const visit = (value: unknown): void => {
+    if (value === null || typeof value !== 'object') return;
+    if (Array.isArray(value)) {
+      value.forEach(visit);
+      return;
+    }
+    const n = value as { kind?: string; name?: { kind?: string }; ctes?: unknown };
+    // INSERT ... SELECT's source is also of kind 'query'; only a Query has CTEs.
+    if (n.kind === 'query' && Array.isArray(n.ctes)) for (const cte of (value as Query).ctes) ctes.add(cte.name.name.toLowerCase());
+    if (n.kind === 'table' && n.name?.kind === 'objectName') found.push(value as NamedTable);
+    for (const child of Object.values(value)) visit(child);
+  };
+  visit(node);
+  return found.filter((t) => t.name.schema !== null || t.name.database !== null || !ctes.has(t.name.name.name.toLowerCase()));
+}

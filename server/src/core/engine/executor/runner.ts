@@ -1,0 +1,55 @@
+// Runs a list of statements the way SQL Server does: an error that ends only its statement is
+// reported and the next statement runs; an error that ends the batch unwinds to the batch (or
+// to the innermost TRY, which takes every error raised inside it, in called procedures too).
+import type { Statement } from '../ast';
+import { NEXT, type Flow, type StatementContext } from './context';
+import { ExecStop, notSupportedHere } from './errors';
+import { runControl, CONTROL_KINDS } from './statements/control';
+import { runDdl, DDL_KINDS } from './statements/ddl';
+import { runDml, DML_KINDS } from './statements/dml';
+import { runExecute } from './statements/execute';
+import { runProcedureDdl, PROCEDURE_KINDS } from './statements/procedures';
+import { runSecurity, SECURITY_KINDS } from './statements/security';
+import { runServer, SERVER_KINDS } from './statements/server';
+
+export async function runStatements(statements: readonly Statement[], ctx: StatementContext): Promise<Flow> {
+  for (const statement of statements) {
+    ctx.checkCancelled();
+    let flow: Flow;
+    try {
+      flow = await runStatement(statement, ctx);
+      ctx.session.lastError = 0;
+    } catch (e) {
+      if (!(e instanceof ExecStop)) throw e;
+      e.place ??= ctx.frame.place(e.error.start);
+      ctx.session.lastError = e.error.number;
+      if (ctx.session.tryDepth > 0 || e.scope === 'batch') throw e;
+      report(ctx, e);
+      continue;
+    }
+    if (flow.kind !== 'next') return flow;
+  }
+  return NEXT;
+}
+
+/** Sends an error to the client as SQL Server does: "Msg n, Level l, State s, [Procedure p,] Line x". */
+export function report(ctx: StatementContext, stop: ExecStop): void {
+  if (stop.reported) return;
+  const place = stop.place ?? ctx.frame.place(stop.error.start);
+  ctx.sink.message({ kind: 'error', number: stop.error.number, severity: stop.error.level, state: stop.error.state, text: stop.error.text, ...place });
+}
+
+export function runStatement(statement: Statement, ctx: StatementContext): Promise<Flow> {
+  const kind = statement.kind;
+  if (CONTROL_KINDS.has(kind)) return runControl(statement, ctx);
+  if (DML_KINDS.has(kind)) return runDml(statement, ctx);
+  if (DDL_KINDS.has(kind)) return runDdl(statement, ctx);
+  if (PROCEDURE_KINDS.has(kind)) return runProcedureDdl(statement, ctx);
+  if (SECURITY_KINDS.has(kind)) return runSecurity(statement, ctx);
+  if (SERVER_KINDS.has(kind)) return runServer(statement, ctx);
+  if (statement.kind === 'execute' || statement.kind === 'executeString') return runExecute(statement, ctx);
+  if (statement.kind === 'unsupported') return notSupportedHere(statement.what, statement);
+  return notSupportedHere(`The statement ${kind}`, statement);
+}
+
+export { NEXT };

@@ -1,0 +1,86 @@
+// Runs submitted T-SQL: split at GO into batches (GO n runs a batch n times), each compiled on its
+// own (a batch with a syntax error does not run at all, the next one does), each with its own
+// variables, every message and result set kept with the batch that produced it.
+import { parseScript } from '../parser';
+import { LineIndex } from '../../text/lineIndex';
+import { StatementContext } from './context';
+import { Cancelled, ExecStop } from './errors';
+import { Frame } from './frame';
+import type { CancelSignal } from './ports';
+import type { BatchResult, ExecMessage, RunResult } from './results';
+import { report, runStatements } from './runner';
+import type { ExecutorSession } from './session';
+import { dropFrameTables } from './statements/procedureCall';
+
+export interface RunOptions {
+  signal: CancelSignal;
+  onMessage(message: ExecMessage): void;
+}
+
+export async function runScript(session: ExecutorSession, text: string, options: RunOptions): Promise<RunResult> {
+  session.signal = options.signal;
+  session.launched = [];
+  // A cancelled run stops the query the storage is running now, not only the next statement.
+  const interrupt = () => session.storage.interrupt();
+  options.signal.addEventListener('abort', interrupt);
+  try {
+    return await runBatches(session, text, options);
+  } finally {
+    options.signal.removeEventListener('abort', interrupt);
+  }
+}
+
+async function runBatches(session: ExecutorSession, text: string, options: RunOptions): Promise<RunResult> {
+  const lines = new LineIndex(text);
+  const batches: BatchResult[] = [];
+  for (const batch of parseScript(text)) {
+    for (let repeat = 0; repeat < batch.repeat; repeat++) {
+      const result: BatchResult = { line: batch.startLine, resultSets: [], messages: [] };
+      batches.push(result);
+      const send = (message: ExecMessage) => {
+        message.afterResultSets = result.resultSets.length;
+        result.messages.push(message);
+        options.onMessage(message);
+      };
+      const sink = { resultSet: (r: BatchResult['resultSets'][number]) => result.resultSets.push(r), message: send };
+      if (session.signal.aborted) {
+        send(cancelledMessage(batch.startLine));
+        return { batches, sessions: session.launched };
+      }
+      const compileErrors = [...batch.errors];
+      batch.statements.forEach((s, k) => {
+        if (s.kind === 'createProcedure' && k > 0) {
+          compileErrors.push({ number: 111, level: 15, state: 1, message: "'CREATE/ALTER PROCEDURE' must be the first statement in a query batch.", start: s.start, end: s.end });
+        }
+      });
+      if (compileErrors.length > 0) {
+        for (const e of compileErrors) send({ kind: 'error', number: e.number, severity: e.level, state: e.state, text: e.message, line: lines.positionAt(e.start).line });
+        continue;
+      }
+      const ctx = new StatementContext(session, Frame.script(text, batch), sink);
+      try {
+        await runStatements(batch.statements, ctx);
+      } catch (e) {
+        if (e instanceof Cancelled) {
+          send(cancelledMessage(batch.startLine));
+          return { batches, sessions: session.launched };
+        }
+        if (e instanceof ExecStop) report(ctx, e);
+        else send(internalError(e, batch.startLine));
+      } finally {
+        await dropFrameTables(ctx);
+      }
+    }
+  }
+  return { batches, sessions: session.launched };
+}
+
+function cancelledMessage(line: number): ExecMessage {
+  return { kind: 'error', number: null, severity: null, state: null, text: 'Query was cancelled by user.', line };
+}
+
+/** A bug of the executor must not take the instance down: the batch ends with an internal error. */
+function internalError(e: unknown, line: number): ExecMessage {
+  const detail = e instanceof Error ? e.message : String(e);
+  return { kind: 'error', number: 8630, severity: 16, state: 1, text: `Internal Query Processor Error: The query processor encountered an unexpected error during execution (${detail}).`, line };
+}

@@ -1,0 +1,167 @@
+// The built-ins whose answer depends on the session rather than on the data: who is connected
+// (SUSER_SNAME, USER_NAME, ORIGINAL_LOGIN), what they may do (HAS_PERMS_BY_NAME, IS_MEMBER,
+// fn_my_permissions), where they are (DB_NAME, OBJECT_ID) and the error a CATCH block handles.
+// Each is registered with the storage for this session and answered from the session's state at
+// the moment the query calls it.
+import { fnMyPermissions, hasPermsByName, isMember, isSrvRoleMember, suserSname, userName } from '../../security';
+import { findDatabase, findObject, findSchema, loginBySid } from '../../security/lookup';
+import type { FunctionInfo, TableFunctionInfo } from '../translate';
+import type { SqlType } from '../translate/types';
+import type { SqlValue } from './ports';
+import type { ExecutorSession } from './session';
+import { PRODUCT_VERSION } from './systemVariables';
+
+const SYSNAME: SqlType = { name: 'nvarchar', length: 128 };
+const INT: SqlType = { name: 'int' };
+const NVARCHAR_4000: SqlType = { name: 'nvarchar', length: 4000 };
+
+type Evaluate = (session: ExecutorSession, args: SqlValue[]) => SqlValue;
+
+const text = (v: SqlValue | undefined): string | null => (v === null || v === undefined ? null : String(v));
+
+function currentError(session: ExecutorSession) {
+  return session.caught[session.caught.length - 1];
+}
+
+function sidText(value: SqlValue): string | null {
+  if (value instanceof Uint8Array) return `0x${[...value].map((b) => b.toString(16).padStart(2, '0')).join('').toUpperCase()}`;
+  return text(value);
+}
+
+/** OBJECT_ID('name') in the session's terms: [db.][schema.]name, #temp tables included. */
+function objectId(session: ExecutorSession, written: string): number | null {
+  const parts = written.split('.').map((p) => p.replace(/^\[|\]$/g, '').replace(/^"|"$/g, ''));
+  const name = parts[parts.length - 1]!;
+  if (name.startsWith('#')) {
+    const index = [...session.tempTables.keys()].indexOf(name.toLowerCase());
+    return index < 0 ? null : -1000 - index;
+  }
+  const database = parts.length >= 3 && parts[parts.length - 3] ? parts[parts.length - 3]! : session.database;
+  const db = findDatabase(session.catalog, database);
+  if (!db) return null;
+  const schemas = parts.length >= 2 && parts[parts.length - 2] ? [parts[parts.length - 2]!] : [defaultSchemaOf(session, database), 'dbo'];
+  for (const schema of schemas) {
+    const object = findObject(db, schema, name);
+    if (object) return object.objectId;
+  }
+  return null;
+}
+
+export function defaultSchemaOf(session: ExecutorSession, database: string): string {
+  const db = findDatabase(session.catalog, database);
+  const user = userName(session.catalog, session.security, database);
+  const principal = db && user ? db.principals.find((p) => p.name === user) : undefined;
+  return principal?.defaultSchema ?? 'dbo';
+}
+
+const SERVER_PROPERTIES: Readonly<Record<string, (session: ExecutorSession) => SqlValue>> = {
+  isadvancedanalyticsinstalled: () => '1',
+  productversion: () => PRODUCT_VERSION,
+  edition: () => 'Developer Edition (64-bit)',
+  engineedition: () => '3',
+  machinename: (s) => s.instance.options.serverName,
+  servername: (s) => s.instance.options.serverName,
+  instancename: () => null,
+  collation: () => 'SQL_Latin1_General_CP1_CI_AS',
+};
+
+const SCALARS: Readonly<Record<string, { returns: SqlType; evaluate: Evaluate }>> = {
+  SUSER_SNAME: {
+    returns: SYSNAME,
+    evaluate: (s, [sid]) => (sid === undefined ? suserSname(s.catalog, s.security) : (loginBySid(s.catalog, sidText(sid) ?? '')?.name ?? null)),
+  },
+  SUSER_NAME: { returns: SYSNAME, evaluate: (s) => suserSname(s.catalog, s.security) },
+  SYSTEM_USER: { returns: SYSNAME, evaluate: (s) => suserSname(s.catalog, s.security) },
+  ORIGINAL_LOGIN: { returns: SYSNAME, evaluate: (s) => s.security.originalLogin },
+  USER_NAME: {
+    returns: SYSNAME,
+    evaluate: (s, [id]) => {
+      if (id === undefined || id === null) return userName(s.catalog, s.security, s.database);
+      return findDatabase(s.catalog, s.database)?.principals.find((p) => p.principalId === Number(id))?.name ?? null;
+    },
+  },
+  CURRENT_USER: { returns: SYSNAME, evaluate: (s) => userName(s.catalog, s.security, s.database) },
+  SESSION_USER: { returns: SYSNAME, evaluate: (s) => userName(s.catalog, s.security, s.database) },
+  USER: { returns: SYSNAME, evaluate: (s) => userName(s.catalog, s.security, s.database) },
+  DB_NAME: { returns: SYSNAME, evaluate: (s, [id]) => (id === undefined || id === null ? s.database : s.instance.databaseById(Number(id))) },
+  DB_ID: { returns: INT, evaluate: (s, [name]) => s.instance.databaseId(text(name) ?? s.database) },
+  SCHEMA_NAME: {
+    returns: SYSNAME,
+    evaluate: (s, [id]) => {
+      const db = findDatabase(s.catalog, s.database);
+      if (id === undefined || id === null) return defaultSchemaOf(s, s.database);
+      return db?.schemas.find((x) => x.schemaId === Number(id))?.name ?? null;
+    },
+  },
+  SCHEMA_ID: {
+    returns: INT,
+    evaluate: (s, [name]) => {
+      const db = findDatabase(s.catalog, s.database);
+      return (db && findSchema(db, text(name) ?? defaultSchemaOf(s, s.database))?.schemaId) ?? null;
+    },
+  },
+  OBJECT_ID: { returns: INT, evaluate: (s, [name]) => (text(name) === null ? null : objectId(s, text(name)!)) },
+  OBJECT_NAME: {
+    returns: SYSNAME,
+    evaluate: (s, [id]) => findDatabase(s.catalog, s.database)?.objects.find((o) => o.objectId === Number(id))?.name ?? null,
+  },
+  HAS_PERMS_BY_NAME: {
+    returns: INT,
+    evaluate: (s, [securable, cls, permission, sub, subClass]) =>
+      cls === null || cls === undefined || permission === null || permission === undefined
+        ? null
+        : hasPermsByName(s.catalog, s.security, s.database, text(securable), text(cls)!, text(permission)!, text(sub), text(subClass)),
+  },
+  IS_MEMBER: { returns: INT, evaluate: (s, [name]) => (text(name) === null ? null : isMember(s.catalog, s.security, s.database, text(name)!)) },
+  IS_ROLEMEMBER: { returns: INT, evaluate: (s, [name]) => (text(name) === null ? null : isMember(s.catalog, s.security, s.database, text(name)!)) },
+  IS_SRVROLEMEMBER: {
+    returns: INT,
+    evaluate: (s, [role, login]) => (text(role) === null ? null : isSrvRoleMember(s.catalog, s.security, text(role)!, text(login) ?? undefined)),
+  },
+  SERVERPROPERTY: { returns: SYSNAME, evaluate: (s, [name]) => SERVER_PROPERTIES[(text(name) ?? '').toLowerCase()]?.(s) ?? null },
+  APP_NAME: { returns: SYSNAME, evaluate: () => 'sqlml' },
+  ERROR_MESSAGE: { returns: NVARCHAR_4000, evaluate: (s) => currentError(s)?.message ?? null },
+  ERROR_NUMBER: { returns: INT, evaluate: (s) => currentError(s)?.number ?? null },
+  ERROR_SEVERITY: { returns: INT, evaluate: (s) => currentError(s)?.severity ?? null },
+  ERROR_STATE: { returns: INT, evaluate: (s) => currentError(s)?.state ?? null },
+  ERROR_LINE: { returns: INT, evaluate: (s) => currentError(s)?.line ?? null },
+  ERROR_PROCEDURE: { returns: SYSNAME, evaluate: (s) => currentError(s)?.procedure ?? null },
+};
+
+export interface SessionFunctions {
+  scalar(name: string): FunctionInfo | null;
+  table(name: string): TableFunctionInfo | null;
+}
+
+/** Registers the session's functions with its storage session; the translator finds them here. */
+export function registerSessionFunctions(session: ExecutorSession): SessionFunctions {
+  const scalars = new Map<string, FunctionInfo>();
+  for (const [name, fn] of Object.entries(SCALARS)) {
+    const duckdbName = session.storage.registerScalarFunction({
+      name: `sqlml_${name.toLowerCase()}`,
+      returns: fn.returns,
+      evaluate: (args) => fn.evaluate(session, args),
+    });
+    scalars.set(name, { duckdbName: [duckdbName], returns: fn.returns });
+  }
+  const permissionColumns = [
+    { name: 'entity_name', type: SYSNAME },
+    { name: 'subentity_name', type: SYSNAME },
+    { name: 'permission_name', type: { name: 'nvarchar', length: 60 } },
+  ];
+  const myPermissions = session.storage.registerTableFunction({
+    name: 'sqlml_fn_my_permissions',
+    parameters: 2,
+    columns: permissionColumns,
+    rows: ([securable, cls]) =>
+      fnMyPermissions(session.catalog, session.security, session.database, text(securable), text(cls) ?? '').map((r) => [r.entity_name, r.subentity_name, r.permission_name]),
+  });
+  const tableInfo: TableFunctionInfo = {
+    duckdbName: [myPermissions],
+    columns: permissionColumns.map((c) => ({ ...c, nullable: true, identity: false })),
+  };
+  return {
+    scalar: (name) => scalars.get(name.toUpperCase()) ?? null,
+    table: (name) => (name.toLowerCase() === 'fn_my_permissions' ? tableInfo : null),
+  };
+}

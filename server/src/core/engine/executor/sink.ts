@@ -1,0 +1,23 @@
+// Where a statement's output goes: to the client (the batch being run), or captured by INSERT ...
+// EXEC, which takes a procedure's result sets for itself and lets its messages through.
+import type { ExecMessage, ExecResultSet } from './results';
+
+export interface Sink {
+  resultSet(resultSet: ExecResultSet): void;
+  message(message: ExecMessage): void;
+}
+
+/** Keeps result sets for the caller; messages still reach the client. */
+export class CapturingSink implements Sink {
+  readonly captured: ExecResultSet[] = [];
+
+  constructor(private readonly outer: Sink) {}
+
+  resultSet(resultSet: ExecResultSet): void {
+    this.captured.push(resultSet);
+  }
+
+  message(message: ExecMessage): void {
+    this.outer.message(message);
+  }
+}

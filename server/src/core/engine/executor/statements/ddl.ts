@@ -1,0 +1,75 @@
+// USE, CREATE / DROP DATABASE, CREATE SCHEMA, CREATE / DROP TABLE. The security core decides who
+// may; the storage gets the database file or the schema; the catalog change is durable before
+// the statement reports success.
+import type { Statement } from '../../ast';
+import { createDatabase, dropDatabase, registerSchema, userName } from '../../../security';
+import { openScope } from '../../../security/evaluate';
+import { findDatabase } from '../../../security/lookup';
+import { quoteIdentifier, translateCreateTable } from '../../translate';
+import { NEXT, type Flow, type StatementContext } from '../context';
+import { fail, refuse } from '../errors';
+import { createTableAt, dropTable } from './tables';
+
+export const DDL_KINDS: ReadonlySet<string> = new Set(['use', 'createDatabase', 'dropDatabase', 'createSchema', 'createTable', 'dropTable']);
+
+type DdlStatement = Extract<Statement, { kind: 'use' | 'createDatabase' | 'dropDatabase' | 'createSchema' | 'createTable' | 'dropTable' }>;
+
+export async function runDdl(s: Statement, ctx: StatementContext): Promise<Flow> {
+  const st = s as DdlStatement;
+  const session = ctx.session;
+  const instance = session.instance;
+  switch (st.kind) {
+    case 'use': {
+      if (ctx.frame.procedure) return fail(154, 15, 1, 'a USE database statement is not allowed in a procedure, function or trigger.', st, 'batch');
+      const opened = openScope(session.catalog, session.security, st.database.name);
+      if (!opened.ok) return refuse(opened.error, st.database);
+      session.useDatabase(opened.value.db!.name);
+      return NEXT;
+    }
+    case 'createDatabase': {
+      const checked = createDatabase(session.catalog, session.security, st.name.name);
+      if (!checked.ok) return refuse(checked.error, st.name);
+      await instance.ports.storage.createDatabase(st.name.name);
+      await session.execute(`CREATE SCHEMA IF NOT EXISTS ${quoteIdentifier(st.name.name)}."dbo"`, [], st);
+      // Again on the catalog as it is now: another session may have changed it meanwhile.
+      const created = createDatabase(session.catalog, session.security, st.name.name);
+      if (!created.ok) return refuse(created.error, st.name);
+      await instance.commit({ ...instance.document, security: created.value });
+      return NEXT;
+    }
+    case 'dropDatabase':
+      for (const name of st.names) {
+        const db = findDatabase(session.catalog, name.name);
+        if (!db && st.ifExists) continue;
+        const dropped = dropDatabase(session.catalog, session.security, name.name);
+        if (!dropped.ok) return refuse(dropped.error, name);
+        if ([...instance.databasesInUse.values()].some((d) => d.toLowerCase() === db!.name.toLowerCase())) {
+          return fail(3702, 16, 4, `Cannot drop database "${db!.name}" because it is currently in use.`, name);
+        }
+        const procedures = instance.document.procedures.filter((p) => p.database.toLowerCase() !== db!.name.toLowerCase());
+        await instance.commit({ ...instance.document, security: dropped.value, procedures });
+        instance.tables.removeDatabase(db!.name);
+        await instance.ports.storage.dropDatabase(db!.name);
+      }
+      return NEXT;
+    case 'createSchema': {
+      ctx.check('CREATE SCHEMA', { class: 'DATABASE' }, st);
+      const owner = st.owner?.name ?? userName(session.catalog, session.security, session.database) ?? undefined;
+      const checked = registerSchema(session.catalog, session.database, st.name.name, owner);
+      if (!checked.ok) return refuse(checked.error, st.name);
+      await session.execute(`CREATE SCHEMA IF NOT EXISTS ${quoteIdentifier(session.database)}.${quoteIdentifier(st.name.name)}`, [], st);
+      const registered = registerSchema(session.catalog, session.database, st.name.name, owner);
+      if (!registered.ok) return refuse(registered.error, st.name);
+      await instance.commit({ ...instance.document, security: registered.value });
+      return NEXT;
+    }
+    case 'createTable': {
+      const used = ctx.ports();
+      await createTableAt(ctx, st.name, (location) => ctx.translated(translateCreateTable(st.definition, location, used.ports)), st);
+      return NEXT;
+    }
+    case 'dropTable':
+      for (const name of st.names) await dropTable(ctx, name, st.ifExists);
+      return NEXT;
+  }
+}

@@ -1,0 +1,126 @@
+// SELECT (result sets, SELECT @v = ..., SELECT ... INTO), INSERT (VALUES, SELECT, EXEC), UPDATE,
+// DELETE and TRUNCATE TABLE: translated, permission-checked, then run on the storage.
+import type { InsertStatement, SelectStatement, Statement } from '../../ast';
+import {
+  createTableFromColumns,
+  formatSqlType,
+  translateDeleteStatement,
+  translateInsertRow,
+  translateInsertStatement,
+  translateSelect,
+  translateTruncateStatement,
+  translateUpdateStatement,
+  duckdbRelation,
+  type InsertPlan,
+} from '../../translate';
+import { tableName } from '../../translate/from';
+import { NEXT, type Flow, type StatementContext } from '../context';
+import { fail } from '../errors';
+import { checkReads, checkTable, writeTarget, writtenTable } from '../permissions';
+import { resolveUserTable } from '../schemaLookup';
+import { sqlTypeFromText } from '../sqlTypes';
+import { executeCaptured } from './execute';
+import { createTableAt } from './tables';
+
+export const DML_KINDS: ReadonlySet<string> = new Set(['select', 'insert', 'update', 'delete', 'truncate']);
+
+export async function runDml(s: Statement, ctx: StatementContext): Promise<Flow> {
+  switch (s.kind) {
+    case 'select':
+      await runSelect(s, ctx);
+      break;
+    case 'insert':
+      await runInsert(s, ctx);
+      break;
+    case 'update': {
+      const used = ctx.ports();
+      const sql = ctx.translated(translateUpdateStatement(s, used.ports));
+      const table = writtenTable(ctx, s.target, s.from);
+      checkTable(ctx, 'UPDATE', table, s.target);
+      if (s.where) checkTable(ctx, 'SELECT', table, s.target);
+      checkReads(ctx, [s.from, s.where, s.assignments]);
+      await ctx.fillViews(used, s);
+      ctx.rowsAffected(await ctx.session.execute(sql.sql, ctx.session.parameterValues(sql.parameters, ctx.frame), s, writeTarget(table, 'UPDATE')), s);
+      break;
+    }
+    case 'delete': {
+      const used = ctx.ports();
+      const sql = ctx.translated(translateDeleteStatement(s, used.ports));
+      const table = writtenTable(ctx, s.target, s.from);
+      checkTable(ctx, 'DELETE', table, s.target);
+      if (s.where) checkTable(ctx, 'SELECT', table, s.target);
+      checkReads(ctx, [s.from, s.where]);
+      await ctx.fillViews(used, s);
+      ctx.rowsAffected(await ctx.session.execute(sql.sql, ctx.session.parameterValues(sql.parameters, ctx.frame), s, writeTarget(table, 'DELETE')), s);
+      break;
+    }
+    case 'truncate': {
+      const sql = ctx.translated(translateTruncateStatement(s, ctx.ports().ports));
+      checkTable(ctx, 'ALTER', resolveUserTable(ctx.session, tableName(s.table)), s.table);
+      await ctx.session.execute(sql, [], s);
+      break;
+    }
+  }
+  return NEXT;
+}
+
+async function runSelect(s: SelectStatement, ctx: StatementContext): Promise<void> {
+  const used = ctx.ports();
+  const plan = ctx.translated(translateSelect(s, used.ports));
+  checkReads(ctx, s);
+  await ctx.fillViews(used, s);
+  const values = ctx.session.parameterValues(plan.parameters, ctx.frame);
+  switch (plan.kind) {
+    case 'rows': {
+      const result = await ctx.session.query(plan.sql, values, s, ctx.session.instance.options.maxRows);
+      const columns = plan.columns.map((c) => ({ name: c.name, type: formatSqlType(c.type) }));
+      ctx.resultSet(columns, result.rows, s, result.truncated);
+      return;
+    }
+    case 'assign': {
+      const result = await ctx.session.query(plan.sql, values, s);
+      const last = result.rows[result.rows.length - 1];
+      if (last) plan.assignments.forEach((a, k) => (ctx.frame.variable(a.variable)!.value = last[k] ?? null));
+      // No rows reach the client, so no "(n rows affected)"; @@ROWCOUNT still counts them.
+      ctx.session.rowCount = result.rows.length;
+      return;
+    }
+    case 'into': {
+      const table = await createTableAt(ctx, plan.target, (location) => ({ statements: createTableFromColumns(location, plan.columns), columns: plan.columns }), s);
+      const count = await ctx.session.execute(`INSERT INTO ${duckdbRelation(table.location)} ${plan.sql}`, values, s, writeTarget(table, 'INSERT'));
+      ctx.rowsAffected(count, s);
+    }
+  }
+}
+
+async function runInsert(s: InsertStatement, ctx: StatementContext): Promise<void> {
+  const used = ctx.ports();
+  const plan = ctx.translated(translateInsertStatement(s, used.ports));
+  const table = writtenTable(ctx, s.target, []);
+  checkTable(ctx, 'INSERT', table, s.target);
+  if (s.source.kind !== 'execute') checkReads(ctx, s.source);
+  await ctx.fillViews(used, s);
+  const target = writeTarget(table, 'INSERT');
+  if (plan.kind === 'sql') {
+    ctx.rowsAffected(await ctx.session.execute(plan.sql, ctx.session.parameterValues(plan.parameters, ctx.frame), s, target), s);
+    return;
+  }
+  ctx.rowsAffected(await insertExecuted(ctx, s, plan, target), s);
+}
+
+/** INSERT ... EXEC: every result set the procedure sends goes into the table, each checked against its columns. */
+async function insertExecuted(ctx: StatementContext, s: InsertStatement, plan: Extract<InsertPlan, { kind: 'execute' }>, target: ReturnType<typeof writeTarget>): Promise<number> {
+  const execute = plan.execute;
+  if (execute.kind === 'execute' && execute.resultSets) {
+    // The grammar of INSERT ... EXEC has no place for WITH RESULT SETS.
+    return fail(156, 15, 1, "Incorrect syntax near the keyword 'WITH'.", execute.resultSets, 'batch');
+  }
+  const resultSets = await executeCaptured(execute, ctx);
+  let count = 0;
+  for (const resultSet of resultSets) {
+    const types = resultSet.columns.map((c) => sqlTypeFromText(c.type) ?? { name: 'nvarchar', length: 'max' as const });
+    const sql = ctx.translated(translateInsertRow(plan, types, s));
+    count += await ctx.session.executeEach(sql, resultSet.rows, s, target);
+  }
+  return count;
+}

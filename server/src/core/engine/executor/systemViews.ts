@@ -1,0 +1,161 @@
+// The sys.* catalog views and DMVs the embedded instance serves, with SQL Server's column names
+// and types. Their rows come from the security catalog, the configuration, the tables and the
+// launcher; the executor copies them into a session table just before a statement reads them.
+import {
+  databasePermissionsView,
+  databasePrincipalsView,
+  databaseRoleMembersView,
+  serverPermissionsView,
+  serverPrincipalsView,
+  serverRoleMembersView,
+} from '../../security';
+import { findDatabase } from '../../security/lookup';
+import type { SqlType } from '../translate/types';
+import { OPTIONS, optionValue } from './configuration';
+import type { SqlValue } from './ports';
+import type { ExecutorSession } from './session';
+
+export interface SystemView {
+  /** Server views read the same everywhere; database views read the database they are named in. */
+  scope: 'server' | 'database';
+  columns: [string, SqlType][];
+  /** A server permission needed to read it (the DMVs need VIEW SERVER STATE). */
+  permission?: string;
+  rows(session: ExecutorSession, database: string): SqlValue[][];
+}
+
+const int: SqlType = { name: 'int' };
+const bigint: SqlType = { name: 'bigint' };
+const bit: SqlType = { name: 'bit' };
+const sysname: SqlType = { name: 'nvarchar', length: 128 };
+const nvarchar = (length: number): SqlType => ({ name: 'nvarchar', length });
+const char = (length: number): SqlType => ({ name: 'char', length });
+const sid: SqlType = { name: 'varbinary', length: 85 };
+const datetime: SqlType = { name: 'datetime' };
+
+function sidBytes(hex: string | null): Uint8Array | null {
+  if (hex === null) return null;
+  const digits = hex.replace(/^0x/i, '');
+  return new Uint8Array(digits.match(/../g)?.map((b) => parseInt(b, 16)) ?? []);
+}
+
+const PERMISSION_COLUMNS: [string, SqlType][] = [
+  ['class', { name: 'tinyint' }],
+  ['class_desc', nvarchar(60)],
+  ['major_id', int],
+  ['minor_id', int],
+  ['grantee_principal_id', int],
+  ['grantor_principal_id', int],
+  ['type', char(4)],
+  ['permission_name', sysname],
+  ['state', char(1)],
+  ['state_desc', nvarchar(60)],
+];
+
+function permissionRows(rows: ReturnType<typeof serverPermissionsView>): SqlValue[][] {
+  return rows.map((r) => [r.class, r.class_desc, r.major_id, r.minor_id, r.grantee_principal_id, r.grantor_principal_id, r.type, r.permission_name, r.state, r.state_desc]);
+}
+
+function objectsOf(session: ExecutorSession, database: string, type?: string) {
+  const db = findDatabase(session.catalog, database);
+  return (db?.objects ?? []).filter((o) => type === undefined || o.type === type).map((o) => ({ ...o, db: db! }));
+}
+
+const TYPE_DESC: Readonly<Record<string, string>> = { U: 'USER_TABLE', V: 'VIEW', P: 'SQL_STORED_PROCEDURE', FN: 'SQL_SCALAR_FUNCTION', IF: 'SQL_INLINE_TABLE_VALUED_FUNCTION', TF: 'SQL_TABLE_VALUED_FUNCTION' };
+
+export const SYSTEM_VIEWS: Readonly<Record<string, SystemView>> = {
+  configurations: {
+    scope: 'server',
+    columns: [['configuration_id', int], ['name', nvarchar(35)], ['value', int], ['minimum', int], ['maximum', int], ['value_in_use', int], ['description', nvarchar(255)], ['is_dynamic', bit], ['is_advanced', bit]],
+    rows: (s) =>
+      OPTIONS.map((o) => {
+        const v = optionValue(s.instance.document, o);
+        return [o.id, o.name, v.value, o.minimum, o.maximum, v.valueInUse, o.description, true, o.advanced];
+      }),
+  },
+  server_principals: {
+    scope: 'server',
+    columns: [['name', sysname], ['principal_id', int], ['sid', sid], ['type', char(1)], ['type_desc', nvarchar(60)], ['is_disabled', bit], ['default_database_name', sysname], ['owning_principal_id', int], ['is_fixed_role', bit]],
+    rows: (s) =>
+      serverPrincipalsView(s.catalog).map((p) => [p.name, p.principal_id, sidBytes(p.sid), p.type, p.type_desc, p.is_disabled === 1, p.default_database_name, p.owning_principal_id, p.is_fixed_role === 1]),
+  },
+  server_role_members: {
+    scope: 'server',
+    columns: [['role_principal_id', int], ['member_principal_id', int]],
+    rows: (s) => serverRoleMembersView(s.catalog).map((m) => [m.role_principal_id, m.member_principal_id]),
+  },
+  server_permissions: { scope: 'server', columns: PERMISSION_COLUMNS, rows: (s) => permissionRows(serverPermissionsView(s.catalog)) },
+  database_principals: {
+    scope: 'database',
+    columns: [['name', sysname], ['principal_id', int], ['type', char(1)], ['type_desc', nvarchar(60)], ['default_schema_name', sysname], ['owning_principal_id', int], ['sid', sid], ['is_fixed_role', bit], ['authentication_type', int], ['authentication_type_desc', nvarchar(60)]],
+    rows: (s, db) =>
+      databasePrincipalsView(s.catalog, db).map((p) => [p.name, p.principal_id, p.type, p.type_desc, p.default_schema_name, p.owning_principal_id, sidBytes(p.sid), p.is_fixed_role === 1, p.authentication_type, p.authentication_type_desc]),
+  },
+  database_role_members: {
+    scope: 'database',
+    columns: [['role_principal_id', int], ['member_principal_id', int]],
+    rows: (s, db) => databaseRoleMembersView(s.catalog, db).map((m) => [m.role_principal_id, m.member_principal_id]),
+  },
+  database_permissions: { scope: 'database', columns: PERMISSION_COLUMNS, rows: (s, db) => permissionRows(databasePermissionsView(s.catalog, db)) },
+  databases: {
+    scope: 'server',
+    columns: [['name', sysname], ['database_id', int], ['owner_sid', sid]],
+    rows: (s) => s.catalog.databases.map((d) => [d.name, s.instance.databaseId(d.name), sidBytes(d.principals.find((p) => p.principalId === 1)?.sid ?? null)]),
+  },
+  schemas: {
+    scope: 'database',
+    columns: [['name', sysname], ['schema_id', int], ['principal_id', int]],
+    rows: (s, db) => (findDatabase(s.catalog, db)?.schemas ?? []).map((x) => [x.name, x.schemaId, x.ownerId]),
+  },
+  objects: {
+    scope: 'database',
+    columns: [['name', sysname], ['object_id', int], ['principal_id', int], ['schema_id', int], ['type', char(2)], ['type_desc', nvarchar(60)]],
+    rows: (s, db) => objectsOf(s, db).map((o) => [o.name, o.objectId, o.ownerId, o.schemaId, o.type, TYPE_DESC[o.type] ?? o.type]),
+  },
+  tables: {
+    scope: 'database',
+    columns: [['name', sysname], ['object_id', int], ['principal_id', int], ['schema_id', int], ['type', char(2)], ['type_desc', nvarchar(60)]],
+    rows: (s, db) => objectsOf(s, db, 'U').map((o) => [o.name, o.objectId, o.ownerId, o.schemaId, 'U', 'USER_TABLE']),
+  },
+  procedures: {
+    scope: 'database',
+    columns: [['name', sysname], ['object_id', int], ['principal_id', int], ['schema_id', int], ['type', char(2)], ['type_desc', nvarchar(60)]],
+    rows: (s, db) => objectsOf(s, db, 'P').map((o) => [o.name, o.objectId, o.ownerId, o.schemaId, 'P', 'SQL_STORED_PROCEDURE']),
+  },
+  external_languages: {
+    scope: 'database',
+    columns: [['external_language_id', int], ['language', sysname], ['principal_id', int]],
+    rows: (s, db) => (findDatabase(s.catalog, db)?.externalLanguages ?? []).map((l) => [l.languageId, l.name, l.ownerId]),
+  },
+  dm_external_script_requests: {
+    scope: 'server',
+    permission: 'VIEW SERVER STATE',
+    columns: [['external_script_request_id', { name: 'uniqueidentifier' }], ['language', nvarchar(128)], ['degree_of_parallelism', int], ['external_user_name', nvarchar(128)]],
+    rows: (s) =>
+      s.instance.ports.scripts
+        .sessions()
+        .filter((r) => r.state === 'running' || r.state === 'starting' || r.state === 'queued')
+        .map((r) => [r.id, r.language === 'python' ? 'Python' : 'R', 1, r.worker ?? null]),
+  },
+  resource_governor_external_resource_pools: {
+    scope: 'server',
+    permission: 'VIEW SERVER STATE',
+    columns: [['external_pool_id', int], ['name', sysname], ['max_cpu_percent', int], ['max_memory_percent', int], ['max_processes', int], ['version', bigint]],
+    rows: (s) => s.instance.document.pools.map((p, i) => [i + 2, p.name, p.maxCpuPercent, p.maxMemoryPercent, p.maxProcesses, 2n]),
+  },
+  dm_resource_governor_external_resource_pools: {
+    scope: 'server',
+    permission: 'VIEW SERVER STATE',
+    columns: [
+      ['external_pool_id', int], ['name', sysname], ['pool_version', int], ['max_cpu_percent', int], ['max_processes', int], ['max_memory_percent', int],
+      ['statistics_start_time', datetime], ['peak_memory_kb', bigint], ['write_io_count', int], ['read_io_count', int], ['total_cpu_kernel_ms', bigint],
+      ['total_cpu_user_ms', bigint], ['active_processes_count', int],
+    ],
+    rows: (s) =>
+      s.instance.ports.scripts.pools().map((p, i) => [i + 2, p.name, 2, p.maxCpuPercent, p.maxProcesses, p.maxMemoryPercent, null, null, null, null, null, null, p.activeProcesses]),
+  },
+};
+
+export function systemView(name: string): SystemView | undefined {
+  return SYSTEM_VIEWS[name.toLowerCase()];
+}

@@ -1,0 +1,87 @@
+// What the pre-flight needs to know about the document around a call: the database it runs in
+// (the last USE before it), where its batch begins (where a DBA statement can be written, in a
+// batch of its own), and the tables the document itself creates (which need not exist yet).
+import { lex, type Token } from '../tsql/lexer';
+import { identifierName } from '../tsql/literals';
+
+export interface DocumentContext {
+  /** The database of the last USE before `offset`; null when there is none (the login's default). */
+  databaseAt(offset: number): string | null;
+  /** Where a statement can be inserted so that it runs in its own batch before `offset`'s batch. */
+  batchInsertPoint(offset: number): number;
+  /** Does the document create this table (CREATE TABLE, SELECT ... INTO, CREATE VIEW/SYNONYM)? */
+  creates(schema: string | null, name: string): boolean;
+  /** The document's line break: \r\n when it uses them, else \n. */
+  eol: string;
+}
+
+export function documentContext(text: string): DocumentContext {
+  const tokens = lex(text).tokens;
+  const up = (t: Token | undefined) => (t && t.kind === 'word' ? text.slice(t.start, t.end).toUpperCase() : '');
+  const uses: { at: number; database: string }[] = [];
+  const batchStarts: number[] = [];
+  const created: { schema: string | null; name: string }[] = [];
+
+  const nameAt = (i: number): { schema: string | null; name: string } | null => {
+    const parts: string[] = [];
+    let k = i;
+    while (tokens[k] && (tokens[k]!.kind === 'word' || tokens[k]!.kind === 'quotedIdent')) {
+      parts.push(identifierName(text, tokens[k]!));
+      if (tokens[k + 1]?.kind !== 'dot') break;
+      k += 2;
+    }
+    if (parts.length === 0) return null;
+    return { schema: parts.length >= 2 ? parts[parts.length - 2]! : null, name: parts[parts.length - 1]! };
+  };
+
+  let nextIsBatchStart = true;
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i]!;
+    if (t.kind === 'go') {
+      nextIsBatchStart = true;
+      continue;
+    }
+    if (nextIsBatchStart) {
+      batchStarts.push(lineStart(text, t.start));
+      nextIsBatchStart = false;
+    }
+    const word = up(t);
+    if (word === 'USE' && (tokens[i + 1]?.kind === 'word' || tokens[i + 1]?.kind === 'quotedIdent')) {
+      uses.push({ at: t.start, database: identifierName(text, tokens[i + 1]!) });
+    } else if (word === 'CREATE' || word === 'ALTER') {
+      let k = i + 1;
+      if (up(tokens[k]) === 'OR' && up(tokens[k + 1]) === 'ALTER') k += 2;
+      if (['TABLE', 'VIEW', 'SYNONYM'].includes(up(tokens[k]))) {
+        const name = nameAt(k + 1);
+        if (name) created.push(name);
+      }
+    } else if (word === 'INTO' && up(tokens[i - 1]) !== 'INSERT' && up(tokens[i - 1]) !== 'MERGE') {
+      const name = nameAt(i + 1); // SELECT ... INTO name
+      if (name) created.push(name);
+    }
+  }
+
+  return {
+    databaseAt(offset) {
+      let found: string | null = null;
+      for (const u of uses) if (u.at < offset) found = u.database;
+      return found;
+    },
+    batchInsertPoint(offset) {
+      let point = 0;
+      for (const s of batchStarts) if (s <= offset) point = s;
+      return point;
+    },
+    creates(schema, name) {
+      const lower = name.toLowerCase();
+      return created.some((c) => c.name.toLowerCase() === lower && (schema === null || c.schema === null || c.schema.toLowerCase() === schema.toLowerCase()));
+    },
+    eol: text.includes('\r\n') ? '\r\n' : '\n',
+  };
+}
+
+function lineStart(text: string, offset: number): number {
+  let k = offset;
+  while (k > 0 && text[k - 1] !== '\n' && text[k - 1] !== '\r') k--;
+  return k;
+}

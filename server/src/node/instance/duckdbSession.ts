@@ -1,0 +1,185 @@
+// One executor session's DuckDB connection: translated SQL with bound parameters, results read a
+// chunk at a time up to the row limit (a huge result never sits whole in memory), transactions,
+// and the session's functions registered as DuckDB functions (in the session's function slot)
+// that call back into the executor.
+import {
+  ANY,
+  BIGINT,
+  BOOLEAN,
+  DOUBLE,
+  DuckDBScalarFunction,
+  DuckDBTableFunction,
+  INTEGER,
+  VARCHAR,
+  type DuckDBConnection,
+  type DuckDBType,
+  type DuckDBVector,
+} from '@duckdb/node-api';
+import type { ScalarFunctionSpec, SqlValue, StorageSession, StoredRows, TableFunctionSpec } from '../../core/engine/executor/ports';
+import { duckdbType, type SqlType } from '../../core/engine/translate';
+import { fromDuckdb, toDuckdb } from './duckdbValues';
+import type { FunctionSlot, Holder } from './functionSlots';
+
+/** DuckDB's vector size: the most rows one chunk holds. */
+const CHUNK_ROWS = 2048;
+
+/** The DuckDB type a function returns; the executor's functions return names, ids and bits. */
+function functionType(type: SqlType): DuckDBType {
+  switch (duckdbType(type)) {
+    case 'INTEGER':
+    case 'SMALLINT':
+    case 'UTINYINT':
+      return INTEGER;
+    case 'BIGINT':
+      return BIGINT;
+    case 'BOOLEAN':
+      return BOOLEAN;
+    case 'DOUBLE':
+      return DOUBLE;
+    default:
+      return VARCHAR;
+  }
+}
+
+/** The value as the function's return type wants it (T-SQL functions return bits as int 0/1). */
+function functionValue(value: SqlValue, type: DuckDBType): SqlValue {
+  if (value === null) return null;
+  if (type === VARCHAR) return String(value);
+  if (type === INTEGER || type === DOUBLE) return Number(value);
+  if (type === BIGINT) return BigInt(value as number);
+  return value;
+}
+
+/** A vector of arguments; DuckDB gives an argument written as NULL no vector type at all. */
+function readableVector(read: () => DuckDBVector): DuckDBVector | null {
+  try {
+    return read();
+  } catch {
+    return null;
+  }
+}
+
+export class DuckdbSession implements StorageSession {
+  constructor(
+    private readonly connection: DuckDBConnection,
+    private readonly slot: FunctionSlot,
+    private readonly onClose: () => void,
+  ) {}
+
+  async query(sql: string, parameters: readonly SqlValue[], maxRows?: number): Promise<StoredRows> {
+    const result = await this.connection.stream(sql, parameters.length ? parameters.map(toDuckdb) : undefined);
+    const rows: SqlValue[][] = [];
+    const limit = maxRows ?? Infinity;
+    for (;;) {
+      const chunk = await result.fetchChunk();
+      if (!chunk || chunk.rowCount === 0) break;
+      for (const row of chunk.getRows()) {
+        if (rows.length >= limit) return { rows, truncated: true };
+        rows.push(row.map(fromDuckdb));
+      }
+    }
+    return { rows, truncated: false };
+  }
+
+  async run(sql: string, parameters: readonly SqlValue[] = []): Promise<number> {
+    const result = await this.connection.run(sql, parameters.length ? parameters.map(toDuckdb) : undefined);
+    return result.rowsChanged;
+  }
+
+  async runEach(sql: string, parameterRows: readonly (readonly SqlValue[])[]): Promise<number> {
+    if (parameterRows.length === 0) return 0;
+    const prepared = await this.connection.prepare(sql);
+    let changed = 0;
+    for (const row of parameterRows) {
+      prepared.bind(row.map(toDuckdb));
+      changed += (await prepared.run()).rowsChanged;
+    }
+    return changed;
+  }
+
+  async transaction(action: 'begin' | 'commit' | 'rollback'): Promise<void> {
+    await this.connection.run(action === 'begin' ? 'BEGIN TRANSACTION' : action === 'commit' ? 'COMMIT' : 'ROLLBACK');
+  }
+
+  registerScalarFunction(spec: ScalarFunctionSpec): string {
+    const name = this.slot.name(spec.name);
+    const known = this.slot.scalars.get(spec.name);
+    if (known) {
+      known.current = spec;
+      return name;
+    }
+    const holder: Holder<ScalarFunctionSpec> = { current: spec };
+    this.slot.scalars.set(spec.name, holder);
+    const returnType = functionType(spec.returns);
+    const fn = DuckDBScalarFunction.create({
+      name,
+      returnType,
+      varArgsType: ANY,
+      specialHandling: true,
+      volatile: true,
+      mainFunction: (info, input, output) => {
+        const vectors = Array.from({ length: input.columnCount }, (_, c) => readableVector(() => input.getColumnVector(c)));
+        try {
+          const current = holder.current;
+          if (!current) throw new Error(`${spec.name} was called outside its session.`);
+          for (let row = 0; row < input.rowCount; row++) {
+            const args = vectors.map((v) => (v ? fromDuckdb(v.getItem(row)) : null));
+            output.setItem(row, toDuckdb(functionValue(current.evaluate(args), returnType)));
+          }
+          output.flush();
+        } catch (e) {
+          info.setError((e as Error).message);
+        }
+      },
+    });
+    this.connection.registerScalarFunction(fn);
+    return name;
+  }
+
+  registerTableFunction(spec: TableFunctionSpec): string {
+    const name = this.slot.name(spec.name);
+    const known = this.slot.tables.get(spec.name);
+    if (known) {
+      known.current = spec;
+      return name;
+    }
+    const holder: Holder<TableFunctionSpec> = { current: spec };
+    this.slot.tables.set(spec.name, holder);
+    const fn = DuckDBTableFunction.create({
+      name,
+      parameterTypes: Array.from({ length: spec.parameters }, () => VARCHAR),
+      bindFunction: (bind) => {
+        for (const column of spec.columns) bind.addResultColumn(column.name, functionType(column.type));
+        const current = holder.current;
+        if (!current) return bind.setError(`${spec.name} was called outside its session.`);
+        const args = Array.from({ length: bind.getParameterCount() }, (_, k) => fromDuckdb(bind.getParameter(k)));
+        bind.setBindData({ rows: current.rows(args), next: 0 });
+      },
+      initFunction: () => undefined,
+      mainFunction: (info, output) => {
+        // One chunk per call, at most a vector's worth of rows; an empty chunk ends the scan.
+        const data = info.getBindData() as { rows: SqlValue[][]; next: number };
+        const rows = data.rows.slice(data.next, data.next + CHUNK_ROWS);
+        data.next += rows.length;
+        output.rowCount = rows.length;
+        spec.columns.forEach((column, c) => {
+          const vector = output.getColumnVector(c);
+          const type = functionType(column.type);
+          rows.forEach((row, r) => vector.setItem(r, toDuckdb(functionValue(row[c] ?? null, type))));
+          vector.flush();
+        });
+      },
+    });
+    this.connection.registerTableFunction(fn);
+    return name;
+  }
+
+  interrupt(): void {
+    this.connection.interrupt();
+  }
+
+  async close(): Promise<void> {
+    this.connection.closeSync();
+    this.onClose();
+  }
+}

@@ -1,0 +1,70 @@
+// The executor's Storage on DuckDB files: one file per database under the instance's data folder
+// (<data>/<db>.duckdb), master being the DuckDB instance's own file and every other database
+// attached to it under its T-SQL name, which every connection then sees. Each executor session
+// has a DuckDB connection of its own, so #temp tables (DuckDB temporary tables) are per session.
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import type { Storage, StorageSession } from '../../core/engine/executor/ports';
+import { quoteIdentifier, quoteString } from '../../core/engine/translate';
+import { DuckdbSession } from './duckdbSession';
+import { FunctionSlots } from './functionSlots';
+
+/** A database's file name: its name in lower case (names ignore case), anything unusual %-escaped. */
+export function databaseFile(dataDir: string, name: string): string {
+  const safe = [...name.toLowerCase()].map((c) => (/[a-z0-9_-]/.test(c) ? c : `%${c.codePointAt(0)!.toString(16).padStart(2, '0')}`)).join('');
+  return join(dataDir, `${safe}.duckdb`);
+}
+
+const isMaster = (name: string) => name.toLowerCase() === 'master';
+
+export class DuckdbStorage implements Storage {
+  private readonly slots = new FunctionSlots();
+
+  private constructor(
+    private readonly dataDir: string,
+    private readonly db: DuckDBInstance,
+    /** A connection for attaching and detaching, which are instance-wide. */
+    private readonly admin: DuckDBConnection,
+  ) {}
+
+  static async open(dataDir: string): Promise<DuckdbStorage> {
+    mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+    const db = await DuckDBInstance.create(databaseFile(dataDir, 'master'));
+    return new DuckdbStorage(dataDir, db, await db.connect());
+  }
+
+  async attachDatabase(name: string): Promise<void> {
+    if (isMaster(name)) return;
+    await this.admin.run(`ATTACH IF NOT EXISTS ${quoteString(databaseFile(this.dataDir, name))} AS ${quoteIdentifier(name)}`);
+  }
+
+  async createDatabase(name: string): Promise<void> {
+    const file = databaseFile(this.dataDir, name);
+    // A file left by a CREATE DATABASE that crashed before its catalog entry was written.
+    if (existsSync(file)) this.removeFiles(file);
+    await this.admin.run(`ATTACH ${quoteString(file)} AS ${quoteIdentifier(name)}`);
+  }
+
+  async dropDatabase(name: string): Promise<void> {
+    if (isMaster(name)) return;
+    await this.admin.run(`DETACH DATABASE IF EXISTS ${quoteIdentifier(name)}`);
+    this.removeFiles(databaseFile(this.dataDir, name));
+  }
+
+  async openSession(): Promise<StorageSession> {
+    const slot = this.slots.acquire();
+    return new DuckdbSession(await this.db.connect(), slot, () => this.slots.release(slot));
+  }
+
+  async close(): Promise<void> {
+    // A checkpoint folds the write-ahead log into the files, so they stand alone once closed.
+    await this.admin.run('CHECKPOINT').catch(() => undefined);
+    this.admin.closeSync();
+    this.db.closeSync();
+  }
+
+  private removeFiles(file: string): void {
+    for (const path of [file, `${file}.wal`]) rmSync(path, { force: true });
+  }
+}

@@ -1,0 +1,163 @@
+// The engine the instance daemon serves: the executor (core) on DuckDB files, the durable catalog,
+// OS accounts and password hashes, with the external scripts port given by the caller (the
+// launcher). Logins are authenticated here; each connection gets an executor session.
+import { connectWithOsIdentity, connectWithSqlLogin, executeAsLogin, sqlLoginPasswordHash, type Connection, type Outcome } from '../../core/security';
+import { openScope } from '../../core/security/evaluate';
+import { ExecutorSession, Instance, runScript, type ExecMessage, type ExternalScripts, type RunResult } from '../../core/engine/executor';
+import { JsonCatalogStore } from './catalogStore';
+import { DuckdbStorage } from './duckdbStorage';
+import type { ConnectionIdentity, EngineSession, InstanceEngine, LoginOutcome, RunOptions } from './engine';
+import { instanceLayout } from './layout';
+import { groupsOfUser, membersOfGroup, systemOsAccounts } from './osAccounts';
+import { hashPassword as scryptHash, verifyPassword as scryptVerify } from './passwords';
+import type { RunOutcome, WireMessage } from './protocol';
+import { wireValue } from './wireValues';
+
+export interface SqlEngineOptions {
+  /** The instance folder: data/<db>.duckdb and catalog.json live under it. */
+  folder: string;
+  /** The OS user who created the instance: its sysadmin. */
+  owner: string;
+  scripts: ExternalScripts;
+  hashPassword?(password: string): Promise<string>;
+  verifyPassword?(password: string, hash: string): Promise<boolean>;
+  /** Rows one result set returns at most (default 100000); the rest is cut with a message. */
+  maxRows?: number;
+  /** @@SERVERNAME; the instance's name by default. */
+  serverName?: string;
+}
+
+export interface SqlEngine extends InstanceEngine {
+  /** The shared executor state, for views and tests. */
+  readonly instance: Instance;
+}
+
+export const DEFAULT_MAX_ROWS = 100_000;
+
+function loginFailure(message: { number: number; level: number; state: number; text: string }): LoginOutcome {
+  return { ok: false, message: { kind: 'error', number: message.number, severity: message.level, state: message.state, text: message.text, line: null } };
+}
+
+function wireMessage(m: ExecMessage): WireMessage {
+  return m;
+}
+
+function wireOutcome(result: RunResult): RunOutcome {
+  return {
+    batches: result.batches.map((b) => ({
+      line: b.line,
+      messages: b.messages.map(wireMessage),
+      resultSets: b.resultSets.map((r) => ({ columns: r.columns, rows: r.rows.map((row) => row.map(wireValue)) })),
+    })),
+    sessions: result.sessions,
+  };
+}
+
+export async function createSqlEngine(options: SqlEngineOptions): Promise<SqlEngine> {
+  const layout = instanceLayout({ path: options.folder });
+  const verify = options.verifyPassword ?? scryptVerify;
+  const storage = await DuckdbStorage.open(layout.dataDir);
+  let instance: Instance;
+  try {
+    instance = await Instance.open(
+      {
+        storage,
+        scripts: options.scripts,
+        store: new JsonCatalogStore(layout.catalogFile),
+        os: systemOsAccounts,
+        passwords: { hash: options.hashPassword ?? scryptHash },
+        clock: {
+          now: () => Date.now(),
+          sleep: (ms, signal) =>
+            new Promise<void>((resolve) => {
+              const done = () => {
+                clearTimeout(timer);
+                signal.removeEventListener('abort', done);
+                resolve();
+              };
+              const timer = setTimeout(done, ms);
+              signal.addEventListener('abort', done);
+            }),
+        },
+      },
+      { owner: options.owner, maxRows: options.maxRows ?? DEFAULT_MAX_ROWS, serverName: options.serverName ?? layout.name },
+    );
+  } catch (err) {
+    await storage.close();
+    throw err;
+  }
+
+  /** How each authenticated login connects again when the daemon opens its session. */
+  const reconnect = new Map<string, () => Outcome<Connection>>();
+  const workerGroups = () => new Set(options.scripts.workerGroups().map((g) => g.toLowerCase()));
+
+  async function login(identity: ConnectionIdentity): Promise<LoginOutcome> {
+    if (identity.kind === 'os') {
+      const connect = () => connectWithOsIdentity(instance.catalog, { user: identity.osUser, groups: groupsOfUser(identity.osUser) });
+      const connected = connect();
+      if (!connected.ok) return loginFailure(connected.error);
+      reconnect.set(identity.osUser, connect);
+      return { ok: true, login: identity.osUser };
+    }
+    const hash = sqlLoginPasswordHash(instance.catalog, identity.login);
+    const verified = hash !== null && (await verify(identity.password, hash));
+    const connected = connectWithSqlLogin(instance.catalog, identity.login, verified);
+    if (!connected.ok) return loginFailure(connected.error);
+    reconnect.set(identity.login, () => connectWithSqlLogin(instance.catalog, identity.login, true));
+    return { ok: true, login: identity.login };
+  }
+
+  async function openSession(loginName: string): Promise<EngineSession> {
+    const connect = reconnect.get(loginName);
+    const connected = connect?.();
+    if (!connected?.ok) throw new Error(`The login '${loginName}' has not authenticated, or can no longer connect.`);
+    const session = await ExecutorSession.open(instance, connected.value);
+    return {
+      run: (run) => runOnSession(session, run),
+      close: () => session.close(),
+    };
+  }
+
+  return {
+    instance,
+    login,
+    openSession,
+    osLogins: () => {
+      const groups = workerGroups();
+      const names = new Set<string>();
+      for (const p of instance.catalog.server.principals) {
+        if (p.type === 'U') names.add(p.name);
+        if (p.type === 'G' && !groups.has(p.name.toLowerCase())) for (const member of membersOfGroup(p.name)) names.add(member);
+      }
+      names.delete(options.owner);
+      return [...names];
+    },
+    describe: () => ({ databases: instance.catalog.databases.map((d) => d.name), isolation: options.scripts.isolation() }),
+    close: () => storage.close(),
+  };
+}
+
+/** A run on a session: in the database asked for, as the login asked for (EXECUTE AS LOGIN), then back. */
+async function runOnSession(session: ExecutorSession, run: RunOptions): Promise<RunOutcome> {
+  const refused = (m: { number: number; level: number; state: number; text: string }): RunOutcome => {
+    const message: WireMessage = { kind: 'error', number: m.number, severity: m.level, state: m.state, text: m.text, line: null };
+    run.onMessage(message);
+    return { batches: [{ line: 0, resultSets: [], messages: [message] }], sessions: [] };
+  };
+  if (run.database !== undefined) {
+    const opened = openScope(session.catalog, session.security, run.database);
+    if (!opened.ok) return refused(opened.error);
+    session.useDatabase(opened.value.db!.name);
+  }
+  const before = session.security;
+  if (run.asLogin !== undefined) {
+    const pushed = executeAsLogin(session.catalog, session.security, session.database, run.asLogin);
+    if (!pushed.ok) return refused(pushed.error);
+    session.security = pushed.value;
+  }
+  try {
+    return wireOutcome(await runScript(session, run.text, { signal: run.signal, onMessage: (m) => run.onMessage(wireMessage(m)) }));
+  } finally {
+    if (run.asLogin !== undefined) session.security = before;
+  }
+}

@@ -1,0 +1,261 @@
+// The T-SQL the embedded instance runs, statement kind by statement kind, and how it fails: syntax
+// errors stop their batch only, run-time errors end their statement or their batch as in SQL
+// Server, every error carries SQL Server's number and the line in the submitted text.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { EngineBed, type Session } from './engineBed';
+
+const bed = new EngineBed('tsql');
+let s: Session;
+
+before(async () => {
+  await bed.open({ maxRows: 50 });
+  s = await bed.connect();
+  await s.ok('CREATE DATABASE appdb;\nGO\nUSE appdb;');
+});
+
+after(async () => {
+  await bed.remove();
+});
+
+/** What PRINT and RAISERROR said (row counts and notices have no message number). */
+const texts = (ran: { messages: { kind: string; number: number | null; text: string }[] }) => ran.messages.filter((m) => m.kind === 'info' && m.number !== null).map((m) => m.text);
+const notices = (ran: { messages: { kind: string; number: number | null; text: string }[] }) => ran.messages.filter((m) => m.kind === 'info' && m.number === null).map((m) => m.text);
+
+describe('batches and errors', () => {
+  test('a syntax error is Msg 102 at its line; its batch does not run, the next one does', async () => {
+    const ran = await s.run("PRINT 'first';\nSELEC 1;\nGO\nPRINT 'second';");
+    assert.deepEqual(ran.errors.map((e) => [e.number, e.line, e.text]), [[102, 1, "Incorrect syntax near 'SELEC'."]]);
+    assert.deepEqual(texts(ran), ['second']);
+    assert.deepEqual(ran.outcome.batches.map((b) => b.line), [0, 3]);
+  });
+
+  test('an invalid object name ends the batch at that statement (Msg 208); GO n repeats a batch', async () => {
+    const ran = await s.run("PRINT 'a';\nSELECT * FROM dbo.nowhere;\nPRINT 'not reached';\nGO\nPRINT 'b';\nGO 2");
+    assert.deepEqual(ran.errors.map((e) => [e.number, e.severity, e.line, e.text]), [[208, 16, 1, "Invalid object name 'dbo.nowhere'."]]);
+    assert.deepEqual(texts(ran), ['a', 'b', 'b']);
+  });
+
+  test('a statement-level error lets the batch go on; @@ERROR tells it', async () => {
+    const ran = await s.run("CREATE TABLE #k (id int PRIMARY KEY);\nINSERT INTO #k VALUES (1);\nINSERT INTO #k VALUES (1);\nPRINT CONCAT('error ', @@ERROR);\nDROP TABLE #k;");
+    assert.deepEqual(ran.errors.map((e) => [e.number, e.line]), [[2627, 2]]);
+    assert.match(ran.errors[0]!.text, /^Violation of PRIMARY KEY constraint .*The duplicate key value is \(1\)\.$/);
+    assert.ok(texts(ran).includes('error 2627'));
+  });
+
+  test('NOT NULL: Msg 515 with the column and table', async () => {
+    const ran = await s.run('CREATE TABLE dbo.nn (id int NOT NULL);\nINSERT INTO dbo.nn VALUES (NULL);\nDROP TABLE dbo.nn;');
+    assert.deepEqual(ran.errors.map((e) => [e.number, e.text]), [[515, "Cannot insert the value NULL into column 'id', table 'appdb.dbo.nn'; column does not allow nulls. INSERT fails."]]);
+  });
+
+  test('what the instance does not run is a positioned Msg 40517, and the batch goes on', async () => {
+    const ran = await s.run("CREATE VIEW dbo.v AS SELECT 1 AS x;\nGO\nPRINT 'after';\nMERGE INTO dbo.t USING dbo.u ON 1 = 1 WHEN MATCHED THEN DELETE;\nPRINT 'still';");
+    assert.deepEqual(ran.errors.map((e) => [e.number, e.line]), [[40517, 0], [40517, 3]]);
+    assert.match(ran.errors[0]!.text, /not supported by the embedded instance\.$/);
+    assert.deepEqual(texts(ran), ['after', 'still']);
+  });
+
+  test('variables belong to their batch: Msg 137 in the next one', async () => {
+    const ran = await s.run('DECLARE @x int = 41;\nSET @x += 1;\nSELECT @x;\nGO\nSELECT @x;');
+    assert.deepEqual(ran.resultSets[0]!.rows, [[42]]);
+    assert.deepEqual(ran.errors.map((e) => [e.number, e.line, e.text]), [[137, 4, 'Must declare the scalar variable "@x".']]);
+  });
+
+  test('a cancelled run stops where it is and says so', async () => {
+    const controller = new AbortController();
+    const outcome = await s.inner.run({
+      text: "PRINT 'go';\nWAITFOR DELAY '00:10:00';\nPRINT 'never';",
+      signal: controller.signal,
+      onMessage: (m) => m.text === 'go' && controller.abort(),
+    });
+    const messages = outcome.batches.flatMap((b) => b.messages).map((m) => m.text);
+    assert.deepEqual(messages, ['go', 'Query was cancelled by user.']);
+  });
+});
+
+describe('control of flow', () => {
+  test('IF / ELSE, WHILE with BREAK and CONTINUE, BEGIN ... END', async () => {
+    const ran = await s.ok(`DECLARE @i int = 0, @total int = 0;
+WHILE @i < 10
+BEGIN
+  SET @i += 1;
+  IF @i % 2 = 0 CONTINUE;
+  IF @i > 7 BREAK;
+  SET @total += @i;
+END
+IF @total = 16 PRINT 'sum of odd numbers below 8' ELSE PRINT 'wrong';`);
+    assert.deepEqual(texts(ran), ['sum of odd numbers below 8']);
+  });
+
+  test('TRY ... CATCH sees ERROR_NUMBER, ERROR_MESSAGE and ERROR_LINE; THROW re-raises', async () => {
+    const ran = await s.run(`BEGIN TRY
+  SELECT 1 / 0;
+END TRY
+BEGIN CATCH
+  SELECT ERROR_NUMBER(), ERROR_MESSAGE(), ERROR_LINE();
+END CATCH
+GO
+BEGIN TRY
+  THROW 50001, N'custom failure', 3;
+END TRY
+BEGIN CATCH
+  PRINT CONCAT(ERROR_NUMBER(), ' ', ERROR_STATE());
+  THROW;
+END CATCH
+PRINT 'not reached';`);
+    assert.deepEqual(ran.resultSets[0]!.rows, [[8134, 'Divide by zero error encountered.', 2]]);
+    assert.deepEqual(texts(ran), ['50001 3']);
+    assert.deepEqual(ran.errors.map((e) => [e.number, e.state, e.text]), [[50001, 3, 'custom failure']]);
+  });
+
+  test('RAISERROR: severity 10 or less is a message, above it an error that lets the batch go on', async () => {
+    const ran = await s.run("RAISERROR('note %s %d', 10, 1, N'x', 5);\nRAISERROR('bad thing', 16, 2);\nPRINT 'after';");
+    assert.deepEqual(texts(ran), ['note x 5', 'after']);
+    assert.deepEqual(ran.errors.map((e) => [e.number, e.severity, e.state, e.text]), [[50000, 16, 2, 'bad thing']]);
+  });
+
+  test('transactions: ROLLBACK undoes, COMMIT keeps, COMMIT without BEGIN is Msg 3902', async () => {
+    const ran = await s.run(`CREATE TABLE dbo.tx (x int);
+BEGIN TRANSACTION; INSERT INTO dbo.tx VALUES (1); ROLLBACK;
+BEGIN TRAN; INSERT INTO dbo.tx VALUES (2); SELECT @@TRANCOUNT; COMMIT;
+SELECT x FROM dbo.tx;
+COMMIT;
+DROP TABLE dbo.tx;`);
+    assert.deepEqual(ran.resultSets.map((r) => r.rows), [[[1]], [[2]]]);
+    assert.deepEqual(ran.errors.map((e) => e.number), [3902]);
+  });
+});
+
+describe('tables and data', () => {
+  test('CREATE TABLE, INSERT VALUES and SELECT, UPDATE, DELETE, TRUNCATE with row counts', async () => {
+    const ran = await s.ok(`CREATE TABLE dbo.people (id int IDENTITY(1, 1) PRIMARY KEY, [name] nvarchar(50) NOT NULL, score decimal(5, 2), joined datetime DEFAULT '2024-01-05');
+INSERT INTO dbo.people (name, score) VALUES (N'Ann', 9.5), (N'Bob', 7.25), (N'Cy', NULL);
+UPDATE dbo.people SET score = score + 1 WHERE name = N'bob';
+DELETE FROM dbo.people WHERE score IS NULL;
+SELECT TOP 1 id, [name], score, joined FROM dbo.people ORDER BY score;
+INSERT INTO dbo.people (name) SELECT UPPER(name) FROM dbo.people;
+SELECT COUNT(*) FROM dbo.people;
+TRUNCATE TABLE dbo.people;
+SELECT COUNT(*) FROM dbo.people;`);
+    assert.deepEqual(notices(ran).slice(0, 4), ['(3 rows affected)', '(1 row affected)', '(1 row affected)', '(1 row affected)']);
+    assert.deepEqual(ran.resultSets[0]!.columns, [
+      { name: 'id', type: 'int' },
+      { name: 'name', type: 'nvarchar(50)' },
+      { name: 'score', type: 'decimal(5,2)' },
+      { name: 'joined', type: 'datetime' },
+    ]);
+    assert.deepEqual(ran.resultSets[0]!.rows, [[2, 'Bob', 8.25, '2024-01-05 00:00:00.000']]);
+    assert.deepEqual(ran.resultSets.slice(1).map((r) => r.rows), [[[4]], [[0]]]);
+  });
+
+  test('SELECT ... INTO, #temp tables per connection, table variables per batch', async () => {
+    await s.ok("SELECT 1 AS n, N'one' AS word INTO #words; INSERT INTO #words VALUES (2, N'two');");
+    assert.deepEqual((await s.ok('SELECT word FROM #words ORDER BY n;')).column(), ['one', 'two']);
+    const other = await bed.connect();
+    const elsewhere = await other.run('SELECT * FROM #words;');
+    assert.deepEqual(elsewhere.errors.map((e) => e.number), [208]);
+    const ran = await s.run('DECLARE @t TABLE (x int); INSERT INTO @t VALUES (5); SELECT x FROM @t;\nGO\nSELECT x FROM @t;');
+    assert.deepEqual(ran.resultSets[0]!.rows, [[5]]);
+    assert.deepEqual(ran.errors.map((e) => e.number), [1087]);
+    await s.ok('DROP TABLE #words;');
+  });
+
+  test('CREATE TABLE twice is Msg 2714; DROP TABLE of a missing table is Msg 3701 unless IF EXISTS', async () => {
+    const ran = await s.run('CREATE TABLE dbo.twice (x int);\nCREATE TABLE dbo.twice (x int);\nDROP TABLE dbo.twice;\nDROP TABLE dbo.twice;\nDROP TABLE IF EXISTS dbo.twice;');
+    assert.deepEqual(ran.errors.map((e) => [e.number, e.line, e.text]), [
+      [2714, 1, "There is already an object named 'twice' in the database."],
+      [3701, 3, "Cannot drop the table 'dbo.twice', because it does not exist or you do not have permission."],
+    ]);
+  });
+
+  test('a huge result is cut at the instance\'s row limit, with a message', async () => {
+    const ran = await s.ok('CREATE TABLE dbo.many (x int); DECLARE @i int = 0; WHILE @i < 60 BEGIN INSERT INTO dbo.many VALUES (@i); SET @i += 1; END\nSELECT x FROM dbo.many;');
+    assert.equal(ran.resultSets[0]!.rows.length, 50);
+    assert.ok(notices(ran).includes("The result set was cut at 50 rows (the instance's row limit)."));
+  });
+
+  test('sys.tables, SCHEMA_NAME, OBJECT_ID and sp_describe_first_result_set describe what exists', async () => {
+    const ran = await s.ok(`CREATE TABLE dbo.described (id int NOT NULL, label nvarchar(30), price decimal(10, 2), blob varbinary(max));
+SELECT t.name, SCHEMA_NAME(t.schema_id) FROM sys.tables t WHERE t.name = 'described';
+SELECT CASE WHEN OBJECT_ID('dbo.described') IS NOT NULL THEN 1 ELSE 0 END, CASE WHEN OBJECT_ID('dbo.missing') IS NULL THEN 1 ELSE 0 END;
+EXEC sp_describe_first_result_set @tsql = N'SELECT id, label AS name, price * 2 AS doubled, blob FROM dbo.described';`);
+    assert.deepEqual(ran.resultSets[0]!.rows, [['described', 'dbo']]);
+    assert.deepEqual(ran.resultSets[1]!.rows, [[1, 1]]);
+    const described = ran.resultSets[2]!;
+    assert.deepEqual(described.columns.map((c) => c.name), ['is_hidden', 'column_ordinal', 'name', 'is_nullable', 'system_type_name']);
+    assert.deepEqual(described.rows.map((r) => [r[2], r[4]]), [['id', 'int'], ['name', 'nvarchar(30)'], ['doubled', 'decimal(21,2)'], ['blob', 'varbinary(max)']]);
+  });
+});
+
+describe('databases', () => {
+  test('USE of a missing database is Msg 911; CREATE DATABASE twice is 1801; the database in use cannot be dropped', async () => {
+    const ran = await s.run('USE nowhere;\nGO\nCREATE DATABASE appdb;\nGO\nDROP DATABASE appdb;');
+    assert.deepEqual(ran.errors.map((e) => [e.number, e.line]), [[911, 0], [1801, 2], [3702, 4]]);
+    assert.equal(ran.errors[0]!.text, "Database 'nowhere' does not exist. Make sure that the name is entered correctly.");
+  });
+
+  test('CREATE and DROP DATABASE, and DB_NAME() following USE', async () => {
+    const ran = await s.ok('CREATE DATABASE scratchdb;\nGO\nUSE scratchdb; SELECT DB_NAME();\nUSE appdb; DROP DATABASE scratchdb; SELECT COUNT(*) FROM sys.databases WHERE name = \'scratchdb\';');
+    assert.deepEqual(ran.resultSets.map((r) => r.rows), [[['scratchdb']], [[0]]]);
+  });
+});
+
+describe('procedures and dynamic SQL', () => {
+  test('parameters by position and name, defaults, OUTPUT and the return status', async () => {
+    await s.ok(`CREATE PROCEDURE dbo.scale @x int, @factor int = 10, @result int OUTPUT
+AS
+BEGIN
+  SET @result = @x * @factor;
+  RETURN @result + 1;
+END`);
+    const ran = await s.ok(`DECLARE @r int, @status int;
+EXEC dbo.scale 4, @result = @r OUTPUT; SELECT @r;
+EXEC @status = dbo.scale @x = 2, @factor = 3, @result = @r OUTPUT; SELECT @r, @status;`);
+    assert.deepEqual(ran.resultSets.map((r) => r.rows), [[[40]], [[6, 7]]]);
+  });
+
+  test('calling wrongly: Msg 201, 8145, 8144, 2812', async () => {
+    const ran = await s.run('EXEC dbo.scale;\nEXEC dbo.scale 1, @nope = 2;\nDECLARE @r int; EXEC dbo.scale 1, 2, @r OUTPUT, 4;\nEXEC dbo.no_such_proc;');
+    assert.deepEqual(ran.errors.map((e) => [e.number, e.line]), [[201, 0], [8145, 1], [8144, 2], [2812, 3]]);
+    assert.equal(ran.errors[0]!.text, "Procedure or function 'scale' expects parameter '@x', which was not supplied.");
+    assert.equal(ran.errors[3]!.text, "Could not find stored procedure 'dbo.no_such_proc'.");
+  });
+
+  test('an error inside a procedure names it and its own line; CREATE OR ALTER replaces it', async () => {
+    await s.ok('CREATE PROCEDURE dbo.fails AS\nBEGIN\n  PRINT 1;\n  SELECT * FROM dbo.nothing_here;\nEND');
+    const ran = await s.run('PRINT 0;\nEXEC dbo.fails;');
+    assert.deepEqual(ran.errors.map((e) => [e.number, e.line, e.procedure, e.procedureLine]), [[208, 1, 'fails', 4]]);
+    await s.ok("CREATE OR ALTER PROCEDURE dbo.fails AS PRINT 'fixed';");
+    assert.deepEqual(texts(await s.ok('EXEC dbo.fails;')), ['fixed']);
+    assert.deepEqual((await s.run('CREATE PROCEDURE dbo.fails AS SELECT 1;')).errors.map((e) => e.number), [2714]);
+  });
+
+  test('CREATE PROCEDURE must start its batch: Msg 111', async () => {
+    const ran = await s.run("PRINT 'x';\nCREATE PROCEDURE dbo.late AS SELECT 1;");
+    assert.deepEqual(ran.errors.map((e) => [e.number, e.line]), [[111, 1]]);
+    assert.deepEqual(texts(ran), []);
+  });
+
+  test('INSERT ... EXEC takes a procedure\'s rows, and refuses rows of the wrong shape (Msg 213)', async () => {
+    await s.ok("CREATE PROCEDURE dbo.pairs AS SELECT 1, N'a' UNION ALL SELECT 2, N'b';");
+    const ran = await s.run('CREATE TABLE #pairs (n int, s nvarchar(5));\nINSERT INTO #pairs EXEC dbo.pairs;\nSELECT COUNT(*) FROM #pairs;\nCREATE TABLE #one (n int);\nINSERT INTO #one EXEC dbo.pairs;');
+    assert.deepEqual(ran.resultSets.map((r) => r.rows), [[[2]]]);
+    assert.deepEqual(ran.errors.map((e) => [e.number, e.line]), [[213, 4]]);
+  });
+
+  test('WITH RESULT SETS renames and converts a procedure\'s result; a wrong column count is Msg 11537', async () => {
+    const ran = await s.run('EXEC dbo.pairs WITH RESULT SETS ((id bigint, label nvarchar(10)));\nGO\nEXEC dbo.pairs WITH RESULT SETS ((id int));\nGO\nEXEC dbo.pairs WITH RESULT SETS NONE;');
+    assert.deepEqual(ran.resultSets[0]!.columns, [{ name: 'id', type: 'bigint' }, { name: 'label', type: 'nvarchar(10)' }]);
+    assert.deepEqual(ran.resultSets[0]!.rows, [[1, 'a'], [2, 'b']]);
+    assert.deepEqual(ran.errors.map((e) => [e.number, e.line]), [[11537, 2], [11535, 4]]);
+    assert.equal(ran.errors[0]!.text, 'EXECUTE statement failed because its WITH RESULT SETS clause specified 1 column(s) for result set number 1, but the statement sent 2 column(s) at run time.');
+  });
+
+  test('EXEC (string) and sp_executesql with an OUTPUT parameter', async () => {
+    const ran = await s.ok(`EXEC ('SELECT 6 * 7');
+DECLARE @out int;
+EXEC sp_executesql N'SET @o = @a + @b', N'@a int, @b int, @o int OUTPUT', @a = 1, @b = 2, @o = @out OUTPUT;
+SELECT @out;`);
+    assert.deepEqual(ran.resultSets.map((r) => r.rows), [[[42]], [[3]]]);
+  });
+});

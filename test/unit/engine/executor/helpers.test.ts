@@ -1,0 +1,101 @@
+// The executor's small pure parts: sp_configure's option lookup and values, WAITFOR's time string
+// and RAISERROR's formatting, the tables a statement reads, storage errors in SQL Server's words,
+// where a frame says a message is, type names as text, and table metadata.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { parseBatch } from '../../../../server/src/core/engine/parser';
+import { configureOption, findOption, reconfigure, valueInUse } from '../../../../server/src/core/engine/executor/configuration';
+import { initialDocument } from '../../../../server/src/core/engine/executor/document';
+import { storageStop } from '../../../../server/src/core/engine/executor/errors';
+import { Frame } from '../../../../server/src/core/engine/executor/frame';
+import { tablesRead } from '../../../../server/src/core/engine/executor/references';
+import { sqlTypeFromText } from '../../../../server/src/core/engine/executor/sqlTypes';
+import { columnsFromComment, tableComment } from '../../../../server/src/core/engine/executor/tableMetadata';
+import { formatRaiserror, parseDelay } from '../../../../server/src/core/engine/executor/statements/controlValues';
+
+test('sp_configure finds options by exact or unique partial name, hides advanced ones until shown', () => {
+  let doc = initialDocument('me');
+  const found = findOption(doc, 'external scripts');
+  assert.ok(found.ok && found.option.id === 1586);
+  const ambiguous = findOption(doc, 'e');
+  assert.deepEqual(ambiguous.ok ? null : [ambiguous.number, ambiguous.text], [15124, "The configuration option 'e' is not unique."]);
+  const hidden = findOption(doc, 'max degree of parallelism');
+  assert.deepEqual(hidden.ok ? null : hidden.number, 15123);
+  const show = findOption(doc, 'show advanced options');
+  assert.ok(show.ok);
+  const changed = configureOption(doc, show.option, 1);
+  assert.ok(changed.ok);
+  doc = reconfigure(changed.document);
+  assert.ok(findOption(doc, 'max degree of parallelism').ok);
+});
+
+test('config_value changes with sp_configure, value_in_use only with RECONFIGURE; out-of-range values are Msg 15129', () => {
+  const doc = initialDocument('me');
+  const option = findOption(doc, 'external scripts enabled');
+  assert.ok(option.ok);
+  const changed = configureOption(doc, option.option, 1);
+  assert.ok(changed.ok);
+  assert.equal(valueInUse(changed.document, 'external scripts enabled'), 0);
+  assert.equal(valueInUse(reconfigure(changed.document), 'external scripts enabled'), 1);
+  const wrong = configureOption(doc, option.option, 5);
+  assert.deepEqual(wrong.ok ? null : [wrong.number, wrong.text], [15129, "'5' is not a valid value for configuration option 'external scripts enabled'."]);
+});
+
+test('WAITFOR DELAY time strings and RAISERROR substitutions', () => {
+  assert.equal(parseDelay('00:00:02'), 2000);
+  assert.equal(parseDelay('01:02:03.5'), 3_723_500);
+  assert.equal(parseDelay('00:61'), null);
+  assert.equal(parseDelay('soon'), null);
+  assert.equal(formatRaiserror('%s has %d rows (%i%%), hex %x', ['t', 12, 3.7, 255]), 't has 12 rows (3%), hex ff');
+  assert.equal(formatRaiserror('missing %s and %d', ['only']), 'missing only and (null)');
+});
+
+test('the tables a statement reads: joins, subqueries, INSERT sources; not its CTEs', () => {
+  const names = (sql: string) => tablesRead(parseBatch(sql).statements[0]).map((t) => [t.name.schema?.name ?? null, t.name.name.name].join('.'));
+  assert.deepEqual(names('WITH c AS (SELECT * FROM dbo.a) SELECT * FROM c JOIN b ON 1 = 1 WHERE EXISTS (SELECT 1 FROM sales.x)'), ['dbo.a', '.b', 'sales.x']);
+  assert.deepEqual(names('INSERT INTO dbo.t SELECT * FROM dbo.s'), ['dbo.s']);
+  assert.deepEqual(names('SELECT * FROM sys.tables'), ['sys.tables']);
+});
+
+test('storage errors: raised T-SQL errors decoded (conversions end the batch), constraints named, anything else labelled', () => {
+  const at = { start: 3, end: 9 };
+  const conversion = storageStop(new Error("Invalid Input Error: [sqlml 245/16/1] Conversion failed when converting the varchar value 'x' to data type int."), at);
+  assert.deepEqual([conversion.error.number, conversion.scope], [245, 'batch']);
+  const target = { database: 'db', schema: 'dbo', table: 't', verb: 'INSERT' as const };
+  const duplicate = storageStop(new Error('Constraint Error: Duplicate key "id: 7" violates primary key constraint.'), at, target);
+  assert.deepEqual([duplicate.error.number, duplicate.scope], [2627, 'statement']);
+  assert.equal(duplicate.error.text, "Violation of PRIMARY KEY constraint 'PK_t'. Cannot insert duplicate key in object 'dbo.t'. The duplicate key value is (7).");
+  const notNull = storageStop(new Error('Constraint Error: NOT NULL constraint failed: t.name'), at, target);
+  assert.equal(notNull.error.text, "Cannot insert the value NULL into column 'name', table 'db.dbo.t'; column does not allow nulls. INSERT fails.");
+  const other = storageStop(new Error('IO Error: disk full\nmore'), at);
+  assert.deepEqual([other.error.number, other.error.text], [50000, "The embedded instance's storage failed: IO Error: disk full"]);
+});
+
+test('a frame places messages: script lines, batch-relative lines, procedures at the caller\'s EXEC', () => {
+  const text = 'PRINT 1\nGO\nSELECT 1\nEXEC p';
+  const script = Frame.script(text, { start: 11, end: text.length, startLine: 2 });
+  assert.deepEqual(script.place(text.indexOf('EXEC')), { line: 3 });
+  assert.equal(script.ownLine(text.indexOf('EXEC')), 2);
+  assert.equal(script.batchText(), 'SELECT 1\nEXEC p');
+  const body = 'CREATE PROCEDURE p AS\nBEGIN\n  SELECT x\nEND';
+  const proc = Frame.procedure(body, script, text.indexOf('EXEC'), { database: 'db', schema: 'dbo', name: 'p', chain: undefined });
+  assert.deepEqual(proc.place(body.indexOf('SELECT')), { line: 3, procedure: 'p', procedureLine: 3 });
+  assert.equal(proc.submitted, false);
+  assert.deepEqual(Frame.dynamic('SELECT 1', proc, 0).place(0), { line: 3 });
+});
+
+test('type names as text become T-SQL types', () => {
+  assert.deepEqual(sqlTypeFromText('nvarchar(max)'), { name: 'nvarchar', length: 'max' });
+  assert.deepEqual(sqlTypeFromText('DECIMAL(10, 2)'), { name: 'decimal', precision: 10, scale: 2 });
+  assert.deepEqual(sqlTypeFromText('[sys].[int]'), { name: 'int' });
+  assert.deepEqual(sqlTypeFromText('varbinary(max)'), { name: 'varbinary', length: 'max' });
+  assert.equal(sqlTypeFromText('geography'), null);
+  assert.equal(sqlTypeFromText('not a type ('), null);
+});
+
+test('table metadata round-trips through the storage comment; foreign comments are not metadata', () => {
+  const columns = [{ name: 'id', type: { name: 'int' }, nullable: false, identity: true }];
+  assert.deepEqual(columnsFromComment(tableComment(columns)), columns);
+  assert.equal(columnsFromComment('a note someone wrote'), null);
+  assert.equal(columnsFromComment(null), null);
+});
