@@ -100,7 +100,7 @@ function layoutFor(name: string | undefined, path: string | undefined): Instance
 }
 
 function fileProblem(path: string, text: string): WireMessage {
-  return { kind: 'error', number: null, severity: null, text: `${path}: ${text}`, line: null };
+  return { kind: 'error', number: null, severity: null, state: null, text: `${path}: ${text}`, line: null };
 }
 
 function writeText(path: string, several: boolean, outcome: { batches: WireBatch[]; sessions: WireSession[] }): void {
@@ -112,7 +112,9 @@ function writeText(path: string, several: boolean, outcome: { batches: WireBatch
 }
 
 /** The documented JSON shape, nothing more: the instance's routing fields stay inside. */
-function publicBatch(batch: WireBatch): WireBatch {
+type PublicMessage = Pick<WireMessage, 'kind' | 'number' | 'severity' | 'text' | 'line'>;
+
+function publicBatch(batch: WireBatch): Omit<WireBatch, 'messages'> & { messages: PublicMessage[] } {
   return {
     line: batch.line,
     resultSets: batch.resultSets,

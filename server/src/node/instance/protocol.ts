@@ -2,30 +2,17 @@
 // over a Unix socket. Every request and notification is defined here, once, for the daemon and
 // for its clients (the CLI, the language server, tests).
 import { NotificationType, RequestType, RequestType0 } from 'vscode-jsonrpc/node';
+import type { ExecMessage } from '../../core/engine/executor/results';
 import type { LimitEnforcement } from '../../core/launcher/limits';
 import type { PoolLimits } from '../../core/launcher/pools';
 import type { SessionRecord } from '../../core/launcher/sessions';
 
-/** A message as SQL Server sends it: informational (PRINT, STDOUT of a script) or an error. */
-export interface WireMessage {
-  kind: 'info' | 'error';
-  number: number | null;
-  severity: number | null;
-  state?: number | null;
-  text: string;
-  /** 0-based line in the submitted text, or null. */
-  line: number | null;
-  /** Set when the message comes from inside a stored procedure. */
-  procedure?: string;
-  /** 1-based line inside the procedure's definition, as SQL Server numbers it. */
-  procedureLine?: number;
-  /** A script error's 1-based line in the R/Python script, as the runtime reported it. */
-  scriptLine?: number;
-  /** Offset in the submitted text where the failing call's @script literal content starts. */
-  scriptOffset?: number;
-  /** How many of the batch's result sets came before this message (for showing them in order). */
-  afterResultSets?: number;
-}
+/**
+ * A message as SQL Server sends it (informational: PRINT, a script's output; or an error), with the
+ * executor's routing fields (procedure, script line, order among result sets): one shape from the
+ * executor to every client.
+ */
+export type WireMessage = ExecMessage;
 
 export interface WireColumn {
   name: string;

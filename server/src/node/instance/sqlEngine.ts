@@ -3,7 +3,7 @@
 // launcher). Logins are authenticated here; each connection gets an executor session.
 import { connectWithOsIdentity, connectWithSqlLogin, executeAsLogin, sqlLoginPasswordHash, type Connection, type Outcome } from '../../core/security';
 import { openScope } from '../../core/security/evaluate';
-import { ExecutorSession, Instance, runScript, type ExecMessage, type ExternalScripts, type RunResult } from '../../core/engine/executor';
+import { ExecutorSession, Instance, runScript, type ExternalScripts, type RunResult } from '../../core/engine/executor';
 import { JsonCatalogStore } from './catalogStore';
 import { DuckdbStorage } from './duckdbStorage';
 import type { ConnectionIdentity, EngineSession, InstanceEngine, LoginOutcome, RunOptions } from './engine';
@@ -38,15 +38,11 @@ function loginFailure(message: { number: number; level: number; state: number; t
   return { ok: false, message: { kind: 'error', number: message.number, severity: message.level, state: message.state, text: message.text, line: null } };
 }
 
-function wireMessage(m: ExecMessage): WireMessage {
-  return m;
-}
-
 function wireOutcome(result: RunResult): RunOutcome {
   return {
     batches: result.batches.map((b) => ({
       line: b.line,
-      messages: b.messages.map(wireMessage),
+      messages: b.messages,
       resultSets: b.resultSets.map((r) => ({ columns: r.columns, rows: r.rows.map((row) => row.map(wireValue)) })),
     })),
     sessions: result.sessions,
@@ -156,7 +152,7 @@ async function runOnSession(session: ExecutorSession, run: RunOptions): Promise<
     session.security = pushed.value;
   }
   try {
-    return wireOutcome(await runScript(session, run.text, { signal: run.signal, onMessage: (m) => run.onMessage(wireMessage(m)) }));
+    return wireOutcome(await runScript(session, run.text, { signal: run.signal, onMessage: (m) => run.onMessage(m) }));
   } finally {
     if (run.asLogin !== undefined) session.security = before;
   }
