@@ -55,6 +55,13 @@ export class InstanceClient {
   static async connect(layout: InstanceLayout, options: ConnectOptions): Promise<InstanceClient> {
     const path = socketFor(layout);
     let socket = await tryConnect(path);
+    if (socket === 'EACCES') {
+      // The socket is someone else's: this OS user has no login there (a root instance makes a
+      // socket for each OS login in its catalog).
+      throw new InstanceUnavailable(
+        `you (${userInfo().username}) have no login on the instance at ${layout.root}: its owner can run CREATE LOGIN [${userInfo().username}] FROM OS`,
+      );
+    }
     if (!socket && options.autoStart) {
       if (!existsSync(layout.configFile)) throw new InstanceUnavailable(`there is no instance at ${layout.root}: create it with 'sqlml instance create'`);
       startDaemon(layout, options.idleStopSeconds ?? 300);
@@ -130,13 +137,14 @@ export function socketFor(layout: InstanceLayout): string {
   return existsSync(own) ? own : layout.ownerSocket;
 }
 
-function tryConnect(path: string): Promise<Socket | undefined> {
+/** The connected socket; 'EACCES' when it exists but is not ours to open; undefined when nobody listens. */
+function tryConnect(path: string): Promise<Socket | 'EACCES' | undefined> {
   return new Promise((resolve) => {
     const socket = connect(path);
     socket.once('connect', () => resolve(socket));
-    socket.once('error', () => {
+    socket.once('error', (err: NodeJS.ErrnoException) => {
       socket.destroy();
-      resolve(undefined);
+      resolve(err.code === 'EACCES' ? 'EACCES' : undefined);
     });
   });
 }
@@ -145,7 +153,7 @@ async function waitForSocket(path: string, timeoutMs: number, layout: InstanceLa
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     const socket = await tryConnect(path);
-    if (socket) return socket;
+    if (socket && socket !== 'EACCES') return socket;
     await new Promise((r) => setTimeout(r, 50));
   }
   const pid = readOwner(layout.lockFile);

@@ -93,7 +93,10 @@ export async function serveInstance(options: DaemonOptions): Promise<RunningDaem
   };
 
   async function listen(path: string, user: OsUser): Promise<void> {
-    // We hold the lock, so a socket file left here is from a daemon that died.
+    // We hold the lock, so a socket file left here is from a daemon that died. The folders above
+    // a user's own (run/, run/os/) only let others pass through, to their own folder.
+    mkdirSync(dirname(dirname(path)), { recursive: true, mode: 0o711 });
+    chmodSync(dirname(dirname(path)), 0o711);
     mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
     chmodSync(dirname(path), 0o700);
     if (process.getuid?.() === 0) chownSync(dirname(path), user.uid, user.gid);
