@@ -1,26 +1,83 @@
-// The VS Code side: starts the sqlml language server for T-SQL files and passes settings on.
-import * as path from 'node:path';
-import type { ExtensionContext } from 'vscode';
-import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
+// The VS Code side of sqlml. Activated by the first .sql file, sqlml command or sqlml view, it
+// starts the language server and sets up the status bar item, the commands, the Pools and Sessions
+// views and the results panel; deactivation stops the server cleanly (shutdown, exit).
+import { EventEmitter, workspace, type ExtensionContext, type TextDocumentContentProvider, type Uri } from 'vscode';
+import { SessionOutputRequest, type InstanceState, type PoolsResult, type RunScriptResult, type SessionInfo } from '../../server/src/protocol';
+import { registerCommands } from './commands';
+import type { CommandContext } from './commands/context';
+import { SESSION_OUTPUT_SCHEME } from './commands/sessions';
+import { CredentialStore } from './credentials';
+import { InstanceStore } from './instanceStore';
+import { ResultsPanels } from './results/panel';
+import type { ResultsModel } from './results/model';
+import { RunOutput } from './runOutput';
+import { ServerLink } from './serverLink';
+import { InstanceStatusBar } from './statusBar';
+import type { ViewNode } from './views/node';
+import { SqlmlViews } from './views/views';
 
-let client: LanguageClient | undefined;
+/** What the extension exports: enough for extension-host tests to see what the user sees. */
+export interface SqlmlApi {
+  /** Resolves once the language server runs. */
+  ready: Promise<void>;
+  state(): InstanceState | undefined;
+  pools(): PoolsResult | undefined;
+  sessions(): readonly SessionInfo[];
+  /** The rows of the Pools and Sessions views now. */
+  poolRows(): readonly ViewNode[];
+  sessionRows(): readonly ViewNode[];
+  /** What the results panel of a document shows. */
+  results(document: Uri): ResultsModel | undefined;
+  onDidRun: EventEmitter<RunScriptResult>['event'];
+}
 
-export async function activate(context: ExtensionContext): Promise<void> {
-  const module = context.asAbsolutePath(path.join('server', 'dist', 'main.js'));
-  const serverOptions: ServerOptions = {
-    run: { module, transport: TransportKind.ipc },
-    debug: { module, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6019'] } },
+let server: ServerLink | undefined;
+
+export function activate(context: ExtensionContext): SqlmlApi {
+  server = new ServerLink(context);
+  const store = new InstanceStore(server);
+  const output = new RunOutput();
+  const results = new ResultsPanels(server, () => workspace.getConfiguration('sqlml').get<number>('run.maxRowsShown') ?? 5000);
+  const credentials = new CredentialStore(context.secrets, server);
+  const didRun = new EventEmitter<RunScriptResult>();
+  const ctx: CommandContext = { extension: context, server, store, output, results, credentials, didRun };
+  const views = new SqlmlViews(store);
+  const link = server;
+  const sessionOutput: TextDocumentContentProvider = {
+    provideTextDocumentContent: async (uri) => (await link.request(SessionOutputRequest, { id: uri.query })).text,
   };
-  const clientOptions: LanguageClientOptions = {
-    documentSelector: [{ language: 'sql' }],
-    synchronize: { configurationSection: 'sqlml' },
+  context.subscriptions.push(
+    server,
+    store,
+    output,
+    results,
+    credentials,
+    didRun,
+    views,
+    new InstanceStatusBar(store),
+    workspace.registerTextDocumentContentProvider(SESSION_OUTPUT_SCHEME, sessionOutput),
+    ...registerCommands(ctx),
+  );
+  const ready = server.start().then(
+    () => undefined,
+    (err: unknown) => {
+      link.log.error(`the sqlml language server did not start: ${err instanceof Error ? err.message : String(err)}`);
+      link.log.show(true);
+    },
+  );
+  return {
+    ready,
+    state: () => store.state,
+    pools: () => store.pools,
+    sessions: () => store.sessions,
+    poolRows: () => views.pools.nodes,
+    sessionRows: () => views.sessions.nodes,
+    results: (document) => results.shown(document),
+    onDidRun: didRun.event,
   };
-  client = new LanguageClient('sqlml', 'SQL ML Services', serverOptions, clientOptions);
-  context.subscriptions.push(client);
-  await client.start();
 }
 
 export async function deactivate(): Promise<void> {
-  await client?.stop();
-  client = undefined;
+  await server?.stop();
+  server = undefined;
 }

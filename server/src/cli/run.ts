@@ -7,7 +7,7 @@ import type { RunOutcome, WireBatch, WireMessage, WireSession } from '../node/in
 import { readSqlFile } from '../node/sqlFiles';
 import { oneOf, parseArgs } from './args';
 import { createInstance } from './instance';
-import { mapScriptErrorLines } from './scriptErrorLines';
+import { mapScriptErrorLines } from '../node/instance/scriptErrorLines';
 import { formatRunOutcome } from './runOutput';
 import { UsageError, type Command } from './usage';
 

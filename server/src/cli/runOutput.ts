@@ -1,21 +1,10 @@
 // How `sqlml run` shows results as text: result sets as aligned tables, messages as SSMS shows
 // them ("Msg 229, Level 14, State 5, Line 3" then the text).
 import type { RunOutcome, WireMessage, WireResultSet } from '../node/instance/protocol';
+import { cellText } from '../core/cellText';
+import { messageHeader } from '../node/instance/messageHeader';
 
 const MAX_CELL = 60;
-
-export function formatCell(value: unknown): string {
-  if (value === null || value === undefined) return 'NULL';
-  if (typeof value === 'string') return value;
-  if (typeof value === 'boolean') return value ? '1' : '0';
-  if (typeof value === 'object' && value !== null && 'hex' in value) return `0x${String((value as { hex: string }).hex).toUpperCase()}`;
-  return typeof value === 'object' ? JSON.stringify(value) : String(value);
-}
-
-/** Floats with the 15 significant digits SQL Server's tools show (1.462, not 1.4620000000000002). */
-function approximateNumber(value: number): number {
-  return Number(value.toPrecision(15));
-}
 
 function clip(text: string): string {
   const oneLine = text.replace(/\r?\n/g, ' ');
@@ -24,8 +13,7 @@ function clip(text: string): string {
 
 export function formatResultSet(set: WireResultSet): string {
   const header = set.columns.map((c) => c.name || '(No column name)');
-  const approximate = set.columns.map((c) => /^(float|real)\b/i.test(c.type));
-  const cells = set.rows.map((row) => row.map((v, i) => clip(formatCell(approximate[i] && typeof v === 'number' ? approximateNumber(v) : v))));
+    const cells = set.rows.map((row) => row.map((v, i) => clip(cellText(v, set.columns[i]?.type))));
   const widths = header.map((h, i) => Math.max(h.length, ...cells.map((r) => (r[i] ?? '').length)));
   const numeric = set.columns.map((c) => /^(int|bigint|smallint|tinyint|float|real|decimal|numeric|money|smallmoney)/i.test(c.type));
   const line = (values: string[]) => values.map((v, i) => (numeric[i] ? v.padStart(widths[i]!) : v.padEnd(widths[i]!))).join(' ').trimEnd();
@@ -33,17 +21,10 @@ export function formatResultSet(set: WireResultSet): string {
   return [line(header), widths.map((w) => '-'.repeat(w)).join(' '), ...cells.map(line)].join('\n');
 }
 
-/** "Msg 297, Level 16, State 101, Line 4" + text, with the 1-based line as SSMS counts it. */
+/** An error as SSMS prints it (its header line, then the text); other messages as plain text. */
 export function formatMessage(m: WireMessage): string {
-  // Informational messages (PRINT, script output, notices) read as plain text, as in SSMS.
-  if (m.kind === 'info') return m.text;
-  const parts = [`Msg ${m.number ?? 50000}`, `Level ${m.severity ?? (m.kind === 'error' ? 16 : 0)}`, `State ${m.state ?? 1}`];
-  // As SSMS: inside a procedure the line is the procedure's; a script error's line is the file's
-  // line of the failing script line.
-  if (m.procedure !== undefined) parts.push(`Procedure ${m.procedure}`);
-  if (m.procedure !== undefined && m.procedureLine !== undefined && m.scriptLine === undefined) parts.push(`Line ${m.procedureLine}`);
-  else if (m.line !== null) parts.push(`Line ${m.line + 1}`);
-  return `${parts.join(', ')}\n${m.text}`;
+  const header = messageHeader(m);
+  return header ? `${header}\n${m.text}` : m.text;
 }
 
 export function formatRunOutcome(outcome: RunOutcome): string {

@@ -28,6 +28,8 @@ import { LineIndex } from '../core/text/lineIndex';
 import { createEmbeddedChecker } from '../node/embedded/createEmbeddedChecker';
 import { workspaceLanguages } from '../node/workspaceLanguages';
 import { toCodeAction, toDiagnostic } from './convert';
+import { EditorLogin } from './editorLogin';
+import { createInstanceService } from './instance/service';
 import { createPreflight, type PreflightServiceOptions } from './preflight/service';
 import { DEFAULT_SETTINGS, readSettings, type ServerSettings } from './settings';
 
@@ -57,8 +59,11 @@ export function createServer(connection: Connection, options: ServerOptions = {}
   let languagesByFile = new Map<string, string[]>();
   const states = new Map<string, DocumentState>();
   const timers = new Map<string, ReturnType<typeof setTimeout>>();
+  const login = new EditorLogin();
+  const instance = createInstanceService(connection, { settings: () => settings, login, documents });
   const preflight = createPreflight(connection, {
     ...options.preflight,
+    login,
     settings: () => settings,
     openDocuments: () => documents.all().map((d) => d.uri),
     revalidate: (uri) => {
@@ -171,11 +176,13 @@ export function createServer(connection: Connection, options: ServerOptions = {}
     await reloadSettings();
     await refreshWorkspaceLanguages();
     markReady();
+    instance.settingsChanged();
   });
 
   connection.onDidChangeConfiguration(async (change) => {
     if (canPullConfiguration) await reloadSettings();
     else settings = readSettings((change.settings as Record<string, unknown> | undefined)?.sqlml);
+    instance.settingsChanged();
     revalidateAll();
   });
 
@@ -245,6 +252,7 @@ export function createServer(connection: Connection, options: ServerOptions = {}
     for (const t of timers.values()) clearTimeout(t);
     checker.dispose();
     preflight.dispose();
+    instance.dispose();
   });
 
   documents.listen(connection);

@@ -23,7 +23,8 @@ import type { Problem } from '../../core/problems';
 import type { SqlServerVersion } from '../../core/spees/parameters';
 import { CredentialsNeededNotification, PreflightCheckRequest, SetCredentialsRequest, type PreflightCheckResult, type SetCredentialsResult } from '../../protocol';
 import type { ServerSettings } from '../settings';
-import { describeTarget, openInstanceConnection, type InstanceTarget, type OpenConnection, type PreflightConnection } from './instanceTarget';
+import { targetKey, type EditorLogin, type EditorTarget } from '../editorLogin';
+import { describeTarget, openInstanceConnection, type OpenConnection, type PreflightConnection } from './instanceTarget';
 
 export interface PreflightServiceOptions {
   /** The current settings. */
@@ -32,6 +33,8 @@ export interface PreflightServiceOptions {
   revalidate(uri: string): void;
   /** The URIs of the open documents. */
   openDocuments(): string[];
+  /** The instance and login the editor uses (shared with the runs and views). */
+  login: EditorLogin;
   /** How to connect (tests pass a fake instance). */
   open?: OpenConnection;
   /** After a failed connection, how long validation waits before trying again (saves and commands try at once). */
@@ -65,7 +68,6 @@ class NeedsCredentials extends Error {}
 export function createPreflight(connection: Connection, options: PreflightServiceOptions): Preflight {
   const open = options.open ?? openInstanceConnection;
   const retryAfterMs = options.retryAfterMs ?? 30_000;
-  let credentials: { login: string; password: string } | null = null;
   /** The check-as login chosen by the check command: '' the connected login itself; undefined: the setting. */
   let commandAsLogin: string | undefined;
   let current: { key: string; connection: PreflightConnection } | null = null;
@@ -84,16 +86,7 @@ export function createPreflight(connection: Connection, options: PreflightServic
   const settings = () => options.settings().preflight;
 
   /** The instance and login to connect as; `needsPassword` names a SQL login whose password is missing. */
-  function target(): InstanceTarget & { needsPassword?: string } {
-    const s = settings();
-    if (s.login && (!credentials || credentials.login.toLowerCase() !== s.login.toLowerCase())) {
-      return { path: s.instancePath, sqlLogin: { name: s.login, password: '' }, needsPassword: s.login };
-    }
-    // The setting's login with its password, or (no setting) whatever login the client gave.
-    return { path: s.instancePath, sqlLogin: credentials ? { name: credentials.login, password: credentials.password } : undefined };
-  }
-
-  const targetKey = (t: InstanceTarget) => `${t.path ?? ''}\u0000${t.sqlLogin?.name.toLowerCase() ?? ''}`;
+  const target = (): EditorTarget => options.login.target(settings());
 
   /** The login to check as: the command's choice, else the setting; undefined: the connected login. */
   function asLogin(): string | undefined {
@@ -265,7 +258,7 @@ export function createPreflight(connection: Connection, options: PreflightServic
   }
 
   connection.onRequest(SetCredentialsRequest, async (params): Promise<SetCredentialsResult> => {
-    credentials = params.login.trim() !== '' ? { login: params.login.trim(), password: params.password } : null;
+    options.login.set(params.login, params.password);
     askedForPassword.clear();
     dropConnection();
     unreachable = null;

@@ -17,6 +17,8 @@ export interface RunOptions {
 
 export interface EngineSession {
   run(options: RunOptions): Promise<RunOutcome>;
+  /** The login has VIEW SERVER STATE: it sees every login's script sessions, not only its own. */
+  viewsServerState(): boolean;
   close(): Promise<void>;
 }
 

@@ -43,6 +43,7 @@ export interface ConnectOptions {
 
 export class InstanceClient {
   private readonly listeners = new Map<string, (m: WireMessage) => void>();
+  private closed = false;
 
   private constructor(
     private readonly connection: MessageConnection,
@@ -50,6 +51,11 @@ export class InstanceClient {
     readonly hello: HelloResult,
   ) {
     connection.onNotification(RunMessageNotification, ({ runId, message }) => this.listeners.get(runId)?.(message));
+    // A lost daemon fails every request still waiting for an answer (JSON-RPC would leave them pending).
+    connection.onClose(() => {
+      this.closed = true;
+      connection.dispose();
+    });
   }
 
   static async connect(layout: InstanceLayout, options: ConnectOptions): Promise<InstanceClient> {
@@ -120,8 +126,11 @@ export class InstanceClient {
     return this.connection.sendRequest(Status);
   }
 
-  shutdown(): Promise<void> {
-    return this.connection.sendRequest(Shutdown);
+  /** Asks the daemon to stop; done when it answers or, having stopped first, closes the connection. */
+  async shutdown(): Promise<void> {
+    await this.connection.sendRequest(Shutdown).catch((err: unknown) => {
+      if (!this.closed) throw err;
+    });
   }
 
   close(): void {

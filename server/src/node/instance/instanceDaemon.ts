@@ -79,7 +79,7 @@ export async function serveInstance(options: DaemonOptions): Promise<RunningDaem
   }
   const startedAt = new Date().toISOString();
   const servers = new Map<string, Server>(); // socket path -> server
-  const connections = new Set<MessageConnection>();
+  const connections = new Map<MessageConnection, Socket>();
   let idleTimer: ReturnType<typeof setTimeout> | undefined;
   let stopping: Promise<void> | undefined;
   let resolveStopped!: () => void;
@@ -124,7 +124,7 @@ export async function serveInstance(options: DaemonOptions): Promise<RunningDaem
 
   function accept(socket: Socket, user: OsUser): void {
     const connection = createMessageConnection(new SocketMessageReader(socket), new SocketMessageWriter(socket));
-    connections.add(connection);
+    connections.set(connection, socket);
     clearTimeout(idleTimer);
     let session: EngineSession | undefined;
     let login: string | undefined;
@@ -174,8 +174,10 @@ export async function serveInstance(options: DaemonOptions): Promise<RunningDaem
       ...engine.describe(),
     }));
 
-    // The owner sees every session (as VIEW SERVER STATE would allow); other logins their own.
-    const visible = (session: SessionRecord) => user.name === owner.name || session.caller === login;
+    // A login with VIEW SERVER STATE (sysadmin has it) sees every session, as it would see every
+    // row of sys.dm_external_script_requests; other logins see their own. Asked afresh each time, so
+    // a GRANT or DENY counts at once.
+    const visible = (record: SessionRecord) => record.caller === login || session?.viewsServerState() === true;
     let unwatch: (() => void) | undefined;
 
     connection.onRequest(Pools, () => (session ? scripts.view() : new ResponseError(NOT_LOGGED_IN, 'Say hello first: the connection has no login.')));
@@ -219,7 +221,11 @@ export async function serveInstance(options: DaemonOptions): Promise<RunningDaem
       log(`stopping: ${reason}`);
       clearTimeout(idleTimer);
       for (const server of servers.values()) server.close();
-      for (const connection of [...connections]) connection.dispose();
+      // Ending each socket (after what is queued on it) tells every client at once that we are gone.
+      for (const [connection, socket] of [...connections]) {
+        connection.dispose();
+        socket.end();
+      }
       connections.clear();
       await engine.close().catch((err: Error) => log(`engine close: ${err.message}`));
       for (const path of servers.keys()) {

@@ -110,6 +110,7 @@ export async function createSqlEngine(options: SqlEngineOptions): Promise<SqlEng
     const session = await ExecutorSession.open(instance, connected.value);
     return {
       run: (run) => runOnSession(session, run),
+      viewsServerState: () => session.viewsServerState,
       close: () => session.close(),
     };
   }

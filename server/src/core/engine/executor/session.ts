@@ -3,7 +3,7 @@
 // storage session. Statements run through the functions of statements/*; this holds the state
 // they share and the plumbing they all use (binding variables, running translated SQL).
 import type { Span } from '../ast';
-import { suserSname, type Connection, type SessionContext } from '../../security';
+import { check, suserSname, type Connection, type SessionContext } from '../../security';
 import type { TableInfo } from '../translate';
 import { Cancelled, ExecStop, storageStop, type WriteTarget } from './errors';
 import type { Frame } from './frame';
@@ -68,6 +68,11 @@ export class ExecutorSession {
   /** SUSER_SNAME() of the current context: the caller a script runs for. */
   get loginName(): string {
     return suserSname(this.catalog, this.security);
+  }
+
+  /** VIEW SERVER STATE (sysadmin has it): who may watch every login's script sessions. */
+  get viewsServerState(): boolean {
+    return check(this.catalog, this.security, 'master', 'VIEW SERVER STATE', { class: 'SERVER' }).ok;
   }
 
   useDatabase(name: string): void {

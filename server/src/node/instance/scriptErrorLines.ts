@@ -1,8 +1,8 @@
 // Puts each script error of a run on the .sql line that produced the failing script line.
-import { analyze } from '../core/analyze';
-import { scriptErrorLine } from '../core/scriptErrorLine';
-import { LineIndex } from '../core/text/lineIndex';
-import type { WireBatch } from '../node/instance/protocol';
+import { analyze } from '../../core/analyze';
+import { scriptErrorLine } from '../../core/scriptErrorLine';
+import { LineIndex } from '../../core/text/lineIndex';
+import type { WireBatch } from './protocol';
 
 export function mapScriptErrorLines(text: string, batches: WireBatch[]): WireBatch[] {
   if (!batches.some((b) => b.messages.some((m) => m.scriptLine !== undefined))) return batches;

@@ -1,0 +1,63 @@
+// Result sets as text: a cell as SSMS's grid shows it, and a whole result set as CSV (RFC 4180),
+// tab-separated text for the clipboard, or JSON. Pure: no VS Code, no Node.
+import { cellText } from '../../../server/src/core/cellText';
+
+/** A result set as the server sends it: T-SQL column types, rows of JSON values. */
+export interface ResultSetLike {
+  columns: { name: string; type: string }[];
+  rows: unknown[][];
+}
+
+/** Column names as SSMS shows them: '(No column name)' for an unnamed column. */
+export function columnNames(set: ResultSetLike): string[] {
+  return set.columns.map((c) => c.name || '(No column name)');
+}
+
+/** RFC 4180: fields with a comma, quote, CR or LF are quoted, quotes doubled; NULL is an empty field; CRLF line ends. */
+export function toCsv(set: ResultSetLike): string {
+  const field = (text: string) => (/[",\r\n]/.test(text) || /^\s|\s$/.test(text) ? `"${text.replace(/"/g, '""')}"` : text);
+  const cell = (value: unknown, i: number) => (value === null || value === undefined ? '' : field(exportText(value, set.columns[i]?.type)));
+  const lines = [columnNames(set).map(field).join(','), ...set.rows.map((row) => set.columns.map((_, i) => cell(row[i], i)).join(','))];
+  return `${lines.join('\r\n')}\r\n`;
+}
+
+/** The result set with only the rows at these indexes (in their order; unknown ones skipped). */
+export function pickRows<T extends ResultSetLike>(set: T, rows: readonly number[]): T {
+  return { ...set, rows: rows.map((i) => set.rows[i]).filter((r): r is unknown[] => r !== undefined) };
+}
+
+/** Tab-separated, with a header line: what pastes into a spreadsheet. Tabs and newlines in values become spaces. */
+export function toTsv(set: ResultSetLike): string {
+  const clean = (text: string) => text.replace(/[\t\r\n]+/g, ' ');
+  const lines = [columnNames(set).map(clean).join('\t'), ...set.rows.map((row) => set.columns.map((c, i) => clean(cellText(row[i], c.type))).join('\t'))];
+  return `${lines.join('\n')}\n`;
+}
+
+/**
+ * An array of objects, one per row, keyed by column name (an unnamed or repeated name gets a
+ * suffix: "(No column name)", "x_2"); NULL is null, numbers stay numbers, binary stays "0x…" text.
+ */
+export function toJson(set: ResultSetLike): string {
+  const keys = uniqueKeys(columnNames(set));
+  const rows = set.rows.map((row) => Object.fromEntries(keys.map((k, i) => [k, jsonValue(row[i])])));
+  return `${JSON.stringify(rows, null, 2)}\n`;
+}
+
+function uniqueKeys(names: string[]): string[] {
+  const seen = new Map<string, number>();
+  return names.map((name) => {
+    const n = (seen.get(name) ?? 0) + 1;
+    seen.set(name, n);
+    return n === 1 ? name : `${name}_${n}`;
+  });
+}
+
+function jsonValue(value: unknown): unknown {
+  return value === undefined ? null : value;
+}
+
+function exportText(value: unknown, type: string | undefined): string {
+  // Exports keep full precision: the grid's 15 digits are for reading.
+  if (typeof value === 'number') return String(value);
+  return cellText(value, type);
+}

@@ -1,0 +1,108 @@
+// What the results panel shows for a run, built from the server's answer: the result sets (rows
+// formatted for the grid, at most `maxRows` each), the messages in the order they happened with a
+// link for those on a document line, and a one-line summary. Pure: no VS Code.
+import type { RunMessage, RunScriptResult } from '../../../server/src/protocol';
+import { cellText } from '../../../server/src/core/cellText';
+import { columnNames } from './export';
+
+export type RunStatus = 'running' | 'succeeded' | 'failed' | 'cancelled';
+
+export interface GridModel {
+  /** Index among the run's result sets (what copy/save refer to). */
+  index: number;
+  columns: string[];
+  types: string[];
+  numeric: boolean[];
+  rows: string[][];
+  totalRows: number;
+}
+
+export interface MessageModel {
+  kind: 'info' | 'error';
+  /** "Msg 297, Level 16, State 1, Line 4" for errors; '' for PRINT and script output. */
+  header: string;
+  text: string;
+  /** 0-based document line an error is about: the header links there. */
+  line: number | null;
+}
+
+export interface ResultsModel {
+  title: string;
+  status: RunStatus;
+  summary: string;
+  grids: GridModel[];
+  messages: MessageModel[];
+}
+
+const NUMERIC = /^(int|bigint|smallint|tinyint|float|real|decimal|numeric|money|smallmoney|bit)\b/i;
+
+/** The panel while a run is going on: the messages streamed so far. */
+export function runningModel(title: string, streamed: readonly RunMessage[], what: string): ResultsModel {
+  return { title, status: 'running', summary: `Running ${what}…`, grids: [], messages: streamed.map(messageModel) };
+}
+
+export function resultsModel(title: string, result: RunScriptResult, maxRows: number): ResultsModel {
+  const status = runStatus(result);
+  const grids: GridModel[] = [];
+  const messages: MessageModel[] = [];
+  if (result.failed) messages.push({ kind: 'error', header: '', text: result.failed, line: null });
+  for (const batch of result.batches) {
+    // Result sets and messages in the order they happened.
+    let shown = 0;
+    const gridsUpTo = (count: number) => {
+      for (; shown < Math.min(count, batch.resultSets.length); shown++) {
+        const set = batch.resultSets[shown]!;
+        grids.push({
+          index: grids.length,
+          columns: columnNames(set),
+          types: set.columns.map((c) => c.type),
+          numeric: set.columns.map((c) => NUMERIC.test(c.type)),
+          rows: set.rows.slice(0, maxRows).map((row) => set.columns.map((c, i) => cellText(row[i], c.type))),
+          totalRows: set.rows.length,
+        });
+      }
+    };
+    for (const m of batch.messages) {
+      gridsUpTo(m.afterResultSets ?? 0);
+      messages.push(messageModel(m));
+    }
+    gridsUpTo(batch.resultSets.length);
+  }
+  return { title, status, summary: runSummary(result), grids, messages };
+}
+
+export function runStatus(result: RunScriptResult): RunStatus {
+  if (result.cancelled) return 'cancelled';
+  if (result.failed || result.batches.some((b) => b.messages.some((m) => m.kind === 'error'))) return 'failed';
+  return 'succeeded';
+}
+
+/** "2 result sets (5 rows) · 1 error · session 1a2b3c4d: python on sqlml01, succeeded · 1.4 s". */
+export function runSummary(result: RunScriptResult): string {
+  if (result.failed) return `Not run: ${result.failed}`;
+  const sets = result.batches.flatMap((b) => b.resultSets);
+  const rows = sets.reduce((n, s) => n + s.rows.length, 0);
+  const errors = result.batches.reduce((n, b) => n + b.messages.filter((m) => m.kind === 'error').length, 0);
+  const parts = [sets.length === 0 ? 'no result sets' : `${plural(sets.length, 'result set')} (${plural(rows, 'row')})`];
+  if (errors > 0) parts.push(plural(errors, 'error'));
+  for (const s of result.sessions) parts.push(`session ${s.id.slice(0, 8)}: ${s.language.toLowerCase()} on ${s.worker ?? 'no worker'}, ${s.state}`);
+  if (result.cancelled) parts.push('cancelled');
+  parts.push(duration(result.durationMs));
+  return parts.join(' · ');
+}
+
+export function messageModel(m: RunMessage): MessageModel {
+  return { kind: m.kind, header: m.header, text: m.text, line: m.kind === 'error' ? m.line : null };
+}
+
+export function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+
+/** 850 ms, 1.4 s, 2 min 5 s. */
+export function duration(ms: number): string {
+  if (ms < 1000) return `${Math.round(ms)} ms`;
+  if (ms < 60_000) return `${(ms / 1000).toFixed(1)} s`;
+  const s = Math.round(ms / 1000);
+  return `${Math.floor(s / 60)} min ${s % 60} s`;
+}

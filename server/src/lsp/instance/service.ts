@@ -1,0 +1,92 @@
+// The language server's side of running and watching: the custom requests of protocol.ts for the
+// instance, runs, pools and sessions, answered through the instance client. lsp/server.ts creates
+// it, tells it when the settings change, and disposes it on shutdown.
+import type { Connection, TextDocuments } from 'vscode-languageserver';
+import type { TextDocument } from 'vscode-languageserver-textdocument';
+import {
+  CancelRunRequest,
+  CancelSessionRequest,
+  InstanceListRequest,
+  InstanceStartRequest,
+  InstanceStateRequest,
+  InstanceStopRequest,
+  PoolsRequest,
+  ProvisionWorkersRequest,
+  RunScriptRequest,
+  SessionOutputRequest,
+  SessionsRequest,
+} from '../../protocol';
+import type { ServerSettings } from '../settings';
+import { InstanceAdmin } from './admin';
+import { InstanceLink, type Connect } from './link';
+import { RunService } from './runs';
+import type { EditorLogin } from '../editorLogin';
+
+export interface InstanceServiceOptions {
+  settings(): ServerSettings;
+  /** The instance and login the editor uses (shared with the pre-flight, which takes the password). */
+  login: EditorLogin;
+  documents: TextDocuments<TextDocument>;
+  /** How to connect to an instance (tests may wrap it). */
+  connect?: Connect;
+  /** An instance a run starts stops after this idle time (default 300 s, as `sqlml run`). */
+  idleStopSeconds?: number;
+}
+
+export interface InstanceService {
+  /** The settings changed (another instance or login, perhaps). */
+  settingsChanged(): void;
+  dispose(): void;
+}
+
+export function createInstanceService(connection: Connection, options: InstanceServiceOptions): InstanceService {
+  const target = () => options.login.target(options.settings().preflight);
+  const link = new InstanceLink(connection, { target, ...(options.connect ? { connect: options.connect } : {}) });
+  const runs = new RunService(connection, {
+    target,
+    documentText: (uri) => options.documents.get(uri)?.getText(),
+    idleStopSeconds: () => options.idleStopSeconds ?? 300,
+    ...(options.connect ? { connect: options.connect } : {}),
+    connected: () => link.poke(),
+    ended: () => link.schedulePools(),
+  });
+  const admin = new InstanceAdmin({ target, link, ...(options.connect ? { connect: options.connect } : {}) });
+
+  connection.onRequest(InstanceStateRequest, async (params) => {
+    if (params?.connect) await link.ensure();
+    return link.current;
+  });
+  connection.onRequest(InstanceListRequest, () => admin.list());
+  connection.onRequest(InstanceStartRequest, (params) => admin.start(params?.create === true));
+  connection.onRequest(InstanceStopRequest, () => admin.stop());
+  connection.onRequest(ProvisionWorkersRequest, () => admin.provision());
+  connection.onRequest(PoolsRequest, () => link.pools());
+  connection.onRequest(SessionsRequest, async () => {
+    const sessions = await link.sessions();
+    return { state: link.current, sessions };
+  });
+  connection.onRequest(CancelSessionRequest, async ({ id }) => {
+    const client = await link.ensure();
+    if (!client) return { cancelled: false, message: link.current.message ?? 'the instance is not connected' };
+    try {
+      const { cancelled } = await client.cancelSession(id);
+      return cancelled ? { cancelled } : { cancelled, message: `session ${id} is not running (or not yours to cancel)` };
+    } catch (err) {
+      return { cancelled: false, message: err instanceof Error ? err.message : String(err) };
+    }
+  });
+  connection.onRequest(SessionOutputRequest, ({ id }) => runs.output(id));
+  connection.onRequest(RunScriptRequest, (params) => runs.run(params));
+  connection.onRequest(CancelRunRequest, ({ runId }) => ({ cancelled: runs.cancel(runId) }));
+
+  const unsubscribe = options.login.onChange(() => link.retarget());
+
+  return {
+    settingsChanged: () => link.retarget(),
+    dispose: () => {
+      unsubscribe();
+      runs.dispose();
+      link.dispose();
+    },
+  };
+}
