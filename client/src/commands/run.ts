@@ -37,7 +37,7 @@ async function run(ctx: CommandContext, editor: TextEditor, scope: RunScope): Pr
   };
   const name = path.basename(document.uri.path);
   const state = ctx.store.state;
-  const where = state ? `instance ${state.name} as ${state.login ?? 'your login'}` : 'the instance';
+  const where = state ? `'${state.name}' as ${state.login ?? 'your login'}` : 'the instance';
   ctx.output.started(document.uri, scopeLabel(scope), where);
   ctx.results.running(document.uri, runId, `${scopeLabel(scope)} of ${name}`);
   const listening = ctx.server.onRunMessage((e) => {

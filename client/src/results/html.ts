@@ -100,11 +100,11 @@ header { display: flex; gap: 12px; align-items: center; padding: 8px 0; }
 nav { display: flex; gap: 4px; border-bottom: 1px solid var(--vscode-panel-border); margin-bottom: 8px; }
 .tab { background: none; border: none; color: var(--vscode-foreground); padding: 6px 10px; cursor: pointer; border-bottom: 2px solid transparent; }
 .tab[aria-selected="true"] { border-bottom-color: var(--vscode-focusBorder); font-weight: 600; }
-.action { background: var(--vscode-button-secondaryBackground); color: var(--vscode-button-secondaryForeground); border: none; padding: 3px 8px; cursor: pointer; }
+.action { white-space: nowrap; background: var(--vscode-button-secondaryBackground); color: var(--vscode-button-secondaryForeground); border: none; padding: 3px 8px; cursor: pointer; }
 .action:hover { background: var(--vscode-button-secondaryHoverBackground); }
 .grid { margin-bottom: 16px; }
-.grid-bar { display: flex; gap: 8px; align-items: center; margin-bottom: 4px; }
-.grid-title { flex: 1; opacity: 0.85; }
+.grid-bar { display: flex; flex-wrap: wrap; gap: 8px; align-items: center; margin-bottom: 4px; }
+.grid-title { flex: 1 1 auto; min-width: 12em; opacity: 0.85; }
 .table-wrap { max-height: 60vh; overflow: auto; border: 1px solid var(--vscode-panel-border); }
 table { border-collapse: collapse; font-family: var(--vscode-editor-font-family); font-size: var(--vscode-editor-font-size); }
 th, td { border: 1px solid var(--vscode-panel-border); padding: 2px 6px; text-align: left; white-space: pre; }

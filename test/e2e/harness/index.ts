@@ -11,7 +11,7 @@ import { CodeServer, extensionManifest } from './codeServer';
 import { locateTools, REPO_ROOT, toolsRequired, type E2eTools } from './tools';
 import { seconds, slug, Workbench } from './workbench';
 
-export { Workbench, type Problem } from './workbench';
+export { Workbench, type Problem, type TreeRow } from './workbench';
 export { REPO_ROOT } from './tools';
 
 export interface E2eOptions {
@@ -19,6 +19,8 @@ export interface E2eOptions {
   fixture: string;
   /** The whole test, start-up included (default 5 minutes: a cold start on a busy 2-core machine is slow). */
   timeoutMs?: number;
+  /** Why the test can't run here besides the tools (it needs root, say); reported as the skip reason. */
+  skip?: string;
 }
 
 export interface E2eContext {
@@ -36,7 +38,7 @@ export const RESULTS = join(REPO_ROOT, 'test-results', 'e2e');
 /** Declares an end-to-end test (node:test `test`) that runs `body` against a live workbench. */
 export function e2eTest(name: string, options: E2eOptions, body: (context: E2eContext) => Promise<void>): void {
   const lookup = locateTools();
-  const skip = lookup.ok || toolsRequired() ? false : lookup.reason;
+  const skip = options.skip ?? (lookup.ok || toolsRequired() ? false : lookup.reason);
   test(name, { skip, timeout: options.timeoutMs ?? 300_000 }, async (t) => {
     if (!lookup.ok) throw new Error(`${lookup.reason} (a failure, not a skip, because CI or SQLML_E2E_REQUIRED=1 is set)`);
     await runSession(lookup.tools, name, options, t, body);

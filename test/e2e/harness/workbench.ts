@@ -2,7 +2,7 @@
 // Quick Open, the Problems panel, the editor and the status bar. Each step ends with a screenshot.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Frame, Locator, Page } from 'playwright-core';
 import { waitUntil } from './wait';
 
 /** How long a UI condition may take on a loaded 2-core machine. */
@@ -20,6 +20,14 @@ export interface Problem {
   /** 1-based, as the panel shows it. */
   column: number;
   ariaLabel: string;
+}
+
+/** A row of a tree view (Explorer-style views contributed by extensions), as it shows. */
+export interface TreeRow {
+  label: string;
+  description: string;
+  /** 1 for top-level rows. */
+  level: number;
 }
 
 interface RawRow {
@@ -185,6 +193,66 @@ export class Workbench {
         what: `the status bar to show the cursor at ${JSON.stringify(want)}`,
         lastSeen: async () => JSON.stringify(await this.cursor().catch(String)),
       },
+    );
+  }
+
+  /** Shows and focuses a view with the "<container>: Focus on <view> View" command VS Code makes for it. */
+  async focusView(container: string, view: string): Promise<void> {
+    await this.runCommand(`${container}: Focus on ${view} View`);
+    await this.viewPane(view).locator('.pane-body').waitFor({ state: 'visible' });
+  }
+
+  /** The pane of a view in the side bar, by its title. */
+  viewPane(view: string): Locator {
+    return this.page.locator(`.pane:has(> .pane-header[aria-label^="${cssString(view)}"])`);
+  }
+
+  /** The rows a tree view shows now, top to bottom. */
+  async treeRows(view: string): Promise<TreeRow[]> {
+    return this.viewPane(view)
+      .locator('.pane-body .monaco-list-row')
+      .evaluateAll((elements) =>
+        elements.map((element) => ({
+          label: element.querySelector('.label-name')?.textContent?.trim() ?? '',
+          description: element.querySelector('.label-description')?.textContent?.trim() ?? '',
+          level: Number(element.getAttribute('aria-level') ?? '1'),
+        })),
+      );
+  }
+
+  /** Waits until the view shows a row the predicate accepts, and returns its locator. */
+  async waitForTreeRow(view: string, accept: (row: TreeRow, all: TreeRow[]) => boolean, what: string, timeoutMs = 60_000): Promise<Locator> {
+    const index = await waitUntil(
+      async () => {
+        const rows = await this.treeRows(view);
+        const found = rows.findIndex((row) => accept(row, rows));
+        return found >= 0 ? found : undefined;
+      },
+      { timeoutMs, what: `the ${view} view to show ${what}`, lastSeen: async () => JSON.stringify(await this.treeRows(view).catch(String)) },
+    );
+    return this.viewPane(view).locator('.pane-body .monaco-list-row').nth(index);
+  }
+
+  /** Clicks an inline action of a tree row (shown on hover), by its title. */
+  async clickRowAction(row: Locator, title: string): Promise<void> {
+    await row.hover();
+    await row.locator(`.actions .action-label[aria-label^="${cssString(title)}"]`).click();
+  }
+
+  /**
+   * The page of the webview whose document has this <title> (the webview's content frame, inside the
+   * workbench's iframe), once it shows.
+   */
+  async webview(title: string, timeoutMs = UI_TIMEOUT_MS): Promise<Frame> {
+    return waitUntil(
+      async () => {
+        for (const frame of this.page.frames()) {
+          if (frame === this.page.mainFrame()) continue;
+          if ((await frame.title().catch(() => '')) === title) return frame;
+        }
+        return undefined;
+      },
+      { timeoutMs, what: `a webview titled "${title}"`, lastSeen: async () => JSON.stringify(await Promise.all(this.page.frames().map((f) => f.title().catch(() => '?')))) },
     );
   }
 

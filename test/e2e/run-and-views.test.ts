@@ -1,0 +1,137 @@
+// Running from a real VS Code: Run Script from the command palette shows the rows in the results
+// panel; the session appears in the Sessions view and the pool's worker is free again in the Pools
+// view; a long script is cancelled from the Sessions view's inline action. The workspace points
+// sqlml.instance.path at an instance of its own under /var/lib/sqlml-test-e2e (own worker
+// accounts, prefix sqlmltv), created and started here and removed at the end.
+import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before } from 'node:test';
+import type { Frame } from 'playwright-core';
+import { cli, instanceSkip, TestInstance } from '../integration/instance/harness';
+import { e2eTest, type Workbench } from './harness';
+import { waitUntil } from './harness/wait';
+
+const skip = instanceSkip();
+const instance = new TestInstance('e2e', 'sqlmltv');
+const WORKERS = 2;
+
+before(() => {
+  if (skip) return;
+  instance.create(WORKERS);
+  const started = cli(['instance', 'start', '--path', instance.path]);
+  assert.equal(started.status, 0, started.stderr);
+  const setup = join(instance.base, 'enable-scripts.sql');
+  writeFileSync(setup, "EXEC sp_configure 'external scripts enabled', 1;\nRECONFIGURE;\n");
+  const enabled = instance.run([setup]);
+  assert.equal(enabled.status, 0, enabled.stdout + enabled.stderr);
+});
+
+after(async () => {
+  if (!skip) await instance.teardown();
+});
+
+/** What the results panel of a file shows: its status, summary, and each grid's header and rows. */
+interface Shown {
+  status: string;
+  summary: string;
+  grids: { columns: string[]; rows: string[][] }[];
+}
+
+async function readResults(frame: Frame): Promise<Shown> {
+  return frame.evaluate(() => ({
+    status: document.body.dataset.status ?? '',
+    summary: document.getElementById('summary')?.textContent ?? '',
+    grids: [...document.querySelectorAll('.grid')].map((grid) => ({
+      columns: [...grid.querySelectorAll('thead th:not(.rownum)')].map((th) => th.textContent ?? ''),
+      rows: [...grid.querySelectorAll('tbody tr')].map((tr) => [...tr.querySelectorAll('td:not(.rownum)')].map((td) => td.textContent ?? '')),
+    })),
+  }));
+}
+
+/** Waits until the results panel of `file` shows a run in `status` (the page is redrawn as messages arrive). */
+async function waitForResults(workbench: Workbench, file: string, status: string, timeoutMs = 120_000): Promise<Shown> {
+  let last: Shown | string = 'no results panel yet';
+  return waitUntil(
+    async () => {
+      const frame = await workbench.webview(file, 1_000).catch(() => undefined);
+      if (!frame) return undefined;
+      const shown = await readResults(frame).catch(() => undefined); // redrawn meanwhile: read it again
+      if (shown) last = shown;
+      return shown?.status === status ? shown : undefined;
+    },
+    { timeoutMs, what: `the results of ${file} to be ${status}`, lastSeen: () => JSON.stringify(last) },
+  );
+}
+
+const workersFree = (workbench: Workbench) =>
+  workbench.waitForTreeRow(
+    'Pools',
+    (_row, rows) => {
+      const workers = rows.filter((r) => /^sqlmltv\d\d$/.test(r.label));
+      return workers.length === WORKERS && workers.every((w) => w.description === 'free');
+    },
+    `workers sqlmltv01…0${WORKERS}, all free`,
+  );
+
+e2eTest(
+  'Run Script shows the rows, the session appears in the Sessions view, and a long script is cancelled from it',
+  { fixture: 'run-views', skip, timeoutMs: 420_000 },
+  async ({ workbench }) => {
+    await workbench.step('open squares.sql', () => workbench.openFile('squares.sql'));
+
+    const shown = await workbench.step('Run Script from the command palette shows the rows', async () => {
+      await workbench.runCommand('SQL ML: Run Script');
+      return waitForResults(workbench, 'squares.sql', 'succeeded');
+    });
+    assert.deepEqual(shown.grids, [
+      {
+        columns: ['n', 'square'],
+        rows: [
+          ['1', '1'],
+          ['2', '4'],
+          ['3', '9'],
+        ],
+      },
+    ]);
+    assert.match(shown.summary, /1 result set \(3 rows\)/);
+    assert.match(shown.summary, /session [0-9A-F]{8}: python on sqlmltv0\d, succeeded/);
+    const sessionId = /session ([0-9A-F]{8})/.exec(shown.summary)![1]!;
+
+    await workbench.step('the session is in the Sessions view, succeeded', async () => {
+      await workbench.focusView('SQL ML', 'Sessions');
+      await workbench.waitForTreeRow('Sessions', (r) => r.label === `${sessionId} Python · root` && r.description.startsWith('succeeded · sqlmltv0'), `session ${sessionId} succeeded`);
+    });
+
+    await workbench.step('the Pools view shows the workers free again', async () => {
+      await workbench.focusView('SQL ML', 'Pools');
+      await workbench.waitForTreeRow('Pools', (r) => r.label === 'default' && r.description.includes(`${WORKERS} workers`) && r.description.includes('accounts'), 'the default pool');
+      await workersFree(workbench);
+    });
+
+    await workbench.step('open long-running.sql and run it', async () => {
+      await workbench.openFile('long-running.sql');
+      await workbench.runCommand('SQL ML: Run Script');
+      await waitForResults(workbench, 'long-running.sql', 'running');
+    });
+
+    const running = await workbench.step('the Sessions view shows it running, and the Pools view its busy worker', async () => {
+      await workbench.focusView('SQL ML', 'Pools');
+      await workbench.waitForTreeRow('Pools', (r) => /^sqlmltv\d\d$/.test(r.label) && r.description.startsWith('busy · root'), 'a worker busy for root');
+      await workbench.focusView('SQL ML', 'Sessions');
+      return workbench.waitForTreeRow('Sessions', (r) => r.label.endsWith('Python · root') && r.description.startsWith('running'), 'a running session');
+    });
+
+    await workbench.step('Cancel Session from the row: the session is cancelled and so is the run', async () => {
+      await workbench.clickRowAction(running, 'Cancel Session');
+      await workbench.waitForTreeRow('Sessions', (r) => r.label.endsWith('Python · root') && r.description.startsWith('cancelled'), 'the session cancelled', 30_000);
+      const cancelled = await waitForResults(workbench, 'long-running.sql', 'cancelled', 30_000);
+      assert.match(cancelled.summary, /cancelled/);
+    });
+
+    await workbench.step('the worker is free again', async () => {
+      await workbench.focusView('SQL ML', 'Pools');
+      await workersFree(workbench);
+    });
+  },
+);
