@@ -30,6 +30,13 @@ async function main(argv: string[]): Promise<number> {
   return (await load())(rest);
 }
 
+// A reader that stops early (`sqlml run … | head`) closes the pipe: that ends the output, quietly,
+// as it does for other command-line tools, rather than as an unhandled EPIPE.
+process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+  if (err.code !== 'EPIPE') throw err;
+  process.exit(process.exitCode ?? 0);
+});
+
 main(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;

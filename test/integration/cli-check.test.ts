@@ -99,3 +99,13 @@ test('a binary file and a 20 MB file get one clear diagnostic each, quickly', ()
   assert.deepEqual(out.files.map((f: { diagnostics: { code: string }[] }) => f.diagnostics.map((d) => d.code)), [['SQLML004'], ['SQLML005']]);
   assert.ok(Date.now() - started < 20000, 'no hang');
 });
+
+test('a reader that stops early (| head) ends the output quietly, without an EPIPE stack', () => {
+  // Many findings, so the output outgrows the pipe's buffer while the reader has stopped.
+  const many = join(dir, 'many');
+  mkdirSync(many, { recursive: true });
+  for (let k = 0; k < 400; k++) writeFileSync(join(many, `f${k}.sql`), "EXEC sp_execute_external_script @langauge = N'Python', @scirpt = N'x = 1'\n");
+  const r = spawnSync('/bin/sh', ['-c', `"${process.execPath}" "${CLI}" check --format json many | head -c 100 >/dev/null`], { cwd: dir, encoding: 'utf8' });
+  assert.equal(r.status, 0);
+  assert.doesNotMatch(r.stderr, /EPIPE|Error|at /, r.stderr);
+});

@@ -5,6 +5,8 @@ import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
 import { parseBatch } from '../../server/src/core/engine/parser';
+import type { SqlValue } from '../../server/src/core/engine/executor/ports';
+import { stageRows } from '../../server/src/node/instance/stagedRows';
 import type { Statement } from '../../server/src/core/engine/ast';
 import {
   createTableFromColumns,
@@ -15,7 +17,7 @@ import {
   resolveDataType,
   translateCreateTable,
   translateDeleteStatement,
-  translateInsertRow,
+  translateInsertStaged,
   translateInsertStatement,
   translateSelect,
   translateTruncateStatement,
@@ -176,13 +178,14 @@ class MiniInstance {
   }
 
   /** INSERT ... EXEC: what the executor does with a procedure's result set. */
-  async insertRows(statementText: string, sourceTypes: SqlType[], rows: DuckDBValue[][]): Promise<void> {
+  async insertRows(statementText: string, sourceTypes: SqlType[], rows: SqlValue[][]): Promise<void> {
     const [s] = parseBatch(statementText).statements;
     assert.ok(s?.kind === 'insert');
     const plan = this.value(translateInsertStatement(s, this.ports));
     assert.ok(plan.kind === 'execute');
-    const sql = this.value(translateInsertRow(plan, sourceTypes, s));
-    for (const row of rows) await this.con.run(sql, row);
+    await stageRows(this.con, 'staged', sourceTypes.length, rows);
+    await this.con.run(this.value(translateInsertStaged(plan, sourceTypes, 'temp.main."staged"', s)));
+    await this.con.run('DROP TABLE temp.main."staged"');
   }
 }
 

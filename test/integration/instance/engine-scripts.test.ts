@@ -70,6 +70,23 @@ WITH RESULT SETS NONE;`);
 WITH RESULT SETS ((region varchar(10), n int));`);
     assert.deepEqual(ran.resultSets[0]!.rows.map((r) => `${r[0]}:${r[1]}`).sort(), ['north:2', 'south:3']);
   });
+  test('INSERT ... EXEC of 20,000 script rows keeps their order (IDENTITY follows it) and converts them; a value that does not convert fails the statement', async () => {
+    const ran = await s.run(`CREATE TABLE dbo.scored (id int IDENTITY(1,1), n int, label nvarchar(10));
+INSERT INTO dbo.scored (n, label) EXEC sp_execute_external_script @language = N'Python',
+  @script = N'OutputDataSet = pandas.DataFrame({"n": [20000 - k for k in range(20000)], "label": ["r%d" % k for k in range(20000)]})';
+SELECT COUNT(*), MIN(id), MAX(id) FROM dbo.scored;
+SELECT id, n, label FROM dbo.scored WHERE id IN (1, 20000) ORDER BY id;
+GO
+INSERT INTO dbo.scored (n, label) EXEC sp_execute_external_script @language = N'Python',
+  @script = N'OutputDataSet = pandas.DataFrame({"n": ["7", "eight"], "label": ["a", "b"]})';
+GO
+SELECT COUNT(*) FROM dbo.scored;`);
+    assert.ok(ran.messages.some((m) => m.text === '(20000 rows affected)'), JSON.stringify(ran.messages.slice(0, 5)));
+    assert.deepEqual(ran.resultSets[0]!.rows, [[20000, 1, 20000]]);
+    assert.deepEqual(ran.resultSets[1]!.rows, [[1, 20000, 'r0'], [20000, 1, 'r19999']]);
+    assert.deepEqual(ran.errors.map((e) => [e.number, e.text, e.line]), [[245, "Conversion failed when converting the nvarchar value 'eight' to data type int.", 6]], JSON.stringify(ran.errors));
+    assert.deepEqual(ran.resultSets[2]!.rows, [[20000]], 'the failed INSERT added nothing');
+  });
 });
 
 describe('messages', () => {

@@ -8,7 +8,7 @@ import {
   resolveDataType,
   translateCreateTable,
   translateDeleteStatement,
-  translateInsertRow,
+  translateInsertStaged,
   translateInsertStatement,
   translateTruncateStatement,
   translateUpdateStatement,
@@ -138,7 +138,7 @@ test('INSERT column lists: implicit lists skip the identity; counts must match',
   assert.equal(insertError('INSERT INTO nobody VALUES (1)'), "Msg 208: Invalid object name 'nobody'.");
 });
 
-test('INSERT ... SELECT converts each selected column; INSERT ... EXEC gives the executor a row INSERT', () => {
+test('INSERT ... SELECT converts each selected column; INSERT ... EXEC gives the executor an INSERT of its staged rows', () => {
   const r = insert('INSERT INTO orders (id, person_id, amount) SELECT id, id, 10 FROM people');
   assert.ok(r.ok && r.value.kind === 'sql');
   assert.equal(
@@ -152,10 +152,11 @@ test('INSERT ... SELECT converts each selected column; INSERT ... EXEC gives the
   const plan = translateInsertStatement(s, ports);
   assert.ok(plan.ok && plan.value.kind === 'execute');
   assert.deepEqual(plan.value.columns.map((c) => c.name), ['name', 'city']);
-  const row = translateInsertRow(plan.value, [type('nvarchar(max)'), type('varchar(max)')], s);
+  const row = translateInsertStaged(plan.value, [type('nvarchar(max)'), type('varchar(max)')], 'temp.main."staged"', s);
   assert.ok(row.ok);
-  assert.match(row.value, /^INSERT INTO "sales"\."dbo"\."people" \("name", "city"\) VALUES \(CASE WHEN length\(CAST\(\$1 AS VARCHAR\)\) > 5 THEN error/);
-  const wrong = translateInsertRow(plan.value, [type('int')], s);
+  assert.match(row.value, /^INSERT INTO "sales"\."dbo"\."people" \("name", "city"\) SELECT CASE WHEN length\(CAST\("s"\."c1" AS VARCHAR\)\) > 5 THEN error/);
+  assert.match(row.value, / FROM temp\.main\."staged" AS "s" ORDER BY "s"\.rowid$/);
+  const wrong = translateInsertStaged(plan.value, [type('int')], 'temp.main."staged"', s);
   assert.ok(!wrong.ok && wrong.error.number === 120);
 });
 

@@ -19,6 +19,7 @@ import type { ScalarFunctionSpec, SqlValue, StorageSession, StoredRows, TableFun
 import { duckdbType, type SqlType } from '../../core/engine/translate';
 import { fromDuckdb, toDuckdb } from './duckdbValues';
 import type { FunctionSlot, Holder } from './functionSlots';
+import { stageRows } from './stagedRows';
 
 /** DuckDB's vector size: the most rows one chunk holds. */
 const CHUNK_ROWS = 2048;
@@ -86,15 +87,8 @@ export class DuckdbSession implements StorageSession {
     return result.rowsChanged;
   }
 
-  async runEach(sql: string, parameterRows: readonly (readonly SqlValue[])[]): Promise<number> {
-    if (parameterRows.length === 0) return 0;
-    const prepared = await this.connection.prepare(sql);
-    let changed = 0;
-    for (const row of parameterRows) {
-      prepared.bind(row.map(toDuckdb));
-      changed += (await prepared.run()).rowsChanged;
-    }
-    return changed;
+  stageRows(table: string, width: number, rows: readonly (readonly SqlValue[])[]): Promise<void> {
+    return stageRows(this.connection, table, width, rows);
   }
 
   async transaction(action: 'begin' | 'commit' | 'rollback'): Promise<void> {

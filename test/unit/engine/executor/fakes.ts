@@ -45,9 +45,8 @@ export class FakeStorageSession implements StorageSession {
     this.statements.push(sql);
     return 0;
   }
-  async runEach(sql: string): Promise<number> {
-    this.statements.push(sql);
-    return 0;
+  async stageRows(table: string, width: number, rows: readonly unknown[]): Promise<void> {
+    this.statements.push(`stage ${rows.length} rows of ${width} columns in ${table}`);
   }
   async transaction(): Promise<void> {}
   registerScalarFunction(spec: { name: string }): string {

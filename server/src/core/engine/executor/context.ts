@@ -3,7 +3,7 @@
 // filling the catalog views it reads, evaluating values, reporting rows and messages.
 import type { Expression, Span } from '../ast';
 import { check, type SecurableName } from '../../security';
-import { translateCondition, translateValue, createTableFromColumns, type Translation } from '../translate';
+import { createTableFromColumns, duckdbRelation, quoteIdentifier, translateCondition, translateValue, type Translation } from '../translate';
 import type { SqlType } from '../translate/types';
 import { Cancelled, refuse, translationStop } from './errors';
 import type { Frame } from './frame';
@@ -44,8 +44,11 @@ export class StatementContext {
       const replace = create!.replace(/^CREATE TEMP TABLE/, 'CREATE OR REPLACE TEMP TABLE');
       await this.session.storage.run(replace);
       if (rows.length === 0) continue;
-      const placeholders = use.table.columns.map((_, k) => `$${k + 1}`).join(', ');
-      await this.session.storage.runEach(`INSERT INTO temp.main."${use.table.location.name}" VALUES (${placeholders})`, rows);
+      const width = use.table.columns.length;
+      const staging = this.session.stagingTable();
+      const sources = Array.from({ length: width }, (_, k) => quoteIdentifier(`c${k + 1}`)).join(', ');
+      const fill = `INSERT INTO ${duckdbRelation(use.table.location)} SELECT ${sources} FROM ${staging.relation} ORDER BY rowid`;
+      await this.session.withStagedRows(staging, rows, width, at, () => this.session.execute(fill, [], at));
     }
   }
 

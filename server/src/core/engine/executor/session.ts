@@ -4,7 +4,7 @@
 // they share and the plumbing they all use (binding variables, running translated SQL).
 import type { Span } from '../ast';
 import { check, suserSname, type Connection, type SessionContext } from '../../security';
-import type { TableInfo } from '../translate';
+import { duckdbRelation, type TableInfo } from '../translate';
 import { Cancelled, ExecStop, storageStop, type WriteTarget } from './errors';
 import type { Frame } from './frame';
 import type { Instance } from './instance';
@@ -109,12 +109,27 @@ export class ExecutorSession {
     }
   }
 
-  /** One statement per parameter row (INSERT ... EXEC's rows). */
-  async executeEach(sql: string, rows: readonly (readonly SqlValue[])[], at: Span, target?: WriteTarget): Promise<number> {
+  /** A new work table's name for withStagedRows, and the relation SQL reads it by. */
+  stagingTable(): { name: string; relation: string } {
+    const name = this.unique('sqlml$staged');
+    return { name, relation: duckdbRelation({ kind: 'temp', name }) };
+  }
+
+  /**
+   * Runs `use` over the rows staged in the work table (columns c1…cN, read in order with ORDER BY
+   * rowid), then drops the table: how INSERT ... EXEC and WITH RESULT SETS take a result set.
+   */
+  async withStagedRows<T>(table: { name: string; relation: string }, rows: readonly (readonly SqlValue[])[], width: number, at: Span, use: () => Promise<T>, target?: WriteTarget): Promise<T> {
+    const { name, relation } = table;
     try {
-      return await this.storage.runEach(sql, rows);
-    } catch (e) {
-      throw this.failure(e, at, target);
+      try {
+        await this.storage.stageRows(name, width, rows);
+      } catch (e) {
+        throw this.failure(e, at, target);
+      }
+      return await use();
+    } finally {
+      await this.storage.run(`DROP TABLE IF EXISTS ${relation}`).catch(() => undefined);
     }
   }
 

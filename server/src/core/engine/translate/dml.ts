@@ -28,7 +28,7 @@ import { duckdbType, type SqlType } from './types';
 
 export type InsertPlan =
   | { kind: 'sql'; sql: string }
-  /** INSERT ... EXEC: the executor runs the procedure, then inserts its rows with insertRowSql. */
+  /** INSERT ... EXEC: the executor runs the procedure, then inserts its rows with insertStagedSql. */
   | { kind: 'execute'; execute: ExecuteStatement | ExecuteStringStatement; target: TableInfo; columns: ColumnInfo[] };
 
 /** The table a DML statement writes, by name or table variable. */
@@ -111,13 +111,14 @@ export function translateInsert(stmt: InsertStatement, ctx: Context): InsertPlan
 }
 
 /**
- * INSERT ... EXEC: one row's INSERT, the values bound as $1..$n in result-set column order and
- * converted from `sourceTypes` (the procedure's result set) to the target columns.
+ * INSERT ... EXEC: the INSERT of a result set's rows staged in `staged` (columns c1..cN, in
+ * result-set column order, read in the order they were sent), converted from `sourceTypes` (the
+ * procedure's result set) to the target columns.
  */
-export function insertRowSql(target: TableInfo, columns: ColumnInfo[], sourceTypes: SqlType[], listed: boolean, at: Span): string {
+export function insertStagedSql(target: TableInfo, columns: ColumnInfo[], sourceTypes: SqlType[], listed: boolean, staged: string, at: Span): string {
   checkCount(sourceTypes.length, columns.length, listed, true, at);
-  const values = sourceTypes.map((type, k) => storeValue({ sql: `CAST($${k + 1} AS ${duckdbType(type)})`, type }, columns[k]!, target.location, at).sql);
-  return `${insertPrefix(target, columns)} VALUES (${values.join(', ')})`;
+  const values = sourceTypes.map((type, k) => storeValue({ sql: `CAST("s".${quoteIdentifier(`c${k + 1}`)} AS ${duckdbType(type)})`, type }, columns[k]!, target.location, at).sql);
+  return `${insertPrefix(target, columns)} SELECT ${values.join(', ')} FROM ${staged} AS "s" ORDER BY "s".rowid`;
 }
 
 /** The target of UPDATE/DELETE, and what else FROM joins it with. */

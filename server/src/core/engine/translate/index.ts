@@ -19,7 +19,7 @@ import { sqlError, type SqlError } from '../parser/errors';
 import { Context } from './context';
 import { convert } from './conversions';
 import { createTableFromColumns, dropTableStatements, translateTableDefinition, type TableDdl } from './ddl';
-import { insertRowSql, translateDelete, translateInsert, translateTruncate, translateUpdate, type InsertPlan } from './dml';
+import { insertStagedSql, translateDelete, translateInsert, translateTruncate, translateUpdate, type InsertPlan } from './dml';
 import { stop, TranslateStop } from './errors';
 import { ExpressionTranslator } from './expressions';
 import type { ColumnInfo, Ports, TableLocation } from './ports';
@@ -124,8 +124,9 @@ export function translateInsertStatement(stmt: InsertStatement, ports: Ports): T
 }
 
 /** For INSERT ... EXEC: the INSERT of one row of the procedure's result set, values as $1..$n. */
-export function translateInsertRow(plan: Extract<InsertPlan, { kind: 'execute' }>, sourceTypes: SqlType[], stmt: InsertStatement): Translation<string> {
-  return run(() => insertRowSql(plan.target, plan.columns, sourceTypes, stmt.columns.length > 0, stmt.source), stmt);
+/** INSERT ... EXEC's INSERT of the rows staged in `staged` (see insertStagedSql). */
+export function translateInsertStaged(plan: Extract<InsertPlan, { kind: 'execute' }>, sourceTypes: SqlType[], staged: string, stmt: InsertStatement): Translation<string> {
+  return run(() => insertStagedSql(plan.target, plan.columns, sourceTypes, stmt.columns.length > 0, staged, stmt.source), stmt);
 }
 
 export function translateUpdateStatement(stmt: UpdateStatement, ports: Ports): Translation<ParameterizedSql> {

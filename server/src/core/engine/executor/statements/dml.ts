@@ -5,7 +5,7 @@ import {
   createTableFromColumns,
   formatSqlType,
   translateDeleteStatement,
-  translateInsertRow,
+  translateInsertStaged,
   translateInsertStatement,
   translateSelect,
   translateTruncateStatement,
@@ -119,8 +119,11 @@ async function insertExecuted(ctx: StatementContext, s: InsertStatement, plan: E
   let count = 0;
   for (const resultSet of resultSets) {
     const types = resultSet.columns.map((c) => sqlTypeFromText(c.type) ?? { name: 'nvarchar', length: 'max' as const });
-    const sql = ctx.translated(translateInsertRow(plan, types, s));
-    count += await ctx.session.executeEach(sql, resultSet.rows, s, target);
+    const staging = ctx.session.stagingTable();
+    // Translated before anything is staged: a column-count mismatch fails even without rows.
+    const sql = ctx.translated(translateInsertStaged(plan, types, staging.relation, s));
+    if (resultSet.rows.length === 0) continue;
+    count += await ctx.session.withStagedRows(staging, resultSet.rows, types.length, s, () => ctx.session.execute(sql, [], s, target), target);
   }
   return count;
 }

@@ -2,7 +2,7 @@
 // the clause and given its names and types, with SQL Server's errors when they do not fit (the
 // batch is aborted). UNDEFINED, or no clause, passes them on as they are.
 import type { ResultSetDefinition, ResultSetsClause, Span } from '../../ast';
-import { createTableFromColumns, formatSqlType, quoteIdentifier, resolveDataType, type ColumnInfo } from '../../translate';
+import { duckdbType, formatSqlType, quoteIdentifier, resolveDataType } from '../../translate';
 import type { SqlType } from '../../translate/types';
 import type { StatementContext } from '../context';
 import { fail } from '../errors';
@@ -44,20 +44,13 @@ async function shape(ctx: StatementContext, definition: ResultSetDefinition, sen
   return { columns: definition.columns.map((c, k) => ({ name: c.name.name, type: formatSqlType(targets[k]!) })), rows };
 }
 
-/** Converts the rows in the storage, through a work table holding them in their sent types. */
+/** Converts the rows in the storage, staged there as they were sent. */
 async function convertRows(ctx: StatementContext, rows: ExecResultSet['rows'], from: SqlType[], to: SqlType[], at: ResultSetDefinition): Promise<ExecResultSet['rows']> {
-  const conversions = from.map((type, k) => conversionSql(quoteIdentifier(`c${k + 1}`), type, to[k]!, at.columns[k]!));
+  const conversions = from.map((type, k) => conversionSql(`CAST(${quoteIdentifier(`c${k + 1}`)} AS ${duckdbType(type)})`, type, to[k]!, at.columns[k]!));
   if (rows.length === 0) return [];
-  const session = ctx.session;
-  const columns: ColumnInfo[] = from.map((type, k) => ({ name: `c${k + 1}`, type, nullable: true, identity: false }));
-  const location = { kind: 'temp' as const, name: session.unique('sqlml$results') };
-  const relation = `temp.main.${quoteIdentifier(location.name)}`;
-  await session.execute(createTableFromColumns(location, columns)[0]!, [], at);
-  try {
-    await session.executeEach(`INSERT INTO ${relation} VALUES (${columns.map((_, k) => `$${k + 1}`).join(', ')})`, rows, at);
-    const converted = await session.query(`SELECT ${conversions.join(', ')} FROM ${relation}`, [], at);
+  const staging = ctx.session.stagingTable();
+  return ctx.session.withStagedRows(staging, rows, from.length, at, async () => {
+    const converted = await ctx.session.query(`SELECT ${conversions.join(', ')} FROM ${staging.relation} ORDER BY rowid`, [], at);
     return converted.rows;
-  } finally {
-    await session.storage.run(`DROP TABLE IF EXISTS ${relation}`);
-  }
+  });
 }

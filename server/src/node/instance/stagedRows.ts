@@ -1,0 +1,89 @@
+// Rows staged in a temporary table through DuckDB's appender: the way many rows (a script's result
+// set on its way into a table, or through WITH RESULT SETS) enter the storage. One prepared INSERT
+// per row costs about half a millisecond in the bindings; the appender costs microseconds.
+// Each column gets the DuckDB type that holds its values exactly as they are, as binding them
+// would; the statement reading the table then converts them as T-SQL says.
+import {
+  BIGINT,
+  BLOB,
+  BOOLEAN,
+  DOUBLE,
+  HUGEINT,
+  TIMESTAMP,
+  VARCHAR,
+  blobValue,
+  timestampValue,
+  type DuckDBConnection,
+  type DuckDBType,
+  type DuckDBValue,
+} from '@duckdb/node-api';
+import type { SqlValue } from '../../core/engine/executor/ports';
+import { quoteIdentifier } from '../../core/engine/translate';
+
+interface StagedColumn {
+  type: DuckDBType;
+  sql: string;
+  value(v: Exclude<SqlValue, null>): DuckDBValue;
+}
+
+const INT64_MIN = -(2n ** 63n);
+const INT64_MAX = 2n ** 63n - 1n;
+
+const asText = (v: Exclude<SqlValue, null>): string => (v instanceof Date ? v.toISOString().replace('T', ' ').replace('Z', '') : String(v));
+
+const COLUMNS = {
+  boolean: { type: BOOLEAN, sql: 'BOOLEAN', value: (v) => v as boolean },
+  text: { type: VARCHAR, sql: 'VARCHAR', value: asText },
+  timestamp: { type: TIMESTAMP, sql: 'TIMESTAMP', value: (v) => timestampValue(BigInt((v as Date).getTime()) * 1000n) },
+  blob: { type: BLOB, sql: 'BLOB', value: (v) => blobValue(v as Uint8Array) },
+  double: { type: DOUBLE, sql: 'DOUBLE', value: (v) => Number(v) },
+  bigint: { type: BIGINT, sql: 'BIGINT', value: (v) => BigInt(v as number | bigint) },
+  hugeint: { type: HUGEINT, sql: 'HUGEINT', value: (v) => BigInt(v as number | bigint) },
+} satisfies Record<string, StagedColumn>;
+
+/** The staging column for the values of column `k`: the narrowest exact type for all of them. */
+function stagedColumn(rows: readonly (readonly SqlValue[])[], k: number): StagedColumn {
+  let kind: 'none' | 'boolean' | 'string' | 'date' | 'bytes' | 'number' | 'mixed' = 'none';
+  let fractional = false;
+  let beyondInt64 = false;
+  for (const row of rows) {
+    const v = row[k] ?? null;
+    if (v === null) continue;
+    const here = typeof v === 'boolean' ? 'boolean' : typeof v === 'string' ? 'string' : v instanceof Date ? 'date' : v instanceof Uint8Array ? 'bytes' : 'number';
+    if (here === 'number') {
+      if (typeof v === 'number' && !Number.isInteger(v)) fractional = true;
+      else if (typeof v === 'bigint' && (v < INT64_MIN || v > INT64_MAX)) beyondInt64 = true;
+    }
+    if (kind === 'none') kind = here;
+    else if (kind !== here) kind = 'mixed';
+  }
+  switch (kind) {
+    case 'boolean':
+      return COLUMNS.boolean;
+    case 'date':
+      return COLUMNS.timestamp;
+    case 'bytes':
+      return COLUMNS.blob;
+    case 'number':
+      return fractional ? COLUMNS.double : beyondInt64 ? COLUMNS.hugeint : COLUMNS.bigint;
+    default:
+      // Strings, no values at all, or kinds no one source mixes: text converts to every type.
+      return COLUMNS.text;
+  }
+}
+
+export async function stageRows(connection: DuckDBConnection, table: string, width: number, rows: readonly (readonly SqlValue[])[]): Promise<void> {
+  const columns = Array.from({ length: width }, (_, k) => stagedColumn(rows, k));
+  const definitions = columns.map((c, k) => `${quoteIdentifier(`c${k + 1}`)} ${c.sql}`).join(', ');
+  await connection.run(`CREATE TEMP TABLE ${quoteIdentifier(table)} (${definitions})`);
+  const appender = await connection.createAppender(table, 'main', 'temp');
+  for (const row of rows) {
+    for (let k = 0; k < width; k++) {
+      const v = row[k] ?? null;
+      if (v === null) appender.appendNull();
+      else appender.appendValue(columns[k]!.value(v), columns[k]!.type);
+    }
+    appender.endRow();
+  }
+  appender.closeSync();
+}

@@ -1,0 +1,62 @@
+// Rows staged through DuckDB's appender (INSERT ... EXEC and WITH RESULT SETS take result sets this
+// way): each column typed to hold its values exactly, every value back as it went in, in order.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import type { SqlValue } from '../../../server/src/core/engine/executor/ports';
+import { fromDuckdb } from '../../../server/src/node/instance/duckdbValues';
+import { stageRows } from '../../../server/src/node/instance/stagedRows';
+
+let instance: DuckDBInstance;
+let con: DuckDBConnection;
+
+before(async () => {
+  instance = await DuckDBInstance.create(':memory:');
+  con = await instance.connect();
+});
+after(() => {
+  con.closeSync();
+  instance.closeSync();
+});
+
+async function read(sql: string): Promise<SqlValue[][]> {
+  const reader = await con.runAndReadAll(sql);
+  return reader.getRows().map((row) => row.map(fromDuckdb));
+}
+
+test('each column gets the type that holds its values; values and NULLs come back unchanged', async () => {
+  const day = new Date(Date.UTC(2024, 1, 29, 13, 45, 7, 250));
+  const rows: SqlValue[][] = [
+    [1, 2.5, 'a', true, day, new Uint8Array([0, 255]), 2n ** 62n, null, 2n ** 70n],
+    [null, -1, 'é', false, null, null, 3, null, 1],
+    [3, null, null, null, day, new Uint8Array([]), null, null, null],
+  ];
+  await stageRows(con, 'typed', 9, rows);
+  const types = await read("SELECT column_name, data_type FROM duckdb_columns() WHERE table_name = 'typed' ORDER BY column_index");
+  assert.deepEqual(
+    types.map((t) => t[1]),
+    ['BIGINT', 'DOUBLE', 'VARCHAR', 'BOOLEAN', 'TIMESTAMP', 'BLOB', 'BIGINT', 'VARCHAR', 'HUGEINT'],
+  );
+  const back = await read('SELECT * FROM temp.main.typed ORDER BY rowid');
+  // Whole numbers are staged as integers (they read back as bigints), never as doubles.
+  assert.deepEqual(back, [
+    [1n, 2.5, 'a', true, day, new Uint8Array([0, 255]), 2n ** 62n, null, 2n ** 70n],
+    [null, -1, 'é', false, null, null, 3n, null, 1n],
+    [3n, null, null, null, day, new Uint8Array([]), null, null, null],
+  ]);
+});
+
+test('ten thousand rows keep the order they were sent in, inside a transaction that rolls back too', async () => {
+  const rows: SqlValue[][] = Array.from({ length: 10_000 }, (_, k) => [10_000 - k, `row${k}`]);
+  await stageRows(con, 'ordered', 2, rows);
+  const back = await read('SELECT c1, c2 FROM temp.main.ordered ORDER BY rowid');
+  assert.equal(back.length, 10_000);
+  assert.deepEqual(back[0], [10_000n, 'row0']);
+  assert.deepEqual(back[9_999], [1n, 'row9999']);
+  assert.ok(back.every((row, k) => row[1] === `row${k}`));
+
+  await con.run('BEGIN TRANSACTION');
+  await stageRows(con, 'rolled', 1, [[1], [2]]);
+  await con.run('ROLLBACK');
+  await assert.rejects(read('SELECT * FROM temp.main.rolled'), /rolled/);
+});
