@@ -4,6 +4,7 @@ import { commands, window, type QuickPickItem } from 'vscode';
 import { PreflightCheckRequest } from '../../../server/src/protocol';
 import { configuredLogin } from '../credentials';
 import type { CommandContext } from './context';
+import { plural } from '../../../server/src/core/plural';
 
 export async function selectLogin(ctx: CommandContext): Promise<void> {
   const current = configuredLogin();
@@ -55,7 +56,7 @@ export async function checkPermissions(ctx: CommandContext): Promise<void> {
     return;
   }
   const who = result.login ?? (asLogin || me);
-  const text = `SQL ML: checked ${result.documents} document${result.documents === 1 ? '' : 's'} as ${who}: ${result.problems === 0 ? 'no permission problems' : `${result.problems} problem${result.problems === 1 ? '' : 's'} (see Problems)`}.`;
+  const text = `SQL ML: checked ${plural(result.documents, 'document')} as ${who}: ${result.problems === 0 ? 'no permission problems' : `${plural(result.problems, 'problem')} (see Problems)`}.`;
   if (result.problems > 0) {
     void window.showWarningMessage(text);
     await commands.executeCommand('workbench.actions.view.problems');

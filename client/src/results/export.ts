@@ -43,12 +43,14 @@ export function toJson(set: ResultSetLike): string {
   return `${JSON.stringify(rows, null, 2)}\n`;
 }
 
+/** Distinct keys: a repeated name gets the first free suffix, never one a real column already has. */
 function uniqueKeys(names: string[]): string[] {
-  const seen = new Map<string, number>();
+  const taken = new Set<string>();
   return names.map((name) => {
-    const n = (seen.get(name) ?? 0) + 1;
-    seen.set(name, n);
-    return n === 1 ? name : `${name}_${n}`;
+    let key = name;
+    for (let n = 2; taken.has(key); n++) key = `${name}_${n}`;
+    taken.add(key);
+    return key;
   });
 }
 

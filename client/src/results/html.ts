@@ -2,6 +2,7 @@
 // as JSON) and a Messages tab (errors with their Msg numbers, linked to their .sql line). The page
 // only posts what the user asked for; the extension does the copying, saving and navigating. Pure.
 import type { ResultsModel } from './model';
+import { plural } from '../../../server/src/core/plural';
 
 export interface PageOptions {
   /** The webview's CSP source (webview.cspSource). */
@@ -63,12 +64,12 @@ function statusLabel(status: ResultsModel['status']): string {
 function renderGrid(grid: ResultsModel['grids'][number]): string {
   const head = grid.columns.map((c, i) => `<th title="${escapeHtml(grid.types[i] ?? '')}">${escapeHtml(c)}</th>`).join('');
   const body = grid.rows
-    .map((row, r) => `<tr data-row="${r}"><td class="rownum">${r + 1}</td>${row.map((v, i) => `<td class="${grid.numeric[i] ? 'num' : ''}${v === 'NULL' ? ' null' : ''}">${escapeHtml(v)}</td>`).join('')}</tr>`)
+    .map((row, r) => `<tr data-row="${r}"><td class="rownum">${r + 1}</td>${row.map((v, i) => `<td class="${grid.numeric[i] ? 'num' : ''}${v === null ? ' null' : ''}">${escapeHtml(v ?? 'NULL')}</td>`).join('')}</tr>`)
     .join('\n');
   const clipped = grid.rows.length < grid.totalRows ? ` — showing the first ${grid.rows.length} (saving writes all)` : '';
   return `<div class="grid" data-grid="${grid.index}" aria-label="Result set ${grid.index + 1}">
   <div class="grid-bar">
-    <span class="grid-title">Result set ${grid.index + 1}: ${grid.totalRows} row${grid.totalRows === 1 ? '' : 's'}${escapeHtml(clipped)}</span>
+    <span class="grid-title">Result set ${grid.index + 1}: ${plural(grid.totalRows, 'row')}${escapeHtml(clipped)}</span>
     <button class="action" data-action="copy" data-format="tsv" data-grid="${grid.index}" title="Copy the selected rows (all when none is selected) as tab-separated text, for a spreadsheet">Copy</button>
     <button class="action" data-action="copy" data-format="csv" data-grid="${grid.index}" title="Copy the selected rows (all when none is selected) as CSV">Copy as CSV</button>
     <button class="action" data-action="copy" data-format="json" data-grid="${grid.index}" title="Copy the selected rows (all when none is selected) as JSON">Copy as JSON</button>

@@ -4,6 +4,7 @@
 import type { RunMessage, RunScriptResult } from '../../../server/src/protocol';
 import { cellText } from '../../../server/src/core/cellText';
 import { columnNames } from './export';
+import { plural } from '../../../server/src/core/plural';
 
 export type RunStatus = 'running' | 'succeeded' | 'failed' | 'cancelled';
 
@@ -13,7 +14,8 @@ export interface GridModel {
   columns: string[];
   types: string[];
   numeric: boolean[];
-  rows: string[][];
+  /** The cells as the grid shows them; null is SQL NULL (shown as NULL, styled apart from the text 'NULL'). */
+  rows: (string | null)[][];
   totalRows: number;
 }
 
@@ -57,7 +59,7 @@ export function resultsModel(title: string, result: RunScriptResult, maxRows: nu
           columns: columnNames(set),
           types: set.columns.map((c) => c.type),
           numeric: set.columns.map((c) => NUMERIC.test(c.type)),
-          rows: set.rows.slice(0, maxRows).map((row) => set.columns.map((c, i) => cellText(row[i], c.type))),
+          rows: set.rows.slice(0, maxRows).map((row) => set.columns.map((c, i) => (row[i] === null || row[i] === undefined ? null : cellText(row[i], c.type)))),
           totalRows: set.rows.length,
         });
       }
@@ -95,14 +97,12 @@ export function messageModel(m: RunMessage): MessageModel {
   return { kind: m.kind, header: m.header, text: m.text, line: m.kind === 'error' ? m.line : null };
 }
 
-export function plural(n: number, word: string): string {
-  return `${n} ${word}${n === 1 ? '' : 's'}`;
-}
 
 /** 850 ms, 1.4 s, 2 min 5 s. */
 export function duration(ms: number): string {
-  if (ms < 1000) return `${Math.round(ms)} ms`;
-  if (ms < 60_000) return `${(ms / 1000).toFixed(1)} s`;
+  // Each unit is chosen after rounding, so 999.6 ms reads "1.0 s", not "1000 ms".
+  if (Math.round(ms) < 1000) return `${Math.round(ms)} ms`;
+  if (Math.round(ms / 100) < 600) return `${(ms / 1000).toFixed(1)} s`;
   const s = Math.round(ms / 1000);
   return `${Math.floor(s / 60)} min ${s % 60} s`;
 }

@@ -4,6 +4,7 @@
 import type { PoolsResult, SessionInfo } from '../../../server/src/protocol';
 import type { ViewNode } from './node';
 import { isActive, sessionNode } from './sessionsModel';
+import { plural } from '../../../server/src/core/plural';
 
 type LauncherView = NonNullable<PoolsResult['view']>;
 type Pool = LauncherView['pools'][number];
@@ -39,14 +40,14 @@ export function poolNodes(result: PoolsResult, sessions: readonly SessionInfo[],
 
 function poolNode(pool: Pool, mode: string | null, started: boolean, sessions: readonly SessionInfo[], now: number): ViewNode {
   const busy = pool.workers.filter((w) => w.caller !== null).length;
-  const parts = [`${pool.size} worker${pool.size === 1 ? '' : 's'}`, mode ?? 'isolation unknown', pool.allowNetwork ? 'network allowed' : 'no network'];
+  const parts = [`${plural(pool.size, 'worker')}`, mode ?? 'isolation unknown', pool.allowNetwork ? 'network allowed' : 'no network'];
   if (started) parts.push(`${busy} busy`);
   if (pool.waiting > 0) parts.push(`${pool.waiting} waiting`);
   const children: ViewNode[] = [limitsNode(pool), ...workerNodes(pool, started, sessions, now)];
   if (pool.waiting > 0) {
     children.push({
       id: `pool:${pool.name}:waiting`,
-      label: `${pool.waiting} request${pool.waiting === 1 ? '' : 's'} waiting for a worker`,
+      label: `${plural(pool.waiting, 'request')} waiting for a worker`,
       icon: { id: 'watch', color: 'editorWarning.foreground' },
       contextValue: 'waiting',
     });
@@ -55,7 +56,7 @@ function poolNode(pool: Pool, mode: string | null, started: boolean, sessions: r
     id: `pool:${pool.name}`,
     label: pool.name,
     description: parts.join(' · '),
-    tooltip: `External resource pool ${pool.name}\n${pool.size} workers, isolation ${mode ?? 'unknown'}\nOutbound network: ${pool.allowNetwork ? 'allowed' : 'blocked'}`,
+    tooltip: `External resource pool ${pool.name}\n${plural(pool.size, 'worker')}, isolation ${mode ?? 'unknown'}\nOutbound network: ${pool.allowNetwork ? 'allowed' : 'blocked'}`,
     icon: { id: 'server-process' },
     contextValue: `pool${mode === 'accounts' ? ':accounts' : ''}`,
     expanded: true,
@@ -119,8 +120,8 @@ function workerNodes(pool: Pool, started: boolean, sessions: readonly SessionInf
     return {
       id: `pool:${pool.name}:worker:${w.worker}`,
       label: w.worker,
-      description: free ? 'free' : `busy · ${w.caller} · ${w.statements} statement${w.statements === 1 ? '' : 's'}`,
-      tooltip: free ? `${w.worker} is free` : `${w.worker} serves ${w.caller} (${w.statements} statement${w.statements === 1 ? '' : 's'} at once)`,
+      description: free ? 'free' : `busy · ${w.caller} · ${plural(w.statements, 'statement')}`,
+      tooltip: free ? `${w.worker} is free` : `${w.worker} serves ${w.caller} (${plural(w.statements, 'statement')} at once)`,
       icon: free ? { id: 'circle-large-outline' } : { id: 'person', color: 'charts.blue' },
       contextValue: free ? 'worker:free' : 'worker:busy',
       expanded: true,

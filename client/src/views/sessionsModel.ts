@@ -78,7 +78,7 @@ export function sessionNode(session: SessionInfo, now: number, idPrefix = 'sessi
   };
 }
 
-/** The view's rows: a "Running" and a "Recent" group when both have sessions, else the sessions themselves. */
+/** The view's rows: a "Running" group, then a "Recent" one, each shown only when it has sessions. */
 export function sessionNodes(list: readonly SessionInfo[], now: number): ViewNode[] {
   const ordered = orderSessions(list);
   const active = ordered.filter(isActive);

@@ -1,17 +1,25 @@
 // A tree view drawn from ViewNodes that a pure model rebuilds on every change.
 import { EventEmitter, ThemeColor, ThemeIcon, TreeItem, TreeItemCollapsibleState, type Event, type TreeDataProvider } from 'vscode';
 import type { ViewNode } from './node';
+import { reconcileRows } from './reconcile';
 
 export class NodeTreeProvider implements TreeDataProvider<ViewNode> {
-  private readonly changed = new EventEmitter<ViewNode | undefined>();
-  readonly onDidChangeTreeData: Event<ViewNode | undefined> = this.changed.event;
+  private readonly changed = new EventEmitter<ViewNode[] | undefined>();
+  readonly onDidChangeTreeData: Event<ViewNode[] | undefined> = this.changed.event;
   private roots: ViewNode[] = [];
 
   constructor(private readonly build: () => ViewNode[]) {}
 
+  /** Rebuilds the rows; when only their text changed, just those rows are redrawn (see reconcile.ts). */
   refresh(): void {
-    this.roots = this.build();
-    this.changed.fire(undefined);
+    const next = this.build();
+    const changed = reconcileRows(this.roots, next);
+    if (!changed) {
+      this.roots = next;
+      this.changed.fire(undefined);
+    } else if (changed.length > 0) {
+      this.changed.fire(changed);
+    }
   }
 
   /** The rows now, for tests and commands. */

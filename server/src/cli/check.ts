@@ -8,6 +8,7 @@ import { createEmbeddedChecker } from '../node/embedded/createEmbeddedChecker';
 import { findSqlFiles, readSqlFile } from '../node/sqlFiles';
 import { oneOf, parseArgs, positiveNumber } from './args';
 import { UsageError, type Command } from './usage';
+import { plural } from '../core/plural';
 
 const HELP = `usage: sqlml check [options] <files or folders>
 
@@ -88,7 +89,7 @@ export const checkCommand: Command = async (args) => {
         }
       }
       process.stdout.write(
-        `${summary.files} file${summary.files === 1 ? '' : 's'}, ${summary.calls} call${summary.calls === 1 ? '' : 's'}: ${summary.errors} error${summary.errors === 1 ? '' : 's'}, ${summary.warnings} warning${summary.warnings === 1 ? '' : 's'}\n`,
+        `${plural(summary.files, 'file')}, ${plural(summary.calls, 'call')}: ${plural(summary.errors, 'error')}, ${plural(summary.warnings, 'warning')}\n`,
       );
     }
     return summary.errors > 0 ? 1 : 0;

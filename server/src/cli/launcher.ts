@@ -12,6 +12,7 @@ import { readCsv } from '../node/launcher/csv';
 import { Launcher, type LauncherStatus } from '../node/launcher/launcher';
 import type { LauncherSettings } from '../node/launcher/settings';
 import { UsageError, type Command } from './usage';
+import { plural } from '../core/plural';
 
 const USAGE = `usage: sqlml launcher <subcommand> [options]
 
@@ -183,7 +184,7 @@ function resultText(r: LaunchResult): string {
   for (const set of r.resultSets) {
     out.push(set.columns.map((c) => `${c.name} (${c.type})`).join('\t'));
     for (const row of set.rows) out.push(row.map(cell).join('\t'));
-    out.push(`(${set.rows.length} row${set.rows.length === 1 ? '' : 's'} affected)`);
+    out.push(`(${plural(set.rows.length, 'row')} affected)`);
   }
   for (const [name, v] of Object.entries(r.outputParams)) out.push(`@${name} = ${cell(v)}`);
   const s = r.session;

@@ -3,6 +3,7 @@
 // worker is free the request waits in FIFO order for a bounded time, then fails naming the pool.
 import { formatDuration, launcherError, type LauncherError } from './errors';
 import type { Clock } from './ports';
+import { plural } from '../plural';
 
 export interface Lease {
   readonly worker: string;
@@ -116,7 +117,7 @@ export class WorkerMapper {
     const size = this.slots.length;
     return launcherError(
       'pool-busy',
-      `No worker of pool '${this.poolName}' became free within ${formatDuration(waitMs)}: all ${size} worker${size === 1 ? '' : 's'} of the pool are serving other callers.`,
+      `No worker of pool '${this.poolName}' became free within ${formatDuration(waitMs)}: all ${plural(size, 'worker')} of the pool are serving other callers.`,
     );
   }
 }

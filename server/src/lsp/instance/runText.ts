@@ -13,7 +13,9 @@ export function runText(document: string, scope: RunScope, where: { range?: Rang
   const piece = (start: number, end: number): RunText => {
     const text = document.slice(start, end);
     if (text.trim() === '') return { ok: false, reason: scope === 'selection' ? 'the selection is empty' : 'there is nothing to run' };
-    return { ok: true, text, start, startLine: lines.positionAt(start).line, endLine: lines.positionAt(end).line };
+    // The last line is that of the last character: a text ending in a newline ends on the line it closes.
+    const last = text.endsWith('\n') ? end - 1 : end;
+    return { ok: true, text, start, startLine: lines.positionAt(start).line, endLine: lines.positionAt(last).line };
   };
   switch (scope) {
     case 'file':

@@ -12,6 +12,7 @@ import type { ExecColumn, ExecMessage } from './results';
 import { statementPorts, type StatementPorts } from './schemaLookup';
 import type { ExecutorSession } from './session';
 import type { Sink } from './sink';
+import { plural } from '../../plural';
 
 export type Flow = { kind: 'next' } | { kind: 'break' } | { kind: 'continue' } | { kind: 'return'; value: SqlValue };
 
@@ -100,7 +101,7 @@ export class StatementContext {
   /** "(n rows affected)", unless SET NOCOUNT ON. */
   rowsAffected(count: number, at: Span): void {
     this.session.rowCount = count;
-    if (!this.session.nocount) this.message('info', null, 0, null, `(${count} row${count === 1 ? '' : 's'} affected)`, at);
+    if (!this.session.nocount) this.message('info', null, 0, null, `(${plural(count, 'row')} affected)`, at);
   }
 
   /** Sends a result set, cut at the instance's row limit with a notice. */
