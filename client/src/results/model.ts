@@ -97,7 +97,6 @@ export function messageModel(m: RunMessage): MessageModel {
   return { kind: m.kind, header: m.header, text: m.text, line: m.kind === 'error' ? m.line : null };
 }
 
-
 /** 850 ms, 1.4 s, 2 min 5 s. */
 export function duration(ms: number): string {
   // Each unit is chosen after rounding, so 999.6 ms reads "1.0 s", not "1000 ms".

@@ -40,7 +40,7 @@ export function poolNodes(result: PoolsResult, sessions: readonly SessionInfo[],
 
 function poolNode(pool: Pool, mode: string | null, started: boolean, sessions: readonly SessionInfo[], now: number): ViewNode {
   const busy = pool.workers.filter((w) => w.caller !== null).length;
-  const parts = [`${plural(pool.size, 'worker')}`, mode ?? 'isolation unknown', pool.allowNetwork ? 'network allowed' : 'no network'];
+  const parts = [plural(pool.size, 'worker'), mode ?? 'isolation unknown', pool.allowNetwork ? 'network allowed' : 'no network'];
   if (started) parts.push(`${busy} busy`);
   if (pool.waiting > 0) parts.push(`${pool.waiting} waiting`);
   const children: ViewNode[] = [limitsNode(pool), ...workerNodes(pool, started, sessions, now)];

@@ -60,3 +60,10 @@ test('ten thousand rows keep the order they were sent in, inside a transaction t
   await con.run('ROLLBACK');
   await assert.rejects(read('SELECT * FROM temp.main.rolled'), /rolled/);
 });
+
+test('whole numbers held as JavaScript doubles beyond the exact integers are staged as DOUBLE, not overflowed into BIGINT', async () => {
+  await stageRows(con, 'huge', 1, [[1], [1e20], [-(2 ** 63) * 4]]);
+  const types = await read("SELECT data_type FROM duckdb_columns() WHERE table_name = 'huge'");
+  assert.deepEqual(types, [['DOUBLE']]);
+  assert.deepEqual(await read('SELECT c1 FROM temp.main.huge ORDER BY rowid'), [[1], [1e20], [-(2 ** 63) * 4]]);
+});

@@ -11,14 +11,13 @@ import {
   HUGEINT,
   TIMESTAMP,
   VARCHAR,
-  blobValue,
-  timestampValue,
   type DuckDBConnection,
   type DuckDBType,
   type DuckDBValue,
 } from '@duckdb/node-api';
 import type { SqlValue } from '../../core/engine/executor/ports';
-import { quoteIdentifier } from '../../core/engine/translate';
+import { quoteIdentifier, stagedColumn } from '../../core/engine/translate';
+import { toDuckdb } from './duckdbValues';
 
 interface StagedColumn {
   type: DuckDBType;
@@ -34,24 +33,25 @@ const asText = (v: Exclude<SqlValue, null>): string => (v instanceof Date ? v.to
 const COLUMNS = {
   boolean: { type: BOOLEAN, sql: 'BOOLEAN', value: (v) => v as boolean },
   text: { type: VARCHAR, sql: 'VARCHAR', value: asText },
-  timestamp: { type: TIMESTAMP, sql: 'TIMESTAMP', value: (v) => timestampValue(BigInt((v as Date).getTime()) * 1000n) },
-  blob: { type: BLOB, sql: 'BLOB', value: (v) => blobValue(v as Uint8Array) },
+  timestamp: { type: TIMESTAMP, sql: 'TIMESTAMP', value: toDuckdb },
+  blob: { type: BLOB, sql: 'BLOB', value: toDuckdb },
   double: { type: DOUBLE, sql: 'DOUBLE', value: (v) => Number(v) },
   bigint: { type: BIGINT, sql: 'BIGINT', value: (v) => BigInt(v as number | bigint) },
   hugeint: { type: HUGEINT, sql: 'HUGEINT', value: (v) => BigInt(v as number | bigint) },
 } satisfies Record<string, StagedColumn>;
 
 /** The staging column for the values of column `k`: the narrowest exact type for all of them. */
-function stagedColumn(rows: readonly (readonly SqlValue[])[], k: number): StagedColumn {
+function columnFor(rows: readonly (readonly SqlValue[])[], k: number): StagedColumn {
   let kind: 'none' | 'boolean' | 'string' | 'date' | 'bytes' | 'number' | 'mixed' = 'none';
-  let fractional = false;
+  let needsDouble = false;
   let beyondInt64 = false;
   for (const row of rows) {
     const v = row[k] ?? null;
     if (v === null) continue;
     const here = typeof v === 'boolean' ? 'boolean' : typeof v === 'string' ? 'string' : v instanceof Date ? 'date' : v instanceof Uint8Array ? 'bytes' : 'number';
     if (here === 'number') {
-      if (typeof v === 'number' && !Number.isInteger(v)) fractional = true;
+      // A JavaScript number beyond the exact integers is a double whatever its digits; as BIGINT it could overflow.
+      if (typeof v === 'number' && !Number.isSafeInteger(v)) needsDouble = true;
       else if (typeof v === 'bigint' && (v < INT64_MIN || v > INT64_MAX)) beyondInt64 = true;
     }
     if (kind === 'none') kind = here;
@@ -65,7 +65,7 @@ function stagedColumn(rows: readonly (readonly SqlValue[])[], k: number): Staged
     case 'bytes':
       return COLUMNS.blob;
     case 'number':
-      return fractional ? COLUMNS.double : beyondInt64 ? COLUMNS.hugeint : COLUMNS.bigint;
+      return needsDouble ? COLUMNS.double : beyondInt64 ? COLUMNS.hugeint : COLUMNS.bigint;
     default:
       // Strings, no values at all, or kinds no one source mixes: text converts to every type.
       return COLUMNS.text;
@@ -73,8 +73,8 @@ function stagedColumn(rows: readonly (readonly SqlValue[])[], k: number): Staged
 }
 
 export async function stageRows(connection: DuckDBConnection, table: string, width: number, rows: readonly (readonly SqlValue[])[]): Promise<void> {
-  const columns = Array.from({ length: width }, (_, k) => stagedColumn(rows, k));
-  const definitions = columns.map((c, k) => `${quoteIdentifier(`c${k + 1}`)} ${c.sql}`).join(', ');
+  const columns = Array.from({ length: width }, (_, k) => columnFor(rows, k));
+  const definitions = columns.map((c, k) => `${stagedColumn(k)} ${c.sql}`).join(', ');
   await connection.run(`CREATE TEMP TABLE ${quoteIdentifier(table)} (${definitions})`);
   const appender = await connection.createAppender(table, 'main', 'temp');
   for (const row of rows) {

@@ -3,7 +3,7 @@
 // filling the catalog views it reads, evaluating values, reporting rows and messages.
 import type { Expression, Span } from '../ast';
 import { check, type SecurableName } from '../../security';
-import { createTableFromColumns, duckdbRelation, quoteIdentifier, translateCondition, translateValue, type Translation } from '../translate';
+import { createTableFromColumns, duckdbRelation, stagedColumn, translateCondition, translateValue, type Translation } from '../translate';
 import type { SqlType } from '../translate/types';
 import { Cancelled, refuse, translationStop } from './errors';
 import type { Frame } from './frame';
@@ -47,7 +47,7 @@ export class StatementContext {
       if (rows.length === 0) continue;
       const width = use.table.columns.length;
       const staging = this.session.stagingTable();
-      const sources = Array.from({ length: width }, (_, k) => quoteIdentifier(`c${k + 1}`)).join(', ');
+      const sources = Array.from({ length: width }, (_, k) => stagedColumn(k)).join(', ');
       const fill = `INSERT INTO ${duckdbRelation(use.table.location)} SELECT ${sources} FROM ${staging.relation} ORDER BY rowid`;
       await this.session.withStagedRows(staging, rows, width, at, () => this.session.execute(fill, [], at));
     }

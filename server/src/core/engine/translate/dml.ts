@@ -20,7 +20,7 @@ import { storeValue } from './conversions';
 import { stop, unsupported } from './errors';
 import { ExpressionTranslator } from './expressions';
 import { tableName, translateFrom, writtenName } from './from';
-import { duckdbRelation, quoteIdentifier } from './names';
+import { duckdbRelation, quoteIdentifier, stagedColumn } from './names';
 import type { ColumnInfo, TableInfo } from './ports';
 import { translateQuery } from './query';
 import { Scope, type Source } from './scope';
@@ -117,7 +117,7 @@ export function translateInsert(stmt: InsertStatement, ctx: Context): InsertPlan
  */
 export function insertStagedSql(target: TableInfo, columns: ColumnInfo[], sourceTypes: SqlType[], listed: boolean, staged: string, at: Span): string {
   checkCount(sourceTypes.length, columns.length, listed, true, at);
-  const values = sourceTypes.map((type, k) => storeValue({ sql: `CAST("s".${quoteIdentifier(`c${k + 1}`)} AS ${duckdbType(type)})`, type }, columns[k]!, target.location, at).sql);
+  const values = sourceTypes.map((type, k) => storeValue({ sql: `CAST("s".${stagedColumn(k)} AS ${duckdbType(type)})`, type }, columns[k]!, target.location, at).sql);
   return `${insertPrefix(target, columns)} SELECT ${values.join(', ')} FROM ${staged} AS "s" ORDER BY "s".rowid`;
 }
 

@@ -123,7 +123,6 @@ export function translateInsertStatement(stmt: InsertStatement, ports: Ports): T
   }, stmt);
 }
 
-/** For INSERT ... EXEC: the INSERT of one row of the procedure's result set, values as $1..$n. */
 /** INSERT ... EXEC's INSERT of the rows staged in `staged` (see insertStagedSql). */
 export function translateInsertStaged(plan: Extract<InsertPlan, { kind: 'execute' }>, sourceTypes: SqlType[], staged: string, stmt: InsertStatement): Translation<string> {
   return run(() => insertStagedSql(plan.target, plan.columns, sourceTypes, stmt.columns.length > 0, staged, stmt.source), stmt);
@@ -160,7 +159,7 @@ export function resolveDataType(dt: DataType, context: 'declaration' | 'cast'): 
 
 export { createTableFromColumns, dropTableStatements };
 export { decodeRaisedError } from './errors';
-export { duckdbRelation, quoteIdentifier, quoteString } from './names';
+export { duckdbRelation, quoteIdentifier, quoteString, stagedColumn } from './names';
 export { duckdbType, formatSqlType, type SqlType } from './types';
 export type { ColumnInfo, FunctionInfo, Ports, SchemaLookup, TableFunctionInfo, TableInfo, TableLocation, TableName, VariableLookup } from './ports';
 export type { InsertPlan, ResultColumn, TableDdl };

@@ -10,6 +10,11 @@ export function quoteString(value: string): string {
   return `'${value.split("'").join("''")}'`;
 }
 
+/** Column k (0-based) of a staged-rows work table (StorageSession.stageRows): "c1", "c2", … quoted. */
+export function stagedColumn(k: number): string {
+  return quoteIdentifier(`c${k + 1}`);
+}
+
 /** database.schema.table, or temp.main.table for #temp tables and table variables. */
 export function duckdbRelation(location: TableLocation): string {
   if (location.kind === 'temp') return `temp.main.${quoteIdentifier(location.name)}`;

@@ -2,7 +2,7 @@
 // the clause and given its names and types, with SQL Server's errors when they do not fit (the
 // batch is aborted). UNDEFINED, or no clause, passes them on as they are.
 import type { ResultSetDefinition, ResultSetsClause, Span } from '../../ast';
-import { duckdbType, formatSqlType, quoteIdentifier, resolveDataType } from '../../translate';
+import { duckdbType, formatSqlType, resolveDataType, stagedColumn } from '../../translate';
 import type { SqlType } from '../../translate/types';
 import type { StatementContext } from '../context';
 import { fail } from '../errors';
@@ -46,7 +46,7 @@ async function shape(ctx: StatementContext, definition: ResultSetDefinition, sen
 
 /** Converts the rows in the storage, staged there as they were sent. */
 async function convertRows(ctx: StatementContext, rows: ExecResultSet['rows'], from: SqlType[], to: SqlType[], at: ResultSetDefinition): Promise<ExecResultSet['rows']> {
-  const conversions = from.map((type, k) => conversionSql(`CAST(${quoteIdentifier(`c${k + 1}`)} AS ${duckdbType(type)})`, type, to[k]!, at.columns[k]!));
+  const conversions = from.map((type, k) => conversionSql(`CAST(${stagedColumn(k)} AS ${duckdbType(type)})`, type, to[k]!, at.columns[k]!));
   if (rows.length === 0) return [];
   const staging = ctx.session.stagingTable();
   return ctx.session.withStagedRows(staging, rows, from.length, at, async () => {
