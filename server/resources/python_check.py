@@ -109,6 +109,10 @@ def syntax_finding(script, err, from_compiler):
             return byte_to_column(script.line(line_number), offset - 1)
         return parser_column(script, err, line_number, offset)
 
+    if isinstance(err, IndentationError) and not (isinstance(getattr(err, 'end_offset', None), int) and err.end_offset > 0):
+        # 'unexpected indent', 'unindent does not match', TabError: the offsets land a column
+        # before or after the culprit; what is wrong is the line's first token and its indentation.
+        return first_token_finding(script, message, lineno)
     offset = err.offset if isinstance(err.offset, int) and err.offset > 0 else 1
     col = column(lineno, offset)
     end_line = getattr(err, 'end_lineno', None)
@@ -119,6 +123,17 @@ def syntax_finding(script, err, from_compiler):
         if (end_line, end_col) > (lineno, col):
             return finding('syntax', message, lineno, col, end_line, end_col)
     return finding('syntax', message, lineno, col)
+
+
+FIRST_TOKEN = re.compile(r'[ \t\f]*(\w+|\S)')
+
+
+def first_token_finding(script, message, lineno):
+    text = script.line(lineno)
+    match = FIRST_TOKEN.match(text)
+    if not match:
+        return script.whole_line('syntax', message, lineno)
+    return finding('syntax', message, lineno, match.start(1), lineno, match.end(1))
 
 
 def value_error_finding(script, err):
@@ -141,8 +156,25 @@ def warning_findings(script, caught):
     for w in caught:
         if getattr(w, 'filename', None) != FILENAME or not isinstance(getattr(w, 'lineno', None), int):
             continue
-        found.append(script.whole_line('warning', '%s: %s' % (w.category.__name__, w.message), w.lineno))
+        message = '%s: %s' % (w.category.__name__, w.message)
+        found.append(escape_finding(script, message, w.lineno) or script.whole_line('warning', message, w.lineno))
     return found
+
+
+ESCAPE_IN_MESSAGE = re.compile(r"invalid escape sequence '(\\.+?)'")
+
+
+def escape_finding(script, message, lineno):
+    """An invalid-escape warning sits on the escape itself: the first one at or after the line named."""
+    match = ESCAPE_IN_MESSAGE.search(message)
+    if not match:
+        return None
+    escape = match.group(1)
+    for number in range(script.clamp_line(lineno), len(script.lines) + 1):
+        col = script.line(number).find(escape)
+        if col >= 0:
+            return finding('warning', message, number, col, number, col + len(escape))
+    return None
 
 
 def pyflakes_findings(script, tree, names, skip):
@@ -157,9 +189,44 @@ def pyflakes_findings(script, tree, names, skip):
         if isinstance(message, pyflakes_messages.UndefinedName):
             name = str(message.message_args[0])
             found.append(finding('undefined-name', text, lineno, col, lineno, col + len(name)))
+        elif isinstance(message, pyflakes_messages.UnusedImport):
+            found.append(import_name_finding(script, text, lineno, col, str(message.message_args[0])))
         else:
-            found.append(finding('warning', text, lineno, col))
+            found.append(named_finding(script, text, lineno, col, message.message_args))
     return found
+
+
+def named_finding(script, text, lineno, col, args):
+    """A warning about a name (a redefinition, an unused variable) sits on that name where pyflakes points."""
+    name = args[0] if args and isinstance(args[0], str) else None
+    if name and re.fullmatch(r'\w+', name):
+        match = re.compile(r'(?<![\w.])%s(?!\w)' % re.escape(name)).search(script.line(lineno), col)
+        if match:
+            return finding('warning', text, lineno, match.start(), lineno, match.end())
+    return finding('warning', text, lineno, col)
+
+
+def import_name_finding(script, text, lineno, col, imported):
+    """An unused import sits on its own name: `import os, sys` gives one finding on `os`, one on `sys`.
+
+    pyflakes names the import as written ('os', 'a.b', 'pkg.mod as alias') and places it at the
+    statement; the name is searched for after the `import` keyword, across continuation lines.
+    """
+    if ' as ' in imported:
+        name = imported.split(' as ', 1)[1]
+    elif '.' in imported and script.line(lineno)[col:].lstrip().startswith('from'):
+        name = imported.rsplit('.', 1)[1]
+    else:
+        name = imported
+    pattern = re.compile(r'(?<![\w.])%s(?![\w.])' % re.escape(name))
+    for number in range(lineno, min(lineno + 50, len(script.lines)) + 1):
+        line = script.line(number)
+        start = col if number == lineno else 0
+        keyword = line.find('import', start) if number == lineno else -1
+        match = pattern.search(line, keyword + len('import') if keyword >= 0 else start)
+        if match:
+            return finding('warning', text, number, match.start(), number, match.end())
+    return finding('warning', text, lineno, col)
 
 
 def check(source, names):

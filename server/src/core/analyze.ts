@@ -8,6 +8,8 @@ import type { RuleOptions } from './rules/rule';
 import { bindCall, type BoundCall } from './spees/binding';
 import type { ExternalScriptCall } from './spees/call';
 import { LineIndex } from './text/lineIndex';
+import type { SourceMap } from './text/sourceMap';
+import { neutralizePlaceholders, type Placeholder } from './tsql/placeholders';
 import { scanDocument } from './tsql/scanner';
 
 export interface AnalysisOptions extends RuleOptions {
@@ -34,6 +36,8 @@ export interface Analysis {
   problems: Problem[];
   /** Languages created in this document with CREATE EXTERNAL LANGUAGE. */
   externalLanguages: string[];
+  /** The document's lines: messages that cite a script line are rewritten to cite the document's. */
+  lines: LineIndex;
 }
 
 export function analyze(text: string, options: AnalysisOptions = DEFAULT_OPTIONS): Analysis {
@@ -45,14 +49,17 @@ export function analyze(text: string, options: AnalysisOptions = DEFAULT_OPTIONS
         makeProblem('SQLML005', `This file is ${mb(text.length)} MB, above the ${mb(options.maxChars)} MB limit (sqlml.analysis.maxFileSizeMB); it is not analysed.`, 0, 0),
       ],
       externalLanguages: [],
+      lines: new LineIndex(text),
     };
   }
   if (looksBinary(text)) {
-    return { calls: [], problems: [makeProblem('SQLML004', 'This file is binary (it contains NUL characters), not T-SQL text; it is not analysed.', 0, 0)], externalLanguages: [] };
+    return { calls: [], problems: [makeProblem('SQLML004', 'This file is binary (it contains NUL characters), not T-SQL text; it is not analysed.', 0, 0)], externalLanguages: [], lines: new LineIndex(text) };
   }
 
-  const scan = scanDocument(text);
+  const neutral = neutralizePlaceholders(text);
+  const scan = scanDocument(neutral.text);
   const problems = [...scan.problems];
+  const standIns = neutral.placeholders.flatMap((p) => (p.standIn ? [p.standIn] : []));
   const ruleOptions: RuleOptions = {
     sqlServerVersion: options.sqlServerVersion,
     extraLanguages: [...options.extraLanguages, ...scan.externalLanguages],
@@ -61,10 +68,34 @@ export function analyze(text: string, options: AnalysisOptions = DEFAULT_OPTIONS
     const bound = bindCall(call, options.sqlServerVersion);
     const ctx = { bound, options: ruleOptions, canFix: call.depth === 0, report: (p: Problem) => problems.push(p) };
     for (const rule of RULES) rule.check(ctx);
-    return { call, bound, embedded: embeddedRequest(bound) };
+    return { call, bound, embedded: embeddedRequest(bound, standIns) };
   });
+  problems.push(...placeholderProblems(neutral.placeholders, calls.map((c) => c.call)));
   problems.sort((a, b) => a.start - b.start || a.end - b.end);
-  return { calls, problems, externalLanguages: scan.externalLanguages };
+  return { calls, problems, externalLanguages: scan.externalLanguages, lines: new LineIndex(text) };
+}
+
+/**
+ * Said once per call that holds placeholders, and once per pasted syntax diagram, as information:
+ * the user should know why part of it went unchecked, without an error for each bracket.
+ */
+function placeholderProblems(placeholders: readonly Placeholder[], calls: readonly ExternalScriptCall[]): Problem[] {
+  const problems: Problem[] = [];
+  for (const diagram of placeholders.filter((p) => p.kind === 'syntax-diagram')) {
+    const head = diagram.written.search(/\S/);
+    const start = diagram.start + Math.max(head, 0);
+    const end = Math.min(diagram.end, start + diagram.written.slice(Math.max(head, 0)).split(/\r?\n/)[0]!.trimEnd().length);
+    problems.push(makeProblem('SQLML007', 'This looks like a syntax diagram pasted from the documentation ([ , @name = ... ] marks an optional argument); it is not checked.', start, Math.max(end, start + 1)));
+  }
+  for (const call of calls) {
+    const inside = placeholders.filter((p) => p.kind !== 'syntax-diagram' && p.kind !== 'sqlcmd-command' && p.start >= call.range[0] && p.end <= call.range[1]);
+    if (inside.length === 0) continue;
+    const names = [...new Set(inside.map((p) => p.written))];
+    const listed = names.slice(0, 3).join(', ') + (names.length > 3 ? `, and ${names.length - 3} more` : '');
+    const defaults = inside.some((p) => p.kind === 'ssms-parameter' && p.standIn === null) ? ', with the template defaults put in their place' : '';
+    problems.push(makeProblem('SQLML007', `This call holds template placeholders (${listed}); it is checked as far as they allow${defaults}.`, call.nameRange[0], call.nameRange[1]));
+  }
+  return problems;
 }
 
 function looksBinary(text: string): boolean {
@@ -72,11 +103,11 @@ function looksBinary(text: string): boolean {
   return head.includes('\u0000');
 }
 
-/** The names the runtime defines for the script: data names, @params names without '@', pandas. */
-function embeddedRequest(bound: BoundCall): EmbeddedCheckRequest | null {
+/** The names the runtime defines for the script: data names, @params names without '@', pandas, template stand-ins. */
+function embeddedRequest(bound: BoundCall, standIns: readonly string[]): EmbeddedCheckRequest | null {
   const language = bound.languageKind;
   if (!bound.script || (language !== 'python' && language !== 'r')) return null;
-  const knownNames = [bound.inputName, bound.outputName, ...(bound.declared ?? []).map((d) => d.name.slice(1))];
+  const knownNames = [bound.inputName, bound.outputName, ...(bound.declared ?? []).map((d) => d.name.slice(1)), ...standIns];
   // What the satellites define for every script: pandas (Python) and the loopback helper.
   if (language === 'python') knownNames.push('pandas');
   knownNames.push('sqlml_query');
@@ -89,7 +120,7 @@ const FINDING_CODES = {
 } as const;
 
 /** Document problems for one call's embedded-check result, positioned through the script's map. */
-export function embeddedProblems(call: CallAnalysis, result: EmbeddedCheckResult): Problem[] {
+export function embeddedProblems(call: CallAnalysis, result: EmbeddedCheckResult, docLines: LineIndex): Problem[] {
   const request = call.embedded;
   const script = call.bound.script;
   if (!request || !script) return [];
@@ -101,9 +132,22 @@ export function embeddedProblems(call: CallAnalysis, result: EmbeddedCheckResult
     if (end <= start) end = Math.min(start + 1, script.text.length);
     const [docStart, docEnd] = script.map.toSourceRange(start, Math.max(end, start));
     const code = FINDING_CODES[request.language][f.kind];
-    problems.push(makeProblem(code, f.message, docStart, docEnd, { source: request.language }));
+    problems.push(makeProblem(code, citeDocumentLines(f.message, lines, script.map, docLines), docStart, docEnd, { source: request.language }));
   }
   return problems;
+}
+
+/**
+ * "redefinition of unused 'g' from line 5", "expected an indented block after 'if' statement on
+ * line 2": the runtimes count the script's lines; the user reads the .sql file's.
+ */
+function citeDocumentLines(message: string, scriptLines: LineIndex, map: SourceMap, docLines: LineIndex): string {
+  return message.replace(/\b(on|from) line (\d+)\b/g, (whole, word: string, digits: string) => {
+    const line = Number(digits) - 1;
+    if (line < 0 || line >= scriptLines.lineCount) return whole;
+    const [docOffset] = map.toSourceRange(scriptLines.lineStart(line), scriptLines.lineStart(line));
+    return `${word} line ${docLines.positionAt(docOffset).line + 1}`;
+  });
 }
 
 /**
@@ -117,7 +161,7 @@ export async function checkEmbedded(analysis: Analysis, checker: EmbeddedChecker
   const toldAbout = new Set<string>();
   jobs.forEach((call, k) => {
     const result = results[k]!;
-    problems.push(...embeddedProblems(call, result));
+    problems.push(...embeddedProblems(call, result, analysis.lines));
     for (const u of result.unavailable ?? []) {
       if (toldAbout.has(u.tool)) continue;
       toldAbout.add(u.tool);

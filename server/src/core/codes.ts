@@ -16,6 +16,7 @@ export const CODES = {
   SQLML004: { severity: 'error', doc: 'The file is binary, not T-SQL text; nothing in it is checked.' },
   SQLML005: { severity: 'warning', doc: 'The file is larger than sqlml.analysis.maxFileSizeMB; it is not analysed.' },
   SQLML006: { severity: 'information', doc: 'The file is not valid UTF-8 and was read as Windows-1252.' },
+  SQLML007: { severity: 'information', doc: 'Template placeholders (SQLCMD $(name), SSMS <name, type, value>, ${name}) or a pasted syntax diagram: checked as far as they allow, SSMS defaults substituted.' },
 
   // 1xx: the sp_execute_external_script call
   SQLML100: { severity: 'error', doc: 'The required parameter @language is not supplied (Msg 201).' },
@@ -41,6 +42,9 @@ export const CODES = {
   SQLML120: { severity: 'error', doc: 'The call does not parse: an argument, a value or a WITH RESULT SETS clause is malformed (Msg 102).' },
   SQLML121: { severity: 'error', doc: 'An argument has the wrong kind of value for its parameter (a script or name given as a number, NULL for a required parameter).' },
   SQLML122: { severity: 'warning', doc: '@input_data_1_partition_by_columns or _order_by_columns is given without @input_data_1.' },
+  SQLML123: { severity: 'error', doc: 'sp_execute_external_script is called without EXEC but is not the first statement of its batch (Msg 102); its script is still checked.' },
+  SQLML124: { severity: 'error', doc: 'The @input_data_1 query uses a variable that @params does not declare (Msg 137 when it runs).' },
+  SQLML125: { severity: 'warning', doc: 'The script spells the input or output data name with other letter case; R and Python names are case-sensitive.' },
 
   // 2xx: the embedded Python and R, checked by the real runtimes
   SQLML200: { severity: 'error', doc: 'The embedded Python does not compile (SyntaxError / IndentationError).' },

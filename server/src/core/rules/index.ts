@@ -2,6 +2,7 @@
 import { argumentNames, requiredParameters } from './argumentList';
 import { parallelValue, parameterVersion, resultSets, valueKinds } from './callShape';
 import { dataNames } from './dataNames';
+import { inputQueryVariables } from './inputQuery';
 import { languageValue } from './language';
 import type { Rule } from './rule';
 import { scriptParameters } from './scriptParameters';
@@ -17,5 +18,6 @@ export const RULES: readonly Rule[] = [
   parallelValue,
   resultSets,
   dataNames,
+  inputQueryVariables,
   unknownValues,
 ];

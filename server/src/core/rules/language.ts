@@ -8,8 +8,8 @@ export const languageValue: Rule = {
   name: 'language-value',
   check(ctx) {
     const arg = ctx.bound.byParam.get('@language');
-    if (!arg || arg.value.kind !== 'text') return;
-    const language = arg.value.text.text;
+    const language = ctx.bound.language;
+    if (!arg || arg.value.kind !== 'text' || language === null) return;
     const declared = [...BUILTIN_LANGUAGES, ...ctx.options.extraLanguages];
     if (declared.some((l) => l.toLowerCase() === language.toLowerCase())) return;
     const suggestion = nearest(language.trim(), declared);

@@ -14,7 +14,7 @@ export const unknownValues: Rule = {
   check(ctx) {
     for (const [key, consequence] of Object.entries(WHAT)) {
       const arg = ctx.bound.byParam.get(key);
-      if (!arg || arg.value.kind !== 'unknown' || arg.valueKind === 'default' || arg.valueKind === 'expression') continue;
+      if (!arg || arg.value.kind !== 'unknown' || arg.valueKind === 'default' || arg.valueKind === 'expression' || arg.valueKind === 'missing') continue;
       if (arg.value.why.startsWith('the undeclared variable')) continue; // Msg 137 is reported already
       ctx.report(
         makeProblem('SQLML117', `The value of ${key} comes from ${arg.value.why} and is only known when the statement runs, so ${consequence}.`, arg.valueRange[0], arg.valueRange[1]),

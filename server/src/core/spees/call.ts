@@ -4,7 +4,8 @@ import type { Value } from '../tsql/values';
 
 export type Range = [number, number];
 
-export type ArgValueKind = 'string' | 'variable' | 'number' | 'null' | 'default' | 'name' | 'binary' | 'expression';
+/** 'missing': `@name =` with nothing after it (already reported where it is). */
+export type ArgValueKind = 'string' | 'variable' | 'number' | 'null' | 'default' | 'name' | 'binary' | 'expression' | 'missing';
 
 export interface CallArgument {
   /** Position in the argument list, from 0. */

@@ -81,7 +81,33 @@ class BatchScanner {
     if (i === 0 && (t.kind === 'word' || t.kind === 'quotedIdent') && !STATEMENT_KEYWORDS.has(word)) {
       return this.execute(i, i);
     }
+    if (this.isBareExternalScriptCall(i)) {
+      const [start, end] = this.docRange(t.start, t.end);
+      this.out.problems.push(
+        makeProblem(
+          'SQLML123',
+          "Incorrect syntax near 'sp_execute_external_script'. Without EXEC a procedure call must be the first statement of its batch: add EXEC.",
+          start,
+          end,
+          { fixes: this.src.depth === 0 ? [{ title: 'Add EXEC', edits: [{ start, end: start, newText: 'EXEC ' }] }] : [] },
+        ),
+      );
+      return this.execute(i, i);
+    }
     return i + 1;
+  }
+
+  /**
+   * sp_execute_external_script named later in a batch without EXEC: SQL Server refuses the batch
+   * (Msg 102), but the call is still the user's code and its script is worth checking.
+   */
+  private isBareExternalScriptCall(i: number): boolean {
+    const t = this.tokens[i]!;
+    if (t.kind !== 'word' || this.tokens[i - 1]?.kind === 'dot') return false;
+    const name = this.procedureName(i);
+    if (!name || name.parts[name.parts.length - 1]!.toLowerCase() !== 'sp_execute_external_script') return false;
+    const next = this.tokens[name.next];
+    return !next || next.kind === 'variable' || next.kind === 'string' || next.kind === 'semicolon';
   }
 
   // ---- variables ----------------------------------------------------------------------------
@@ -208,9 +234,11 @@ class BatchScanner {
     if (!first) return i;
     if (first.kind === 'lparen') return this.executeString(i);
     if (this.src.upper(first) === 'AS') return i + 1; // EXECUTE AS LOGIN/USER = ...
+    let statusVariable: Token | null = null;
     if (first.kind === 'variable') {
       if (this.tokens[i + 1]?.kind === 'operator' && this.src.slice(this.tokens[i + 1]!) === '=') {
         if (!this.scope.lookup(this.src.slice(first))) this.undeclared(first);
+        statusVariable = first;
         i += 2; // EXEC @status = procedure ...
       } else {
         return i + 1; // EXEC @procedureName: not knowable
@@ -219,14 +247,26 @@ class BatchScanner {
     const name = this.procedureName(i);
     if (!name) return i;
     const procedure = name.parts[name.parts.length - 1]!.toLowerCase();
+    const written = name.parts.join('.');
+    if (statusVariable) this.scope.assign(this.src.slice(statusVariable), { kind: 'unknown', why: `the return status of ${written}` });
     const qualifier = name.parts.slice(0, -1).map((p) => p.toLowerCase());
     const isSystem = (qualifier.length === 0 || qualifier.join('.') === 'sys' || qualifier.join('.') === 'master.sys' || qualifier.join('.') === 'master.');
     if (isSystem && procedure === 'sp_execute_external_script') {
-      return this.externalScriptCall(execToken, i, name.next);
+      const end = this.externalScriptCall(execToken, i, name.next);
+      this.forgetOutputs(this.out.calls[this.out.calls.length - 1]!.args, written);
+      return end;
     }
     const args = this.argumentList(name.next);
     if (isSystem && procedure === 'sp_executesql') this.executeSql(args.args);
+    this.forgetOutputs(args.args, written);
     return args.next;
+  }
+
+  /** A variable passed as an OUTPUT argument holds whatever the procedure put there: unknown, not its old value. */
+  private forgetOutputs(args: readonly CallArgument[], procedure: string): void {
+    for (const arg of args) {
+      if (arg.output && arg.variable) this.scope.assign(arg.variable, { kind: 'unknown', why: `an OUTPUT argument of ${procedure}` });
+    }
   }
 
   private procedureName(i: number): { parts: string[]; next: number } | null {
@@ -300,8 +340,17 @@ class BatchScanner {
         i += 2;
       }
       const valueToken = this.tokens[i];
-      if (!valueToken || valueToken.kind === 'comma' || valueToken.kind === 'semicolon' || valueToken.kind === 'go') {
-        this.syntaxError(valueToken ?? this.tokens[i - 1]!, `The argument ${name ?? ''} has no value.`.replace('  ', ' '));
+      const startsStatement = valueToken?.kind === 'word' && STATEMENT_KEYWORDS.has(this.src.upper(valueToken));
+      if (!valueToken || valueToken.kind === 'comma' || valueToken.kind === 'semicolon' || valueToken.kind === 'go' || startsStatement) {
+        // Reported on what is there (the name and its '='), and the next statement stays a statement.
+        const missingAt = nameRange ? this.docRange(argStart.start, this.tokens[i - 1]!.end) : null;
+        const message = `The argument ${name ?? ''} has no value.`.replace('  ', ' ');
+        if (missingAt) this.out.problems.push(makeProblem('SQLML120', message, missingAt[0], missingAt[1]));
+        else this.syntaxError(valueToken ?? this.tokens[i - 1]!, message);
+        if (name && nameRange) {
+          // Bound as present, so the call is not also said to lack the parameter.
+          args.push({ index: args.length, name, nameRange, valueKind: 'missing', valueRange: missingAt!, value: { kind: 'unknown', why: 'a missing value' }, variable: null, output: false, range: missingAt! });
+        }
         if (valueToken?.kind === 'comma') {
           i++;
           continue;
@@ -389,10 +438,15 @@ class BatchScanner {
           resultSets = { kind: kindWord === 'NONE' ? 'none' : 'undefined', range: this.docRange(start.start, end.end) };
           i += 3;
         } else if (this.tokens[i + 2]?.kind === 'lparen') {
-          const close = matchingParen(this.tokens, i + 2);
-          const sets = this.resultSetDefinitions(i + 3, close);
-          resultSets = { kind: 'definition', sets, range: this.docRange(start.start, this.tokens[close]!.end) };
-          i = close + 1;
+          const clause = this.resultSetsExtent(i + 2);
+          const sets = this.resultSetDefinitions(i + 3, clause.close);
+          resultSets = { kind: 'definition', sets, range: this.docRange(start.start, this.tokens[clause.close - (clause.closed ? 0 : 1)]!.end) };
+          if (!clause.closed) {
+            // One error for the unclosed list; what follows is the next statement, not more columns.
+            this.syntaxError(this.tokens[clause.close - 1]!, "Incorrect syntax: WITH RESULT SETS is missing a ')'.");
+            return { resultSets, next: clause.close };
+          }
+          i = clause.close + 1;
         } else {
           this.syntaxError(this.tokens[i + 2] ?? this.tokens[i + 1]!, 'Expected NONE, UNDEFINED or a parenthesised list of result set definitions after WITH RESULT SETS.');
           return { resultSets, next: i + 2 };
@@ -406,6 +460,24 @@ class BatchScanner {
     }
   }
 
+  /**
+   * Where the parenthesised list of WITH RESULT SETS ends. Column definitions never hold a ';' or
+   * a statement keyword (AS aside: AS OBJECT / TYPE / FOR XML), so one of those at any depth
+   * means a ')' is missing: the list is cut there (closed: false) instead of swallowing the batch.
+   */
+  private resultSetsExtent(open: number): { close: number; closed: boolean } {
+    let depth = 0;
+    for (let k = open; k < this.tokens.length; k++) {
+      const t = this.tokens[k]!;
+      if (t.kind === 'lparen') depth++;
+      else if (t.kind === 'rparen' && --depth === 0) return { close: k, closed: true };
+      else if (t.kind === 'semicolon' || t.kind === 'go' || (t.kind === 'word' && STATEMENT_KEYWORDS.has(this.src.upper(t)) && this.src.upper(t) !== 'AS')) {
+        return { close: k, closed: false };
+      }
+    }
+    return { close: this.tokens.length, closed: false };
+  }
+
   /** `(col type [NULL | NOT NULL] [, ...]) [, (...)]` or `AS OBJECT|TYPE|FOR XML` forms. */
   private resultSetDefinitions(i: number, close: number): ResultSetColumn[][] {
     const sets: ResultSetColumn[][] = [];
@@ -416,15 +488,16 @@ class BatchScanner {
         continue;
       }
       if (t.kind === 'lparen') {
-        const end = matchingParen(this.tokens, i);
+        const end = Math.min(matchingParen(this.tokens, i), close);
         sets.push(this.columnDefinitions(i + 1, end));
         i = end + 1;
       } else if (this.src.upper(t) === 'AS') {
         sets.push([]);
         while (i < close && this.tokens[i]!.kind !== 'comma') i++;
       } else {
+        // One error for the whole misshapen list (columns without their own parentheses, say).
         this.syntaxError(t, `Incorrect syntax near '${this.src.slice(t)}' in WITH RESULT SETS: each result set is a parenthesised column list.`);
-        i++;
+        return sets;
       }
     }
     return sets;
