@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 // The sqlml command line: the same core and Node layer as the language server, no VS Code.
+import { version } from '../../package.json';
 import { UsageError, type Command } from './cli/usage';
 
 const COMMANDS: Record<string, () => Promise<Command>> = {
@@ -17,6 +18,11 @@ commands:
                                                    run T-SQL files on the instance (created on first use)
   instance create|start|stop|status|drop|serve    the embedded instance's life cycle
   launcher provision|deprovision|status|exec      set up worker accounts, show isolation, run one script
+
+  sqlml --version | sqlml <command> --help
+
+exit status: 0 done without errors; 1 the files, batches or scripts had errors (or the instance
+could not be reached); 2 bad usage; 3 an internal error of sqlml (a bug: SQLML_DEBUG=1 shows it).
 `;
 
 async function main(argv: string[]): Promise<number> {
@@ -24,6 +30,10 @@ async function main(argv: string[]): Promise<number> {
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
     process.stdout.write(USAGE);
     return name === undefined ? 2 : 0;
+  }
+  if (name === '--version' || name === '-v') {
+    process.stdout.write(`sqlml ${version}\n`);
+    return 0;
   }
   const load = COMMANDS[name];
   if (!load) throw new UsageError(`unknown command '${name}'\n\n${USAGE}`);

@@ -1,4 +1,8 @@
-// A small, strict option parser: unknown options and missing values are usage errors (exit 2).
+// The one option parser of every sqlml command: Node's util.parseArgs, strict. Unknown options,
+// missing values and repeats of a single-valued option are usage errors (exit 2). Long options
+// (--format json, --format=json) and, where a command gives them, sqlcmd's short ones (-S host,
+// -Q "query").
+import { parseArgs as nodeParseArgs, type ParseArgsConfig } from 'node:util';
 import { UsageError } from './usage';
 
 export interface OptionSpec {
@@ -6,42 +10,49 @@ export interface OptionSpec {
   value: boolean;
   /** May be given several times; values are collected. */
   repeat?: boolean;
+  /** A one-letter alias (-S for --server), as sqlcmd spells its options. */
+  short?: string;
 }
 
 export interface ParsedArgs {
+  /** Each option given, by its long name, with its values in order ('true' for a flag). */
   options: Map<string, string[]>;
   positional: string[];
 }
 
+type NodeOptions = NonNullable<ParseArgsConfig['options']>;
+
 export function parseArgs(args: string[], spec: Record<string, OptionSpec>): ParsedArgs {
-  const options = new Map<string, string[]>();
-  const positional: string[] = [];
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i]!;
-    if (arg === '--') {
-      positional.push(...args.slice(i + 1));
-      break;
-    }
-    if (!arg.startsWith('--') || arg === '-') {
-      positional.push(arg);
-      continue;
-    }
-    const eq = arg.indexOf('=');
-    const name = eq >= 0 ? arg.slice(2, eq) : arg.slice(2);
-    const s = spec[name];
-    if (!s) throw new UsageError(`unknown option --${name}`);
-    let value = 'true';
-    if (s.value) {
-      if (eq >= 0) value = arg.slice(eq + 1);
-      else if (i + 1 < args.length) value = args[++i]!;
-      else throw new UsageError(`--${name} needs a value`);
-    }
-    const list = options.get(name) ?? [];
-    if (list.length > 0 && !s.repeat) throw new UsageError(`--${name} is given more than once`);
-    list.push(value);
-    options.set(name, list);
+  const options: NodeOptions = {};
+  for (const [name, s] of Object.entries(spec)) {
+    options[name] = { type: s.value ? 'string' : 'boolean', multiple: true, ...(s.short ? { short: s.short } : {}) };
   }
-  return { options, positional };
+  let parsed: ReturnType<typeof nodeParseArgs>;
+  try {
+    parsed = nodeParseArgs({ args, options, strict: true, allowPositionals: true });
+  } catch (err) {
+    throw new UsageError(usageMessage(err as Error & { code?: string }));
+  }
+  const result = new Map<string, string[]>();
+  for (const [name, raw] of Object.entries(parsed.values)) {
+    const values = (raw as (string | boolean)[]).map(String);
+    if (values.length > 1 && spec[name]!.value && !spec[name]!.repeat) throw new UsageError(`--${name} is given more than once`);
+    result.set(name, values);
+  }
+  return { options: result, positional: parsed.positionals };
+}
+
+/** util.parseArgs explains itself at length, with advice for programmers; users need the gist. */
+function usageMessage(err: Error & { code?: string }): string {
+  const option = /'(-{1,2}[^'\s]+)/.exec(err.message)?.[1];
+  switch (err.code) {
+    case 'ERR_PARSE_ARGS_UNKNOWN_OPTION':
+      return `unknown option ${option ?? err.message}`;
+    case 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE':
+      return /argument missing/.test(err.message) ? `${option ?? 'an option'} needs a value` : `${option ?? 'an option'} takes no value`;
+    default:
+      return err.message;
+  }
 }
 
 export function oneOf<T extends string>(name: string, value: string | undefined, allowed: readonly T[], fallback: T): T {

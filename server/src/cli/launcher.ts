@@ -11,6 +11,7 @@ import { deprovision, provision } from '../node/launcher/accounts';
 import { readCsv } from '../node/launcher/csv';
 import { Launcher, type LauncherStatus } from '../node/launcher/launcher';
 import type { LauncherSettings } from '../node/launcher/settings';
+import { parseArgs } from './args';
 import { UsageError, type Command } from './usage';
 import { plural } from '../core/plural';
 
@@ -35,18 +36,18 @@ type Options = Map<string, string | true>;
 
 const FLAGS = new Set(['--keep-session-folder']);
 
+/** The options a launcher subcommand allows, through the CLI's one parser; keys keep their dashes. */
 function parseOptions(args: string[], allowed: readonly string[]): Options {
-  const options: Options = new Map();
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i]!;
-    if (!allowed.includes(arg)) throw new UsageError(`unknown option '${arg}'\n\n${USAGE}`);
-    if (FLAGS.has(arg)) options.set(arg, true);
-    else {
-      const value = args[++i];
-      if (value === undefined) throw new UsageError(`${arg} needs a value`);
-      options.set(arg, value);
-    }
+  const spec = Object.fromEntries(allowed.map((name) => [name.slice(2), { value: !FLAGS.has(name) }]));
+  let parsed: ReturnType<typeof parseArgs>;
+  try {
+    parsed = parseArgs(args, spec);
+  } catch (err) {
+    throw new UsageError(`${(err as Error).message}\n\n${USAGE}`);
   }
+  if (parsed.positional.length > 0) throw new UsageError(`unexpected argument '${parsed.positional[0]}'\n\n${USAGE}`);
+  const options: Options = new Map();
+  for (const [name, values] of parsed.options) options.set(`--${name}`, FLAGS.has(`--${name}`) ? true : values[0]!);
   return options;
 }
 

@@ -12,11 +12,13 @@ import { formatRunOutcome } from './runOutput';
 import { UsageError, type Command } from './usage';
 
 const HELP = `usage: sqlml run [options] FILE…
+       sqlml run [options] -Q "QUERY"
 
-Runs the files' batches (split by GO) on the instance, in order. Exit 0 without errors, 1 with
-errors, 2 for bad usage.
+Runs the files' batches (split by GO) on the instance, in order, or the query given with -Q (as
+sqlcmd -Q does). Exit 0 without errors, 1 with errors, 2 for bad usage, 3 for an internal error.
 
 options:
+  -Q, --query TEXT       run this T-SQL (its batches split by GO) instead of files
   --format text|json     text (default): result sets as tables, messages as SSMS shows them
   --login NAME           run as this login (as EXECUTE AS LOGIN; you must be allowed to impersonate it)
   --database DB          the database to start in (default: the login's default database)
@@ -36,6 +38,7 @@ export const runCommand: Command = async (args) => {
     name: { value: true },
     path: { value: true },
     'idle-stop': { value: true },
+    query: { value: true, short: 'Q' },
     help: { value: false },
   });
   if (options.has('help')) {
@@ -43,7 +46,9 @@ export const runCommand: Command = async (args) => {
     return 0;
   }
   const format = oneOf('format', options.get('format')?.[0], ['text', 'json'] as const, 'text');
-  if (positional.length === 0) throw new UsageError(`no files to run\n\n${HELP}`);
+  const query = options.get('query')?.[0];
+  if (query !== undefined && positional.length > 0) throw new UsageError('give files or -Q, not both');
+  if (query === undefined && positional.length === 0) throw new UsageError(`no files to run\n\n${HELP}`);
   for (const file of positional) if (!existsSync(file)) throw new UsageError(`no such file: ${file}`);
   const idle = Number(options.get('idle-stop')?.[0] ?? 300);
   if (!Number.isFinite(idle) || idle < 0) throw new UsageError('--idle-stop must be a number of seconds');
@@ -66,8 +71,9 @@ export const runCommand: Command = async (args) => {
   const onSignal = () => abort.abort();
   process.once('SIGINT', onSignal);
   try {
-    for (const path of positional) {
-      const file = await readSqlFile(path, MAX_FILE_BYTES);
+    const sources = query !== undefined ? [{ path: '-Q', read: async () => ({ text: query, problems: [] }) }] : positional.map((path) => ({ path, read: () => readSqlFile(path, MAX_FILE_BYTES) }));
+    for (const { path, read } of sources) {
+      const file = await read();
       if (file.text === '' && file.problems.length > 0) {
         all.batches.push({ line: 0, resultSets: [], messages: file.problems.map((p) => fileProblem(path, p.message)) });
         continue;
@@ -80,7 +86,7 @@ export const runCommand: Command = async (args) => {
       const batches = mapScriptErrorLines(file.text, outcome.batches);
       all.batches.push(...batches);
       all.sessions.push(...outcome.sessions);
-      if (format === 'text') writeText(path, positional.length > 1, { batches, sessions: outcome.sessions });
+      if (format === 'text') writeText(path, sources.length > 1, { batches, sessions: outcome.sessions });
     }
   } finally {
     process.off('SIGINT', onSignal);

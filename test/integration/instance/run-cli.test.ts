@@ -3,7 +3,7 @@
 // line, bad input answered with positioned errors, durability after kill -9, the instance's life cycle.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { allMessages, allResultSets, cli, instanceSkip, sklearnSkip, TestInstance } from './harness';
 
@@ -126,6 +126,31 @@ test('usage errors exit 2 and say why', { skip }, () => {
   const missing = cli(['run', '--path', instance.path, join(scratch, 'nope.sql')]);
   assert.equal(missing.status, 2);
   assert.match(missing.stderr, /no such file/);
+  const unknown = cli(['run', '--path', instance.path, '--bogus', 'x.sql']);
+  assert.equal(unknown.status, 2);
+  assert.match(unknown.stderr, /^sqlml: unknown option --bogus\n$/);
+  const both = cli(['run', '--path', instance.path, '-Q', 'SELECT 1', join(scratch, 'nope.sql')]);
+  assert.equal(both.status, 2);
+  assert.match(both.stderr, /files or -Q, not both/);
+});
+
+test('-Q runs a query given on the command line, as sqlcmd takes it; errors exit 1 in JSON too', { skip }, () => {
+  const ok = instance.run([], ['-Q', "SELECT 6 * 7 AS answer\nGO\nPRINT N'second batch'"]);
+  assert.equal(ok.status, 0, ok.stderr);
+  assert.deepEqual(allResultSets(ok.json).map((s) => s.rows), [[[42]]]);
+  assert.ok(allMessages(ok.json).some((m) => m.text === 'second batch'));
+  const failed = instance.run([], ['--query', 'SELECT * FROM dbo.no_such_table']);
+  assert.equal(failed.status, 1);
+  assert.ok(allMessages(failed.json).some((m) => m.number === 208), JSON.stringify(failed.json));
+});
+
+test('--version names the package version; --help lists the exit statuses', () => {
+  const version = cli(['--version']);
+  assert.equal(version.status, 0);
+  assert.equal(version.stdout, `sqlml ${(JSON.parse(readFileSync(join(__dirname, '..', '..', '..', 'package.json'), 'utf8')) as { version: string }).version}\n`);
+  const help = cli(['--help']);
+  assert.equal(help.status, 0);
+  assert.match(help.stdout, /exit status: 0 .*; 1 .*; 2 bad usage; 3 an internal error/s);
 });
 
 test('--login runs as that login, as EXECUTE AS LOGIN would', { skip }, () => {
