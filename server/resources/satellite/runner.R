@@ -211,15 +211,26 @@ local({
   # ------------------------------------------------------------ the loopback to the instance
 
   # Base R has no Unix sockets, so the query goes through a few lines of Debian's Python (present
-  # in every sandbox), which speaks the loopback's JSON and answers R in CSV: a first line with the
-  # SQL types, then a header and the rows, NULL as an unquoted NA, strings quoted.
+  # in every sandbox), which inherits this process's loopback descriptor (SQLML_LOOPBACK_FD), sends
+  # one query frame and reads the answer frame (see runner.py), and answers R in CSV: a first line
+  # with the SQL types, then a header and the rows, NULL as an unquoted NA, strings quoted.
   LOOPBACK_RELAY <- paste(
-    "import csv, json, os, socket, sys",
-    "path = os.environ.get('SQLML_LOOPBACK_SOCKET')",
-    "if not path: sys.exit('sqlml_query: this session has no loopback channel to the instance.')",
-    "req = json.dumps({'token': os.environ.get('SQLML_LOOPBACK_TOKEN', ''), 'query': sys.stdin.read()})",
-    "s = socket.socket(socket.AF_UNIX); s.connect(path); s.sendall(req.encode() + b'\\n')",
-    "a = json.loads(b''.join(iter(lambda: s.recv(65536), b'')).decode())",
+    "import csv, json, os, struct, sys",
+    "fd = os.environ.get('SQLML_LOOPBACK_FD', '')",
+    "if not fd.isdigit(): sys.exit('sqlml_query: this session has no loopback channel to the instance.')",
+    "fd = int(fd); os.set_blocking(fd, True)",
+    "def exactly(n):",
+    "    parts = []",
+    "    while n > 0:",
+    "        part = os.read(fd, min(n, 1 << 20))",
+    "        if not part: sys.exit('sqlml_query: the instance closed the loopback channel.')",
+    "        parts.append(part); n -= len(part)",
+    "    return b''.join(parts)",
+    "body = json.dumps({'query': sys.stdin.read()}).encode()",
+    "frame = struct.pack('>IB', len(body), 0x51) + body",
+    "while frame: frame = frame[os.write(fd, frame):]",
+    "length, kind = struct.unpack('>IB', exactly(5))",
+    "a = json.loads(exactly(length).decode())",
     "if 'error' in a: e = a['error']; sys.exit('Msg %d, Level %d, State %d: %s' % (e['number'], e['severity'], e['state'], e['text']))",
     "def cell(v):",
     "    if v is None: return 'NA'",

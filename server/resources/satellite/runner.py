@@ -16,6 +16,7 @@ import math
 import os
 import struct
 import sys
+import threading
 import traceback
 
 MAGIC = b"SQLMLX01"
@@ -283,22 +284,59 @@ class LoopbackError(Exception):
     """The instance refused or failed a loopback query; the message is SQL Server's."""
 
 
+# The channel is a descriptor the launcher handed this process (SQLML_LOOPBACK_FD names it), the
+# other end of which only the instance holds: there is no socket file to find and no token to show.
+# Frames: u32 big-endian body length, one kind byte, the body ('Q' query JSON out, 'A' answer JSON back).
+LOOPBACK_QUERY, LOOPBACK_ANSWER = 0x51, 0x41
+_loopback_lock = threading.Lock()
+
+
+def _loopback_fd():
+    fd = os.environ.get("SQLML_LOOPBACK_FD", "")
+    if not fd.isdigit():
+        raise LoopbackError("sqlml_query: this session has no loopback channel to the instance.")
+    return int(fd)
+
+
+def _read_exactly(fd, n):
+    parts = []
+    while n > 0:
+        part = os.read(fd, min(n, 1 << 20))
+        if not part:
+            raise LoopbackError("sqlml_query: the instance closed the loopback channel.")
+        parts.append(part)
+        n -= len(part)
+    return b"".join(parts)
+
+
+def loopback_exchange(query):
+    """Sends one query frame and returns the decoded answer (one exchange at a time per process)."""
+    import json
+    fd = _loopback_fd()
+    body = json.dumps({"query": str(query)}).encode("utf-8")
+    with _loopback_lock:
+        try:
+            # The descriptor is shared with the script: a socket object it wrapped around it may
+            # have made it non-blocking (settimeout), which would turn a wait into EAGAIN.
+            os.set_blocking(fd, True)
+            frame = struct.pack(">IB", len(body), LOOPBACK_QUERY) + body
+            while frame:
+                frame = frame[os.write(fd, frame):]
+            length, kind = struct.unpack(">IB", _read_exactly(fd, 5))
+            answer = _read_exactly(fd, length)
+        except OSError as e:
+            raise LoopbackError("sqlml_query: the loopback channel failed (%s)." % e.strerror)
+    if kind != LOOPBACK_ANSWER:
+        raise LoopbackError("sqlml_query: the loopback channel sent a frame of unknown kind %d." % kind)
+    return json.loads(answer.decode("utf-8"))
+
+
 def sqlml_query(query):
     """Runs `query` on the instance, as the caller of sp_execute_external_script, and returns the
     first result set as a pandas DataFrame. The connection is the trusted loopback the launcher
     gives this session: it works when the instance has a login for the worker group."""
-    import json
-    import socket
     import pandas as pd
-    path = os.environ.get("SQLML_LOOPBACK_SOCKET")
-    if not path:
-        raise LoopbackError("sqlml_query: this session has no loopback channel to the instance.")
-    request = json.dumps({"token": os.environ.get("SQLML_LOOPBACK_TOKEN", ""), "query": str(query)})
-    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as s:
-        s.connect(path)
-        s.sendall(request.encode("utf-8") + b"\n")
-        data = b"".join(iter(lambda: s.recv(1 << 16), b""))
-    answer = json.loads(data.decode("utf-8"))
+    answer = loopback_exchange(query)
     if "error" in answer:
         e = answer["error"]
         raise LoopbackError("Msg %d, Level %d, State %d: %s" % (e["number"], e["severity"], e["state"], e["text"]))

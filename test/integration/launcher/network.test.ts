@@ -6,11 +6,10 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { chmodSync, mkdirSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import type { LaunchRequest } from '../../../server/src/core/launcher/request';
 import type { Launcher } from '../../../server/src/node/launcher/launcher';
+import { skipReason } from '../../support/requireOrSkip';
 import { accountsSkip, errors, pool, PYTHON, run, TestBed } from './harness';
 
 const NS_LAUNCHER = 'sqlmlt-launcher';
@@ -24,7 +23,7 @@ function ip(...args: string[]): { ok: boolean; text: string } {
 }
 
 const baseSkip = accountsSkip();
-const skip = baseSkip ?? (ip('netns', 'list').ok ? undefined : 'needs ip netns (iproute2)');
+const skip = baseSkip ?? skipReason(ip('netns', 'list').ok ? undefined : 'needs ip netns (iproute2)');
 const bed = new TestBed('network');
 let fakeHost: ChildProcess | undefined;
 let launcher: Launcher;
@@ -106,7 +105,7 @@ function firstRows(result: Record<string, unknown>): unknown[][] {
   return ((result.resultSets as { rows: unknown[][] }[])[0]?.rows ?? []) as unknown[][];
 }
 
-test('#30 the fake public host is reachable from the launcher’s namespace, but not from a sandbox', { skip }, () => {
+test('#30 #31 the fake public host is reachable from the launcher’s namespace, but not from a sandbox, nor by DNS or UDP', { skip }, () => {
   const control = spawnSync('/usr/sbin/ip', ['netns', 'exec', NS_LAUNCHER, PYTHON, '-c', `${CONNECT}\nprint(connect())`], { encoding: 'utf8', timeout: 10_000 });
   assert.equal(control.stdout.trim(), 'REACHED fake public host', `control connect outside the sandbox: ${control.stderr}`);
   const result = runInNamespace({ allowNetwork: false }, {
@@ -156,31 +155,26 @@ test('#32 the data channel carries 10 MB back intact with the network namespace 
   assert.deepEqual(rows[99999], [99999, `099999${'x'.repeat(94)}`]);
 });
 
-test('the loopback hook: a per-session socket of the instance is reachable from inside, with its token', { skip: baseSkip }, async () => {
-  const dir = join(bed.base, 'loopback');
-  mkdirSync(dir, { mode: 0o755 });
-  const socketPath = join(dir, 'instance.sock');
+test('the loopback hook: the session\'s channel is a byte stream on descriptor 3, reachable without any network', { skip: baseSkip }, async () => {
   const received: string[] = [];
-  const server = createServer((s) => s.once('data', (b) => {
-    received.push(b.toString());
-    s.end('welcome');
-  }));
-  await new Promise<void>((r) => server.listen(socketPath, r));
-  chmodSync(socketPath, 0o666);
-  try {
-    const result = await run(launcher, {
+  const result = await run(
+    launcher,
+    {
       caller: 'loop',
-      loopback: { socketPath, token: 'tok-123' },
-      script: `import os, socket
-s = socket.socket(socket.AF_UNIX)
-s.connect(os.environ['SQLML_LOOPBACK_SOCKET'])
-s.sendall(os.environ['SQLML_LOOPBACK_TOKEN'].encode())
-print(os.environ['SQLML_LOOPBACK_SOCKET'], s.recv(100).decode())`,
-    });
-    assert.equal(result.session.state, 'succeeded', errors(result));
-    assert.deepEqual(received, ['tok-123']);
-    assert.equal(result.messages.find((m) => m.kind === 'stdout')!.text.split('\n')[1], '/run/sqlml/loopback.sock welcome');
-  } finally {
-    server.close();
-  }
+      script: `import os
+fd = int(os.environ['SQLML_LOOPBACK_FD'])
+os.write(fd, b'hello from the sandbox')
+print(fd, os.read(fd, 100).decode())`,
+    },
+    {
+      loopback: (channel) =>
+        channel.once('data', (b: Buffer) => {
+          received.push(b.toString());
+          channel.write('welcome');
+        }),
+    },
+  );
+  assert.equal(result.session.state, 'succeeded', errors(result));
+  assert.deepEqual(received, ['hello from the sandbox']);
+  assert.equal(result.messages.find((m) => m.kind === 'stdout')!.text.split('\n')[1], '3 welcome');
 });

@@ -32,16 +32,6 @@ export interface ScriptParam {
   output?: boolean;
 }
 
-/**
- * A per-session way back to the instance (the next layer's loopback channel): a Unix socket the
- * satellite may connect to, mounted into the sandbox; its path and token reach the script as
- * SQLML_LOOPBACK_SOCKET and SQLML_LOOPBACK_TOKEN.
- */
-export interface LoopbackEndpoint {
-  socketPath: string;
-  token?: string;
-}
-
 export interface LaunchRequest {
   /** The login the statement runs for; the key of identity mapping. */
   caller: string;
@@ -60,7 +50,6 @@ export interface LaunchRequest {
   pool?: string;
   /** The statement timeout in ms; absent or 0 for none. */
   timeoutMs?: number;
-  loopback?: LoopbackEndpoint;
 }
 
 export interface TypedColumn {
@@ -91,7 +80,6 @@ export interface NormalizedRequest {
   rowsPerRead: number | undefined;
   pool: string;
   timeoutMs: number | undefined;
-  loopback: LoopbackEndpoint | undefined;
 }
 
 export type Normalized = { ok: true; request: NormalizedRequest } | { ok: false; error: LauncherError };
@@ -144,11 +132,6 @@ function normalize(request: LaunchRequest): NormalizedRequest {
   const timeoutMs = request.timeoutMs;
   if (timeoutMs !== undefined && (!Number.isFinite(timeoutMs) || timeoutMs < 0)) fail(`The statement timeout must be a positive number of milliseconds (got ${timeoutMs}).`);
 
-  const loopback = request.loopback;
-  if (loopback && (!loopback.socketPath.startsWith('/') || CONTROL.test(loopback.socketPath) || CONTROL.test(loopback.token ?? ''))) {
-    fail('The loopback endpoint must be an absolute socket path, and neither it nor its token may contain control characters.');
-  }
-
   return {
     caller,
     database,
@@ -163,7 +146,6 @@ function normalize(request: LaunchRequest): NormalizedRequest {
     rowsPerRead: rowsPerRead(params),
     pool: request.pool ?? 'default',
     timeoutMs: timeoutMs ? timeoutMs : undefined,
-    loopback,
   };
 }
 

@@ -1,100 +1,68 @@
-// The per-session loopback channel: a Unix socket a running script connects back through to query
-// the instance (sqlml_query in both runtimes). The launcher binds the socket file into the sandbox
-// at /run/sqlml/loopback.sock; a random token, handed to the satellite in its environment, proves a
-// connection comes from that session and no other (worker accounts can reach the socket file, so
-// the file's permissions alone can't tell sessions apart).
+// The instance's side of a session's loopback channel: the satellite's sqlml_query (Python, and R
+// through a Python relay that inherits the descriptor) sends query frames, each answered in turn
+// by the executor as the statement's caller. The channel is the launcher's end of a socket pair
+// only that session's satellite holds (loopbackDescriptor.ts), so a frame needs no credential of
+// its own: whoever can write it is the session.
 //
-// Wire format, one exchange per connection, each side one line of JSON:
-//   request  {"token": "...", "query": "SELECT ..."}
-//   answer   {"columns": [{"name", "type"}], "rows": [[...]]}  |  {"error": {"number", "severity", "state", "text"}}
-import { randomBytes, timingSafeEqual } from 'node:crypto';
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer, type Server, type Socket } from 'node:net';
-import { join } from 'node:path';
-import type { SqlValue } from '../../core/engine/executor/ports';
+// Frames (loopbackFrames.ts): request kind 'Q' {"query": "SELECT ..."};
+// answer kind 'A' {"columns": [{"name", "type"}], "rows": [[...]]} | {"error": {"number", "severity", "state", "text"}}.
+import type { Duplex } from 'node:stream';
+import type { LoopbackAnswer } from '../../core/engine/executor/ports';
+import { encodeFrame, FrameKind, FrameReader, type Frame } from './loopbackFrames';
 import { wireValue } from './wireValues';
 
-export interface LoopbackColumn {
-  name: string;
-  type: string;
-}
-
-export type LoopbackAnswer = { columns: LoopbackColumn[]; rows: SqlValue[][] } | { error: { number: number; severity: number; state: number; text: string } };
+export type { LoopbackAnswer } from '../../core/engine/executor/ports';
 
 export type LoopbackHandler = (query: string) => Promise<LoopbackAnswer>;
 
-export interface LoopbackChannel {
-  socketPath: string;
-  token: string;
-  close(): Promise<void>;
-}
+/** A request body longer than this is refused: queries are text, not data uploads. */
+export const MAX_REQUEST_BYTES = 1 << 20;
 
-/** A request line longer than this is refused: queries are text, not data uploads. */
-const MAX_REQUEST_BYTES = 1 << 20;
-
-export async function openLoopbackChannel(parentDir: string, handler: LoopbackHandler): Promise<LoopbackChannel> {
-  // A fresh folder per session, searchable but not listable, so one session cannot find another's socket.
-  const dir = mkdtempSync(join(parentDir, 'lb-'));
-  chmodSync(dir, 0o711);
-  const socketPath = join(dir, 'loopback.sock');
-  const token = randomBytes(32).toString('hex');
-  const open = new Set<Socket>();
-  const server: Server = createServer((socket) => {
-    open.add(socket);
-    socket.on('close', () => open.delete(socket));
-    serveOne(socket, token, handler);
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(socketPath, () => resolve());
-  });
-  // Worker accounts other than the daemon's user must be able to connect; the token guards it.
-  chmodSync(socketPath, 0o666);
-  return {
-    socketPath,
-    token,
-    close: async () => {
-      for (const socket of open) socket.destroy();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
-}
-
-function serveOne(socket: Socket, token: string, handler: LoopbackHandler): void {
-  let buffered = '';
-  let answered = false;
-  const answer = (value: LoopbackAnswer) => {
-    answered = true;
-    const wire = 'error' in value ? value : { columns: value.columns, rows: value.rows.map((row) => row.map(wireValue)) };
-    socket.end(`${JSON.stringify(wire)}\n`);
-  };
-  const refuse = (text: string) => answer({ error: { number: 18456, severity: 14, state: 1, text } });
-  socket.setEncoding('utf8');
-  socket.on('error', () => socket.destroy());
-  socket.on('data', (chunk: string) => {
-    if (answered) return;
-    buffered += chunk;
-    if (buffered.length > MAX_REQUEST_BYTES) return refuse('The loopback request is too large.');
-    const end = buffered.indexOf('\n');
-    if (end < 0) return;
-    let request: { token?: unknown; query?: unknown };
-    try {
-      request = JSON.parse(buffered.slice(0, end)) as typeof request;
-    } catch {
-      return refuse('The loopback request is not JSON.');
+/** Answers the channel's query frames one at a time, in order, until the channel closes. */
+export function serveLoopback(channel: Duplex, handler: LoopbackHandler): void {
+  const reader = new FrameReader(MAX_REQUEST_BYTES);
+  const queue: Frame[] = [];
+  let busy = false;
+  const next = (): void => {
+    const frame = queue.shift();
+    if (!frame) {
+      busy = false;
+      if (!channel.destroyed) channel.resume();
+      return;
     }
-    if (typeof request.token !== 'string' || !sameToken(request.token, token)) return refuse('Login failed: the loopback token is not this session\'s.');
-    if (typeof request.query !== 'string') return refuse('The loopback request has no query.');
-    answered = true;
-    handler(request.query).then(answer, (err: Error) =>
-      answer({ error: { number: 50000, severity: 16, state: 1, text: `The instance could not answer the loopback query: ${err.message}` } }),
-    );
+    busy = true;
+    void answerFrame(frame, handler).then((answer) => {
+      if (channel.destroyed) return;
+      const wire = 'error' in answer ? answer : { columns: answer.columns, rows: answer.rows.map((row) => row.map(wireValue)) };
+      channel.write(encodeFrame(FrameKind.answer, Buffer.from(JSON.stringify(wire), 'utf8')));
+      next();
+    });
+  };
+  channel.on('data', (chunk: Buffer) => {
+    queue.push(...reader.push(chunk));
+    if (queue.length === 0) return;
+    // One exchange at a time: a script that sends ahead waits in the socket, not in our memory.
+    channel.pause();
+    if (!busy) next();
   });
+  channel.on('error', () => channel.destroy());
 }
 
-function sameToken(given: string, expected: string): boolean {
-  const a = Buffer.from(given);
-  const b = Buffer.from(expected);
-  return a.length === b.length && timingSafeEqual(a, b);
+const protocolError = (text: string): LoopbackAnswer => ({ error: { number: 50000, severity: 16, state: 1, text } });
+
+async function answerFrame(frame: Frame, handler: LoopbackHandler): Promise<LoopbackAnswer> {
+  if (frame.oversized !== undefined) return protocolError(`The loopback request is too large (${frame.oversized} bytes; at most ${MAX_REQUEST_BYTES}).`);
+  if (frame.kind !== FrameKind.query) return protocolError(`The loopback request is of an unknown kind (${frame.kind}).`);
+  let request: { query?: unknown };
+  try {
+    request = JSON.parse(frame.body.toString('utf8')) as typeof request;
+  } catch {
+    return protocolError('The loopback request is not JSON.');
+  }
+  if (typeof request?.query !== 'string') return protocolError('The loopback request has no query.');
+  try {
+    return await handler(request.query);
+  } catch (err) {
+    return protocolError(`The instance could not answer the loopback query: ${(err as Error).message}`);
+  }
 }

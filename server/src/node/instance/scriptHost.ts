@@ -1,7 +1,7 @@
 // The instance's external scripts: the launcher behind the executor's ExternalScripts port. Each
-// call gets its own loopback channel, answered by the executor as the caller; the worker that
-// presents itself on the channel is the one identity mapping gave the caller for the statement.
-import { chmodSync, mkdirSync } from 'node:fs';
+// call's session gets its own loopback channel (a descriptor only its satellite holds), answered
+// by the executor as the caller; the worker that presents itself on the channel is the one
+// identity mapping gave the session.
 import { join } from 'node:path';
 import type { ApplyPoolsResult, ExternalPoolState, ExternalScripts, ScriptRunOptions } from '../../core/engine/executor/ports';
 import type { ResourcePoolDefinition } from '../../core/engine/executor/document';
@@ -13,12 +13,12 @@ import type { SessionListener, SessionRecord } from '../../core/launcher/session
 import { Launcher } from '../launcher/launcher';
 import type { LauncherSettings } from '../launcher/settings';
 import type { InstanceConfig } from './instanceConfig';
-import { openLoopbackChannel } from './loopbackServer';
+import { serveLoopback } from './loopbackServer';
 import type { LauncherView } from './protocol';
 
 export interface ScriptHostOptions {
   config: InstanceConfig['launcher'];
-  /** The instance folder: sessions/ and run/loopback/ go under it. */
+  /** The instance folder: sessions/ goes under it. */
   root: string;
   log(line: string): void;
   /** Extra launcher settings (tests: their own cgroup folder). */
@@ -33,13 +33,10 @@ export class ScriptHost implements ExternalScripts {
   private definitions: readonly ResourcePoolDefinition[] = [];
   private readonly listeners = new Set<SessionListener>();
   private unsubscribe: (() => void) | undefined;
-  private readonly loopbackDir: string;
   private running: Launcher | undefined;
   private lastProblem: string | null = null;
 
-  constructor(private readonly options: ScriptHostOptions) {
-    this.loopbackDir = join(options.root, 'run', 'loopback');
-  }
+  constructor(private readonly options: ScriptHostOptions) {}
 
   /** The worker pool of the default external pool; every request runs there (no classifier). */
   private poolSettings(): PoolSettings {
@@ -87,22 +84,15 @@ export class ScriptHost implements ExternalScripts {
   async run(request: LaunchRequest, options: ScriptRunOptions): Promise<LaunchOutcome> {
     const state = await this.launcher();
     if (!state.ok) return { ok: false, error: launcherError('not-serving', `The launcher cannot run scripts: ${state.problems.join(' ')}`) };
-    const { launcher } = state;
-    mkdirSync(this.loopbackDir, { recursive: true, mode: 0o711 });
-    chmodSync(this.loopbackDir, 0o711);
     const group = poolGroupName(this.options.config.prefix);
-    const channel = await openLoopbackChannel(this.loopbackDir, async (query) => {
-      // The caller's worker for this statement; in mode none there is no worker account but the
-      // implied-authentication rule is the same, so the session stands in under the group's name.
-      const worker = launcher.pools()[0]?.workers.find((w) => w.caller === request.caller)?.worker ?? `${this.options.config.prefix}??`;
-      return options.loopback.query(query, { name: worker, group });
-    });
-    const signal = options.signal as AbortSignal;
-    try {
-      return await launcher.launch({ ...request, pool: 'default', loopback: { socketPath: channel.socketPath, token: channel.token } }, { signal, onMessage: options.onMessage });
-    } finally {
-      await channel.close();
-    }
+    return state.launcher.launch(
+      { ...request, pool: 'default' },
+      {
+        signal: options.signal as AbortSignal,
+        onMessage: options.onMessage,
+        loopback: (channel, session) => serveLoopback(channel, (query) => options.loopback.query(query, { name: session.worker, group })),
+      },
+    );
   }
 
   async applyPools(pools: readonly ResourcePoolDefinition[]): Promise<ApplyPoolsResult> {

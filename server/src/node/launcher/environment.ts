@@ -1,16 +1,17 @@
 // The satellite's environment is built from this allow-list alone: nothing of the launcher's own
-// environment (secrets included) is ever passed on.
+// environment (secrets included) is ever passed on, and nothing in it is a secret (bubblewrap
+// gets it on its command line, which every local user can read).
+import { LOOPBACK_FD } from './loopbackDescriptor';
+
 export interface EnvironmentInput {
   sessionId: string;
   folder: string;
   worker: string;
-  loopback?: { socketPath: string; token?: string };
+  /** The session has a loopback channel (as descriptor LOOPBACK_FD). */
+  loopback: boolean;
 }
 
-/** Where the loopback socket appears inside the sandbox. */
-export const LOOPBACK_SOCKET_IN_SANDBOX = '/run/sqlml/loopback.sock';
-
-export function satelliteEnvironment(input: EnvironmentInput, loopbackPath: string | undefined): Record<string, string> {
+export function satelliteEnvironment(input: EnvironmentInput): Record<string, string> {
   const env: Record<string, string> = {
     PATH: '/usr/bin:/bin',
     HOME: input.folder,
@@ -21,16 +22,14 @@ export function satelliteEnvironment(input: EnvironmentInput, loopbackPath: stri
     LOGNAME: input.worker,
     SQLML_SESSION_ID: input.sessionId,
   };
-  if (input.loopback && loopbackPath) {
-    env.SQLML_LOOPBACK_SOCKET = loopbackPath;
-    if (input.loopback.token) env.SQLML_LOOPBACK_TOKEN = input.loopback.token;
-  }
+  // A descriptor number, not a secret: only the process holding the descriptor can use it.
+  if (input.loopback) env.SQLML_LOOPBACK_FD = String(LOOPBACK_FD);
   return env;
 }
 
 /** The names a satellite may have in its environment (the posture probe checks against these). */
 export const ALLOWED_VARIABLES: ReadonlySet<string> = new Set([
-  'PATH', 'HOME', 'TMPDIR', 'LANG', 'TZ', 'USER', 'LOGNAME', 'SQLML_SESSION_ID', 'SQLML_LOOPBACK_SOCKET', 'SQLML_LOOPBACK_TOKEN',
+  'PATH', 'HOME', 'TMPDIR', 'LANG', 'TZ', 'USER', 'LOGNAME', 'SQLML_SESSION_ID', 'SQLML_LOOPBACK_FD',
   // bubblewrap sets PWD itself after --chdir.
   'PWD',
 ]);

@@ -1,7 +1,9 @@
 // Starts the satellite's command chain and watches it: streams its output, reports how it ended.
-// Only stdout and stderr are given to it (stdin is /dev/null); Node opens everything else
-// close-on-exec, so no other descriptor of the launcher reaches the sandbox.
+// Only stdout, stderr and, when the session has one, the loopback channel (descriptor 3) are given
+// to it (stdin is /dev/null); Node opens everything else close-on-exec, so no other descriptor of
+// the launcher reaches the sandbox.
 import { spawn } from 'node:child_process';
+import type { Duplex } from 'node:stream';
 import type { SpawnPlan } from './sandbox';
 
 const STREAM_GRACE_MS = 500;
@@ -17,6 +19,8 @@ export interface RunningSatellite {
   readonly pid: number | undefined;
   /** Settles once the process has exited and its output streams are closed. */
   readonly exited: Promise<Exit>;
+  /** The launcher's end of the loopback channel (plan.loopback), open until the satellite ends. */
+  readonly channel: Duplex | undefined;
   /** SIGKILL to the chain's first process (and, unisolated, to its whole process group). */
   kill(): void;
 }
@@ -25,12 +29,16 @@ export function startSatellite(plan: SpawnPlan, onStdout: (b: Buffer) => void, o
   const child = spawn(plan.file, plan.args, {
     cwd: plan.cwd,
     env: plan.env,
-    stdio: ['ignore', 'pipe', 'pipe'],
+    // An extra 'pipe' is a connected socket pair on Linux: the satellite's end becomes its fd 3.
+    stdio: plan.loopback ? ['ignore', 'pipe', 'pipe', 'pipe'] : ['ignore', 'pipe', 'pipe'],
     // Unisolated satellites get their own process group, the only handle on their children.
     detached: processGroup,
   });
-  child.stdout.on('data', onStdout);
-  child.stderr.on('data', onStderr);
+  child.stdout!.on('data', onStdout);
+  child.stderr!.on('data', onStderr);
+  const channel = plan.loopback ? ((child.stdio[3] as Duplex | null) ?? undefined) : undefined;
+  // A satellite that vanishes mid-exchange is no error of the launcher's.
+  channel?.on('error', () => channel.destroy());
   const exited = new Promise<Exit>((resolve) => {
     child.once('error', (e: NodeJS.ErrnoException) => resolve({ code: null, signal: null, startError: e.code ?? e.message }));
     child.once('close', (code, signal) => resolve({ code, signal }));
@@ -38,8 +46,9 @@ export function startSatellite(plan: SpawnPlan, onStdout: (b: Buffer) => void, o
     // wait briefly for the last output, then stop listening.
     child.once('exit', (code, signal) => {
       setTimeout(() => {
-        child.stdout.destroy();
-        child.stderr.destroy();
+        child.stdout!.destroy();
+        child.stderr!.destroy();
+        channel?.destroy();
         resolve({ code, signal });
       }, STREAM_GRACE_MS).unref();
     });
@@ -47,6 +56,7 @@ export function startSatellite(plan: SpawnPlan, onStdout: (b: Buffer) => void, o
   return {
     pid: child.pid,
     exited,
+    channel,
     kill: () => {
       if (child.pid === undefined) return;
       try {
