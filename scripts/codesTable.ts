@@ -1,10 +1,9 @@
 // Writes the README's table of diagnostic codes from the one code table in the core
 // (npm run docs:codes). A unit test fails when the README and the table disagree.
-import { readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { codeTable } from '../server/src/core/analyze';
+import { readmeSection, writeReadmeSection } from './readmeSection';
 
-export const README = join(__dirname, '..', 'README.md');
+export { README } from './readmeSection';
 const START = '<!-- codes:start -->';
 const END = '<!-- codes:end -->';
 
@@ -14,14 +13,7 @@ export function renderCodesTable(): string {
 }
 
 export function readmeCodesSection(text: string): string | null {
-  const start = text.indexOf(START);
-  const end = text.indexOf(END);
-  return start >= 0 && end > start ? text.slice(start, end + END.length) : null;
+  return readmeSection(text, START, END);
 }
 
-if (require.main === module) {
-  const text = readFileSync(README, 'utf8');
-  const current = readmeCodesSection(text);
-  if (!current) throw new Error(`README.md has no ${START} ... ${END} section`);
-  writeFileSync(README, text.replace(current, renderCodesTable()));
-}
+if (require.main === module) writeReadmeSection(START, END, renderCodesTable());

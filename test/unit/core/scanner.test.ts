@@ -28,9 +28,21 @@ test('text that only looks like a call is not one', () => {
     `/* EXEC sp_execute_external_script */ SELECT 1`,
     `SELECT 'EXEC sp_execute_external_script ${PY.replace(/'/g, "''")}'`,
     `EXEC dbo.sp_execute_external_script ${PY}`,
-    `SELECT 1\nsp_execute_external_script ${PY}`,
   ];
   for (const text of texts) assert.equal(run(text).calls.length, 0, text);
+});
+
+test('a call without EXEC later in its batch is refused (Msg 102) with a fix, and its script is still checked', () => {
+  const text = `SELECT 1\nsp_execute_external_script ${PY}`;
+  const a = run(text);
+  assert.equal(a.calls.length, 1);
+  assert.equal(a.calls[0]!.bound.language, 'Python');
+  const problem = a.problems.find((p) => p.code === 'SQLML123');
+  assert.ok(problem, JSON.stringify(a.problems));
+  assert.equal(text.slice(problem.start, problem.end), 'sp_execute_external_script');
+  assert.deepEqual(problem.fixes?.[0]?.edits, [{ start: problem.start, end: problem.start, newText: 'EXEC ' }]);
+  // Named in a SELECT list it is only a column name, not a call.
+  assert.equal(run('SELECT sp_execute_external_script FROM t').calls.length, 0);
 });
 
 test('calls inside CREATE PROCEDURE bodies know the enclosing procedure and its parameters', () => {
@@ -118,4 +130,15 @@ EXEC sp_executesql N'EXEC sp_execute_external_script @language = N''Python'', @s
   N'@s nvarchar(max)', @s = @outer;`;
   const a = run(text);
   assert.deepEqual(a.problems.map((p) => p.code).sort(), ['SQLML117'], 'only @s unknown; @outer inside is not a call argument');
+});
+
+test('fuzz regression: thousands of nested parentheses or signs make an unknown value, not a stack overflow', () => {
+  const call = "EXEC sp_execute_external_script @language = N'Python', @script = @s";
+  const shallow = run(`DECLARE @s nvarchar(max) = ${'('.repeat(20)}N'print(1)'${')'.repeat(20)};\n${call}`);
+  assert.equal(shallow.calls[0]!.bound.script?.text, 'print(1)');
+  for (const deep of [`${'('.repeat(5000)}N'print(1)'${')'.repeat(5000)}`, `${'- '.repeat(20000)}1`, `${'CONCAT('.repeat(5000)}N'x'${')'.repeat(5000)}`]) {
+    const a = run(`DECLARE @s nvarchar(max) = ${deep};\n${call}`);
+    assert.equal(a.calls.length, 1);
+    assert.equal(a.calls[0]!.bound.script, null);
+  }
 });

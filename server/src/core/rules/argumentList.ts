@@ -1,6 +1,7 @@
 // How the arguments are passed: required parameters, unknown and duplicate names, positional
 // after named. SQL Server rejects each of these before any script runs.
 import { makeProblem, type Fix } from '../problems';
+import { declarationFor } from '../spees/binding';
 import { speesParameter } from '../spees/parameters';
 import { nearest } from '../text/nearest';
 import { PROC, type Rule, type RuleContext } from './rule';
@@ -66,7 +67,7 @@ export const argumentNames: Rule = {
       const known = speesParameter(key);
       if (known) continue; // a newer version's parameter: the version rule reports it
       if (bound.declared === null && bound.byParam.has('@params')) continue; // @params not knowable
-      if (bound.declared?.some((d) => d.key === key)) continue;
+      if (declarationFor(bound, arg)) continue;
       const candidates = [...bound.fixed.map((p) => p.name), ...(bound.declared ?? []).map((d) => d.name)];
       const suggestion = nearest(arg.name!, candidates);
       const declaredHint = bound.declared ? '' : ' Script parameters must be declared in @params.';

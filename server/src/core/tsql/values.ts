@@ -97,19 +97,44 @@ export class Evaluator {
   /** Reads an expression starting at token i. */
   expression(i: number): Evaluated {
     let { value, next } = this.term(i);
+    // Texts '+'-ed onto a text are joined once at the end: joining them one by one copied the
+    // source map so far at each '+', which made a long chain quadratic.
+    const texts: MappedText[] = [];
+    const joined = (): Value => (texts.length > 0 && value.kind === 'text' ? concatTexts([value.text, ...texts]) : value);
     for (;;) {
       const op = this.tokens[next];
-      if (!op || op.kind !== 'operator' || !ARITHMETIC.has(this.src.slice(op))) return { value, next };
+      if (!op || op.kind !== 'operator' || !ARITHMETIC.has(this.src.slice(op))) return { value: joined(), next };
       const right = this.term(next + 1);
-      if (right.next === next + 1) return { value, next }; // nothing after the operator
-      value = this.src.slice(op) === '+' ? add(value, right.value) : combineUnknown(value, right.value, 'arithmetic');
+      if (right.next === next + 1) return { value: joined(), next }; // nothing after the operator
+      const plus = this.src.slice(op) === '+';
+      if (plus && value.kind === 'text' && right.value.kind === 'text') texts.push(right.value.text);
+      else {
+        value = joined();
+        texts.length = 0;
+        value = plus ? add(value, right.value) : combineUnknown(value, right.value, 'arithmetic');
+      }
       next = right.next;
     }
   }
 
+  /** How many terms are being read inside one another (parentheses, signs, function arguments). */
+  private depth = 0;
+
   private term(i: number): Evaluated {
     const t = this.tokens[i];
     if (!t) return { value: unknown('nothing'), next: i };
+    // Each level of nesting costs stack frames: past this depth the term is skipped whole
+    // (an unknown value), so that thousands of '(' are a value we cannot know, not a stack overflow.
+    if (this.depth >= MAX_NESTING) return { value: unknown('an expression nested too deeply'), next: skipTerm(this.tokens, i) };
+    this.depth++;
+    try {
+      return this.termAt(i, t);
+    } finally {
+      this.depth--;
+    }
+  }
+
+  private termAt(i: number, t: Token): Evaluated {
     switch (t.kind) {
       case 'string':
         return { value: { kind: 'text', text: this.src.stringValue(t) }, next: i + 1 };
@@ -202,6 +227,16 @@ export class Evaluator {
   }
 }
 
+/** Deeper than any expression written by hand; shallow enough for the stack of any thread. */
+const MAX_NESTING = 200;
+
+/** Where the term at `i` ends, without reading it: past its parentheses, if it has any. */
+function skipTerm(tokens: readonly Token[], i: number): number {
+  if (tokens[i]!.kind === 'lparen') return matchingParen(tokens, i) + 1;
+  if (tokens[i + 1]?.kind === 'lparen' && tokens[i]!.kind === 'word') return matchingParen(tokens, i + 1) + 1;
+  return i + 1;
+}
+
 function unknown(why: string): Value {
   return { kind: 'unknown', why };
 }
@@ -210,6 +245,12 @@ function charValue(code: number, docOffset: number): Value {
   const builder = new SourceMapBuilder();
   builder.add(docOffset, 1);
   return { kind: 'text', text: { text: String.fromCharCode(code), map: builder.build() } };
+}
+
+function concatTexts(parts: readonly MappedText[]): Value {
+  const builder = new SourceMapBuilder();
+  for (const part of parts) builder.addMap(part.map);
+  return { kind: 'text', text: { text: parts.map((p) => p.text).join(''), map: builder.build() } };
 }
 
 /** T-SQL '+': concatenation of strings, addition of numbers; NULL makes NULL. */

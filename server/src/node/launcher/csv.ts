@@ -48,14 +48,21 @@ function parseRecords(text: string): Field[][] | string {
     }
     if (body[i] === '\r') i++;
     if (body[i] === '\n' || i >= body.length) {
+      // The empty "record" after the last line break is not one; blank lines elsewhere are kept
+      // (readCsv decides: in a one-column file a blank line is a NULL).
+      if (i < body.length || !isBlank(record)) records.push(record);
       i++;
-      if (!(record.length === 1 && record[0]!.text === '' && !record[0]!.quoted)) records.push(record);
       record = [];
       continue;
     }
     return `unexpected text after a quoted field in record ${records.length + 1}`;
   }
   return records;
+}
+
+/** A line with nothing on it: one unquoted empty field. */
+function isBlank(record: Field[]): boolean {
+  return record.length === 1 && record[0]!.text === '' && !record[0]!.quoted;
 }
 
 function convert(field: Field, kind: string, where: string): SqlValue | string {
@@ -85,9 +92,13 @@ function convert(field: Field, kind: string, where: string): SqlValue | string {
 }
 
 export function readCsv(text: string): CsvRead {
-  const records = parseRecords(text);
-  if (typeof records === 'string') return { ok: false, message: `The CSV file has ${records}.` };
-  const [header, ...rows] = records;
+  const parsed = parseRecords(text);
+  if (typeof parsed === 'string') return { ok: false, message: `The CSV file has ${parsed}.` };
+  // Blank lines before the header are skipped; after it they are skipped too, except in a
+  // one-column file, where a blank line is that column's NULL (as the results export writes it).
+  const first = parsed.findIndex((r) => !isBlank(r));
+  const header = first >= 0 ? parsed[first] : undefined;
+  const rows = header ? parsed.slice(first + 1).filter((r) => header.length === 1 || !isBlank(r)) : [];
   if (!header) return { ok: false, message: 'The CSV file is empty: it needs a header row.' };
   const columns = header.map((cell, c) => {
     const at = cell.text.lastIndexOf(':');

@@ -30,6 +30,10 @@ export function parseScript(text: string): Batch[] {
   const batches: Batch[] = [];
   let first = 0;
   let start = 0;
+  // Lines are counted on from the previous batch: counting from the top for each batch made a
+  // script of many short batches quadratic.
+  let line = 0;
+  let lineCountedTo = 0;
   for (let k = 0; k <= tokens.length; k++) {
     const go = tokens[k];
     if (go && go.kind !== 'go') continue;
@@ -40,7 +44,9 @@ export function parseScript(text: string): Batch[] {
       const result = parseTokens(text, batchTokens);
       for (const c of comments) result.errors.push(sqlError(113, 15, 1, "Missing end comment mark '*/'.", c.start, c.end));
       result.errors.sort((a, b) => a.start - b.start);
-      batches.push({ ...result, start, end, startLine: lineOf(text, 0, start), repeat: go?.count ?? 1 });
+      line += lineOf(text, lineCountedTo, start);
+      lineCountedTo = start;
+      batches.push({ ...result, start, end, startLine: line, repeat: go?.count ?? 1 });
     }
     first = k + 1;
     start = go ? lineAfter(text, go.end) : text.length;

@@ -27,9 +27,14 @@ export function decodeFile(buf: Buffer): Decoded {
     if (buf.length < MAGIC.length || !buf.subarray(0, MAGIC.length).equals(MAGIC)) throw new Malformed('it does not start with the exchange marker');
     const datasets: DecodedDataset[] = [];
     let pos = MAGIC.length;
+    // A row of a data set with columns takes at least a byte, so a real file has no more rows
+    // in all than bytes. Rows of a data set without columns take none: without this bound a few
+    // KB of such data sets made the launcher build billions of empty rows.
+    let rowsLeft = buf.length;
     while (pos < buf.length) {
-      const [dataset, next] = readDataset(buf, pos);
+      const [dataset, next] = readDataset(buf, pos, rowsLeft);
       datasets.push(dataset);
+      rowsLeft -= dataset.rows.length;
       pos = next;
     }
     return { ok: true, datasets };
@@ -46,8 +51,8 @@ function count(buf: Buffer, pos: number, what: string, max: number): number {
   return n;
 }
 
-function readDataset(buf: Buffer, start: number): [DecodedDataset, number] {
-  const rowCount = count(buf, start, 'row count', buf.length);
+function readDataset(buf: Buffer, start: number, rowsLeft: number): [DecodedDataset, number] {
+  const rowCount = count(buf, start, 'row count', rowsLeft);
   const columnCount = count(buf, start + 8, 'column count', buf.length);
   let pos = start + 16;
   const columns: DecodedColumn[] = [];

@@ -1,0 +1,14 @@
+// Types of attackReporter.mjs for the TypeScript that reads its results.
+export type Outcome = 'passed' | 'failed' | 'skipped';
+export interface TestOutcome {
+  name: string;
+  outcome: Outcome;
+  reason?: string;
+}
+export type AttackResults = Record<string, { at: string; tests: TestOutcome[] }>;
+export const RESULTS_FILE: string;
+export function attackIds(name: string): number[];
+export function overall(tests: readonly TestOutcome[]): Outcome;
+export function outcomesOf(events: readonly { type: string; data: Record<string, unknown> }[]): Map<number, TestOutcome[]>;
+export function readResults(file?: string): AttackResults | null;
+export default function attackReporter(source: AsyncIterable<unknown>): AsyncGenerator<string>;
