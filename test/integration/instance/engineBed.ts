@@ -7,7 +7,7 @@ import { userInfo } from 'node:os';
 import type { RunOutcome, WireMessage, WireResultSet } from '../../../server/src/node/instance/protocol';
 import type { EngineSession } from '../../../server/src/node/instance/engine';
 import { ScriptHost } from '../../../server/src/node/instance/scriptHost';
-import { createSqlEngine, type SqlEngine } from '../../../server/src/node/instance/sqlEngine';
+import { createSqlEngine, type SqlEngine, type SqlEngineOptions } from '../../../server/src/node/instance/sqlEngine';
 
 export const OWNER = userInfo().username;
 
@@ -31,7 +31,8 @@ export class EngineBed {
     this.folder = folder ?? `/var/lib/sqlml-test-engine-${tag}-${process.pid}`;
   }
 
-  async open(options: { fresh?: boolean; maxRows?: number } = {}): Promise<void> {
+  /** `engine`: options of the engine beyond the bed's own (a lockout policy, a password verifier to watch). */
+  async open(options: { fresh?: boolean; maxRows?: number; engine?: Partial<SqlEngineOptions> } = {}): Promise<void> {
     if (options.fresh !== false) rmSync(this.folder, { recursive: true, force: true });
     mkdirSync(this.folder, { recursive: true, mode: 0o711 });
     this.scripts = new ScriptHost({
@@ -40,7 +41,13 @@ export class EngineBed {
       log: () => undefined,
       overrides: { cgroupName: `sqlml-test-engine-${process.pid}`, workerWaitMs: 60_000 },
     });
-    this.engine = await createSqlEngine({ folder: this.folder, owner: OWNER, scripts: this.scripts, ...(options.maxRows ? { maxRows: options.maxRows } : {}) });
+    this.engine = await createSqlEngine({
+      folder: this.folder,
+      owner: OWNER,
+      scripts: this.scripts,
+      ...(options.maxRows ? { maxRows: options.maxRows } : {}),
+      ...options.engine,
+    });
   }
 
   /** A session for the OS owner (sysadmin) or a SQL login with its password. */

@@ -373,6 +373,7 @@ export type Statement =
   | ExecuteStatement
   | ExecuteStringStatement
   | CreateLoginStatement
+  | AlterLoginStatement
   | CreateUserStatement
   | CreateRoleStatement
   | DropPrincipalStatement
@@ -665,6 +666,18 @@ export interface CreateLoginStatement extends Span {
   name: Identifier;
   /** WITH PASSWORD = '...' (a SQL login) or FROM WINDOWS / FROM OS (an OS login: peer credentials). */
   source: { kind: 'password'; password: StringLiteral; mustChange: boolean } | { kind: 'os' };
+  options: OptionSetting[];
+}
+
+/** ALTER LOGIN name { ENABLE | DISABLE | WITH ... }. */
+export interface AlterLoginStatement extends Span {
+  kind: 'alterLogin';
+  name: Identifier;
+  /** ENABLE (true) or DISABLE (false); null for the WITH form. */
+  enable: boolean | null;
+  /** WITH PASSWORD = '...' [OLD_PASSWORD = '...'] [MUST_CHANGE] [UNLOCK]. */
+  password: { value: StringLiteral; oldPassword: StringLiteral | null; mustChange: boolean; unlock: boolean } | null;
+  /** The other settings of the WITH form (CHECK_POLICY = OFF, DEFAULT_DATABASE = db, ...). */
   options: OptionSetting[];
 }
 

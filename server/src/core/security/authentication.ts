@@ -1,11 +1,13 @@
 // Opening a session: an OS identity from the peer credentials of a Unix-socket client (our analog of
 // Windows integrated authentication: its own login, or a login of one of its groups), or a SQL
 // login whose password the Node layer has verified against sqlLoginPasswordHash. Every refusal is
-// Msg 18456 with the name the client gave, as SQL Server hides the reason from the client.
+// Msg 18456 with the name the client gave, as SQL Server hides the reason from the client; the one
+// exception is SQL Server's own, Msg 18486 for a SQL login locked out by wrong passwords.
 import { decide, openScope, serverScope } from './evaluate';
+import { afterSuccessfulLogin, afterWrongPassword, isLockedOut, type LockoutPolicy } from './lockout';
 import { findLogin } from './lookup';
 import { MESSAGES } from './messages';
-import type { SecurityCatalog, ServerPrincipal } from './model';
+import { withServer, type SecurityCatalog, type ServerPrincipal } from './model';
 import { refuse, succeed, type Outcome } from './outcome';
 import { SERVER_REF } from './securables';
 import { sessionFor, type LoginContext, type SessionContext } from './session';
@@ -68,4 +70,39 @@ export function connectWithSqlLogin(catalog: SecurityCatalog, name: string, pass
   }
   const context: LoginContext = { kind: 'login', name: login.name, sid: login.sid, loginIds: [login.principalId], executedIn: null };
   return admit(catalog, context, database, login.defaultDatabase ?? 'master', name);
+}
+
+/** What a SQL-authentication attempt decided, and the catalog with the login's failure count as it now stands. */
+export interface SqlLoginAttempt {
+  readonly outcome: Outcome<Connection>;
+  /** The same object as the catalog given when nothing changed: the caller commits only a new one. */
+  readonly catalog: SecurityCatalog;
+}
+
+function replaceLogin(catalog: SecurityCatalog, login: ServerPrincipal): SecurityCatalog {
+  return withServer(catalog, { ...catalog.server, principals: catalog.server.principals.map((p) => (p.principalId === login.principalId ? login : p)) });
+}
+
+/**
+ * A SQL login attempt under the lockout policy (lockout.ts): a locked login is refused with Msg
+ * 18486 whatever the password; a wrong password counts towards the lock and is refused with Msg
+ * 18456 like every other failure; a login that connects starts its count again.
+ */
+export function authenticateSqlLogin(
+  catalog: SecurityCatalog,
+  name: string,
+  passwordVerified: boolean,
+  policy: LockoutPolicy,
+  now: number,
+  database?: string,
+): SqlLoginAttempt {
+  const login = findLogin(catalog, name);
+  if (login?.type === 'S' && isLockedOut(login, policy, now)) return { outcome: refuse(MESSAGES.loginLockedOut(name)), catalog };
+  if (login?.type === 'S' && !login.isDisabled && login.passwordHash !== null && !passwordVerified) {
+    return { outcome: refuse(MESSAGES.loginFailed(name)), catalog: replaceLogin(catalog, afterWrongPassword(login, policy, now)) };
+  }
+  const outcome = connectWithSqlLogin(catalog, name, passwordVerified, database);
+  if (!outcome.ok || !login) return { outcome, catalog };
+  const reset = afterSuccessfulLogin(login);
+  return { outcome, catalog: reset === login ? catalog : replaceLogin(catalog, reset) };
 }

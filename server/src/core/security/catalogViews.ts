@@ -1,7 +1,7 @@
 // The security catalog views as rows with SQL Server's column names, for the executor to serve
 // from SELECT ... FROM sys.server_principals and the like. Like SQL Server, the fixed roles'
-// permissions are not rows of the permission views. Metadata visibility (what a low-privileged
-// login may see of other principals) is not applied here: every row is returned.
+// permissions are not rows of the permission views. Every row is returned here: what a session
+// may see of them (metadata visibility) is visibility.ts's, applied where the views are served.
 import { findDatabase } from './lookup';
 import type { AuthenticationType, DatabasePrincipalType, PermissionRow, PermissionState, SecurityCatalog, ServerPrincipalType } from './model';
 import { permissionRule, STORAGE_CLASS, type SecurableClass } from './permissions';

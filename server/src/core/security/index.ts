@@ -7,7 +7,16 @@ export { initialCatalog, type SecurityCatalog } from './model';
 export type { SecurableName } from './securables';
 export type { SessionContext, SecurityContext, LoginContext, UserContext } from './session';
 
-export { connectWithOsIdentity, connectWithSqlLogin, sqlLoginPasswordHash, type Connection, type OsIdentity } from './authentication';
+export {
+  authenticateSqlLogin,
+  connectWithOsIdentity,
+  connectWithSqlLogin,
+  sqlLoginPasswordHash,
+  type Connection,
+  type OsIdentity,
+  type SqlLoginAttempt,
+} from './authentication';
+export { DEFAULT_LOCKOUT_POLICY, loginPolicyProperty, type LockoutPolicy, type LoginPropertyValue } from './lockout';
 export { acceptLoopbackConnection, type LoopbackRequest } from './impliedAuth';
 export { executeAsLogin, executeAsUser, revert } from './impersonation';
 export { isMember, isSrvRoleMember, originalLogin, userName, type SqlBit } from './identity';
@@ -46,3 +55,4 @@ export {
   type RoleMemberRow,
   type ServerPrincipalRow,
 } from './catalogViews';
+export { databaseVisibility, serverVisibility, type DatabaseVisibility, type ServerVisibility } from './visibility';

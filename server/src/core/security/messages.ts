@@ -80,7 +80,7 @@ export const MESSAGES = {
     message(15023, 16, 1, `User, group, or role '${name}' already exists in the current database.`),
   serverPrincipalExists: (name: string) => message(15025, 16, 1, `The server principal '${name}' already exists.`),
   loginAlreadyMapped: () => message(15063, 16, 1, 'The login already has an account under a different user name.'),
-  passwordOnOsLogin: () => message(15080, 16, 1, 'Cannot use parameter PASSWORD for a Windows login.'),
+  passwordOnOsLogin: (parameter = 'PASSWORD') => message(15080, 16, 1, `Cannot use parameter ${parameter} for a Windows login.`),
   publicMembershipFixed: () => message(15081, 16, 1, 'Membership of the public role cannot be changed.'),
   ownsSchema: () => message(15138, 16, 1, 'The database principal owns a schema in the database, and cannot be dropped.'),
   roleHasMembers: () => message(15144, 16, 1, 'The role has members. It must be empty before it can be dropped.'),
@@ -109,6 +109,8 @@ export const MESSAGES = {
   cannotExecuteAsUser: (user: string) =>
     message(15517, 16, 1, `Cannot execute as the database principal because the principal "${user}" does not exist, this type of principal cannot be impersonated, or you do not have permission.`),
   loginFailed: (login: string) => message(18456, 14, 1, `Login failed for user '${login}'.`),
+  loginLockedOut: (login: string) =>
+    message(18486, 14, 1, `Login failed for user '${login}' because the account is currently locked out. The system administrator can unlock it.`),
   externalScriptsDisabled: () =>
     message(39023, 16, 1, "'sp_execute_external_script' is disabled on this instance of SQL Server. Use sp_configure 'external scripts enabled' to enable it."),
 } as const;

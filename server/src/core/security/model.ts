@@ -29,6 +29,17 @@ export interface ServerPrincipal {
   readonly passwordHash: string | null;
   /** Server roles: their owner (sa for the fixed roles). */
   readonly ownerId: number | null;
+  /**
+   * SQL logins: CHECK_POLICY (ON unless the login was created or altered with OFF) and the lockout
+   * state it keeps (lockout.ts). Optional because catalogs written before lockout existed lack them:
+   * absent means ON, no failures, not locked, password set at an unknown time.
+   */
+  readonly checkPolicy?: boolean;
+  readonly badPasswordCount?: number;
+  /** Milliseconds since 1970 (UTC), as the engine's clock gives them; null for never. */
+  readonly badPasswordTime?: number | null;
+  readonly lockoutTime?: number | null;
+  readonly passwordLastSetTime?: number | null;
 }
 
 export interface RoleMembership {

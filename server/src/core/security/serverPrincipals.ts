@@ -4,6 +4,7 @@
 import { SERVER_IDS, SYSTEM_DATABASES } from './builtins';
 import { decide, openScope, serverScope } from './evaluate';
 import { databaseOwnerSid, databasePrincipalById, findDatabase, findLogin, findServerPrincipal, loginBySid, sameName, serverPrincipalById } from './lookup';
+import { unlocked } from './lockout';
 import { MESSAGES } from './messages';
 import { generatedSid, newDatabase, withServer, type PermissionRow, type SecurityCatalog, type ServerPrincipal } from './model';
 import { ALLOWED, refuse, succeed, type Outcome, type Verdict } from './outcome';
@@ -25,6 +26,10 @@ export interface CreateLoginSpec {
   readonly source: LoginSource;
   readonly defaultDatabase?: string;
   readonly disabled?: boolean;
+  /** CHECK_POLICY (SQL logins; ON when not said): whether wrong passwords lock the login (lockout.ts). */
+  readonly checkPolicy?: boolean;
+  /** When the password was set, for LOGINPROPERTY's PasswordLastSetTime (the engine clock's ms). */
+  readonly passwordSetAt?: number;
 }
 
 /** CREATE LOGIN: needs ALTER ANY LOGIN (securityadmin, CONTROL SERVER); the login gets CONNECT SQL. */
@@ -33,6 +38,8 @@ export function createLogin(catalog: SecurityCatalog, session: SessionContext, s
   if (findServerPrincipal(catalog, spec.name)) return refuse(MESSAGES.serverPrincipalExists(spec.name));
   const principalId = catalog.server.nextPrincipalId;
   const source = spec.source;
+  if (source.kind !== 'password' && spec.checkPolicy !== undefined) return refuse(MESSAGES.passwordOnOsLogin('CHECK_POLICY'));
+  const policy = source.kind === 'password' ? { checkPolicy: spec.checkPolicy ?? true, passwordLastSetTime: spec.passwordSetAt ?? null } : {};
   const login: ServerPrincipal = {
     principalId,
     name: spec.name,
@@ -43,6 +50,7 @@ export function createLogin(catalog: SecurityCatalog, session: SessionContext, s
     defaultDatabase: spec.defaultDatabase ?? 'master',
     passwordHash: source.kind === 'password' ? source.passwordHash : null,
     ownerId: null,
+    ...policy,
   };
   const connectSql: PermissionRow = {
     classCode: 100,
@@ -70,6 +78,12 @@ export interface AlterLoginChange {
   readonly passwordHash?: string;
   /** Set when the statement gave OLD_PASSWORD and the Node layer verified it. */
   readonly oldPasswordVerified?: boolean;
+  /** When the new password was set (the engine clock's ms). */
+  readonly passwordSetAt?: number;
+  /** WITH PASSWORD = '...' UNLOCK: the login's lockout ends. */
+  readonly unlock?: boolean;
+  /** WITH CHECK_POLICY = ON | OFF: either way the lockout state starts afresh, as SQL Server resets it. */
+  readonly checkPolicy?: boolean;
 }
 
 /**
@@ -83,12 +97,22 @@ export function alterLogin(catalog: SecurityCatalog, session: SessionContext, na
   if (!login) return failure;
   const current = currentContext(session);
   const ownPasswordChange =
-    change.enabled === undefined && change.passwordHash !== undefined && change.oldPasswordVerified === true && current.kind === 'login' && current.loginIds[0] === login.principalId;
+    change.enabled === undefined &&
+    change.unlock !== true &&
+    change.checkPolicy === undefined &&
+    change.passwordHash !== undefined &&
+    change.oldPasswordVerified === true &&
+    current.kind === 'login' &&
+    current.loginIds[0] === login.principalId;
   if (!ownPasswordChange && decide(catalog, serverScope(catalog, session), { class: 'LOGIN', principal: login }, 'ALTER') !== 'granted') return failure;
   if (change.passwordHash !== undefined && login.type !== 'S') return refuse(MESSAGES.passwordOnOsLogin());
+  if (change.checkPolicy !== undefined && login.type !== 'S') return refuse(MESSAGES.passwordOnOsLogin('CHECK_POLICY'));
   const passwordHash = change.passwordHash ?? login.passwordHash;
   if (change.enabled === true && login.type === 'S' && passwordHash === null) return refuse(MESSAGES.emptyPasswordLogin());
-  const updated: ServerPrincipal = { ...login, passwordHash, isDisabled: change.enabled === undefined ? login.isDisabled : !change.enabled };
+  let updated: ServerPrincipal = { ...login, passwordHash, isDisabled: change.enabled === undefined ? login.isDisabled : !change.enabled };
+  if (change.passwordHash !== undefined) updated = { ...updated, passwordLastSetTime: change.passwordSetAt ?? null };
+  if (change.checkPolicy !== undefined) updated = { ...unlocked(updated), checkPolicy: change.checkPolicy };
+  if (change.unlock === true) updated = unlocked(updated);
   return succeed(
     withServer(catalog, { ...catalog.server, principals: catalog.server.principals.map((p) => (p.principalId === login.principalId ? updated : p)) }),
   );

@@ -1,6 +1,7 @@
-// SQL logins' password hashes: scrypt (memory-hard, slow on purpose) with a random salt per login,
-// stored with their parameters so they can be raised later without breaking old hashes. The
-// comparison takes the same time whatever the password.
+// SQL logins' password hashes: scrypt (memory-hard, slow on purpose: tens of milliseconds a try)
+// with a random salt per login, stored with their parameters so they can be raised later without
+// breaking old hashes. scrypt runs on libuv's thread pool, so verifying never blocks the event
+// loop. The comparison takes the same time whatever the password.
 import { randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from 'node:crypto';
 
 const PARAMETERS = { N: 2 ** 15, r: 8, p: 1 };
@@ -26,4 +27,16 @@ export async function verifyPassword(password: string, stored: string): Promise<
   const expected = Buffer.from(hash, 'base64');
   const key = await derive(password, Buffer.from(salt, 'base64'), { N: Number(n), r: Number(r), p: Number(p) });
   return key.length === expected.length && timingSafeEqual(key, expected);
+}
+
+let decoy: Promise<string> | undefined;
+
+/**
+ * A hash of a random secret nobody knows, with the current parameters: a login attempt for a
+ * login that does not exist is verified against it, so that it costs what a wrong password costs
+ * and the answer's timing does not tell which logins exist.
+ */
+export function decoyPasswordHash(): Promise<string> {
+  decoy ??= hashPassword(randomBytes(32).toString('base64'));
+  return decoy;
 }

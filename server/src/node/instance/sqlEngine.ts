@@ -1,15 +1,25 @@
 // The engine the instance daemon serves: the executor (core) on DuckDB files, the durable catalog,
 // OS accounts and password hashes, with the external scripts port given by the caller (the
 // launcher). Logins are authenticated here; each connection gets an executor session.
-import { connectWithOsIdentity, connectWithSqlLogin, executeAsLogin, sqlLoginPasswordHash, type Connection, type Outcome } from '../../core/security';
+import {
+  authenticateSqlLogin,
+  connectWithOsIdentity,
+  connectWithSqlLogin,
+  DEFAULT_LOCKOUT_POLICY,
+  executeAsLogin,
+  sqlLoginPasswordHash,
+  type Connection,
+  type LockoutPolicy,
+  type Outcome,
+} from '../../core/security';
 import { openScope } from '../../core/security/evaluate';
-import { ExecutorSession, Instance, runScript, type ExternalScripts, type RunResult } from '../../core/engine/executor';
+import { ExecutorSession, Instance, runProcedureRequest, runScript, type ExternalScripts, type InstanceDocument, type RunResult } from '../../core/engine/executor';
 import { JsonCatalogStore } from './catalogStore';
 import { DuckdbStorage } from './duckdbStorage';
 import type { ConnectionIdentity, EngineSession, InstanceEngine, LoginOutcome, RunOptions } from './engine';
 import { instanceLayout } from './layout';
 import { groupsOfUser, membersOfGroup, systemOsAccounts } from './osAccounts';
-import { hashPassword as scryptHash, verifyPassword as scryptVerify } from './passwords';
+import { decoyPasswordHash, hashPassword as scryptHash, verifyPassword as scryptVerify } from './passwords';
 import type { RunOutcome, WireMessage } from './protocol';
 import { wireValue } from './wireValues';
 
@@ -25,6 +35,8 @@ export interface SqlEngineOptions {
   maxRows?: number;
   /** @@SERVERNAME; the instance's name by default. */
   serverName?: string;
+  /** When wrong passwords lock a SQL login (the instance config's loginPolicy); DEFAULT_LOCKOUT_POLICY by default. */
+  lockout?: LockoutPolicy;
 }
 
 export interface SqlEngine extends InstanceEngine {
@@ -52,6 +64,9 @@ function wireOutcome(result: RunResult): RunOutcome {
 export async function createSqlEngine(options: SqlEngineOptions): Promise<SqlEngine> {
   const layout = instanceLayout({ path: options.folder });
   const verify = options.verifyPassword ?? scryptVerify;
+  const lockout = options.lockout ?? DEFAULT_LOCKOUT_POLICY;
+  // Made now, so that the first attempt for a missing login does not pay for it.
+  const decoy = decoyPasswordHash();
   const storage = await DuckdbStorage.open(layout.dataDir);
   let instance: Instance;
   try {
@@ -61,7 +76,7 @@ export async function createSqlEngine(options: SqlEngineOptions): Promise<SqlEng
         scripts: options.scripts,
         store: new JsonCatalogStore(layout.catalogFile),
         os: systemOsAccounts,
-        passwords: { hash: options.hashPassword ?? scryptHash },
+        passwords: { hash: options.hashPassword ?? scryptHash, verify },
         clock: {
           now: () => Date.now(),
           sleep: (ms, signal) =>
@@ -76,7 +91,7 @@ export async function createSqlEngine(options: SqlEngineOptions): Promise<SqlEng
             }),
         },
       },
-      { owner: options.owner, maxRows: options.maxRows ?? DEFAULT_MAX_ROWS, serverName: options.serverName ?? layout.name },
+      { owner: options.owner, maxRows: options.maxRows ?? DEFAULT_MAX_ROWS, serverName: options.serverName ?? layout.name, lockout },
     );
   } catch (err) {
     await storage.close();
@@ -95,9 +110,17 @@ export async function createSqlEngine(options: SqlEngineOptions): Promise<SqlEng
       reconnect.set(identity.osUser, connect);
       return { ok: true, login: identity.osUser };
     }
+    // A login that does not exist costs one verification too, against the decoy hash: the answer
+    // (Msg 18456) and its timing are those of a wrong password.
     const hash = sqlLoginPasswordHash(instance.catalog, identity.login);
-    const verified = hash !== null && (await verify(identity.password, hash));
-    const connected = connectWithSqlLogin(instance.catalog, identity.login, verified);
+    const matches = await verify(identity.password, hash ?? (await decoy));
+    const now = instance.ports.clock.now();
+    const attempt = authenticateSqlLogin(instance.catalog, identity.login, hash !== null && matches, lockout, now);
+    // The failure count (or its reset) is durable before the answer: a restart forgets no lock.
+    // It belongs to no transaction: update() also applies it to an open transaction's staged catalog.
+    const counted = (document: InstanceDocument) => ({ ...document, security: authenticateSqlLogin(document.security, identity.login, hash !== null && matches, lockout, now).catalog });
+    if (attempt.catalog !== instance.catalog) await instance.update(counted);
+    const connected = attempt.outcome;
     if (!connected.ok) return loginFailure(connected.error);
     reconnect.set(identity.login, () => connectWithSqlLogin(instance.catalog, identity.login, true));
     return { ok: true, login: identity.login };
@@ -110,6 +133,20 @@ export async function createSqlEngine(options: SqlEngineOptions): Promise<SqlEng
     const session = await ExecutorSession.open(instance, connected.value);
     return {
       run: (run) => runOnSession(session, run),
+      stream: async (request, events) => {
+        const options = { signal: events.signal, onMessage: events.onMessage, onResultSet: events.onResultSet, onDatabaseChanged: events.onDatabaseChanged };
+        if (request.kind === 'procedure') return runProcedureRequest(session, request.request, options);
+        await runScript(session, request.text, options);
+        return null;
+      },
+      spid: session.id,
+      database: () => session.database,
+      use: (database) => {
+        const opened = openScope(session.catalog, session.security, database);
+        if (!opened.ok) return { kind: 'error', number: opened.error.number, severity: opened.error.level, state: opened.error.state, text: opened.error.text, line: null };
+        session.useDatabase(opened.value.db!.name);
+        return null;
+      },
       viewsServerState: () => session.viewsServerState,
       close: () => session.close(),
     };

@@ -142,7 +142,7 @@ export async function fixture(): Promise<Fixture> {
       store,
       clock: { now: () => 0, sleep: async () => undefined },
       os: { kind: (name) => OS[name] ?? null },
-      passwords: { hash: async (password) => `hashed:${password}` },
+      passwords: { hash: async (password) => `hashed:${password}`, verify: async (password, hash) => hash === `hashed:${password}` },
     },
     { owner: OWNER, maxRows: 100, serverName: 'test' },
   );

@@ -19,11 +19,28 @@ export type Flow = { kind: 'next' } | { kind: 'break' } | { kind: 'continue' } |
 export const NEXT: Flow = { kind: 'next' };
 
 export class StatementContext {
+  /** Holds of the catalog lock taken by the statement running now, given back when it ends. */
+  private catalogHolds = 0;
+
   constructor(
     readonly session: ExecutorSession,
     readonly frame: Frame,
     readonly sink: Sink,
   ) {}
+
+  /**
+   * Called by a statement that changes the catalog before it reads what it computes the change
+   * from: waits for the catalog lock, which it keeps until it ends (inside a transaction, until
+   * the transaction ends).
+   */
+  async lockCatalog(): Promise<void> {
+    if (await this.session.lockCatalog()) this.catalogHolds++;
+  }
+
+  /** After every statement: gives back the catalog lock holds it took. */
+  statementEnded(): void {
+    for (; this.catalogHolds > 0; this.catalogHolds--) this.session.instance.catalogLock.release(this.session.id);
+  }
 
   /** The translator's ports for one statement (a fresh set: each records the views it touched). */
   ports(): StatementPorts {
@@ -101,7 +118,7 @@ export class StatementContext {
   /** "(n rows affected)", unless SET NOCOUNT ON. */
   rowsAffected(count: number, at: Span): void {
     this.session.rowCount = count;
-    if (!this.session.nocount) this.message('info', null, 0, null, `(${plural(count, 'row')} affected)`, at);
+    if (!this.session.nocount) this.message('info', null, 0, null, `(${plural(count, 'row')} affected)`, at, { rowCount: count });
   }
 
   /** Sends a result set, cut at the instance's row limit with a notice. */

@@ -36,6 +36,12 @@ export interface InstanceDocument {
   configuration: Record<string, ConfigurationValue>;
   pools: ResourcePoolDefinition[];
   procedures: ProcedureDefinition[];
+  /**
+   * How many changes were committed before this one (absent in documents written before it
+   * existed: 0). A transaction's document is also written inside its storage transaction with
+   * this number, so that opening the instance can tell whether that commit happened (instance.ts).
+   */
+  commitId?: number;
 }
 
 /** The built-in external pool with SQL Server's defaults (100% CPU, 20% memory, no process cap). */

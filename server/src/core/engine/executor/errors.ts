@@ -60,6 +60,16 @@ export function notSupportedHere(what: string, at: Span): never {
   throw translationStop(notSupported(what, at.start, at.end));
 }
 
+/** RECONFIGURE, sp_configure's CONFIG, ALTER RESOURCE GOVERNOR inside BEGIN TRAN ... COMMIT: Msg 574. */
+export function notInUserTransaction(statement: string, at: Span): never {
+  return fail(574, 16, 0, `${statement} statement cannot be used inside a user transaction.`, at);
+}
+
+/** CREATE / ALTER / DROP DATABASE inside BEGIN TRAN ... COMMIT: Msg 226. */
+export function notInMultiStatementTransaction(statement: string, at: Span): never {
+  return fail(226, 16, 6, `${statement} statement not allowed within multi-statement transaction.`, at);
+}
+
 /** Conversion errors abort the batch in SQL Server; other run-time errors end the statement. */
 const BATCH_ABORTING = new Set([241, 245, 248, 8114, 8115, 8169, 8152, 2628]);
 

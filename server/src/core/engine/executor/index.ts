@@ -7,3 +7,4 @@ export { runScript, type RunOptions } from './script';
 export { initialDocument, type InstanceDocument, type ProcedureDefinition, type ResourcePoolDefinition } from './document';
 export type * from './ports';
 export type * from './results';
+export { runProcedureRequest, type ProcedureRequest, type ProcedureRequestResult, type RequestParameter } from './procedureRequest';

@@ -1,15 +1,21 @@
 // The state every session of an instance shares: the durable document (security catalog,
 // configuration, pools, procedures), the tables of each database, and the ports. Changes to the
 // document are committed one at a time, each durable before the statement that made it reports
-// success. Opening reconciles the catalog with the storage, which a crash between a table's DDL
-// and the catalog write could have left apart.
-import { registerObject, unregisterObject, type SecurityCatalog } from '../../security';
+// success; a writer takes the catalog lock first (catalogLock.ts), and a transaction's changes
+// are staged by its session until COMMIT (session.ts, transactionCommit.ts). Opening takes the
+// document of a transaction that committed in the storage when a crash kept it from the catalog
+// file, and reconciles the catalog with the storage, which a crash between a table's DDL and the
+// catalog write could have left apart.
+import { DEFAULT_LOCKOUT_POLICY, registerObject, unregisterObject, type LockoutPolicy, type SecurityCatalog } from '../../security';
 import { findDatabase } from '../../security/lookup';
 import { quoteIdentifier } from '../translate';
+import { CatalogLock } from './catalogLock';
 import { initialDocument, type InstanceDocument } from './document';
 import type { CatalogStore, Clock, ExternalScripts, OsAccounts, PasswordHasher, Storage, StorageSession } from './ports';
 import { columnsFromComment } from './tableMetadata';
+import type { StagedCatalog } from './session';
 import { TableRegistry } from './tables';
+import { recoverCommittedDocument } from './transactionCommit';
 
 export interface InstancePorts {
   storage: Storage;
@@ -27,13 +33,19 @@ export interface InstanceOptions {
   maxRows: number;
   /** Instance name and version for @@SERVERNAME / SERVERPROPERTY. */
   serverName: string;
+  /** When wrong passwords lock a SQL login (CHECK_POLICY = ON); DEFAULT_LOCKOUT_POLICY when not given. */
+  lockout?: LockoutPolicy;
 }
 
 /** Schemas that exist only in the catalog: their objects are the executor's catalog views. */
 const VIRTUAL_SCHEMAS = new Set(['sys', 'information_schema']);
 
 export class Instance {
-  readonly tables = new TableRegistry();
+  /** Replaced by a transaction's staged registry when it commits. */
+  tables = new TableRegistry();
+  readonly catalogLock = new CatalogLock();
+  /** The catalog changes of the sessions' open transactions (update() applies to them too). */
+  readonly stages = new Set<StagedCatalog>();
   /** The database each open session is using, by session id (DROP DATABASE refuses one in use). */
   readonly databasesInUse = new Map<number, string>();
   private current: InstanceDocument;
@@ -54,8 +66,10 @@ export class Instance {
     for (const db of instance.catalog.databases) await ports.storage.attachDatabase(db.name);
     const session = await ports.storage.openSession();
     try {
+      const recovered = stored && (await recoverCommittedDocument(session, instance.catalog.databases.map((d) => d.name), stored));
+      if (recovered) instance.current = recovered;
       const reconciled = await instance.loadTables(session);
-      if (!stored || reconciled !== instance.catalog) await instance.commit({ ...instance.document, security: reconciled });
+      if (!stored || recovered || reconciled !== instance.catalog) await instance.commit({ ...instance.document, security: reconciled });
     } finally {
       await session.close();
     }
@@ -70,17 +84,35 @@ export class Instance {
     return this.current.security;
   }
 
+  get lockoutPolicy(): LockoutPolicy {
+    return this.options.lockout ?? DEFAULT_LOCKOUT_POLICY;
+  }
+
   /** SQL Server's session ids start above the system sessions' (51 is the first user's). */
   nextSessionId(): number {
     return ++this.sessionCounter;
   }
 
-  /** Makes `document` current and durable; resolves once it is on disk. */
+  /**
+   * Makes `document` current and durable; resolves once it is on disk. The caller holds the
+   * catalog lock (a session's statement) or is alone (opening); anything else uses update().
+   */
   commit(document: InstanceDocument): Promise<void> {
+    document = { ...document, commitId: (this.current.commitId ?? 0) + 1 };
     this.current = document;
     const save = this.saving.then(() => this.ports.store.save(document));
     this.saving = save.catch(() => undefined);
     return save;
+  }
+
+  /**
+   * A change that belongs to no transaction (a login's failed-password count): made on the
+   * committed document without waiting for the catalog lock, and on every open transaction's
+   * staged document too, so that its COMMIT keeps it.
+   */
+  update(change: (document: InstanceDocument) => InstanceDocument): Promise<void> {
+    for (const stage of this.stages) stage.document = change(stage.document);
+    return this.commit(change(this.current));
   }
 
   /** database_id as SQL Server numbers them: master 1, user databases from 5. */

@@ -151,6 +151,8 @@ export interface Clock {
 /** SQL logins' passwords: salted, slow hashes, computed outside the core. */
 export interface PasswordHasher {
   hash(password: string): Promise<string>;
+  /** Whether `password` is the one `hash` was made from (ALTER LOGIN ... OLD_PASSWORD). */
+  verify(password: string, hash: string): Promise<boolean>;
 }
 
 /** What CREATE LOGIN ... FROM OS and OS authentication need to know about OS accounts. */

@@ -36,6 +36,8 @@ export interface ExecMessage {
   scriptOffset?: number;
   /** How many of the batch's result sets came before this message, so clients can interleave them. */
   afterResultSets?: number;
+  /** On "(n rows affected)": n, which TDS sends in a DONE token instead of a message. */
+  rowCount?: number;
 }
 
 export interface BatchResult {

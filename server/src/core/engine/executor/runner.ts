@@ -19,17 +19,41 @@ export async function runStatements(statements: readonly Statement[], ctx: State
     try {
       flow = await runStatement(statement, ctx);
       ctx.session.lastError = 0;
-    } catch (e) {
-      if (!(e instanceof ExecStop)) throw e;
-      e.place ??= ctx.frame.place(e.error.start);
+    } catch (thrown) {
+      if (!(thrown instanceof ExecStop)) throw thrown;
+      thrown.place ??= ctx.frame.place(thrown.error.start);
+      const e = await endTransactionOnError(ctx, thrown);
       ctx.session.lastError = e.error.number;
       if (ctx.session.tryDepth > 0 || e.scope === 'batch') throw e;
       report(ctx, e);
       continue;
+    } finally {
+      ctx.statementEnded();
     }
     if (flow.kind !== 'next') return flow;
   }
   return NEXT;
+}
+
+/**
+ * An error under SET XACT_ABORT ON ends the batch and rolls back the open transaction, as SQL
+ * Server does. One the storage's transaction cannot outlive (it refuses every later statement of a
+ * transaction in which one failed while running) rolls it back too, data and catalog, and ends
+ * the batch, so that the statements after it never run outside the transaction they were written in.
+ */
+async function endTransactionOnError(ctx: StatementContext, stop: ExecStop): Promise<ExecStop> {
+  const session = ctx.session;
+  const aborting = session.xactAbort || (await session.transactionAborted());
+  if (!aborting) return stop;
+  if (session.transactionCount > 0) {
+    await session.rollbackTransaction();
+    if (!session.xactAbort) ctx.info('The transaction was rolled back: the embedded instance cannot go on with a transaction after this error.', stop.error);
+  }
+  if (stop.scope === 'batch') return stop;
+  const ended = new ExecStop(stop.error, 'batch');
+  ended.place = stop.place;
+  ended.reported = stop.reported;
+  return ended;
 }
 
 /** Sends an error to the client as SQL Server does: "Msg n, Level l, State s, [Procedure p,] Line x". */

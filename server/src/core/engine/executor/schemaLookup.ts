@@ -30,7 +30,7 @@ export function resolveUserTable(session: ExecutorSession, name: TableName): Tab
   if (!findDatabase(session.catalog, database)) return null;
   const schemas = name.schema ? [name.schema] : [defaultSchemaOf(session, database), 'dbo'];
   for (const schema of schemas) {
-    const table = session.instance.tables.get(database, schema, name.name);
+    const table = session.tables.get(database, schema, name.name);
     if (table) return table;
   }
   return null;

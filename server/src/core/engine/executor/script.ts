@@ -7,7 +7,7 @@ import { StatementContext } from './context';
 import { Cancelled, ExecStop } from './errors';
 import { Frame } from './frame';
 import type { CancelSignal } from './ports';
-import type { BatchResult, ExecMessage, RunResult } from './results';
+import type { BatchResult, ExecMessage, ExecResultSet, RunResult } from './results';
 import { report, runStatements } from './runner';
 import type { ExecutorSession } from './session';
 import { dropFrameTables } from './statements/procedureCall';
@@ -15,18 +15,27 @@ import { dropFrameTables } from './statements/procedureCall';
 export interface RunOptions {
   signal: CancelSignal;
   onMessage(message: ExecMessage): void;
+  /** Each result set as soon as a statement produced it (TDS streams them in order with the messages). */
+  onResultSet?(resultSet: ExecResultSet): void;
+  /** USE changed the session's database. */
+  onDatabaseChanged?(database: string): void;
 }
 
-export async function runScript(session: ExecutorSession, text: string, options: RunOptions): Promise<RunResult> {
-  session.signal = options.signal;
+export function runScript(session: ExecutorSession, text: string, options: RunOptions): Promise<RunResult> {
+  return asRun(session, options.signal, () => runBatches(session, text, options));
+}
+
+/** Runs `body` as the session's current run: cancellable by `signal`, its script sessions its own. */
+export async function asRun<T>(session: ExecutorSession, signal: CancelSignal, body: () => Promise<T>): Promise<T> {
+  session.signal = signal;
   session.launched = [];
   // A cancelled run stops the query the storage is running now, not only the next statement.
   const interrupt = () => session.storage.interrupt();
-  options.signal.addEventListener('abort', interrupt);
+  signal.addEventListener('abort', interrupt);
   try {
-    return await runBatches(session, text, options);
+    return await body();
   } finally {
-    options.signal.removeEventListener('abort', interrupt);
+    signal.removeEventListener('abort', interrupt);
   }
 }
 
@@ -42,7 +51,14 @@ async function runBatches(session: ExecutorSession, text: string, options: RunOp
         result.messages.push(message);
         options.onMessage(message);
       };
-      const sink = { resultSet: (r: BatchResult['resultSets'][number]) => result.resultSets.push(r), message: send };
+      const sink = {
+        resultSet: (r: ExecResultSet) => {
+          result.resultSets.push(r);
+          options.onResultSet?.(r);
+        },
+        message: send,
+        databaseChanged: (database: string) => options.onDatabaseChanged?.(database),
+      };
       if (session.signal.aborted) {
         send(cancelledMessage(batch.startLine));
         return { batches, sessions: session.launched };
@@ -75,12 +91,12 @@ async function runBatches(session: ExecutorSession, text: string, options: RunOp
   return { batches, sessions: session.launched };
 }
 
-function cancelledMessage(line: number): ExecMessage {
+export function cancelledMessage(line: number): ExecMessage {
   return { kind: 'error', number: null, severity: null, state: null, text: 'Query was cancelled by user.', line };
 }
 
 /** A bug of the executor must not take the instance down: the batch ends with an internal error. */
-function internalError(e: unknown, line: number): ExecMessage {
+export function internalError(e: unknown, line: number): ExecMessage {
   const detail = e instanceof Error ? e.message : String(e);
   return { kind: 'error', number: 8630, severity: 16, state: 1, text: `Internal Query Processor Error: The query processor encountered an unexpected error during execution (${detail}).`, line };
 }

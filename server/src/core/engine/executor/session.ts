@@ -2,16 +2,32 @@
 // database it uses, its #temp tables, SET options, transaction count and error state, and its
 // storage session. Statements run through the functions of statements/*; this holds the state
 // they share and the plumbing they all use (binding variables, running translated SQL).
+//
+// Transactions cover the catalog as well as the data. The data is the storage's transaction; a
+// catalog change made inside a transaction goes to the session's staged copy of the document and
+// of the table registry (the session sees it, no other does) under the instance's catalog lock,
+// and COMMIT publishes it: the staged document is written inside the storage transaction (see
+// transactionCommit.ts for why and how), the storage commits, then the catalog file is replaced.
+// ROLLBACK, an error that ends the transaction, and closing the session drop the copy.
 import type { Span } from '../ast';
 import { check, suserSname, type Connection, type SessionContext } from '../../security';
 import { duckdbRelation, type TableInfo } from '../translate';
 import { Cancelled, ExecStop, storageStop, type WriteTarget } from './errors';
 import type { Frame } from './frame';
+import type { InstanceDocument } from './document';
 import type { Instance } from './instance';
 import type { CancelSignal, SqlValue, StorageSession, StoredRows } from './ports';
 import type { ScriptSessionSummary } from './results';
 import { registerSessionFunctions, type SessionFunctions } from './sessionFunctions';
 import { systemVariable } from './systemVariables';
+import type { TableRegistry } from './tables';
+import { commitStagedCatalog } from './transactionCommit';
+
+/** What a transaction changed in the catalog, seen by its session alone until COMMIT. */
+export interface StagedCatalog {
+  document: InstanceDocument;
+  tables: TableRegistry;
+}
 
 /** An error being handled by a CATCH block, for ERROR_MESSAGE() and the others. */
 export interface CaughtError {
@@ -34,6 +50,12 @@ export class ExecutorSession {
   readonly identityInsert = new Set<string>();
   readonly tempTables = new Map<string, TableInfo>();
   transactionCount = 0;
+  /** SET XACT_ABORT ON: an error ends the batch and rolls the transaction back. */
+  xactAbort = false;
+  /** The catalog changes of the open transaction; null when it has made none. */
+  private staged: StagedCatalog | null = null;
+  /** The database the open transaction has written (the storage lets a transaction write one). */
+  private writtenDatabase: string | null = null;
   rowCount = 0;
   lastError = 0;
   /** > 0 while statements run inside a TRY block (of this frame or a calling one). */
@@ -61,8 +83,100 @@ export class ExecutorSession {
     return new ExecutorSession(instance, await instance.ports.storage.openSession(), connection);
   }
 
+  /** The instance document as this session sees it: its own transaction's changes included. */
+  get document(): InstanceDocument {
+    return this.staged?.document ?? this.instance.document;
+  }
+
   get catalog() {
-    return this.instance.catalog;
+    return this.document.security;
+  }
+
+  get tables(): TableRegistry {
+    return this.staged?.tables ?? this.instance.tables;
+  }
+
+  /**
+   * For StatementContext.lockCatalog: waits for the instance's catalog lock and, inside a
+   * transaction, starts its staged copy; the transaction keeps one hold until it ends. True when
+   * the hold taken is the statement's own, to give back when it ends (outside a transaction).
+   */
+  async lockCatalog(): Promise<boolean> {
+    const lock = this.instance.catalogLock;
+    if (this.transactionCount > 0 && lock.holds(this.id)) return false;
+    if (!(await lock.acquire(this.id, this.signal))) throw new Cancelled();
+    if (this.transactionCount === 0) return true;
+    this.staged ??= { document: this.instance.document, tables: this.instance.tables.copy() };
+    this.instance.stages.add(this.staged);
+    return false;
+  }
+
+  /** A statement's catalog change: staged inside a transaction, durable before it returns outside one. */
+  async saveDocument(document: InstanceDocument): Promise<void> {
+    if (!this.instance.catalogLock.holds(this.id)) throw new Error('a catalog change was made without the catalog lock');
+    if (this.staged) this.staged.document = document;
+    else await this.instance.commit(document);
+  }
+
+  /** The storage transaction will write `database` (the one a commit's catalog record goes to). */
+  noteWrite(database: string): void {
+    if (this.transactionCount > 0) this.writtenDatabase ??= database;
+  }
+
+  async beginTransaction(): Promise<void> {
+    if (this.transactionCount === 0) {
+      await this.storage.transaction('begin');
+      this.writtenDatabase = null;
+    }
+    this.transactionCount++;
+  }
+
+  /** COMMIT: the outermost one commits the data and publishes the staged catalog, both or neither. */
+  async commitTransaction(at: Span): Promise<void> {
+    if (this.transactionCount > 1) {
+      this.transactionCount--;
+      return;
+    }
+    const staged = this.staged;
+    let written: Promise<void> | undefined;
+    try {
+      if (staged) ({ written } = await commitStagedCatalog(this, staged, this.writtenDatabase ?? 'master'));
+      else await this.storage.transaction('commit');
+    } catch (e) {
+      await this.rollbackTransaction();
+      throw this.failure(e, at);
+    }
+    this.endTransaction();
+    await written;
+  }
+
+  /** ROLLBACK (to the outermost BEGIN), an error that ends the transaction, or a closing session. */
+  async rollbackTransaction(): Promise<void> {
+    if (this.transactionCount === 0) return;
+    await this.storage.transaction('rollback').catch(() => undefined);
+    this.endTransaction();
+  }
+
+  private endTransaction(): void {
+    this.transactionCount = 0;
+    if (this.staged) this.instance.stages.delete(this.staged);
+    this.staged = null;
+    this.writtenDatabase = null;
+    this.instance.catalogLock.release(this.id);
+  }
+
+  /**
+   * Whether the storage gave up the open transaction after an error: it refuses every statement
+   * of a transaction in which one failed while running (a constraint, a write conflict).
+   */
+  async transactionAborted(): Promise<boolean> {
+    if (this.transactionCount === 0) return false;
+    try {
+      await this.storage.query('SELECT 1', []);
+      return false;
+    } catch {
+      return true;
+    }
   }
 
   /** SUSER_SNAME() of the current context: the caller a script runs for. */
@@ -102,6 +216,8 @@ export class ExecutorSession {
   }
 
   async execute(sql: string, parameters: readonly SqlValue[], at: Span, target?: WriteTarget): Promise<number> {
+    // A #temp table's target is named tempdb for messages; the storage does not count it as a database written.
+    if (target && target.database !== 'tempdb') this.noteWrite(target.database);
     try {
       return await this.storage.run(sql, parameters);
     } catch (e) {
@@ -134,8 +250,9 @@ export class ExecutorSession {
   }
 
   /** Statements that must all happen or none (a table and its metadata): one storage transaction. */
-  async atomically(statements: readonly string[], at: Span): Promise<void> {
+  async atomically(statements: readonly string[], at: Span, database?: string): Promise<void> {
     const own = this.transactionCount === 0;
+    if (database) this.noteWrite(database);
     try {
       if (own) await this.storage.transaction('begin');
       for (const sql of statements) await this.storage.run(sql);
@@ -146,12 +263,15 @@ export class ExecutorSession {
     }
   }
 
-  private failure(e: unknown, at: Span, target?: WriteTarget): ExecStop | Cancelled {
+  failure(e: unknown, at: Span, target?: WriteTarget): ExecStop | Cancelled {
     return this.signal.aborted ? new Cancelled() : storageStop(e, at, target);
   }
 
+  /** A session that goes away with a transaction open rolls it back, catalog changes included. */
   async close(): Promise<void> {
     this.instance.databasesInUse.delete(this.id);
+    await this.rollbackTransaction();
+    this.instance.catalogLock.releaseAll(this.id);
     await this.storage.close();
   }
 }

@@ -3,8 +3,8 @@
 // fn_my_permissions), where they are (DB_NAME, OBJECT_ID) and the error a CATCH block handles.
 // Each is registered with the storage for this session and answered from the session's state at
 // the moment the query calls it.
-import { fnMyPermissions, hasPermsByName, isMember, isSrvRoleMember, suserSname, userName } from '../../security';
-import { findDatabase, findObject, findSchema, loginBySid } from '../../security/lookup';
+import { fnMyPermissions, hasPermsByName, isMember, isSrvRoleMember, loginPolicyProperty, serverVisibility, suserSname, userName } from '../../security';
+import { findDatabase, findLogin, findObject, findSchema, loginBySid } from '../../security/lookup';
 import type { FunctionInfo, TableFunctionInfo } from '../translate';
 import type { SqlType } from '../translate/types';
 import type { SqlValue } from './ports';
@@ -52,6 +52,20 @@ export function defaultSchemaOf(session: ExecutorSession, database: string): str
   const user = userName(session.catalog, session.security, database);
   const principal = db && user ? db.principals.find((p) => p.name === user) : undefined;
   return principal?.defaultSchema ?? 'dbo';
+}
+
+/**
+ * LOGINPROPERTY(login, property): SQL Server returns sql_variant (an int or a datetime by property),
+ * which this instance has no type for, so the value comes as its text: '1', '0', '3', or a
+ * datetime as 'yyyy-mm-dd hh:mi:ss.mmm' (UTC), which converts back with CAST. NULL for a login the
+ * caller may not see (SQL Server requires VIEW permission on it), as for one that does not exist.
+ */
+function loginProperty(session: ExecutorSession, name: string, property: string): string | null {
+  const login = findLogin(session.catalog, name);
+  if (!login || !serverVisibility(session.catalog, session.security, session.database).principal(login.principalId)) return null;
+  const value = loginPolicyProperty(login, property, session.instance.lockoutPolicy, session.instance.ports.clock.now());
+  if (value === null) return null;
+  return value.kind === 'int' ? String(value.value) : new Date(value.value).toISOString().replace('T', ' ').slice(0, 23);
 }
 
 const SERVER_PROPERTIES: Readonly<Record<string, (session: ExecutorSession) => SqlValue>> = {
@@ -117,6 +131,10 @@ const SCALARS: Readonly<Record<string, { returns: SqlType; evaluate: Evaluate }>
   IS_SRVROLEMEMBER: {
     returns: INT,
     evaluate: (s, [role, login]) => (text(role) === null ? null : isSrvRoleMember(s.catalog, s.security, text(role)!, text(login) ?? undefined)),
+  },
+  LOGINPROPERTY: {
+    returns: SYSNAME,
+    evaluate: (s, [login, property]) => (text(login) === null || text(property) === null ? null : loginProperty(s, text(login)!, text(property)!)),
   },
   SERVERPROPERTY: { returns: SYSNAME, evaluate: (s, [name]) => SERVER_PROPERTIES[(text(name) ?? '').toLowerCase()]?.(s) ?? null },
   APP_NAME: { returns: SYSNAME, evaluate: () => 'sqlml' },

@@ -5,6 +5,8 @@ import type { ExecMessage, ExecResultSet } from './results';
 export interface Sink {
   resultSet(resultSet: ExecResultSet): void;
   message(message: ExecMessage): void;
+  /** USE changed the session's database (TDS tells the client with an ENVCHANGE). */
+  databaseChanged?(database: string): void;
 }
 
 /** Keeps result sets for the caller; messages still reach the client. */
@@ -19,5 +21,9 @@ export class CapturingSink implements Sink {
 
   message(message: ExecMessage): void {
     this.outer.message(message);
+  }
+
+  databaseChanged(database: string): void {
+    this.outer.databaseChanged?.(database);
   }
 }

@@ -1,8 +1,12 @@
 // The sys.* catalog views and DMVs the embedded instance serves, with SQL Server's column names
 // and types. Their rows come from the security catalog, the configuration, the tables and the
 // launcher; the executor copies them into a session table just before a statement reads them.
+// Each catalog view shows only what the session may see of it (SQL Server's metadata visibility,
+// security/visibility.ts); the DMVs need VIEW SERVER STATE.
 import {
   databasePermissionsView,
+  databaseVisibility,
+  serverVisibility,
   databasePrincipalsView,
   databaseRoleMembersView,
   serverPermissionsView,
@@ -56,9 +60,14 @@ function permissionRows(rows: ReturnType<typeof serverPermissionsView>): SqlValu
   return rows.map((r) => [r.class, r.class_desc, r.major_id, r.minor_id, r.grantee_principal_id, r.grantor_principal_id, r.type, r.permission_name, r.state, r.state_desc]);
 }
 
+const serverSees = (s: ExecutorSession) => serverVisibility(s.catalog, s.security, s.database);
+const databaseSees = (s: ExecutorSession, database: string) => databaseVisibility(s.catalog, s.security, database);
+
+/** The objects of a database the session may see, of one type or all. */
 function objectsOf(session: ExecutorSession, database: string, type?: string) {
   const db = findDatabase(session.catalog, database);
-  return (db?.objects ?? []).filter((o) => type === undefined || o.type === type).map((o) => ({ ...o, db: db! }));
+  const sees = databaseSees(session, database);
+  return (db?.objects ?? []).filter((o) => (type === undefined || o.type === type) && sees.object(o.objectId));
 }
 
 const TYPE_DESC: Readonly<Record<string, string>> = { U: 'USER_TABLE', V: 'VIEW', P: 'SQL_STORED_PROCEDURE', FN: 'SQL_SCALAR_FUNCTION', IF: 'SQL_INLINE_TABLE_VALUED_FUNCTION', TF: 'SQL_TABLE_VALUED_FUNCTION' };
@@ -69,43 +78,81 @@ export const SYSTEM_VIEWS: Readonly<Record<string, SystemView>> = {
     columns: [['configuration_id', int], ['name', nvarchar(35)], ['value', int], ['minimum', int], ['maximum', int], ['value_in_use', int], ['description', nvarchar(255)], ['is_dynamic', bit], ['is_advanced', bit]],
     rows: (s) =>
       OPTIONS.map((o) => {
-        const v = optionValue(s.instance.document, o);
+        const v = optionValue(s.document, o);
         return [o.id, o.name, v.value, o.minimum, o.maximum, v.valueInUse, o.description, true, o.advanced];
       }),
   },
   server_principals: {
     scope: 'server',
     columns: [['name', sysname], ['principal_id', int], ['sid', sid], ['type', char(1)], ['type_desc', nvarchar(60)], ['is_disabled', bit], ['default_database_name', sysname], ['owning_principal_id', int], ['is_fixed_role', bit]],
-    rows: (s) =>
-      serverPrincipalsView(s.catalog).map((p) => [p.name, p.principal_id, sidBytes(p.sid), p.type, p.type_desc, p.is_disabled === 1, p.default_database_name, p.owning_principal_id, p.is_fixed_role === 1]),
+    rows: (s) => {
+      const sees = serverSees(s);
+      return serverPrincipalsView(s.catalog)
+        .filter((p) => sees.principal(p.principal_id))
+        .map((p) => [p.name, p.principal_id, sidBytes(p.sid), p.type, p.type_desc, p.is_disabled === 1, p.default_database_name, p.owning_principal_id, p.is_fixed_role === 1]);
+    },
   },
   server_role_members: {
     scope: 'server',
     columns: [['role_principal_id', int], ['member_principal_id', int]],
-    rows: (s) => serverRoleMembersView(s.catalog).map((m) => [m.role_principal_id, m.member_principal_id]),
+    rows: (s) => {
+      const sees = serverSees(s);
+      return serverRoleMembersView(s.catalog)
+        .filter((m) => sees.roleMember(m.member_principal_id))
+        .map((m) => [m.role_principal_id, m.member_principal_id]);
+    },
   },
-  server_permissions: { scope: 'server', columns: PERMISSION_COLUMNS, rows: (s) => permissionRows(serverPermissionsView(s.catalog)) },
+  server_permissions: {
+    scope: 'server',
+    columns: PERMISSION_COLUMNS,
+    rows: (s) => {
+      const sees = serverSees(s);
+      return permissionRows(serverPermissionsView(s.catalog).filter((r) => sees.permission(r.grantee_principal_id)));
+    },
+  },
   database_principals: {
     scope: 'database',
     columns: [['name', sysname], ['principal_id', int], ['type', char(1)], ['type_desc', nvarchar(60)], ['default_schema_name', sysname], ['owning_principal_id', int], ['sid', sid], ['is_fixed_role', bit], ['authentication_type', int], ['authentication_type_desc', nvarchar(60)]],
-    rows: (s, db) =>
-      databasePrincipalsView(s.catalog, db).map((p) => [p.name, p.principal_id, p.type, p.type_desc, p.default_schema_name, p.owning_principal_id, sidBytes(p.sid), p.is_fixed_role === 1, p.authentication_type, p.authentication_type_desc]),
+    rows: (s, db) => {
+      const sees = databaseSees(s, db);
+      return databasePrincipalsView(s.catalog, db)
+        .filter((p) => sees.principal(p.principal_id))
+        .map((p) => [p.name, p.principal_id, p.type, p.type_desc, p.default_schema_name, p.owning_principal_id, sidBytes(p.sid), p.is_fixed_role === 1, p.authentication_type, p.authentication_type_desc]);
+    },
   },
   database_role_members: {
     scope: 'database',
     columns: [['role_principal_id', int], ['member_principal_id', int]],
-    rows: (s, db) => databaseRoleMembersView(s.catalog, db).map((m) => [m.role_principal_id, m.member_principal_id]),
+    rows: (s, db) => {
+      const sees = databaseSees(s, db);
+      return databaseRoleMembersView(s.catalog, db)
+        .filter((m) => sees.roleMember(m.member_principal_id))
+        .map((m) => [m.role_principal_id, m.member_principal_id]);
+    },
   },
-  database_permissions: { scope: 'database', columns: PERMISSION_COLUMNS, rows: (s, db) => permissionRows(databasePermissionsView(s.catalog, db)) },
+  database_permissions: {
+    scope: 'database',
+    columns: PERMISSION_COLUMNS,
+    rows: (s, db) => {
+      const sees = databaseSees(s, db);
+      return permissionRows(databasePermissionsView(s.catalog, db).filter((r) => sees.permission(r.grantee_principal_id)));
+    },
+  },
   databases: {
     scope: 'server',
     columns: [['name', sysname], ['database_id', int], ['owner_sid', sid]],
-    rows: (s) => s.catalog.databases.map((d) => [d.name, s.instance.databaseId(d.name), sidBytes(d.principals.find((p) => p.principalId === 1)?.sid ?? null)]),
+    rows: (s) => {
+      const sees = serverSees(s);
+      return s.catalog.databases.filter((d) => sees.database(d.name)).map((d) => [d.name, s.instance.databaseId(d.name), sidBytes(d.principals.find((p) => p.principalId === 1)?.sid ?? null)]);
+    },
   },
   schemas: {
     scope: 'database',
     columns: [['name', sysname], ['schema_id', int], ['principal_id', int]],
-    rows: (s, db) => (findDatabase(s.catalog, db)?.schemas ?? []).map((x) => [x.name, x.schemaId, x.ownerId]),
+    rows: (s, db) => {
+      const sees = databaseSees(s, db);
+      return (findDatabase(s.catalog, db)?.schemas ?? []).filter((x) => sees.schema(x.schemaId)).map((x) => [x.name, x.schemaId, x.ownerId]);
+    },
   },
   objects: {
     scope: 'database',
@@ -117,6 +164,11 @@ export const SYSTEM_VIEWS: Readonly<Record<string, SystemView>> = {
     columns: [['name', sysname], ['object_id', int], ['principal_id', int], ['schema_id', int], ['type', char(2)], ['type_desc', nvarchar(60)]],
     rows: (s, db) => objectsOf(s, db, 'U').map((o) => [o.name, o.objectId, o.ownerId, o.schemaId, 'U', 'USER_TABLE']),
   },
+  columns: {
+    scope: 'database',
+    columns: [['object_id', int], ['name', sysname], ['column_id', int]],
+    rows: (s, db) => objectsOf(s, db).flatMap((o) => o.columns.map((name, i) => [o.objectId, name, i + 1])),
+  },
   procedures: {
     scope: 'database',
     columns: [['name', sysname], ['object_id', int], ['principal_id', int], ['schema_id', int], ['type', char(2)], ['type_desc', nvarchar(60)]],
@@ -125,7 +177,10 @@ export const SYSTEM_VIEWS: Readonly<Record<string, SystemView>> = {
   external_languages: {
     scope: 'database',
     columns: [['external_language_id', int], ['language', sysname], ['principal_id', int]],
-    rows: (s, db) => (findDatabase(s.catalog, db)?.externalLanguages ?? []).map((l) => [l.languageId, l.name, l.ownerId]),
+    rows: (s, db) => {
+      const sees = databaseSees(s, db);
+      return (findDatabase(s.catalog, db)?.externalLanguages ?? []).filter((l) => sees.externalLanguage(l.languageId)).map((l) => [l.languageId, l.name, l.ownerId]);
+    },
   },
   dm_external_script_requests: {
     scope: 'server',
@@ -141,7 +196,7 @@ export const SYSTEM_VIEWS: Readonly<Record<string, SystemView>> = {
     scope: 'server',
     permission: 'VIEW SERVER STATE',
     columns: [['external_pool_id', int], ['name', sysname], ['max_cpu_percent', int], ['max_memory_percent', int], ['max_processes', int], ['version', bigint]],
-    rows: (s) => s.instance.document.pools.map((p, i) => [i + 2, p.name, p.maxCpuPercent, p.maxMemoryPercent, p.maxProcesses, 2n]),
+    rows: (s) => s.document.pools.map((p, i) => [i + 2, p.name, p.maxCpuPercent, p.maxMemoryPercent, p.maxProcesses, 2n]),
   },
   dm_resource_governor_external_resource_pools: {
     scope: 'server',

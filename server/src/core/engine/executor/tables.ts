@@ -8,6 +8,13 @@ const key = (database: string, schema: string, name: string) => `${database}\u00
 export class TableRegistry {
   private readonly tables = new Map<string, TableInfo>();
 
+  /** A registry of its own with the same tables: what a transaction changes until it commits. */
+  copy(): TableRegistry {
+    const copy = new TableRegistry();
+    for (const [k, table] of this.tables) copy.tables.set(k, table);
+    return copy;
+  }
+
   get(database: string, schema: string, name: string): TableInfo | undefined {
     return this.tables.get(key(database, schema, name));
   }

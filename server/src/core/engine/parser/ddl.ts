@@ -4,7 +4,7 @@ import type { CreateProcedureStatement, Identifier, ObjectName, ProcedureParamet
 import { commaList, parseExpression } from './expressions';
 import { parseDataType, parseObjectName } from './names';
 import type { Parser } from './parser';
-import { parseAlterRole, parseCreateLogin, parseCreateRole, parseCreateUser } from './security';
+import { parseAlterLogin, parseAlterRole, parseCreateLogin, parseCreateRole, parseCreateUser } from './security';
 import { parseAlterExternal, parseAlterResourceGovernor, parseCreateExternal, parseDropExternal } from './server';
 import { parseStatementList } from './statements';
 import { parseCreateTable } from './tables';
@@ -63,6 +63,8 @@ export function parseAlter(p: Parser, first: boolean): Statement {
       return procedure(p, 'alter', alterToken, first);
     case 'ROLE':
       return parseAlterRole(p, alterToken.start, false);
+    case 'LOGIN':
+      return parseAlterLogin(p, alterToken.start);
     case 'SERVER':
       if (p.isWord('ROLE', 1)) {
         p.next();

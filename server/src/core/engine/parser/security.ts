@@ -1,6 +1,6 @@
-// Principals and permissions: CREATE LOGIN / USER / ROLE, ALTER [SERVER] ROLE, GRANT / DENY /
+// Principals and permissions: CREATE / ALTER LOGIN, CREATE USER / ROLE, ALTER [SERVER] ROLE, GRANT / DENY /
 // REVOKE, EXECUTE AS and REVERT.
-import type { Identifier, OptionSetting, Permission, PermissionStatement, Securable, Statement, StringLiteral, VariableRef } from '../ast';
+import type { AlterLoginStatement, Identifier, OptionSetting, Permission, PermissionStatement, Securable, Statement, StringLiteral, VariableRef } from '../ast';
 import { decodeString } from '../../tsql/literals';
 import { commaList, parseExpression } from './expressions';
 import { parseObjectName } from './names';
@@ -22,14 +22,52 @@ export function parseCreateLogin(p: Parser, start: number): Statement {
   }
   p.expectWord('WITH');
   p.expectWord('PASSWORD');
+  const password = passwordLiteral(p);
+  const mustChange = !!p.acceptWord('MUST_CHANGE');
+  if (p.accept('comma')) options = commaList(p, parseOptionSetting);
+  return { kind: 'createLogin', name, source: { kind: 'password', password, mustChange }, options, start, end: p.lastEnd() };
+}
+
+/** = 'password', after PASSWORD or OLD_PASSWORD; hashed passwords (0x...) are not taken. */
+function passwordLiteral(p: Parser): StringLiteral {
   p.expectOp('=');
   const t = p.peek();
   if (t?.kind === 'binary') p.unsupported('Hashed passwords', t);
   const pw = p.expect('string');
-  const password: StringLiteral = { kind: 'string', value: decodeString(p.text, pw).text, unicode: !!pw.unicode, start: pw.start, end: pw.end };
-  const mustChange = !!p.acceptWord('MUST_CHANGE');
-  if (p.accept('comma')) options = commaList(p, parseOptionSetting);
-  return { kind: 'createLogin', name, source: { kind: 'password', password, mustChange }, options, start, end: p.lastEnd() };
+  return { kind: 'string', value: decodeString(p.text, pw).text, unicode: !!pw.unicode, start: pw.start, end: pw.end };
+}
+
+/**
+ * ALTER LOGIN name { ENABLE | DISABLE | WITH setting [, ...] }, the settings being PASSWORD = '...'
+ * [OLD_PASSWORD = '...'] [MUST_CHANGE] [UNLOCK] and `NAME = value` ones (CHECK_POLICY = OFF, ...);
+ * after ALTER, at LOGIN.
+ */
+export function parseAlterLogin(p: Parser, start: number): Statement {
+  p.next();
+  const name = p.identifier();
+  if (p.isWord('ENABLE') || p.isWord('DISABLE')) {
+    const enable = p.word() === 'ENABLE';
+    p.next();
+    return { kind: 'alterLogin', name, enable, password: null, options: [], start, end: p.lastEnd() };
+  }
+  p.expectWord('WITH');
+  let password: AlterLoginStatement['password'] = null;
+  const options = commaList(p, (q): OptionSetting | null => {
+    if (!q.isWord('PASSWORD')) return parseOptionSetting(q);
+    q.next();
+    const value = passwordLiteral(q);
+    const oldPassword = q.acceptWord('OLD_PASSWORD') ? passwordLiteral(q) : null;
+    let mustChange = false;
+    let unlock = false;
+    for (;;) {
+      if (q.acceptWord('MUST_CHANGE')) mustChange = true;
+      else if (q.acceptWord('UNLOCK')) unlock = true;
+      else break;
+    }
+    password = { value, oldPassword, mustChange, unlock };
+    return null;
+  }).filter((o): o is OptionSetting => o !== null);
+  return { kind: 'alterLogin', name, enable: null, password, options, start, end: p.lastEnd() };
 }
 
 /** CREATE USER name [{FOR | FROM} LOGIN login | WITHOUT LOGIN] [WITH DEFAULT_SCHEMA = schema]. */

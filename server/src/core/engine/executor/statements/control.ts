@@ -157,28 +157,27 @@ async function runTransaction(st: Extract<Statement, { kind: 'transaction' }>, c
   const session = ctx.session;
   switch (st.action) {
     case 'begin':
-      if (session.transactionCount === 0) await session.storage.transaction('begin');
-      session.transactionCount++;
+      await session.beginTransaction();
       return NEXT;
     case 'commit':
       if (session.transactionCount === 0) return fail(3902, 16, 1, 'The COMMIT TRANSACTION request has no corresponding BEGIN TRANSACTION.', st);
-      session.transactionCount--;
-      if (session.transactionCount === 0) await session.storage.transaction('commit');
+      await session.commitTransaction(st);
       return NEXT;
     case 'rollback':
       if (session.transactionCount === 0) return fail(3903, 16, 1, 'The ROLLBACK TRANSACTION request has no corresponding BEGIN TRANSACTION.', st);
-      session.transactionCount = 0;
-      await session.storage.transaction('rollback');
+      await session.rollbackTransaction();
       return NEXT;
     case 'save':
+      // The storage has no savepoints: a partial rollback could not be honoured.
       return notSupportedHere('SAVE TRANSACTION', st);
   }
 }
 
-/** NOCOUNT and IDENTITY_INSERT change what happens; the other options are accepted and kept as SQL Server's defaults. */
+/** NOCOUNT, XACT_ABORT and IDENTITY_INSERT change what happens; the other options are accepted and kept as SQL Server's defaults. */
 async function runSetOption(st: Extract<Statement, { kind: 'setOption' }>, ctx: StatementContext): Promise<Flow> {
   const on = st.value.toUpperCase() === 'ON';
   if (st.options.includes('NOCOUNT')) ctx.session.nocount = on;
+  if (st.options.includes('XACT_ABORT')) ctx.session.xactAbort = on;
   if (st.options.includes('IDENTITY_INSERT') && st.table) {
     const name = { database: st.table.database?.name ?? null, schema: st.table.schema?.name ?? null, name: st.table.name.name };
     const table = resolveUserTable(ctx.session, name);

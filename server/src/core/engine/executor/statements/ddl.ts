@@ -7,7 +7,7 @@ import { openScope } from '../../../security/evaluate';
 import { findDatabase } from '../../../security/lookup';
 import { quoteIdentifier, translateCreateTable } from '../../translate';
 import { NEXT, type Flow, type StatementContext } from '../context';
-import { fail, refuse } from '../errors';
+import { fail, notInMultiStatementTransaction, refuse } from '../errors';
 import { createTableAt, dropTable } from './tables';
 
 export const DDL_KINDS: ReadonlySet<string> = new Set(['use', 'createDatabase', 'dropDatabase', 'createSchema', 'createTable', 'dropTable']);
@@ -24,20 +24,25 @@ export async function runDdl(s: Statement, ctx: StatementContext): Promise<Flow>
       const opened = openScope(session.catalog, session.security, st.database.name);
       if (!opened.ok) return refuse(opened.error, st.database);
       session.useDatabase(opened.value.db!.name);
+      ctx.sink.databaseChanged?.(opened.value.db!.name);
       return NEXT;
     }
     case 'createDatabase': {
+      // A database's file is created and attached at once, which no transaction could undo.
+      if (session.transactionCount > 0) return notInMultiStatementTransaction('CREATE DATABASE', st);
+      await ctx.lockCatalog();
       const checked = createDatabase(session.catalog, session.security, st.name.name);
       if (!checked.ok) return refuse(checked.error, st.name);
       await instance.ports.storage.createDatabase(st.name.name);
       await session.execute(`CREATE SCHEMA IF NOT EXISTS ${quoteIdentifier(st.name.name)}."dbo"`, [], st);
-      // Again on the catalog as it is now: another session may have changed it meanwhile.
       const created = createDatabase(session.catalog, session.security, st.name.name);
       if (!created.ok) return refuse(created.error, st.name);
-      await instance.commit({ ...instance.document, security: created.value });
+      await session.saveDocument({ ...session.document, security: created.value });
       return NEXT;
     }
     case 'dropDatabase':
+      if (session.transactionCount > 0) return notInMultiStatementTransaction('DROP DATABASE', st);
+      await ctx.lockCatalog();
       for (const name of st.names) {
         const db = findDatabase(session.catalog, name.name);
         if (!db && st.ifExists) continue;
@@ -46,21 +51,23 @@ export async function runDdl(s: Statement, ctx: StatementContext): Promise<Flow>
         if ([...instance.databasesInUse.values()].some((d) => d.toLowerCase() === db!.name.toLowerCase())) {
           return fail(3702, 16, 4, `Cannot drop database "${db!.name}" because it is currently in use.`, name);
         }
-        const procedures = instance.document.procedures.filter((p) => p.database.toLowerCase() !== db!.name.toLowerCase());
-        await instance.commit({ ...instance.document, security: dropped.value, procedures });
-        instance.tables.removeDatabase(db!.name);
+        const procedures = session.document.procedures.filter((p) => p.database.toLowerCase() !== db!.name.toLowerCase());
+        await session.saveDocument({ ...session.document, security: dropped.value, procedures });
+        session.tables.removeDatabase(db!.name);
         await instance.ports.storage.dropDatabase(db!.name);
       }
       return NEXT;
     case 'createSchema': {
+      await ctx.lockCatalog();
       ctx.check('CREATE SCHEMA', { class: 'DATABASE' }, st);
       const owner = st.owner?.name ?? userName(session.catalog, session.security, session.database) ?? undefined;
       const checked = registerSchema(session.catalog, session.database, st.name.name, owner);
       if (!checked.ok) return refuse(checked.error, st.name);
+      session.noteWrite(session.database);
       await session.execute(`CREATE SCHEMA IF NOT EXISTS ${quoteIdentifier(session.database)}.${quoteIdentifier(st.name.name)}`, [], st);
       const registered = registerSchema(session.catalog, session.database, st.name.name, owner);
       if (!registered.ok) return refuse(registered.error, st.name);
-      await instance.commit({ ...instance.document, security: registered.value });
+      await session.saveDocument({ ...session.document, security: registered.value });
       return NEXT;
     }
     case 'createTable': {

@@ -56,7 +56,9 @@ export async function runDml(s: Statement, ctx: StatementContext): Promise<Flow>
     }
     case 'truncate': {
       const sql = ctx.translated(translateTruncateStatement(s, ctx.ports().ports));
-      checkTable(ctx, 'ALTER', resolveUserTable(ctx.session, tableName(s.table)), s.table);
+      const table = resolveUserTable(ctx.session, tableName(s.table));
+      checkTable(ctx, 'ALTER', table, s.table);
+      if (table?.location.kind === 'database') ctx.session.noteWrite(table.location.database);
       await ctx.session.execute(sql, [], s);
       break;
     }

@@ -20,7 +20,7 @@ const same = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
 export function findProcedure(ctx: StatementContext, name: ObjectName): ProcedureDefinition | undefined {
   const database = name.database?.name ?? ctx.session.database;
   const schemas = name.schema ? [name.schema.name] : [defaultSchemaOf(ctx.session, database), 'dbo'];
-  const all = ctx.session.instance.document.procedures;
+  const all = ctx.session.document.procedures;
   for (const schema of schemas) {
     const found = all.find((p) => same(p.database, database) && same(p.schema, schema) && same(p.name, name.name.name));
     if (found) return found;
@@ -42,8 +42,9 @@ async function createProcedure(s: Extract<Statement, { kind: 'createProcedure' }
   const executeAs = s.options.find((o) => o.startsWith('EXECUTE AS') && o !== 'EXECUTE AS CALLER');
   if (executeAs) return notSupportedHere(`WITH ${executeAs}`, s.name);
   for (const parameter of s.parameters) ctx.translated(resolveDataType(parameter.type, 'declaration'));
+  await ctx.lockCatalog();
   const target = creationTarget(ctx, s.name);
-  const existing = instance.document.procedures.find((p) => same(p.database, target.database) && same(p.schema, target.schema) && same(p.name, target.name));
+  const existing = session.document.procedures.find((p) => same(p.database, target.database) && same(p.schema, target.schema) && same(p.name, target.name));
   const now = instance.ports.clock.now();
   const text = ctx.frame.batchText();
   let catalog = session.catalog;
@@ -54,18 +55,19 @@ async function createProcedure(s: Extract<Statement, { kind: 'createProcedure' }
   } else {
     const verdict = checkCreate(catalog, session.security, target.database, 'PROCEDURE', target.schema);
     if (!verdict.ok) return void refuse(verdict.error, s.name);
-    if (instance.tables.get(target.database, target.schema, target.name)) return void fail(2714, 16, 3, `There is already an object named '${target.name}' in the database.`, s.name);
+    if (session.tables.get(target.database, target.schema, target.name)) return void fail(2714, 16, 3, `There is already an object named '${target.name}' in the database.`, s.name);
     const registered = registerObject(catalog, target.database, { schema: target.schema, name: target.name, type: 'P' });
     if (!registered.ok) return void refuse(registered.error, s.name);
     catalog = registered.value;
   }
   const definition: ProcedureDefinition = { ...target, text, createdAt: existing?.createdAt ?? now, modifiedAt: now };
-  const others = instance.document.procedures.filter((p) => p !== existing);
-  await instance.commit({ ...instance.document, security: catalog, procedures: [...others, definition] });
+  const others = session.document.procedures.filter((p) => p !== existing);
+  await session.saveDocument({ ...session.document, security: catalog, procedures: [...others, definition] });
 }
 
 async function dropProcedure(ctx: StatementContext, name: ObjectName, ifExists: boolean): Promise<void> {
-  const instance = ctx.session.instance;
+  const session = ctx.session;
+  await ctx.lockCatalog();
   const procedure = findProcedure(ctx, name);
   const cannot = () => fail(3701, 11, 5, `Cannot drop the procedure '${writtenName(name)}', because it does not exist or you do not have permission.`, name);
   if (!procedure) return ifExists ? undefined : cannot();
@@ -73,6 +75,6 @@ async function dropProcedure(ctx: StatementContext, name: ObjectName, ifExists: 
     ctx.allowed('CONTROL', { class: 'OBJECT', schema: procedure.schema, name: procedure.name }, procedure.database) ||
     ctx.allowed('ALTER', { class: 'SCHEMA', name: procedure.schema }, procedure.database);
   if (!allowed) return cannot();
-  const security = unregisterObject(ctx.session.catalog, procedure.database, procedure.schema, procedure.name);
-  await instance.commit({ ...instance.document, security, procedures: instance.document.procedures.filter((p) => p !== procedure) });
+  const security = unregisterObject(session.catalog, procedure.database, procedure.schema, procedure.name);
+  await session.saveDocument({ ...session.document, security, procedures: session.document.procedures.filter((p) => p !== procedure) });
 }

@@ -1,9 +1,11 @@
 // Principals and permissions: CREATE LOGIN (a SQL login with a password, or FROM OS for an OS user
-// or group), CREATE USER / ROLE, DROP LOGIN / USER / ROLE, ALTER [SERVER] ROLE ... MEMBER,
+// or group), ALTER LOGIN (ENABLE / DISABLE, PASSWORD [OLD_PASSWORD] [UNLOCK], CHECK_POLICY),
+// CREATE USER / ROLE, DROP LOGIN / USER / ROLE, ALTER [SERVER] ROLE ... MEMBER,
 // GRANT / DENY / REVOKE, EXECUTE AS and REVERT. The security core decides and returns the new
 // catalog; the executor makes it durable before the statement reports success.
-import type { Expression, PermissionStatement as PermissionAst, Statement } from '../../ast';
+import type { Expression, OptionSetting, PermissionStatement as PermissionAst, Statement } from '../../ast';
 import {
+  alterLogin,
   alterRoleMember,
   alterServerRoleMember,
   applyPermissionStatement,
@@ -16,6 +18,8 @@ import {
   executeAsLogin,
   executeAsUser,
   revert,
+  sqlLoginPasswordHash,
+  type AlterLoginChange,
   type LoginSource,
   type Outcome,
   type SecurableName,
@@ -26,30 +30,44 @@ import { NEXT, type Flow, type StatementContext } from '../context';
 import { fail, notSupportedHere, refuse } from '../errors';
 import { defaultSchemaOf } from '../sessionFunctions';
 
-export const SECURITY_KINDS: ReadonlySet<string> = new Set(['createLogin', 'createUser', 'createRole', 'dropPrincipal', 'alterRole', 'permission', 'executeAs', 'revert']);
+export const SECURITY_KINDS: ReadonlySet<string> = new Set(['createLogin', 'alterLogin', 'createUser', 'createRole', 'dropPrincipal', 'alterRole', 'permission', 'executeAs', 'revert']);
 
-type SecurityStatement = Extract<Statement, { kind: 'createLogin' | 'createUser' | 'createRole' | 'dropPrincipal' | 'alterRole' | 'permission' | 'executeAs' | 'revert' }>;
+type SecurityStatement = Extract<
+  Statement,
+  { kind: 'createLogin' | 'alterLogin' | 'createUser' | 'createRole' | 'dropPrincipal' | 'alterRole' | 'permission' | 'executeAs' | 'revert' }
+>;
 
 /** Makes a security change durable, or fails the statement with the core's refusal. */
 async function commit(ctx: StatementContext, outcome: Outcome<SecurityCatalog>, at: { start: number; end: number }): Promise<void> {
   if (!outcome.ok) return refuse(outcome.error, at);
-  const instance = ctx.session.instance;
-  await instance.commit({ ...instance.document, security: outcome.value });
+  await ctx.session.saveDocument({ ...ctx.session.document, security: outcome.value });
 }
 
 export async function runSecurity(s: Statement, ctx: StatementContext): Promise<Flow> {
   const st = s as SecurityStatement;
   const session = ctx.session;
-  // Each change is made on the catalog as it is after the statement's last await, so that a
-  // change another session committed meanwhile is never lost.
+  // Each change is made on the catalog as it is under the catalog lock, so that a change another
+  // session commits is never lost; inside a transaction it is staged until COMMIT.
+  if (st.kind !== 'executeAs' && st.kind !== 'revert') await ctx.lockCatalog();
   switch (st.kind) {
     case 'createLogin': {
       const defaultDatabase = st.options.find((o) => o.name === 'DEFAULT_DATABASE')?.value;
       const database = defaultDatabase && (defaultDatabase.kind === 'word' || defaultDatabase.kind === 'string') ? defaultDatabase.value : undefined;
+      const checkPolicy = onOff(st.options.find((o) => o.name === 'CHECK_POLICY'));
       const source = await loginSource(ctx, st);
-      await commit(ctx, createLogin(session.catalog, session.security, { name: st.name.name, source, ...(database ? { defaultDatabase: database } : {}) }), st.name);
+      const spec = {
+        name: st.name.name,
+        source,
+        ...(database ? { defaultDatabase: database } : {}),
+        ...(checkPolicy !== undefined ? { checkPolicy } : {}),
+        ...(source.kind === 'password' ? { passwordSetAt: session.instance.ports.clock.now() } : {}),
+      };
+      await commit(ctx, createLogin(session.catalog, session.security, spec), st.name);
       break;
     }
+    case 'alterLogin':
+      await commit(ctx, alterLogin(session.catalog, session.security, st.name.name, await alterLoginChange(ctx, st)), st.name);
+      break;
     case 'createUser': {
       const mapping = st.withoutLogin ? { kind: 'without-login' as const } : { kind: 'login' as const, login: st.login?.name ?? st.name.name };
       const spec = { name: st.name.name, mapping, ...(st.defaultSchema ? { defaultSchema: st.defaultSchema.name } : {}) };
@@ -88,6 +106,39 @@ export async function runSecurity(s: Statement, ctx: StatementContext): Promise<
     }
   }
   return NEXT;
+}
+
+/** ON / OFF of a setting such as CHECK_POLICY; undefined when the setting is not there. */
+function onOff(option: OptionSetting | undefined): boolean | undefined {
+  if (!option) return undefined;
+  const word = option.value.kind === 'word' ? option.value.value.toUpperCase() : '';
+  if (word !== 'ON' && word !== 'OFF') return fail(102, 15, 1, `Incorrect syntax near '${option.name}'.`, option);
+  return word === 'ON';
+}
+
+/** Settings ALTER LOGIN takes besides PASSWORD: CHECK_POLICY, and CHECK_EXPIRATION = OFF (passwords never expire here). */
+async function alterLoginChange(ctx: StatementContext, st: Extract<Statement, { kind: 'alterLogin' }>): Promise<AlterLoginChange> {
+  const ports = ctx.session.instance.ports;
+  let checkPolicy: boolean | undefined;
+  for (const option of st.options) {
+    if (option.name === 'CHECK_POLICY') checkPolicy = onOff(option);
+    else if (option.name !== 'CHECK_EXPIRATION' || onOff(option)) notSupportedHere(`ALTER LOGIN ... ${option.name} = ...`, option);
+  }
+  const change: AlterLoginChange = { ...(st.enable !== null ? { enabled: st.enable } : {}), ...(checkPolicy !== undefined ? { checkPolicy } : {}) };
+  const password = st.password;
+  if (!password) return change;
+  if (password.mustChange) return notSupportedHere('MUST_CHANGE', password.value);
+  // The old password is verified against the hash as it is now; a wrong one is refused like a
+  // change without it (Msg 15151), telling nothing more.
+  const stored = password.oldPassword ? sqlLoginPasswordHash(ctx.session.catalog, st.name.name) : null;
+  const oldPasswordVerified = stored !== null && password.oldPassword !== null && (await ports.passwords.verify(password.oldPassword.value, stored));
+  return {
+    ...change,
+    passwordHash: await ports.passwords.hash(password.value.value),
+    passwordSetAt: ports.clock.now(),
+    ...(oldPasswordVerified ? { oldPasswordVerified } : {}),
+    ...(password.unlock ? { unlock: true } : {}),
+  };
 }
 
 async function nameOf(ctx: StatementContext, expr: Expression): Promise<string> {

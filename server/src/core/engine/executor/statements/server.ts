@@ -7,7 +7,7 @@ import { BUILTIN_EXTERNAL_LANGUAGES } from '../../../security/builtins';
 import { reconfigure } from '../configuration';
 import { NEXT, type Flow, type StatementContext } from '../context';
 import { defaultPoolDefinition, type ResourcePoolDefinition } from '../document';
-import { fail, notSupportedHere, refuse } from '../errors';
+import { fail, notInUserTransaction, notSupportedHere, refuse } from '../errors';
 
 export const SERVER_KINDS: ReadonlySet<string> = new Set(['reconfigure', 'externalResourcePool', 'alterResourceGovernor', 'createExternalLanguage', 'dropExternalLanguage']);
 
@@ -21,29 +21,35 @@ export async function runServer(s: Statement, ctx: StatementContext): Promise<Fl
   const instance = session.instance;
   switch (st.kind) {
     case 'reconfigure': {
+      if (session.transactionCount > 0) return notInUserTransaction('RECONFIGURE', st);
+      await ctx.lockCatalog();
       const verdict = checkConfigurationChange(session.catalog, session.security);
       if (!verdict.ok) return refuse(verdict.error, st);
-      await instance.commit(reconfigure(instance.document));
+      await session.saveDocument(reconfigure(session.document));
       return NEXT;
     }
     case 'externalResourcePool': {
+      // A pool's definition is transactional, as SQL Server's resource governor DDL is; it takes
+      // effect only at ALTER RESOURCE GOVERNOR RECONFIGURE, which no transaction may contain.
+      await ctx.lockCatalog();
       ctx.check('CONTROL SERVER', { class: 'SERVER' }, st, 'master');
-      const pools = instance.document.pools;
+      const pools = session.document.pools;
       const existing = pools.find((p) => same(p.name, st.name.name));
       if (st.action === 'create' && existing) return fail(50000, 16, 1, `There is already an external resource pool named '${st.name.name}'.`, st.name);
       if (st.action !== 'create' && !existing) return fail(50000, 16, 1, `The external resource pool '${st.name.name}' does not exist.`, st.name);
       if (st.action === 'drop') {
         if (same(st.name.name, 'default')) return fail(50000, 16, 1, "The built-in external resource pool 'default' cannot be dropped.", st.name);
-        await instance.commit({ ...instance.document, pools: pools.filter((p) => p !== existing) });
+        await session.saveDocument({ ...session.document, pools: pools.filter((p) => p !== existing) });
         return NEXT;
       }
       const base = existing ?? { ...defaultPoolDefinition(), maxMemoryPercent: 100, name: st.name.name };
       const pool = withOptions(base, st.options);
       const others = pools.filter((p) => p !== existing);
-      await instance.commit({ ...instance.document, pools: [...others, pool] });
+      await session.saveDocument({ ...session.document, pools: [...others, pool] });
       return NEXT;
     }
     case 'alterResourceGovernor': {
+      if (session.transactionCount > 0) return notInUserTransaction('ALTER RESOURCE GOVERNOR', st);
       ctx.check('CONTROL SERVER', { class: 'SERVER' }, st, 'master');
       if (st.action === 'disable') return notSupportedHere('ALTER RESOURCE GOVERNOR DISABLE', st);
       if (st.action === 'reconfigure') {
@@ -53,13 +59,14 @@ export async function runServer(s: Statement, ctx: StatementContext): Promise<Fl
       return NEXT;
     }
     case 'createExternalLanguage': {
+      await ctx.lockCatalog();
       ctx.check('CONTROL', { class: 'DATABASE' }, st);
       if (BUILTIN_EXTERNAL_LANGUAGES.some((l) => same(l, st.name.name))) {
         return fail(50000, 16, 1, `'${st.name.name}' is a reserved name: R and Python are built-in external languages.`, st.name);
       }
       const registered = registerExternalLanguage(session.catalog, session.database, st.name.name, st.owner?.name);
       if (!registered.ok) return refuse(registered.error, st.name);
-      await instance.commit({ ...instance.document, security: registered.value });
+      await session.saveDocument({ ...session.document, security: registered.value });
       return NEXT;
     }
     case 'dropExternalLanguage':

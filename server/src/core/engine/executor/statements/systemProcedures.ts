@@ -10,7 +10,7 @@ import { parseParamsDeclaration } from '../../../spees/paramsDeclaration';
 import { configureOption, findOption, optionValue, visibleOptions } from '../configuration';
 import { StatementContext } from '../context';
 import type { SqlValue } from '../ports';
-import { fail, refuse, translationStop } from '../errors';
+import { fail, notInUserTransaction, refuse, translationStop } from '../errors';
 import { Frame } from '../frame';
 import { sqlTypeFromText } from '../sqlTypes';
 import { matchArguments, writeBack, type Formal } from './arguments';
@@ -39,20 +39,21 @@ async function text(ctx: StatementContext, expr: Expression | undefined): Promis
 
 const spConfigure: SystemProcedure = async (st, ctx) => {
   const args = argumentsOf('sp_configure', ['@configname', '@configvalue'], st);
-  const instance = ctx.session.instance;
   const name = await text(ctx, args.get('@configname'));
-  const options = name === null ? visibleOptions(instance.document) : [];
+  const options = name === null ? visibleOptions(ctx.session.document) : [];
   if (name !== null) {
-    const found = findOption(instance.document, name);
+    const found = findOption(ctx.session.document, name);
     if (!found.ok) return fail(found.number, 16, 1, found.text, st);
     const valueArg = args.get('@configvalue');
     if (valueArg) {
+      if (ctx.session.transactionCount > 0) return notInUserTransaction('CONFIG', st);
       const verdict = checkConfigurationChange(ctx.session.catalog, ctx.session.security);
       if (!verdict.ok) return refuse(verdict.error, st);
       const value = (await ctx.evaluate(valueArg, { name: 'int' })).value;
-      const changed = configureOption(instance.document, found.option, Number(value));
+      await ctx.lockCatalog();
+      const changed = configureOption(ctx.session.document, found.option, Number(value));
       if (!changed.ok) return fail(changed.number, 16, 1, changed.text, valueArg);
-      await instance.commit(changed.document);
+      await ctx.session.saveDocument(changed.document);
       ctx.info(changed.message, st, 15457);
       return;
     }
@@ -66,7 +67,7 @@ const spConfigure: SystemProcedure = async (st, ctx) => {
     { name: 'run_value', type: 'int' },
   ];
   const rows = options.map((o) => {
-    const v = optionValue(instance.document, o);
+    const v = optionValue(ctx.session.document, o);
     return [o.name, o.minimum, o.maximum, v.value, v.valueInUse];
   });
   ctx.resultSet(columns, rows, st);
@@ -80,9 +81,10 @@ function roleMember(action: 'add' | 'drop'): SystemProcedure {
     const member = await text(ctx, args.get('@membername'));
     if (role === null || member === null) return fail(201, 16, 4, `Procedure or function '${procedure}' expects parameter '${role === null ? '@rolename' : '@membername'}', which was not supplied.`, st);
     const session = ctx.session;
+    await ctx.lockCatalog();
     const changed = roleMemberProcedure(session.catalog, session.security, session.database, { role, member, action });
     if (!changed.ok) return refuse(changed.error, st);
-    await session.instance.commit({ ...session.instance.document, security: changed.value });
+    await session.saveDocument({ ...session.document, security: changed.value });
   };
 }
 

@@ -39,21 +39,22 @@ export async function createTableAt(ctx: StatementContext, name: ObjectName, bui
     ctx.frame.createdTemp.push(key);
     return table;
   }
+  await ctx.lockCatalog();
   const target = creationTarget(ctx, name);
   const verdict = checkCreate(session.catalog, session.security, target.database, 'TABLE', target.schema);
   if (!verdict.ok) refuse(verdict.error, name);
-  if (session.instance.tables.get(target.database, target.schema, target.name) || findProcedureOrObject(ctx, target)) {
+  if (session.tables.get(target.database, target.schema, target.name) || findProcedureOrObject(ctx, target)) {
     fail(2714, 16, 6, `There is already an object named '${target.name}' in the database.`, name);
   }
   const location: TableLocation = { kind: 'database', ...target };
   const ddl = build(location);
   const table: TableInfo = { location, columns: ddl.columns };
   const comment = `COMMENT ON TABLE ${duckdbRelation(location)} IS ${quoteString(tableComment(ddl.columns))}`;
-  await session.atomically([...ddl.statements, comment], at);
-  session.instance.tables.add(table);
+  await session.atomically([...ddl.statements, comment], at, target.database);
+  session.tables.add(table);
   const registered = registerObject(session.catalog, target.database, { schema: target.schema, name: target.name, type: 'U', columns: ddl.columns.map((c) => c.name) });
   if (!registered.ok) refuse(registered.error, name);
-  await session.instance.commit({ ...session.instance.document, security: registered.value });
+  await session.saveDocument({ ...session.document, security: registered.value });
   return table;
 }
 
@@ -78,14 +79,15 @@ export async function dropTable(ctx: StatementContext, name: ObjectName, ifExist
     session.tempTables.delete(key);
     return;
   }
+  await ctx.lockCatalog();
   const database = name.database?.name ?? session.database;
   const schemas = name.schema ? [name.schema.name] : [defaultSchemaOf(session, database), 'dbo'];
-  const table = schemas.map((schema) => session.instance.tables.get(database, schema, name.name.name)).find((t) => t !== undefined);
+  const table = schemas.map((schema) => session.tables.get(database, schema, name.name.name)).find((t) => t !== undefined);
   if (!table || table.location.kind !== 'database') return ifExists ? undefined : cannot();
   const l = table.location;
   const allowed = ctx.allowed('CONTROL', { class: 'OBJECT', schema: l.schema, name: l.name }, l.database) || ctx.allowed('ALTER', { class: 'SCHEMA', name: l.schema }, l.database);
   if (!allowed) return cannot();
-  await session.atomically(dropTableStatements(l, table.columns), name);
-  session.instance.tables.remove(l.database, l.schema, l.name);
-  await session.instance.commit({ ...session.instance.document, security: unregisterObject(session.catalog, l.database, l.schema, l.name) });
+  await session.atomically(dropTableStatements(l, table.columns), name, l.database);
+  session.tables.remove(l.database, l.schema, l.name);
+  await session.saveDocument({ ...session.document, security: unregisterObject(session.catalog, l.database, l.schema, l.name) });
 }
