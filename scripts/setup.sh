@@ -5,7 +5,11 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 export DEBIAN_FRONTEND=noninteractive
-packages=(python3-pandas python3-pyflakes python3-sklearn r-base-core bubblewrap)
+# xvfb: the X display the desktop VS Code tests (test/e2e/electron.test.ts) run in.
+# openssl makes the TDS endpoint's certificate; python3-pymssql, python3-pyodbc with tdsodbc (FreeTDS
+# ODBC, registered as "FreeTDS") and freetds-bin (tsql) are the TDS clients of test/integration/tds;
+# r-cran-rodbc is R's ODBC for the loopback.
+packages=(python3-pandas python3-pyflakes python3-sklearn r-base-core bubblewrap xvfb openssl python3-pymssql python3-pyodbc tdsodbc freetds-bin r-cran-rodbc)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

@@ -5,11 +5,15 @@ import type { IsolationMode } from '../core/launcher/sessions';
 import { provision } from '../node/launcher/accounts';
 import { InstanceClient, InstanceUnavailable } from '../node/instance/instanceClient';
 import { createInstanceFolder, InstanceConfigError, readInstanceConfig, type InstanceConfig } from '../node/instance/instanceConfig';
+import { daemonLimits } from '../node/instance/daemonLimits';
 import { currentOsUser, DaemonError, serveInstance } from '../node/instance/instanceDaemon';
 import { instanceLayout, type InstanceLayout } from '../node/instance/layout';
 import { openInstanceEngine } from '../node/instance/openEngine';
 import { readOwner } from '../node/instance/ownerLock';
 import { oneOf, parseArgs, positiveNumber, type ParsedArgs } from './args';
+import { describeTdsSettings, TDS_HELP, TDS_OPTIONS, tdsSettingsFrom } from './tdsOptions';
+import { writeDurably } from '../node/instance/durableFile';
+import { prepareCertificate, type TdsSettings } from '../node/tds/tdsEndpoint';
 import { UsageError, type Command } from './usage';
 
 const HELP = `usage: sqlml instance <subcommand> [--name NAME | --path DIR] [options]
@@ -23,6 +27,8 @@ subcommands:
   drop            stop it and delete it, databases included
   serve [--idle-stop SECONDS]
                   serve it in the foreground (what start and first use run)
+
+${TDS_HELP}
 
 Without --name or --path: the instance 'default' under your data folder (root: /var/lib/sqlml/instances).
 `;
@@ -54,7 +60,7 @@ export function defaultIsolation(uid: number): IsolationMode {
 }
 
 /** Creates the instance folder, provisioning worker accounts first when they are needed and we can. */
-export async function createInstance(layout: InstanceLayout, launcher: Partial<InstanceConfig['launcher']> = {}): Promise<InstanceConfig> {
+export async function createInstance(layout: InstanceLayout, launcher: Partial<InstanceConfig['launcher']> = {}, tds: TdsSettings = { port: 'auto' }): Promise<InstanceConfig> {
   const me = currentOsUser();
   const config: InstanceConfig = {
     formatVersion: 1,
@@ -67,6 +73,7 @@ export async function createInstance(layout: InstanceLayout, launcher: Partial<I
       pythonPath: launcher.pythonPath ?? '/usr/bin/python3',
       rscriptPath: launcher.rscriptPath ?? '/usr/bin/Rscript',
     },
+    tds,
   };
   if (config.launcher.mode === 'accounts') {
     if (me.uid !== 0) throw new UsageError(`isolation 'accounts' needs root (worker accounts are real users); use 'namespaces'`);
@@ -74,6 +81,8 @@ export async function createInstance(layout: InstanceLayout, launcher: Partial<I
     if (!report.ok) throw new Error(`cannot provision the worker accounts:\n  ${report.lines.join('\n  ')}`);
   }
   createInstanceFolder(layout, config);
+  // The TDS certificate is made now, as SQL Server setup makes its own, not at a first start.
+  if (tds.port !== 'off') await prepareCertificate(layout, tds);
   return config;
 }
 
@@ -85,6 +94,7 @@ async function create(args: string[]): Promise<number> {
     workers: { value: true },
     python: { value: true },
     rscript: { value: true },
+    ...TDS_OPTIONS,
   });
   const layout = layoutOf(parsed);
   const get = (k: string) => parsed.options.get(k)?.[0];
@@ -95,9 +105,10 @@ async function create(args: string[]): Promise<number> {
     ...(get('workers') !== undefined ? { workers: positiveNumber('workers', get('workers'), 20) } : {}),
     ...(get('python') !== undefined ? { pythonPath: get('python')! } : {}),
     ...(get('rscript') !== undefined ? { rscriptPath: get('rscript')! } : {}),
-  });
+  }, tdsSettingsFrom(parsed, undefined));
   say(`created instance '${layout.name}' at ${layout.root}`);
   say(`  sysadmin: ${config.owner.name}; scripts run isolated by ${config.launcher.mode}${config.launcher.mode === 'none' ? ' (UNISOLATED)' : ''}`);
+  say(`  TDS: ${describeTdsSettings(config.tds)}`);
   return 0;
 }
 
@@ -106,12 +117,21 @@ async function connectTo(layout: InstanceLayout, autoStart: boolean): Promise<In
 }
 
 async function start(args: string[]): Promise<number> {
-  const layout = layoutOf(parseArgs(args, LOCATION));
-  readInstanceConfig(layout);
+  const parsed = parseArgs(args, { ...LOCATION, ...TDS_OPTIONS });
+  const layout = layoutOf(parsed);
+  const config = readInstanceConfig(layout);
+  const tds = tdsSettingsFrom(parsed, config.tds);
+  if (tds) {
+    // Kept in the config, so the next start (and an auto-start) serves the same way.
+    if (tds.port !== 'off') await prepareCertificate(layout, tds);
+    writeDurably(layout.configFile, `${JSON.stringify({ ...config, tds }, null, 2)}\n`);
+  }
   const client = await connectTo(layout, true);
   const status = await client.status();
   client.close();
   say(`instance '${layout.name}' is running (pid ${status.pid}, isolation ${status.isolation})`);
+  if (tds && status.tds?.port !== undefined && tds.port !== 'auto' && tds.port !== status.tds.port) say(`  it was already running: the TDS port changes at its next start`);
+  if (status.tds) say(`  TDS: ${status.tds.host},${status.tds.port}`);
   return 0;
 }
 
@@ -170,6 +190,8 @@ async function status(args: string[]): Promise<number> {
     say(`  databases: ${running.databases.join(', ')}`);
     say(`  connections: ${running.connections}`);
   }
+  const tds = running?.tds;
+  say(`  TDS: ${tds ? `${tds.host},${tds.port} (sqlcmd -S ${tds.host},${tds.port}); encryption ${tds.forceEncryption ? 'forced' : 'offered'}; ${tds.connections} connections` : describeTdsSettings(config.tds)}`);
   return 0;
 }
 
@@ -191,6 +213,9 @@ async function drop(args: string[]): Promise<number> {
   return 0;
 }
 
+/** How long a signalled daemon may take to stop cleanly before it exits regardless. */
+const STOP_DEADLINE_MS = 5000;
+
 async function serve(args: string[]): Promise<number> {
   const parsed = parseArgs(args, { ...LOCATION, 'idle-stop': { value: true } });
   const layout = layoutOf(parsed);
@@ -198,16 +223,30 @@ async function serve(args: string[]): Promise<number> {
   const idleStopSeconds = Number(idle);
   if (!Number.isFinite(idleStopSeconds) || idleStopSeconds < 0) throw new UsageError(`--idle-stop must be a number of seconds (0: never), not '${idle}'`);
   const config = readInstanceConfig(layout);
+  const limits = daemonLimits(config, layout.configFile);
   const log = (line: string) => process.stderr.write(`${new Date().toISOString()} ${line}\n`);
   let daemon;
   try {
-    daemon = await serveInstance({ layout, openEngine: () => openInstanceEngine(layout, config, log), owner: currentOsUser(), idleStopMs: idleStopSeconds * 1000, log });
+    daemon = await serveInstance({ layout, openEngine: () => openInstanceEngine(layout, config, log), owner: currentOsUser(), idleStopMs: idleStopSeconds * 1000, limits, log, tds: config.tds });
   } catch (err) {
     if (err instanceof DaemonError) return complain(err.message);
     throw err;
   }
-  for (const signal of ['SIGTERM', 'SIGINT'] as const) process.once(signal, () => void daemon.stop(`${signal}`));
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    process.once(signal, () => {
+      // A signal means stop now: if closing cleanly hangs (a statement that does not end), exiting
+      // still frees everything (the kernel closes the DuckDB files and drops the lock socket).
+      setTimeout(() => {
+        log(`${signal}: not stopped within ${STOP_DEADLINE_MS / 1000} s; exiting`);
+        process.exit(1);
+      }, STOP_DEADLINE_MS).unref();
+      void daemon.stop(signal);
+    });
+  }
   await daemon.stopped;
+  // Stopped means gone: a handle something forgot to close must not keep the process (and its
+  // DuckDB files) alive.
+  setTimeout(() => process.exit(0), 1000).unref();
   return 0;
 }
 

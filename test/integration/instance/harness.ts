@@ -8,18 +8,22 @@ import { join } from 'node:path';
 import { deprovision } from '../../../server/src/node/launcher/accounts';
 import { InstanceClient } from '../../../server/src/node/instance/instanceClient';
 import { instanceLayout, type InstanceLayout } from '../../../server/src/node/instance/layout';
+import { skipReason } from '../../support/requireOrSkip';
 import { accountsSkip } from '../launcher/harness';
 
 export const CLI = join(__dirname, '..', '..', '..', 'server', 'dist', 'cli.js');
 
-/** Why instance tests can't run here (the CLI must be built; accounts mode needs root and more). */
+/**
+ * Why instance tests can't run here (the CLI must be built; accounts mode needs root and more); a failure
+ * instead where every test is required (test/support/requireOrSkip.ts).
+ */
 export function instanceSkip(): string | undefined {
-  if (!existsSync(CLI)) return 'needs the built CLI (npm run build)';
+  if (!existsSync(CLI)) return skipReason('needs the built CLI (npm run build)');
   return accountsSkip();
 }
 
 export function sklearnSkip(): string | undefined {
-  return spawnSync('/usr/bin/python3', ['-I', '-c', 'import sklearn']).status === 0 ? undefined : 'needs scikit-learn (apt-get install python3-sklearn)';
+  return skipReason(spawnSync('/usr/bin/python3', ['-I', '-c', 'import sklearn']).status === 0 ? undefined : 'needs scikit-learn (apt-get install python3-sklearn)');
 }
 
 export interface CliResult {

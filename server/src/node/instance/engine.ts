@@ -1,5 +1,6 @@
 // What the daemon serves: an engine that authenticates logins and runs T-SQL for sessions. The
 // daemon knows sockets and lifetimes; the engine knows SQL Server's semantics.
+import type { ExecResultSet, ProcedureRequest, ProcedureRequestResult } from '../../core/engine/executor';
 import type { InstanceStatus, RunOutcome, WireMessage } from './protocol';
 
 /** Who is on the other end of a connection, as the socket vouched for or a password claims. */
@@ -15,8 +16,25 @@ export interface RunOptions {
   onMessage(message: WireMessage): void;
 }
 
+/** What a TDS request produces, as it happens, with the executor's own values (not JSON's). */
+export interface StreamEvents {
+  signal: AbortSignal;
+  onResultSet(resultSet: ExecResultSet): void;
+  onMessage(message: WireMessage): void;
+  onDatabaseChanged(database: string): void;
+}
+
+export type StreamRequest = { kind: 'batch'; text: string } | { kind: 'procedure'; request: ProcedureRequest };
+
 export interface EngineSession {
   run(options: RunOptions): Promise<RunOutcome>;
+  /** A batch or a procedure call (TDS's RPC), streamed; a procedure call's OUTPUT values and status. */
+  stream(request: StreamRequest, events: StreamEvents): Promise<ProcedureRequestResult | null>;
+  /** The session's number (@@SPID) and the database it is in. */
+  readonly spid: number;
+  database(): string;
+  /** Moves the session to a database as USE would; the refusal when the login may not use it. */
+  use(database: string): WireMessage | null;
   /** The login has VIEW SERVER STATE: it sees every login's script sessions, not only its own. */
   viewsServerState(): boolean;
   close(): Promise<void>;

@@ -6,7 +6,8 @@ import { existsSync, mkdirSync, openSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
 import { userInfo } from 'node:os';
 import { join } from 'node:path';
-import { createMessageConnection, SocketMessageReader, SocketMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
+import { createMessageConnection, SocketMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
+import { BoundedMessageReader } from './boundedMessageReader';
 import { osLoginSocket, type InstanceLayout } from './layout';
 import { readOwner } from './ownerLock';
 import {
@@ -48,6 +49,7 @@ export class InstanceClient {
   private constructor(
     private readonly connection: MessageConnection,
     private readonly socket: Socket,
+    private readonly link: RefusalWatch,
     readonly hello: HelloResult,
   ) {
     connection.onNotification(RunMessageNotification, ({ runId, message }) => this.listeners.get(runId)?.(message));
@@ -74,11 +76,24 @@ export class InstanceClient {
       socket = await waitForSocket(path, options.startTimeoutMs ?? 20_000, layout);
     }
     if (!socket) throw new InstanceUnavailable(`the instance at ${layout.root} is not running (start it with 'sqlml instance start')`);
-    const connection = createMessageConnection(new SocketMessageReader(socket), new SocketMessageWriter(socket));
+    const link = new RefusalWatch();
+    const opened = socket;
+    // The daemon is trusted: no size or time limit on what it sends (results can be large).
+    const reader = new BoundedMessageReader(socket, {
+      maxMessageBytes: () => Infinity,
+      messageTimeoutMs: 0,
+      responses: true,
+      onViolation: (_code, message) => {
+        link.refused ??= `the instance sent ${message}`;
+        opened.destroy();
+      },
+      onPeerError: (error) => (link.refused ??= error?.message),
+    });
+    const connection = createMessageConnection(reader, new SocketMessageWriter(socket));
     connection.listen();
     try {
-      const hello = await connection.sendRequest(Hello, { client: options.clientName, sqlLogin: options.sqlLogin });
-      return new InstanceClient(connection, socket, hello);
+      const hello = await link.call(connection.sendRequest(Hello, { client: options.clientName, sqlLogin: options.sqlLogin }));
+      return new InstanceClient(connection, socket, link, hello);
     } catch (err) {
       connection.dispose();
       socket.destroy();
@@ -92,7 +107,7 @@ export class InstanceClient {
     const onAbort = () => void this.connection.sendRequest(Cancel, { runId }).catch(() => undefined);
     options.signal?.addEventListener('abort', onAbort);
     try {
-      return await this.connection.sendRequest(Run, { runId, text, database: options.database, asLogin: options.asLogin });
+      return await this.link.call(this.connection.sendRequest(Run, { runId, text, database: options.database, asLogin: options.asLogin }));
     } finally {
       options.signal?.removeEventListener('abort', onAbort);
       this.listeners.delete(runId);
@@ -100,21 +115,21 @@ export class InstanceClient {
   }
 
   pools(): Promise<LauncherView> {
-    return this.connection.sendRequest(Pools);
+    return this.link.call(this.connection.sendRequest(Pools));
   }
 
   sessions(): Promise<WireSessionRecord[]> {
-    return this.connection.sendRequest(Sessions);
+    return this.link.call(this.connection.sendRequest(Sessions));
   }
 
   cancelSession(id: string): Promise<{ cancelled: boolean }> {
-    return this.connection.sendRequest(CancelSession, { id });
+    return this.link.call(this.connection.sendRequest(CancelSession, { id }));
   }
 
   /** Follows session changes; the listener gets each changed record, or the id of one evicted. */
   async watchSessions(listener: (change: { session: WireSessionRecord } | { evicted: string }) => void): Promise<void> {
     this.connection.onNotification(SessionChangedNotification, listener);
-    await this.connection.sendRequest(WatchSessions);
+    await this.link.call(this.connection.sendRequest(WatchSessions));
   }
 
   /** Called once when the connection to the instance is lost (daemon stopped or killed). */
@@ -123,7 +138,7 @@ export class InstanceClient {
   }
 
   status(): Promise<InstanceStatus> {
-    return this.connection.sendRequest(Status);
+    return this.link.call(this.connection.sendRequest(Status));
   }
 
   /** Asks the daemon to stop; done when it answers or, having stopped first, closes the connection. */
@@ -136,6 +151,22 @@ export class InstanceClient {
   close(): void {
     this.connection.dispose();
     this.socket.destroy();
+  }
+}
+
+/**
+ * Why the daemon closed the connection, when it said so (an error that answers no request): a
+ * request that fails because of it fails with that reason rather than "connection disposed".
+ */
+class RefusalWatch {
+  refused: string | undefined;
+
+  async call<T>(request: Promise<T>): Promise<T> {
+    try {
+      return await request;
+    } catch (err) {
+      throw this.refused ? new InstanceUnavailable(this.refused) : err;
+    }
   }
 }
 

@@ -5,12 +5,16 @@ import { chmodSync, chownSync, existsSync, mkdirSync, unlinkSync } from 'node:fs
 import { createServer, type Server, type Socket } from 'node:net';
 import { userInfo } from 'node:os';
 import { dirname } from 'node:path';
-import { createMessageConnection, ResponseError, SocketMessageReader, SocketMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
+import { createMessageConnection, ErrorCodes, ResponseError, StreamMessageWriter, type Message, type MessageConnection } from 'vscode-jsonrpc/node';
 import { passwdEntries } from '../osUsers';
+import { startTdsEndpoint, type TdsEndpoint, type TdsSettings } from '../tds/tdsEndpoint';
+import { BoundedMessageReader } from './boundedMessageReader';
+import type { DaemonLimits } from './daemonLimits';
 import type { EngineSession, InstanceEngine } from './engine';
 import { osLoginSocket, type InstanceLayout } from './layout';
 import { acquireOwnerLock, type OwnerLock } from './ownerLock';
 import type { SessionListener, SessionRecord } from '../../core/launcher/sessions';
+import { sessionVisible, workerCallerSeenBy } from '../../core/launcher/visibility';
 import {
   Cancel,
   CancelSession,
@@ -24,8 +28,10 @@ import {
   Shutdown,
   Status,
   WatchSessions,
+  type HelloParams,
   type LauncherView,
 } from './protocol';
+import { helloParams, invalidParams, runParams, textParam } from './requestParams';
 
 export interface OsUser {
   name: string;
@@ -40,6 +46,10 @@ export interface DaemonOptions {
   owner: OsUser;
   /** Stop after this long without connections (LocalDB-style auto-started instances); 0 = never. */
   idleStopMs: number;
+  /** The TDS endpoint (instance.json's "tds"); absent: none. */
+  tds?: TdsSettings;
+  /** What one caller may cost: message sizes, connections, time to log in and to send a message. */
+  limits: DaemonLimits;
   log(line: string): void;
 }
 
@@ -64,8 +74,26 @@ const NOT_LOGGED_IN = 1;
 const LOGIN_FAILED = 2;
 const NOT_ALLOWED = 3;
 
+/**
+ * Writes the connection's messages, but none once the socket is ending after a refusal: a write
+ * after end makes Node destroy the socket, and the refusal still queued on it with it. (Not
+ * SocketMessageWriter either: disposing that one destroys the socket too.)
+ */
+class RefusalSafeWriter extends StreamMessageWriter {
+  constructor(private readonly socket: Socket) {
+    super(socket);
+  }
+
+  override write(message: Message): Promise<void> {
+    return this.socket.writableEnded ? Promise.resolve() : super.write(message);
+  }
+}
+
+/** Refusals logged per minute at most: a caller who keeps being refused must not fill the disk. */
+const REFUSALS_LOGGED_PER_MINUTE = 20;
+
 export async function serveInstance(options: DaemonOptions): Promise<RunningDaemon> {
-  const { layout, owner, log } = options;
+  const { layout, owner, log, limits } = options;
   const locked = await acquireOwnerLock(layout.root, layout.lockFile);
   if (!locked.ok) throw new DaemonError(`the instance at ${layout.root} is already served by process ${locked.pid ?? '(unknown)'}`);
   const lock: OwnerLock = locked.lock;
@@ -80,7 +108,11 @@ export async function serveInstance(options: DaemonOptions): Promise<RunningDaem
   const startedAt = new Date().toISOString();
   const servers = new Map<string, Server>(); // socket path -> server
   const connections = new Map<MessageConnection, Socket>();
+  const perUser = new Map<string, number>(); // OS user whose socket was used -> connections
+  let refusalsThisMinute = 0;
+  let refusalMinute = 0;
   let idleTimer: ReturnType<typeof setTimeout> | undefined;
+  let tds: TdsEndpoint | null = null;
   let stopping: Promise<void> | undefined;
   let resolveStopped!: () => void;
   const stopped = new Promise<void>((resolve) => (resolveStopped = resolve));
@@ -122,44 +154,127 @@ export async function serveInstance(options: DaemonOptions): Promise<RunningDaem
     }
   }
 
+  /**
+   * Tells the peer why it is being disconnected (an error answering no request, as JSON-RPC
+   * answers what it cannot parse), logs it, and closes the socket once that is sent, or after a
+   * second if the peer does not read.
+   */
+  function refuse(socket: Socket, user: OsUser, code: number, message: string): void {
+    const minute = Math.floor(Date.now() / 60_000);
+    if (minute !== refusalMinute) {
+      if (refusalsThisMinute > REFUSALS_LOGGED_PER_MINUTE) log(`${refusalsThisMinute - REFUSALS_LOGGED_PER_MINUTE} more refusals were not logged`);
+      refusalMinute = minute;
+      refusalsThisMinute = 0;
+    }
+    if (++refusalsThisMinute <= REFUSALS_LOGGED_PER_MINUTE) log(`refused a connection through ${user.name}'s socket: ${message}`);
+    const body = JSON.stringify({ jsonrpc: '2.0', id: null, error: { code, message: `The instance closed the connection: ${message}.` } });
+    socket.end(`Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
+    setTimeout(() => socket.destroy(), 1000).unref();
+  }
+
   function accept(socket: Socket, user: OsUser): void {
-    const connection = createMessageConnection(new SocketMessageReader(socket), new SocketMessageWriter(socket));
-    connections.set(connection, socket);
-    clearTimeout(idleTimer);
+    socket.on('error', () => socket.destroy());
+    const mine = perUser.get(user.name) ?? 0;
+    if (connections.size >= limits.maxConnections || mine >= limits.maxConnectionsPerUser) {
+      const which = connections.size >= limits.maxConnections ? `${limits.maxConnections} connections, the most it takes` : `${mine} connections through this socket, the most one user may have`;
+      refuse(socket, user, ErrorCodes.ServerNotInitialized, `it has ${which}`);
+      return;
+    }
+    perUser.set(user.name, mine + 1);
     let session: EngineSession | undefined;
     let login: string | undefined;
+    const reader = new BoundedMessageReader(socket, {
+      maxMessageBytes: () => (session ? limits.maxMessageBytes : limits.maxMessageBytesBeforeLogin),
+      messageTimeoutMs: limits.messageTimeoutMs,
+      responses: false,
+      onViolation: (code, message) => {
+        refuse(socket, user, code, message);
+        close();
+      },
+    });
+    const connection = createMessageConnection(reader, new RefusalSafeWriter(socket));
+    connections.set(connection, socket);
+    clearTimeout(idleTimer);
     const runs = new Map<string, AbortController>();
+    const inFlight = new Set<Promise<unknown>>();
+    let closed = false;
+    // A session is closed only once its runs have ended: closing it under a running statement
+    // (a client that left mid-run) crashed the daemon with SIGSEGV inside DuckDB.
+    const closeAfterRuns = async (ending: EngineSession | undefined): Promise<void> => {
+      if (!ending) return;
+      for (const run of runs.values()) run.abort();
+      await Promise.allSettled([...inFlight]);
+      await ending.close().catch((err: Error) => log(`closing a session: ${err.message}`));
+    };
+    const loginTimer = setTimeout(() => {
+      refuse(socket, user, ErrorCodes.ServerNotInitialized, `no login within ${limits.loginTimeoutMs / 1000} s`);
+      close();
+    }, limits.loginTimeoutMs);
+    // A notification to a peer that has gone fails; that must not become an unhandled rejection
+    // (which ends the process) nor break the run that produced it.
+    const notify = (send: () => Promise<void>): void => {
+      try {
+        send().catch(() => undefined);
+      } catch {
+        /* the connection is closed */
+      }
+    };
 
-    connection.onRequest(Hello, async (params) => {
+    // Hellos one at a time, and none completing on a closed connection: otherwise two pipelined
+    // Hellos, or a peer gone while its Hello was opening a session, left engine sessions open.
+    let hellos: Promise<unknown> = Promise.resolve();
+    connection.onRequest(Hello, (raw) => {
+      const params = helloParams(raw);
+      if (!params) return invalidParams(Hello.method, '{ client: string, sqlLogin?: { name: string, password: string } }');
+      const answer = hellos.then(() => hello(params));
+      hellos = answer.catch(() => undefined);
+      return answer;
+    });
+    async function hello(params: HelloParams) {
       const identity = params.sqlLogin ? { kind: 'sql' as const, login: params.sqlLogin.name, password: params.sqlLogin.password } : { kind: 'os' as const, osUser: user.name };
       const outcome = await engine.login(identity);
       if (!outcome.ok) return new ResponseError(LOGIN_FAILED, outcome.message.text, outcome.message);
+      const previous = session;
+      session = undefined;
+      await closeAfterRuns(previous);
+      const opened = await engine.openSession(outcome.login);
+      if (closed) {
+        await opened.close();
+        return new ResponseError(NOT_LOGGED_IN, 'The connection closed during the login.');
+      }
+      session = opened;
       login = outcome.login;
-      await session?.close();
-      session = await engine.openSession(login);
+      clearTimeout(loginTimer);
       return { instance: layout.name, version: PROTOCOL_VERSION, login, authentication: identity.kind };
-    });
+    }
 
-    connection.onRequest(Run, async (params) => {
+    connection.onRequest(Run, async (raw) => {
       if (!session) return new ResponseError(NOT_LOGGED_IN, 'Say hello first: the connection has no login.');
+      const params = runParams(raw);
+      if (!params) return invalidParams(Run.method, '{ runId: string, text: string, database?: string, asLogin?: string }');
       const controller = new AbortController();
       runs.set(params.runId, controller);
+      const running = session.run({
+        text: params.text,
+        database: params.database,
+        asLogin: params.asLogin,
+        signal: controller.signal,
+        onMessage: (message) => notify(() => connection.sendNotification(RunMessageNotification, { runId: params.runId, message })),
+      });
+      inFlight.add(running);
       try {
-        return await session.run({
-          text: params.text,
-          database: params.database,
-          asLogin: params.asLogin,
-          signal: controller.signal,
-          onMessage: (message) => void connection.sendNotification(RunMessageNotification, { runId: params.runId, message }),
-        });
+        return await running;
       } finally {
+        inFlight.delete(running);
         runs.delete(params.runId);
         await syncLoginSockets();
       }
     });
 
-    connection.onRequest(Cancel, (params) => {
-      const run = runs.get(params.runId);
+    connection.onRequest(Cancel, (raw) => {
+      const runId = textParam(raw, 'runId');
+      if (runId === undefined) return invalidParams(Cancel.method, '{ runId: string }');
+      const run = runs.get(runId);
       run?.abort();
       return { cancelled: !!run };
     });
@@ -171,26 +286,36 @@ export async function serveInstance(options: DaemonOptions): Promise<RunningDaem
       startedAt,
       owner: owner.name,
       connections: connections.size,
+      tds: tds?.status() ?? null,
       ...engine.describe(),
     }));
 
     // A login with VIEW SERVER STATE (sysadmin has it) sees every session, as it would see every
-    // row of sys.dm_external_script_requests; other logins see their own. Asked afresh each time, so
-    // a GRANT or DENY counts at once.
-    const visible = (record: SessionRecord) => record.caller === login || session?.viewsServerState() === true;
+    // row of sys.dm_external_script_requests; other logins see their own, and of the busy workers
+    // not whom they serve (core/launcher/visibility.ts). Asked afresh each time, so a GRANT or DENY
+    // counts at once.
+    const visible = (record: SessionRecord) => !!session && !!login && sessionVisible(record, login, session.viewsServerState());
+    const poolsSeen = (view: LauncherView, viewer: string, all: boolean): LauncherView => ({
+      ...view,
+      pools: view.pools.map((pool) => ({ ...pool, workers: pool.workers.map((w) => ({ ...w, caller: workerCallerSeenBy(w.caller, viewer, all) })) })),
+    });
     let unwatch: (() => void) | undefined;
 
-    connection.onRequest(Pools, () => (session ? scripts.view() : new ResponseError(NOT_LOGGED_IN, 'Say hello first: the connection has no login.')));
+    connection.onRequest(Pools, () =>
+      session && login ? poolsSeen(scripts.view(), login, session.viewsServerState()) : new ResponseError(NOT_LOGGED_IN, 'Say hello first: the connection has no login.'),
+    );
     connection.onRequest(Sessions, () => (session ? scripts.sessions().filter(visible) : new ResponseError(NOT_LOGGED_IN, 'Say hello first: the connection has no login.')));
     connection.onRequest(WatchSessions, () => {
       if (!session) return new ResponseError(NOT_LOGGED_IN, 'Say hello first: the connection has no login.');
       unwatch ??= scripts.subscribe((event) => {
-        if (event.type === 'evicted') void connection.sendNotification(SessionChangedNotification, { evicted: event.id });
-        else if (visible(event.session)) void connection.sendNotification(SessionChangedNotification, { session: event.session });
+        if (event.type === 'evicted') notify(() => connection.sendNotification(SessionChangedNotification, { evicted: event.id }));
+        else if (visible(event.session)) notify(() => connection.sendNotification(SessionChangedNotification, { session: event.session }));
       });
       return undefined;
     });
-    connection.onRequest(CancelSession, ({ id }) => {
+    connection.onRequest(CancelSession, (raw) => {
+      const id = textParam(raw, 'id');
+      if (id === undefined) return invalidParams(CancelSession.method, '{ id: string }');
       const target = scripts.sessions().find((s) => s.id === id);
       if (!session || !target || !visible(target)) return { cancelled: false };
       return { cancelled: scripts.cancel(id) };
@@ -202,17 +327,18 @@ export async function serveInstance(options: DaemonOptions): Promise<RunningDaem
       return undefined;
     });
 
-    const close = () => {
+    function close(): void {
+      closed = true;
       if (!connections.delete(connection)) return;
+      clearTimeout(loginTimer);
+      perUser.set(user.name, (perUser.get(user.name) ?? 1) - 1);
       unwatch?.();
-      for (const run of runs.values()) run.abort();
-      void session?.close();
+      void closeAfterRuns(session);
       connection.dispose();
       armIdleTimer();
-    };
+    }
     connection.onClose(close);
     socket.on('close', close);
-    socket.on('error', () => socket.destroy());
     connection.listen();
   }
 
@@ -221,13 +347,17 @@ export async function serveInstance(options: DaemonOptions): Promise<RunningDaem
       log(`stopping: ${reason}`);
       clearTimeout(idleTimer);
       for (const server of servers.values()) server.close();
-      // Ending each socket (after what is queued on it) tells every client at once that we are gone.
+      // Ending each socket (after what is queued on it) tells every client at once that we are gone;
+      // those still open once the engine is closed (a peer that does not read) are cut.
+      const sockets = [...connections.values()];
       for (const [connection, socket] of [...connections]) {
         connection.dispose();
         socket.end();
       }
       connections.clear();
+      await tds?.close();
       await engine.close().catch((err: Error) => log(`engine close: ${err.message}`));
+      for (const socket of sockets) socket.destroy();
       for (const path of servers.keys()) {
         try {
           unlinkSync(path);
@@ -248,6 +378,12 @@ export async function serveInstance(options: DaemonOptions): Promise<RunningDaem
   } catch (err) {
     await stop(`could not listen: ${(err as Error).message}`);
     throw new DaemonError(`cannot listen on ${layout.ownerSocket}: ${(err as Error).message}`);
+  }
+  try {
+    if (options.tds) tds = await startTdsEndpoint({ engine, layout, settings: options.tds, log });
+  } catch (err) {
+    await stop(`no TDS endpoint: ${(err as Error).message}`);
+    throw new DaemonError((err as Error).message);
   }
   log(`serving ${layout.root} as pid ${process.pid}`);
   armIdleTimer();

@@ -6,6 +6,7 @@ import type { ExecMessage } from '../../core/engine/executor/results';
 import type { LimitEnforcement } from '../../core/launcher/limits';
 import type { PoolLimits } from '../../core/launcher/pools';
 import type { SessionRecord } from '../../core/launcher/sessions';
+import type { TdsStatus } from '../tds/tdsEndpoint';
 
 /**
  * A message as SQL Server sends it (informational: PRINT, a script's output; or an error), with the
@@ -78,6 +79,8 @@ export interface InstanceStatus {
   databases: string[];
   connections: number;
   isolation: string;
+  /** The TDS endpoint, when the instance has one. */
+  tds?: TdsStatus | null;
 }
 
 export const Hello = new RequestType<HelloParams, HelloResult, unknown>('sqlml/hello');

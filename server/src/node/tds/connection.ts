@@ -1,0 +1,429 @@
+// One TDS client connection, as a state machine:
+//   prelogin  -> PRELOGIN answered; TLS inside TDS starts when encryption was negotiated
+//   login     -> LOGIN7 (through TLS; with login-only encryption TLS ends right after it)
+//   ready     -> SQL batches and RPCs, one at a time (a pipelined one waits its turn);
+//                an attention stops the running one and is answered with DONE_ATTN
+//   closed
+// Anything the instance does not do (MARS, bulk load, transaction manager requests, integrated
+// authentication) is refused with a message a driver shows, never left unanswered.
+import type { Socket } from 'node:net';
+import type { SecureContext } from 'node:tls';
+import type { EngineSession, InstanceEngine } from '../instance/engine';
+import type { WireMessage as ExecutorMessage } from '../instance/protocol';
+import { PRODUCT_VERSION } from '../../core/engine/executor/systemVariables';
+import { ByteWriter } from '../../core/tds/bytes';
+import { parseLogin7, TDS_7_3_A, TDS_7_4 } from '../../core/tds/login7';
+import { DEFAULT_PACKET_SIZE, MAX_PACKET_SIZE, MIN_PACKET_SIZE, PacketType, packetize, STATUS_RESET_CONNECTION, STATUS_RESET_CONNECTION_SKIP_TRAN } from '../../core/tds/packets';
+import { buildPreloginResponse, negotiateEncryption, parsePrelogin } from '../../core/tds/prelogin';
+import { parseRpcRequest, parseSqlBatch, type RpcCall } from '../../core/tds/requests';
+import { PreparedStatements } from '../../core/tds/rpcPlan';
+import { wireType } from '../../core/tds/columnTypes';
+import {
+  CurCmd,
+  Done,
+  EnvChange,
+  Token,
+  writeCollationChange,
+  writeDone,
+  writeEnvChange,
+  writeLoginAck,
+  writeMessage,
+  writeReturnStatus,
+  writeReturnValue,
+} from '../../core/tds/tokens';
+import { MessageReader, type TdsMessage } from './messageReader';
+import { Responder, writeDatabaseChange } from './responder';
+import { ResponseWriter, type ByteSink } from './responseWriter';
+import { startTlsInsideTds, type TlsInsideTds } from './tlsInsideTds';
+
+export interface TdsLimits {
+  /** From accepting the connection to the end of login. */
+  loginTimeoutMs: number;
+  /** How long a message may stay half-received (a slow or stalled sender). */
+  stalledMessageMs: number;
+  /** The largest SQL batch or RPC request. */
+  maxRequestBytes: number;
+  /** Requests a client may pipeline behind the running one. */
+  maxQueuedRequests: number;
+}
+
+export const DEFAULT_TDS_LIMITS: TdsLimits = { loginTimeoutMs: 15_000, stalledMessageMs: 60_000, maxRequestBytes: 64 * 1024 * 1024, maxQueuedRequests: 16 };
+
+export interface ConnectionOptions {
+  engine: InstanceEngine;
+  secureContext: SecureContext;
+  forceEncryption: boolean;
+  serverName: string;
+  limits: TdsLimits;
+  log(line: string): void;
+}
+
+const [MAJOR, MINOR, BUILD] = PRODUCT_VERSION.split('.').map(Number) as [number, number, number];
+const VERSION = { major: MAJOR, minor: MINOR, build: BUILD };
+const PROGRAM_NAME = 'Microsoft SQL Server';
+/** PRELOGIN and LOGIN7 are small; a larger one is not a real client. */
+const MAX_PRELOGIN_BYTES = 4096;
+const MAX_LOGIN_BYTES = 64 * 1024;
+const LOGIN_FAILED_CLASS = 14;
+const RESET_CONNECTION_ACK = 18;
+
+type Phase = 'prelogin' | 'handshake' | 'login' | 'ready' | 'closed';
+
+interface Running {
+  controller: AbortController;
+  attention: boolean;
+}
+
+export class TdsConnection {
+  private phase: Phase = 'prelogin';
+  private tls: TlsInsideTds | null = null;
+  /** TLS stays on after login (the client asked for it, or the instance forces it). */
+  private fullTls = false;
+  private readonly reader: MessageReader;
+  private session: EngineSession | null = null;
+  private login = '';
+  private loginDatabase = '';
+  private packetSize = DEFAULT_PACKET_SIZE;
+  private running: Running | null = null;
+  /** The request being served, so closing waits for it before closing the session under it. */
+  private serving: Promise<void> = Promise.resolve();
+  private readonly queued: TdsMessage[] = [];
+  private readonly prepared = new PreparedStatements();
+  private loginTimer: ReturnType<typeof setTimeout>;
+  private stallTimer: ReturnType<typeof setTimeout> | undefined;
+  private resolveClosed!: () => void;
+  readonly closed = new Promise<void>((resolve) => (this.resolveClosed = resolve));
+
+  constructor(
+    private readonly socket: Socket,
+    private readonly options: ConnectionOptions,
+  ) {
+    this.reader = new MessageReader(
+      {
+        message: (m) => this.onMessage(m),
+        tooLarge: (type, limit) => this.onTooLarge(type, limit),
+        broken: (problem) => this.close(problem),
+      },
+      () => (this.phase === 'prelogin' ? MAX_PRELOGIN_BYTES : this.phase === 'ready' ? options.limits.maxRequestBytes : MAX_LOGIN_BYTES),
+    );
+    socket.setNoDelay(true);
+    socket.on('data', (chunk: Buffer) => {
+      if (this.tls) this.tls.fromClient(chunk);
+      else this.received(chunk);
+    });
+    socket.on('error', () => this.close());
+    socket.on('close', () => this.close());
+    this.loginTimer = setTimeout(() => this.close(`no login within ${options.limits.loginTimeoutMs / 1000} s`), options.limits.loginTimeoutMs);
+  }
+
+  /** TDS bytes (decrypted when TLS is on). */
+  private received(chunk: Buffer): void {
+    this.reader.feed(chunk);
+    clearTimeout(this.stallTimer);
+    if (this.reader.midMessage) this.stallTimer = setTimeout(() => this.close(`a message stalled for ${this.options.limits.stalledMessageMs / 1000} s`), this.options.limits.stalledMessageMs);
+  }
+
+  private sink(): ByteSink {
+    const target = this.fullTls && this.tls ? this.tls.socket : this.socket;
+    return {
+      write: (bytes) => !target.destroyed && target.write(bytes),
+      drained: () =>
+        new Promise<void>((resolve) => {
+          if (target.destroyed) return resolve();
+          const done = () => {
+            target.off('drain', done);
+            target.off('close', done);
+            resolve();
+          };
+          target.on('drain', done);
+          target.on('close', done);
+        }),
+    };
+  }
+
+  private onMessage(message: TdsMessage): void {
+    if (this.phase === 'closed') return;
+    if (message.type === PacketType.ATTENTION) return this.onAttention();
+    switch (this.phase) {
+      case 'prelogin':
+        if (message.type !== PacketType.PRELOGIN) return this.close(`the first message is of type ${message.type}, not PRELOGIN (a TDS 7 client is needed)`);
+        return this.onPrelogin(message.body);
+      case 'handshake':
+        return this.close('a message arrived before the TLS handshake ended');
+      case 'login':
+        if (message.type !== PacketType.LOGIN7) return this.close(`expected LOGIN7, got a message of type ${message.type}`);
+        this.phase = 'ready'; // no second LOGIN7: whatever follows is a request (or a refusal)
+        void this.onLogin(message.body);
+        return;
+      case 'ready':
+        if (this.running || !this.session) {
+          if (this.queued.length >= this.options.limits.maxQueuedRequests) return this.close(`more than ${this.options.limits.maxQueuedRequests} requests were sent without waiting for answers`);
+          this.queued.push(message);
+          return;
+        }
+        this.serving = this.serve(message);
+    }
+  }
+
+  private onPrelogin(body: Buffer): void {
+    const parsed = parsePrelogin(body);
+    if (!parsed.ok) return this.close(parsed.problem);
+    const outcome = negotiateEncryption(parsed.value.encryption, this.options.forceEncryption);
+    const response = buildPreloginResponse(VERSION, outcome.answer);
+    this.socket.write(packetize(PacketType.TABULAR_RESULT, response, DEFAULT_PACKET_SIZE, 0, true, () => 1));
+    if (outcome.tls === 'refuse') return this.close('the client cannot encrypt and the instance forces encryption');
+    if (outcome.tls === 'none') {
+      this.phase = 'login';
+      return;
+    }
+    this.phase = 'handshake';
+    this.fullTls = outcome.tls === 'full';
+    const tls = startTlsInsideTds(this.socket, this.options.secureContext, (problem) => this.close(problem));
+    this.tls = tls;
+    tls.socket.on('data', (chunk: Buffer) => this.received(chunk));
+    tls.socket.on('error', () => this.close());
+    tls.secured.then(
+      () => {
+        if (this.phase === 'handshake') this.phase = 'login';
+      },
+      (err: Error) => this.close(`TLS handshake failed: ${err.message}`),
+    );
+  }
+
+  private async onLogin(body: Buffer): Promise<void> {
+    // Login-only encryption: LOGIN7 came through TLS; from here on the connection is clear text.
+    if (this.tls && !this.fullTls) {
+      this.tls.detach();
+      this.tls = null;
+    }
+    const parsed = parseLogin7(body);
+    if (!parsed.ok) return this.close(parsed.problem);
+    const login = parsed.value;
+    const w = new ByteWriter(1024);
+    const refuse = async (number: number, text: string) => {
+      writeMessage(w, { error: true, number, state: 1, severity: LOGIN_FAILED_CLASS, text, serverName: this.options.serverName, procedure: '', line: 1 });
+      writeDone(w, Token.DONE, Done.ERROR, CurCmd.NONE, 0);
+      await this.sendWhole(w);
+      this.close();
+    };
+    if (login.tdsVersion < TDS_7_3_A && (login.tdsVersion >>> 24) !== 0x74) {
+      return refuse(40517, `This instance speaks TDS 7.3 and 7.4 (SQL Server 2008 and later clients); the client asked for TDS 0x${login.tdsVersion.toString(16)}.`);
+    }
+    if (login.integratedSecurity) {
+      return refuse(18452, 'Login failed. The login is from an untrusted domain and cannot be used with Integrated authentication.');
+    }
+    if (login.changePassword) return refuse(40517, 'Changing the password at login is not supported by this instance.');
+    const outcome = await this.options.engine.login({ kind: 'sql', login: login.userName, password: login.password });
+    if (this.isClosed()) return;
+    if (!outcome.ok) {
+      this.options.log(`TDS login failed for '${login.userName}' from ${this.socket.remoteAddress ?? '?'}: Msg ${outcome.message.number ?? '?'}`);
+      return refuse(outcome.message.number ?? 18456, outcome.message.text);
+    }
+    this.login = outcome.login;
+    this.session = await this.options.engine.openSession(outcome.login);
+    if (this.isClosed()) {
+      void this.session.close();
+      return;
+    }
+    if (login.database) {
+      const refused = this.session.use(login.database);
+      if (refused) {
+        writeMessage(w, { error: true, number: 4060, state: 1, severity: 11, text: `Cannot open database "${login.database}" requested by the login. The login failed.`, serverName: this.options.serverName, procedure: '', line: 1 });
+        return refuse(18456, `Login failed for user '${login.userName}'.`);
+      }
+    }
+    this.loginDatabase = login.database;
+    this.packetSize = login.packetSize === 0 ? DEFAULT_PACKET_SIZE : Math.min(MAX_PACKET_SIZE, Math.max(MIN_PACKET_SIZE, login.packetSize));
+    const serverName = this.options.serverName;
+    writeDatabaseChange(w, this.session.database(), 'master', serverName);
+    writeCollationChange(w);
+    writeEnvChange(w, EnvChange.LANGUAGE, 'us_english', '');
+    writeMessage(w, { error: false, number: 5703, state: 1, severity: 0, text: 'Changed language setting to us_english.', serverName, procedure: '', line: 1 });
+    writeLoginAck(w, login.tdsVersion >= TDS_7_4 ? TDS_7_4 : login.tdsVersion, PROGRAM_NAME, VERSION);
+    writeEnvChange(w, EnvChange.PACKET_SIZE, String(this.packetSize), String(this.packetSize));
+    writeDone(w, Token.DONE, Done.FINAL, CurCmd.NONE, 0);
+    clearTimeout(this.loginTimer);
+    await this.sendWhole(w);
+    this.next();
+  }
+
+  /** A small response built whole (login, refusals). */
+  private async sendWhole(w: ByteWriter): Promise<void> {
+    const writer = new ResponseWriter(() => this.sink(), this.session?.spid ?? 0, this.packetSize);
+    writer.tokens.raw(w.written());
+    await writer.end();
+  }
+
+  private next(): void {
+    const message = this.queued.shift();
+    if (message && this.phase === 'ready') this.serving = this.serve(message);
+  }
+
+  private onAttention(): void {
+    if (this.running) {
+      this.running.attention = true;
+      this.running.controller.abort();
+      return;
+    }
+    // The request already ended: the client still waits for its acknowledgement.
+    if (this.phase === 'ready') {
+      const w = new ByteWriter(16);
+      writeDone(w, Token.DONE, Done.ATTN, CurCmd.NONE, 0);
+      void this.sendWhole(w);
+    }
+  }
+
+  private onTooLarge(type: number, limit: number): void {
+    if (this.phase !== 'ready') return this.close(`a login message larger than ${limit} bytes (type ${type})`);
+    const w = new ByteWriter(256);
+    const mb = Math.round(limit / (1024 * 1024));
+    writeMessage(w, { error: true, number: 40517, state: 1, severity: 16, text: `The request is larger than this instance accepts (${mb} MB).`, serverName: this.options.serverName, procedure: '', line: 1 });
+    writeDone(w, Token.DONE, Done.ERROR, CurCmd.NONE, 0);
+    void this.sendWhole(w);
+  }
+
+  private async serve(message: TdsMessage): Promise<void> {
+    const session = this.session!;
+    const running: Running = { controller: new AbortController(), attention: false };
+    this.running = running;
+    const writer = new ResponseWriter(() => this.sink(), session.spid, this.packetSize);
+    try {
+      if (message.status & (STATUS_RESET_CONNECTION | STATUS_RESET_CONNECTION_SKIP_TRAN)) await this.resetSession(writer);
+      let final = Done.FINAL as number;
+      const token: number = Token.DONE;
+      if (message.type === PacketType.SQL_BATCH) {
+        const text = parseSqlBatch(message.body);
+        if (!text.ok) return this.close(text.problem);
+        final = (await this.runBatch(text.value, writer, running)) > 0 ? Done.ERROR : Done.FINAL;
+      } else if (message.type === PacketType.RPC) {
+        const calls = parseRpcRequest(message.body);
+        if (!calls.ok) {
+          this.refuseRequest(writer, calls.problem);
+          final = Done.ERROR;
+        } else {
+          await this.runCalls(calls.value, writer, running);
+          if (!running.attention) {
+            await writer.end();
+            return;
+          }
+        }
+      } else {
+        const what = message.type === PacketType.TRANSACTION_MANAGER ? 'Transaction manager requests (driver-managed transactions)' : message.type === PacketType.BULK_LOAD ? 'Bulk load' : `TDS requests of type ${message.type}`;
+        this.refuseRequest(writer, `${what} are not supported by this instance; use BEGIN TRANSACTION or INSERT statements in a batch.`);
+        final = Done.ERROR;
+      }
+      writeDone(writer.tokens, token, final, CurCmd.NONE, 0);
+      await writer.end();
+      // The acknowledgement of an attention is a message of its own after the cut response
+      // (drivers skip the rest of the response, then wait for the next message to hold it).
+      if (running.attention) {
+        writeDone(writer.tokens, Token.DONE, Done.ATTN, CurCmd.NONE, 0);
+        await writer.end();
+      }
+    } catch (err) {
+      this.options.log(`TDS request failed: ${(err as Error).message}`);
+      this.close();
+    } finally {
+      this.running = null;
+      this.next();
+    }
+  }
+
+  private refuseRequest(writer: ResponseWriter, text: string): void {
+    writeMessage(writer.tokens, { error: true, number: 40517, state: 1, severity: 16, text, serverName: this.options.serverName, procedure: '', line: 1 });
+  }
+
+  /** A pooled connection handed to a new user: a fresh session in the login's database. */
+  private async resetSession(writer: ResponseWriter): Promise<void> {
+    const old = this.session!;
+    const fresh = await this.options.engine.openSession(this.login);
+    if (this.loginDatabase) fresh.use(this.loginDatabase);
+    this.session = fresh;
+    await old.close();
+    writer.tokens.u8(Token.ENVCHANGE).u16(3).u8(RESET_CONNECTION_ACK).u8(0).u8(0);
+  }
+
+  private events(responder: Responder, running: Running) {
+    return {
+      signal: running.controller.signal,
+      onResultSet: (r: Parameters<Responder['resultSet']>[0]) => responder.resultSet(r),
+      onMessage: (m: ExecutorMessage) => responder.message(m),
+      onDatabaseChanged: (name: string) => responder.databaseChanged(name),
+    };
+  }
+
+  private responder(writer: ResponseWriter, running: Running, procedureCall: boolean): Responder {
+    return new Responder(writer, { serverName: this.options.serverName, procedureCall, database: this.session!.database(), cancelled: () => running.attention });
+  }
+
+  /** A SQL batch; the number of errors it sent. */
+  private async runBatch(text: string, writer: ResponseWriter, running: Running): Promise<number> {
+    const responder = this.responder(writer, running, false);
+    try {
+      await this.session!.stream({ kind: 'batch', text }, this.events(responder, running));
+    } finally {
+      await responder.finish();
+    }
+    return responder.errors;
+  }
+
+  private async runCalls(calls: RpcCall[], writer: ResponseWriter, running: Running): Promise<void> {
+    for (let k = 0; k < calls.length && !running.attention; k++) {
+      const more = k < calls.length - 1 ? Done.MORE : 0;
+      const plan = this.prepared.plan(calls[k]!);
+      const w = writer.tokens;
+      if (plan.kind === 'refuse') {
+        writeMessage(w, { error: true, number: plan.number, state: 1, severity: 16, text: plan.text, serverName: this.options.serverName, procedure: calls[k]!.procedure, line: 1 });
+        writeDone(w, Token.DONEPROC, Done.ERROR | more, CurCmd.EXECUTE, 0);
+        continue;
+      }
+      if (plan.kind === 'answer') {
+        writeReturnStatus(w, 0);
+        for (const v of plan.returnValues) writeReturnValue(w, v.ordinal, v.name, wireType(v.type), v.value);
+        writeDone(w, Token.DONEPROC, more, CurCmd.EXECUTE, 0);
+        continue;
+      }
+      const responder = this.responder(writer, running, true);
+      let result: Awaited<ReturnType<EngineSession['stream']>> = null;
+      try {
+        result = await this.session!.stream({ kind: 'procedure', request: { procedure: plan.procedure, parameters: plan.parameters } }, this.events(responder, running));
+      } finally {
+        await responder.finish();
+      }
+      if (running.attention) return;
+      if (result?.returnStatus !== null && result?.returnStatus !== undefined) writeReturnStatus(w, result.returnStatus);
+      for (const v of plan.before) writeReturnValue(w, v.ordinal, v.name, wireType(v.type), v.value);
+      plan.parameters.forEach((p, i) => {
+        const ordinal = plan.ordinals[i];
+        if (ordinal !== null && ordinal !== undefined) writeReturnValue(w, ordinal, p.name, wireType(p.type), result?.outputs[i] ?? null);
+      });
+      writeDone(w, Token.DONEPROC, (responder.errors > 0 ? Done.ERROR : 0) | more, CurCmd.EXECUTE, 0);
+    }
+  }
+
+  /** (A method, so that TypeScript does not assume the phase unchanged across an await.) */
+  private isClosed(): boolean {
+    return this.phase === 'closed';
+  }
+
+  /** Ends the connection (with a log line saying why, when there is one). */
+  close(reason?: string): void {
+    if (this.phase === 'closed') return;
+    this.phase = 'closed';
+    if (reason) this.options.log(`TDS connection from ${this.socket.remoteAddress ?? '?'} closed: ${reason}`);
+    clearTimeout(this.loginTimer);
+    clearTimeout(this.stallTimer);
+    this.reader.stop();
+    this.running?.controller.abort();
+    this.tls?.socket.destroy();
+    this.socket.end();
+    this.socket.destroySoon();
+    const session = this.session;
+    this.session = null;
+    void (async () => {
+      await this.serving;
+      await session?.close().catch(() => undefined);
+      this.resolveClosed();
+    })();
+  }
+}

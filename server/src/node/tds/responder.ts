@@ -1,0 +1,155 @@
+// Turns what a request produces (result sets, messages, USE) into TDS tokens in SQL Server's
+// order: COLMETADATA and rows, then the statement's DONE (DONEINPROC inside a procedure or an RPC)
+// with its row count; PRINT and script output as INFO, errors as ERROR with their procedure and
+// line; USE as ENVCHANGE plus "Changed database context". The executor hands over events
+// synchronously; they queue here and are written by one pump that waits for the socket, encoding
+// rows a slice at a time.
+import { sqlTypeFromText } from '../../core/engine/executor/sqlTypes';
+import type { ExecMessage, ExecResultSet } from '../../core/engine/executor';
+import { wireType } from '../../core/tds/columnTypes';
+import { CurCmd, Done, EnvChange, Token, writeColMetadata, writeDone, writeEnvChange, writeMessage, writeRow, type WireMessage } from '../../core/tds/tokens';
+import type { ResponseWriter } from './responseWriter';
+
+type Event = { kind: 'resultSet'; resultSet: ExecResultSet } | { kind: 'message'; message: ExecMessage } | { kind: 'database'; name: string };
+
+/** Rows encoded between two chances for the socket to drain. */
+const ROWS_PER_SLICE = 512;
+/** Msg 50000 labels the instance's own unnumbered errors (as the executor's README says). */
+const OWN_ERROR = 50000;
+
+export interface ResponderOptions {
+  serverName: string;
+  /** An RPC: intermediate DONEs are DONEINPROC, as inside a procedure. */
+  procedureCall: boolean;
+  /** The database before the request (ENVCHANGE carries the old name too). */
+  database: string;
+  /** True once the client sent an attention: rows still queued are not worth sending. */
+  cancelled(): boolean;
+}
+
+export class Responder {
+  private readonly queue: Event[] = [];
+  private wake: (() => void) | null = null;
+  private finished = false;
+  /** A result set was sent and its DONE is not yet: its row count may follow as a message. */
+  private pendingDone = false;
+  errors = 0;
+  private database: string;
+  readonly pumped: Promise<void>;
+
+  constructor(
+    private readonly writer: ResponseWriter,
+    private readonly options: ResponderOptions,
+  ) {
+    this.database = options.database;
+    this.pumped = this.pump();
+  }
+
+  resultSet(resultSet: ExecResultSet): void {
+    this.enqueue({ kind: 'resultSet', resultSet });
+  }
+
+  message(message: ExecMessage): void {
+    this.enqueue({ kind: 'message', message });
+  }
+
+  databaseChanged(name: string): void {
+    this.enqueue({ kind: 'database', name });
+  }
+
+  /** No more events: resolves once everything queued is written (not yet the final DONE). */
+  async finish(): Promise<void> {
+    this.finished = true;
+    this.wake?.();
+    await this.pumped;
+    this.closeResultSet();
+  }
+
+  private enqueue(event: Event): void {
+    this.queue.push(event);
+    this.wake?.();
+  }
+
+  private async pump(): Promise<void> {
+    for (;;) {
+      const event = this.queue.shift();
+      if (!event) {
+        if (this.finished) return;
+        await new Promise<void>((resolve) => (this.wake = resolve));
+        this.wake = null;
+        continue;
+      }
+      if (event.kind === 'resultSet') await this.sendResultSet(event.resultSet);
+      else if (event.kind === 'message') this.sendMessage(event.message);
+      else this.sendDatabase(event.name);
+      await this.writer.flushSome();
+    }
+  }
+
+  private doneToken(procedure: string | undefined): number {
+    return this.options.procedureCall || procedure !== undefined ? Token.DONEINPROC : Token.DONE;
+  }
+
+  private closeResultSet(): void {
+    if (!this.pendingDone) return;
+    this.pendingDone = false;
+    writeDone(this.writer.tokens, this.doneToken(undefined), Done.MORE, CurCmd.SELECT, 0);
+  }
+
+  private async sendResultSet(resultSet: ExecResultSet): Promise<void> {
+    this.closeResultSet();
+    const columns = resultSet.columns.map((c) => ({ name: c.name, type: wireType(sqlTypeFromText(c.type)) }));
+    const types = columns.map((c) => c.type);
+    const w = this.writer.tokens;
+    writeColMetadata(w, columns);
+    const rows = resultSet.rows;
+    for (let start = 0; start < rows.length; start += ROWS_PER_SLICE) {
+      if (this.options.cancelled()) break;
+      const end = Math.min(rows.length, start + ROWS_PER_SLICE);
+      for (let k = start; k < end; k++) writeRow(w, types, rows[k]!);
+      await this.writer.flushSome();
+    }
+    this.pendingDone = true;
+  }
+
+  private sendMessage(m: ExecMessage): void {
+    if (m.rowCount !== undefined) {
+      // "(n rows affected)": the count belongs in the DONE of the statement that produced it.
+      const afterSelect = this.pendingDone;
+      this.pendingDone = false;
+      writeDone(this.writer.tokens, this.doneToken(m.procedure), Done.MORE | Done.COUNT, afterSelect ? CurCmd.SELECT : CurCmd.NONE, m.rowCount);
+      return;
+    }
+    const error = m.kind === 'error';
+    // The executor's "cancelled" notice: after an attention the DONE with DONE_ATTN says it.
+    if (error && m.number === null && this.options.cancelled()) return;
+    this.closeResultSet();
+    if (error) this.errors++;
+    writeMessage(this.writer.tokens, this.wireMessage(m, error));
+  }
+
+  private wireMessage(m: ExecMessage, error: boolean): WireMessage {
+    return {
+      error,
+      number: m.number ?? (error ? OWN_ERROR : 0),
+      state: m.state ?? 1,
+      severity: m.severity ?? (error ? 16 : 0),
+      text: m.text,
+      serverName: this.options.serverName,
+      procedure: m.procedure ?? '',
+      line: m.procedureLine ?? (m.line ?? 0) + 1,
+    };
+  }
+
+  private sendDatabase(name: string): void {
+    this.closeResultSet();
+    writeDatabaseChange(this.writer.tokens, name, this.database, this.options.serverName);
+    this.database = name;
+  }
+}
+
+/** ENVCHANGE (database) and SQL Server's message 5701 that comes with it. */
+export function writeDatabaseChange(w: ResponseWriter['tokens'], name: string, old: string, serverName: string): void {
+  writeEnvChange(w, EnvChange.DATABASE, name, old);
+  writeMessage(w, { error: false, number: 5701, state: 2, severity: 0, text: `Changed database context to '${name}'.`, serverName, procedure: '', line: 1 });
+}

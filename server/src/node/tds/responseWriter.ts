@@ -1,0 +1,49 @@
+// The bytes of one response: tokens are written into a buffer and leave it as packets of the
+// connection's size, whole packets while the response goes on and the rest with EOM at its end.
+// Writing waits for the socket to drain, so a million-row result set is never held as bytes in
+// full, and a client that reads slowly slows the response down instead of growing our memory.
+import { ByteWriter } from '../../core/tds/bytes';
+import { PACKET_HEADER_LENGTH, PacketType, packetize } from '../../core/tds/packets';
+
+export interface ByteSink {
+  /** False when the bytes were queued beyond the socket's high-water mark. */
+  write(bytes: Uint8Array): boolean;
+  drained(): Promise<void>;
+}
+
+/** Bytes gathered before whole packets are sent (a few packets: fewer, larger writes). */
+const FLUSH_THRESHOLD = 64 * 1024;
+
+export class ResponseWriter {
+  readonly tokens = new ByteWriter(FLUSH_THRESHOLD * 2);
+  private packetId = 1;
+
+  constructor(
+    private readonly sink: () => ByteSink,
+    private readonly spid: number,
+    public packetSize: number,
+  ) {}
+
+  /** Sends the whole packets written so far once enough has gathered. */
+  async flushSome(): Promise<void> {
+    if (this.tokens.length < FLUSH_THRESHOLD) return;
+    const room = this.packetSize - PACKET_HEADER_LENGTH;
+    const whole = Math.floor(this.tokens.length / room) * room;
+    if (whole === 0) return;
+    // Keep at least one byte back: the packet with EOM must carry something.
+    const send = whole === this.tokens.length ? whole - room : whole;
+    if (send <= 0) return;
+    await this.send(this.tokens.take(send), false);
+  }
+
+  /** Sends everything written, the last packet with EOM. */
+  async end(): Promise<void> {
+    await this.send(this.tokens.take(this.tokens.length), true);
+  }
+
+  private async send(body: Uint8Array, last: boolean): Promise<void> {
+    const sink = this.sink();
+    const packets = packetize(PacketType.TABULAR_RESULT, body, this.packetSize, this.spid, last, () => this.packetId++);
+    if (!sink.write(packets)) await sink.drained();
+  }
+}
