@@ -1,7 +1,7 @@
 // The language client: started on first use (the first .sql file, sqlml command or view), stopped
 // cleanly on deactivation, and the typed door to the server's custom requests and notifications.
 import * as path from 'node:path';
-import { EventEmitter, window, type Disposable, type ExtensionContext, type LogOutputChannel } from 'vscode';
+import { EventEmitter, window, workspace, type Disposable, type ExtensionContext, type LogOutputChannel } from 'vscode';
 import { LanguageClient, State, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
 import type { NotificationType, RequestType, RequestType0 } from 'vscode-languageserver';
 import {
@@ -10,11 +10,13 @@ import {
   PoolsChangedNotification,
   RunMessageNotification,
   SessionChangedNotification,
+  WorkspaceTrustNotification,
   type CredentialsNeededParams,
   type InstanceState,
   type PoolsResult,
   type RunMessage,
   type SessionChange,
+  type SqlmlInitializationOptions,
 } from '../../server/src/protocol';
 
 export class ServerLink implements Disposable {
@@ -40,6 +42,8 @@ export class ServerLink implements Disposable {
 
   constructor(private readonly context: ExtensionContext) {
     this.log = window.createOutputChannel('SQL ML Language Server', { log: true });
+    // The server refuses to start instances or run anything until it knows the workspace is trusted.
+    this.subscriptions.push(workspace.onDidGrantWorkspaceTrust(() => void this.tellTrust()));
   }
 
   get running(): boolean {
@@ -95,10 +99,12 @@ export class ServerLink implements Disposable {
       run: { module, transport: TransportKind.ipc },
       debug: { module, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6019'] } },
     };
+    const initializationOptions: SqlmlInitializationOptions = { workspaceTrusted: workspace.isTrusted };
     const clientOptions: LanguageClientOptions = {
       documentSelector: [{ language: 'sql' }],
       synchronize: { configurationSection: 'sqlml' },
       outputChannel: this.log,
+      initializationOptions,
     };
     const client = new LanguageClient('sqlml', 'SQL ML Services', serverOptions, clientOptions);
     this.client = client;
@@ -112,6 +118,15 @@ export class ServerLink implements Disposable {
     );
     await client.start();
     return client;
+  }
+
+  /** Tells a started (or starting) server the trust now; a server started later reads it at initialization. */
+  private async tellTrust(): Promise<void> {
+    const client = this.client;
+    if (!client || client.state === State.Stopped) return;
+    await client.sendNotification(WorkspaceTrustNotification, { trusted: workspace.isTrusted }).catch((err: unknown) => {
+      this.log.warn(`could not tell the language server that the workspace is trusted: ${err instanceof Error ? err.message : String(err)}`);
+    });
   }
 
   private forward<P>(client: LanguageClient, type: NotificationType<P>, emitter: EventEmitter<P>): Disposable {

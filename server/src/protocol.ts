@@ -3,6 +3,26 @@
 import { NotificationType, RequestType, RequestType0, type Position, type Range } from 'vscode-languageserver';
 import type { LauncherView, WireBatch, WireMessage, WireSession, WireSessionRecord } from './node/instance/protocol';
 
+// ---- workspace trust -------------------------------------------------------------------------
+
+/**
+ * What the client puts in `initializationOptions`. `workspaceTrusted` is VS Code's workspace trust at start; a
+ * server not told it treats the workspace as untrusted. While untrusted the server never starts or creates an
+ * instance, runs scripts or provisions worker accounts (it may still ask an instance that is already running).
+ */
+export interface SqlmlInitializationOptions {
+  /** The `sqlml` settings, for clients that cannot answer workspace/configuration. */
+  settings?: unknown;
+  workspaceTrusted?: boolean;
+}
+
+/** Client -> server: the workspace's trust changed (VS Code only grants it during a session; taking it back reloads the window). */
+export interface WorkspaceTrustParams {
+  trusted: boolean;
+}
+
+export const WorkspaceTrustNotification = new NotificationType<WorkspaceTrustParams>('sqlml/workspaceTrust');
+
 // ---- the instance login --------------------------------------------------------------------
 
 /**

@@ -1,6 +1,7 @@
 // One folder per case under test/fixtures/diagnostics: input.sql and the expected diagnostics
-// (expected.json), checked with the real Python and R analyzers. UPDATE_FIXTURES=1 rewrites the
-// expected files from the current output; review the diff before committing it.
+// (expected.json), checked with the real Python and R analyzers. SQLML_UPDATE_FIXTURES=1 writes the
+// expected files from the current output (new ones included); review the diff before committing it.
+// Without it a missing expected.json is a failure: a case checked against its own output proves nothing.
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -30,9 +31,8 @@ for (const name of readdirSync(ROOT).sort()) {
       };
     });
     const expectedPath = join(ROOT, name, 'expected.json');
-    if (process.env.UPDATE_FIXTURES === '1' || !existsSync(expectedPath)) {
-      writeFileSync(expectedPath, `${JSON.stringify(actual, null, 2)}\n`);
-    }
+    if (process.env.SQLML_UPDATE_FIXTURES === '1') writeFileSync(expectedPath, `${JSON.stringify(actual, null, 2)}\n`);
+    assert.ok(existsSync(expectedPath), `${expectedPath} is missing: write it with SQLML_UPDATE_FIXTURES=1 and review it (this case's output is ${JSON.stringify(actual)})`);
     assert.deepEqual(actual, JSON.parse(readFileSync(expectedPath, 'utf8')));
   });
 }

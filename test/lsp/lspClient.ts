@@ -20,6 +20,7 @@ import {
   type PublishDiagnosticsParams,
   type TextDocumentContentChangeEvent,
 } from 'vscode-languageserver-protocol/node';
+import type { SqlmlInitializationOptions } from '../../server/src/protocol';
 
 export const SERVER = join(__dirname, '..', '..', 'server', 'dist', 'main.js');
 
@@ -43,14 +44,15 @@ export class LspClient {
     this.connection.listen();
   }
 
-  static async start(settings: Record<string, unknown> = {}, workspaceFolders: string[] = []): Promise<LspClient> {
+  /** Starts the server as VS Code's client does; `trusted` is the workspace trust it is told (default: trusted). */
+  static async start(settings: Record<string, unknown> = {}, workspaceFolders: string[] = [], options: { trusted?: boolean } = {}): Promise<LspClient> {
     const client = new LspClient();
     await client.connection.sendRequest(InitializeRequest.type, {
       processId: process.pid,
       rootUri: null,
       capabilities: {},
       workspaceFolders: workspaceFolders.length ? workspaceFolders.map((f) => ({ uri: pathToFileURL(f).href, name: f })) : null,
-      initializationOptions: { settings },
+      initializationOptions: { settings, workspaceTrusted: options.trusted ?? true } satisfies SqlmlInitializationOptions,
     });
     await client.connection.sendNotification(InitializedNotification.type, {});
     return client;

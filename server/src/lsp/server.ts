@@ -32,6 +32,8 @@ import { EditorLogin } from './editorLogin';
 import { createInstanceService } from './instance/service';
 import { createPreflight, type PreflightServiceOptions } from './preflight/service';
 import { DEFAULT_SETTINGS, readSettings, type ServerSettings } from './settings';
+import { WorkspaceTrust } from './workspaceTrust';
+import { WorkspaceTrustNotification, type SqlmlInitializationOptions } from '../protocol';
 
 interface DocumentState {
   version: number;
@@ -60,10 +62,12 @@ export function createServer(connection: Connection, options: ServerOptions = {}
   const states = new Map<string, DocumentState>();
   const timers = new Map<string, ReturnType<typeof setTimeout>>();
   const login = new EditorLogin();
-  const instance = createInstanceService(connection, { settings: () => settings, login, documents });
+  const trust = new WorkspaceTrust();
+  const instance = createInstanceService(connection, { settings: () => settings, login, documents, trust });
   const preflight = createPreflight(connection, {
     ...options.preflight,
     login,
+    trusted: () => trust.isTrusted,
     settings: () => settings,
     openDocuments: () => documents.all().map((d) => d.uri),
     revalidate: (uri) => {
@@ -156,9 +160,13 @@ export function createServer(connection: Connection, options: ServerOptions = {}
       .filter((u) => u.startsWith('file:'))
       .map((u) => fileURLToPath(u));
     if (params.initializationOptions && typeof params.initializationOptions === 'object') {
-      settings = readSettings((params.initializationOptions as Record<string, unknown>).settings);
-      checker.dispose();
-      checker = makeChecker(settings);
+      const init = params.initializationOptions as SqlmlInitializationOptions;
+      trust.set(init.workspaceTrusted === true);
+      if (init.settings !== undefined) {
+        settings = readSettings(init.settings);
+        checker.dispose();
+        checker = makeChecker(settings);
+      }
     }
     return {
       capabilities: {
@@ -177,6 +185,19 @@ export function createServer(connection: Connection, options: ServerOptions = {}
     await refreshWorkspaceLanguages();
     markReady();
     instance.settingsChanged();
+  });
+
+  // Granted trust: the settings the workspace may now set apply (VS Code ignored them while untrusted),
+  // and an instance the pre-flight could not start may be started now.
+  connection.onNotification(WorkspaceTrustNotification, (params) => trust.set(params?.trusted === true));
+  trust.onGranted(() => {
+    void reloadSettings().then(
+      () => {
+        instance.settingsChanged();
+        preflight.trustGranted();
+      },
+      (err: unknown) => connection.console.error(`sqlml: after trust was granted: ${err instanceof Error ? err.message : String(err)}`),
+    );
   });
 
   connection.onDidChangeConfiguration(async (change) => {

@@ -1,14 +1,15 @@
 // One end-to-end test = a fresh code-server with the sqlml extension installed, a temporary copy of a fixture
 // folder as its workspace, and headless Chromium driving the workbench. Everything is torn down when the test
 // ends, fails or times out. Without the tools (scripts/e2e-setup.sh not run) the test is reported as skipped
-// with the reason, or fails in CI (see toolsRequired).
+// with the reason, or fails where every test is required (test/support/requireOrSkip.ts).
 import { test, type TestContext } from 'node:test';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
-import { CodeServer, extensionManifest } from './codeServer';
-import { locateTools, REPO_ROOT, toolsRequired, type E2eTools } from './tools';
+import { CodeServer, vsixProblem } from './codeServer';
+import { skipReason } from '../../support/requireOrSkip';
+import { locateTools, REPO_ROOT, type E2eTools } from './tools';
 import { seconds, slug, Workbench } from './workbench';
 
 export { Workbench, type Problem, type TreeRow } from './workbench';
@@ -19,7 +20,7 @@ export interface E2eOptions {
   fixture: string;
   /** The whole test, start-up included (default 5 minutes: a cold start on a busy 2-core machine is slow). */
   timeoutMs?: number;
-  /** Why the test can't run here besides the tools (it needs root, say); reported as the skip reason. */
+  /** Why the test can't run here besides the tools (it needs root, say), already through skipReason. */
   skip?: string;
 }
 
@@ -38,9 +39,10 @@ export const RESULTS = join(REPO_ROOT, 'test-results', 'e2e');
 /** Declares an end-to-end test (node:test `test`) that runs `body` against a live workbench. */
 export function e2eTest(name: string, options: E2eOptions, body: (context: E2eContext) => Promise<void>): void {
   const lookup = locateTools();
-  const skip = options.skip ?? (lookup.ok || toolsRequired() ? false : lookup.reason);
+  const skip = options.skip ?? skipReason(lookup.ok ? undefined : lookup.reason);
   test(name, { skip, timeout: options.timeoutMs ?? 300_000 }, async (t) => {
-    if (!lookup.ok) throw new Error(`${lookup.reason} (a failure, not a skip, because CI or SQLML_E2E_REQUIRED=1 is set)`);
+    // Unreachable without the tools (skipped above, or skipReason threw); narrows lookup for TypeScript.
+    if (!lookup.ok) throw new Error(lookup.reason);
     await runSession(lookup.tools, name, options, t, body);
   });
 }
@@ -52,10 +54,8 @@ async function runSession(
   t: TestContext,
   body: (context: E2eContext) => Promise<void>,
 ): Promise<void> {
-  const manifest = extensionManifest();
-  for (const built of [manifest.main, 'server/dist/main.js']) {
-    if (!existsSync(join(REPO_ROOT, built))) throw new Error(`${built} is missing: run \`npm run build\` first`);
-  }
+  const packaged = vsixProblem();
+  if (packaged) throw new Error(packaged);
   const fixture = join(FIXTURES, options.fixture);
   if (!existsSync(fixture)) throw new Error(`no fixture folder ${fixture}`);
 

@@ -49,12 +49,3 @@ export function locateTools(env: NodeJS.ProcessEnv = process.env): ToolsLookup {
   }
   return { ok: true, tools };
 }
-
-/**
- * Whether missing tools fail the e2e tests instead of skipping them: in CI (where scripts/setup.sh has installed
- * them, so a skip would hide a broken set-up) or when SQLML_E2E_REQUIRED=1.
- */
-export function toolsRequired(env: NodeJS.ProcessEnv = process.env): boolean {
-  if (env.SQLML_E2E_REQUIRED !== undefined) return env.SQLML_E2E_REQUIRED === '1';
-  return Boolean(env.CI) && env.CI !== 'false' && env.CI !== '0';
-}

@@ -6,11 +6,12 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { skipReason } from '../../support/requireOrSkip';
 import { ENABLE_SCRIPTS, EngineBed, type Session } from './engineBed';
 
 const sklearnMissing = spawnSync('/usr/bin/python3', ['-c', 'import sklearn, pandas']).status !== 0;
 const rMissing = spawnSync('/usr/bin/Rscript', ['-e', 'invisible(datasets::iris)']).status !== 0;
-const skip = sklearnMissing ? 'needs Debian python3-sklearn and python3-pandas' : rMissing ? 'needs Debian r-base-core' : false;
+const skip = skipReason(sklearnMissing ? 'needs Debian python3-sklearn and python3-pandas' : rMissing ? 'needs Debian r-base-core' : undefined);
 
 const bed = new EngineBed('iris');
 let admin: Session;

@@ -15,6 +15,7 @@ import type { LaunchOptions } from '../../../server/src/node/launcher/session';
 import type { LauncherSettings } from '../../../server/src/node/launcher/settings';
 import { currentMounts } from '../../../server/src/node/launcher/mounts';
 import { listProcesses } from '../../../server/src/node/launcher/procfs';
+import { skipReason } from '../../support/requireOrSkip';
 
 export const PYTHON = '/usr/bin/python3';
 export const RSCRIPT = '/usr/bin/Rscript';
@@ -28,8 +29,15 @@ function missing(path: string): boolean {
   }
 }
 
-/** Why the accounts-mode tests cannot run here, or undefined when they can. */
+/**
+ * Why the accounts-mode tests cannot run here, or undefined when they can; a failure instead of a reason where
+ * every test is required (test/support/requireOrSkip.ts).
+ */
 export function accountsSkip(): string | undefined {
+  return skipReason(accountsMissing());
+}
+
+function accountsMissing(): string | undefined {
   if (process.getuid?.() !== 0) return 'needs root: the tests create worker accounts, cgroups and tmpfs mounts';
   if (missing('/usr/bin/bwrap')) return 'needs bubblewrap (apt-get install bubblewrap)';
   const selected = selectCgroupDriver('sqlml-probe');
@@ -39,8 +47,9 @@ export function accountsSkip(): string | undefined {
   return undefined;
 }
 
+/** Why the R tests cannot run here (under the same rule as accountsSkip). */
 export function rSkip(): string | undefined {
-  return missing(RSCRIPT) ? `needs ${RSCRIPT} (apt-get install r-base-core)` : undefined;
+  return skipReason(missing(RSCRIPT) ? `needs ${RSCRIPT} (apt-get install r-base-core)` : undefined);
 }
 
 export function pool(prefix: string, size: number, limits: Partial<PoolLimits> = {}, extra: Partial<PoolSettings> = {}): PoolSettings {

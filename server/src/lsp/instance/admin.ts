@@ -11,10 +11,13 @@ import { instanceLayout, instancesRoot, type InstanceLayout } from '../../node/i
 import type { InstanceActionResult, InstanceListItem, ProvisionResult } from '../../protocol';
 import type { Connect, InstanceLink } from './link';
 import type { EditorTarget } from '../editorLogin';
+import { untrustedRefusal } from '../workspaceTrust';
 
 export interface AdminOptions {
   target(): EditorTarget;
   link: InstanceLink;
+  /** Whether the workspace is trusted: starting, creating and provisioning are refused while it is not. */
+  trusted(): boolean;
   connect?: Connect;
 }
 
@@ -28,6 +31,7 @@ export class InstanceAdmin {
   }
 
   async start(create: boolean): Promise<InstanceActionResult> {
+    if (!this.options.trusted()) return this.result(false, untrustedRefusal('instances are not started or created'));
     const target = this.options.target();
     let layout: InstanceLayout;
     try {
@@ -112,6 +116,7 @@ export class InstanceAdmin {
     const command = `sudo ${process.execPath} ${safeCli()} launcher provision --prefix ${prefix} --workers ${workers}`;
     const base = { prefix, workers, command };
     const note = mode && mode !== 'accounts' ? [`(the instance isolates scripts by ${mode}; worker accounts are used in mode 'accounts')`] : [];
+    if (!this.options.trusted()) return { ...base, ok: false, ran: false, lines: [untrustedRefusal('worker accounts are not provisioned')] };
     if (process.getuid?.() !== 0) {
       return { ...base, ok: false, ran: false, lines: ['Worker accounts are real system users: creating them needs root. Run, as root:', command, ...note] };
     }

@@ -21,6 +21,7 @@ import type { Connect } from './link';
 import { createInstanceWithCli } from './create';
 import { runText } from './runText';
 import type { EditorTarget } from '../editorLogin';
+import { untrustedRefusal } from '../workspaceTrust';
 
 export interface RunServiceOptions {
   target(): EditorTarget;
@@ -28,6 +29,8 @@ export interface RunServiceOptions {
   documentText(uri: string): string | undefined;
   /** An instance a run starts stops after this idle time. */
   idleStopSeconds(): number;
+  /** Whether the workspace is trusted: runs are refused while it is not. */
+  trusted(): boolean;
   connect?: Connect;
   /** A run connected (the instance may just have started). */
   connected(): void;
@@ -57,6 +60,7 @@ export class RunService {
     const target = this.options.target();
     const base = { runId: params.runId, uri: params.uri, batches: [], sessions: [], cancelled: false, instance: target.path ?? 'default', login: null };
     const failed = (reason: string, ran = { scope: params.scope, startLine: 0, endLine: 0 }): RunScriptResult => ({ ...base, ran, failed: reason, durationMs: Date.now() - started });
+    if (!this.options.trusted()) return failed(untrustedRefusal('scripts are not run'));
     const document = this.options.documentText(params.uri);
     if (document === undefined) return failed('the document is not open in the editor');
     const picked = runText(document, params.scope, params);

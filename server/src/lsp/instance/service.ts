@@ -21,12 +21,15 @@ import { InstanceAdmin } from './admin';
 import { InstanceLink, type Connect } from './link';
 import { RunService } from './runs';
 import type { EditorLogin } from '../editorLogin';
+import type { WorkspaceTrust } from '../workspaceTrust';
 
 export interface InstanceServiceOptions {
   settings(): ServerSettings;
   /** The instance and login the editor uses (shared with the pre-flight, which takes the password). */
   login: EditorLogin;
   documents: TextDocuments<TextDocument>;
+  /** Running, starting, creating and provisioning wait for it. */
+  trust: WorkspaceTrust;
   /** How to connect to an instance (tests may wrap it). */
   connect?: Connect;
   /** An instance a run starts stops after this idle time (default 300 s, as `sqlml run`). */
@@ -41,16 +44,18 @@ export interface InstanceService {
 
 export function createInstanceService(connection: Connection, options: InstanceServiceOptions): InstanceService {
   const target = () => options.login.target(options.settings().preflight);
+  const trusted = () => options.trust.isTrusted;
   const link = new InstanceLink(connection, { target, ...(options.connect ? { connect: options.connect } : {}) });
   const runs = new RunService(connection, {
     target,
     documentText: (uri) => options.documents.get(uri)?.getText(),
     idleStopSeconds: () => options.idleStopSeconds ?? 300,
+    trusted,
     ...(options.connect ? { connect: options.connect } : {}),
     connected: () => link.poke(),
     ended: () => link.schedulePools(),
   });
-  const admin = new InstanceAdmin({ target, link, ...(options.connect ? { connect: options.connect } : {}) });
+  const admin = new InstanceAdmin({ target, link, trusted, ...(options.connect ? { connect: options.connect } : {}) });
 
   connection.onRequest(InstanceStateRequest, async (params) => {
     if (params?.connect) await link.ensure();

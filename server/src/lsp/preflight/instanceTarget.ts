@@ -26,7 +26,12 @@ export interface PreflightConnection {
   close(): void;
 }
 
-export type OpenConnection = (target: InstanceTarget) => Promise<PreflightConnection>;
+export interface OpenOptions {
+  /** Start the instance when it is not running (never in an untrusted workspace: lsp/workspaceTrust.ts). */
+  autoStart: boolean;
+}
+
+export type OpenConnection = (target: InstanceTarget, options: OpenOptions) => Promise<PreflightConnection>;
 
 /** Where the target instance lives, for messages, without connecting. */
 export function describeTarget(target: InstanceTarget): string {
@@ -37,10 +42,10 @@ export function describeTarget(target: InstanceTarget): string {
   }
 }
 
-/** Connects through InstanceClient, starting the embedded instance on first use as LocalDB does. */
-export const openInstanceConnection: OpenConnection = async (target) => {
+/** Connects through InstanceClient, starting the instance on first use as LocalDB does when allowed to. */
+export const openInstanceConnection: OpenConnection = async (target, options) => {
   const layout = instanceLayout({ path: target.path });
-  const client = await InstanceClient.connect(layout, { autoStart: true, clientName: 'sqlml language server (pre-flight)', sqlLogin: target.sqlLogin });
+  const client = await InstanceClient.connect(layout, { autoStart: options.autoStart, clientName: 'sqlml language server (pre-flight)', sqlLogin: target.sqlLogin });
   return {
     runner: { run: (text, options) => client.run(text, options.asLogin !== undefined ? { asLogin: options.asLogin } : {}) },
     login: client.hello.login,

@@ -24,6 +24,7 @@ import type { SqlServerVersion } from '../../core/spees/parameters';
 import { CredentialsNeededNotification, PreflightCheckRequest, SetCredentialsRequest, type PreflightCheckResult, type SetCredentialsResult } from '../../protocol';
 import type { ServerSettings } from '../settings';
 import { targetKey, type EditorLogin, type EditorTarget } from '../editorLogin';
+import { untrustedRefusal } from '../workspaceTrust';
 import { describeTarget, openInstanceConnection, type OpenConnection, type PreflightConnection } from './instanceTarget';
 
 export interface PreflightServiceOptions {
@@ -35,6 +36,8 @@ export interface PreflightServiceOptions {
   openDocuments(): string[];
   /** The instance and login the editor uses (shared with the runs and views). */
   login: EditorLogin;
+  /** Whether the workspace is trusted: only then does the pre-flight start a stopped instance. */
+  trusted(): boolean;
   /** How to connect (tests pass a fake instance). */
   open?: OpenConnection;
   /** After a failed connection, how long validation waits before trying again (saves and commands try at once). */
@@ -49,6 +52,8 @@ export interface Preflight {
   /** A save checks again with fresh answers. */
   saved(uri: string): void;
   closed(uri: string): void;
+  /** The workspace became trusted: an instance that was not running may be started now, so ask again. */
+  trustGranted(): void;
   dispose(): void;
 }
 
@@ -96,6 +101,12 @@ export function createPreflight(connection: Connection, options: PreflightServic
 
   const cacheKey = () => `${targetKey(target())}\u0000${asLogin()?.toLowerCase() ?? ''}`;
 
+  /**
+   * What an attempt to reach the instance is known by: the target, and whether it may start the instance (only
+   * in a trusted workspace). A failure while untrusted then never holds back the first try once trust is granted.
+   */
+  const reachKey = (mayStart = options.trusted()) => `${targetKey(target())}\u0000${mayStart ? 'may start' : 'running only'}`;
+
   function factsOf(key: string): Map<string, Fact> {
     let map = facts.get(key);
     if (!map) facts.set(key, (map = new Map()));
@@ -124,8 +135,10 @@ export function createPreflight(connection: Connection, options: PreflightServic
       current.connection.close();
       current = null;
     }
-    if (connecting && connecting.key === key) return connecting.promise;
-    const promise = open(plain).then(
+    const autoStart = options.trusted();
+    const attempt = reachKey(autoStart);
+    if (connecting && connecting.key === attempt) return connecting.promise;
+    const promise = open(plain, { autoStart }).then(
       (c) => {
         if (connecting?.promise === promise) connecting = null;
         if (targetKey(target()) !== key) {
@@ -140,7 +153,7 @@ export function createPreflight(connection: Connection, options: PreflightServic
         throw err;
       },
     );
-    connecting = { key, promise };
+    connecting = { key: attempt, promise };
     return promise;
   }
 
@@ -153,7 +166,7 @@ export function createPreflight(connection: Connection, options: PreflightServic
   const isRefusal = (err: unknown) => !!err && typeof err === 'object' && (err as { constructor?: { name?: string } }).constructor?.name === 'ResponseError';
 
   function canAsk(): boolean {
-    return !(unreachable && unreachable.key === targetKey(target()) && Date.now() - unreachable.at < retryAfterMs);
+    return !(unreachable && unreachable.key === reachKey() && Date.now() - unreachable.at < retryAfterMs);
   }
 
   /** Asks the instance what the document's plan still lacks; resolves when the answers are stored. */
@@ -170,11 +183,12 @@ export function createPreflight(connection: Connection, options: PreflightServic
       const known = factsOf(key);
       const missing = questionsFor(state.plan).filter((q) => !known.has(questionKey(q)));
       if (missing.length === 0) return;
+      const mayStart = options.trusted();
       let conn: PreflightConnection;
       try {
         conn = await connect();
       } catch (err) {
-        failedToReach(err);
+        failedToReach(err, mayStart);
         return;
       }
       const as = asLogin();
@@ -193,7 +207,7 @@ export function createPreflight(connection: Connection, options: PreflightServic
           result = await askInstance(missing, conn.runner, as !== undefined ? { asLogin: as } : {});
         } catch (again) {
           if (isRefusal(again)) refused(key, as, (again as Error).message, missing.map(questionKey));
-          else failedToReach(again);
+          else failedToReach(again, mayStart);
           return;
         }
       }
@@ -216,12 +230,13 @@ export function createPreflight(connection: Connection, options: PreflightServic
     return promise;
   }
 
-  function failedToReach(err: unknown): void {
-    const key = targetKey(target());
+  function failedToReach(err: unknown, mayStart: boolean): void {
+    const key = reachKey(mayStart);
     unreachable = { key, at: Date.now() };
     if (toldUnreachable === key) return;
     toldUnreachable = key;
-    const reason = err instanceof Error ? err.message : String(err);
+    let reason = err instanceof Error ? err.message : String(err);
+    if (!mayStart) reason += `; ${untrustedRefusal('the pre-flight does not start instances')}`;
     tell(`sqlml: cannot reach the instance (${describeTarget(target())}): ${reason}. The permission and loopback checks are off until it answers; the other checks go on.`);
   }
 
@@ -269,7 +284,7 @@ export function createPreflight(connection: Connection, options: PreflightServic
       result = { ok: true, login: c.login };
     } catch (err) {
       result = { ok: false, login: null, message: err instanceof Error ? err.message : String(err) };
-      unreachable = { key: targetKey(target()), at: Date.now() };
+      unreachable = { key: reachKey(), at: Date.now() };
       toldUnreachable = unreachable.key; // the client shows this answer itself
     }
     for (const uri of options.openDocuments()) options.revalidate(uri);
@@ -333,6 +348,10 @@ export function createPreflight(connection: Connection, options: PreflightServic
     closed(uri) {
       documents.delete(uri);
       askAgain.delete(uri);
+    },
+    trustGranted() {
+      // What failed while untrusted is kept under another reachKey, so these documents ask (and may start) at once.
+      for (const uri of options.openDocuments()) options.revalidate(uri);
     },
     dispose() {
       dropConnection();
