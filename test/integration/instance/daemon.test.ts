@@ -4,6 +4,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { InstanceClient } from '../../../server/src/node/instance/instanceClient';
 import type { RunOutcome, WireSessionRecord } from '../../../server/src/node/instance/protocol';
+import { ANOTHER_LOGIN } from '../../../server/src/core/launcher/visibility';
 import { instanceSkip, TestInstance } from './harness';
 
 const skip = instanceSkip();
@@ -92,6 +93,14 @@ time.sleep(60)';`);
   assert.equal(pools.pools[0]!.size, 20);
   assert.ok(pools.pools[0]!.workers.some((w) => w.caller === 'root'), 'the busy worker shows its caller');
   assert.ok(pools.pools[0]!.enforcement.some((e) => e.setting.startsWith('MAX_MEMORY_PERCENT')));
+  const bystander = await instance.connect({ name: 'caller02', password: 'Pass-caller02-1' });
+  try {
+    const seen = (await bystander.pools()).pools[0]!.workers.map((w) => w.caller);
+    assert.ok(seen.includes(ANOTHER_LOGIN) && !seen.includes('root'), `without VIEW SERVER STATE a worker is busy, not busy for whom: ${seen.join()}`);
+    assert.ok(!(await bystander.sessions()).some((s) => s.id === id), "nor does it see the other caller's session");
+  } finally {
+    bystander.close();
+  }
   const t0 = Date.now();
   assert.deepEqual(await admin.cancelSession(id), { cancelled: true });
   const result = await outcome;
