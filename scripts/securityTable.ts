@@ -20,9 +20,15 @@ export function outcomeText(results: AttackResults | null, id: number): string {
   return `test ${outcome}${why}`;
 }
 
+/** The isolation modes the attack's recorded tests ran in ('-' where no sandbox mode is involved). */
+export function modesText(results: AttackResults | null, id: number): string {
+  const modes = [...new Set((results?.[String(id)]?.tests ?? []).flatMap((t) => (t.mode ? [t.mode] : [])))].sort();
+  return modes.length > 0 ? modes.join(', ') : '-';
+}
+
 export function renderSecurityTable(results: AttackResults | null): string {
-  const rows = ATTACKS.map((a) => `| ${a.id} | ${a.what.replace(/\|/g, '\\|')} | ${a.mode} | ${outcomeText(results, a.id)} |`);
-  return [START, '| # | attack tried | by | last result |', '|---|---|---|---|', ...rows, END].join('\n');
+  const rows = ATTACKS.map((a) => `| ${a.id} | ${a.what.replace(/\|/g, '\\|')} | ${a.mode} | ${modesText(results, a.id)} | ${outcomeText(results, a.id)} |`);
+  return [START, '| # | attack tried | by | isolation mode | last result |', '|---|---|---|---|---|', ...rows, END].join('\n');
 }
 
 export function readmeSecuritySection(text: string): string | null {

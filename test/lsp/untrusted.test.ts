@@ -89,7 +89,7 @@ describe('an untrusted workspace starts nothing until trust is granted', { skip 
     await deprovision(PREFIX);
   });
 
-  test('the pre-flight asks only a running instance: the stopped one stays stopped, and the user is told why', async () => {
+  test('#50 the pre-flight asks only a running instance: the stopped one stays stopped, and the user is told why', async () => {
     await lsp.open(uri, DOC);
     await lsp.diagnostics(uri); // the document is checked (and its pre-flight tried) once
     const check = await lsp.connection.sendRequest(PreflightCheckRequest, {});
@@ -101,7 +101,7 @@ describe('an untrusted workspace starts nothing until trust is granted', { skip 
     assertNotRunning('after the pre-flight');
   });
 
-  test('run, start, create and provision are refused with the reason, and still nothing runs', async () => {
+  test('#50 run, start, create and provision are refused with the reason, and still nothing runs', async () => {
     const result = await run();
     assert.match(result.failed ?? '', /^scripts are not run in an untrusted workspace: trust the workspace/);
     assert.deepEqual(result.batches, []);

@@ -13,7 +13,8 @@ export const RESULTS_FILE = join(dirname(fileURLToPath(import.meta.url)), '..', 
 
 /**
  * @typedef {'passed' | 'failed' | 'skipped'} Outcome
- * @typedef {{ name: string, outcome: Outcome, reason?: string }} TestOutcome
+ * @typedef {'accounts' | 'namespaces' | 'none'} IsolationMode
+ * @typedef {{ name: string, outcome: Outcome, reason?: string, mode?: IsolationMode }} TestOutcome
  * @typedef {Record<string, { at: string, tests: TestOutcome[] }>} AttackResults per attack number: its tests as last run
  */
 
@@ -21,6 +22,20 @@ export const RESULTS_FILE = join(dirname(fileURLToPath(import.meta.url)), '..', 
 export function attackIds(name) {
   const head = /^(?:#\d+\s+)+/.exec(`${name} `);
   return head ? head[0].trim().split(/\s+/).map((t) => Number(t.slice(1))) : [];
+}
+
+/**
+ * The isolation mode a test attacks in: a [mode] tag in its name, else the launcher suite's file
+ * (namespaces.test.ts runs namespaces mode; the rest of test/integration/launcher runs accounts
+ * mode, as root); none for attacks on the instance or the editor, which no sandbox mode changes.
+ * @param {string} name @param {string | undefined} file @returns {IsolationMode | undefined}
+ */
+export function isolationModeOf(name, file) {
+  const tag = /\[(accounts|namespaces|none)\]/.exec(name);
+  if (tag) return /** @type {IsolationMode} */ (tag[1]);
+  const path = (file ?? '').replace(/\\/g, '/');
+  if (!path.includes('/test/integration/launcher/')) return undefined;
+  return path.endsWith('/namespaces.test.ts') ? 'namespaces' : 'accounts';
 }
 
 /** An attack's outcome over its tests: failed if any failed, else skipped if any skipped. @param {TestOutcome[]} tests @returns {Outcome} */
@@ -48,6 +63,8 @@ export function outcomesOf(events) {
     } else if (data.todo !== undefined && data.todo !== false) {
       outcome = { name: data.name, outcome: 'skipped', reason: typeof data.todo === 'string' ? `todo: ${data.todo}` : 'todo' };
     } else outcome = { name: data.name, outcome: 'passed' };
+    const mode = isolationModeOf(data.name, data.file);
+    if (mode) outcome.mode = mode;
     for (const id of ids) byId.set(id, [...(byId.get(id) ?? []), outcome]);
   }
   return byId;

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { README } from '../../scripts/readmeSection';
 import { readmeSecuritySection, renderSecurityTable } from '../../scripts/securityTable';
 import { ATTACKS } from '../integration/launcher/attacks';
-import { attackIds, outcomesOf, overall, readResults, RESULTS_FILE } from '../support/attackReporter.mjs';
+import { attackIds, isolationModeOf, outcomesOf, overall, readResults, RESULTS_FILE } from '../support/attackReporter.mjs';
 
 const TEST_ROOT = join(__dirname, '..');
 
@@ -38,7 +38,7 @@ function readmeRows(): { id: number; what: string; by: string; result: string }[
     .split('\n')
     .filter((line) => /^\| \d+ \|/.test(line))
     .map((line) => {
-      const [id, what, by, result] = line.slice(2, -2).split(/ \| /);
+      const [id, what, by, , result] = line.slice(2, -2).split(/ \| /);
       return { id: Number(id), what: what!, by: by!, result: result! };
     });
 }
@@ -88,4 +88,13 @@ test('the attack reporter reads numbers off test names and takes the worst outco
   assert.equal(outcomes.get(2)![1]!.reason, 'not root');
   assert.equal(overall(outcomes.get(3)!), 'failed');
   assert.equal(outcomes.get(3)![0]!.reason, 'EACCES');
+});
+
+test('the isolation mode of an attack test comes from a [mode] tag in its name, else from its launcher suite', () => {
+  assert.equal(isolationModeOf('#41 [namespaces] no secret', '/r/test/integration/launcher/loopback-secrets.test.ts'), 'namespaces');
+  assert.equal(isolationModeOf('#9 other sessions', '/r/test/integration/launcher/namespaces.test.ts'), 'namespaces');
+  assert.equal(isolationModeOf('#1 posture', '/r/test/integration/launcher/accounts-posture.test.ts'), 'accounts');
+  assert.equal(isolationModeOf('#46 lockout', '/r/test/integration/instance/engine-lockout.test.ts'), undefined);
+  const outcomes = outcomesOf([{ type: 'test:pass', data: { name: '#45 [accounts] quota', file: '/r/test/integration/launcher/storage-quota.test.ts' } }]);
+  assert.equal(outcomes.get(45)![0]!.mode, 'accounts');
 });

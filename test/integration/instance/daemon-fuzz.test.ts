@@ -158,7 +158,7 @@ function framingCase(rng: Rng): Uint8Array {
 }
 
 for (const seed of SEEDS) {
-  test(`fuzz (seed ${seed}): broken framing before the Hello never crashes the daemon, and a refusal says why`, { skip, timeout: 60_000 }, async () => {
+  test(`#43 fuzz (seed ${seed}): broken framing before the Hello never crashes the daemon, and a refusal says why`, { skip, timeout: 60_000 }, async () => {
     const { ran, findings } = await fuzzLoop(seed, (rng, index) => {
       const bytes = framingCase(rng);
       const halfClose = rng.chance(0.5);
@@ -181,7 +181,7 @@ for (const seed of SEEDS) {
   });
 }
 
-test('a huge Content-Length before the Hello is refused at once with the limit, without reading the body', { skip }, async () => {
+test('#43 a huge Content-Length before the Hello is refused at once with the limit, without reading the body', { skip }, async () => {
   const peer = await RawPeer.open(instance.layout.ownerSocket);
   peer.send(Buffer.from('Content-Length: 104857600\r\n\r\n{"jsonrpc":"2.0",'));
   // Keep sending, as the attacker did: the daemon must hang up rather than buffer it.
@@ -195,7 +195,7 @@ test('a huge Content-Length before the Hello is refused at once with the limit, 
   assert.deepEqual(refusals(received), [`The instance closed the connection: a message of 104857600 bytes is over the limit of ${BEFORE_LOGIN_LIMIT} bytes.`]);
 });
 
-test('malformed Content-Length values are refused, each with its reason', { skip }, async () => {
+test('#43 malformed Content-Length values are refused, each with its reason', { skip }, async () => {
   for (const [header, reason] of [
     ['Content-Length: -1', /Content-Length must be given once, as a number of bytes, not "-1"/],
     ['Content-Length: abc', /not "abc"/],
@@ -214,7 +214,7 @@ test('malformed Content-Length values are refused, each with its reason', { skip
   }
 });
 
-test('a message dripped byte by byte, and a connection that never says Hello, are closed after their time limits', { skip, timeout: 30_000 }, async () => {
+test('#44 a message dripped byte by byte, and a connection that never says Hello, are closed after their time limits', { skip, timeout: 30_000 }, async () => {
   const drip = await RawPeer.open(instance.layout.ownerSocket);
   const idle = await RawPeer.open(instance.layout.ownerSocket);
   void drip.drip(hello(), 100);
@@ -225,7 +225,7 @@ test('a message dripped byte by byte, and a connection that never says Hello, ar
   assert.deepEqual(refusals(silent.received), ['The instance closed the connection: no login within 2 s.']);
 });
 
-test('connections past the per-user limit are refused with the reason; the others keep working', { skip, timeout: 30_000 }, async () => {
+test('#44 connections past the per-user limit are refused with the reason; the others keep working', { skip, timeout: 30_000 }, async () => {
   const peers = await Promise.all(Array.from({ length: LIMITS.maxConnectionsPerUser + 5 }, () => RawPeer.open(instance.layout.ownerSocket)));
   try {
     await new Promise((r) => setTimeout(r, 300));
@@ -330,7 +330,7 @@ function randomMessage(rng: Rng): Buffer {
 }
 
 for (const seed of SEEDS) {
-  test(`fuzz (seed ${seed}): random JSON-RPC before and after the Hello: every connection gets answers or a reason`, { skip, timeout: 60_000 }, async () => {
+  test(`#43 fuzz (seed ${seed}): random JSON-RPC before and after the Hello: every connection gets answers or a reason`, { skip, timeout: 60_000 }, async () => {
     const { ran, findings } = await fuzzLoop(seed, (rng, index) => {
       const loggedIn = rng.chance(0.5);
       const messages = Array.from({ length: rng.between(1, 6) }, () => randomMessage(rng));
@@ -354,7 +354,7 @@ for (const seed of SEEDS) {
   });
 }
 
-test('regression: an object nested 10,000 deep before the Hello is refused as no JSON-RPC message, without a memory spike', { skip }, async () => {
+test('#43 regression: an object nested 10,000 deep before the Hello is refused as no JSON-RPC message, without a memory spike', { skip }, async () => {
   // vscode-jsonrpc pretty-printed such a message into a log line nobody reads: ~200 MB for 60 KB.
   const depth = 10_000;
   const peer = await RawPeer.open(instance.layout.ownerSocket);
@@ -383,7 +383,7 @@ test('regression: a client that leaves while its run streams messages does not b
   await properClientWorks();
 });
 
-test('after all that: the same daemon answers a proper client, has not grown by 100 MB, and SIGTERM mid-abuse stops it within seconds', { skip, timeout: 60_000 }, async () => {
+test('#43 #44 after all that: the same daemon answers a proper client, has not grown by 100 MB, and SIGTERM mid-abuse stops it within seconds', { skip, timeout: 60_000 }, async () => {
   assert.ok(alive(pid), `no crash (${describeExit(pid)})`);
   assert.equal(instance.daemonPid(), pid, 'the same daemon, never restarted');
   await properClientWorks();

@@ -36,7 +36,7 @@ async function property(name: string, p: string): Promise<unknown> {
   return (await admin.ok(`SELECT LOGINPROPERTY('${name}', '${p}');`)).column()[0];
 }
 
-test('lockout after the threshold, refused while locked, durable across a restart, UNLOCK', async () => {
+test('#46 lockout after the threshold, refused while locked, durable across a restart, UNLOCK', async () => {
   await bed.open({ engine: engineOptions });
   const admin = await bed.connect();
   await admin.ok(`CREATE LOGIN lucy WITH PASSWORD = 'Right-Pa55';
@@ -89,7 +89,7 @@ test('a successful login resets the count; CHECK_POLICY = OFF unlocks; a login c
   assert.equal(await tryLogin('lucy', 'Mine-Pa55'), 'ok');
 });
 
-test('Msg 18456 does not tell whether the login exists: same text, and a verification against the decoy hash', async () => {
+test('#46 Msg 18456 does not tell whether the login exists: same text, and a verification against the decoy hash', async () => {
   const decoy = await decoyPasswordHash();
   verifiedAgainst.length = 0;
   assert.equal(await tryLogin('ghost', 'whatever'), `Msg 18456 (level 14): ${failed('ghost')}`);

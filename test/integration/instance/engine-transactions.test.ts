@@ -57,7 +57,7 @@ async function loginFails(name: string): Promise<boolean> {
 }
 
 describe('BEGIN TRAN; CREATE LOGIN; CREATE USER; GRANT; INSERT; ...', () => {
-  test('ROLLBACK: the login, the user, the grant and the row are all gone', async () => {
+  test('#48 ROLLBACK: the login, the user, the grant and the row are all gone', async () => {
     await admin.ok(SCENARIO('rolled', 'rolled_user', 1));
     assert.deepEqual(await traces(admin, 'rolled', 'rolled_user', 1), [1, 1, 1, 1], 'the session sees its own changes');
     const other = await bed.connect();

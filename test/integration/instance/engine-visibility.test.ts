@@ -34,7 +34,7 @@ async function noraSees(sql: string): Promise<unknown[]> {
   return (await nora.ok(`USE vis; ${sql}`)).column();
 }
 
-test('a login without rights sees only its own and the built-in principals, and the objects it may use', async () => {
+test('#47 a login without rights sees only its own and the built-in principals, and the objects it may use', async () => {
   const logins = await noraSees('SELECT name FROM sys.server_principals;');
   assert.ok(logins.includes('nora') && logins.includes('sa') && logins.includes('sysadmin') && logins.includes('public'), logins.join());
   assert.ok(!logins.includes('other') && !logins.includes(OWNER), logins.join());

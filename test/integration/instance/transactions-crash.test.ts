@@ -54,7 +54,7 @@ async function gone(pid: number): Promise<void> {
   }
 }
 
-test('kill -9 of the daemon mid-transaction: after the restart nothing of the transaction is there', { skip }, async () => {
+test('#48 kill -9 of the daemon mid-transaction: after the restart nothing of the transaction is there', { skip }, async () => {
   const client = await instance.connect();
   await ok(client, `CREATE DATABASE crashtx;
 GO

@@ -57,7 +57,7 @@ async function race(): Promise<{ winner: Racer & { pid: number }; refusals: stri
   return { winner: winners[0]!, refusals: outcomes.flatMap((o) => (o.refused ? [o.refused.join('\n')] : [])) };
 }
 
-test('ten launchers racing for one sessions root and pool: one wins, nine are refused naming it; after kill -9 the next race has one winner again', { skip, timeout: 180_000 }, async () => {
+test('#49 ten launchers racing for one sessions root and pool: one wins, nine are refused naming it; after kill -9 the next race has one winner again', { skip, timeout: 180_000 }, async () => {
   const first = await race();
   assert.equal(first.refusals.length, RACERS - 1);
   for (const refusal of first.refusals) assert.match(refusal, new RegExp(`Another launcher \\(pid ${first.winner.pid}\\) serves ${bed.sessionsRoot}`));

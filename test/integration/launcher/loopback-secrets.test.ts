@@ -10,7 +10,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { chmodSync, chownSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, chmodSync, chownSync, existsSync, mkdirSync, readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { deprovision } from '../../../server/src/node/launcher/accounts';
 import { CLI, instanceSkip, type RunJson } from '../instance/harness';
@@ -248,18 +248,21 @@ function errorsOf(json: RunJson): string[] {
   return json.batches.flatMap((b) => b.messages.filter((m) => m.kind === 'error').map((m) => `${m.number}: ${m.text}`));
 }
 
-/** The session folder of the first session that wrote `ready` (the first query succeeded). */
+/**
+ * The folder of the first session that wrote `ready` (the first query succeeded), reached through its
+ * satellite's working directory: while a session runs, its folder is its own storage, private to its
+ * mount namespace (server/src/node/launcher/storage.ts).
+ */
 async function readySession(sessionsRoot: string, timeoutMs: number): Promise<string> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    for (const worker of existsSync(sessionsRoot) ? readdirSync(sessionsRoot) : []) {
-      let sessions: string[] = [];
+    for (const pid of readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
+      const cwd = `/proc/${pid}/cwd`;
       try {
-        sessions = readdirSync(join(sessionsRoot, worker));
+        if (readlinkSync(cwd).startsWith(`${sessionsRoot}/`) && existsSync(join(cwd, 'ready'))) return cwd;
       } catch {
-        continue;
+        // Gone meanwhile.
       }
-      for (const s of sessions) if (existsSync(join(sessionsRoot, worker, s, 'ready'))) return join(sessionsRoot, worker, s);
     }
     await sleep(100);
   }
@@ -318,7 +321,7 @@ GRANT EXECUTE ANY EXTERNAL SCRIPT TO looper;`,
 first = sqlml_query("SELECT SUSER_SNAME() AS who")
 open("ready", "w").write(str(first["who"][0]))
 deadline = time.time() + 180
-while not os.path.exists("release") and time.time() < deadline:
+while not open("ready").read().endswith("release") and time.time() < deadline:
     time.sleep(0.1)
 OutputDataSet = first`)}
 WITH RESULT SETS ((who nvarchar(128)));`,
@@ -367,7 +370,8 @@ WITH RESULT SETS ((report nvarchar(max)));`,
       assert.match(answer.data, /"rows":\[\["looper",1000042\]\]/, 'its channel acts for its own caller, never the first session\'s');
     }
   } finally {
-    writeFileSync(join(folder, 'release'), '');
+    // Root cannot create a file in a session's storage (its uid is not mapped there): it appends.
+    appendFileSync(join(folder, 'ready'), 'release');
   }
   const done = await first;
   assert.deepEqual(errorsOf(done), []);
@@ -402,7 +406,7 @@ describe('mode accounts (root owns the instance)', () => {
     await deprovision(prefix);
   });
 
-  test('an unrelated user and another session find no secret and no channel that answers them', { skip }, async () => {
+  test('#41 #42 [accounts] an unrelated user and another session find no secret and no channel that answers them', { skip }, async () => {
     await attack(
       { path, owner: { name: 'root', uid: 0, gid: 0 }, env: process.env, group: `${prefix}users`, files: join(base, 'files'), roots: [base] },
       attacker,
@@ -453,7 +457,7 @@ describe('mode namespaces (an unprivileged owner; every satellite runs as its ui
     spawnSync('/usr/sbin/userdel', [owner.name]);
   });
 
-  test('an unrelated user and another session of the same uid find no secret and no channel that answers them', { skip }, async () => {
+  test('#41 #42 [namespaces] an unrelated user and another session of the same uid find no secret and no channel that answers them', { skip }, async () => {
     await attack({ path, owner, env: env(), group: 'sqlmltzusers', files: join(base, 'files'), roots: [base] }, attacker);
   });
 });
