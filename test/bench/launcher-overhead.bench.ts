@@ -1,5 +1,5 @@
 // Per-session overhead of the launcher (accounts mode: cgroup join, uid switch, bubblewrap,
-// session tmpfs, runner, cleanup) against the bare runtime started the same way from Node, in
+// session storage (a tmpfs in the worker's own mount namespace), runner, cleanup) against the bare runtime started the same way from Node, in
 // the same run, and 20 concurrent sessions against 20 concurrent bare starts.
 // Goal: a no-op Python session within 1.5x of `python3 -I -c "import pandas"`.
 // Run as root: node --import tsx test/bench/launcher-overhead.bench.ts

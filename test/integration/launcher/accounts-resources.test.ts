@@ -21,11 +21,10 @@ before(async () => {
   launcher = await bed.start({
     // Percentages of a 2000 MiB "machine" make round limits: 10% is 200 MiB, 20% is 400 MiB.
     capacity: { memoryBytes: 2000 * MiB, cpus: 2 },
-    sessionQuotaBytes: 64 * MiB,
     pools: [
       pool('sqlmltc', 2, { maxCpuPercent: 25, maxMemoryPercent: 10, maxProcesses: 30 }, { name: 'tight' }),
       pool('sqlmltd', 2, { maxMemoryPercent: 20 }, { name: 'shared' }),
-      pool('sqlmlte', 2, {}, { name: 'free' }),
+      pool('sqlmlte', 2, {}, { name: 'free', sessionStorageMiB: 64 }),
     ],
   });
 });
@@ -48,7 +47,9 @@ test('the status reports each limit with the cgroup file that enforces it', { sk
   assert.equal(by.get('cpu')!.value, '0.50 CPU');
   assert.equal(by.get('memory')!.value, '200 MiB');
   assert.equal(by.get('processes')!.value, '30 processes');
-  for (const e of tight.enforcement) assert.match(e.mechanism, /^cgroup v[12]$/);
+  for (const e of tight.enforcement.filter((e) => e.limit !== 'storage')) assert.match(e.mechanism, /^cgroup v[12]$/);
+  assert.equal(by.get('storage')!.value, '200 MiB per session', 'a session’s storage is kept within the pool’s memory');
+  assert.match(by.get('storage')!.detail, /count in the pool's memory/);
   assert.match(by.get('processes')!.detail, /pids\.max$/);
 });
 

@@ -102,7 +102,7 @@ test('exec: bad usage exits 2 and says why', { skip }, () => {
     [['--script', script], /--language must be python or r/],
     [['--language', 'python'], /--script FILE is required/],
     [['--language', 'java', '--script', script], /--language must be python or r/],
-    [['--language', 'python', '--script', script, '--bogus', 'x'], /unknown option '--bogus'/],
+    [['--language', 'python', '--script', script, '--bogus', 'x'], /unknown option --bogus/],
     [['--language', 'python', '--script', join(files, 'missing.py')], /cannot read --script/],
     [['--language', 'python', '--script', script, '--input', file('bad.csv', 'a:int\nx\n')], /not a number/],
   ] as const) {

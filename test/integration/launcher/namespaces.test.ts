@@ -75,7 +75,7 @@ test('as an unprivileged user the launcher serves in namespaces mode, and report
   assert.ok(status, JSON.stringify(lines.find((l) => l.refused)));
   assert.equal(status.mode, 'namespaces');
   const mechanisms = Object.fromEntries(status.pools[0]!.enforcement.map((e) => [e.limit, e.mechanism]));
-  assert.deepEqual(mechanisms, { cpu: 'none', memory: 'rlimit', processes: 'rlimit' });
+  assert.deepEqual(mechanisms, { cpu: 'none', memory: 'rlimit', processes: 'rlimit', storage: 'tmpfs' });
   const result = lines.find((l) => l.result)!.result!;
   assert.equal(result.session.state, 'succeeded');
   assert.equal(result.session.mode, 'namespaces');

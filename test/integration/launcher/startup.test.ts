@@ -105,7 +105,6 @@ test('#24 killing the launcher mid-session ends its satellites within a second; 
   assert.deepEqual(workerProcesses(uids), [], 'no satellite outlives the launcher by a second');
 
   assert.ok(existsSync(running.folder), 'the crash left the session folder');
-  assert.ok(mountsUnder(bed.base).length > 0, 'and its tmpfs');
   assert.ok(cgroupSessionsUnder(bed.cgroupName).length > 0, 'and its cgroup');
 
   const next = await bed.start({ pools: [pool(PREFIX, 2)] });

@@ -7,6 +7,7 @@ import { poolLimitWrites } from '../../../server/src/node/launcher/cgroups/limit
 import { parseMountInfo } from '../../../server/src/node/launcher/mounts';
 import { bwrapArgs, spawnPlan, type HostLayout, type SandboxSpec } from '../../../server/src/node/launcher/sandbox';
 import { judgePosture, type ObservedPosture } from '../../../server/src/node/launcher/posture';
+import { ALLOWED_VARIABLES, satelliteEnvironment } from '../../../server/src/node/launcher/environment';
 import { encodeDataset } from '../../../server/src/node/launcher/exchange/encode';
 import { decodeFile } from '../../../server/src/node/launcher/exchange/decode';
 import { MAGIC } from '../../../server/src/node/launcher/exchange/format';
@@ -76,6 +77,8 @@ function spec(patch: Partial<SandboxSpec> = {}): SandboxSpec {
     folder: '/var/lib/sqlml/sessions/sqlml01/S',
     allowNetwork: false,
     quotaBytes: 1 << 20,
+    keepFolder: false,
+    loopback: false,
     env: { PATH: '/usr/bin:/bin', HOME: '/var/lib/sqlml/sessions/sqlml01/S' },
     command: ['/usr/bin/python3', '-I', '/var/lib/sqlml/sessions/sqlml01/S/runner.py'],
     ...patch,
@@ -96,7 +99,7 @@ test('accounts: join the cgroup as root, switch to the worker, then bubblewrap w
   assert.deepEqual(plan.env, {}, 'the chain gets no environment; bwrap sets the allow-list');
   assert.deepEqual(argv.slice(-3), spec().command);
   const bind = argv.indexOf('--bind');
-  assert.deepEqual(argv.slice(bind, bind + 3), ['--bind', spec().folder, spec().folder]);
+  assert.deepEqual(argv.slice(bind, bind + 3), ['--bind', `${spec().folder}/work`, spec().folder], 'the session folder is its storage’s part, at its own path');
 });
 
 test('a pool that allows network shares the host network and its resolver files', () => {
@@ -107,8 +110,8 @@ test('a pool that allows network shares the host network and its resolver files'
 
 test('namespaces mode runs bubblewrap as the current user; none mode runs the runtime directly', () => {
   const ns = spawnPlan(spec({ mode: 'namespaces', worker: undefined, cgroupProcs: [] }), HOST);
-  assert.equal(ns.file, '/usr/bin/bwrap');
-  assert.ok(!ns.args.includes('/usr/bin/setpriv'));
+  assert.ok(ns.args.includes('/usr/bin/bwrap'));
+  assert.ok(!ns.args.includes('--reuid'), 'no switch of user');
   const none = spawnPlan(spec({ mode: 'none', worker: undefined, cgroupProcs: [] }), HOST);
   assert.equal(none.file, '/usr/bin/python3');
   assert.equal(none.env.PATH, '/usr/bin:/bin', 'unisolated, the allow-list is the whole environment');
@@ -199,6 +202,23 @@ test('the exchange format carries every kind and NULL both ways, and refuses mal
   assert.equal(decodeFile(lie).ok, false, 'a row count larger than the file is refused before any allocation');
 });
 
+test('fuzz regression: data sets without columns cannot claim more rows in all than the file has bytes', () => {
+  // Each such data set is 16 bytes and costs no bytes per row: 1000 of them claiming 16008 rows
+  // each made the launcher build 16 million empty rows (64 KB of them: out of memory).
+  const header = Buffer.alloc(16);
+  header.writeDoubleLE(1000 * 16 + MAGIC.length, 0);
+  const file = Buffer.concat([MAGIC, ...Array<Buffer>(1000).fill(header)]);
+  const decoded = decodeFile(file);
+  assert.equal(decoded.ok, false);
+  assert.match((decoded as { message: string }).message, /^The satellite's result is malformed: the row count is \d+\.$/);
+  // A real file's data set without columns (no OUTPUT parameters: one row) still reads.
+  const empty = encodeDataset([], [[]]);
+  assert.ok(empty.ok);
+  const one = decodeFile(Buffer.concat([MAGIC, ...empty.chunks, ...empty.chunks]));
+  assert.ok(one.ok);
+  assert.deepEqual(one.datasets.map((d) => d.rows.length), [1, 1]);
+});
+
 test('CSV input: typed and inferred columns, quoting, NULL versus empty text', () => {
   const csv = readCsv('id:int,name,score\n1,"Smith, J",2.5\n2,"",\n3,"say ""hi""",4\n');
   assert.ok(csv.ok);
@@ -215,4 +235,33 @@ test('CSV input: typed and inferred columns, quoting, NULL versus empty text', (
   ]);
   assert.match((readCsv('a:int\nx\n') as { message: string }).message, /not a number/);
   assert.match((readCsv('a,b\n1\n') as { message: string }).message, /has 1 fields/);
+});
+
+test('fuzz regression: in a one-column CSV a blank line is a NULL row, not skipped', () => {
+  // The results panel's CSV export writes a one-column NULL as a blank line; skipping blank lines
+  // dropped those rows on the way back in.
+  const one = readCsv('x:nvarchar(10)\r\na\r\n\r\nb\r\n\r\n');
+  assert.ok(one.ok);
+  assert.deepEqual(one.ok && one.input.rows, [['a'], [null], ['b'], [null]]);
+  // With more columns a blank line is still skipped, and so are blank lines before the header.
+  const two = readCsv('\n\nx,y\n1,2\n\n3,4\n');
+  assert.ok(two.ok);
+  assert.deepEqual(two.ok && two.input.rows, [[1, 2], [3, 4]]);
+});
+
+test('a session with a loopback channel gets it as a descriptor: its number is the only trace on the command line', () => {
+  const env = satelliteEnvironment({ sessionId: 'S', folder: spec().folder, worker: 'sqlml01', loopback: true });
+  const plan = spawnPlan(spec({ loopback: true, env }), HOST);
+  assert.equal(plan.loopback, true, 'spawned with descriptor 3');
+  const argv = [plan.file, ...plan.args];
+  const loopbackArgs = argv.filter((a) => /loopback/i.test(a));
+  assert.deepEqual(loopbackArgs, ['SQLML_LOOPBACK_FD'], 'no socket path, no token');
+  assert.equal(argv[argv.indexOf('SQLML_LOOPBACK_FD') + 1], '3');
+  assert.ok(
+    argv.every((a, i) => a !== '--bind' || argv[i + 1]!.startsWith(`${spec().folder}/`)),
+    'the session’s own storage is the only thing bound writable: no socket file',
+  );
+  const without = satelliteEnvironment({ sessionId: 'S', folder: spec().folder, worker: 'sqlml01', loopback: false });
+  assert.ok(!('SQLML_LOOPBACK_FD' in without));
+  assert.ok(Object.keys(env).every((name) => ALLOWED_VARIABLES.has(name)));
 });

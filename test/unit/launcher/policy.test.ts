@@ -25,7 +25,8 @@ test('pool validation: size 1..100, prefixes usable as Unix names, limits in ran
   assert.match(bad({ limits: { maxCpuPercent: 150, maxMemoryPercent: 20, maxProcesses: 0 } }).join(), /MAX_CPU_PERCENT/);
   assert.match(bad({ limits: { maxCpuPercent: 50, maxMemoryPercent: 20, maxProcesses: -1 } }).join(), /MAX_PROCESSES/);
   assert.match(validatePools([ok, { ...ok, name: 'DEFAULT' }]).join(), /twice/);
-  assert.match(validatePools([ok, { ...ok, name: 'other' }]).join(), /used by another pool/);
+  assert.deepEqual(validatePools([ok, { ...ok, name: 'other' }]), [], 'pools may share their workers');
+  assert.match(validatePools([ok, { ...ok, name: 'other', size: ok.size + 1 }]).join(), /used by another pool with \d+ workers/);
   assert.match(validatePools([]).join(), /At least one/);
 });
 

@@ -16,6 +16,8 @@ export interface ConcreteLimits {
   cpuQuotaUs?: number;
   memoryBytes?: number;
   processes?: number;
+  /** The size of each session's scratch storage (sessionStorageBytes). */
+  storageBytes?: number;
 }
 
 // SQL Server defines MAX_CPU_PERCENT as a share under contention; we make it a hard cap, which
@@ -33,10 +35,29 @@ export function concreteLimits(limits: PoolLimits, host: HostCapacity): Concrete
   return out;
 }
 
-export type LimitName = 'cpu' | 'memory' | 'processes';
+const MiB = 1024 * 1024;
+
+/** A session's scratch storage when its pool sets none: 1 GiB. */
+export const DEFAULT_SESSION_STORAGE_MIB = 1024;
+
+/**
+ * The bytes of scratch storage each session of a pool gets. The storage is a tmpfs, so its pages
+ * are memory charged to the session's cgroup inside the pool's: by default it is kept within the
+ * pool's memory limit, so that a script filling it meets ENOSPC rather than the OOM killer.
+ */
+export function sessionStorageBytes(settingMiB: number | undefined, memoryBytes: number | undefined): number {
+  if (settingMiB !== undefined) return settingMiB * MiB;
+  const fallback = DEFAULT_SESSION_STORAGE_MIB * MiB;
+  return memoryBytes === undefined ? fallback : Math.min(fallback, Math.max(MiB, Math.floor(memoryBytes / MiB) * MiB));
+}
+
+/** The limits of SQL Server's external resource pools. */
+export type PoolLimitName = 'cpu' | 'memory' | 'processes';
+
+export type LimitName = PoolLimitName | 'storage';
 
 /** The mechanism behind one limit. 'none' is reported as "not enforced", never hidden. */
-export type EnforcementMechanism = 'cgroup v1' | 'cgroup v2' | 'rlimit' | 'none';
+export type EnforcementMechanism = 'cgroup v1' | 'cgroup v2' | 'rlimit' | 'tmpfs' | 'none';
 
 export interface LimitEnforcement {
   limit: LimitName;
@@ -57,10 +78,12 @@ export function describeValue(limit: LimitName, limits: ConcreteLimits): string 
       return limits.memoryBytes === undefined ? 'unlimited' : `${Math.round(limits.memoryBytes / 1048576)} MiB`;
     case 'processes':
       return limits.processes === undefined ? 'unlimited' : `${limits.processes} processes`;
+    case 'storage':
+      return limits.storageBytes === undefined ? 'unlimited' : `${Math.round(limits.storageBytes / MiB)} MiB per session`;
   }
 }
 
-export function describeSetting(limit: LimitName, limits: PoolLimits): string {
+export function describeSetting(limit: PoolLimitName, limits: PoolLimits): string {
   switch (limit) {
     case 'cpu':
       return `MAX_CPU_PERCENT = ${limits.maxCpuPercent}`;

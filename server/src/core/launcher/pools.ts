@@ -24,6 +24,23 @@ export interface PoolSettings {
   limits: PoolLimits;
   /** Like mssql-conf's outboundnetworkaccess: satellites get the host's network when true. */
   allowNetwork: boolean;
+  /**
+   * The scratch storage of each session, in MiB: its folder, /tmp, /var/tmp and /dev/shm share it
+   * (a write past it fails with ENOSPC). Absent: sessionStorageBytes() in limits.ts decides.
+   */
+  sessionStorageMiB?: number;
+  /** Satellites kept started ahead of time (warmSatellites.ts); absent: none. */
+  warm?: WarmSettings;
+}
+
+/**
+ * How many satellites of each language the pool keeps started and waiting for a session, and the
+ * memory all of them together may hold while they wait (a satellite is not started past it).
+ */
+export interface WarmSettings {
+  python: number;
+  r: number;
+  memoryMiB: number;
 }
 
 /** SQL Server's own defaults for the default external pool: 100% CPU, 20% memory, no process cap. */
@@ -61,7 +78,7 @@ export function validatePools(pools: readonly PoolSettings[]): string[] {
   const problems: string[] = [];
   if (pools.length === 0) problems.push('At least one worker pool is needed.');
   const names = new Set<string>();
-  const prefixes = new Set<string>();
+  const prefixes = new Map<string, number>();
   for (const pool of pools) {
     const label = `Pool '${pool.name}'`;
     if (!POOL_NAME.test(pool.name)) problems.push(`${label}: a pool name is a letter followed by up to 127 letters, digits or underscores.`);
@@ -70,8 +87,13 @@ export function validatePools(pools: readonly PoolSettings[]): string[] {
     if (!PREFIX.test(pool.prefix)) {
       problems.push(`${label}: the worker prefix '${pool.prefix}' must be a lower-case letter followed by up to 22 lower-case letters, digits or underscores.`);
     }
-    if (prefixes.has(pool.prefix)) problems.push(`${label}: the worker prefix '${pool.prefix}' is used by another pool.`);
-    prefixes.add(pool.prefix);
+    // Pools may share their workers (SQL Server's external pools all use SQLRUserGroup's accounts),
+    // so a prefix names one set of workers: every pool that uses it must agree on its size.
+    const sharedSize = prefixes.get(pool.prefix);
+    if (sharedSize !== undefined && sharedSize !== pool.size) {
+      problems.push(`${label}: the worker prefix '${pool.prefix}' is used by another pool with ${sharedSize} workers; pools that share workers have the same size.`);
+    }
+    prefixes.set(pool.prefix, pool.size);
     if (!Number.isInteger(pool.size) || pool.size < 1 || pool.size > MAX_POOL_SIZE) {
       problems.push(`${label}: the pool size must be a whole number from 1 to ${MAX_POOL_SIZE} (got ${pool.size}).`);
     }
@@ -83,6 +105,13 @@ export function validatePools(pools: readonly PoolSettings[]): string[] {
     }
     if (!Number.isInteger(pool.limits.maxProcesses) || pool.limits.maxProcesses < 0) {
       problems.push(`${label}: MAX_PROCESSES must be a whole number, 0 for unlimited (got ${pool.limits.maxProcesses}).`);
+    }
+    const storage = pool.sessionStorageMiB;
+    if (storage !== undefined && (!Number.isInteger(storage) || storage < 1)) {
+      problems.push(`${label}: the session storage must be a whole number of MiB, at least 1 (got ${storage}).`);
+    }
+    for (const [what, value] of Object.entries(pool.warm ?? {})) {
+      if (!Number.isInteger(value) || value < 0) problems.push(`${label}: warm ${what} must be a whole number, 0 for none (got ${value}).`);
     }
   }
   return problems;

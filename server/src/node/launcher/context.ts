@@ -10,7 +10,8 @@ import type { LauncherSettings } from './settings';
 
 export interface PoolRuntime {
   settings: PoolSettings;
-  limits: ConcreteLimits;
+  /** Every session's storage has a size: a tmpfs of size 0 would be unbounded. */
+  limits: ConcreteLimits & { storageBytes: number };
   /** How each limit is enforced, for the status and the Pools view. */
   enforcement: LimitEnforcement[];
   /** Undefined where no cgroup could be written; rlimitPrefix stands in. */

@@ -3,12 +3,14 @@
 // folders can be entered but not listed by their worker, and a session folder is writable by its
 // worker alone. Inputs are written with exclusive create before the worker starts; outputs are
 // read without following links; deletion happens only after the session's processes are dead,
-// by unmounting its tmpfs or with `rm -rf --one-file-system`, never Node's recursive rm, which a
-// racing worker can redirect (isolation.md §3).
+// with `rm -rf --one-file-system`, never Node's recursive rm, which a racing worker can redirect
+// (isolation.md §3). While the session runs, the script sees a size-limited tmpfs at the folder's
+// path instead (storage.ts); the host folder holds only what the launcher wrote and what is copied
+// back at the end, both bounded.
 import { constants, promises as fsp, lstatSync, mkdirSync, chmodSync, chownSync, readdirSync, realpathSync } from 'node:fs';
 import { dirname, join, normalize } from 'node:path';
 import type { IsolationMode } from '../../core/launcher/sessions';
-import { mountSessionTmpfs, mountsBelow, unmount } from './mounts';
+import { mountsBelow, unmount } from './mounts';
 import { PROGRAMS } from './programs';
 import { describeFailure, runProgram } from './runProgram';
 
@@ -64,9 +66,15 @@ export function prepareRoot(root: string, mode: IsolationMode, uid: number): str
   }
   for (const path of missing) {
     try {
-      mkdirSync(path);
-      chmodSync(path, path === root ? policy.mode : mode === 'accounts' ? 0o755 : 0o700);
+      // Made with its mode at once (the chmod only undoes an unusual umask), so that a launcher
+      // starting at the same moment never sees it with another mode.
+      const folderMode = path === root ? policy.mode : mode === 'accounts' ? 0o755 : 0o700;
+      mkdirSync(path, { mode: folderMode });
+      chmodSync(path, folderMode);
     } catch (e) {
+      // Another launcher starting at the same moment made it first: the trust check below judges
+      // it as it is, whoever made it.
+      if ((e as NodeJS.ErrnoException).code === 'EEXIST') continue;
       return [`Cannot create the sessions root ${path}: ${(e as Error).message}`];
     }
   }
@@ -101,22 +109,15 @@ export function prepareWorkerFolder(root: string, worker: string, mode: Isolatio
 
 export interface SessionFolder {
   path: string;
-  /** Whether it is a per-session tmpfs (unmounted to delete). */
-  tmpfs: boolean;
 }
 
 export type FolderCreated = { ok: true; folder: SessionFolder } | { ok: false; message: string };
 
 /**
  * Makes <root>/<worker>/<id>: with accounts root:<gid> 0770 (the worker writes in it but cannot
- * chmod it), on a tmpfs of quotaBytes when useTmpfs; else private to the launcher's user.
+ * chmod it), else private to the launcher's user.
  */
-export async function createSessionFolder(
-  root: string,
-  worker: string,
-  id: string,
-  options: { mode: IsolationMode; gid: number | undefined; quotaBytes: number; useTmpfs: boolean },
-): Promise<FolderCreated> {
+export async function createSessionFolder(root: string, worker: string, id: string, options: { mode: IsolationMode; gid: number | undefined }): Promise<FolderCreated> {
   const path = join(root, worker, id);
   try {
     // mkdir fails on anything already there, link or not: the worker folder is not writable by workers.
@@ -124,15 +125,7 @@ export async function createSessionFolder(
   } catch (e) {
     return { ok: false, message: `Cannot create the session folder ${path}: ${(e as Error).message}` };
   }
-  if (options.mode !== 'accounts') return { ok: true, folder: { path, tmpfs: false } };
-  if (options.useTmpfs) {
-    const mounted = await mountSessionTmpfs(path, options.quotaBytes, options.gid!);
-    if (!mounted.ok) {
-      await fsp.rmdir(path).catch(() => undefined);
-      return { ok: false, message: `Cannot mount the session folder's tmpfs: ${mounted.message}` };
-    }
-    return { ok: true, folder: { path, tmpfs: true } };
-  }
+  if (options.mode !== 'accounts') return { ok: true, folder: { path } };
   try {
     chownSync(path, 0, options.gid!);
     chmodSync(path, 0o770);
@@ -140,19 +133,11 @@ export async function createSessionFolder(
     await fsp.rmdir(path).catch(() => undefined);
     return { ok: false, message: `Cannot hand the session folder ${path} to its worker: ${(e as Error).message}` };
   }
-  return { ok: true, folder: { path, tmpfs: false } };
+  return { ok: true, folder: { path } };
 }
 
 /** Deletes a session folder; call only once every process of the session is dead. */
 export async function removeSessionFolder(folder: SessionFolder): Promise<string | undefined> {
-  if (folder.tmpfs) {
-    const r = await unmount(folder.path);
-    if (!r.ok) return r.message;
-    return fsp.rmdir(folder.path).then(
-      () => undefined,
-      (e: Error) => e.message,
-    );
-  }
   const r = await runProgram(PROGRAMS.rm, ['-rf', '--one-file-system', '--', folder.path]);
   return r.code === 0 ? undefined : describeFailure(PROGRAMS.rm, r);
 }
@@ -205,7 +190,11 @@ export async function readWorkerFile(path: string, owner: number, maxBytes: numb
   }
 }
 
-/** Removes every session folder under the root (after a crash), unmounting tmpfs first. */
+/**
+ * Removes every session folder under the root (after a crash). Anything mounted below the root
+ * (an earlier launcher mounted session folders on the host) is unmounted first: rm
+ * --one-file-system would leave it, and the folder with it.
+ */
 export async function sweepSessionFolders(root: string): Promise<string[]> {
   const removed: string[] = [];
   for (const mount of mountsBelow(root)) {
@@ -218,7 +207,7 @@ export async function sweepSessionFolders(root: string): Promise<string[]> {
     if (!exists(workerDir) || !lstatSync(workerDir).isDirectory()) continue;
     for (const session of safeList(workerDir)) {
       const path = join(workerDir, session);
-      if ((await removeSessionFolder({ path, tmpfs: false })) === undefined && !removed.includes(path)) removed.push(path);
+      if ((await removeSessionFolder({ path })) === undefined && !removed.includes(path)) removed.push(path);
     }
   }
   return removed;

@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { accessSync, constants } from 'node:fs';
 import { availableParallelism, totalmem } from 'node:os';
 import { launcherError } from '../../core/launcher/errors';
-import { concreteLimits, describeSetting, type LimitEnforcement, type LimitName } from '../../core/launcher/limits';
+import { concreteLimits, describeSetting, sessionStorageBytes, type LimitEnforcement, type PoolLimitName } from '../../core/launcher/limits';
 import { WorkerMapper, type WorkerAssignment } from '../../core/launcher/mapping';
 import { workerNames, type PoolLimits } from '../../core/launcher/pools';
 import type { Clock } from '../../core/launcher/ports';
@@ -24,6 +24,7 @@ import { rlimitPlan } from './rlimits';
 import { loadRunners } from './runtimes';
 import { readHostLayout } from './sandbox';
 import { runSession, type LaunchOptions } from './session';
+import { storageEnforcement } from './storage';
 import { cgroupFolderName, defaultSettings, validateSettings, type LauncherSettings } from './settings';
 import { sweepLeftovers, type SweepReport } from './sweep';
 
@@ -71,8 +72,13 @@ export class Launcher {
     private readonly releaseLocks: () => void,
   ) {
     this.table = new SessionTable(systemClock, ctx.settings.historySize);
+    // Pools that share a worker prefix share its workers, and so one mapper: a worker serves one
+    // caller at a time whichever pool the caller's statement runs in.
+    const byPrefix = new Map<string, WorkerMapper>();
     for (const pool of ctx.pools.values()) {
-      this.mappers.set(pool.settings.name, new WorkerMapper(pool.settings.name, workerNames(pool.settings), systemClock));
+      const { prefix, name } = pool.settings;
+      if (!byPrefix.has(prefix)) byPrefix.set(prefix, new WorkerMapper(name, workerNames(pool.settings), systemClock));
+      this.mappers.set(name, byPrefix.get(prefix)!);
     }
   }
 
@@ -106,7 +112,8 @@ export class Launcher {
       releaseLocks();
       return { ok: false, problems };
     };
-    for (const lock of [lockRoot(settings.sessionsRoot), ...(mode === 'accounts' ? settings.pools.map((p) => lockWorkers(p.prefix)) : [])]) {
+    for (const take of [() => lockRoot(settings.sessionsRoot), ...(mode === 'accounts' ? [...new Set(settings.pools.map((p) => p.prefix))].map((prefix) => () => lockWorkers(prefix)) : [])]) {
+      const lock = await take();
       if (!lock.ok) return refuse([lock.problem]);
       locks.push(lock.release);
     }
@@ -215,8 +222,9 @@ async function preparePools(settings: LauncherSettings, mode: IsolationMode): Pr
   const problems: string[] = [];
   const pools = new Map<string, PoolRuntime>();
   for (const pool of settings.pools) {
-    const limits = concreteLimits(pool.limits, capacity);
-    const described = Object.fromEntries((['cpu', 'memory', 'processes'] as LimitName[]).map((l) => [l, describeSetting(l, pool.limits)])) as Record<LimitName, string>;
+    const concrete = concreteLimits(pool.limits, capacity);
+    const limits = { ...concrete, storageBytes: sessionStorageBytes(pool.sessionStorageMiB, concrete.memoryBytes) };
+    const described = Object.fromEntries((['cpu', 'memory', 'processes'] as PoolLimitName[]).map((l) => [l, describeSetting(l, pool.limits)])) as Record<PoolLimitName, string>;
     const accounts = new Map<string, WorkerAccount>();
     if (mode === 'accounts') {
       const found = lookupWorkers(pool.prefix, pool.size);
@@ -237,6 +245,7 @@ async function preparePools(settings: LauncherSettings, mode: IsolationMode): Pr
           const plan = rlimitPlan(limits, described, `no writable cgroup: ${prepared.reason}`);
           return { settings: pool, limits, enforcement: plan.enforcement, cgroups: undefined, rlimitPrefix: plan.prefix, accounts };
         })();
+    runtime.enforcement.push(storageEnforcement(mode, limits, runtime.enforcement.find((e) => e.limit === 'memory')));
     pools.set(pool.name, runtime);
   }
   return problems.length > 0 ? { ok: false, problems } : { ok: true, pools };

@@ -1,5 +1,4 @@
-// The mount table, and the per-session tmpfs: a quota for the session folder (a write past it gets
-// ENOSPC) and a deletion by unmounting, which no racing worker can redirect (isolation.md §3).
+// The mount table, read to find and unmount what is mounted below the sessions root.
 import { readFileSync } from 'node:fs';
 import { PROGRAMS } from './programs';
 import { describeFailure, runProgram } from './runProgram';
@@ -41,13 +40,6 @@ export function mountsBelow(dir: string, mounts: MountEntry[] = currentMounts())
 }
 
 export type MountResult = { ok: true } | { ok: false; message: string };
-
-export async function mountSessionTmpfs(dir: string, quotaBytes: number, gid: number): Promise<MountResult> {
-  const inodes = Math.max(1024, Math.floor(quotaBytes / 16384));
-  const options = `size=${quotaBytes},nr_inodes=${inodes},mode=0770,uid=0,gid=${gid},nosuid,nodev,noexec`;
-  const result = await runProgram(PROGRAMS.mount, ['-t', 'tmpfs', '-o', options, 'sqlml-session', dir]);
-  return result.code === 0 ? { ok: true } : { ok: false, message: describeFailure(PROGRAMS.mount, result) };
-}
 
 export async function unmount(dir: string): Promise<MountResult> {
   const result = await runProgram(PROGRAMS.umount, [dir]);

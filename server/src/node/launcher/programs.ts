@@ -3,9 +3,12 @@
 export const PROGRAMS = {
   sh: '/bin/sh',
   rm: '/bin/rm',
+  cp: '/bin/cp',
+  mkdir: '/bin/mkdir',
   mount: '/bin/mount',
   umount: '/bin/umount',
   setpriv: '/usr/bin/setpriv',
+  unshare: '/usr/bin/unshare',
   prlimit: '/usr/bin/prlimit',
   useradd: '/usr/sbin/useradd',
   userdel: '/usr/sbin/userdel',

@@ -3,15 +3,17 @@
 //
 //   sh -c JOIN … (root: write own pid into the session's cgroups, then exec — so every descendant
 //                 is counted and killable from its very first instruction)
-//   setpriv      (accounts: switch to the worker's uid/gid, no groups, no caps, no new privileges)
+//   setpriv      (accounts: switch to the worker's uid/gid, no groups, no caps, no new privileges;
+//                 both modes: die with the launcher)
+//   unshare sh   (as the worker: the session's size-limited storage, storage.ts)
 //   prlimit      (only where no cgroup could be written)
 //   bwrap        (run *as the worker*: --unshare-all --unshare-user --disable-userns --new-session
 //                 --die-with-parent --clearenv; network namespace unless the pool allows it)
 //   runtime      (python3 -I runner.py | Rscript --vanilla runner.R)
 import { lstatSync, readlinkSync } from 'node:fs';
 import type { IsolationMode } from '../../core/launcher/sessions';
-import { LOOPBACK_SOCKET_IN_SANDBOX } from './environment';
 import { PROGRAMS } from './programs';
+import { storageParts, storagePrefix } from './storage';
 
 /** Exit status of the join script when it could not enter a cgroup. */
 export const JOIN_FAILED_EXIT = 125;
@@ -33,8 +35,12 @@ export interface SandboxSpec {
   rlimitPrefix: readonly string[];
   folder: string;
   allowNetwork: boolean;
+  /** The size of the session's storage: its folder, /tmp, /var/tmp and /dev/shm together. */
   quotaBytes: number;
-  loopbackSocket?: string;
+  /** Copy the whole session folder back to the host at the end (kept for debugging). */
+  keepFolder: boolean;
+  /** The satellite gets the session's loopback channel as descriptor 3 (loopbackDescriptor.ts). */
+  loopback: boolean;
   env: Record<string, string>;
   /** The runtime's argument vector, run inside the sandbox. */
   command: readonly string[];
@@ -46,6 +52,8 @@ export interface SpawnPlan {
   /** The environment given to the first program (bwrap replaces it inside the sandbox). */
   env: Record<string, string>;
   cwd: string;
+  /** Spawn with the loopback channel as descriptor 3. */
+  loopback: boolean;
 }
 
 /** How the host's top-level system folders look (merged-/usr Debian: links into /usr). */
@@ -82,11 +90,12 @@ export function bwrapArgs(spec: SandboxSpec, host: HostLayout): string[] {
   for (const path of host.etc) args.push('--ro-bind-try', path, path);
   if (spec.allowNetwork) for (const path of host.networkEtc) args.push('--ro-bind-try', path, path);
   args.push('--proc', '/proc', '--dev', '/dev');
-  args.push('--size', String(spec.quotaBytes), '--tmpfs', '/tmp', '--size', String(spec.quotaBytes), '--tmpfs', '/var/tmp');
-  // The session folder is the only writable folder from the host, at its own path (as SQL Server
-  // scripts see their ExtensibilityData\<worker>\<GUID> working directory).
-  args.push('--bind', spec.folder, spec.folder, '--chdir', spec.folder);
-  if (spec.loopbackSocket) args.push('--bind', spec.loopbackSocket, LOOPBACK_SOCKET_IN_SANDBOX);
+  // Every writable place is a part of the session's one tmpfs (storage.ts), the session folder at
+  // its own path (as SQL Server scripts see their ExtensibilityData\<worker>\<GUID> working
+  // directory); bubblewrap's own /dev, an unbounded tmpfs, is made read-only.
+  const parts = storageParts(spec.folder);
+  args.push('--bind', parts.work, spec.folder, '--chdir', spec.folder);
+  args.push('--bind', parts.tmp, '/tmp', '--bind', parts.varTmp, '/var/tmp', '--bind', parts.shm, '/dev/shm', '--remount-ro', '/dev');
   // The sandbox's own root (where /etc and the mount points live) is made read-only last.
   args.push('--remount-ro', '/');
   args.push('--unshare-all', '--unshare-user', '--disable-userns', '--die-with-parent', '--new-session');
@@ -102,13 +111,14 @@ export function spawnPlan(spec: SandboxSpec, host: HostLayout): SpawnPlan {
   if (spec.cgroupProcs.length > 0) chain.push(PROGRAMS.sh, '-c', JOIN_SCRIPT, 'sqlml-join', String(spec.cgroupProcs.length), ...spec.cgroupProcs);
   if (spec.mode === 'accounts') {
     const { uid, gid } = spec.worker!;
-    chain.push(PROGRAMS.setpriv, '--reuid', String(uid), '--regid', String(gid), '--clear-groups', '--inh-caps=-all', '--bounding-set=-all', '--no-new-privs', '--');
+    chain.push(PROGRAMS.setpriv, '--reuid', String(uid), '--regid', String(gid), '--clear-groups', '--inh-caps=-all', '--bounding-set=-all', '--no-new-privs', '--pdeathsig', 'KILL', '--');
   }
-  chain.push(...spec.rlimitPrefix);
   if (spec.mode === 'none') {
-    chain.push(...spec.command);
-    return { file: chain[0]!, args: chain.slice(1), env: spec.env, cwd: spec.folder };
+    chain.push(...spec.rlimitPrefix, ...spec.command);
+    return { file: chain[0]!, args: chain.slice(1), env: spec.env, cwd: spec.folder, loopback: spec.loopback };
   }
-  chain.push(spec.bwrapPath, ...bwrapArgs(spec, host));
-  return { file: chain[0]!, args: chain.slice(1), env: {}, cwd: '/' };
+  // bwrap --die-with-parent follows the storage script, so the script itself must die with the launcher.
+  if (spec.mode === 'namespaces') chain.push(PROGRAMS.setpriv, '--pdeathsig', 'KILL', '--');
+  chain.push(...storagePrefix(spec.folder, spec.quotaBytes, spec.keepFolder), ...spec.rlimitPrefix, spec.bwrapPath, ...bwrapArgs(spec, host));
+  return { file: chain[0]!, args: chain.slice(1), env: {}, cwd: '/', loopback: spec.loopback };
 }

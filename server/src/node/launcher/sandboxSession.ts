@@ -1,10 +1,9 @@
 // One sandboxed process tree with its session folder and cgroup, from creation to removal. Both
 // script sessions and the start-up posture probe go through here, so the probe checks exactly
 // what scripts get.
-import type { LoopbackEndpoint } from '../../core/launcher/request';
 import type { SessionCgroup } from './cgroups/driver';
 import type { LauncherContext, PoolRuntime } from './context';
-import { satelliteEnvironment, LOOPBACK_SOCKET_IN_SANDBOX } from './environment';
+import { satelliteEnvironment } from './environment';
 import { createSessionFolder, removeSessionFolder, type SessionFolder } from './folders';
 import { startSatellite, type RunningSatellite } from './satellite';
 import { spawnPlan } from './sandbox';
@@ -16,7 +15,14 @@ export interface SandboxRequest {
   /** Writes the session's files into the folder before anything of the worker runs. */
   writeFiles(folder: string): Promise<string | undefined>;
   command(folder: string): string[];
-  loopback?: LoopbackEndpoint;
+  /** Give the satellite a loopback channel (RunningSatellite.channel is the launcher's end). */
+  loopback?: boolean;
+  /**
+   * Give the satellite descriptor 3 without saying so in its environment: a warm satellite gets
+   * its session over it when claimed (warmSatellites.ts), then, if the session has one, uses it as
+   * the loopback channel.
+   */
+  handoff?: boolean;
   onStdout(chunk: Buffer): void;
   onStderr(chunk: Buffer): void;
 }
@@ -39,12 +45,7 @@ export async function openSandbox(ctx: LauncherContext, request: SandboxRequest)
   const { settings, mode } = ctx;
   const account = mode === 'accounts' ? request.pool.accounts.get(request.worker) : undefined;
   if (mode === 'accounts' && !account) return { ok: false, message: `The worker ${request.worker} has no account.` };
-  const created = await createSessionFolder(settings.sessionsRoot, request.worker, request.id, {
-    mode,
-    gid: account?.gid,
-    quotaBytes: settings.sessionQuotaBytes,
-    useTmpfs: mode === 'accounts' && !settings.keepSessionFolders,
-  });
+  const created = await createSessionFolder(settings.sessionsRoot, request.worker, request.id, { mode, gid: account?.gid });
   if (!created.ok) return created;
   const folder = created.folder;
 
@@ -64,11 +65,8 @@ export async function openSandbox(ctx: LauncherContext, request: SandboxRequest)
     cgroup = made.cgroup;
   }
 
-  const sandboxed = mode !== 'none';
-  const env = satelliteEnvironment(
-    { sessionId: request.id, folder: folder.path, worker: request.worker, ...(request.loopback ? { loopback: request.loopback } : {}) },
-    request.loopback && (sandboxed ? LOOPBACK_SOCKET_IN_SANDBOX : request.loopback.socketPath),
-  );
+  const loopback = request.loopback === true;
+  const env = satelliteEnvironment({ sessionId: request.id, folder: folder.path, worker: request.worker, loopback });
   const plan = spawnPlan(
     {
       mode,
@@ -78,8 +76,9 @@ export async function openSandbox(ctx: LauncherContext, request: SandboxRequest)
       rlimitPrefix: request.pool.rlimitPrefix,
       folder: folder.path,
       allowNetwork: request.pool.settings.allowNetwork,
-      quotaBytes: settings.sessionQuotaBytes,
-      ...(request.loopback && sandboxed ? { loopbackSocket: request.loopback.socketPath } : {}),
+      quotaBytes: request.pool.limits.storageBytes,
+      keepFolder: settings.keepSessionFolders,
+      loopback: loopback || request.handoff === true,
       env,
       command: request.command(folder.path),
     },
@@ -102,6 +101,7 @@ export async function openSandbox(ctx: LauncherContext, request: SandboxRequest)
       close: async (keepFolder) => {
         const problems: string[] = [];
         satellite.kill();
+        satellite.channel?.destroy();
         // Nothing of the session may run while its folder is deleted (isolation.md §3, rule 1).
         if (cgroup && !(await cgroup.killAll())) problems.push(`Processes of session ${request.id} survived the kill.`);
         if (!keepFolder) {

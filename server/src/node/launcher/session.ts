@@ -18,9 +18,11 @@ import type { LaunchResult, ResultSet } from '../../core/launcher/result';
 import { planRuns } from '../../core/launcher/runs';
 import type { SessionState, SessionTable } from '../../core/launcher/sessions';
 import type { LauncherContext } from './context';
+import type { ServeLoopback } from './loopbackDescriptor';
 import { PrintedStream } from './printed';
 import { pythonRuntime, rRuntime, runtimeProblem, type Runtime } from './runtimes';
 import { JOIN_FAILED_EXIT } from './sandbox';
+import { STORAGE_FAILED_EXIT } from './storage';
 import { interpretResult } from './satelliteResult';
 import { openSandbox } from './sandboxSession';
 import { readResultFile, writeSessionFiles } from './sessionFiles';
@@ -31,6 +33,11 @@ export interface LaunchOptions {
   signal?: AbortSignal;
   /** Each message as it happens (printed output while the script runs, errors at the end). */
   onMessage?: (message: LauncherMessage) => void;
+  /**
+   * Gives the session a loopback channel to the caller (the instance): the satellite gets its end
+   * as descriptor 3, and this serves the launcher's end while the session runs.
+   */
+  loopback?: ServeLoopback;
 }
 
 export interface SessionDeps {
@@ -90,7 +97,7 @@ export async function runSession(deps: SessionDeps, request: NormalizedRequest, 
     worker = acquired.lease.worker;
     table.transition(id, 'starting', { worker });
     try {
-      const outcome = await runOnWorker(ctx, request, id, worker, say, {
+      const outcome = await runOnWorker(ctx, request, id, worker, say, options.loopback, {
         stopped: () => stopReason,
         setStop: (fn) => (stopRunning = fn),
         folder: (folder) => table.update(id, { folder }),
@@ -138,6 +145,7 @@ async function runOnWorker(
   id: string,
   worker: string,
   say: (m: LauncherMessage) => void,
+  serveLoopback: ServeLoopback | undefined,
   hooks: Hooks,
 ): Promise<{ ending: Ending; exitCode: number | null }> {
   const runtime = request.language === 'python' ? pythonRuntime(ctx.settings.pythonPath) : rRuntime(ctx.settings.rscriptPath);
@@ -157,12 +165,13 @@ async function runOnWorker(
     id,
     writeFiles: (folder) => writeSessionFiles(folder, request, runs, runtime, ctx.runners[request.language]),
     command: (folder) => runtime.argv(`${folder}/${runtime.runnerFile}`),
-    ...(request.loopback ? { loopback: request.loopback } : {}),
+    loopback: serveLoopback !== undefined,
     onStdout: (b) => stdout.push(b),
     onStderr: (b) => stderr.push(b),
   });
   if (!opened.ok) return { ending: failed('could not start', [launcherMessage(opened.message)]), exitCode: null };
   const { sandbox } = opened;
+  if (serveLoopback && sandbox.satellite.channel) serveLoopback(sandbox.satellite.channel, { id, worker });
   hooks.folder(sandbox.folder.path);
   hooks.running();
   hooks.setStop(() => void sandbox.killAll());
@@ -204,6 +213,9 @@ function judgeResult(
   if (exit.startError) return failed('could not start', [launcherMessage(`The satellite could not be started (${exit.startError}).`)]);
   if (exit.code === JOIN_FAILED_EXIT && file && !file.ok && file.missing) {
     return failed('could not start', [launcherMessage(`The satellite could not join its session's cgroup.`)]);
+  }
+  if (exit.code === STORAGE_FAILED_EXIT && file && !file.ok && file.missing) {
+    return failed('could not start', [launcherMessage(`The session's storage (a tmpfs in the worker's own mount namespace) could not be prepared; the satellite's stderr says why.`)]);
   }
   const how = exit.signal ? `was killed by ${exit.signal}` : `ended with exit code ${exit.code}`;
   if (!file || !file.ok) {

@@ -10,15 +10,31 @@ import type { Runtime } from './runtimes';
 
 export const RESULT_FILE = 'result.bin';
 
+export type SessionFile = [name: string, data: readonly Buffer[] | string];
+
 /** Writes runner, script, request, parameters and input chunks; returns a problem or undefined. */
 export async function writeSessionFiles(folder: string, request: NormalizedRequest, runs: Run[], runtime: Runtime, runnerSource: string): Promise<string | undefined> {
+  const made = sessionFiles(request, runs, runtime);
+  if (!made.ok) return made.message;
+  for (const [name, data] of [[runtime.runnerFile, runnerSource] as SessionFile, ...made.files]) {
+    const problem = await writeExclusive(join(folder, name), data);
+    if (problem) return problem;
+  }
+  return undefined;
+}
+
+/**
+ * The session's files but the runner: script, request, parameters and input chunks (a warm
+ * satellite, started with its runner alone, gets these when a session claims it).
+ */
+export function sessionFiles(request: NormalizedRequest, runs: Run[], runtime: Runtime): { ok: true; files: SessionFile[] } | { ok: false; message: string } {
   const columns: EncodedColumn[] = (request.input?.columns ?? []).map((c) => ({ name: c.name, type: c.type.text, kind: c.type.kind }));
   const params = encodeDataset(
     request.params.map((p) => ({ name: p.name, type: p.type.text, kind: p.type.kind })),
     [request.params.map((p) => p.value)],
     (_, column) => `parameter @${column.name} (${column.type})`,
   );
-  if (!params.ok) return params.message;
+  if (!params.ok) return params;
 
   const requestText = [
     `input_name=${request.inputName}`,
@@ -28,8 +44,7 @@ export async function writeSessionFiles(folder: string, request: NormalizedReque
     '',
   ].join('\n');
 
-  const files: [string, readonly Buffer[] | string][] = [
-    [runtime.runnerFile, runnerSource],
+  const files: SessionFile[] = [
     [runtime.scriptFile, request.script],
     ['request.txt', requestText],
     ['params.bin', [MAGIC, ...params.chunks]],
@@ -39,16 +54,12 @@ export async function writeSessionFiles(folder: string, request: NormalizedReque
   for (const run of runs) {
     for (const rows of run.chunks) {
       const encoded = encodeDataset(columns, rows, (row, column) => `row ${rowsBefore + row + 1}, column '${column.name}' (${column.type})`);
-      if (!encoded.ok) return encoded.message;
+      if (!encoded.ok) return encoded;
       files.push([`input-${++chunk}.bin`, [MAGIC, ...encoded.chunks]]);
       rowsBefore += rows.length;
     }
   }
-  for (const [name, data] of files) {
-    const problem = await writeExclusive(join(folder, name), data);
-    if (problem) return problem;
-  }
-  return undefined;
+  return { ok: true, files };
 }
 
 export function readResultFile(folder: string, owner: number, maxBytes: number): Promise<WorkerFile> {

@@ -25,8 +25,6 @@ export interface LauncherSettings {
   workerWaitMs: number;
   /** Like JOB_CLEANUP_ON_EXIT=0: keep session folders after the session, for debugging. */
   keepSessionFolders: boolean;
-  /** Size of each session folder (a tmpfs in accounts mode) and of the sandbox's /tmp. */
-  sessionQuotaBytes: number;
   /** Per stream, what the script may print before the rest is discarded. */
   maxPrintedBytes: number;
   /** The largest result file (output data set and OUTPUT parameters) the launcher reads. */
@@ -61,7 +59,6 @@ export function defaultSettings(uid: number = process.getuid?.() ?? 0): Launcher
     bwrapPath: '/usr/bin/bwrap',
     workerWaitMs: 30_000,
     keepSessionFolders: false,
-    sessionQuotaBytes: 1024 * 1024 * 1024,
     maxPrintedBytes: 1024 * 1024,
     maxResultBytes: 1024 * 1024 * 1024,
     historySize: DEFAULT_HISTORY_SIZE,
@@ -88,7 +85,6 @@ export function validateSettings(settings: LauncherSettings): string[] {
   if (settings.cgroupName !== undefined && !/^[A-Za-z0-9_.-]+$/.test(settings.cgroupName)) problems.push(`The cgroup folder name '${settings.cgroupName}' must be a plain name.`);
   for (const [name, value] of [
     ['workerWaitMs', settings.workerWaitMs],
-    ['sessionQuotaBytes', settings.sessionQuotaBytes],
     ['maxPrintedBytes', settings.maxPrintedBytes],
     ['maxResultBytes', settings.maxResultBytes],
     ['historySize', settings.historySize],

@@ -1,10 +1,10 @@
 // The files a pool's limits are written to, per cgroup version (isolation.md §2d):
 // MAX_PROCESSES → pids.max; MAX_MEMORY_PERCENT → memory.limit_in_bytes (v1) / memory.max (v2);
 // MAX_CPU_PERCENT → cpu.cfs_quota_us over cpu.cfs_period_us (v1) / cpu.max (v2).
-import { CPU_PERIOD_US, type ConcreteLimits, type LimitName } from '../../../core/launcher/limits';
+import { CPU_PERIOD_US, type ConcreteLimits, type PoolLimitName } from '../../../core/launcher/limits';
 
 export interface LimitWrite {
-  limit: LimitName;
+  limit: PoolLimitName;
   controller: 'cpu' | 'memory' | 'pids';
   file: string;
   value: string;

@@ -1,0 +1,77 @@
+// Each session's scratch storage: ONE size-limited tmpfs holding the session folder, /tmp,
+// /var/tmp and /dev/shm, so that every place a script can write shares one budget and a write past
+// it fails inside the script with ENOSPC, in accounts and namespaces mode alike (neither needs root
+// for it), and the host's disk never takes more than that budget per session.
+//
+// Bubblewrap alone cannot give this: its --size/--tmpfs mounts live only inside the sandbox (the
+// launcher could not write the inputs there nor read result.bin back), a host tmpfs needs root, and
+// bwrap's own /dev (where /dev/shm lives) is an unbounded tmpfs. So the chain runs, as the worker,
+// `unshare --user --mount` and a constant shell script that mounts the tmpfs over the session
+// folder's path in that private mount namespace (nobody else sees it), keeps the host folder as its
+// working directory, copies the launcher's input files in, runs the rest of the chain (bubblewrap
+// binds the tmpfs's parts into place), then copies result.bin — or, when folders are kept for
+// debugging, the whole session folder — back to the host folder. What it copies back is bounded by
+// the tmpfs's size. The tmpfs vanishes with the namespace when the last process of the session ends.
+//
+// Counted against the pool: the tmpfs's pages are memory charged to the cgroup of the process that
+// writes them, the session's, inside its pool's; where the pool's memory is enforced by a cgroup,
+// every session's storage counts in MAX_MEMORY_PERCENT. Where rlimits stand in, only each
+// session's own size holds (the status says so).
+import type { ConcreteLimits, LimitEnforcement } from '../../core/launcher/limits';
+import { describeValue } from '../../core/launcher/limits';
+import type { IsolationMode } from '../../core/launcher/sessions';
+import { PROGRAMS } from './programs';
+
+/** Exit status of the storage script when it could not prepare the session's tmpfs. */
+export const STORAGE_FAILED_EXIT = 124;
+
+/** Where the parts of the session's tmpfs are, in the storage script's mount namespace. */
+export function storageParts(folder: string): { work: string; tmp: string; varTmp: string; shm: string } {
+  return { work: `${folder}/work`, tmp: `${folder}/tmp`, varTmp: `${folder}/var-tmp`, shm: `${folder}/shm` };
+}
+
+// $1 folder, $2 bytes, $3 inodes, $4 keep (1: copy the whole folder back); then the command.
+// Paths under "$folder" are the tmpfs once it is mounted; "." stays the host folder it covers.
+const STORAGE_SCRIPT = [
+  'folder=$1; size=$2; inodes=$3; keep=$4; shift 4',
+  `cd "$folder" || exit ${STORAGE_FAILED_EXIT}`,
+  `${PROGRAMS.mount} -t tmpfs -o "size=$size,nr_inodes=$inodes,mode=0700,nosuid,nodev" sqlml-session "$folder" || exit ${STORAGE_FAILED_EXIT}`,
+  `${PROGRAMS.mkdir} -m 0700 "$folder/work" && ${PROGRAMS.mkdir} -m 1777 "$folder/tmp" "$folder/var-tmp" "$folder/shm" || exit ${STORAGE_FAILED_EXIT}`,
+  `${PROGRAMS.cp} -R --preserve=mode,timestamps ./. "$folder/work/" || exit ${STORAGE_FAILED_EXIT}`,
+  '"$@"',
+  'status=$?',
+  // The sandbox is dead here. Entries are copied one by one (the host folder itself is not the
+  // worker's to touch); cp -a copies links, FIFOs and folders as what they are, opening none of
+  // them, and the launcher refuses a result.bin that is not a plain file.
+  'if [ "$keep" = 1 ]; then set -- "$folder"/work/* "$folder"/work/.[!.]* "$folder"/work/..?*; else set -- "$folder/work/result.bin"; fi',
+  `for f in "$@"; do if [ -e "$f" ] || [ -L "$f" ]; then ${PROGRAMS.cp} -a --remove-destination "$f" ./; fi; done`,
+  'exit $status',
+].join('\n');
+
+/**
+ * The chain's part that gives the session its storage, run as the worker; the rest of the chain
+ * follows it. unshare keeps the namespace's capabilities for the script's mount; setpriv drops
+ * them again, since bubblewrap refuses to start with capabilities it did not get from setuid.
+ */
+export function storagePrefix(folder: string, bytes: number, keepFolder: boolean): string[] {
+  const inodes = Math.max(1024, Math.floor(bytes / 16384));
+  return [
+    PROGRAMS.unshare, '--user', '--map-current-user', '--mount', '--keep-caps', '--',
+    PROGRAMS.sh, '-c', STORAGE_SCRIPT, 'sqlml-storage', folder, String(bytes), String(inodes), keepFolder ? '1' : '0',
+    PROGRAMS.setpriv, '--inh-caps=-all', '--ambient-caps=-all', '--bounding-set=-all', '--',
+  ];
+}
+
+/** The storage line of a pool's status: what bounds a session's writes, and whether the pool counts them. */
+export function storageEnforcement(mode: IsolationMode, limits: ConcreteLimits, memory: LimitEnforcement | undefined): LimitEnforcement {
+  const line = { limit: 'storage' as const, setting: 'session storage', value: describeValue('storage', limits) };
+  if (mode === 'none') return { ...line, mechanism: 'none', detail: 'not enforced: mode none runs scripts unisolated, writing wherever the current user can' };
+  const where = 'one tmpfs per session for its folder, /tmp, /var/tmp and /dev/shm; a write past it fails with ENOSPC';
+  const pool =
+    limits.memoryBytes === undefined || !memory
+      ? 'the pool sets no memory limit to count it in'
+      : memory.mechanism.startsWith('cgroup')
+        ? `its pages count in the pool's memory (${memory.detail})`
+        : `not counted in the pool's memory as a whole (${memory.detail})`;
+  return { ...line, mechanism: 'tmpfs', detail: `${where}; ${pool}` };
+}

@@ -1,0 +1,271 @@
+// Warm satellites: Launchpad hides the runtimes' start-up behind process pools created ahead of
+// time; so does this. A warm satellite is started exactly as a cold one (its own session folder
+// named by a fresh GUID, its own cgroup in the pool, the worker's uid, bubblewrap, the session's
+// tmpfs) with nothing in its folder but the runner, which loads its runtime (pandas and numpy; R's
+// exchange code), says it is ready on descriptor 3 and waits there. A session that is given a
+// worker with a ready satellite of its language claims it: its GUID becomes the session's id, its
+// files travel over descriptor 3 (claimMessage.ts), and the descriptor then becomes the session's
+// loopback channel or is closed. It serves that one session and exits; nothing of one caller's
+// session can reach the next, which gets a satellite, folder, tmpfs and cgroup of its own.
+//
+// The pool is refilled in the background, for free workers only (a worker serving a caller gets
+// its next warm satellite once it is free again), up to the pool's setting per language and its
+// memory budget. Nobody waits for a warm satellite: a session without one starts cold.
+import { randomUUID } from 'node:crypto';
+import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
+import type { WorkerAssignment } from '../../core/launcher/mapping';
+import type { ScriptLanguage } from '../../core/launcher/request';
+import { encodeClaim, READY_BYTE } from './claimMessage';
+import type { LauncherContext, PoolRuntime } from './context';
+import { writeExclusive } from './folders';
+import { descendants, processStatus } from './procfs';
+import { pythonRuntime, rRuntime, runtimeProblem } from './runtimes';
+import { openSandbox, type OpenSandbox } from './sandboxSession';
+import type { SessionFile } from './sessionFiles';
+
+const LANGUAGES: readonly ScriptLanguage[] = ['python', 'r'];
+/** What a satellite is assumed to hold until one of its language has been measured. */
+const ASSUMED_BYTES: Record<ScriptLanguage, number> = { python: 96 * 2 ** 20, r: 64 * 2 ** 20 };
+/** After this many warm satellites in a row died before any session claimed them, stop warming. */
+const FAILURES_TO_GIVE_UP = 3;
+const STDERR_KEPT = 2048;
+
+export const DEFAULT_WARM_MEMORY_MIB = 2048;
+
+/** What the Pools view and `launcher status` show of a pool's warm satellites. */
+export interface WarmView {
+  python: WarmCount;
+  r: WarmCount;
+  /** What the ready satellites hold now (resident memory of their processes). */
+  memoryBytes: number;
+  budgetBytes: number;
+  /** Why a language is no longer kept warm (its satellites kept dying), if so. */
+  problems: string[];
+}
+
+export interface WarmCount {
+  /** The setting. */
+  target: number;
+  ready: number;
+  starting: number;
+}
+
+/** One warm satellite, taken out of the pool by the session that claims it. */
+export interface WarmSatellite {
+  readonly id: string;
+  readonly worker: string;
+  readonly sandbox: OpenSandbox;
+  /**
+   * Hands the session over: from now on its output goes to the session's streams; the files are
+   * sent on descriptor 3, which afterwards is the loopback channel when the session has one.
+   */
+  claim(files: readonly SessionFile[], loopback: boolean, onStdout: (b: Buffer) => void, onStderr: (b: Buffer) => void): void;
+}
+
+interface Entry {
+  id: string;
+  pool: string;
+  worker: string;
+  language: ScriptLanguage;
+  ready: boolean;
+  sandbox?: OpenSandbox;
+  satellite?: WarmSatellite;
+  rssBytes?: number;
+}
+
+export class WarmSatellites {
+  private readonly entries = new Set<Entry>();
+  private readonly failures = new Map<string, number>();
+  private readonly measured: Partial<Record<ScriptLanguage, number>> = {};
+  private starting = 0;
+  private closed = false;
+  private readonly parallel = Math.max(1, availableParallelism());
+
+  constructor(
+    private readonly ctx: LauncherContext,
+    /** The pool's workers, in the order the mapping hands free ones out. */
+    private readonly workers: (pool: string) => readonly WorkerAssignment[],
+  ) {}
+
+  /** A ready satellite of the language is waiting for this worker. */
+  isReady(pool: string, language: ScriptLanguage, worker: string): boolean {
+    return this.find(pool, language, worker) !== undefined;
+  }
+
+  /** Takes the worker's ready satellite of the language out of the pool (and starts a replacement). */
+  take(pool: string, language: ScriptLanguage, worker: string): WarmSatellite | undefined {
+    const entry = this.find(pool, language, worker);
+    if (!entry) return undefined;
+    this.entries.delete(entry);
+    this.refill();
+    return entry.satellite;
+  }
+
+  /** Starts what is missing, in the background. Called whenever a worker may have become free. */
+  refill(): void {
+    if (this.closed) return;
+    while (this.starting < this.parallel) {
+      const next = this.nextToStart();
+      if (!next) return;
+      void this.start(next.pool, next.worker, next.language);
+    }
+  }
+
+  view(pool: PoolRuntime): WarmView {
+    const settings = pool.settings.warm;
+    const mine = [...this.entries].filter((e) => e.pool === pool.settings.name);
+    const count = (language: ScriptLanguage): WarmCount => ({
+      target: settings?.[language] ?? 0,
+      ready: mine.filter((e) => e.language === language && e.ready).length,
+      starting: mine.filter((e) => e.language === language && !e.ready).length,
+    });
+    for (const e of mine) if (e.ready && e.sandbox) e.rssBytes = residentBytes(e.sandbox);
+    const problems = LANGUAGES.filter((l) => (this.failures.get(`${pool.settings.name}/${l}`) ?? 0) >= FAILURES_TO_GIVE_UP).map(
+      (l) => `${l} satellites are no longer kept warm: ${FAILURES_TO_GIVE_UP} in a row ended before a session claimed them (${this.lastProblem.get(`${pool.settings.name}/${l}`) ?? 'no reason given'}).`,
+    );
+    return {
+      python: count('python'),
+      r: count('r'),
+      memoryBytes: mine.reduce((n, e) => n + (e.rssBytes ?? 0), 0),
+      budgetBytes: budgetBytes(pool),
+      problems,
+    };
+  }
+
+  /** Kills every waiting satellite and removes its folder and cgroup. */
+  async close(): Promise<void> {
+    this.closed = true;
+    const left = [...this.entries];
+    this.entries.clear();
+    await Promise.allSettled(left.map((e) => e.sandbox?.close(false)));
+    // Satellites still being started are closed by start() once it sees the launcher closed.
+    while (this.starting > 0) await new Promise((r) => setTimeout(r, 20));
+  }
+
+  private readonly lastProblem = new Map<string, string>();
+
+  private find(pool: string, language: ScriptLanguage, worker: string): Entry | undefined {
+    for (const e of this.entries) if (e.ready && e.pool === pool && e.language === language && e.worker === worker) return e;
+    return undefined;
+  }
+
+  private nextToStart(): { pool: string; worker: string; language: ScriptLanguage } | undefined {
+    for (const pool of this.ctx.pools.values()) {
+      const name = pool.settings.name;
+      const warm = pool.settings.warm;
+      if (!warm) continue;
+      const mine = [...this.entries].filter((e) => e.pool === name);
+      let held = mine.reduce((n, e) => n + this.bytesOf(e), 0);
+      for (const language of LANGUAGES) {
+        if ((this.failures.get(`${name}/${language}`) ?? 0) >= FAILURES_TO_GIVE_UP) continue;
+        if (mine.filter((e) => e.language === language).length >= warm[language]) continue;
+        if (held + (this.measured[language] ?? ASSUMED_BYTES[language]) > budgetBytes(pool)) continue;
+        const runtime = language === 'python' ? pythonRuntime(this.ctx.settings.pythonPath) : rRuntime(this.ctx.settings.rscriptPath);
+        if (runtimeProblem(runtime)) continue;
+        const free = this.workers(name).find((w) => w.caller === undefined && !mine.some((e) => e.worker === w.worker && e.language === language));
+        if (free) return { pool: name, worker: free.worker, language };
+      }
+    }
+    return undefined;
+  }
+
+  private bytesOf(e: Entry): number {
+    return e.rssBytes ?? this.measured[e.language] ?? ASSUMED_BYTES[e.language];
+  }
+
+  private async start(poolName: string, worker: string, language: ScriptLanguage): Promise<void> {
+    const pool = this.ctx.pools.get(poolName)!;
+    const runtime = language === 'python' ? pythonRuntime(this.ctx.settings.pythonPath) : rRuntime(this.ctx.settings.rscriptPath);
+    const entry: Entry = { id: randomUUID().toUpperCase(), pool: poolName, worker, language, ready: false };
+    const key = `${poolName}/${language}`;
+    this.entries.add(entry);
+    this.starting++;
+    let stderrTail = '';
+    const sink = { out: (_: Buffer) => {}, err: (b: Buffer) => void (stderrTail = (stderrTail + b.toString('utf8')).slice(-STDERR_KEPT)) };
+    try {
+      const opened = await openSandbox(this.ctx, {
+        pool,
+        worker,
+        id: entry.id,
+        writeFiles: (folder) => writeExclusive(join(folder, runtime.runnerFile), this.ctx.runners[language]),
+        command: (folder) => runtime.argv(`${folder}/${runtime.runnerFile}`),
+        handoff: true,
+        onStdout: (b) => sink.out(b),
+        onStderr: (b) => sink.err(b),
+      });
+      if (!opened.ok) {
+        this.entries.delete(entry);
+        this.fail(key, opened.message);
+        return;
+      }
+      const sandbox = opened.sandbox;
+      entry.sandbox = sandbox;
+      const channel = sandbox.satellite.channel!;
+      let claimed = false;
+      // Before the claim only the runner runs: one byte says it is ready; anything else is wrong.
+      const onData = (chunk: Buffer) => {
+        if (!entry.ready && chunk.length === 1 && chunk[0] === READY_BYTE) {
+          entry.ready = true;
+          this.failures.set(key, 0);
+          const rss = residentBytes(sandbox);
+          if (rss > 0) this.measured[language] = rss;
+          entry.rssBytes = rss || undefined;
+        } else void dispose('it wrote to its channel before it was claimed');
+      };
+      channel.on('data', onData);
+      const dispose = async (why: string) => {
+        if (claimed || !this.entries.has(entry)) return;
+        this.entries.delete(entry);
+        if (!entry.ready) this.fail(key, why);
+        await sandbox.close(false);
+        this.refill();
+      };
+      void sandbox.satellite.exited.then((exit) => {
+        const how = exit.signal ? `killed by ${exit.signal}` : `exit code ${exit.code}`;
+        return dispose(`${how}${stderrTail ? `: ${stderrTail.trim().split('\n').slice(-3).join(' ')}` : ''}`);
+      });
+      entry.satellite = {
+        id: entry.id,
+        worker,
+        sandbox,
+        claim: (files, loopback, onStdout, onStderr) => {
+          claimed = true;
+          channel.removeListener('data', onData);
+          sink.out = onStdout;
+          sink.err = onStderr;
+          channel.cork();
+          for (const part of encodeClaim(files, loopback)) channel.write(part);
+          channel.uncork();
+          // Without a loopback the satellite closes its end; nothing it sends is read.
+          if (!loopback) channel.resume();
+        },
+      };
+      if (this.closed) await dispose('the launcher closed');
+    } finally {
+      this.starting--;
+      this.refill();
+    }
+  }
+
+  private fail(key: string, why: string): void {
+    this.failures.set(key, (this.failures.get(key) ?? 0) + 1);
+    this.lastProblem.set(key, why);
+  }
+}
+
+function budgetBytes(pool: PoolRuntime): number {
+  return (pool.settings.warm?.memoryMiB ?? DEFAULT_WARM_MEMORY_MIB) * 2 ** 20;
+}
+
+/** The resident memory of the satellite's processes (its command chain and the runtime). */
+function residentBytes(sandbox: OpenSandbox): number {
+  const pid = sandbox.satellite.pid;
+  if (pid === undefined) return 0;
+  let total = 0;
+  for (const p of [{ pid }, ...descendants(pid)]) {
+    const kb = Number.parseInt(processStatus(p.pid)?.get('VmRSS') ?? '', 10);
+    if (Number.isFinite(kb)) total += kb * 1024;
+  }
+  return total;
+}
