@@ -76,7 +76,9 @@ describe('an untrusted workspace starts nothing until trust is granted', { skip 
     assert.equal(created.status, 0, `'sqlml instance create' failed: ${created.stderr}`);
     assertNotRunning('after create');
     lsp = await LspClient.start(settings, [], { trusted: false });
-    lsp.connection.onNotification(ShowMessageNotification.type, (p) => messages.push(p.message));
+    lsp.connection.onNotification(ShowMessageNotification.type, (p: { message: string }) => {
+      messages.push(p.message);
+    });
   });
 
   after(async () => {
