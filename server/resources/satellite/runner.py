@@ -345,6 +345,32 @@ def sqlml_query(query):
 
 # ---------------------------------------------------------------- running the user's script
 
+# Microsoft's proprietary packages of SQL Server Machine Learning Services are not here; a script
+# that imports one learns which it is and what does the same job, instead of a bare
+# ModuleNotFoundError. The finder goes last, so a package of that name installed with CREATE
+# EXTERNAL LIBRARY still wins.
+PROPRIETARY = {
+    "revoscalepy": "use pandas, scikit-learn (sklearn) or statsmodels for the models, and @input_data_1 "
+    "or sqlml_query() to read data in place of RxSqlServerData / rx_import",
+    "microsoftml": "use scikit-learn (sklearn) for the learners and featurizers",
+}
+
+
+class ProprietaryPackageFinder:
+    @staticmethod
+    def find_spec(name, path=None, target=None):
+        top = name.split(".")[0]
+        advice = PROPRIETARY.get(top.lower())
+        if advice is None:
+            return None
+        raise ModuleNotFoundError(
+            "No module named '%s': %s is one of Microsoft's proprietary packages of SQL Server Machine "
+            "Learning Services, which this instance does not have; %s." % (name, top, advice),
+            name=name,
+        )
+
+
+
 def script_traceback(error):
     """The traceback without this runner's frames; the line is the innermost line of script.py."""
     te = traceback.TracebackException.from_exception(error)
@@ -427,7 +453,56 @@ def outcome():
         return ("satellite-error", "The satellite failed:\n" + traceback.format_exc(), None), [], 0, []
 
 
+# ---------------------------------------------------------------- a warm start
+
+CLAIM_MAGIC = b"SQLMLC01"
+READY = b"W"
+
+
+def await_claim(fd=3):
+    """A warm satellite (claimMessage.ts): its folder holds the runner alone. It loads pandas and
+    numpy, says it is ready on descriptor 3 and waits there for one session's files; afterwards the
+    descriptor is the session's loopback channel, or is closed when the session has none."""
+    try:
+        import numpy  # noqa: F401 -- loaded ahead of the session, which is the point
+        import pandas  # noqa: F401
+    except ImportError:
+        pass  # run_session reports it to the session that claims this satellite
+    os.write(fd, READY)
+    try:
+        head = _read_exactly(fd, 24)
+        if head[:8] != CLAIM_MAGIC:
+            os._exit(2)
+        loopback, count = (int(x) for x in struct.unpack_from("<2d", head, 8))
+        for _ in range(count):
+            name = _read_exactly(fd, int(struct.unpack("<d", _read_exactly(fd, 8))[0])).decode("utf-8")
+            size = int(struct.unpack("<d", _read_exactly(fd, 8))[0])
+            out = os.open(os.path.basename(name), os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o400)
+            while size > 0:
+                part = os.read(fd, min(size, 1 << 22))
+                if not part:
+                    raise LoopbackError("claim cut short")
+                written = memoryview(part)
+                while written:
+                    written = written[os.write(out, written):]
+                size -= len(part)
+            os.close(out)
+    except LoopbackError:
+        os._exit(0)  # the launcher let this satellite go unclaimed (it is closing)
+    except OSError as e:
+        sys.stderr.write("The session's files do not fit its storage: %s\n" % e)
+        os._exit(1)
+    if loopback:
+        os.environ["SQLML_LOOPBACK_FD"] = str(fd)
+    else:
+        os.close(fd)
+
+
 def main():
+    warm = not os.path.exists("request.txt")
+    if warm:
+        await_claim()
+    sys.meta_path.append(ProprietaryPackageFinder)
     sys.stdout.reconfigure(line_buffering=True)
     sys.stderr.reconfigure(line_buffering=True)
     result = outcome()
@@ -439,6 +514,12 @@ def main():
             os.unlink("result.bin")
         sys.stderr.write("The satellite could not write its results: %s\n" % e)
         sys.exit(1)
+    if warm:
+        # Its whole life was this one session: skip the interpreter's teardown (pandas makes it
+        # slow), with the output flushed first.
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(0)
 
 
 if __name__ == "__main__":

@@ -45,6 +45,7 @@ export const CODES = {
   SQLML123: { severity: 'error', doc: 'sp_execute_external_script is called without EXEC but is not the first statement of its batch (Msg 102); its script is still checked.' },
   SQLML124: { severity: 'error', doc: 'The @input_data_1 query uses a variable that @params does not declare (Msg 137 when it runs).' },
   SQLML125: { severity: 'warning', doc: 'The script spells the input or output data name with other letter case; R and Python names are case-sensitive.' },
+  SQLML126: { severity: 'warning', doc: "The script loads one of Microsoft's proprietary packages (RevoScaleR, MicrosoftML, revoscalepy, microsoftml), which the embedded instance does not have; the message says what to use instead." },
 
   // 2xx: the embedded Python and R, checked by the real runtimes
   SQLML200: { severity: 'error', doc: 'The embedded Python does not compile (SyntaxError / IndentationError).' },
@@ -60,6 +61,8 @@ export const CODES = {
   SQLML303: { severity: 'warning', doc: 'The login lacks INSERT on the INSERT ... EXEC target, or a write permission a loopback query needs (Msg 229).' },
   SQLML304: { severity: 'warning', doc: 'A table the call reads or writes does not exist on the instance, or the login cannot see it (Msg 208).' },
   SQLML305: { severity: 'warning', doc: 'The login cannot use the database the call runs in (Msg 911, 916 or 4060).' },
+  SQLML306: { severity: 'error', doc: '@input_data_1 reads an Always Encrypted column: scripts cannot receive such data (the runtime has no access to the keys).' },
+  SQLML307: { severity: 'information', doc: 'The database uses TDE: data sent to or received from the external script is not protected by it.' },
   SQLML310: { severity: 'warning', doc: 'The script opens a trusted loopback connection, but the instance has no enabled login for the worker group (Msg 18456).' },
   SQLML311: { severity: 'warning', doc: 'The script writes a password in its text (connection string, URL or argument); use the trusted loopback instead.' },
   SQLML312: { severity: 'warning', doc: "The script reaches the network, which the satellites' sandbox blocks unless an administrator allows it for the pool." },

@@ -213,6 +213,8 @@ export interface FunctionCall extends Span {
   /** COUNT(DISTINCT x). */
   distinct: boolean;
   over: WindowSpec | null;
+  /** STRING_AGG(...) WITHIN GROUP (ORDER BY ...): the order of the aggregated values. */
+  withinGroup?: OrderItem[];
   /** CURRENT_TIMESTAMP, CURRENT_USER, SESSION_USER, SYSTEM_USER, USER: no parentheses. */
   niladic: boolean;
 }
@@ -370,6 +372,9 @@ export type Statement =
   | DropTableStatement
   | CreateProcedureStatement
   | DropProcedureStatement
+  | CreateViewStatement
+  | CreateFunctionStatement
+  | DropModuleStatement
   | ExecuteStatement
   | ExecuteStringStatement
   | CreateLoginStatement
@@ -383,6 +388,8 @@ export type Statement =
   | RevertStatement
   | ReconfigureStatement
   | ExternalResourcePoolStatement
+  | ResourcePoolStatement
+  | WorkloadGroupStatement
   | AlterResourceGovernorStatement
   | CreateExternalLanguageStatement
   | DropExternalLanguageStatement
@@ -621,6 +628,37 @@ export interface DropProcedureStatement extends Span {
   names: ObjectName[];
 }
 
+/** CREATE [OR ALTER] VIEW / ALTER VIEW name [(columns)] [WITH options] AS query [WITH CHECK OPTION]. */
+export interface CreateViewStatement extends Span {
+  kind: 'createView';
+  mode: 'create' | 'alter' | 'createOrAlter';
+  name: ObjectName;
+  columns: Identifier[];
+  query: Query;
+}
+
+/** A scalar function's body (BEGIN ... RETURN ... END) or an inline table-valued function's query. */
+export type FunctionBody =
+  | ({ kind: 'scalar'; returns: DataType; statements: Statement[] } & Span)
+  | ({ kind: 'inline'; query: Query } & Span);
+
+/** CREATE [OR ALTER] FUNCTION / ALTER FUNCTION: scalar and inline table-valued user functions. */
+export interface CreateFunctionStatement extends Span {
+  kind: 'createFunction';
+  mode: 'create' | 'alter' | 'createOrAlter';
+  name: ObjectName;
+  parameters: ProcedureParameter[];
+  body: FunctionBody;
+}
+
+/** DROP VIEW / DROP FUNCTION [IF EXISTS] names. */
+export interface DropModuleStatement extends Span {
+  kind: 'dropModule';
+  what: 'VIEW' | 'FUNCTION';
+  ifExists: boolean;
+  names: ObjectName[];
+}
+
 /** EXEC [@rc =] proc args [WITH RESULT SETS ...]; also a procedure named first in a batch without EXEC. */
 export interface ExecuteStatement extends Span {
   kind: 'execute';
@@ -771,7 +809,27 @@ export interface ExternalResourcePoolStatement extends Span {
 
 export interface AlterResourceGovernorStatement extends Span {
   kind: 'alterResourceGovernor';
-  action: 'reconfigure' | 'disable' | 'resetStatistics';
+  action: 'reconfigure' | 'disable' | 'resetStatistics' | 'classifier';
+  /** WITH (CLASSIFIER_FUNCTION = schema.name | NULL): the function, null for NULL. */
+  classifier?: ObjectName | null;
+}
+
+/** CREATE / ALTER / DROP RESOURCE POOL (the engine's own pools, which workload groups use). */
+export interface ResourcePoolStatement extends Span {
+  kind: 'resourcePool';
+  action: 'create' | 'alter' | 'drop';
+  name: Identifier;
+  options: OptionSetting[];
+}
+
+/** CREATE / ALTER / DROP WORKLOAD GROUP name [WITH (...)] [USING pool [, EXTERNAL external_pool]]. */
+export interface WorkloadGroupStatement extends Span {
+  kind: 'workloadGroup';
+  action: 'create' | 'alter' | 'drop';
+  name: Identifier;
+  options: OptionSetting[];
+  pool: Identifier | null;
+  externalPool: Identifier | null;
 }
 
 export interface CreateExternalLanguageStatement extends Span {

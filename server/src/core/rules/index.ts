@@ -4,6 +4,7 @@ import { parallelValue, parameterVersion, resultSets, valueKinds } from './callS
 import { dataNames } from './dataNames';
 import { inputQueryVariables } from './inputQuery';
 import { languageValue } from './language';
+import { proprietaryPackages } from './proprietaryPackages';
 import type { Rule } from './rule';
 import { scriptParameters } from './scriptParameters';
 import { unknownValues } from './unknownValues';
@@ -20,4 +21,5 @@ export const RULES: readonly Rule[] = [
   dataNames,
   inputQueryVariables,
   unknownValues,
+  proprietaryPackages,
 ];

@@ -4,7 +4,7 @@
 // identity mapping gave the session.
 import { join } from 'node:path';
 import type { ApplyPoolsResult, ExternalPoolState, ExternalScripts, ScriptRunOptions } from '../../core/engine/executor/ports';
-import type { ResourcePoolDefinition } from '../../core/engine/executor/document';
+import { defaultPoolDefinition, type ResourcePoolDefinition } from '../../core/engine/executor/document';
 import { launcherError } from '../../core/launcher/errors';
 import { poolGroupName, type PoolSettings } from '../../core/launcher/pools';
 import type { LaunchRequest } from '../../core/launcher/request';
@@ -29,7 +29,7 @@ type LauncherState = { ok: true; launcher: Launcher } | { ok: false; problems: s
 
 export class ScriptHost implements ExternalScripts {
   private state: Promise<LauncherState> | undefined;
-  private defaultLimits: ResourcePoolDefinition | undefined;
+  /** The external pools as the last RECONFIGURE put them into effect; before it, the default pool alone. */
   private definitions: readonly ResourcePoolDefinition[] = [];
   private readonly listeners = new Set<SessionListener>();
   private unsubscribe: (() => void) | undefined;
@@ -38,20 +38,20 @@ export class ScriptHost implements ExternalScripts {
 
   constructor(private readonly options: ScriptHostOptions) {}
 
-  /** The worker pool of the default external pool; every request runs there (no classifier). */
-  private poolSettings(): PoolSettings {
-    const limits = this.defaultLimits;
-    return {
-      name: 'default',
+  /**
+   * One launcher pool per external resource pool, each with its limits. They share one set of
+   * workers (the same prefix), as SQL Server's pools share SQLRUserGroup's accounts: a pool
+   * governs resources, the worker is identity.
+   */
+  private poolSettings(): PoolSettings[] {
+    const defined = this.definitions.length > 0 ? this.definitions : [defaultPoolDefinition()];
+    return defined.map((p) => ({
+      name: p.name,
       prefix: this.options.config.prefix,
       size: this.options.config.workers,
-      limits: {
-        maxCpuPercent: limits?.maxCpuPercent ?? 100,
-        maxMemoryPercent: limits?.maxMemoryPercent ?? 20,
-        maxProcesses: limits?.maxProcesses ?? 0,
-      },
+      limits: { maxCpuPercent: p.maxCpuPercent, maxMemoryPercent: p.maxMemoryPercent, maxProcesses: p.maxProcesses },
       allowNetwork: false,
-    };
+    }));
   }
 
   /** Started on first use, so an instance whose launcher can't start still serves T-SQL. */
@@ -61,7 +61,7 @@ export class ScriptHost implements ExternalScripts {
       const started = await Launcher.start({
         mode: config.mode,
         sessionsRoot: join(root, 'sessions'),
-        pools: [this.poolSettings()],
+        pools: this.poolSettings(),
         pythonPath: config.pythonPath,
         rscriptPath: config.rscriptPath,
         ...this.options.overrides,
@@ -85,21 +85,25 @@ export class ScriptHost implements ExternalScripts {
     const state = await this.launcher();
     if (!state.ok) return { ok: false, error: launcherError('not-serving', `The launcher cannot run scripts: ${state.problems.join(' ')}`) };
     const group = poolGroupName(this.options.config.prefix);
+    // The pool's name as the launcher knows it (the definition's spelling); 'default' when unnamed.
+    const pool = this.poolSettings().find((p) => p.name.toLowerCase() === (request.pool ?? 'default').toLowerCase())?.name ?? request.pool ?? 'default';
     return state.launcher.launch(
-      { ...request, pool: 'default' },
+      { ...request, pool },
       {
         signal: options.signal as AbortSignal,
         onMessage: options.onMessage,
-        loopback: (channel, session) => serveLoopback(channel, (query) => options.loopback.query(query, { name: session.worker, group })),
+        loopback: (channel, session) => {
+          options.onStarted?.(session.id);
+          serveLoopback(channel, (query) => options.loopback.query(query, { name: session.worker, group }));
+        },
       },
     );
   }
 
   async applyPools(pools: readonly ResourcePoolDefinition[]): Promise<ApplyPoolsResult> {
+    const limits = (list: readonly ResourcePoolDefinition[]) => JSON.stringify(list.map((p) => [p.name, p.maxCpuPercent, p.maxMemoryPercent, p.maxProcesses]));
+    const changed = limits(pools) !== limits(this.definitions.length > 0 ? this.definitions : [defaultPoolDefinition()]);
     this.definitions = pools;
-    const next = pools.find((p) => p.name.toLowerCase() === 'default');
-    const changed = JSON.stringify(next) !== JSON.stringify(this.defaultLimits);
-    this.defaultLimits = next;
     if (!changed || !this.state) return { ok: true };
     // The launcher's limits are fixed when it starts: restart it once its sessions have ended.
     const current = await this.state;
@@ -121,15 +125,13 @@ export class ScriptHost implements ExternalScripts {
   }
 
   pools(): ExternalPoolState[] {
-    const launcher = this.current();
-    const running = (launcher?.sessions() ?? []).filter((s) => s.state === 'running' || s.state === 'starting').length;
-    const defined = this.definitions.length > 0 ? this.definitions : [{ name: 'default', ...this.poolSettings().limits }];
-    return defined.map((p) => ({
+    const active = (this.current()?.sessions() ?? []).filter((s) => s.state === 'running' || s.state === 'starting');
+    return this.poolSettings().map((p) => ({
       name: p.name,
-      maxCpuPercent: p.maxCpuPercent,
-      maxMemoryPercent: p.maxMemoryPercent,
-      maxProcesses: p.maxProcesses,
-      activeProcesses: p.name.toLowerCase() === 'default' ? running : 0,
+      maxCpuPercent: p.limits.maxCpuPercent,
+      maxMemoryPercent: p.limits.maxMemoryPercent,
+      maxProcesses: p.limits.maxProcesses,
+      activeProcesses: active.filter((s) => s.pool.toLowerCase() === p.name.toLowerCase()).length,
     }));
   }
 
@@ -153,12 +155,11 @@ export class ScriptHost implements ExternalScripts {
     const launcher = this.current();
     const mode = this.options.config.mode;
     if (!launcher) {
-      const settings = this.poolSettings();
       return {
         mode: null,
         unisolated: mode === 'none',
         problem: this.lastProblem,
-        pools: [{ name: settings.name, size: settings.size, allowNetwork: settings.allowNetwork, limits: settings.limits, enforcement: [], workers: [], waiting: 0 }],
+        pools: this.poolSettings().map((p) => ({ name: p.name, size: p.size, allowNetwork: p.allowNetwork, limits: p.limits, enforcement: [], workers: [], waiting: 0 })),
       };
     }
     const status = launcher.status();
@@ -174,6 +175,7 @@ export class ScriptHost implements ExternalScripts {
         enforcement: p.enforcement,
         workers: p.workers.map((w) => ({ worker: w.worker, caller: w.caller ?? null, statements: w.statements })),
         waiting: p.waiting,
+        warm: p.warm,
       })),
     };
   }

@@ -1,6 +1,7 @@
 // The engine the instance daemon serves: the executor (core) on DuckDB files, the durable catalog,
 // OS accounts and password hashes, with the external scripts port given by the caller (the
 // launcher). Logins are authenticated here; each connection gets an executor session.
+import { availableParallelism, totalmem } from 'node:os';
 import {
   authenticateSqlLogin,
   connectWithOsIdentity,
@@ -13,7 +14,7 @@ import {
   type Outcome,
 } from '../../core/security';
 import { openScope } from '../../core/security/evaluate';
-import { ExecutorSession, Instance, runProcedureRequest, runScript, type ExternalScripts, type InstanceDocument, type RunResult } from '../../core/engine/executor';
+import { classifySession, ExecutorSession, Instance, runProcedureRequest, runScript, type ExternalScripts, type InstanceDocument, type RunResult } from '../../core/engine/executor';
 import { JsonCatalogStore } from './catalogStore';
 import { DuckdbStorage } from './duckdbStorage';
 import type { ConnectionIdentity, EngineSession, InstanceEngine, LoginOutcome, RunOptions } from './engine';
@@ -37,6 +38,8 @@ export interface SqlEngineOptions {
   serverName?: string;
   /** When wrong passwords lock a SQL login (the instance config's loginPolicy); DEFAULT_LOCKOUT_POLICY by default. */
   lockout?: LockoutPolicy;
+  /** The TDS endpoint's port when it listens (sys.dm_server_registry shows TCP enabled). */
+  tcpPort?: number;
 }
 
 export interface SqlEngine extends InstanceEngine {
@@ -91,12 +94,21 @@ export async function createSqlEngine(options: SqlEngineOptions): Promise<SqlEng
             }),
         },
       },
-      { owner: options.owner, maxRows: options.maxRows ?? DEFAULT_MAX_ROWS, serverName: options.serverName ?? layout.name, lockout },
+      {
+        owner: options.owner,
+        maxRows: options.maxRows ?? DEFAULT_MAX_ROWS,
+        serverName: options.serverName ?? layout.name,
+        lockout,
+        host: { cpuCount: availableParallelism(), physicalMemoryKb: Math.floor(totalmem() / 1024), tcpPort: options.tcpPort ?? null },
+      },
     );
   } catch (err) {
     await storage.close();
     throw err;
   }
+  // The external pools a RECONFIGURE put into effect before a restart are in effect again (the
+  // launcher starts with them on first use), as SQL Server applies its stored configuration at start.
+  await options.scripts.applyPools(instance.document.pools);
 
   /** How each authenticated login connects again when the daemon opens its session. */
   const reconnect = new Map<string, () => Outcome<Connection>>();
@@ -131,25 +143,9 @@ export async function createSqlEngine(options: SqlEngineOptions): Promise<SqlEng
     const connected = connect?.();
     if (!connected?.ok) throw new Error(`The login '${loginName}' has not authenticated, or can no longer connect.`);
     const session = await ExecutorSession.open(instance, connected.value);
-    return {
-      run: (run) => runOnSession(session, run),
-      stream: async (request, events) => {
-        const options = { signal: events.signal, onMessage: events.onMessage, onResultSet: events.onResultSet, onDatabaseChanged: events.onDatabaseChanged };
-        if (request.kind === 'procedure') return runProcedureRequest(session, request.request, options);
-        await runScript(session, request.text, options);
-        return null;
-      },
-      spid: session.id,
-      database: () => session.database,
-      use: (database) => {
-        const opened = openScope(session.catalog, session.security, database);
-        if (!opened.ok) return { kind: 'error', number: opened.error.number, severity: opened.error.level, state: opened.error.state, text: opened.error.text, line: null };
-        session.useDatabase(opened.value.db!.name);
-        return null;
-      },
-      viewsServerState: () => session.viewsServerState,
-      close: () => session.close(),
-    };
+    // Resource Governor: the classifier picks the session's workload group (and so its scripts' pool) at login.
+    await classifySession(session);
+    return engineSession(session);
   }
 
   return {
@@ -167,7 +163,31 @@ export async function createSqlEngine(options: SqlEngineOptions): Promise<SqlEng
       return [...names];
     },
     describe: () => ({ databases: instance.catalog.databases.map((d) => d.name), isolation: options.scripts.isolation() }),
+    onCatalogChanged: (listener) => instance.onCommitted(listener),
     close: () => storage.close(),
+  };
+}
+
+/** The daemon's handle on an executor session: what a socket or TDS connection asks of it. */
+export function engineSession(session: ExecutorSession): EngineSession {
+  return {
+    run: (run) => runOnSession(session, run),
+    stream: async (request, events) => {
+      const options = { signal: events.signal, onMessage: events.onMessage, onResultSet: events.onResultSet, onDatabaseChanged: events.onDatabaseChanged };
+      if (request.kind === 'procedure') return runProcedureRequest(session, request.request, options);
+      await runScript(session, request.text, options);
+      return null;
+    },
+    spid: session.id,
+    database: () => session.database,
+    use: (database) => {
+      const opened = openScope(session.catalog, session.security, database);
+      if (!opened.ok) return { kind: 'error', number: opened.error.number, severity: opened.error.level, state: opened.error.state, text: opened.error.text, line: null };
+      session.useDatabase(opened.value.db!.name);
+      return null;
+    },
+    viewsServerState: () => session.viewsServerState,
+    close: () => session.close(),
   };
 }
 

@@ -27,6 +27,7 @@ import { runSession, type LaunchOptions } from './session';
 import { storageEnforcement } from './storage';
 import { cgroupFolderName, defaultSettings, validateSettings, type LauncherSettings } from './settings';
 import { sweepLeftovers, type SweepReport } from './sweep';
+import { WarmSatellites, type WarmView } from './warmSatellites';
 
 export interface PoolView {
   name: string;
@@ -37,6 +38,8 @@ export interface PoolView {
   enforcement: LimitEnforcement[];
   workers: (WorkerAssignment & { uid: number | undefined })[];
   waiting: number;
+  /** The satellites started ahead of time and waiting for a session. */
+  warm: WarmView;
 }
 
 export interface LauncherStatus {
@@ -64,6 +67,7 @@ export class Launcher {
   private readonly mappers = new Map<string, WorkerMapper>();
   private readonly stops = new Map<string, () => void>();
   private readonly active = new Set<Promise<unknown>>();
+  private readonly warm: WarmSatellites;
   private closed = false;
 
   private constructor(
@@ -80,6 +84,8 @@ export class Launcher {
       if (!byPrefix.has(prefix)) byPrefix.set(prefix, new WorkerMapper(name, workerNames(pool.settings), systemClock));
       this.mappers.set(name, byPrefix.get(prefix)!);
     }
+    this.warm = new WarmSatellites(ctx, (pool) => this.mappers.get(pool)!.snapshot());
+    this.warm.refill();
   }
 
   static async start(overrides: Partial<LauncherSettings> = {}): Promise<Started> {
@@ -147,6 +153,7 @@ export class Launcher {
       table: this.table,
       mapper,
       onStop: (sid: string, stop: (() => void) | undefined) => (stop ? this.stops.set(sid, stop) : this.stops.delete(sid)),
+      warm: this.warm,
     };
     const running = runSession(deps, normalized.request, id, options);
     this.active.add(running);
@@ -154,6 +161,8 @@ export class Launcher {
       return { ok: true, result: await running };
     } finally {
       this.active.delete(running);
+      // The session's worker is free again: it may get a warm satellite.
+      this.warm.refill();
     }
   }
 
@@ -184,8 +193,17 @@ export class Launcher {
         enforcement: pool.enforcement,
         workers: mapper.snapshot().map((w) => ({ ...w, uid: pool.accounts.get(w.worker)?.uid })),
         waiting: mapper.waiting,
+        warm: this.warm.view(pool),
       };
     });
+  }
+
+  /**
+   * The first process of each warm satellite not yet claimed by a session: processes of a worker
+   * below these serve nobody yet (for the isolation checks, which look at worker processes).
+   */
+  warmProcesses(): number[] {
+    return this.warm.waitingProcesses();
   }
 
   status(): LauncherStatus {
@@ -198,6 +216,7 @@ export class Launcher {
     this.closed = true;
     for (const stop of this.stops.values()) stop();
     await Promise.allSettled([...this.active]);
+    await this.warm.close();
     const drivers = new Set([...this.ctx.pools.values()].map((p) => p.cgroups).filter((d) => d !== undefined));
     for (const driver of drivers) await driver.release([...this.ctx.pools.keys()]);
     this.releaseLocks();

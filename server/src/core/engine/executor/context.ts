@@ -2,11 +2,12 @@
 // and the shared steps of running translated SQL: turning a translation into SQL or an error,
 // filling the catalog views it reads, evaluating values, reporting rows and messages.
 import type { Expression, Span } from '../ast';
-import { check, type SecurableName } from '../../security';
+import { check, type OwnershipChainLink, type SecurableName } from '../../security';
 import { createTableFromColumns, duckdbRelation, stagedColumn, translateCondition, translateValue, type Translation } from '../translate';
 import type { SqlType } from '../translate/types';
 import { Cancelled, refuse, translationStop } from './errors';
 import type { Frame } from './frame';
+import { checkReads } from './permissions';
 import type { SqlValue } from './ports';
 import type { ExecColumn, ExecMessage } from './results';
 import { statementPorts, type StatementPorts } from './schemaLookup';
@@ -74,8 +75,8 @@ export class StatementContext {
    * A permission check for the current security context in the current database (or the one
    * given), with the frame's ownership chain; a refusal ends the statement with SQL Server's error.
    */
-  check(permission: string, securable: SecurableName, at: Span, database = this.session.database): void {
-    const verdict = this.verdict(permission, securable, database);
+  check(permission: string, securable: SecurableName, at: Span, database = this.session.database, chain?: OwnershipChainLink | null): void {
+    const verdict = this.verdict(permission, securable, database, chain);
     if (!verdict.ok) refuse(verdict.error, at);
   }
 
@@ -84,8 +85,9 @@ export class StatementContext {
     return this.verdict(permission, securable, database).ok;
   }
 
-  private verdict(permission: string, securable: SecurableName, database: string) {
-    const chain = this.frame.procedure?.chain;
+  /** `chain`: the ownership chain of a view or function being read; by default the frame's (a procedure's). */
+  private verdict(permission: string, securable: SecurableName, database: string, chainOf?: OwnershipChainLink | null) {
+    const chain = chainOf === undefined ? this.frame.procedure?.chain : chainOf ?? undefined;
     return check(this.session.catalog, this.session.security, database, permission, securable, chain ? { ownershipChain: chain } : {});
   }
 
@@ -93,6 +95,7 @@ export class StatementContext {
   async evaluate(expr: Expression, target?: SqlType): Promise<{ value: SqlValue; type: SqlType }> {
     const used = this.ports();
     const plan = this.translated(translateValue(expr, used.ports, target));
+    checkReads(this, expr);
     await this.fillViews(used, expr);
     const result = await this.session.query(plan.sql, this.session.parameterValues(plan.parameters, this.frame), expr);
     return { value: result.rows[0]?.[0] ?? null, type: plan.type };
@@ -101,6 +104,7 @@ export class StatementContext {
   async condition(expr: Expression): Promise<boolean> {
     const used = this.ports();
     const plan = this.translated(translateCondition(expr, used.ports));
+    checkReads(this, expr);
     await this.fillViews(used, expr);
     const result = await this.session.query(plan.sql, this.session.parameterValues(plan.parameters, this.frame), expr);
     return result.rows[0]?.[0] === true;

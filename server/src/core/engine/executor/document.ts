@@ -4,6 +4,7 @@
 // made the change reports success. Tables live in the storage with their data.
 import { DEFAULT_LIMITS } from '../../launcher/pools';
 import { initialCatalog, type SecurityCatalog } from '../../security';
+import type { GovernorDefinition } from './resourceGovernor';
 
 export interface ConfigurationValue {
   /** sp_configure's config_value: what the next RECONFIGURE puts into effect. */
@@ -13,6 +14,8 @@ export interface ConfigurationValue {
 }
 
 export interface ResourcePoolDefinition {
+  /** external_pool_id: 2 for 'default', 256 and up for user pools (absent in older documents). */
+  id?: number;
   name: string;
   maxCpuPercent: number;
   maxMemoryPercent: number;
@@ -29,6 +32,18 @@ export interface ProcedureDefinition {
   modifiedAt: number;
 }
 
+/** A view or a user function, kept like a procedure: the batch that created it, parsed where it is used. */
+export interface ModuleDefinition {
+  database: string;
+  schema: string;
+  name: string;
+  /** sys.objects.type: 'V' view, 'FN' scalar function, 'IF' inline table-valued function. */
+  type: 'V' | 'FN' | 'IF';
+  text: string;
+  createdAt: number;
+  modifiedAt: number;
+}
+
 export interface InstanceDocument {
   formatVersion: 1;
   security: SecurityCatalog;
@@ -36,6 +51,10 @@ export interface InstanceDocument {
   configuration: Record<string, ConfigurationValue>;
   pools: ResourcePoolDefinition[];
   procedures: ProcedureDefinition[];
+  /** Resource Governor: engine pools, workload groups, classifier (absent in older documents: the built-in ones). */
+  governor?: GovernorDefinition;
+  /** Views and user functions (absent in documents written before they existed). */
+  modules?: ModuleDefinition[];
   /**
    * How many changes were committed before this one (absent in documents written before it
    * existed: 0). A transaction's document is also written inside its storage transaction with

@@ -55,7 +55,7 @@ export function refuse(message: SqlMessage, at: Span): never {
   return fail(message.number, message.level, message.state, message.text, at);
 }
 
-/** What the embedded instance does not run (Msg 40517, the parser's and translator's too). */
+/** What the embedded instance does not run (Msg 59001, the parser's and translator's too). */
 export function notSupportedHere(what: string, at: Span): never {
   throw translationStop(notSupported(what, at.start, at.end));
 }
@@ -105,6 +105,27 @@ function firstLine(text: string): string {
 
 type Numbered = Omit<ExecError, 'start' | 'end'>;
 
+/**
+ * The name SQL Server gives a constraint declared without one: PK__ or UQ__, the table's name cut
+ * at 8 characters, and 16 hex digits (here derived from the table's full name, so stable).
+ * Constraint names written in CREATE TABLE are not kept by the instance, so this name stands for them too.
+ */
+function systemConstraintName(prefix: 'PK' | 'UQ', target: WriteTarget | undefined): string {
+  const table = target?.table ?? 'table';
+  const full = `${target?.database ?? ''}.${target?.schema ?? ''}.${table}.${prefix}`.toLowerCase();
+  let h1 = 0x811c9dc5;
+  let h2 = 0x01000193;
+  for (let i = 0; i < full.length; i++) {
+    h1 = Math.imul(h1 ^ full.charCodeAt(i), 0x01000193) >>> 0;
+    h2 = Math.imul(h2 ^ full.charCodeAt(i), 0x5bd1e995) >>> 0;
+  }
+  const hex = (h1.toString(16).padStart(8, '0') + h2.toString(16).padStart(8, '0')).toUpperCase();
+  return `${prefix}__${table.slice(0, 8)}__${hex}`;
+}
+
+/** Errors after which SQL Server adds Msg 3621 "The statement has been terminated." */
+export const TERMINATING_STATEMENT: ReadonlySet<number> = new Set([2627, 2601, 515, 547, 2628, 8152]);
+
 function constraintError(message: string, target: WriteTarget | undefined): Numbered | null {
   if (!message.startsWith('Constraint Error')) return null;
   const table = target ? `${target.schema}.${target.table}` : 'the table';
@@ -114,7 +135,7 @@ function constraintError(message: string, target: WriteTarget | undefined): Numb
     const primary = duplicate[2] === 'primary key';
     const key = duplicate[1]!.split(', ').map((pair) => pair.slice(pair.indexOf(': ') + 2)).join(', ');
     const kind = primary ? 'PRIMARY KEY' : 'UNIQUE KEY';
-    const name = `${primary ? 'PK' : 'UQ'}_${target?.table ?? 'table'}`;
+    const name = systemConstraintName(primary ? 'PK' : 'UQ', target);
     return { number: 2627, level: 14, state: 1, text: `Violation of ${kind} constraint '${name}'. Cannot insert duplicate key in object '${table}'. The duplicate key value is (${key}).` };
   }
   const notNull = /NOT NULL constraint failed: [^.\s]+\.(\S+)/.exec(message);

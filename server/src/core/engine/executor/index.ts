@@ -3,6 +3,8 @@
 // runScript runs submitted T-SQL on a session. Pure: everything outside goes through ports.ts.
 export { Instance, type InstanceOptions, type InstancePorts } from './instance';
 export { ExecutorSession } from './session';
+export { classifySession } from './classifier';
+export type { HostFacts } from './activity';
 export { runScript, type RunOptions } from './script';
 export { initialDocument, type InstanceDocument, type ProcedureDefinition, type ResourcePoolDefinition } from './document';
 export type * from './ports';

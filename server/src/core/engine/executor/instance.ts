@@ -9,11 +9,12 @@
 import { DEFAULT_LOCKOUT_POLICY, registerObject, unregisterObject, type LockoutPolicy, type SecurityCatalog } from '../../security';
 import { findDatabase } from '../../security/lookup';
 import { quoteIdentifier } from '../translate';
+import { newScriptCounters, type HostFacts } from './activity';
 import { CatalogLock } from './catalogLock';
 import { initialDocument, type InstanceDocument } from './document';
 import type { CatalogStore, Clock, ExternalScripts, OsAccounts, PasswordHasher, Storage, StorageSession } from './ports';
 import { columnsFromComment } from './tableMetadata';
-import type { StagedCatalog } from './session';
+import type { ExecutorSession, StagedCatalog } from './session';
 import { TableRegistry } from './tables';
 import { recoverCommittedDocument } from './transactionCommit';
 
@@ -35,6 +36,8 @@ export interface InstanceOptions {
   serverName: string;
   /** When wrong passwords lock a SQL login (CHECK_POLICY = ON); DEFAULT_LOCKOUT_POLICY when not given. */
   lockout?: LockoutPolicy;
+  /** The machine's CPUs, memory and TDS port, for sys.dm_os_sys_info and sys.dm_server_registry. */
+  host?: HostFacts;
 }
 
 /** Schemas that exist only in the catalog: their objects are the executor's catalog views. */
@@ -48,8 +51,16 @@ export class Instance {
   readonly stages = new Set<StagedCatalog>();
   /** The database each open session is using, by session id (DROP DATABASE refuses one in use). */
   readonly databasesInUse = new Map<number, string>();
+  /** The open sessions by id: sys.dm_exec_sessions and sys.dm_exec_requests show them. */
+  readonly sessions = new Map<number, ExecutorSession>();
+  /** The External Scripts performance counters since the instance started. */
+  readonly scriptCounters = newScriptCounters();
+  /** When the instance started (sys.dm_os_sys_info.sqlserver_start_time). */
+  readonly startedAt: number;
   private current: InstanceDocument;
   private saving: Promise<void> = Promise.resolve();
+  /** Told once a statement's catalog change is durable (the daemon tells its clients: their pre-flight is stale). */
+  private readonly committedListeners = new Set<(commitId: number) => void>();
   private sessionCounter = 50;
 
   private constructor(
@@ -58,6 +69,7 @@ export class Instance {
     document: InstanceDocument,
   ) {
     this.current = document;
+    this.startedAt = ports.clock.now();
   }
 
   static async open(ports: InstancePorts, options: InstanceOptions): Promise<Instance> {
@@ -97,12 +109,28 @@ export class Instance {
    * Makes `document` current and durable; resolves once it is on disk. The caller holds the
    * catalog lock (a session's statement) or is alone (opening); anything else uses update().
    */
-  commit(document: InstanceDocument): Promise<void> {
+  commit(document: InstanceDocument, announce = true): Promise<void> {
     document = { ...document, commitId: (this.current.commitId ?? 0) + 1 };
     this.current = document;
     const save = this.saving.then(() => this.ports.store.save(document));
     this.saving = save.catch(() => undefined);
+    if (announce) {
+      const commitId = document.commitId!;
+      void save.then(() => {
+        for (const listener of this.committedListeners) listener(commitId);
+      }, () => undefined);
+    }
     return save;
+  }
+
+  /**
+   * Follows the catalog changes statements commit (configuration, logins, users, permissions,
+   * objects), each once it is durable; returns the unsubscribe. Changes outside any statement (a
+   * login's failed-password count) are not announced: nothing a client shows depends on them.
+   */
+  onCommitted(listener: (commitId: number) => void): () => void {
+    this.committedListeners.add(listener);
+    return () => this.committedListeners.delete(listener);
   }
 
   /**
@@ -112,7 +140,7 @@ export class Instance {
    */
   update(change: (document: InstanceDocument) => InstanceDocument): Promise<void> {
     for (const stage of this.stages) stage.document = change(stage.document);
-    return this.commit(change(this.current));
+    return this.commit(change(this.current), false);
   }
 
   /** database_id as SQL Server numbers them: master 1, user databases from 5. */

@@ -10,7 +10,7 @@ import { ExecutorSession } from './session';
 const NOT_CANCELLABLE: CancelSignal = { aborted: false, addEventListener: () => undefined, removeEventListener: () => undefined };
 
 export async function runLoopbackQuery(instance: Instance, caller: SessionContext, database: string, sql: string): Promise<LoopbackAnswer> {
-  const session = await ExecutorSession.open(instance, { session: caller, database });
+  const session = await openLoopbackSession(instance, caller, database);
   try {
     const result = await runScript(session, sql, { signal: NOT_CANCELLABLE, onMessage: () => undefined });
     const messages = result.batches.flatMap((b) => b.messages);
@@ -21,4 +21,9 @@ export async function runLoopbackQuery(instance: Instance, caller: SessionContex
   } finally {
     await session.close();
   }
+}
+
+/** A connection of its own for the caller's security context, in the caller's database. */
+export function openLoopbackSession(instance: Instance, caller: SessionContext, database: string): Promise<ExecutorSession> {
+  return ExecutorSession.open(instance, { session: caller, database });
 }

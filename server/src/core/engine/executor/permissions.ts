@@ -7,7 +7,11 @@ import { tableName } from '../translate/from';
 import type { TableInfo } from '../translate';
 import type { StatementContext } from './context';
 import type { WriteTarget } from './errors';
-import { tablesRead } from './references';
+import { functionsCalled, tablesRead } from './references';
+import { ownershipChainLink, type OwnershipChainLink } from '../../security';
+import type { TableName } from '../translate';
+import type { ModuleDefinition } from './document';
+import { findModule, moduleScope, parsedModule, sessionScope, type NameScope } from './moduleLookup';
 import { resolveUserTable } from './schemaLookup';
 
 export function checkTable(ctx: StatementContext, permission: string, table: TableInfo | null, at: Span): void {
@@ -16,9 +20,50 @@ export function checkTable(ctx: StatementContext, permission: string, table: Tab
   ctx.check(permission, { class: 'OBJECT', schema: l.schema, name: l.name }, at, l.database);
 }
 
-/** SELECT on each table the node reads. */
+/**
+ * SELECT on each table and view the node reads, SELECT on the table-valued functions and EXECUTE
+ * on the scalar functions it calls; inside a view or function, what its definition reads, with
+ * the module's ownership chain (a view owned by dbo reads dbo's tables for a caller who may only
+ * select from the view), as SQL Server checks them.
+ */
 export function checkReads(ctx: StatementContext, node: unknown): void {
-  for (const t of tablesRead(node)) checkTable(ctx, 'SELECT', resolveUserTable(ctx.session, tableName(t.name)), t);
+  checkReadsIn(ctx, node, sessionScope(ctx.session), undefined, null, 0);
+}
+
+/** `at`: where the outermost view or function is used (offsets inside a definition are its own). */
+function checkReadsIn(ctx: StatementContext, node: unknown, scope: NameScope, chain: OwnershipChainLink | undefined, at: Span | null, depth: number): void {
+  const session = ctx.session;
+  for (const t of tablesRead(node)) {
+    const name = tableName(t.name);
+    const table = resolveUserTable(session, name, scope);
+    if (table) {
+      if (table.location.kind !== 'database') continue;
+      const l = table.location;
+      ctx.check('SELECT', { class: 'OBJECT', schema: l.schema, name: l.name }, at ?? t, l.database, chain);
+      continue;
+    }
+    const view = findModule(session, name, scope, ['V']);
+    if (view) checkModule(ctx, view, 'SELECT', at ?? t, chain, depth);
+  }
+  for (const f of functionsCalled(node)) {
+    const parts = f.kind === 'function' ? tableName(f.name) : callName(f.name.map((p) => p.name));
+    const module = findModule(session, parts, scope, f.kind === 'function' ? ['IF'] : ['FN']);
+    if (module) checkModule(ctx, module, f.kind === 'function' ? 'SELECT' : 'EXECUTE', at ?? f, chain, depth);
+  }
+}
+
+function callName(parts: string[]): TableName {
+  return { database: parts.length === 3 ? parts[0]! : null, schema: parts[parts.length - 2]!, name: parts[parts.length - 1]! };
+}
+
+function checkModule(ctx: StatementContext, module: ModuleDefinition, permission: string, at: Span, chain: OwnershipChainLink | undefined, depth: number): void {
+  ctx.check(permission, { class: 'OBJECT', schema: module.schema, name: module.name }, at, module.database, chain);
+  const definition = parsedModule(module);
+  // Past SQL Server's nesting limit the translator reports Msg 217.
+  if (!definition || depth >= 32) return;
+  const link = ownershipChainLink(ctx.session.catalog, module.database, module);
+  const body = definition.kind === 'createView' ? definition.query : definition.body;
+  checkReadsIn(ctx, body, moduleScope(module), link, at, depth + 1);
 }
 
 /**

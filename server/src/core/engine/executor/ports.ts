@@ -8,6 +8,7 @@ import type { LaunchOutcome } from '../../launcher/result';
 import type { LauncherMessage } from '../../launcher/messages';
 import type { SessionRecord } from '../../launcher/sessions';
 import type { InstanceDocument, ResourcePoolDefinition } from './document';
+import type { ExecutorSession } from './session';
 
 export type { SqlValue };
 
@@ -93,6 +94,11 @@ export type LoopbackAnswer = { columns: { name: string; type: string }[]; rows: 
  */
 export interface Loopback {
   query(sql: string, worker: LoopbackWorker): Promise<LoopbackAnswer>;
+  /**
+   * A trusted connection the script opens through its session's TDS relay: the session it acts in
+   * (the caller's context, the caller's database), or the login failure. The caller closes it.
+   */
+  connect(worker: LoopbackWorker): Promise<{ ok: true; session: ExecutorSession } | { ok: false; error: LoopbackError }>;
 }
 
 /** The part of AbortSignal the executor uses (the core has no DOM or Node types). */
@@ -106,6 +112,8 @@ export interface ScriptRunOptions {
   signal: CancelSignal;
   onMessage(message: LauncherMessage): void;
   loopback: Loopback;
+  /** The launcher's session id once the script starts (sys.dm_exec_requests.external_script_request_id). */
+  onStarted?(scriptSessionId: string): void;
 }
 
 /** An external resource pool as it is in effect now (sys.dm_resource_governor_external_resource_pools). */

@@ -2,19 +2,23 @@
 // reported and the next statement runs; an error that ends the batch unwinds to the batch (or
 // to the innermost TRY, which takes every error raised inside it, in called procedures too).
 import type { Statement } from '../ast';
+import { requestCommand } from './activity';
 import { NEXT, type Flow, type StatementContext } from './context';
-import { ExecStop, notSupportedHere } from './errors';
+import { ExecStop, notSupportedHere, TERMINATING_STATEMENT } from './errors';
 import { runControl, CONTROL_KINDS } from './statements/control';
 import { runDdl, DDL_KINDS } from './statements/ddl';
 import { runDml, DML_KINDS } from './statements/dml';
 import { runExecute } from './statements/execute';
+import { runModuleDdl, MODULE_KINDS } from './statements/modules';
 import { runProcedureDdl, PROCEDURE_KINDS } from './statements/procedures';
 import { runSecurity, SECURITY_KINDS } from './statements/security';
+import { runGovernor, GOVERNOR_KINDS } from './statements/resourceGovernor';
 import { runServer, SERVER_KINDS } from './statements/server';
 
 export async function runStatements(statements: readonly Statement[], ctx: StatementContext): Promise<Flow> {
   for (const statement of statements) {
     ctx.checkCancelled();
+    if (ctx.session.request) ctx.session.request.command = requestCommand(statement.kind);
     let flow: Flow;
     try {
       flow = await runStatement(statement, ctx);
@@ -61,6 +65,9 @@ export function report(ctx: StatementContext, stop: ExecStop): void {
   if (stop.reported) return;
   const place = stop.place ?? ctx.frame.place(stop.error.start);
   ctx.sink.message({ kind: 'error', number: stop.error.number, severity: stop.error.level, state: stop.error.state, text: stop.error.text, ...place });
+  if (TERMINATING_STATEMENT.has(stop.error.number)) {
+    ctx.sink.message({ kind: 'info', number: 3621, severity: 0, state: 0, text: 'The statement has been terminated.', ...place });
+  }
 }
 
 export function runStatement(statement: Statement, ctx: StatementContext): Promise<Flow> {
@@ -69,8 +76,10 @@ export function runStatement(statement: Statement, ctx: StatementContext): Promi
   if (DML_KINDS.has(kind)) return runDml(statement, ctx);
   if (DDL_KINDS.has(kind)) return runDdl(statement, ctx);
   if (PROCEDURE_KINDS.has(kind)) return runProcedureDdl(statement, ctx);
+  if (MODULE_KINDS.has(kind)) return runModuleDdl(statement, ctx);
   if (SECURITY_KINDS.has(kind)) return runSecurity(statement, ctx);
   if (SERVER_KINDS.has(kind)) return runServer(statement, ctx);
+  if (GOVERNOR_KINDS.has(kind)) return runGovernor(statement, ctx);
   if (statement.kind === 'execute' || statement.kind === 'executeString') return runExecute(statement, ctx);
   if (statement.kind === 'unsupported') return notSupportedHere(statement.what, statement);
   return notSupportedHere(`The statement ${kind}`, statement);

@@ -6,6 +6,8 @@ import { findDatabase } from '../../security/lookup';
 import { duckdbRelation, type ColumnInfo, type Ports, type TableInfo, type TableLocation, type TableName } from '../translate';
 import type { Frame } from './frame';
 import type { ExecutorSession } from './session';
+import type { ModuleDefinition } from './document';
+import { findModule, moduleScope, sessionScope, userFunctionInfo, viewInfo, type NameScope } from './moduleLookup';
 import { defaultSchemaOf } from './sessionFunctions';
 import { systemVariableType } from './systemVariables';
 import { systemView, type SystemView } from './systemViews';
@@ -23,12 +25,15 @@ export interface StatementPorts {
   views: Map<string, ViewUse>;
 }
 
-/** The table a name denotes for the session now, or null (then SQL Server says Msg 208). */
-export function resolveUserTable(session: ExecutorSession, name: TableName): TableInfo | null {
+/**
+ * The table a name denotes for the session now (or inside a module, in its scope), or null (then
+ * SQL Server says Msg 208).
+ */
+export function resolveUserTable(session: ExecutorSession, name: TableName, scope?: NameScope): TableInfo | null {
   if (name.name.startsWith('#')) return session.tempTables.get(name.name.toLowerCase()) ?? null;
-  const database = name.database ?? session.database;
+  const database = name.database ?? scope?.database ?? session.database;
   if (!findDatabase(session.catalog, database)) return null;
-  const schemas = name.schema ? [name.schema] : [defaultSchemaOf(session, database), 'dbo'];
+  const schemas = name.schema ? [name.schema] : scope && !name.database ? scope.schemas : [defaultSchemaOf(session, database), 'dbo'];
   for (const schema of schemas) {
     const table = session.tables.get(database, schema, name.name);
     if (table) return table;
@@ -36,11 +41,11 @@ export function resolveUserTable(session: ExecutorSession, name: TableName): Tab
   return null;
 }
 
-function viewUse(session: ExecutorSession, name: TableName): ViewUse | null {
+function viewUse(session: ExecutorSession, name: TableName, scope: NameScope | undefined): ViewUse | null {
   if (name.schema?.toLowerCase() !== 'sys') return null;
   const view = systemView(name.name);
   if (!view) return null;
-  const database = view.scope === 'server' ? 'master' : (name.database ?? session.database);
+  const database = view.scope === 'server' ? 'master' : (name.database ?? scope?.database ?? session.database);
   const db = findDatabase(session.catalog, database);
   if (!db) return null;
   const location: TableLocation = { kind: 'temp', name: `sqlml$sys$${view.scope === 'server' ? '' : `${db.name}$`}${name.name.toLowerCase()}` };
@@ -54,24 +59,48 @@ export function identityKey(location: TableLocation): string {
 
 export function statementPorts(session: ExecutorSession, frame: Frame): StatementPorts {
   const views = new Map<string, ViewUse>();
+  return { ports: lookupPorts(session, frame, views, undefined), views };
+}
+
+/** Ports for the definition of a view or function in `scope` (CREATE checks its definition with them). */
+export function scopedPorts(session: ExecutorSession, scope: NameScope): StatementPorts {
+  const views = new Map<string, ViewUse>();
+  return { ports: lookupPorts(session, null, views, scope), views };
+}
+
+/**
+ * Ports resolving names for the session (no scope) or inside a view or function (its scope, no
+ * table variables or variables of the caller), recording the catalog views read into `views`.
+ */
+function lookupPorts(session: ExecutorSession, frame: Frame | null, views: Map<string, ViewUse>, scope: NameScope | undefined): Ports {
+  const modulePorts = (module: ModuleDefinition) => lookupPorts(session, null, views, moduleScope(module));
+  const here = scope ?? sessionScope(session);
   const ports: Ports = {
     schema: {
       resolveTable: (name) => {
-        const use = viewUse(session, name);
+        const use = viewUse(session, name, scope);
         if (use) {
           views.set(identityKey(use.table.location), use);
           return use.table;
         }
-        return resolveUserTable(session, name);
+        return resolveUserTable(session, name, scope);
       },
-      tableVariable: (name) => frame.tableVariables.get(name.toLowerCase()) ?? null,
+      view: (name) => {
+        const module = findModule(session, name, here, ['V']);
+        return module ? viewInfo(module, modulePorts(module)) : null;
+      },
+      userFunction: (name) => {
+        const module = findModule(session, name, here, ['FN', 'IF']);
+        return module ? userFunctionInfo(module, modulePorts(module)) : null;
+      },
+      tableVariable: (name) => frame?.tableVariables.get(name.toLowerCase()) ?? null,
       tableFunction: (name) => (name.schema === null || name.schema.toLowerCase() === 'sys' ? session.functions.table(name.name) : null),
       scalarFunction: (name) => (name.schema === null || name.schema.toLowerCase() === 'sys' ? session.functions.scalar(name.name) : null),
       identityInsert: (location) => session.identityInsert.has(identityKey(location)),
     },
     variables: {
-      variableType: (name) => (name.startsWith('@@') ? systemVariableType(name) : (frame.variable(name)?.type ?? null)),
+      variableType: (name) => (name.startsWith('@@') ? systemVariableType(name) : (frame?.variable(name)?.type ?? null)),
     },
   };
-  return { ports, views };
+  return ports;
 }

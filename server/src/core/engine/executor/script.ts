@@ -32,10 +32,19 @@ export async function asRun<T>(session: ExecutorSession, signal: CancelSignal, b
   // A cancelled run stops the query the storage is running now, not only the next statement.
   const interrupt = () => session.storage.interrupt();
   signal.addEventListener('abort', interrupt);
+  const now = () => session.instance.ports.clock.now();
+  // A run inside a run (a procedure request's own statements) keeps the outer request.
+  const outer = session.request;
+  session.request ??= { startedAt: now(), command: 'EXECUTE', externalScriptId: null };
+  session.lastRequestStart = session.request.startedAt;
   try {
     return await body();
   } finally {
     signal.removeEventListener('abort', interrupt);
+    if (!outer) {
+      session.request = null;
+      session.lastRequestEnd = now();
+    }
   }
 }
 

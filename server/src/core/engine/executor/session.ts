@@ -14,7 +14,9 @@ import { check, suserSname, type Connection, type SessionContext } from '../../s
 import { duckdbRelation, type TableInfo } from '../translate';
 import { Cancelled, ExecStop, storageStop, type WriteTarget } from './errors';
 import type { Frame } from './frame';
+import type { RunningRequest } from './activity';
 import type { InstanceDocument } from './document';
+import { effectiveGroup, type WorkloadGroupDefinition } from './resourceGovernor';
 import type { Instance } from './instance';
 import type { CancelSignal, SqlValue, StorageSession, StoredRows } from './ports';
 import type { ScriptSessionSummary } from './results';
@@ -66,6 +68,14 @@ export class ExecutorSession {
   launched: ScriptSessionSummary[] = [];
   readonly functions: SessionFunctions;
   private uniqueCounter = 0;
+  /** sys.dm_exec_sessions.login_time. */
+  readonly loginTime: number;
+  /** Where Resource Governor's classifier put the session (classifier.ts): its scripts run in the group's external pool. */
+  workloadGroup: WorkloadGroupDefinition;
+  /** The request running now (sys.dm_exec_requests); null between requests. */
+  request: RunningRequest | null = null;
+  lastRequestStart: number | null = null;
+  lastRequestEnd: number | null = null;
 
   private constructor(
     readonly instance: Instance,
@@ -77,6 +87,9 @@ export class ExecutorSession {
     this.database = connection.database;
     this.functions = registerSessionFunctions(this);
     instance.databasesInUse.set(this.id, this.database);
+    this.loginTime = instance.ports.clock.now();
+    this.workloadGroup = effectiveGroup(instance.document, null);
+    instance.sessions.set(this.id, this);
   }
 
   static async open(instance: Instance, connection: Connection): Promise<ExecutorSession> {
@@ -270,6 +283,7 @@ export class ExecutorSession {
   /** A session that goes away with a transaction open rolls it back, catalog changes included. */
   async close(): Promise<void> {
     this.instance.databasesInUse.delete(this.id);
+    this.instance.sessions.delete(this.id);
     await this.rollbackTransaction();
     this.instance.catalogLock.releaseAll(this.id);
     await this.storage.close();

@@ -23,6 +23,11 @@ function currentError(session: ExecutorSession) {
   return session.caught[session.caught.length - 1];
 }
 
+function sidValue(hex: string | null): Uint8Array | null {
+  if (hex === null) return null;
+  return new Uint8Array(hex.replace(/^0x/i, '').match(/../g)?.map((b) => parseInt(b, 16)) ?? []);
+}
+
 function sidText(value: SqlValue): string | null {
   if (value instanceof Uint8Array) return `0x${[...value].map((b) => b.toString(16).padStart(2, '0')).join('').toUpperCase()}`;
   return text(value);
@@ -85,6 +90,16 @@ const SCALARS: Readonly<Record<string, { returns: SqlType; evaluate: Evaluate }>
     evaluate: (s, [sid]) => (sid === undefined ? suserSname(s.catalog, s.security) : (loginBySid(s.catalog, sidText(sid) ?? '')?.name ?? null)),
   },
   SUSER_NAME: { returns: SYSNAME, evaluate: (s) => suserSname(s.catalog, s.security) },
+  SUSER_ID: {
+    returns: INT,
+    evaluate: (s, [name]) => findLogin(s.catalog, name === undefined ? suserSname(s.catalog, s.security) : (text(name) ?? ''))?.principalId ?? null,
+  },
+  SUSER_SID: {
+    returns: { name: 'varbinary', length: 85 },
+    evaluate: (s, [name]) => sidValue(findLogin(s.catalog, name === undefined ? suserSname(s.catalog, s.security) : (text(name) ?? ''))?.sid ?? null),
+  },
+  // The client's workstation: the embedded instance's clients run on its own machine.
+  HOST_NAME: { returns: SYSNAME, evaluate: (s) => s.instance.options.serverName },
   SYSTEM_USER: { returns: SYSNAME, evaluate: (s) => suserSname(s.catalog, s.security) },
   ORIGINAL_LOGIN: { returns: SYSNAME, evaluate: (s) => s.security.originalLogin },
   USER_NAME: {

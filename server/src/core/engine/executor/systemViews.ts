@@ -16,6 +16,8 @@ import {
 import { findDatabase } from '../../security/lookup';
 import type { SqlType } from '../translate/types';
 import { OPTIONS, optionValue } from './configuration';
+import { MONITORING_VIEWS } from './monitoringViews';
+import { externalPoolId } from './resourceGovernor';
 import type { SqlValue } from './ports';
 import type { ExecutorSession } from './session';
 
@@ -174,6 +176,11 @@ export const SYSTEM_VIEWS: Readonly<Record<string, SystemView>> = {
     columns: [['name', sysname], ['object_id', int], ['principal_id', int], ['schema_id', int], ['type', char(2)], ['type_desc', nvarchar(60)]],
     rows: (s, db) => objectsOf(s, db, 'P').map((o) => [o.name, o.objectId, o.ownerId, o.schemaId, 'P', 'SQL_STORED_PROCEDURE']),
   },
+  views: {
+    scope: 'database',
+    columns: [['name', sysname], ['object_id', int], ['principal_id', int], ['schema_id', int], ['type', char(2)], ['type_desc', nvarchar(60)]],
+    rows: (s, db) => objectsOf(s, db, 'V').map((o) => [o.name, o.objectId, o.ownerId, o.schemaId, 'V', 'VIEW']),
+  },
   external_languages: {
     scope: 'database',
     columns: [['external_language_id', int], ['language', sysname], ['principal_id', int]],
@@ -196,7 +203,7 @@ export const SYSTEM_VIEWS: Readonly<Record<string, SystemView>> = {
     scope: 'server',
     permission: 'VIEW SERVER STATE',
     columns: [['external_pool_id', int], ['name', sysname], ['max_cpu_percent', int], ['max_memory_percent', int], ['max_processes', int], ['version', bigint]],
-    rows: (s) => s.document.pools.map((p, i) => [i + 2, p.name, p.maxCpuPercent, p.maxMemoryPercent, p.maxProcesses, 2n]),
+    rows: (s) => s.document.pools.map((p) => [externalPoolId(s.document.pools, p), p.name, p.maxCpuPercent, p.maxMemoryPercent, p.maxProcesses, 2n]),
   },
   dm_resource_governor_external_resource_pools: {
     scope: 'server',
@@ -207,10 +214,14 @@ export const SYSTEM_VIEWS: Readonly<Record<string, SystemView>> = {
       ['total_cpu_user_ms', bigint], ['active_processes_count', int],
     ],
     rows: (s) =>
-      s.instance.ports.scripts.pools().map((p, i) => [i + 2, p.name, 2, p.maxCpuPercent, p.maxProcesses, p.maxMemoryPercent, null, null, null, null, null, null, p.activeProcesses]),
+      s.instance.ports.scripts.pools().map((p) => {
+        const defined = s.document.pools.find((d) => d.name.toLowerCase() === p.name.toLowerCase());
+        return [defined ? externalPoolId(s.document.pools, defined) : 2, p.name, 2, p.maxCpuPercent, p.maxProcesses, p.maxMemoryPercent, null, null, null, null, null, null, p.activeProcesses];
+      }),
   },
 };
 
 export function systemView(name: string): SystemView | undefined {
-  return SYSTEM_VIEWS[name.toLowerCase()];
+  const key = name.toLowerCase();
+  return SYSTEM_VIEWS[key] ?? MONITORING_VIEWS[key];
 }

@@ -5,8 +5,9 @@ import { commaList, parseExpression } from './expressions';
 import { parseDataType, parseObjectName } from './names';
 import type { Parser } from './parser';
 import { parseAlterLogin, parseAlterRole, parseCreateLogin, parseCreateRole, parseCreateUser } from './security';
-import { parseAlterExternal, parseAlterResourceGovernor, parseCreateExternal, parseDropExternal } from './server';
+import { parseAlterExternal, parseAlterResourceGovernor, parseCreateExternal, parseDropExternal, parseResourcePool, parseWorkloadGroup } from './server';
 import { parseStatementList } from './statements';
+import { parseFunction, parseView } from './modules';
 import { parseCreateTable } from './tables';
 import { skipUnsupported } from './unsupported';
 
@@ -20,6 +21,8 @@ export function parseCreate(p: Parser, first: boolean): Statement {
   if (p.isWord('OR') && p.isWord('ALTER', 1)) {
     p.pos += 2;
     if (p.isWord('PROC') || p.isWord('PROCEDURE')) return procedure(p, 'createOrAlter', createToken, first);
+    if (p.isWord('VIEW')) return parseView(p, 'createOrAlter', createToken, first);
+    if (p.isWord('FUNCTION')) return parseFunction(p, 'createOrAlter', createToken, first);
     if (BATCH_OBJECTS.has(p.word())) return skipUnsupported(p, startPos, `CREATE OR ALTER ${p.word()}`, 'batch');
     return p.fail();
   }
@@ -28,6 +31,10 @@ export function parseCreate(p: Parser, first: boolean): Statement {
     case 'PROC':
     case 'PROCEDURE':
       return procedure(p, 'create', createToken, first);
+    case 'VIEW':
+      return parseView(p, 'create', createToken, first);
+    case 'FUNCTION':
+      return parseFunction(p, 'create', createToken, first);
     case 'TABLE':
       return parseCreateTable(p, start);
     case 'DATABASE':
@@ -42,6 +49,10 @@ export function parseCreate(p: Parser, first: boolean): Statement {
       return parseCreateRole(p, start);
     case 'EXTERNAL':
       return parseCreateExternal(p, startPos);
+    case 'RESOURCE':
+      return parseResourcePool(p, 'create', startPos);
+    case 'WORKLOAD':
+      return parseWorkloadGroup(p, 'create', startPos);
     case 'UNIQUE':
     case 'CLUSTERED':
     case 'NONCLUSTERED':
@@ -61,6 +72,10 @@ export function parseAlter(p: Parser, first: boolean): Statement {
     case 'PROC':
     case 'PROCEDURE':
       return procedure(p, 'alter', alterToken, first);
+    case 'VIEW':
+      return parseView(p, 'alter', alterToken, first);
+    case 'FUNCTION':
+      return parseFunction(p, 'alter', alterToken, first);
     case 'ROLE':
       return parseAlterRole(p, alterToken.start, false);
     case 'LOGIN':
@@ -75,6 +90,8 @@ export function parseAlter(p: Parser, first: boolean): Statement {
       return parseAlterExternal(p, startPos);
     case 'RESOURCE':
       return parseAlterResourceGovernor(p, startPos);
+    case 'WORKLOAD':
+      return parseWorkloadGroup(p, 'alter', startPos);
   }
   if (BATCH_OBJECTS.has(word)) return skipUnsupported(p, startPos, `ALTER ${word}`, 'batch');
   if (!word) return p.fail();
@@ -96,6 +113,13 @@ export function parseDrop(p: Parser): Statement {
       const kind = word === 'TABLE' ? 'dropTable' : 'dropProcedure';
       return { kind, ifExists, names, start, end: p.lastEnd() };
     }
+    case 'VIEW':
+    case 'FUNCTION': {
+      p.next();
+      const ifExists = acceptIfExists(p);
+      const names = commaList(p, parseObjectName);
+      return { kind: 'dropModule', what: word, ifExists, names, start, end: p.lastEnd() };
+    }
     case 'DATABASE': {
       p.next();
       const ifExists = acceptIfExists(p);
@@ -113,6 +137,10 @@ export function parseDrop(p: Parser): Statement {
     }
     case 'EXTERNAL':
       return parseDropExternal(p, startPos);
+    case 'RESOURCE':
+      return parseResourcePool(p, 'drop', startPos);
+    case 'WORKLOAD':
+      return parseWorkloadGroup(p, 'drop', startPos);
   }
   if (!word) return p.fail();
   return skipUnsupported(p, startPos, `DROP ${word}`, 'statement');

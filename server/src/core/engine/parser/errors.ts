@@ -16,10 +16,13 @@ export function sqlError(number: number, level: number, state: number, message: 
 }
 
 /**
- * What the embedded instance can't run. SQL Server has no message for this; 40517 is the number
- * Azure SQL Database uses for "Keyword or statement option is not supported", the nearest kin.
+ * What the embedded instance can't run: a message of the instance's own, not SQL Server's. Its
+ * number is in the range SQL Server leaves to user-defined messages (above 50000, RAISERROR's
+ * default), where none of SQL Server's own messages can be; the instance has no sp_addmessage, so
+ * no user message takes it either. 59001 is the embedded instance's "not supported", everywhere
+ * (statements, expressions, TDS requests), always with the text "... not supported by ...".
  */
-export const NOT_SUPPORTED = 40517;
+export const NOT_SUPPORTED = 59001;
 
 export function notSupported(what: string, start: number, end: number): SqlError {
   return sqlError(NOT_SUPPORTED, 16, 1, `${what} is not supported by the embedded instance.`, start, end);

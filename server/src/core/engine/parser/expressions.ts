@@ -348,10 +348,18 @@ function functionCall(p: Parser, name: Identifier[]): FunctionCall {
     while (p.accept('comma')) args.push(parseExpression(p));
   }
   p.expect('rparen');
-  if (p.isWord('WITHIN')) p.unsupported('WITHIN GROUP', p.peek()!);
+  let withinGroup: OrderItem[] | undefined;
+  if (p.isWord('WITHIN')) {
+    if (upper !== 'STRING_AGG') p.unsupported(`WITHIN GROUP with ${upper}`, p.peek()!);
+    p.next();
+    p.expectWord('GROUP');
+    p.expect('lparen');
+    withinGroup = parseOrderBy(p);
+    p.expect('rparen');
+  }
   const over = p.isWord('OVER') ? windowSpec(p) : null;
   const start = name[0]!.start;
-  return { kind: 'call', name, args, star, distinct, over, niladic: false, start, end: p.lastEnd() };
+  return { kind: 'call', name, args, star, distinct, over, niladic: false, ...(withinGroup ? { withinGroup } : {}), start, end: p.lastEnd() };
 }
 
 function windowSpec(p: Parser): WindowSpec {

@@ -1,7 +1,8 @@
 // Instance configuration: RECONFIGURE, external resource pools, the resource governor and
 // external languages.
-import type { Identifier, Statement } from '../ast';
+import type { Identifier, OptionSetting, Statement } from '../ast';
 import { commaList } from './expressions';
+import { parseObjectName } from './names';
 import { parseOptionList } from './options';
 import type { Parser } from './parser';
 import { skipUnsupported } from './unsupported';
@@ -74,10 +75,14 @@ export function parseDropExternal(p: Parser, startPos: number): Statement {
   return skipUnsupported(p, startPos, `DROP EXTERNAL ${p.word() || ''}`.trim(), 'statement');
 }
 
-/** ALTER RESOURCE GOVERNOR {RECONFIGURE | DISABLE | RESET STATISTICS}; pos at RESOURCE. */
+/**
+ * ALTER RESOURCE GOVERNOR {RECONFIGURE | DISABLE | RESET STATISTICS | WITH (CLASSIFIER_FUNCTION =
+ * schema.name | NULL)}, or ALTER RESOURCE POOL; pos at RESOURCE.
+ */
 export function parseAlterResourceGovernor(p: Parser, startPos: number): Statement {
   const start = p.tokens[startPos]!.start;
   p.next();
+  if (p.isWord('POOL')) return resourcePool(p, 'alter', start);
   p.expectWord('GOVERNOR');
   if (p.acceptWord('RECONFIGURE')) return { kind: 'alterResourceGovernor', action: 'reconfigure', start, end: p.lastEnd() };
   if (p.acceptWord('DISABLE')) return { kind: 'alterResourceGovernor', action: 'disable', start, end: p.lastEnd() };
@@ -85,6 +90,59 @@ export function parseAlterResourceGovernor(p: Parser, startPos: number): Stateme
     p.pos += 2;
     return { kind: 'alterResourceGovernor', action: 'resetStatistics', start, end: p.lastEnd() };
   }
-  if (p.isWord('WITH')) return skipUnsupported(p, startPos, 'ALTER RESOURCE GOVERNOR WITH (...)', 'statement');
-  return p.fail();
+  p.expectWord('WITH');
+  p.expect('lparen');
+  if (!p.isWord('CLASSIFIER_FUNCTION')) {
+    if (p.isWord('MAX_OUTSTANDING_IO_PER_VOLUME')) return skipUnsupported(p, startPos, 'ALTER RESOURCE GOVERNOR WITH (MAX_OUTSTANDING_IO_PER_VOLUME = ...)', 'statement');
+    return p.fail();
+  }
+  p.next();
+  p.expectOp('=');
+  const classifier = p.acceptWord('NULL') ? null : parseObjectName(p);
+  p.expect('rparen');
+  return { kind: 'alterResourceGovernor', action: 'classifier', classifier, start, end: p.lastEnd() };
+}
+
+/** {CREATE | ALTER | DROP} RESOURCE POOL name [WITH (...)]; pos at POOL. */
+function resourcePool(p: Parser, action: 'create' | 'alter' | 'drop', start: number): Statement {
+  p.expectWord('POOL');
+  const name = poolName(p);
+  const options = action !== 'drop' && p.acceptWord('WITH') ? parseOptionList(p) : [];
+  return { kind: 'resourcePool', action, name, options, start, end: p.lastEnd() };
+}
+
+/** CREATE / DROP RESOURCE POOL; pos at RESOURCE. */
+export function parseResourcePool(p: Parser, action: 'create' | 'drop', startPos: number): Statement {
+  const start = p.tokens[startPos]!.start;
+  p.next();
+  if (!p.isWord('POOL')) return skipUnsupported(p, startPos, `${action.toUpperCase()} RESOURCE ${p.word() || ''}`.trim(), 'statement');
+  return resourcePool(p, action, start);
+}
+
+/**
+ * {CREATE | ALTER} WORKLOAD GROUP name [WITH (...)] [USING {pool | "default"} [, EXTERNAL
+ * {external_pool | "default"}]] and DROP WORKLOAD GROUP name; pos at WORKLOAD.
+ */
+export function parseWorkloadGroup(p: Parser, action: 'create' | 'alter' | 'drop', startPos: number): Statement {
+  const start = p.tokens[startPos]!.start;
+  p.next();
+  p.expectWord('GROUP');
+  const name = poolName(p);
+  let options: OptionSetting[] = [];
+  let pool: Identifier | null = null;
+  let externalPool: Identifier | null = null;
+  if (action !== 'drop') {
+    if (p.acceptWord('WITH')) options = parseOptionList(p);
+    if (p.acceptWord('USING')) {
+      if (p.acceptWord('EXTERNAL')) externalPool = poolName(p);
+      else {
+        pool = poolName(p);
+        if (p.accept('comma')) {
+          p.expectWord('EXTERNAL');
+          externalPool = poolName(p);
+        }
+      }
+    }
+  }
+  return { kind: 'workloadGroup', action, name, options, pool, externalPool, start, end: p.lastEnd() };
 }

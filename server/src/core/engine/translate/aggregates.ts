@@ -9,7 +9,8 @@ import { BIGINT, decimal, duckdbType, FLOAT, INT, isApproximate, isExact, isInte
 
 export interface Aggregate {
   args: [number, number];
-  translate(args: Typed[], call: FunctionCall, over: string): { sql: string; type: SqlType };
+  /** `orderBy`: STRING_AGG's WITHIN GROUP keys as a DuckDB ORDER BY clause, or ''. */
+  translate(args: Typed[], call: FunctionCall, over: string, orderBy?: string): { sql: string; type: SqlType };
 }
 
 function invalid(type: SqlType, fn: string, call: FunctionCall): never {
@@ -99,11 +100,11 @@ export const AGGREGATES: Readonly<Record<string, Aggregate>> = {
   },
   STRING_AGG: {
     args: [2, 2],
-    translate: (args, call, over) => {
+    translate: (args, call, over, orderBy = '') => {
       const [x, separator] = args;
       const text = isString(x!.type) ? x! : convert(x!, nvarchar(4000), 'implicit', call.args[0]!);
       const type = text.type.length === 'max' ? text.type : isUnicode(text.type) ? nvarchar(4000) : varchar(8000);
-      return { sql: `string_agg(${text.sql}, ${separator!.sql})${over}`, type };
+      return { sql: `string_agg(${text.sql}, ${separator!.sql}${orderBy})${over}`, type };
     },
   },
 };

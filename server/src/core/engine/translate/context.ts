@@ -4,6 +4,7 @@ import type { Span } from '../ast';
 import type { ColumnInfo, Ports } from './ports';
 import type { SqlType } from './types';
 import { duckdbType } from './types';
+import { stop, TranslateStop } from './errors';
 
 /** A translated expression: DuckDB SQL and the T-SQL type SQL Server would give it. */
 export interface Typed {
@@ -39,8 +40,41 @@ export class Context {
   /** > 0 inside an aggregate's arguments. */
   aggregateDepth = 0;
   clause: Clause = 'other';
+  /**
+   * Inside a user function's body: its parameters (and local variables), each the caller's
+   * argument already translated and converted to the parameter's type. Null outside functions.
+   */
+  bindings: Map<string, Typed> | null = null;
+  /** How many views and functions the expression being translated is nested in (SQL Server's limit is 32). */
+  moduleDepth = 0;
 
-  constructor(readonly ports: Ports) {}
+  constructor(public ports: Ports) {}
+
+  /**
+   * Runs `inner` inside a view's or function's definition: its own ports (names resolve in its
+   * database and schema), no CTEs or variables of the caller, `bindings` for a function's parameters.
+   */
+  inModule<T>(ports: Ports, bindings: Map<string, Typed> | null, at: Span, inner: () => T): T {
+    if (this.moduleDepth >= 32) {
+      stop(217, 16, 1, 'Maximum stored procedure, function, trigger, or view nesting level exceeded (limit 32).', at);
+    }
+    const saved = { ports: this.ports, bindings: this.bindings, ctes: this.ctes.splice(0) };
+    this.ports = ports;
+    this.bindings = bindings;
+    this.moduleDepth++;
+    try {
+      return this.within('other', inner, true);
+    } catch (e) {
+      // Offsets inside the definition mean nothing in the caller's text: the error is placed at the use.
+      if (e instanceof TranslateStop) throw new TranslateStop({ ...e.error, start: at.start, end: at.end });
+      throw e;
+    } finally {
+      this.moduleDepth--;
+      this.ports = saved.ports;
+      this.bindings = saved.bindings;
+      this.ctes.splice(0, this.ctes.length, ...saved.ctes);
+    }
+  }
 
   /**
    * A variable's value as a DuckDB prepared-statement parameter, cast to its declared type. Values

@@ -184,6 +184,25 @@ export const DATE_FUNCTIONS: BuiltinTable = {
       return combine(sql, nvarchar(30), [dv!]);
     },
   },
+  // DATETRUNC(part, d): the start of the part containing d, in d's type (a string is datetime2(7)).
+  DATETRUNC: {
+    args: [2, 2],
+    translate: (call, t) => {
+      const part = datepart(call.args[0]!);
+      const v = t.value(call.args[1]!);
+      const type: SqlType = isString(v.type) ? { name: 'datetime2', scale: 7 } : v.type;
+      if (!['date', 'time', 'datetime', 'datetime2', 'smalldatetime'].includes(type.name)) {
+        stop(8116, 16, 1, `Argument data type ${v.type.name} is invalid for argument 2 of datetrunc function.`, call.args[1]!);
+      }
+      checkPart(part, type, 'datetrunc', call.args[0]!);
+      const d = asDateTime(v, call.args[1]!).sql;
+      const unit = part === 'weekday' || part === 'dayofyear' ? 'day' : part === 'iso_week' ? 'week' : part;
+      if (part === 'nanosecond') stop(9810, 16, 10, 'The datepart nanosecond is not supported by date function datetrunc for data type datetime2.', call.args[0]!);
+      // DuckDB's weeks start on Monday (ISO); SQL Server's 'week' starts on Sunday (us_english).
+      const stamp = part === 'week' ? `(date_trunc('week', CAST(${d} AS TIMESTAMP) + INTERVAL 1 DAY) - INTERVAL 1 DAY)` : `date_trunc('${unit}', CAST(${d} AS TIMESTAMP))`;
+      return combine(`CAST(${stamp} AS ${duckdbType(type)})`, type, [v]);
+    },
+  },
   EOMONTH: {
     args: [1, 2],
     translate: (call, t) => {

@@ -149,6 +149,8 @@ export class ExpressionTranslator {
   }
 
   private variable(e: VariableRef): Typed {
+    const bound = this.ctx.bindings?.get(e.name.toLowerCase());
+    if (bound) return bound;
     const type = this.ctx.ports.variables.variableType(e.name);
     if (!type) {
       if (e.system) return unsupported(`The system function ${e.name.toUpperCase()}`, e);

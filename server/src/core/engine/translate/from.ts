@@ -2,6 +2,9 @@
 // derived tables, table-valued functions, joins and APPLY (DuckDB LATERAL). Every source is
 // given its exposed name as DuckDB alias, so `t.c` translates to "t"."c".
 import type { ObjectName, TableSource } from '../ast';
+import { convert } from './conversions';
+import type { ColumnInfo } from './ports';
+import { BIGINT, isString, nvarchar } from './types';
 import type { Context } from './context';
 import { stop, unsupported } from './errors';
 import { ExpressionTranslator } from './expressions';
@@ -9,6 +12,7 @@ import { duckdbRelation, quoteIdentifier } from './names';
 import type { TableName } from './ports';
 import { namedColumns, translateQuery } from './query';
 import { Scope, type Source } from './scope';
+import { inlineFunctionSource, viewSource } from './userFunctions';
 
 export interface TranslatedFrom {
   sql: string;
@@ -58,7 +62,11 @@ function translateSource(item: TableSource, ctx: Context, outer: Scope | null): 
         }
       }
       const info = ctx.ports.schema.resolveTable(name);
-      if (!info) return stop(208, 16, 1, `Invalid object name '${writtenName(item.name)}'.`, item.name);
+      if (!info) {
+        const view = ctx.ports.schema.view?.(name);
+        if (view) return viewSource(view, item, ctx);
+        return stop(208, 16, 1, `Invalid object name '${writtenName(item.name)}'.`, item.name);
+      }
       const loc = info.location;
       const exposed = item.alias?.name ?? name.name;
       const table = item.alias
@@ -83,6 +91,11 @@ function translateSource(item: TableSource, ctx: Context, outer: Scope | null): 
     }
     case 'function': {
       const name = tableName(item.name);
+      const user = ctx.ports.schema.userFunction?.(name);
+      if (user) return inlineFunctionSource(user, item, ctx, outer);
+      if (!name.database && (!name.schema || name.schema.toLowerCase() === 'sys') && name.name.toLowerCase() === 'string_split') {
+        return stringSplit(item, ctx, outer);
+      }
       const fn = ctx.ports.schema.tableFunction(name);
       if (!fn) return stop(208, 16, 1, `Invalid object name '${writtenName(item.name)}'.`, item.name);
       const args = new ExpressionTranslator(ctx, outer ?? new Scope([], null));
@@ -118,4 +131,31 @@ function translateSource(item: TableSource, ctx: Context, outer: Scope | null): 
       return { sql, sources };
     }
   }
+}
+
+/**
+ * STRING_SPLIT(text, separator [, enable_ordinal]): a row per piece, in column `value` (the
+ * text's type), with `ordinal` (bigint, from 1) when enable_ordinal is 1. NULL text gives no rows.
+ */
+function stringSplit(item: Extract<TableSource, { kind: 'function' }>, ctx: Context, outer: Scope | null): TranslatedFrom {
+  if (item.args.length < 2 || item.args.length > 3) stop(313, 16, 3, 'An insufficient number of arguments were supplied for the procedure or function STRING_SPLIT.', item);
+  const t = new ExpressionTranslator(ctx, outer ?? new Scope([], null));
+  const [text, separator] = ctx.within('other', () => item.args.slice(0, 2).map((a) => t.value(a)));
+  const separatorArg = item.args[1]!;
+  if (separatorArg.kind === 'string' && separatorArg.value.length !== 1) {
+    stop(214, 16, 11, "Procedure expects parameter 'separator' of type 'nchar(1)/nvarchar(1)'.", separatorArg);
+  }
+  const ordinalArg = item.args[2];
+  if (ordinalArg && ordinalArg.kind !== 'number' && ordinalArg.kind !== 'null') unsupported('STRING_SPLIT with an enable_ordinal that is not a constant', ordinalArg);
+  const withOrdinal = ordinalArg?.kind === 'number' && Number(ordinalArg.text) === 1;
+  const source = isString(text!.type) ? text! : convert(text!, nvarchar(4000), 'implicit', item.args[0]!);
+  const pieces = `string_split(${source.sql}, ${convert(separator!, nvarchar(1), 'implicit', separatorArg).sql})`;
+  const exposed = item.alias?.name ?? 'STRING_SPLIT';
+  const columns: ColumnInfo[] = [{ name: 'value', type: source.type, nullable: true, identity: false }];
+  let select = `SELECT unnest(${pieces}) AS "value"`;
+  if (withOrdinal) {
+    columns.push({ name: 'ordinal', type: BIGINT, nullable: false, identity: false });
+    select = `SELECT unnest("l") AS "value", CAST(unnest(generate_series(1, len("l"))) AS BIGINT) AS "ordinal" FROM (SELECT ${pieces} AS "l")`;
+  }
+  return { sql: `(${select}) AS ${quoteIdentifier(exposed)}`, sources: [{ exposed, at: item, table: null, columns }] };
 }

@@ -12,11 +12,13 @@ import { stop, unsupported } from './errors';
 import { collation, combine, type ExpressionTranslator } from './expressions';
 import { LOGIC_FUNCTIONS } from './logicFunctions';
 import { MATH_FUNCTIONS } from './mathFunctions';
+import { MISC_FUNCTIONS } from './miscFunctions';
 import { quoteIdentifier } from './names';
 import { STRING_FUNCTIONS } from './stringFunctions';
+import { scalarFunctionCall } from './userFunctions';
 import { BIGINT, FLOAT, INT, type SqlType } from './types';
 
-const BUILTINS: Readonly<Record<string, Builtin>> = { ...STRING_FUNCTIONS, ...DATE_FUNCTIONS, ...MATH_FUNCTIONS, ...LOGIC_FUNCTIONS };
+const BUILTINS: Readonly<Record<string, Builtin>> = { ...STRING_FUNCTIONS, ...DATE_FUNCTIONS, ...MATH_FUNCTIONS, ...LOGIC_FUNCTIONS, ...MISC_FUNCTIONS };
 
 /** Functions that exist only with OVER (ORDER BY ...), with their argument counts. */
 const WINDOW_FUNCTIONS: Readonly<Record<string, [number, number]>> = {
@@ -34,10 +36,10 @@ const WINDOW_FUNCTIONS: Readonly<Record<string, [number, number]>> = {
 
 /** SQL Server built-ins the embedded instance does not translate (and the executor may not provide). */
 const NOT_TRANSLATED = new Set(
-  `PATINDEX SOUNDEX DIFFERENCE FORMAT STR STRING_ESCAPE STRING_SPLIT COMPRESS DECOMPRESS CHECKSUM BINARY_CHECKSUM
-HASHBYTES CHECKSUM_AGG GROUPING GROUPING_ID PERCENTILE_CONT PERCENTILE_DISC JSON_VALUE JSON_QUERY JSON_MODIFY ISJSON
+  `PATINDEX SOUNDEX DIFFERENCE STR STRING_ESCAPE STRING_SPLIT COMPRESS DECOMPRESS
+HASHBYTES CHECKSUM_AGG GROUPING GROUPING_ID PERCENTILE_CONT PERCENTILE_DISC JSON_QUERY JSON_MODIFY
 OPENJSON SYSDATETIMEOFFSET SWITCHOFFSET TODATETIMEOFFSET DATETIMEOFFSETFROMPARTS DATETIMEFROMPARTS DATETIME2FROMPARTS
-SMALLDATETIMEFROMPARTS TIMEFROMPARTS DATE_BUCKET DATETRUNC GREATEST LEAST NEWSEQUENTIALID SCOPE_IDENTITY IDENT_CURRENT
+SMALLDATETIMEFROMPARTS TIMEFROMPARTS DATE_BUCKET GREATEST LEAST NEWSEQUENTIALID SCOPE_IDENTITY IDENT_CURRENT
 IDENT_SEED IDENT_INCR ROWCOUNT_BIG XACT_STATE ERROR_MESSAGE ERROR_NUMBER ERROR_SEVERITY ERROR_STATE ERROR_LINE
 ERROR_PROCEDURE OBJECT_ID OBJECT_NAME OBJECT_SCHEMA_NAME OBJECTPROPERTY COL_LENGTH COL_NAME COLUMNPROPERTY DB_ID DB_NAME
 SCHEMA_ID SCHEMA_NAME TYPE_ID TYPE_NAME USER_ID USER_NAME SUSER_ID SUSER_NAME SUSER_SID SUSER_SNAME ORIGINAL_LOGIN
@@ -62,6 +64,11 @@ export function translateCall(call: FunctionCall, t: ExpressionTranslator): Type
     }
   }
   const parts = call.name.map((p) => p.name);
+  // Scalar user functions are always called with their schema, as SQL Server requires.
+  if (parts.length >= 2 && parts[parts.length - 2]!.toLowerCase() !== 'sys') {
+    const user = t.ctx.ports.schema.userFunction?.({ database: parts.length === 3 ? parts[0]! : null, schema: parts[parts.length - 2]!, name: parts[parts.length - 1]! });
+    if (user) return scalarFunctionCall(user, call, t);
+  }
   const provided = t.ctx.ports.schema.scalarFunction({
     database: parts.length === 3 ? parts[0]! : null,
     schema: parts.length >= 2 ? parts[parts.length - 2]! : null,
@@ -115,8 +122,24 @@ function aggregateCall(name: string, aggregate: Aggregate, call: FunctionCall, t
   } finally {
     ctx.aggregateDepth--;
   }
-  const { sql, type } = aggregate.translate(args, call, '');
+  const orderBy = call.withinGroup ? withinGroupOrder(call, t) : '';
+  const { sql, type } = aggregate.translate(args, call, '', orderBy);
   return { sql, type, aggregate: true, loose: null };
+}
+
+/** WITHIN GROUP (ORDER BY ...): keys of the aggregated rows, strings case-insensitively. */
+function withinGroupOrder(call: FunctionCall, t: ExpressionTranslator): string {
+  const ctx = t.ctx;
+  ctx.aggregateDepth++;
+  try {
+    const keys = call.withinGroup!.map((o) => {
+      const key = t.value(o.expr);
+      return `${key.sql}${collation(key.type)}${o.descending ? ' DESC' : ''}`;
+    });
+    return ` ORDER BY ${keys.join(', ')}`;
+  } finally {
+    ctx.aggregateDepth--;
+  }
 }
 
 function windowCall(name: string, argCount: [number, number], call: FunctionCall, t: ExpressionTranslator): Typed {

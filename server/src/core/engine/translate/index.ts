@@ -26,6 +26,8 @@ import type { ColumnInfo, Ports, TableLocation } from './ports';
 import { translateQuery, type ResultColumn } from './query';
 import { Scope } from './scope';
 import { sqlTypeOf, type SqlType } from './types';
+import { functionColumns, viewColumns } from './userFunctions';
+import type { UserFunctionInfo, ViewInfo } from './ports';
 
 export type Translation<T> = { ok: true; value: T } | { ok: false; error: SqlError };
 
@@ -151,6 +153,16 @@ export function translateCreateTable(definition: TableDefinition, location: Tabl
   return run(() => translateTableDefinition(definition, location, ports), definition);
 }
 
+/** CREATE VIEW's check of the definition: the view's columns, or the error in it. */
+export function translateViewDefinition(view: ViewInfo, at: Span): Translation<ResultColumn[]> {
+  return run(() => viewColumns(view, new Context(view.ports), at), at);
+}
+
+/** CREATE FUNCTION's check of the definition: an inline function's columns (none for a scalar one). */
+export function translateFunctionDefinition(fn: UserFunctionInfo, at: Span): Translation<ResultColumn[]> {
+  return run(() => functionColumns(fn, new Context(fn.ports), at), at);
+}
+
 /** The T-SQL type a data type names in a declaration (DECLARE, parameters, columns) or a CAST. */
 export function resolveDataType(dt: DataType, context: 'declaration' | 'cast'): Translation<SqlType> {
   const type = sqlTypeOf(dt, context);
@@ -161,5 +173,5 @@ export { createTableFromColumns, dropTableStatements };
 export { decodeRaisedError } from './errors';
 export { duckdbRelation, quoteIdentifier, quoteString, stagedColumn } from './names';
 export { duckdbType, formatSqlType, type SqlType } from './types';
-export type { ColumnInfo, FunctionInfo, Ports, SchemaLookup, TableFunctionInfo, TableInfo, TableLocation, TableName, VariableLookup } from './ports';
+export type { ColumnInfo, FunctionInfo, ModuleInfo, Ports, SchemaLookup, TableFunctionInfo, TableInfo, TableLocation, TableName, UserFunctionInfo, UserFunctionParameter, VariableLookup, ViewInfo } from './ports';
 export type { InsertPlan, ResultColumn, TableDdl };

@@ -124,6 +124,11 @@ export const MATH_FUNCTIONS: BuiltinTable = {
   PI: { args: [0, 0], translate: () => ({ sql: 'pi()', type: FLOAT }) },
   RAND: {
     args: [0, 1],
-    translate: (call) => (call.args.length ? unsupported('RAND with a seed', call) : { sql: 'random()', type: FLOAT }),
+    // RAND(seed) is repeatable: the same seed gives the same value (SQL Server's own sequence differs).
+    translate: (call, t) => {
+      if (!call.args.length) return { sql: 'random()', type: FLOAT };
+      const seed = asInt(t.value(call.args[0]!), call.args[0]!);
+      return combine(`(CAST(hash(${seed.sql}) % 1000000007 AS DOUBLE) / 1000000007.0)`, FLOAT, [seed]);
+    },
   },
 };

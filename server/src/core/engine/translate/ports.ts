@@ -1,6 +1,7 @@
 // What the translator asks of the executor: the tables and columns a name refers to in the
 // current session, the types of variables, and the session-dependent functions the executor
 // provides in DuckDB (SUSER_SNAME(), HAS_PERMS_BY_NAME(), fn_my_permissions(), ...).
+import type { FunctionBody, Identifier, Query } from '../ast';
 import type { SqlType } from './types';
 
 /** A table name as written, delimiters removed; missing parts are null (the executor applies defaults). */
@@ -44,6 +45,36 @@ export interface TableFunctionInfo {
   columns: ColumnInfo[];
 }
 
+/** Where a view or user function lives, and how names inside its definition resolve. */
+export interface ModuleInfo {
+  database: string;
+  schema: string;
+  name: string;
+  /**
+   * The ports for the definition's own names: its database, its schema then dbo (not the
+   * caller's), and no variables of the caller.
+   */
+  ports: Ports;
+}
+
+export interface ViewInfo extends ModuleInfo {
+  /** The column list written after the view's name, or empty. */
+  columns: Identifier[];
+  query: Query;
+}
+
+export interface UserFunctionParameter {
+  name: string;
+  type: SqlType;
+}
+
+export interface UserFunctionInfo extends ModuleInfo {
+  parameters: UserFunctionParameter[];
+  body: FunctionBody;
+  /** The scalar function's RETURNS type; null for an inline table-valued function. */
+  returns: SqlType | null;
+}
+
 export interface SchemaLookup {
   /** The table or view a name denotes for this session (including #temp and sys.* catalog views), or null. */
   resolveTable(name: TableName): TableInfo | null;
@@ -57,6 +88,10 @@ export interface SchemaLookup {
    * does not translate itself.
    */
   scalarFunction(name: TableName): FunctionInfo | null;
+  /** A user view a name denotes (asked when no table has the name), or null. */
+  view?(name: TableName): ViewInfo | null;
+  /** A user function (scalar or inline table-valued) a name denotes, or null. */
+  userFunction?(name: TableName): UserFunctionInfo | null;
   /** Whether SET IDENTITY_INSERT is ON for the table in this session. */
   identityInsert(location: TableLocation): boolean;
 }

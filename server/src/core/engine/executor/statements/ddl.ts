@@ -51,8 +51,10 @@ export async function runDdl(s: Statement, ctx: StatementContext): Promise<Flow>
         if ([...instance.databasesInUse.values()].some((d) => d.toLowerCase() === db!.name.toLowerCase())) {
           return fail(3702, 16, 4, `Cannot drop database "${db!.name}" because it is currently in use.`, name);
         }
-        const procedures = session.document.procedures.filter((p) => p.database.toLowerCase() !== db!.name.toLowerCase());
-        await session.saveDocument({ ...session.document, security: dropped.value, procedures });
+        const elsewhere = (p: { database: string }) => p.database.toLowerCase() !== db!.name.toLowerCase();
+        const procedures = session.document.procedures.filter(elsewhere);
+        const modules = session.document.modules?.filter(elsewhere);
+        await session.saveDocument({ ...session.document, security: dropped.value, procedures, ...(modules ? { modules } : {}) });
         session.tables.removeDatabase(db!.name);
         await instance.ports.storage.dropDatabase(db!.name);
       }

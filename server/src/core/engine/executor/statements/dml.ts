@@ -8,19 +8,17 @@ import {
   translateInsertStaged,
   translateInsertStatement,
   translateSelect,
-  translateTruncateStatement,
   translateUpdateStatement,
   duckdbRelation,
   type InsertPlan,
 } from '../../translate';
-import { tableName } from '../../translate/from';
 import { NEXT, type Flow, type StatementContext } from '../context';
 import { fail } from '../errors';
 import { checkReads, checkTable, writeTarget, writtenTable } from '../permissions';
-import { resolveUserTable } from '../schemaLookup';
 import { sqlTypeFromText } from '../sqlTypes';
 import { executeCaptured } from './execute';
 import { createTableAt } from './tables';
+import { runTruncate } from './truncate';
 
 export const DML_KINDS: ReadonlySet<string> = new Set(['select', 'insert', 'update', 'delete', 'truncate']);
 
@@ -54,14 +52,9 @@ export async function runDml(s: Statement, ctx: StatementContext): Promise<Flow>
       ctx.rowsAffected(await ctx.session.execute(sql.sql, ctx.session.parameterValues(sql.parameters, ctx.frame), s, writeTarget(table, 'DELETE')), s);
       break;
     }
-    case 'truncate': {
-      const sql = ctx.translated(translateTruncateStatement(s, ctx.ports().ports));
-      const table = resolveUserTable(ctx.session, tableName(s.table));
-      checkTable(ctx, 'ALTER', table, s.table);
-      if (table?.location.kind === 'database') ctx.session.noteWrite(table.location.database);
-      await ctx.session.execute(sql, [], s);
+    case 'truncate':
+      await runTruncate(s, ctx);
       break;
-    }
   }
   return NEXT;
 }

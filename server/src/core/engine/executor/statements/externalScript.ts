@@ -13,8 +13,8 @@ import { EXTERNAL_SCRIPTS_ENABLED, valueInUse } from '../configuration';
 import { StatementContext } from '../context';
 import { Cancelled, ExecStop, fail } from '../errors';
 import type { Place } from '../frame';
-import { runLoopbackQuery } from '../loopbackQuery';
-import type { Loopback, LoopbackAnswer } from '../ports';
+import { openLoopbackSession, runLoopbackQuery } from '../loopbackQuery';
+import type { Loopback, LoopbackAnswer, LoopbackError, LoopbackWorker } from '../ports';
 import type { ExecMessage, ExecResultSet } from '../results';
 import { CapturingSink, type Sink } from '../sink';
 import { sqlTypeFromText } from '../sqlTypes';
@@ -92,7 +92,7 @@ export async function runExternalScript(st: ExecuteStatement, ctx: StatementCont
 
   const params = await scriptParameters(ctx, st, await text('@params'), extra);
   const inputText = await text('@input_data_1');
-  const input = inputText && inputText.trim() !== '' ? await runInputQuery(ctx, inputText, st, params.values) : undefined;
+  const input = inputText ? await runInputQuery(ctx, inputText, st, params.values) : undefined;
   const inputName = await text('@input_data_1_name');
   const outputName = await text('@output_data_1_name');
   const columns = async (name: string) => (await text(name))?.split(',').map((c) => c.trim()).filter((c) => c !== '') ?? [];
@@ -111,18 +111,35 @@ export async function runExternalScript(st: ExecuteStatement, ctx: StatementCont
     parallel: parallel && parallel.value.kind !== 'default' ? (await ctx.evaluate(parallel.value, { name: 'bit' })).value === true : false,
     ...(partitionBy.length ? { partitionBy } : {}),
     ...(orderBy.length ? { orderBy } : {}),
+    // Resource Governor: the session's workload group names the external pool its scripts run in.
+    pool: session.workloadGroup.externalPool,
   };
+  const counters = session.instance.scriptCounters;
+  counters['Total Executions']++;
+  if (request.parallel) counters['Parallel Executions']++;
+  if (params.launch.some((p) => p.name.replace(/^@/, '').toLowerCase() === 'r_rowsperread' && p.value !== null)) counters['Streaming Executions']++;
 
   const scriptArg = own.get('@script')?.value;
   const scriptOffset = ctx.frame.submitted && scriptArg?.kind === 'string' ? scriptArg.start + (scriptArg.unicode ? 2 : 1) : undefined;
-  const messages = new ScriptMessages(ctx, sink, st, scriptOffset);
-  const outcome = await session.instance.ports.scripts.run(request, {
-    signal: session.signal,
-    onMessage: (m) => messages.add(m),
-    loopback: loopbackFor(session.security, ctx),
-  });
+  const messages = new ScriptMessages(ctx, sink, st, scriptOffset, () => session.signal.aborted);
+  const running = session.request;
+  const outcome = await session.instance.ports.scripts
+    .run(request, {
+      signal: session.signal,
+      onMessage: (m) => messages.add(m),
+      loopback: loopbackFor(session.security, ctx),
+      onStarted: (id) => {
+        if (running) running.externalScriptId = id;
+      },
+    })
+    .finally(() => {
+      if (running) running.externalScriptId = null;
+    });
+  if (outcome.ok) counters['Total Execution Time (ms)'] += Math.round(outcome.result.session.durationMs ?? 0);
   if (session.signal.aborted) throw new Cancelled();
   if (!outcome.ok) {
+    // The counter leaves out R and Python errors: it counts the calls the launcher could not serve.
+    counters['Execution Errors']++;
     if (outcome.error.code !== 'not-serving') return fail(39019, 16, 1, `An external script error occurred: \n${outcome.error.message}`, st);
     // SQL Server's text says nothing of why; the launcher's reason goes with it as a notice.
     ctx.message('info', null, 0, null, outcome.error.message, st);
@@ -186,11 +203,20 @@ async function scriptParameters(ctx: StatementContext, st: ExecuteStatement, dec
 function loopbackFor(caller: SessionContext, ctx: StatementContext): Loopback {
   const database = ctx.session.database;
   const instance = ctx.session.instance;
+  const accept = (worker: LoopbackWorker): { ok: true; context: SessionContext } | { ok: false; error: LoopbackError } => {
+    const accepted = acceptLoopbackConnection(instance.catalog, { workerGroup: worker.group, workerName: worker.name, caller });
+    if (!accepted.ok) return { ok: false, error: { number: accepted.error.number, severity: accepted.error.level, state: accepted.error.state, text: accepted.error.text } };
+    instance.scriptCounters['Implied Auth. Logins']++;
+    return { ok: true, context: accepted.value };
+  };
   return {
     query: async (sql, worker): Promise<LoopbackAnswer> => {
-      const accepted = acceptLoopbackConnection(instance.catalog, { workerGroup: worker.group, workerName: worker.name, caller });
-      if (!accepted.ok) return { error: { number: accepted.error.number, severity: accepted.error.level, state: accepted.error.state, text: accepted.error.text } };
-      return runLoopbackQuery(instance, accepted.value, database, sql);
+      const accepted = accept(worker);
+      return accepted.ok ? runLoopbackQuery(instance, accepted.context, database, sql) : { error: accepted.error };
+    },
+    connect: async (worker) => {
+      const accepted = accept(worker);
+      return accepted.ok ? { ok: true, session: await openLoopbackSession(instance, accepted.context, database) } : accepted;
     },
   };
 }
@@ -208,11 +234,16 @@ class ScriptMessages {
     private readonly sink: Sink,
     private readonly at: ExecuteStatement,
     private readonly scriptOffset: number | undefined,
+    /** The client cancelled the run. */
+    private readonly cancelled: () => boolean,
   ) {}
 
   add(m: LauncherMessage): void {
     const place = this.ctx.frame.place(this.at.start);
     const error = m.kind === 'error';
+    // A run the client cancelled reports that once, as SQL Server does ("Query was cancelled by
+    // user.", script.ts): the launcher's word that it stopped the script would be a second error.
+    if (error && this.cancelled()) return;
     const message: ExecMessage = {
       kind: error ? 'error' : 'info',
       number: m.number ?? (error ? null : 0),

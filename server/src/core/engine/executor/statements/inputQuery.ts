@@ -1,6 +1,8 @@
-// @input_data_1: a query run for the caller exactly as if the caller had sent it (no ownership
-// chain, no variables but the script's @params), whose rows and T-SQL column types become the
-// script's input data set.
+// @input_data_1: T-SQL run for the caller exactly as if the caller had sent it (no ownership
+// chain, no variables but the script's @params), whose one result set, with its T-SQL column
+// types, becomes the script's input data set. As in SQL Server, any statements returning one
+// result set are accepted (a SELECT with or without ';', WITH ... SELECT, EXEC of a procedure);
+// text without statements (N'', N'   ;') and statements returning no rows set mean no input.
 import type { ExecuteStatement } from '../../ast';
 import type { InputRows } from '../../../launcher/request';
 import { parseBatch } from '../../parser';
@@ -11,24 +13,46 @@ import { ExecStop, fail, notSupportedHere } from '../errors';
 import { Frame } from '../frame';
 import { checkReads } from '../permissions';
 import type { SqlValue } from '../ports';
+import { runStatements } from '../runner';
+import { CapturingSink } from '../sink';
+import { dropFrameTables } from './procedureCall';
 
-export async function runInputQuery(ctx: StatementContext, text: string, st: ExecuteStatement, params: Map<string, { type: SqlType; value: SqlValue }>): Promise<InputRows> {
+export async function runInputQuery(
+  ctx: StatementContext,
+  text: string,
+  st: ExecuteStatement,
+  params: Map<string, { type: SqlType; value: SqlValue }>,
+): Promise<InputRows | undefined> {
   const frame = Frame.dynamic(text, ctx.frame, st.start);
   const parsed = parseBatch(text);
-  const inner = new StatementContext(ctx.session, frame, ctx.sink);
   try {
     const error = parsed.errors[0];
     if (error) return fail(error.number, error.level, error.state, error.message, error);
-    const query = parsed.statements[0];
-    if (parsed.statements.length !== 1 || query?.kind !== 'select') return notSupportedHere('@input_data_1 other than one SELECT', st);
+    if (parsed.statements.length === 0) return undefined;
     for (const [name, p] of params) frame.variables.set(`@${name}`, { name: `@${name}`, type: p.type, value: p.value });
-    const used = inner.ports();
-    const plan = inner.translated(translateSelect(query, used.ports));
-    if (plan.kind !== 'rows') return notSupportedHere('@input_data_1 that assigns variables or selects INTO a table', query);
-    checkReads(inner, query);
-    await inner.fillViews(used, query);
-    const result = await ctx.session.query(plan.sql, ctx.session.parameterValues(plan.parameters, frame), query);
-    return { columns: plan.columns.map((c) => ({ name: c.name, type: formatSqlType(c.type) })), rows: result.rows };
+    const query = parsed.statements[0]!;
+    if (parsed.statements.length === 1 && query.kind === 'select') {
+      // One SELECT: run directly, without the row limit a result set sent to the client has.
+      const inner = new StatementContext(ctx.session, frame, ctx.sink);
+      const used = inner.ports();
+      const plan = inner.translated(translateSelect(query, used.ports));
+      if (plan.kind === 'rows') {
+        checkReads(inner, query);
+        await inner.fillViews(used, query);
+        const result = await ctx.session.query(plan.sql, ctx.session.parameterValues(plan.parameters, frame), query);
+        return { columns: plan.columns.map((c) => ({ name: c.name, type: formatSqlType(c.type) })), rows: result.rows };
+      }
+    }
+    const captured = new CapturingSink(ctx.sink);
+    const inner = new StatementContext(ctx.session, frame, captured);
+    try {
+      await runStatements(parsed.statements, inner);
+    } finally {
+      await dropFrameTables(inner);
+    }
+    if (captured.captured.length > 1) return notSupportedHere('@input_data_1 returning more than one result set', st);
+    const only = captured.captured[0];
+    return only && { columns: only.columns.map((c) => ({ name: c.name, type: c.type })), rows: only.rows };
   } catch (e) {
     if (e instanceof ExecStop) e.place ??= frame.place(e.error.start);
     throw e;

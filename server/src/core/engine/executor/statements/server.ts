@@ -1,24 +1,24 @@
-// Instance configuration: RECONFIGURE (ALTER SETTINGS), external resource pools and the resource
-// governor (CONTROL SERVER; a pool's definition takes effect at ALTER RESOURCE GOVERNOR
-// RECONFIGURE, which hands every pool to the launcher), and CREATE EXTERNAL LANGUAGE.
+// Instance configuration: RECONFIGURE (ALTER SETTINGS), external resource pools (CONTROL SERVER;
+// a pool's definition takes effect at ALTER RESOURCE GOVERNOR RECONFIGURE, resourceGovernor.ts,
+// which hands every pool to the launcher), and CREATE EXTERNAL LANGUAGE.
 import type { OptionSetting, Statement } from '../../ast';
 import { checkConfigurationChange, registerExternalLanguage } from '../../../security';
 import { BUILTIN_EXTERNAL_LANGUAGES } from '../../../security/builtins';
 import { reconfigure } from '../configuration';
 import { NEXT, type Flow, type StatementContext } from '../context';
 import { defaultPoolDefinition, type ResourcePoolDefinition } from '../document';
+import { externalPoolId, governorOf, nextUserId } from '../resourceGovernor';
 import { fail, notInUserTransaction, notSupportedHere, refuse } from '../errors';
 
-export const SERVER_KINDS: ReadonlySet<string> = new Set(['reconfigure', 'externalResourcePool', 'alterResourceGovernor', 'createExternalLanguage', 'dropExternalLanguage']);
+export const SERVER_KINDS: ReadonlySet<string> = new Set(['reconfigure', 'externalResourcePool', 'createExternalLanguage', 'dropExternalLanguage']);
 
-type ServerStatement = Extract<Statement, { kind: 'reconfigure' | 'externalResourcePool' | 'alterResourceGovernor' | 'createExternalLanguage' | 'dropExternalLanguage' }>;
+type ServerStatement = Extract<Statement, { kind: 'reconfigure' | 'externalResourcePool' | 'createExternalLanguage' | 'dropExternalLanguage' }>;
 
 const same = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
 
 export async function runServer(s: Statement, ctx: StatementContext): Promise<Flow> {
   const st = s as ServerStatement;
   const session = ctx.session;
-  const instance = session.instance;
   switch (st.kind) {
     case 'reconfigure': {
       if (session.transactionCount > 0) return notInUserTransaction('RECONFIGURE', st);
@@ -39,23 +39,15 @@ export async function runServer(s: Statement, ctx: StatementContext): Promise<Fl
       if (st.action !== 'create' && !existing) return fail(50000, 16, 1, `The external resource pool '${st.name.name}' does not exist.`, st.name);
       if (st.action === 'drop') {
         if (same(st.name.name, 'default')) return fail(50000, 16, 1, "The built-in external resource pool 'default' cannot be dropped.", st.name);
+        const group = governorOf(session.document).groups.find((g) => same(g.externalPool, st.name.name));
+        if (group) return fail(50000, 16, 1, `The external resource pool '${st.name.name}' cannot be dropped: the workload group '${group.name}' uses it.`, st.name);
         await session.saveDocument({ ...session.document, pools: pools.filter((p) => p !== existing) });
         return NEXT;
       }
-      const base = existing ?? { ...defaultPoolDefinition(), maxMemoryPercent: 100, name: st.name.name };
+      const base = existing ?? { ...defaultPoolDefinition(), id: nextUserId(pools.map((p) => externalPoolId(pools, p))), maxMemoryPercent: 100, name: st.name.name };
       const pool = withOptions(base, st.options);
       const others = pools.filter((p) => p !== existing);
       await session.saveDocument({ ...session.document, pools: [...others, pool] });
-      return NEXT;
-    }
-    case 'alterResourceGovernor': {
-      if (session.transactionCount > 0) return notInUserTransaction('ALTER RESOURCE GOVERNOR', st);
-      ctx.check('CONTROL SERVER', { class: 'SERVER' }, st, 'master');
-      if (st.action === 'disable') return notSupportedHere('ALTER RESOURCE GOVERNOR DISABLE', st);
-      if (st.action === 'reconfigure') {
-        const applied = await instance.ports.scripts.applyPools(instance.document.pools);
-        if (!applied.ok) return fail(50000, 16, 1, `The external resource pools could not be put into effect: ${applied.message}`, st);
-      }
       return NEXT;
     }
     case 'createExternalLanguage': {
