@@ -7,10 +7,12 @@ import { registerCommands } from './commands';
 import type { CommandContext } from './commands/context';
 import { SESSION_OUTPUT_SCHEME } from './commands/sessions';
 import { CredentialStore } from './credentials';
+import { DatabaseStatusBar } from './databaseStatusBar';
+import { DocumentDatabases } from './documentDatabases';
 import { InstanceStore } from './instanceStore';
-import { ResultsPanels } from './results/panel';
-import type { ResultsModel } from './results/model';
+import { ResultsPanels, type ShownResults } from './results/panel';
 import { RunOutput } from './runOutput';
+import { RunningRuns } from './runningRuns';
 import { ServerLink } from './serverLink';
 import { InstanceStatusBar } from './statusBar';
 import type { ViewNode } from './views/node';
@@ -26,8 +28,8 @@ export interface SqlmlApi {
   /** The rows of the Pools and Sessions views now. */
   poolRows(): readonly ViewNode[];
   sessionRows(): readonly ViewNode[];
-  /** What the results panel of a document shows. */
-  results(document: Uri): ResultsModel | undefined;
+  /** What the results panel of a document shows, every row included. */
+  results(document: Uri): ShownResults | undefined;
   onDidRun: EventEmitter<RunScriptResult>['event'];
 }
 
@@ -37,10 +39,11 @@ export function activate(context: ExtensionContext): SqlmlApi {
   server = new ServerLink(context);
   const store = new InstanceStore(server);
   const output = new RunOutput();
-  const results = new ResultsPanels(server, () => workspace.getConfiguration('sqlml').get<number>('run.maxRowsShown') ?? 5000);
+  const results = new ResultsPanels(server, context.extensionUri);
   const credentials = new CredentialStore(context.secrets, server);
   const didRun = new EventEmitter<RunScriptResult>();
-  const ctx: CommandContext = { extension: context, server, store, output, results, credentials, didRun };
+  const databases = new DocumentDatabases();
+  const ctx: CommandContext = { extension: context, server, store, output, results, credentials, didRun, runs: new RunningRuns(), databases };
   const views = new SqlmlViews(store);
   const link = server;
   const sessionOutput: TextDocumentContentProvider = {
@@ -55,6 +58,7 @@ export function activate(context: ExtensionContext): SqlmlApi {
     didRun,
     views,
     new InstanceStatusBar(store),
+    new DatabaseStatusBar(databases),
     workspace.registerTextDocumentContentProvider(SESSION_OUTPUT_SCHEME, sessionOutput),
     ...registerCommands(ctx),
   );

@@ -7,10 +7,9 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before } from 'node:test';
-import type { Frame } from 'playwright-core';
 import { cli, instanceSkip, TestInstance } from '../integration/instance/harness';
 import { e2eTest, type Workbench } from './harness';
-import { waitUntil } from './harness/wait';
+import { waitForResults } from './harness/resultsPage';
 
 const skip = instanceSkip();
 const instance = new TestInstance('e2e', 'sqlmltv');
@@ -31,38 +30,9 @@ after(async () => {
   if (!skip) await instance.teardown();
 });
 
-/** What the results panel of a file shows: its status, summary, and each grid's header and rows. */
-interface Shown {
-  status: string;
-  summary: string;
-  grids: { columns: string[]; rows: string[][] }[];
-}
-
-async function readResults(frame: Frame): Promise<Shown> {
-  return frame.evaluate(() => ({
-    status: document.body.dataset.status ?? '',
-    summary: document.getElementById('summary')?.textContent ?? '',
-    grids: [...document.querySelectorAll('.grid')].map((grid) => ({
-      columns: [...grid.querySelectorAll('thead th:not(.rownum)')].map((th) => th.textContent ?? ''),
-      rows: [...grid.querySelectorAll('tbody tr')].map((tr) => [...tr.querySelectorAll('td:not(.rownum)')].map((td) => td.textContent ?? '')),
-    })),
-  }));
-}
-
-/** Waits until the results panel of `file` shows a run in `status` (the page is redrawn as messages arrive). */
-async function waitForResults(workbench: Workbench, file: string, status: string, timeoutMs = 120_000): Promise<Shown> {
-  let last: Shown | string = 'no results panel yet';
-  return waitUntil(
-    async () => {
-      const frame = await workbench.webview(file, 1_000).catch(() => undefined);
-      if (!frame) return undefined;
-      const shown = await readResults(frame).catch(() => undefined); // redrawn meanwhile: read it again
-      if (shown) last = shown;
-      return shown?.status === status ? shown : undefined;
-    },
-    { timeoutMs, what: `the results of ${file} to be ${status}`, lastSeen: () => JSON.stringify(last) },
-  );
-}
+/** Waits until the results panel of `file` shows a run in `status`. */
+const resultsIn = async (workbench: Workbench, file: string, status: string, timeoutMs?: number) =>
+  (await waitForResults(workbench, file, (shown) => shown.status === status && (status !== 'succeeded' || shown.grids.every((g) => g.rows.length > 0)), `status ${status}`, timeoutMs)).shown;
 
 const workersFree = (workbench: Workbench) =>
   workbench.waitForTreeRow(
@@ -82,18 +52,21 @@ e2eTest(
 
     const shown = await workbench.step('Run Script from the command palette shows the rows', async () => {
       await workbench.runCommand('SQL ML: Run Script');
-      return waitForResults(workbench, 'squares.sql', 'succeeded');
+      return resultsIn(workbench, 'squares.sql', 'succeeded');
     });
-    assert.deepEqual(shown.grids, [
-      {
-        columns: ['n', 'square'],
-        rows: [
-          ['1', '1'],
-          ['2', '4'],
-          ['3', '9'],
-        ],
-      },
-    ]);
+    assert.deepEqual(
+      shown.grids.map((g) => ({ columns: g.columns, rows: g.rows.map((r) => [r.number, ...r.cells]) })),
+      [
+        {
+          columns: ['n', 'square'],
+          rows: [
+            [1, '1', '1'],
+            [2, '2', '4'],
+            [3, '3', '9'],
+          ],
+        },
+      ],
+    );
     assert.match(shown.summary, /1 result set \(3 rows\)/);
     assert.match(shown.summary, /session [0-9A-F]{8}: python on sqlmltv0\d, succeeded/);
     const sessionId = /session ([0-9A-F]{8})/.exec(shown.summary)![1]!;
@@ -112,7 +85,7 @@ e2eTest(
     await workbench.step('open long-running.sql and run it', async () => {
       await workbench.openFile('long-running.sql');
       await workbench.runCommand('SQL ML: Run Script');
-      await waitForResults(workbench, 'long-running.sql', 'running');
+      await resultsIn(workbench, 'long-running.sql', 'running');
     });
 
     const running = await workbench.step('the Sessions view shows it running, and the Pools view its busy worker', async () => {
@@ -125,7 +98,7 @@ e2eTest(
     await workbench.step('Cancel Session from the row: the session is cancelled and so is the run', async () => {
       await workbench.clickRowAction(running, 'Cancel Session');
       await workbench.waitForTreeRow('Sessions', (r) => r.label.endsWith('Python · root') && r.description.startsWith('cancelled'), 'the session cancelled', 30_000);
-      const cancelled = await waitForResults(workbench, 'long-running.sql', 'cancelled', 30_000);
+      const cancelled = await resultsIn(workbench, 'long-running.sql', 'cancelled', 30_000);
       assert.match(cancelled.summary, /cancelled/);
     });
 

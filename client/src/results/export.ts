@@ -21,15 +21,16 @@ export function toCsv(set: ResultSetLike): string {
   return `${lines.join('\r\n')}\r\n`;
 }
 
-/** The result set with only the rows at these indexes (in their order; unknown ones skipped). */
-export function pickRows<T extends ResultSetLike>(set: T, rows: readonly number[]): T {
-  return { ...set, rows: rows.map((i) => set.rows[i]).filter((r): r is unknown[] => r !== undefined) };
-}
-
-/** Tab-separated, with a header line: what pastes into a spreadsheet. Tabs and newlines in values become spaces. */
-export function toTsv(set: ResultSetLike): string {
+/**
+ * Tab-separated, with a header line when asked: what pastes into a spreadsheet (the grid's Ctrl+C). Cells
+ * read as the grid shows them (NULL as NULL); a cell left out of a ragged selection (undefined) is empty;
+ * tabs and newlines in values become spaces.
+ */
+export function toTsv(set: ResultSetLike, options: { headers: boolean } = { headers: true }): string {
   const clean = (text: string) => text.replace(/[\t\r\n]+/g, ' ');
-  const lines = [columnNames(set).map(clean).join('\t'), ...set.rows.map((row) => set.columns.map((c, i) => clean(cellText(row[i], c.type))).join('\t'))];
+  const cell = (value: unknown, type: string) => (value === undefined ? '' : clean(cellText(value, type)));
+  const body = set.rows.map((row) => set.columns.map((c, i) => cell(row[i], c.type)).join('\t'));
+  const lines = options.headers ? [columnNames(set).map(clean).join('\t'), ...body] : body;
   return `${lines.join('\n')}\n`;
 }
 

@@ -1,21 +1,19 @@
-// What the results panel shows for a run, built from the server's answer: the result sets (rows
-// formatted for the grid, at most `maxRows` each), the messages in the order they happened with a
-// link for those on a document line, and a one-line summary. Pure: no VS Code.
+// What the results panel shows for a run, built from the server's answer: the result sets (their
+// columns and row counts: the rows themselves stay with the extension, in GridRows, and reach the page a
+// screenful at a time), the messages in the order they happened with a link for those on a document line,
+// and a one-line summary. Pure: no VS Code.
 import type { RunMessage, RunScriptResult } from '../../../server/src/protocol';
-import { cellText } from '../../../server/src/core/cellText';
 import { columnNames } from './export';
 import { plural } from '../../../server/src/core/plural';
 
 export type RunStatus = 'running' | 'succeeded' | 'failed' | 'cancelled';
 
 export interface GridModel {
-  /** Index among the run's result sets (what copy/save refer to). */
+  /** Index among the run's result sets (what the page's requests refer to). */
   index: number;
   columns: string[];
   types: string[];
   numeric: boolean[];
-  /** The cells as the grid shows them; null is SQL NULL (shown as NULL, styled apart from the text 'NULL'). */
-  rows: (string | null)[][];
   totalRows: number;
 }
 
@@ -31,6 +29,8 @@ export interface MessageModel {
 export interface ResultsModel {
   title: string;
   status: RunStatus;
+  /** When the run started (Date.now()): the page counts the elapsed time from it while the run goes on. */
+  startedAt: number;
   summary: string;
   grids: GridModel[];
   messages: MessageModel[];
@@ -39,11 +39,11 @@ export interface ResultsModel {
 const NUMERIC = /^(int|bigint|smallint|tinyint|float|real|decimal|numeric|money|smallmoney|bit)\b/i;
 
 /** The panel while a run is going on: the messages streamed so far. */
-export function runningModel(title: string, streamed: readonly RunMessage[], what: string): ResultsModel {
-  return { title, status: 'running', summary: `Running ${what}…`, grids: [], messages: streamed.map(messageModel) };
+export function runningModel(title: string, streamed: readonly RunMessage[], what: string, startedAt: number): ResultsModel {
+  return { title, status: 'running', startedAt, summary: `Running ${what}…`, grids: [], messages: streamed.map(messageModel) };
 }
 
-export function resultsModel(title: string, result: RunScriptResult, maxRows: number): ResultsModel {
+export function resultsModel(title: string, result: RunScriptResult, startedAt: number): ResultsModel {
   const status = runStatus(result);
   const grids: GridModel[] = [];
   const messages: MessageModel[] = [];
@@ -59,7 +59,6 @@ export function resultsModel(title: string, result: RunScriptResult, maxRows: nu
           columns: columnNames(set),
           types: set.columns.map((c) => c.type),
           numeric: set.columns.map((c) => NUMERIC.test(c.type)),
-          rows: set.rows.slice(0, maxRows).map((row) => set.columns.map((c, i) => (row[i] === null || row[i] === undefined ? null : cellText(row[i], c.type)))),
           totalRows: set.rows.length,
         });
       }
@@ -70,7 +69,7 @@ export function resultsModel(title: string, result: RunScriptResult, maxRows: nu
     }
     gridsUpTo(batch.resultSets.length);
   }
-  return { title, status, summary: runSummary(result), grids, messages };
+  return { title, status, startedAt, summary: runSummary(result), grids, messages };
 }
 
 export function runStatus(result: RunScriptResult): RunStatus {

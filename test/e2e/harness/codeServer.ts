@@ -1,8 +1,9 @@
 // Starts code-server (a real VS Code workbench served over HTTP) with a fresh user-data-dir, its own extensions
-// folder holding this repository as the installed sqlml extension, and a workspace folder; stops it by killing its
-// whole process group (server, extension host, our language server and whatever those started).
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+// folder into which the sqlml VSIX (npm run package) is installed with --install-extension, as a user installs
+// it, and a workspace folder; stops it by killing its whole process group (server, extension host, our
+// language server and whatever those started).
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { REPO_ROOT, type E2eTools } from './tools';
 import { waitUntil } from './wait';
@@ -33,6 +34,22 @@ export interface ExtensionManifest {
 
 export function extensionManifest(): ExtensionManifest {
   return JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as ExtensionManifest;
+}
+
+/** The VSIX `npm run package` builds (scripts/package.mjs names it so). */
+export function vsixPath(manifest = extensionManifest()): string {
+  return join(REPO_ROOT, `${manifest.name}-linux-x64-${manifest.version}.vsix`);
+}
+
+/** Why the VSIX can't be tested: missing, or older than the bundles it should carry (a stale package tests old code). */
+export function vsixProblem(manifest = extensionManifest()): string | undefined {
+  const vsix = vsixPath(manifest);
+  if (!existsSync(vsix)) return `${vsix} is missing: run \`npm run package\` first`;
+  for (const built of [manifest.main, 'server/dist/main.js']) {
+    const file = join(REPO_ROOT, built);
+    if (existsSync(file) && statSync(file).mtimeMs > statSync(vsix).mtimeMs) return `${vsix} is older than ${built}: run \`npm run package\` again`;
+  }
+  return undefined;
 }
 
 export class CodeServer {
@@ -68,11 +85,7 @@ export class CodeServer {
       mkdirSync(dir, { recursive: true });
     }
     writeFileSync(join(userData, 'User', 'settings.json'), JSON.stringify(USER_SETTINGS, null, 2));
-    // An unpacked extension in the extensions folder, named publisher.name-version, is what an install leaves
-    // there; with no extensions.json yet, VS Code scans the folder and records it. The link makes the built
-    // repository (client/dist, server/dist, node_modules for DuckDB) the installed extension.
-    const manifest = extensionManifest();
-    symlinkSync(REPO_ROOT, join(extensions, `${manifest.publisher}.${manifest.name}-${manifest.version}`));
+    installVsix(tools, root, userData, extensions);
 
     const args = [
       tools.codeServer,
@@ -125,6 +138,21 @@ export class CodeServer {
       liveGroups.delete(pid);
     }
     writeFileSync(this.logFile, this.output);
+  }
+}
+
+/** `code-server --install-extension <vsix>` into this test's extensions folder: the packaged extension, not the source tree. */
+function installVsix(tools: E2eTools, root: string, userData: string, extensions: string): void {
+  const manifest = extensionManifest();
+  const problem = vsixProblem(manifest);
+  if (problem) throw new Error(problem);
+  const args = [tools.codeServer, '--config', join(root, 'config.yaml'), '--user-data-dir', userData, '--extensions-dir', extensions, '--install-extension', vsixPath(manifest)];
+  const installed = spawnSync(tools.node, args, { cwd: root, env: serverEnv(root), encoding: 'utf8', timeout: 120_000 });
+  const output = `${installed.stdout ?? ''}${installed.stderr ?? ''}`;
+  // The folder is publisher.name-version (VS Code may add the target platform).
+  const folder = readdirSync(extensions).find((name) => name.startsWith(`${manifest.publisher}.${manifest.name}-${manifest.version}`));
+  if (installed.status !== 0 || !folder || !existsSync(join(extensions, folder, 'package.json'))) {
+    throw new Error(`code-server --install-extension ${vsixPath(manifest)} failed (exit ${installed.status ?? installed.signal}):\n${output}`);
   }
 }
 

@@ -62,7 +62,8 @@ export class Workbench {
   /** A new browser page for the workbench (see load). */
   static async create(browser: Browser, outDir: string): Promise<Workbench> {
     mkdirSync(outDir, { recursive: true });
-    const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+    // The clipboard permissions let the extension's copy reach the system clipboard and the test read it back.
+    const context = await browser.newContext({ viewport: { width: 1400, height: 900 }, permissions: ['clipboard-read', 'clipboard-write'] });
     context.setDefaultTimeout(UI_TIMEOUT_MS);
     return new Workbench(context, await context.newPage(), outDir);
   }
@@ -254,6 +255,11 @@ export class Workbench {
       },
       { timeoutMs, what: `a webview titled "${title}"`, lastSeen: async () => JSON.stringify(await Promise.all(this.page.frames().map((f) => f.title().catch(() => '?')))) },
     );
+  }
+
+  /** What the system clipboard holds (as the workbench's own Paste would read it). */
+  async clipboardText(): Promise<string> {
+    return this.page.evaluate(() => navigator.clipboard.readText());
   }
 
   /** Writes what the page logged as errors or warnings to <outDir>/browser-console.log. */

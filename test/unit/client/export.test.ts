@@ -5,7 +5,7 @@
 // numbers), and the selected rows only.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { columnNames, pickRows, toCsv, toJson, toTsv, type ResultSetLike } from '../../../client/src/results/export';
+import { columnNames, toCsv, toJson, toTsv, type ResultSetLike } from '../../../client/src/results/export';
 
 const set = (columns: [string, string][], rows: unknown[][]): ResultSetLike => ({ columns: columns.map(([name, type]) => ({ name, type })), rows });
 
@@ -100,6 +100,11 @@ test('TSV: tabs and line breaks in values and names become one space each run, s
   assert.equal(tsv.split('\n').length, 5, 'four lines and the final line end');
 });
 
+test('TSV without headers (the grid\'s Ctrl+C) is the rows alone; a cell left out of a ragged selection is empty, not NULL', () => {
+  const tsv = toTsv(set([['a', 'int'], ['b', 'nvarchar(5)']], [[1, undefined], [undefined, null]]), { headers: false });
+  assert.equal(tsv, '1\t\n\tNULL\n');
+});
+
 test('TSV shows values as the grid does: NULL as NULL, floats to 15 digits, bit as 1/0', () => {
   const tsv = toTsv(set([['n', 'int'], ['f', 'float'], ['b', 'bit']], [[null, 0.1 + 0.2, false]]));
   assert.equal(tsv, 'n\tf\tb\nNULL\t0.3\t0\n');
@@ -147,25 +152,4 @@ test('JSON: strings with quotes, backslashes and line breaks survive a round tri
 
 test('JSON of an empty result set is an empty array', () => {
   assert.deepEqual(JSON.parse(toJson(set([['a', 'int']], []))), []);
-});
-
-test('pickRows keeps the asked rows in the asked order and skips indexes that are not rows', () => {
-  const all = set([['n', 'int']], [[0], [1], [2], [3]]);
-  assert.deepEqual(pickRows(all, [2, 0]).rows, [[2], [0]]);
-  assert.deepEqual(pickRows(all, [3, 9, -1, 1]).rows, [[3], [1]]);
-  assert.deepEqual(pickRows(all, []).rows, []);
-});
-
-test('pickRows keeps the columns and other fields, and leaves the original set alone', () => {
-  const all = { ...set([['n', 'int']], [[0], [1]]), index: 7 };
-  const picked = pickRows(all, [1]);
-  assert.equal(picked.index, 7);
-  assert.deepEqual(picked.columns, all.columns);
-  assert.deepEqual(all.rows, [[0], [1]]);
-  assert.equal(toCsv(picked), 'n\r\n1\r\n');
-});
-
-test('pickRows keeps a row whose values are all NULL', () => {
-  const all = set([['a', 'int']], [[null], [1]]);
-  assert.deepEqual(pickRows(all, [0]).rows, [[null]]);
 });

@@ -1,34 +1,30 @@
-// The results panel's page: every piece of run data (title, summary, column names and types, cell
-// values, message headers and text) is HTML-escaped so none can open a tag or leave an attribute;
-// the content security policy allows no source but the webview's styles and the one inline script
-// carrying the nonce; the script itself holds no run data; and the page shows the right tab, the
-// Cancel button only while running, NULL cells, clipped grids and links to document lines.
+// The results panel's page: every piece of run data (title, summary, column names and types, message
+// headers and text) is HTML-escaped so none can open a tag or leave an attribute, and the grids' data is a
+// JSON block no "</script>" can close; the content security policy allows no source but the webview's
+// styles and the scripts carrying the nonce (SlickGrid's files and the page's own, loaded from the
+// extension); the page shows the right tab, the elapsed time and Cancel only while running, each grid's
+// row count and buttons, and links to document lines.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { escapeHtml, renderPage } from '../../../client/src/results/html';
+import { escapeHtml, renderPage, scriptJson } from '../../../client/src/results/html';
 import type { GridModel, MessageModel, ResultsModel } from '../../../client/src/results/model';
 
-const OPTIONS = { cspSource: 'https://file+.vscode-resource.vscode-cdn.net', nonce: 'n0nce4Test' };
-const EVIL = `</td></tr></table><script>alert("x")</script><img src=x onerror='alert(1)'>&amp;`;
+const CSP_SOURCE = 'https://file+.vscode-resource.vscode-cdn.net';
+const OPTIONS = {
+  cspSource: CSP_SOURCE,
+  nonce: 'n0nce4Test',
+  scripts: [`${CSP_SOURCE}/ext/node_modules/slickgrid/dist/browser/slick.core.js`, `${CSP_SOURCE}/ext/client/media/results/results.js`],
+  styles: [`${CSP_SOURCE}/ext/client/media/results/results.css`],
+};
+const EVIL = `</script></div><script>alert("x")</script><img src=x onerror='alert(1)'>&amp;\u2028`;
 
-const grid = (fields: Partial<GridModel> = {}): GridModel => ({
-  index: 0,
-  columns: ['id', 'name'],
-  types: ['int', 'nvarchar(10)'],
-  numeric: [true, false],
-  rows: [
-    ['1', 'one'],
-    ['2', null],
-  ],
-  totalRows: 2,
-  ...fields,
-});
-const model = (fields: Partial<ResultsModel> = {}): ResultsModel => ({ title: 'a.sql', status: 'succeeded', summary: '1 result set (2 rows) · 12 ms', grids: [grid()], messages: [], ...fields });
+const grid = (fields: Partial<GridModel> = {}): GridModel => ({ index: 0, columns: ['id', 'name'], types: ['int', 'nvarchar(10)'], numeric: [true, false], totalRows: 2, ...fields });
+const model = (fields: Partial<ResultsModel> = {}): ResultsModel => ({ title: 'a.sql', status: 'succeeded', startedAt: 1000, summary: '1 result set (2 rows) · 12 ms', grids: [grid()], messages: [], ...fields });
 const errorMessage = (fields: Partial<MessageModel> = {}): MessageModel => ({ kind: 'error', header: 'Msg 297, Level 16, State 1, Line 4', text: 'denied', line: 3, ...fields });
 
 const count = (text: string, re: RegExp) => (text.match(new RegExp(re.source, re.flags.includes('g') ? re.flags : `${re.flags}g`)) ?? []).length;
 const section = (page: string, id: string) => /<section id="([^"]+)"[^>]*>/.exec(page.slice(page.indexOf(`<section id="${id}"`)))![0];
-const scriptOf = (page: string) => /<script[^>]*>([\s\S]*?)<\/script>/.exec(page)![1]!;
+const gridsJson = (page: string) => JSON.parse(/<script type="application\/json" id="grids"[^>]*>([\s\S]*?)<\/script>/.exec(page)![1]!) as GridModel[];
 
 test('escapeHtml replaces the five characters that can open a tag, an entity or leave an attribute', () => {
   assert.equal(escapeHtml(`<a href="x" title='y'>&</a>`), '&lt;a href=&quot;x&quot; title=&#39;y&#39;&gt;&amp;&lt;/a&gt;');
@@ -42,30 +38,40 @@ test('the content security policy allows nothing by default, styles from the web
   const directives = new Map(csp.split(';').map((d) => d.trim()).filter(Boolean).map((d) => [d.split(/\s+/)[0]!, d.split(/\s+/).slice(1)] as const));
   assert.deepEqual(directives.get('default-src'), ["'none'"]);
   assert.deepEqual(directives.get('script-src'), ["'nonce-n0nce4Test'"]);
-  assert.deepEqual(directives.get('style-src'), [OPTIONS.cspSource, "'unsafe-inline'"]);
+  assert.deepEqual(directives.get('style-src'), [CSP_SOURCE, "'unsafe-inline'"]);
   assert.ok(!csp.includes("'unsafe-eval'"));
-  assert.ok(!directives.get('script-src')!.includes("'unsafe-inline'"));
+  assert.ok(!csp.includes('http:') && !csp.includes('https://cdn'), 'no network source: SlickGrid comes from the extension');
 });
 
-test('the page has exactly one script element, and it carries the nonce', () => {
+test('the scripts load in order from the given webview URIs, each with the nonce; no inline code', () => {
   const page = renderPage(model(), OPTIONS);
-  assert.equal(count(page, /<script\b/i), 1);
-  assert.match(page, /<script nonce="n0nce4Test">/);
+  const scripts = [...page.matchAll(/<script\b([^>]*)>([\s\S]*?)<\/script>/g)];
+  assert.deepEqual(
+    scripts.filter((m) => m[1]!.includes('src=')).map((m) => /src="([^"]+)"/.exec(m[1]!)![1]),
+    OPTIONS.scripts,
+  );
+  for (const [, attributes, body] of scripts) {
+    assert.match(attributes!, /nonce="n0nce4Test"/);
+    if (!attributes!.includes('type="application/json"')) assert.equal(body, '', 'a script element with a src has no inline code');
+  }
+  assert.equal(count(page, /<link rel="stylesheet"/), 1);
+  assert.ok(page.includes(`<link rel="stylesheet" href="${OPTIONS.styles[0]}">`));
 });
 
-test('cell values cannot break out of their cell: a </script> or <img onerror> in a value is text', () => {
-  const page = renderPage(model({ grids: [grid({ rows: [['1', EVIL]] })] }), OPTIONS);
-  assert.equal(count(page, /<script\b/i), 1, 'no script element but the page’s own');
+test('the grids travel as JSON that no value can close or break out of', () => {
+  const evil = grid({ columns: [EVIL, 'n'], types: [EVIL, 'int'] });
+  const page = renderPage(model({ grids: [evil] }), OPTIONS);
+  assert.equal(count(page, /<\/script>/i), OPTIONS.scripts.length + 1, 'only the page\'s own script elements close');
   assert.equal(count(page, /<img\b/i), 0);
-  assert.ok(page.includes(`<td class="">${escapeHtml(EVIL)}</td>`));
-  assert.ok(page.includes('&amp;amp;'), 'an entity in a value is shown literally');
+  assert.deepEqual(gridsJson(page), [evil], 'the JSON reads back exactly');
+  assert.ok(!scriptJson('\u2028').includes('\u2028'), 'line separators are escaped');
 });
 
-test('column names and types are escaped, the type inside a quoted title attribute', () => {
-  const page = renderPage(model({ grids: [grid({ columns: ['<b>x</b>', 'n'], types: ['nvarchar(5)" onmouseover="alert(1)', 'int'] })] }), OPTIONS);
-  assert.ok(page.includes('<th title="nvarchar(5)&quot; onmouseover=&quot;alert(1)">&lt;b&gt;x&lt;/b&gt;</th>'));
-  assert.doesNotMatch(page, /onmouseover="/);
-  assert.doesNotMatch(page, /<b>x/);
+test('no cell value is in the page: rows reach it later, a screenful at a time', () => {
+  const page = renderPage(model({ grids: [grid({ totalRows: 1_000_000 })] }), OPTIONS);
+  assert.ok(page.length < 10_000, `the page of a million rows is ${page.length} characters`);
+  assert.match(page, /Result set 1: 1,000,000 rows</);
+  assert.match(renderPage(model({ grids: [grid({ totalRows: 1 })] }), OPTIONS), /Result set 1: 1 row</);
 });
 
 test('the title, summary, message headers and message texts are escaped', () => {
@@ -83,53 +89,22 @@ test('the title, summary, message headers and message texts are escaped', () => 
   assert.ok(page.includes('<pre>&lt;script&gt;alert(&#39;m&#39;)&lt;/script&gt;</pre>'));
   assert.ok(page.includes('<span class="msg-header">Info &quot;h&quot;</span>'));
   assert.ok(page.includes('<pre>a &amp; b</pre>'));
-  assert.equal(count(page, /<script\b/i), 1);
-});
-
-test('the inline script holds no run data: it is the same whatever the model', () => {
-  const quiet = renderPage(model(), OPTIONS);
-  const loud = renderPage(
-    model({ title: EVIL, summary: EVIL, grids: [grid({ columns: [EVIL, EVIL], rows: [[EVIL, EVIL]] })], messages: [errorMessage({ text: EVIL, header: EVIL })] }),
-    { ...OPTIONS, nonce: 'other' },
-  );
-  assert.equal(scriptOf(loud), scriptOf(quiet));
-  assert.ok(!scriptOf(loud).includes('alert'));
-});
-
-test('each cell is escaped once: text the grid shows is what the model holds', () => {
-  const page = renderPage(model({ grids: [grid({ columns: ['v'], types: ['nvarchar(5)'], numeric: [false], rows: [['a<b']] })] }), OPTIONS);
-  assert.ok(page.includes('>a&lt;b</td>'));
-  assert.ok(!page.includes('&amp;lt;'));
-});
-
-test('numeric columns and NULL cells get their classes; rows are numbered from 1 and indexed from 0', () => {
-  const page = renderPage(model(), OPTIONS);
-  assert.ok(page.includes('<tr data-row="0"><td class="rownum">1</td><td class="num">1</td><td class="">one</td></tr>'));
-  assert.ok(page.includes('<tr data-row="1"><td class="rownum">2</td><td class="num">2</td><td class=" null">NULL</td></tr>'));
-});
-
-test('the text NULL is shown as text, without the NULL style', () => {
-  const page = renderPage(model({ grids: [grid({ rows: [['3', 'NULL']] })] }), OPTIONS);
-  assert.ok(page.includes('<tr data-row="0"><td class="rownum">1</td><td class="num">3</td><td class="">NULL</td></tr>'));
-});
-
-test('a grid cut at maxRows says how many it shows and that saving writes all', () => {
-  const page = renderPage(model({ grids: [grid({ index: 2, totalRows: 5000 })] }), OPTIONS);
-  assert.match(page, /Result set 3: 5000 rows — showing the first 2 \(saving writes all\)/);
-  const whole = renderPage(model({ grids: [grid({ rows: [['1', 'one']], totalRows: 1 })] }), OPTIONS);
-  assert.match(whole, /Result set 1: 1 row</);
-  assert.doesNotMatch(whole, /showing the first/);
 });
 
 test("each grid's buttons name that grid's index, the one copy and save requests refer to", () => {
   const page = renderPage(model({ grids: [grid({ index: 0 }), grid({ index: 1 })] }), OPTIONS);
   for (const index of [0, 1]) {
-    for (const action of ['data-action="copy" data-format="tsv"', 'data-action="copy" data-format="csv"', 'data-action="copy" data-format="json"']) {
-      assert.ok(page.includes(`${action} data-grid="${index}"`), `${action} for grid ${index}`);
-    }
-    assert.ok(page.includes(`data-action="save-csv" data-grid="${index}"`));
-    assert.ok(page.includes(`data-action="save-json" data-grid="${index}"`));
+    assert.ok(page.includes(`data-action="copy" data-grid="${index}"`));
+    assert.ok(page.includes(`data-action="copy-headers" data-grid="${index}"`));
+    for (const format of ['csv', 'json', 'xlsx']) assert.ok(page.includes(`data-action="save" data-grid="${index}" data-format="${format}"`), `save ${format} for grid ${index}`);
   }
+  assert.equal(count(page, /"webviewSection":"grid"/), 2, 'each grid carries the context of the grid context menu');
+});
+
+test('while running, the page counts the elapsed time from the run\'s start; afterwards it does not', () => {
+  const running = renderPage(model({ status: 'running', grids: [], startedAt: 1717171717171 }), OPTIONS);
+  assert.match(running, /<span class="elapsed" id="elapsed" data-started="1717171717171"><\/span>/);
+  assert.doesNotMatch(renderPage(model(), OPTIONS), /id="elapsed"/);
 });
 
 test('an error on a document line links there (0-based in data, 1-based for the reader); without a line it is plain', () => {
@@ -183,6 +158,6 @@ test('Cancel is offered only while the run is going on, and a running page waits
 
 test('the status reads in words', () => {
   assert.match(renderPage(model({ status: 'failed' }), OPTIONS), /<span class="status status-failed" id="status">Failed<\/span>/);
-  assert.match(renderPage(model({ status: 'cancelled' }), OPTIONS), /<body data-status="cancelled">/);
+  assert.match(renderPage(model({ status: 'cancelled' }), OPTIONS), /<body data-status="cancelled"/);
   assert.match(renderPage(model({ status: 'succeeded' }), OPTIONS), />Succeeded</);
 });

@@ -1,0 +1,127 @@
+// The rows behind a grid: a page is the cells as the grid shows them (NULL apart from the text 'NULL',
+// floats to 15 digits), in the grid's order; sorting orders by value as ORDER BY does (NULL first, numbers
+// by value, stable); a selection of ranges comes back as the rows and columns it covers, in the grid's
+// order, with cells outside a ragged selection left out; ranges past the edges are clipped.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { compareValues, GridRows } from '../../../client/src/results/gridRows';
+import { toTsv, type ResultSetLike } from '../../../client/src/results/export';
+
+const set = (columns: [string, string][], rows: unknown[][]): ResultSetLike => ({ columns: columns.map(([name, type]) => ({ name, type })), rows });
+const people = () =>
+  new GridRows(
+    set(
+      [['id', 'int'], ['name', 'nvarchar(10)'], ['score', 'float']],
+      [
+        [3, 'cy', 0.1 + 0.2],
+        [1, 'NULL', null],
+        [2, null, 10],
+        [4, 'al', 2],
+      ],
+    ),
+  );
+
+test('a page is the cells as the grid shows them: SQL NULL is null, the text NULL is text, floats to 15 digits', () => {
+  assert.deepEqual(people().page(0, 2), [
+    ['3', 'cy', '0.3'],
+    ['1', 'NULL', null],
+  ]);
+});
+
+test('a page is clipped to the rows there are; a short row shows NULL for its missing cells', () => {
+  const grid = people();
+  assert.deepEqual(grid.page(3, 100), [['4', 'al', '2']]);
+  assert.deepEqual(grid.page(4, 10), []);
+  assert.deepEqual(grid.page(-5, 1), [['3', 'cy', '0.3']]);
+  assert.deepEqual(new GridRows(set([['a', 'int'], ['b', 'int']], [[1]])).page(0, 1), [['1', null]]);
+});
+
+test('sorting by a number column orders by value, NULL first ascending and last descending', () => {
+  const grid = people();
+  grid.sort(2, true);
+  assert.deepEqual(grid.page(0, 4).map((r) => r[0]), ['1', '3', '4', '2']);
+  grid.sort(2, false);
+  assert.deepEqual(grid.page(0, 4).map((r) => r[0]), ['2', '4', '3', '1']);
+});
+
+test('numbers sort by value, not as text (9 before 10)', () => {
+  const grid = new GridRows(set([['n', 'int']], [[10], [9], [100], [-1]]));
+  grid.sort(0, true);
+  assert.deepEqual(grid.page(0, 4).flat(), ['-1', '9', '10', '100']);
+});
+
+test('sorting is stable: a second sort keeps the first one\'s order among ties', () => {
+  const grid = new GridRows(set([['k', 'int'], ['v', 'nvarchar(1)']], [[2, 'b'], [1, 'b'], [2, 'a'], [1, 'a']]));
+  grid.sort(0, true);
+  grid.sort(1, true);
+  assert.deepEqual(grid.page(0, 4), [['1', 'a'], ['2', 'a'], ['1', 'b'], ['2', 'b']]);
+});
+
+test('text sorts code point by code point, and the result set itself is left in its order', () => {
+  const source = set([['s', 'nvarchar(5)']], [['b'], ['B'], ['a'], ['é']]);
+  const grid = new GridRows(source);
+  grid.sort(0, true);
+  assert.deepEqual(grid.page(0, 4).flat(), ['B', 'a', 'b', 'é']);
+  assert.deepEqual(source.rows.flat(), ['b', 'B', 'a', 'é']);
+  assert.equal(grid.sourceRow(0), 1);
+});
+
+test('compareValues: NULL and missing are equal and first; booleans as 0/1', () => {
+  assert.equal(compareValues(null, undefined), 0);
+  assert.ok(compareValues(null, -1e9) < 0);
+  assert.ok(compareValues('a', null) > 0);
+  assert.ok(compareValues(false, true) < 0);
+});
+
+test('a rectangle picks its rows and columns in the grid\'s order, raw values kept for saving', () => {
+  const grid = people();
+  grid.sort(0, true);
+  const picked = grid.pick([{ fromRow: 1, toRow: 2, fromCell: 1, toCell: 2 }]);
+  assert.deepEqual(picked.columns.map((c) => c.name), ['name', 'score']);
+  assert.deepEqual(picked.rows, [
+    [null, 10],
+    ['cy', 0.1 + 0.2],
+  ]);
+});
+
+test('a range given backwards (dragged up and left) is the same range', () => {
+  const grid = people();
+  assert.deepEqual(grid.pick([{ fromRow: 2, toRow: 1, fromCell: 1, toCell: 0 }]), grid.pick([{ fromRow: 1, toRow: 2, fromCell: 0, toCell: 1 }]));
+});
+
+test('ranges past the edges are clipped, and one wholly outside picks nothing', () => {
+  const grid = people();
+  assert.equal(grid.pick([{ fromRow: 2, toRow: 99, fromCell: -3, toCell: 0 }]).rows.length, 2);
+  assert.deepEqual(grid.pick([{ fromRow: 10, toRow: 12, fromCell: 0, toCell: 0 }]), { columns: [], rows: [] });
+});
+
+test('several ranges: the union of their rows and columns, cells outside every range left out (blank when copied)', () => {
+  const grid = people();
+  const picked = grid.pick([
+    { fromRow: 0, toRow: 0, fromCell: 0, toCell: 0 },
+    { fromRow: 2, toRow: 2, fromCell: 2, toCell: 2 },
+    { fromRow: 0, toRow: 0, fromCell: 0, toCell: 0 },
+  ]);
+  assert.deepEqual(picked.columns.map((c) => c.name), ['id', 'score']);
+  assert.deepEqual(picked.rows, [
+    [3, undefined],
+    [undefined, 10],
+  ]);
+  assert.equal(toTsv(picked, { headers: false }), '3\t\n\t10\n');
+});
+
+test('all() is every row in the grid\'s order, every column', () => {
+  const grid = people();
+  grid.sort(0, false);
+  assert.deepEqual(grid.all().rows.map((r) => r[0]), [4, 3, 2, 1]);
+  assert.equal(grid.all().columns.length, 3);
+  assert.deepEqual(new GridRows(set([['a', 'int']], [])).all().rows, []);
+});
+
+test('a million rows sort and page without holding their text', () => {
+  const rows = Array.from({ length: 1_000_000 }, (_, i) => [(i * 7919) % 1_000_000]);
+  const grid = new GridRows(set([['n', 'int']], rows));
+  grid.sort(0, false);
+  assert.deepEqual(grid.page(0, 2).flat(), ['999999', '999998']);
+  assert.deepEqual(grid.page(999_999, 5).flat(), ['0']);
+});
