@@ -153,7 +153,7 @@ ROLLBACK;`);
         [574, 16, 'RECONFIGURE statement cannot be used inside a user transaction.'],
         [574, 16, 'CONFIG statement cannot be used inside a user transaction.'],
         [574, 16, 'ALTER RESOURCE GOVERNOR statement cannot be used inside a user transaction.'],
-        [40517, 16, ran.errors[5]?.text],
+        [59001, 16, ran.errors[5]?.text],
       ],
     );
     assert.match(ran.errors[5]!.text, /SAVE TRANSACTION/);

@@ -112,7 +112,7 @@ DROP TABLE dbo.t;
   const errors = allMessages(r.json).filter((m) => m.kind === 'error');
   assert.deepEqual(
     errors.map((m) => [m.number, m.severity, m.line]),
-    [[102, 15, 2], [156, 15, 4], [40517, 16, 6]],
+    [[102, 15, 2], [156, 15, 4], [59001, 16, 6]],
   );
   assert.equal(errors[0]!.text, "Incorrect syntax near ';'.");
   assert.equal(errors[1]!.text, "Incorrect syntax near the keyword 'FROM'.");

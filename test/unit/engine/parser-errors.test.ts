@@ -74,7 +74,7 @@ test('lines are counted from the batch start, as SSMS reports "Line n" and "Batc
   assert.equal(lineInBatch(text, second!.start, error.start), 4);
 });
 
-test("valid T-SQL the instance can't run inside a statement: Msg 40517, positioned at the construct", () => {
+test("valid T-SQL the instance can't run inside a statement: Msg 59001, positioned at the construct", () => {
   const cases: [string, string, string][] = [
     ['SELECT * FROM t PIVOT (SUM(a) FOR b IN ([x])) p', 'PIVOT', 'PIVOT'],
     ['SELECT a FROM t FOR XML PATH', 'FOR XML', 'FOR'],

@@ -369,7 +369,8 @@ PRINT 'still here'`;
   assert.equal(text.slice(statements[4]!.start, statements[4]!.end), 'ALTER TABLE t DROP COLUMN a');
 });
 
-test('CREATE VIEW / FUNCTION take the rest of their batch, like CREATE PROCEDURE', () => {
-  const batches = parseScript('CREATE VIEW v AS SELECT 1 AS x\nGO\nSELECT * FROM v');
-  assert.deepEqual(batches.map((b) => b.statements.map((s) => (s.kind === 'unsupported' ? s.what : s.kind))), [['CREATE VIEW'], ['select']]);
+test('CREATE VIEW / FUNCTION are parsed whole; multi-statement table-valued functions and triggers take the rest of their batch', () => {
+  const batches = parseScript('CREATE VIEW v AS SELECT 1 AS x\nGO\nCREATE FUNCTION dbo.f (@a int) RETURNS TABLE AS RETURN (SELECT @a AS a)\nGO\nCREATE FUNCTION dbo.m () RETURNS @t TABLE (a int) AS BEGIN RETURN END\nGO\nCREATE TRIGGER tr ON t AFTER INSERT AS SELECT 1\nGO\nSELECT * FROM v');
+  const kinds = batches.map((b) => b.statements.map((s) => (s.kind === 'unsupported' ? s.what : s.kind)));
+  assert.deepEqual(kinds, [['createView'], ['createFunction'], ['A multi-statement table-valued function (RETURNS @table TABLE)'], ['CREATE TRIGGER'], ['select']]);
 });

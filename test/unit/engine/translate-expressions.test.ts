@@ -64,7 +64,7 @@ test('variables are $n parameters cast to their declared type, one per variable'
   });
   assert.deepEqual(value('@@ROWCOUNT').parameters, ['@@ROWCOUNT']);
   assert.equal(error('@nope + 1'), 'Msg 137: Must declare the scalar variable "@nope".');
-  assert.equal(error('@@SPID'), 'Msg 40517: The system function @@SPID is not supported by the embedded instance.');
+  assert.equal(error('@@SPID'), 'Msg 59001: The system function @@SPID is not supported by the embedded instance.');
 });
 
 test('string comparisons ignore case (COLLATE NOCASE, ILIKE); LIKE classes become a regular expression', () => {
@@ -95,8 +95,8 @@ test('CASE, CAST, CONVERT and TRY_CAST: result types and SQL Server conversions'
   assert.match(value('CONVERT(varchar(8), @d, 112)').sql, /strftime\(CAST\(\$1 AS TIMESTAMP\), '%Y%m%d'\)/);
   const tryCast = value('TRY_CAST(@s AS int)').sql;
   assert.doesNotMatch(tryCast, /error\(/);
-  assert.equal(error('CONVERT(varchar, @d, 7)'), 'Msg 40517: CONVERT style 7 for date and time is not supported by the embedded instance.');
-  assert.equal(error('CAST(@i AS xml)'), 'Msg 40517: The data type xml is not supported by the embedded instance.');
+  assert.equal(error('CONVERT(varchar, @d, 7)'), 'Msg 59001: CONVERT style 7 for date and time is not supported by the embedded instance.');
+  assert.equal(error('CAST(@i AS xml)'), 'Msg 59001: The data type xml is not supported by the embedded instance.');
   assert.equal(error('CAST(@i AS money2)'), 'Msg 243: Type money2 is not a defined system type.');
 });
 
@@ -114,8 +114,8 @@ test('built-in functions: SQL Server semantics and types', () => {
 
 test('functions the executor provides, functions not translated, and unknown names', () => {
   assert.deepEqual(value('SUSER_SNAME()'), { sql: '"sqlml_suser_sname"()', type: 'nvarchar(128)', parameters: [] });
-  assert.equal(error("SOUNDEX('x')"), 'Msg 40517: The function SOUNDEX is not supported by the embedded instance.');
-  assert.equal(error('DB_NAME()'), 'Msg 40517: The function DB_NAME is not supported by the embedded instance.');
+  assert.equal(error("SOUNDEX('x')"), 'Msg 59001: The function SOUNDEX is not supported by the embedded instance.');
+  assert.equal(error('DB_NAME()'), 'Msg 59001: The function DB_NAME is not supported by the embedded instance.');
   assert.equal(error('frobnicate(1)'), "Msg 195: 'frobnicate' is not a recognized built-in function name.");
   assert.equal(error('dbo.f(1)'), 'Msg 4121: Cannot find either column "dbo" or the user-defined function or aggregate "dbo.f", or the name is ambiguous.');
   assert.equal(error('LEN(1, 2)'), 'Msg 174: The len function requires 1 argument(s).');

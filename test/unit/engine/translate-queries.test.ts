@@ -117,7 +117,7 @@ test('subqueries: scalar, IN, EXISTS, correlated; derived tables; CTEs', () => {
   assert.equal(error('SELECT * FROM (SELECT 1) AS d').split(' @')[0], "Msg 8155: No column name was specified for column 1 of 'd'.");
   const cte = rows('WITH big (who) AS (SELECT name FROM people WHERE salary > 100) SELECT who FROM big');
   assert.match(cte.sql, /^WITH "big"\("who"\) AS \(SELECT "people"\."name" AS "name" FROM .*\) SELECT "big"\."who" AS "who" FROM "big" AS "big"$/);
-  assert.equal(error('WITH r AS (SELECT 1 AS n UNION ALL SELECT n + 1 FROM r) SELECT n FROM r').split(' @')[0], 'Msg 40517: Recursive common table expressions is not supported by the embedded instance.');
+  assert.equal(error('WITH r AS (SELECT 1 AS n UNION ALL SELECT n + 1 FROM r) SELECT n FROM r').split(' @')[0], 'Msg 59001: Recursive common table expressions is not supported by the embedded instance.');
 });
 
 test('windows, table-valued functions and APPLY', () => {
@@ -146,5 +146,5 @@ test('assignment SELECT and SELECT INTO plans', () => {
   assert.ok(error('SELECT id, id INTO #t FROM people').startsWith("Msg 2705: Column names in each table must be unique. Column name 'id' in table '#t' is specified more than once."));
   assert.ok(error('SELECT id + 1 INTO #t FROM people').startsWith('Msg 1038: An object or column name is missing or empty.'));
   const accumulate = error('SELECT @n = @n + id FROM people');
-  assert.ok(accumulate.startsWith('Msg 40517: Accumulating a variable over the rows of a SELECT (SELECT @v = @v + ... FROM) is not supported by the embedded instance.'), accumulate);
+  assert.ok(accumulate.startsWith('Msg 59001: Accumulating a variable over the rows of a SELECT (SELECT @v = @v + ... FROM) is not supported by the embedded instance.'), accumulate);
 });

@@ -393,6 +393,7 @@ export type Statement =
   | AlterResourceGovernorStatement
   | CreateExternalLanguageStatement
   | DropExternalLanguageStatement
+  | ExternalLibraryStatement
   | UnsupportedStatement;
 
 /** SELECT, including the assignment form (`SELECT @v = ...`) and `SELECT ... INTO`. */
@@ -843,6 +844,22 @@ export interface CreateExternalLanguageStatement extends Span {
 export interface DropExternalLanguageStatement extends Span {
   kind: 'dropExternalLanguage';
   name: Identifier;
+}
+
+/**
+ * CREATE EXTERNAL LIBRARY name [AUTHORIZATION owner] FROM (CONTENT = ... [, PLATFORM = ...]) [, ...]
+ * WITH (LANGUAGE = ...); ALTER EXTERNAL LIBRARY name [AUTHORIZATION owner] SET (CONTENT = ...)
+ * WITH (LANGUAGE = ...); DROP EXTERNAL LIBRARY name [AUTHORIZATION owner].
+ */
+export interface ExternalLibraryStatement extends Span {
+  kind: 'externalLibrary';
+  action: 'create' | 'alter' | 'drop';
+  name: Identifier;
+  owner: Identifier | null;
+  /** One option list per file specification (none for DROP). */
+  files: OptionSetting[][];
+  /** WITH (...) settings: LANGUAGE (none for DROP). */
+  options: OptionSetting[];
 }
 
 /** `NAME = value` inside WITH (...) or FROM (...) option lists. */

@@ -6,6 +6,7 @@
 import type { SqlValue } from '../engine/executor/ports';
 import type { SqlType } from '../engine/translate/types';
 import type { RpcCall, RpcParameter } from './requests';
+import { NOT_SUPPORTED } from '../engine/parser/errors';
 
 export interface ReturnValue {
   /** The parameter's position in the client's call. */
@@ -72,7 +73,7 @@ export class PreparedStatements {
       case 'sp_cursorfetch':
       case 'sp_cursoroption':
       case 'sp_cursorclose':
-        return { kind: 'refuse', number: 40517, text: `${name} is not supported by this instance: server cursors are not (use a default result set: no cursor options in the driver).` };
+        return { kind: 'refuse', number: NOT_SUPPORTED, text: `${name} is not supported by this instance: server cursors are not (use a default result set: no cursor options in the driver).` };
       default:
         return { kind: 'call', procedure: call.procedure, parameters: p, ordinals: p.map((q, k) => (q.output ? k : null)), before: [] };
     }

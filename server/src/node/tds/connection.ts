@@ -6,15 +6,16 @@
 //   closed
 // Anything the instance does not do (MARS, bulk load, transaction manager requests, integrated
 // authentication) is refused with a message a driver shows, never left unanswered.
-import type { Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
 import type { SecureContext } from 'node:tls';
 import type { EngineSession, InstanceEngine } from '../instance/engine';
 import type { WireMessage as ExecutorMessage } from '../instance/protocol';
 import { PRODUCT_VERSION } from '../../core/engine/executor/systemVariables';
+import { NOT_SUPPORTED } from '../../core/engine/parser/errors';
 import { ByteWriter } from '../../core/tds/bytes';
 import { parseLogin7, TDS_7_3_A, TDS_7_4 } from '../../core/tds/login7';
 import { DEFAULT_PACKET_SIZE, MAX_PACKET_SIZE, MIN_PACKET_SIZE, PacketType, packetize, STATUS_RESET_CONNECTION, STATUS_RESET_CONNECTION_SKIP_TRAN } from '../../core/tds/packets';
-import { buildPreloginResponse, negotiateEncryption, parsePrelogin } from '../../core/tds/prelogin';
+import { buildPreloginResponse, Encryption, negotiateEncryption, parsePrelogin } from '../../core/tds/prelogin';
 import { parseRpcRequest, parseSqlBatch, type RpcCall } from '../../core/tds/requests';
 import { PreparedStatements } from '../../core/tds/rpcPlan';
 import { wireType } from '../../core/tds/columnTypes';
@@ -49,9 +50,18 @@ export interface TdsLimits {
 
 export const DEFAULT_TDS_LIMITS: TdsLimits = { loginTimeoutMs: 15_000, stalledMessageMs: 60_000, maxRequestBytes: 64 * 1024 * 1024, maxQueuedRequests: 16 };
 
+/** What a connection is served over: a TCP socket, or a stream a session's relay carries (loopbackTds.ts). */
+export type TdsTransport = Duplex & { setNoDelay(noDelay?: boolean): unknown; destroySoon(): void; readonly remoteAddress?: string | undefined };
+
+/** A trusted connection's login (integrated security): the session it acts in, or the refusal. */
+export type IntegratedLogin = () => Promise<{ ok: true; login: string; session: EngineSession } | { ok: false; number: number; text: string }>;
+
 export interface ConnectionOptions {
-  engine: InstanceEngine;
-  secureContext: SecureContext;
+  engine: Pick<InstanceEngine, 'login' | 'openSession'>;
+  /** Absent on a session loopback: encryption is not offered there. */
+  secureContext: SecureContext | null;
+  /** Integrated security is accepted (a session's implied authentication); absent, it is refused. */
+  integrated?: IntegratedLogin;
   forceEncryption: boolean;
   serverName: string;
   limits: TdsLimits;
@@ -82,6 +92,8 @@ export class TdsConnection {
   private readonly reader: MessageReader;
   private session: EngineSession | null = null;
   private login = '';
+  /** A fresh session for the same login (sp_reset_connection). */
+  private reopen: () => Promise<EngineSession> = () => this.options.engine.openSession(this.login);
   private loginDatabase = '';
   private packetSize = DEFAULT_PACKET_SIZE;
   private running: Running | null = null;
@@ -95,7 +107,7 @@ export class TdsConnection {
   readonly closed = new Promise<void>((resolve) => (this.resolveClosed = resolve));
 
   constructor(
-    private readonly socket: Socket,
+    private readonly socket: TdsTransport,
     private readonly options: ConnectionOptions,
   ) {
     this.reader = new MessageReader(
@@ -168,7 +180,9 @@ export class TdsConnection {
   private onPrelogin(body: Buffer): void {
     const parsed = parsePrelogin(body);
     if (!parsed.ok) return this.close(parsed.problem);
-    const outcome = negotiateEncryption(parsed.value.encryption, this.options.forceEncryption);
+    const secureContext = this.options.secureContext;
+    // Without a certificate (a session loopback) the instance answers as one that cannot encrypt.
+    const outcome: ReturnType<typeof negotiateEncryption> = secureContext ? negotiateEncryption(parsed.value.encryption, this.options.forceEncryption) : { answer: Encryption.NOT_SUP, tls: 'none' };
     const response = buildPreloginResponse(VERSION, outcome.answer);
     this.socket.write(packetize(PacketType.TABULAR_RESULT, response, DEFAULT_PACKET_SIZE, 0, true, () => 1));
     if (outcome.tls === 'refuse') return this.close('the client cannot encrypt and the instance forces encryption');
@@ -178,7 +192,7 @@ export class TdsConnection {
     }
     this.phase = 'handshake';
     this.fullTls = outcome.tls === 'full';
-    const tls = startTlsInsideTds(this.socket, this.options.secureContext, (problem) => this.close(problem));
+    const tls = startTlsInsideTds(this.socket, secureContext!, (problem) => this.close(problem));
     this.tls = tls;
     tls.socket.on('data', (chunk: Buffer) => this.received(chunk));
     tls.socket.on('error', () => this.close());
@@ -207,20 +221,42 @@ export class TdsConnection {
       this.close();
     };
     if (login.tdsVersion < TDS_7_3_A && (login.tdsVersion >>> 24) !== 0x74) {
-      return refuse(40517, `This instance speaks TDS 7.3 and 7.4 (SQL Server 2008 and later clients); the client asked for TDS 0x${login.tdsVersion.toString(16)}.`);
+      return refuse(NOT_SUPPORTED, `This instance speaks TDS 7.3 and 7.4 (SQL Server 2008 and later clients); the client asked for TDS 0x${login.tdsVersion.toString(16)}.`);
     }
-    if (login.integratedSecurity) {
-      return refuse(18452, 'Login failed. The login is from an untrusted domain and cannot be used with Integrated authentication.');
+    const integrated = this.options.integrated;
+    if (login.integratedSecurity && integrated) {
+      // The transport vouches for the identity (a session's channel): what the driver sent as
+      // its security token proves nothing and is not looked at.
+      const accepted = await integrated();
+      if (this.isClosed()) {
+        if (accepted.ok) void accepted.session.close();
+        return;
+      }
+      if (!accepted.ok) {
+        this.options.log(`TDS trusted login refused from ${this.socket.remoteAddress ?? '?'}: Msg ${accepted.number}`);
+        return refuse(accepted.number, accepted.text);
+      }
+      this.login = accepted.login;
+      this.session = accepted.session;
+      this.reopen = async () => {
+        const again = await integrated();
+        if (!again.ok) throw new Error(again.text);
+        return again.session;
+      };
+    } else {
+      if (login.integratedSecurity) {
+        return refuse(18452, 'Login failed. The login is from an untrusted domain and cannot be used with Integrated authentication.');
+      }
+      if (login.changePassword) return refuse(NOT_SUPPORTED, 'Changing the password at login is not supported by this instance.');
+      const outcome = await this.options.engine.login({ kind: 'sql', login: login.userName, password: login.password });
+      if (this.isClosed()) return;
+      if (!outcome.ok) {
+        this.options.log(`TDS login failed for '${login.userName}' from ${this.socket.remoteAddress ?? '?'}: Msg ${outcome.message.number ?? '?'}`);
+        return refuse(outcome.message.number ?? 18456, outcome.message.text);
+      }
+      this.login = outcome.login;
+      this.session = await this.options.engine.openSession(outcome.login);
     }
-    if (login.changePassword) return refuse(40517, 'Changing the password at login is not supported by this instance.');
-    const outcome = await this.options.engine.login({ kind: 'sql', login: login.userName, password: login.password });
-    if (this.isClosed()) return;
-    if (!outcome.ok) {
-      this.options.log(`TDS login failed for '${login.userName}' from ${this.socket.remoteAddress ?? '?'}: Msg ${outcome.message.number ?? '?'}`);
-      return refuse(outcome.message.number ?? 18456, outcome.message.text);
-    }
-    this.login = outcome.login;
-    this.session = await this.options.engine.openSession(outcome.login);
     if (this.isClosed()) {
       void this.session.close();
       return;
@@ -229,7 +265,7 @@ export class TdsConnection {
       const refused = this.session.use(login.database);
       if (refused) {
         writeMessage(w, { error: true, number: 4060, state: 1, severity: 11, text: `Cannot open database "${login.database}" requested by the login. The login failed.`, serverName: this.options.serverName, procedure: '', line: 1 });
-        return refuse(18456, `Login failed for user '${login.userName}'.`);
+        return refuse(18456, `Login failed for user '${login.userName || this.login}'.`);
       }
     }
     this.loginDatabase = login.database;
@@ -277,7 +313,7 @@ export class TdsConnection {
     if (this.phase !== 'ready') return this.close(`a login message larger than ${limit} bytes (type ${type})`);
     const w = new ByteWriter(256);
     const mb = Math.round(limit / (1024 * 1024));
-    writeMessage(w, { error: true, number: 40517, state: 1, severity: 16, text: `The request is larger than this instance accepts (${mb} MB).`, serverName: this.options.serverName, procedure: '', line: 1 });
+    writeMessage(w, { error: true, number: NOT_SUPPORTED, state: 1, severity: 16, text: `The request is larger than this instance accepts (${mb} MB).`, serverName: this.options.serverName, procedure: '', line: 1 });
     writeDone(w, Token.DONE, Done.ERROR, CurCmd.NONE, 0);
     void this.sendWhole(w);
   }
@@ -330,13 +366,13 @@ export class TdsConnection {
   }
 
   private refuseRequest(writer: ResponseWriter, text: string): void {
-    writeMessage(writer.tokens, { error: true, number: 40517, state: 1, severity: 16, text, serverName: this.options.serverName, procedure: '', line: 1 });
+    writeMessage(writer.tokens, { error: true, number: NOT_SUPPORTED, state: 1, severity: 16, text, serverName: this.options.serverName, procedure: '', line: 1 });
   }
 
   /** A pooled connection handed to a new user: a fresh session in the login's database. */
   private async resetSession(writer: ResponseWriter): Promise<void> {
     const old = this.session!;
-    const fresh = await this.options.engine.openSession(this.login);
+    const fresh = await this.reopen();
     if (this.loginDatabase) fresh.use(this.loginDatabase);
     this.session = fresh;
     await old.close();

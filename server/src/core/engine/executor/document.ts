@@ -4,6 +4,7 @@
 // made the change reports success. Tables live in the storage with their data.
 import { DEFAULT_LIMITS } from '../../launcher/pools';
 import { initialCatalog, type SecurityCatalog } from '../../security';
+import type { ExternalLibraryDefinition } from './externalLibraries';
 import type { GovernorDefinition } from './resourceGovernor';
 
 export interface ConfigurationValue {
@@ -55,6 +56,8 @@ export interface InstanceDocument {
   governor?: GovernorDefinition;
   /** Views and user functions (absent in documents written before they existed). */
   modules?: ModuleDefinition[];
+  /** CREATE EXTERNAL LIBRARY packages of every database (absent in documents written before they existed). */
+  externalLibraries?: ExternalLibraryDefinition[];
   /**
    * How many changes were committed before this one (absent in documents written before it
    * existed: 0). A transaction's document is also written inside its storage transaction with

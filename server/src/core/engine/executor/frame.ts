@@ -84,6 +84,11 @@ export class Frame {
     return this.lines.positionAt(offset).line - this.firstLine + 1;
   }
 
+  /** Where the batch being run starts in the frame's text (offsets in batchText() are relative to it). */
+  batchStart(): number {
+    return this.bounds.start;
+  }
+
   /** The text of the batch being run: what CREATE PROCEDURE keeps as the procedure's definition. */
   batchText(): string {
     return this.text.slice(this.bounds.start, this.bounds.end);

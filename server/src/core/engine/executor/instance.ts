@@ -12,6 +12,7 @@ import { quoteIdentifier } from '../translate';
 import { newScriptCounters, type HostFacts } from './activity';
 import { CatalogLock } from './catalogLock';
 import { initialDocument, type InstanceDocument } from './document';
+import type { LibraryInstaller } from './externalLibraries';
 import type { CatalogStore, Clock, ExternalScripts, OsAccounts, PasswordHasher, Storage, StorageSession } from './ports';
 import { columnsFromComment } from './tableMetadata';
 import type { ExecutorSession, StagedCatalog } from './session';
@@ -25,6 +26,8 @@ export interface InstancePorts {
   clock: Clock;
   os: OsAccounts;
   passwords: PasswordHasher;
+  /** Installs CREATE EXTERNAL LIBRARY packages (absent: the statement is refused). */
+  libraries?: LibraryInstaller;
 }
 
 export interface InstanceOptions {

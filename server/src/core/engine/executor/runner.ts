@@ -14,6 +14,7 @@ import { runProcedureDdl, PROCEDURE_KINDS } from './statements/procedures';
 import { runSecurity, SECURITY_KINDS } from './statements/security';
 import { runGovernor, GOVERNOR_KINDS } from './statements/resourceGovernor';
 import { runServer, SERVER_KINDS } from './statements/server';
+import { runExternalLibrary, EXTERNAL_LIBRARY_KINDS } from './statements/externalLibrary';
 
 export async function runStatements(statements: readonly Statement[], ctx: StatementContext): Promise<Flow> {
   for (const statement of statements) {
@@ -79,6 +80,7 @@ export function runStatement(statement: Statement, ctx: StatementContext): Promi
   if (MODULE_KINDS.has(kind)) return runModuleDdl(statement, ctx);
   if (SECURITY_KINDS.has(kind)) return runSecurity(statement, ctx);
   if (SERVER_KINDS.has(kind)) return runServer(statement, ctx);
+  if (EXTERNAL_LIBRARY_KINDS.has(kind)) return runExternalLibrary(statement, ctx);
   if (GOVERNOR_KINDS.has(kind)) return runGovernor(statement, ctx);
   if (statement.kind === 'execute' || statement.kind === 'executeString') return runExecute(statement, ctx);
   if (statement.kind === 'unsupported') return notSupportedHere(statement.what, statement);

@@ -23,11 +23,6 @@ function currentError(session: ExecutorSession) {
   return session.caught[session.caught.length - 1];
 }
 
-function sidValue(hex: string | null): Uint8Array | null {
-  if (hex === null) return null;
-  return new Uint8Array(hex.replace(/^0x/i, '').match(/../g)?.map((b) => parseInt(b, 16)) ?? []);
-}
-
 function sidText(value: SqlValue): string | null {
   if (value instanceof Uint8Array) return `0x${[...value].map((b) => b.toString(16).padStart(2, '0')).join('').toUpperCase()}`;
   return text(value);
@@ -96,7 +91,8 @@ const SCALARS: Readonly<Record<string, { returns: SqlType; evaluate: Evaluate }>
   },
   SUSER_SID: {
     returns: { name: 'varbinary', length: 85 },
-    evaluate: (s, [name]) => sidValue(findLogin(s.catalog, name === undefined ? suserSname(s.catalog, s.security) : (text(name) ?? ''))?.sid ?? null),
+    // As hex digits: the translator turns a binary function's text back into bytes.
+    evaluate: (s, [name]) => findLogin(s.catalog, name === undefined ? suserSname(s.catalog, s.security) : (text(name) ?? ''))?.sid.replace(/^0x/i, '') ?? null,
   },
   // The client's workstation: the embedded instance's clients run on its own machine.
   HOST_NAME: { returns: SYSNAME, evaluate: (s) => s.instance.options.serverName },

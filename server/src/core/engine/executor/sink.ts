@@ -13,7 +13,14 @@ export interface Sink {
 export class CapturingSink implements Sink {
   readonly captured: ExecResultSet[] = [];
 
-  constructor(private readonly outer: Sink) {}
+  /**
+   * `countsRows`: the capture is WITH RESULT SETS', whose rows still reach the client, so an
+   * external script still reports "(n rows affected)"; INSERT ... EXEC counts what it inserts itself.
+   */
+  constructor(
+    private readonly outer: Sink,
+    readonly countsRows = false,
+  ) {}
 
   resultSet(resultSet: ExecResultSet): void {
     this.captured.push(resultSet);

@@ -16,6 +16,7 @@ import {
 import { findDatabase } from '../../security/lookup';
 import type { SqlType } from '../translate/types';
 import { OPTIONS, optionValue } from './configuration';
+import { EXTERNAL_LIBRARY_VIEWS } from './externalLibraryViews';
 import { MONITORING_VIEWS } from './monitoringViews';
 import { externalPoolId } from './resourceGovernor';
 import type { SqlValue } from './ports';
@@ -223,5 +224,5 @@ export const SYSTEM_VIEWS: Readonly<Record<string, SystemView>> = {
 
 export function systemView(name: string): SystemView | undefined {
   const key = name.toLowerCase();
-  return SYSTEM_VIEWS[key] ?? MONITORING_VIEWS[key];
+  return SYSTEM_VIEWS[key] ?? MONITORING_VIEWS[key] ?? EXTERNAL_LIBRARY_VIEWS[key];
 }

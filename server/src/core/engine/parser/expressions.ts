@@ -12,6 +12,7 @@
 import type { Token } from '../../tsql/lexer';
 import { decodeString } from '../../tsql/literals';
 import type { ComparisonOperator, Expression, FunctionCall, Identifier, OrderItem, Query, WindowSpec } from '../ast';
+import { notSupported } from './errors';
 import { RESERVED } from './keywords';
 import { numberLiteral, parseDataType } from './names';
 import type { Parser } from './parser';
@@ -192,9 +193,20 @@ function unary(p: Parser): Expression {
     return { kind: 'unary', op, operand: inner, start, end: inner.end };
   }
   const e = primary(p);
-  // COLLATE changes nothing the embedded instance compares: strings compare case-insensitively.
-  if (p.acceptWord('COLLATE')) p.identifier();
+  if (p.acceptWord('COLLATE')) checkCollation(p, p.identifier());
   return e;
+}
+
+/**
+ * Strings compare case-insensitively and accent-sensitively in the embedded instance, as under
+ * SQL Server's default collation: a case-insensitive collation (*_CI_AS, *_CI_AS_SC_UTF8, ...)
+ * changes nothing; a case-sensitive or binary one (*_CS_*, *_BIN, *_BIN2) would be silently
+ * wrong, so it is refused at its name.
+ */
+export function checkCollation(p: Parser, name: Identifier): void {
+  const upper = name.name.toUpperCase();
+  // Recorded, not thrown: the rest of the statement still parses, so this is the batch's one error.
+  if (/_(CS|BIN2?)(_|$)/.test(upper) || /_AI(_|$)/.test(upper)) p.errors.push(notSupported(`The collation ${name.name} (strings compare as *_CI_AS here)`, name.start, name.end));
 }
 
 /** Words that are reserved yet begin a value. */

@@ -2,6 +2,7 @@
 // external languages.
 import type { Identifier, OptionSetting, Statement } from '../ast';
 import { commaList } from './expressions';
+import { parseExternalLibrary } from './externalLibrary';
 import { parseObjectName } from './names';
 import { parseOptionList } from './options';
 import type { Parser } from './parser';
@@ -34,6 +35,7 @@ export function parseCreateExternal(p: Parser, startPos: number): Statement {
     const options = p.acceptWord('WITH') ? parseOptionList(p) : [];
     return { kind: 'externalResourcePool', action: 'create', name, options, start, end: p.lastEnd() };
   }
+  if (p.isWord('LIBRARY')) return parseExternalLibrary(p, 'create', start);
   if (p.isWord('LANGUAGE')) {
     p.next();
     const name = p.identifier();
@@ -49,6 +51,7 @@ export function parseCreateExternal(p: Parser, startPos: number): Statement {
 export function parseAlterExternal(p: Parser, startPos: number): Statement {
   const start = p.tokens[startPos]!.start;
   p.next();
+  if (p.isWord('LIBRARY')) return parseExternalLibrary(p, 'alter', start);
   if (!(p.isWord('RESOURCE') && p.isWord('POOL', 1))) {
     return skipUnsupported(p, startPos, `ALTER EXTERNAL ${p.word() || ''}`.trim(), 'statement');
   }
@@ -68,6 +71,7 @@ export function parseDropExternal(p: Parser, startPos: number): Statement {
     const name = poolName(p);
     return { kind: 'externalResourcePool', action: 'drop', name, options: [], start, end: p.lastEnd() };
   }
+  if (p.isWord('LIBRARY')) return parseExternalLibrary(p, 'drop', start);
   if (p.acceptWord('LANGUAGE')) {
     const name = p.identifier();
     return { kind: 'dropExternalLanguage', name, start, end: p.lastEnd() };

@@ -1,7 +1,7 @@
 // Table definitions: CREATE TABLE and DECLARE @t TABLE share the parenthesised column and
 // constraint list.
 import type { ColumnDefinition, Expression, Identifier, Statement, TableConstraint, TableDefinition } from '../ast';
-import { commaList, parseCondition, parseExpression } from './expressions';
+import { checkCollation, commaList, parseCondition, parseExpression } from './expressions';
 import { parseDataType, parseObjectName } from './names';
 import type { Parser } from './parser';
 import { identifierList, skipBalanced } from './query';
@@ -65,9 +65,8 @@ function columnDefinition(p: Parser): ColumnDefinition {
         p.expect('rparen');
       }
     } else if (word === 'COLLATE') {
-      // Strings compare case-insensitively in the embedded instance whatever the collation.
       p.next();
-      p.identifier();
+      checkCollation(p, p.identifier());
     } else if (word === 'DEFAULT') {
       p.next();
       defaultValue = parseExpression(p);

@@ -37,7 +37,8 @@ export function translateFormat(call: FunctionCall, t: ExpressionTranslator): Ty
 
 /** DuckDB's format() of a number with `decimals` places, with thousands separators or not. */
 function fixed(x: string, decimals: number, thousands: boolean): string {
-  return `format(${quoteString(`{:${thousands ? ',' : ''}.${decimals}f}`)}, CAST(${x} AS DOUBLE))`;
+  // .NET rounds half away from zero (1234.5 → '1,235'); DuckDB's round does too, format() would not.
+  return `format(${quoteString(`{:${thousands ? ',' : ''}.${decimals}f}`)}, round(CAST(${x} AS DOUBLE), ${decimals}))`;
 }
 
 function numberFormat(x: string, pattern: string, integer: boolean, call: FunctionCall): string {

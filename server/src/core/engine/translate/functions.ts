@@ -16,7 +16,7 @@ import { MISC_FUNCTIONS } from './miscFunctions';
 import { quoteIdentifier } from './names';
 import { STRING_FUNCTIONS } from './stringFunctions';
 import { scalarFunctionCall } from './userFunctions';
-import { BIGINT, FLOAT, INT, type SqlType } from './types';
+import { BIGINT, FLOAT, INT, isBinary, type SqlType } from './types';
 
 const BUILTINS: Readonly<Record<string, Builtin>> = { ...STRING_FUNCTIONS, ...DATE_FUNCTIONS, ...MATH_FUNCTIONS, ...LOGIC_FUNCTIONS, ...MISC_FUNCTIONS };
 
@@ -77,7 +77,9 @@ export function translateCall(call: FunctionCall, t: ExpressionTranslator): Type
   if (provided) {
     if (call.over) notWindowFunction(parts.join('.'), call);
     const args = values(call, t);
-    return combine(`${provided.duckdbName.map(quoteIdentifier).join('.')}(${args.map((a) => a.sql).join(', ')})`, provided.returns, args);
+    const sql = `${provided.duckdbName.map(quoteIdentifier).join('.')}(${args.map((a) => a.sql).join(', ')})`;
+    // The executor's functions hand binary values over as hex digits (SUSER_SID).
+    return combine(isBinary(provided.returns) ? `from_hex(${sql})` : sql, provided.returns, args);
   }
   if (name !== null && NOT_TRANSLATED.has(name)) return unsupported(`The function ${name}`, call);
   if (name === null) {

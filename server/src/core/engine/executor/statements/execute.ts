@@ -25,7 +25,7 @@ export async function runExecute(st: ExecuteStatement | ExecuteStringStatement, 
     await runCall(st, ctx, ctx.sink);
     return NEXT;
   }
-  const captured = new CapturingSink(ctx.sink);
+  const captured = new CapturingSink(ctx.sink, true);
   await runCall(st, ctx, captured);
   for (const resultSet of await applyResultSets(ctx, st.resultSets, captured.captured, st)) ctx.sink.resultSet(resultSet);
   return NEXT;
@@ -45,7 +45,15 @@ async function runCall(st: ExecuteStatement, ctx: StatementContext, sink: Sink):
   const system = !name.database && (!name.schema || ['sys', 'dbo'].includes(name.schema.name.toLowerCase()));
   if (system && name.name.name.toLowerCase() === 'sp_execute_external_script') return runExternalScript(st, ctx, sink);
   const builtin = system ? SYSTEM_PROCEDURES[name.name.name.toLowerCase()] : undefined;
-  if (builtin) return builtin(st, new StatementContext(ctx.session, ctx.frame, sink));
+  if (builtin) {
+    // The procedure's own context takes catalog lock holds (sp_configure, sp_addrolemember): give them back.
+    const inner = new StatementContext(ctx.session, ctx.frame, sink);
+    try {
+      return await builtin(st, inner);
+    } finally {
+      inner.statementEnded();
+    }
+  }
   const procedure = findProcedure(ctx, name);
   if (!procedure) return fail(2812, 16, 62, `Could not find stored procedure '${writtenName(name)}'.`, name);
   return callProcedure(ctx, st, procedure, sink);

@@ -7,6 +7,7 @@
 import type { ExecuteArgument, ExecuteStatement, Expression, Span } from '../../ast';
 import { acceptLoopbackConnection, checkExternalScriptExecution, type SessionContext } from '../../../security';
 import type { LaunchRequest, ScriptParam } from '../../../launcher/request';
+import { libraryPathsFor } from '../externalLibraries';
 import type { LauncherMessage } from '../../../launcher/messages';
 import { parseParamsDeclaration } from '../../../spees/paramsDeclaration';
 import { EXTERNAL_SCRIPTS_ENABLED, valueInUse } from '../configuration';
@@ -113,6 +114,8 @@ export async function runExternalScript(st: ExecuteStatement, ctx: StatementCont
     ...(orderBy.length ? { orderBy } : {}),
     // Resource Governor: the session's workload group names the external pool its scripts run in.
     pool: session.workloadGroup.externalPool,
+    // CREATE EXTERNAL LIBRARY packages this caller sees in this database.
+    libraryPaths: libraryPathsFor(session, language!),
   };
   const counters = session.instance.scriptCounters;
   counters['Total Executions']++;
@@ -161,7 +164,7 @@ export async function runExternalScript(st: ExecuteStatement, ctx: StatementCont
   for (const resultSet of await applyResultSets(ctx, st.resultSets, sent, st)) {
     sink.resultSet(resultSet);
     // INSERT ... EXEC counts the rows it inserts itself.
-    if (!(sink instanceof CapturingSink)) ctx.rowsAffected(resultSet.rows.length, st);
+    if (!(sink instanceof CapturingSink) || sink.countsRows) ctx.rowsAffected(resultSet.rows.length, st);
   }
 }
 

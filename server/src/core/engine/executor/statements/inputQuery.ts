@@ -13,9 +13,17 @@ import { ExecStop, fail, notSupportedHere } from '../errors';
 import { Frame } from '../frame';
 import { checkReads } from '../permissions';
 import type { SqlValue } from '../ports';
+import type { ExecMessage } from '../results';
 import { runStatements } from '../runner';
 import { CapturingSink } from '../sink';
 import { dropFrameTables } from './procedureCall';
+
+/** Takes the input's result sets; its row counts are not the client's business (SQL Server sends none). */
+class InputSink extends CapturingSink {
+  override message(message: ExecMessage): void {
+    if (message.rowCount === undefined) super.message(message);
+  }
+}
 
 export async function runInputQuery(
   ctx: StatementContext,
@@ -43,7 +51,7 @@ export async function runInputQuery(
         return { columns: plan.columns.map((c) => ({ name: c.name, type: formatSqlType(c.type) })), rows: result.rows };
       }
     }
-    const captured = new CapturingSink(ctx.sink);
+    const captured = new InputSink(ctx.sink);
     const inner = new StatementContext(ctx.session, frame, captured);
     try {
       await runStatements(parsed.statements, inner);

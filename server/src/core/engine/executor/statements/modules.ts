@@ -5,7 +5,7 @@
 // ALTER on the schema, altering needs ALTER on the object, dropping CONTROL on it or ALTER on its schema.
 import type { CreateFunctionStatement, CreateViewStatement, ObjectName, Statement } from '../../ast';
 import { checkCreate, registerObject, unregisterObject } from '../../../security';
-import { resolveDataType, translateFunctionDefinition, translateViewDefinition } from '../../translate';
+import { resolveDataType, translateFunctionDefinition, translateViewDefinition, type ResultColumn, type Translation } from '../../translate';
 import { withDatabase, type SecurityCatalog } from '../../../security/model';
 import { findDatabase, findObject } from '../../../security/lookup';
 import { writtenName } from '../../translate/from';
@@ -73,9 +73,14 @@ async function createModule(s: CreateViewStatement | CreateFunctionStatement, ct
 /** The definition must compile where it lives; its columns (a view's, an inline function's) are returned. */
 function checkDefinition(ctx: StatementContext, s: CreateViewStatement | CreateFunctionStatement, definition: ModuleDefinition): string[] {
   const used = scopedPorts(ctx.session, moduleScope(definition));
+  // The definition is the batch's text alone: its offsets start at the batch, the frame's at the script.
+  const offset = ctx.frame.batchStart();
+  const placed = (t: Translation<ResultColumn[]>): ResultColumn[] =>
+    ctx.translated(t.ok ? t : { ok: false, error: { ...t.error, start: t.error.start + offset, end: t.error.end + offset } });
+  const at = { start: s.start - offset, end: s.end - offset };
   if (s.kind === 'createView') {
     const view = viewInfo(definition, used.ports);
-    return view ? ctx.translated(translateViewDefinition(view, s)).map((c) => c.name) : [];
+    return view ? placed(translateViewDefinition(view, at)).map((c) => c.name) : [];
   }
   const fn = userFunctionInfo(definition, used.ports);
   if (!fn) {
@@ -84,7 +89,7 @@ function checkDefinition(ctx: StatementContext, s: CreateViewStatement | CreateF
     if (s.body.kind === 'scalar') ctx.translated(resolveDataType(s.body.returns, 'declaration'));
     return [];
   }
-  return ctx.translated(translateFunctionDefinition(fn, s)).map((c) => c.name);
+  return placed(translateFunctionDefinition(fn, at)).map((c) => c.name);
 }
 
 function reRegister(catalog: SecurityCatalog, existing: ModuleDefinition, definition: ModuleDefinition, columns: string[]): SecurityCatalog {
