@@ -19,7 +19,7 @@ export class CredentialStore implements Disposable {
         if (running) void this.restore();
       }),
       workspace.onDidChangeConfiguration((e) => {
-        if (e.affectsConfiguration('sqlml.instance')) void this.restore();
+        if (e.affectsConfiguration('sqlml.instance') || e.affectsConfiguration('sqlml.connections')) void this.restore();
       }),
     ];
   }
@@ -97,11 +97,41 @@ export function secretKey(instance: string, login: string): string {
 }
 
 export function configuredLogin(): string {
+  const profile = selectedProfile();
+  if (profile?.authenticationType === 'SqlLogin') return profile.user ?? '';
   return (workspace.getConfiguration('sqlml').get<string>('instance.login') ?? '').trim();
 }
 
+/** Where passwords are kept for: the instance folder, or the connection profile's server. */
 export function instancePath(): string {
-  return (workspace.getConfiguration('sqlml').get<string>('instance.path') ?? '').trim();
+  const profile = selectedProfile();
+  if (profile?.authenticationType === 'SqlLogin') return `tds:${profile.server},${profile.port ?? 1433}`;
+  return (profile?.instancePath ?? workspace.getConfiguration('sqlml').get<string>('instance.path') ?? '').trim();
+}
+
+/** The fields of a sqlml.connections profile the editor reads (the server validates them all). */
+export interface ProfileSetting {
+  profileName: string;
+  authenticationType?: 'SqlLogin' | 'EmbeddedOsLogin';
+  server?: string;
+  port?: number;
+  user?: string;
+  database?: string;
+  instancePath?: string;
+  encrypt?: boolean | string;
+  passwordEnvironmentVariable?: string;
+}
+
+export function connectionProfiles(): ProfileSetting[] {
+  const raw = workspace.getConfiguration('sqlml').get<unknown>('connections');
+  return Array.isArray(raw) ? raw.filter((p): p is ProfileSetting => !!p && typeof p === 'object' && typeof (p as ProfileSetting).profileName === 'string') : [];
+}
+
+/** The profile sqlml.instance.connection names, if any. */
+export function selectedProfile(): ProfileSetting | undefined {
+  const name = (workspace.getConfiguration('sqlml').get<string>('instance.connection') ?? '').trim().toLowerCase();
+  if (name === '') return undefined;
+  return connectionProfiles().find((p) => p.profileName.toLowerCase() === name);
 }
 
 /** Writes a machine-overridable setting where it is in effect: the workspace's when it sets one, else the user's. */

@@ -1,21 +1,41 @@
 // Select Instance, Start/Stop Embedded Instance, Provision Worker Accounts, Refresh.
 import { env, window, workspace, type QuickPickItem } from 'vscode';
 import { InstanceListRequest, InstanceStartRequest, InstanceStopRequest, ProvisionWorkersRequest } from '../../../server/src/protocol';
-import { updateSetting } from '../credentials';
+import { connectionProfiles, selectedProfile, updateSetting } from '../credentials';
 import type { CommandContext } from './context';
 
 export async function selectInstance(ctx: CommandContext): Promise<void> {
   const instances = await ctx.server.request0(InstanceListRequest);
-  type Pick = QuickPickItem & { path?: string; browse?: boolean };
+  type Pick = QuickPickItem & { path?: string; browse?: boolean; profile?: string };
+  const profile = selectedProfile();
   const items: Pick[] = instances.map((i) => ({
-    label: `${i.current ? '$(check) ' : ''}${i.isDefault ? 'Embedded default instance' : i.name}`,
+    label: `${i.current && !profile ? '$(check) ' : ''}${i.isDefault ? 'Embedded default instance' : i.name}`,
     description: i.path,
     detail: [i.owner ? `sysadmin ${i.owner}` : 'not created yet', i.isolation ? `isolation ${i.isolation}${i.isolation === 'none' ? ' (UNISOLATED)' : ''}` : null].filter(Boolean).join(' · '),
     path: i.isDefault ? '' : i.path,
   }));
+  // Connection profiles (sqlml.connections), as the mssql extension lists its own.
+  for (const p of connectionProfiles()) {
+    const remote = p.authenticationType !== 'EmbeddedOsLogin';
+    items.push({
+      label: `${profile?.profileName === p.profileName ? '$(check) ' : ''}$(${remote ? 'server' : 'vm'}) ${p.profileName}`,
+      description: remote ? `${p.server ?? '?'},${p.port ?? 1433}${p.database ? ` · ${p.database}` : ''}` : (p.instancePath ?? 'embedded default instance'),
+      detail: remote
+        ? `SQL login ${p.user ?? '?'} over TDS · password ${p.passwordEnvironmentVariable ? `from $${p.passwordEnvironmentVariable}` : 'in secret storage'} · Sessions and Pools views: embedded instances only`
+        : 'your OS login on the embedded instance',
+      profile: p.profileName,
+    });
+  }
   items.push({ label: '$(folder-opened) Browse for an instance folder…', browse: true });
   const picked = await window.showQuickPick(items, { title: 'SQL ML: Select Instance', placeHolder: 'The instance the editor checks against and runs on' });
   if (!picked) return;
+  if (picked.profile !== undefined) {
+    await updateSetting('instance.connection', picked.profile);
+    await ctx.credentials.restore();
+    await ctx.store.refresh();
+    return;
+  }
+  await updateSetting('instance.connection', '');
   let path = picked.path;
   if (picked.browse) {
     const folders = await window.showOpenDialog({ canSelectFolders: true, canSelectFiles: false, openLabel: 'Use this instance', title: 'An sqlml instance folder (it holds instance.json)' });

@@ -8,6 +8,8 @@ import { createEmbeddedChecker } from '../node/embedded/createEmbeddedChecker';
 import { findSqlFiles, readSqlFile } from '../node/sqlFiles';
 import { oneOf, parseArgs, positiveNumber } from './args';
 import { UsageError, type Command } from './usage';
+import { SERVER_HELP, SERVER_OPTIONS, serverTargetFrom } from './serverOptions';
+import { serverPreflight, type ServerPreflight } from './serverPreflight';
 import { plural } from '../core/plural';
 
 const HELP = `usage: sqlml check [options] <files or folders>
@@ -22,6 +24,13 @@ options:
   --python PATH               Python used for checks (default /usr/bin/python3)
   --rscript PATH              Rscript used for checks (default /usr/bin/Rscript)
   --max-file-size-mb N        larger files are not analysed (default 10)
+  -d, --database DB           with -S: the database calls run in before any USE (default: the login's)
+
+With -S, each call is also checked against that server: whether external scripts are enabled, the
+login's EXECUTE ANY EXTERNAL SCRIPT and per-language permission, SELECT on what @input_data_1
+reads, Always Encrypted columns and TDE, the worker group's login for loopback connections.
+
+${SERVER_HELP}
 `;
 
 interface FileReport {
@@ -38,6 +47,8 @@ export const checkCommand: Command = async (args) => {
     python: { value: true },
     rscript: { value: true },
     'max-file-size-mb': { value: true },
+    database: { value: true, short: 'd' },
+    ...SERVER_OPTIONS,
     help: { value: false },
   });
   if (options.has('help')) {
@@ -48,9 +59,22 @@ export const checkCommand: Command = async (args) => {
   const version = Number(oneOf('sql-server-version', options.get('sql-server-version')?.[0], ['2016', '2017', '2019', '2022'] as const, '2019')) as SqlServerVersion;
   const maxBytes = positiveNumber('max-file-size-mb', options.get('max-file-size-mb')?.[0], 10) * 1024 * 1024;
   if (positional.length === 0) throw new UsageError(`no files or folders to check\n\n${HELP}`);
+  const database = options.get('database')?.[0];
+  const server = serverTargetFrom({ options, positional }, process.env, (line) => process.stderr.write(`sqlml: warning: ${line}\n`), database);
+  if (database !== undefined && !server) throw new UsageError('-d (--database) needs -S: without a server nothing runs in a database');
 
   const { files, missing } = await findSqlFiles(positional);
   if (missing.length > 0) throw new UsageError(`no such file or folder: ${missing.join(', ')}`);
+
+  let preflight: ServerPreflight | undefined;
+  if (server) {
+    const opened = await serverPreflight(server, version);
+    if ('error' in opened) {
+      process.stderr.write(`sqlml: ${opened.error}\n`);
+      return 1;
+    }
+    preflight = opened;
+  }
 
   const checker = createEmbeddedChecker({ pythonPath: options.get('python')?.[0], rscriptPath: options.get('rscript')?.[0] });
   try {
@@ -66,7 +90,7 @@ export const checkCommand: Command = async (args) => {
     for (const source of sources) {
       const { analysis, problems } = await checkDocument(source.text, analysisOptions, checker);
       const lines = new LineIndex(source.text);
-      const all: Problem[] = [...source.problems, ...problems];
+      const all: Problem[] = [...source.problems, ...problems, ...(preflight ? await preflight.problems(source.text, analysis) : [])];
       reports.push({
         path: source.path,
         diagnostics: all.map((p) => ({ code: p.code, severity: p.severity, message: p.message, source: p.source, range: lines.rangeAt(p.start, p.end) })),
@@ -95,5 +119,6 @@ export const checkCommand: Command = async (args) => {
     return summary.errors > 0 ? 1 : 0;
   } finally {
     checker.dispose();
+    await preflight?.close();
   }
 };

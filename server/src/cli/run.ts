@@ -1,7 +1,10 @@
 // `sqlml run`: runs .sql files' batches on the instance (the embedded default, created and started
 // on first use, as LocalDB does) and shows what SQL Server would: result sets and messages.
 import { existsSync } from 'node:fs';
-import { InstanceClient, InstanceUnavailable } from '../node/instance/instanceClient';
+import { InstanceUnavailable } from '../node/instance/instanceClient';
+import { EmbeddedConnection } from '../node/connection/embeddedConnection';
+import type { InstanceConnection } from '../node/connection/instanceConnection';
+import { TdsConnection } from '../node/remote/tdsConnection';
 import { instanceLayout, DEFAULT_INSTANCE, type InstanceLayout } from '../node/instance/layout';
 import type { RunOutcome, WireBatch, WireMessage, WireSession } from '../node/instance/protocol';
 import { readSqlFile } from '../node/sqlFiles';
@@ -10,9 +13,11 @@ import { createInstance } from './instance';
 import { mapScriptErrorLines } from '../node/instance/scriptErrorLines';
 import { formatRunOutcome } from './runOutput';
 import { UsageError, type Command } from './usage';
+import { SERVER_HELP, SERVER_OPTIONS, serverTargetFrom } from './serverOptions';
 
 const HELP = `usage: sqlml run [options] FILE…
        sqlml run [options] -Q "QUERY"
+       sqlml run -S HOST[,PORT] -U LOGIN [options] FILE…   (password in SQLCMDPASSWORD)
 
 Runs the files' batches (split by GO) on the instance, in order, or the query given with -Q (as
 sqlcmd -Q does). Exit 0 without errors, 1 with errors, 2 for bad usage, 3 for an internal error.
@@ -21,10 +26,12 @@ options:
   -Q, --query TEXT       run this T-SQL (its batches split by GO) instead of files
   --format text|json     text (default): result sets as tables, messages as SSMS shows them
   --login NAME           run as this login (as EXECUTE AS LOGIN; you must be allowed to impersonate it)
-  --database DB          the database to start in (default: the login's default database)
+  -d, --database DB      the database to start in (default: the login's default database)
   --name NAME | --path DIR
                          the instance (default: 'default', created and started on first use)
   --idle-stop SECONDS    an instance started by this command stops after this idle time (default 300)
+
+${SERVER_HELP}
 `;
 
 /** The largest file run reads: beyond it, T-SQL files are data dumps better loaded another way. */
@@ -34,7 +41,8 @@ export const runCommand: Command = async (args) => {
   const { options, positional } = parseArgs(args, {
     format: { value: true },
     login: { value: true },
-    database: { value: true },
+    database: { value: true, short: 'd' },
+    ...SERVER_OPTIONS,
     name: { value: true },
     path: { value: true },
     'idle-stop': { value: true },
@@ -53,11 +61,16 @@ export const runCommand: Command = async (args) => {
   const idle = Number(options.get('idle-stop')?.[0] ?? 300);
   if (!Number.isFinite(idle) || idle < 0) throw new UsageError('--idle-stop must be a number of seconds');
 
-  const layout = layoutFor(options.get('name')?.[0], options.get('path')?.[0]);
-  let client: InstanceClient;
+  const server = serverTargetFrom({ options, positional }, process.env, (line) => process.stderr.write(`sqlml: warning: ${line}\n`));
+  let client: InstanceConnection;
   try {
-    if (!existsSync(layout.configFile) && layout.name === DEFAULT_INSTANCE && !options.has('path')) await createInstance(layout);
-    client = await InstanceClient.connect(layout, { autoStart: true, idleStopSeconds: idle, clientName: 'sqlml run' });
+    if (server) {
+      client = await TdsConnection.open(server.profile, { password: server.password, appName: 'sqlml run' });
+    } else {
+      const layout = layoutFor(options.get('name')?.[0], options.get('path')?.[0]);
+      if (!existsSync(layout.configFile) && layout.name === DEFAULT_INSTANCE && !options.has('path')) await createInstance(layout);
+      client = await EmbeddedConnection.open(layout, { autoStart: true, idleStopSeconds: idle, clientName: 'sqlml run' });
+    }
   } catch (err) {
     if (err instanceof InstanceUnavailable) {
       process.stderr.write(`sqlml: ${err.message}\n`);
@@ -90,7 +103,7 @@ export const runCommand: Command = async (args) => {
     }
   } finally {
     process.off('SIGINT', onSignal);
-    client.close();
+    await client.close();
   }
   if (format === 'json') process.stdout.write(`${JSON.stringify({ version: 1, batches: all.batches.map(publicBatch), sessions: all.sessions })}\n`);
   return hasErrors(all.batches) ? 1 : 0;

@@ -4,6 +4,7 @@
 // login; whoever needs to follow a change of password subscribes.
 import type { PreflightSettings } from './settings';
 import type { InstanceTarget } from './preflight/instanceTarget';
+import { findProfile } from './connectionProfiles';
 
 export interface Credentials {
   login: string;
@@ -32,9 +33,18 @@ export class EditorLogin {
   }
 
   /** Where to connect and as whom, for these settings. */
-  target(settings: Pick<PreflightSettings, 'instancePath' | 'login'>): EditorTarget {
-    const path = settings.instancePath;
+  target(settings: Pick<PreflightSettings, 'instancePath' | 'login' | 'connections' | 'connection'>): EditorTarget {
+    const profile = findProfile(settings.connections ?? [], settings.connection);
     const given = this.credentials;
+    if (profile?.authenticationType === 'SqlLogin' && profile.user) {
+      // A SQL Server over TDS: the profile's login, its password from the environment variable the profile names, else from the editor.
+      const { profileName: _n, instancePath: _p, passwordEnvironmentVariable: variable, ...tds } = profile;
+      const fromEnv = variable !== undefined ? process.env[variable] : undefined;
+      const password = fromEnv ?? (given && given.login.toLowerCase() === profile.user.toLowerCase() ? given.password : undefined);
+      if (password === undefined) return { path: undefined, tds, sqlLogin: undefined, needsPassword: profile.user };
+      return { path: undefined, tds, sqlLogin: { name: profile.user, password } };
+    }
+    const path = profile?.instancePath ?? settings.instancePath;
     if (settings.login && (!given || given.login.toLowerCase() !== settings.login.toLowerCase())) {
       return { path, sqlLogin: undefined, needsPassword: settings.login };
     }
@@ -45,7 +55,8 @@ export class EditorLogin {
 
 /** The instance and login a target names (not the password): what cached answers are kept by. */
 export function targetKey(t: EditorTarget): string {
-  return `${t.path ?? ''}\u0000${(t.sqlLogin?.name ?? t.needsPassword ?? '').toLowerCase()}`;
+  const where = t.tds ? `tds:${t.tds.server},${t.tds.port ?? 1433},${t.tds.database ?? ''},${t.tds.encrypt},${t.tds.trustServerCertificate}` : (t.path ?? '');
+  return `${where}\u0000${(t.sqlLogin?.name ?? t.needsPassword ?? '').toLowerCase()}`;
 }
 
 /** Two targets reach the same instance as the same login with the same password. */

@@ -2,6 +2,7 @@
 // or malformed: a bad setting never stops diagnostics.
 import { DEFAULT_OPTIONS, type AnalysisOptions } from '../core/analyze';
 import type { SqlServerVersion } from '../core/spees/parameters';
+import { readProfiles, type ConnectionProfile } from './connectionProfiles';
 
 export interface ServerSettings {
   analysis: AnalysisOptions;
@@ -21,13 +22,19 @@ export interface PreflightSettings {
   login: string | undefined;
   /** sqlml.preflight.checkAsLogin: check as this login (EXECUTE AS LOGIN); undefined: as the connected login. */
   checkAsLogin: string | undefined;
+  /** sqlml.connections: the connection profiles (connectionProfiles.ts). */
+  connections?: ConnectionProfile[];
+  /** sqlml.instance.connection: the profile in use; undefined: the instance of sqlml.instance.path. */
+  connection?: string | undefined;
 }
 
 export const DEFAULT_SETTINGS: ServerSettings = {
   analysis: DEFAULT_OPTIONS,
   pythonPath: undefined,
   rscriptPath: undefined,
-  debounceMs: 75,
+  // An edit re-analyses only the batches it touched (a few milliseconds on a 10,000-line file), so
+  // the pause only has to let a burst of keystrokes end, not to ration a costly analysis.
+  debounceMs: 50,
   preflight: { enabled: true, instancePath: undefined, login: undefined, checkAsLogin: undefined },
 };
 
@@ -56,6 +63,8 @@ export function readSettings(raw: unknown): ServerSettings {
       instancePath: str(get('instance.path'))?.trim(),
       login: str(get('instance.login'))?.trim(),
       checkAsLogin: str(get('preflight.checkAsLogin'))?.trim(),
+      connections: readProfiles(get('connections')),
+      connection: str(get('instance.connection'))?.trim(),
     },
   };
 }

@@ -47,6 +47,8 @@ export interface FakeTable {
   columns: { name: string; type: string }[];
   /** Users granted each permission. */
   grants: Partial<Record<'SELECT' | 'INSERT' | 'UPDATE' | 'DELETE', string[]>>;
+  /** Always Encrypted columns (sys.columns.encryption_type not NULL). */
+  encrypted?: string[];
 }
 
 export interface FakeDatabase {
@@ -57,6 +59,8 @@ export interface FakeDatabase {
   languages?: Record<string, string[]>;
   /** 'dbo.iris' (lower case) -> table. */
   tables: Record<string, FakeTable>;
+  /** sys.databases.is_encrypted (TDE). */
+  tde?: boolean;
 }
 
 export interface FakeWorld {
@@ -149,6 +153,11 @@ export class FakeInstance implements TsqlRunner {
           const user = db()!.users[login];
           const perm = m[2] as keyof FakeTable['grants'];
           one(m[3]!, !table ? null : sysadmin || user === 'dbo' || (user !== undefined && (table.grants[perm] ?? []).includes(user)) ? 1 : 0);
+        } else if ((m = /^SELECT is_encrypted AS \[(\w+)\] FROM sys\.databases WHERE database_id = DB_ID\(\)$/.exec(s))) one(m[1]!, db()!.tde ? 1 : 0);
+        else if ((m = /^SELECT name AS \[(\w+)\] FROM sys\.columns WHERE object_id = OBJECT_ID\(N'(.+)'\) AND encryption_type IS NOT NULL$/.exec(s))) {
+          const key = m[2]!.replace(/''/g, "'").replace(/\[([^\]]+)\]/g, '$1').toLowerCase();
+          const table = db()!.tables[key.includes('.') ? key : `dbo.${key}`];
+          batch.resultSets.push({ columns: [{ name: m[1]!, type: 'sysname' }], rows: (table?.encrypted ?? []).map((c) => [c]) });
         } else if ((m = /^EXEC sp_describe_first_result_set @tsql = N'([\s\S]*)'$/.exec(s))) {
           const query = m[1]!.replace(/''/g, "'");
           const from = /FROM\s+([\w.[\]]+)/i.exec(query);

@@ -49,6 +49,11 @@ test('one text asks everything: server questions, one batch per database (USE fi
       'GO',
       'USE [ml];',
       "EXEC sp_describe_first_result_set @tsql = N'SELECT * FROM dbo.iris';",
+      // Encryption questions last, a batch of their own: a server without these columns fails only them.
+      'GO',
+      'USE [ml];',
+      'SELECT is_encrypted AS [e0] FROM sys.databases WHERE database_id = DB_ID();',
+      "SELECT name AS [e1] FROM sys.columns WHERE object_id = OBJECT_ID(N'[dbo].[iris]') AND encryption_type IS NOT NULL;",
       '',
     ].join('\n'),
   );

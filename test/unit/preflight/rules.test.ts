@@ -214,7 +214,7 @@ INSERT INTO @out EXEC sp_execute_external_script @language = N'Python', @script 
   const plan = planOf(text);
   assert.deepEqual(plan.calls[0]!.tables.map((t) => `${t.database}.${t.schema}.${t.name}`), ['other.dbo.remote']);
   const keys = questionsFor(plan).map((q) => q.kind + ('database' in q ? `:${q.database}` : ''));
-  assert.deepEqual(keys, ['login', 'scriptsEnabled', 'database:null', 'executeAny:null', 'language:null', 'database:other', 'table:other', 'describe:null']);
+  assert.deepEqual(keys, ['login', 'scriptsEnabled', 'database:null', 'executeAny:null', 'tde:null', 'language:null', 'database:other', 'table:other', 'tde:other', 'encryptedColumns:other', 'describe:null']);
   const problems = preflightProblems(
     plan,
     answers({

@@ -1,7 +1,7 @@
 // What the pre-flight needs to know about the document around a call: the database it runs in
 // (the last USE before it), where its batch begins (where a DBA statement can be written, in a
 // batch of its own), and the tables the document itself creates (which need not exist yet).
-import { lex, type Token } from '../tsql/lexer';
+import { lexBatch, type Token } from '../tsql/lexer';
 import { identifierName } from '../tsql/literals';
 
 export interface DocumentContext {
@@ -13,54 +13,22 @@ export interface DocumentContext {
   creates(schema: string | null, name: string): boolean;
   /** The document's line break: \r\n when it uses them, else \n. */
   eol: string;
+  /** Equal keys: the document creates the same tables (creates() answers alike). */
+  createdKey: string;
 }
 
-export function documentContext(text: string): DocumentContext {
-  const tokens = lex(text).tokens;
-  const up = (t: Token | undefined) => (t && t.kind === 'word' ? text.slice(t.start, t.end).toUpperCase() : '');
-  const uses: { at: number; database: string }[] = [];
-  const batchStarts: number[] = [];
-  const created: { schema: string | null; name: string }[] = [];
+/** What one batch adds to the context, in document offsets (see tsql/batchCache.ts). */
+export interface BatchFacts {
+  uses: { at: number; database: string }[];
+  /** The start of the line of the batch's first token; null for a batch without one. */
+  batchStart: number | null;
+  created: { schema: string | null; name: string }[];
+}
 
-  const nameAt = (i: number): { schema: string | null; name: string } | null => {
-    const parts: string[] = [];
-    let k = i;
-    while (tokens[k] && (tokens[k]!.kind === 'word' || tokens[k]!.kind === 'quotedIdent')) {
-      parts.push(identifierName(text, tokens[k]!));
-      if (tokens[k + 1]?.kind !== 'dot') break;
-      k += 2;
-    }
-    if (parts.length === 0) return null;
-    return { schema: parts.length >= 2 ? parts[parts.length - 2]! : null, name: parts[parts.length - 1]! };
-  };
-
-  let nextIsBatchStart = true;
-  for (let i = 0; i < tokens.length; i++) {
-    const t = tokens[i]!;
-    if (t.kind === 'go') {
-      nextIsBatchStart = true;
-      continue;
-    }
-    if (nextIsBatchStart) {
-      batchStarts.push(lineStart(text, t.start));
-      nextIsBatchStart = false;
-    }
-    const word = up(t);
-    if (word === 'USE' && (tokens[i + 1]?.kind === 'word' || tokens[i + 1]?.kind === 'quotedIdent')) {
-      uses.push({ at: t.start, database: identifierName(text, tokens[i + 1]!) });
-    } else if (word === 'CREATE' || word === 'ALTER') {
-      let k = i + 1;
-      if (up(tokens[k]) === 'OR' && up(tokens[k + 1]) === 'ALTER') k += 2;
-      if (['TABLE', 'VIEW', 'SYNONYM'].includes(up(tokens[k]))) {
-        const name = nameAt(k + 1);
-        if (name) created.push(name);
-      }
-    } else if (word === 'INTO' && up(tokens[i - 1]) !== 'INSERT' && up(tokens[i - 1]) !== 'MERGE') {
-      const name = nameAt(i + 1); // SELECT ... INTO name
-      if (name) created.push(name);
-    }
-  }
-
+export function documentContext(text: string, batches: readonly BatchFacts[] = allBatchFacts(text)): DocumentContext {
+  const uses = batches.flatMap((b) => b.uses);
+  const batchStarts = batches.flatMap((b) => (b.batchStart === null ? [] : [b.batchStart]));
+  const created = batches.flatMap((b) => b.created);
   return {
     databaseAt(offset) {
       let found: string | null = null;
@@ -77,6 +45,66 @@ export function documentContext(text: string): DocumentContext {
       return created.some((c) => c.name.toLowerCase() === lower && (schema === null || c.schema === null || c.schema.toLowerCase() === schema.toLowerCase()));
     },
     eol: text.includes('\r\n') ? '\r\n' : '\n',
+    createdKey: JSON.stringify(created),
+  };
+}
+
+function allBatchFacts(text: string): BatchFacts[] {
+  const facts: BatchFacts[] = [];
+  for (let from = 0; from < text.length; ) {
+    const batch = batchFacts(text, from);
+    facts.push(batch.value);
+    from = batch.next;
+  }
+  return facts;
+}
+
+/** The facts of the batch that begins at `from`: its USE statements, where it starts, the tables it creates. */
+export function batchFacts(text: string, from: number): { next: number; reach: number; value: BatchFacts } {
+  const { tokens, next, reach } = lexBatch(text, from);
+  const up = (t: Token | undefined) => (t && t.kind === 'word' ? text.slice(t.start, t.end).toUpperCase() : '');
+  const facts: BatchFacts = { uses: [], batchStart: null, created: [] };
+
+  const nameAt = (i: number): { schema: string | null; name: string } | null => {
+    const parts: string[] = [];
+    let k = i;
+    while (tokens[k] && (tokens[k]!.kind === 'word' || tokens[k]!.kind === 'quotedIdent')) {
+      parts.push(identifierName(text, tokens[k]!));
+      if (tokens[k + 1]?.kind !== 'dot') break;
+      k += 2;
+    }
+    if (parts.length === 0) return null;
+    return { schema: parts.length >= 2 ? parts[parts.length - 2]! : null, name: parts[parts.length - 1]! };
+  };
+
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i]!;
+    if (t.kind === 'go') continue;
+    if (facts.batchStart === null) facts.batchStart = lineStart(text, t.start);
+    const word = up(t);
+    if (word === 'USE' && (tokens[i + 1]?.kind === 'word' || tokens[i + 1]?.kind === 'quotedIdent')) {
+      facts.uses.push({ at: t.start, database: identifierName(text, tokens[i + 1]!) });
+    } else if (word === 'CREATE' || word === 'ALTER') {
+      let k = i + 1;
+      if (up(tokens[k]) === 'OR' && up(tokens[k + 1]) === 'ALTER') k += 2;
+      if (['TABLE', 'VIEW', 'SYNONYM'].includes(up(tokens[k]))) {
+        const name = nameAt(k + 1);
+        if (name) facts.created.push(name);
+      }
+    } else if (word === 'INTO' && up(tokens[i - 1]) !== 'INSERT' && up(tokens[i - 1]) !== 'MERGE') {
+      const name = nameAt(i + 1); // SELECT ... INTO name
+      if (name) facts.created.push(name);
+    }
+  }
+  return { next, reach, value: facts };
+}
+
+/** The facts of a batch whose text moved by `delta`. */
+export function shiftBatchFacts(facts: BatchFacts, delta: number): BatchFacts {
+  return {
+    uses: facts.uses.map((u) => ({ ...u, at: u.at + delta })),
+    batchStart: facts.batchStart === null ? null : facts.batchStart + delta,
+    created: facts.created,
   };
 }
 

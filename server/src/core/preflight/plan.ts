@@ -6,7 +6,8 @@ import type { Analysis, CallAnalysis } from '../analyze';
 import type { Range } from '../spees/call';
 import type { SqlServerVersion } from '../spees/parameters';
 import type { MappedText } from '../text/sourceMap';
-import { documentContext, type DocumentContext } from './documentContext';
+import { BatchCache } from '../tsql/batchCache';
+import { batchFacts, documentContext, shiftBatchFacts, type BatchFacts, type DocumentContext } from './documentContext';
 import { scanScriptUsages, type ScriptUsageKind } from './scriptUsage';
 import { tablesIn, type TablePermission } from './tables';
 
@@ -67,11 +68,54 @@ export interface PreflightPlan {
 
 export function planPreflight(text: string, analysis: Analysis, options: PreflightOptions): PreflightPlan {
   const context = documentContext(text);
-  const calls = analysis.calls.map((call) => planCall(call, context));
+  const calls = analysis.calls.map((call) => placeCall(callFacts(call, context), context));
   return { calls, options, eol: context.eol };
 }
 
-function planCall(analysis: CallAnalysis, context: DocumentContext): CallPlan {
+/**
+ * The plan of a document being edited, redone only where the edit reached: the context's batches
+ * are kept as the analysis keeps its own, and a call the analysis kept (the same CallAnalysis) is
+ * not planned again while the tables the document creates stay the same. The result is exactly
+ * what planPreflight gives.
+ */
+export class IncrementalPreflightPlanner {
+  private readonly batches = new BatchCache<BatchFacts>(batchFacts, shiftBatchFacts);
+  private readonly planned = new WeakMap<CallAnalysis, { created: string; facts: CallFacts }>();
+
+  plan(text: string, analysis: Analysis, options: PreflightOptions): PreflightPlan {
+    const context = documentContext(text, this.batches.update(text).map((b) => b.value));
+    const calls = analysis.calls.map((call) => {
+      const known = this.planned.get(call);
+      let facts = known?.created === context.createdKey ? known.facts : undefined;
+      if (!facts) {
+        facts = callFacts(call, context);
+        this.planned.set(call, { created: context.createdKey, facts });
+      }
+      return placeCall(facts, context);
+    });
+    return { calls, options, eol: context.eol };
+  }
+}
+
+/** What a call's plan says that depends on the call alone (and the tables the document creates). */
+type CallFacts = Omit<CallPlan, 'database' | 'insertAt'>;
+
+/** The plan of a call whose facts are known: the database it runs in and where its batch begins. */
+function placeCall(facts: CallFacts, context: DocumentContext): CallPlan {
+  const start = facts.call.call.range[0];
+  return {
+    call: facts.call,
+    database: context.databaseAt(start),
+    language: facts.language,
+    tables: facts.tables,
+    usages: facts.usages,
+    input: facts.input,
+    insertAt: context.batchInsertPoint(start),
+    canEditCall: facts.canEditCall,
+  };
+}
+
+function callFacts(analysis: CallAnalysis, context: DocumentContext): CallFacts {
   const { call, bound } = analysis;
   const tables: TableRef[] = [];
   const keep = (t: { schema: string | null; name: string; database: string | null }) => t.database !== null || !context.creates(t.schema, t.name);
@@ -116,16 +160,7 @@ function planCall(analysis: CallAnalysis, context: DocumentContext): CallPlan {
     }
   }
 
-  return {
-    call: analysis,
-    database: context.databaseAt(call.range[0]),
-    language: bound.language,
-    tables,
-    usages,
-    input,
-    insertAt: context.batchInsertPoint(call.range[0]),
-    canEditCall: call.depth === 0,
-  };
+  return { call: analysis, language: bound.language, tables, usages, input, canEditCall: call.depth === 0 };
 }
 
 /** The document range of script text [start, end) when it is one unbroken run of the document. */

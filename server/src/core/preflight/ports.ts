@@ -53,6 +53,13 @@ export interface DatabaseAnswers {
   languages: { language: string; allowed: boolean | null }[];
   /** HAS_PERMS_BY_NAME(table, 'OBJECT', permission); null: no such object (or not visible). */
   tables: { schema: string | null; name: string; permission: TablePermission; allowed: boolean | null }[];
+  /** sys.databases.is_encrypted (TDE) of this database; null or absent: unknown. */
+  encrypted?: boolean | null;
+  /**
+   * Always Encrypted columns (sys.columns.encryption_type IS NOT NULL) of the tables @input_data_1
+   * reads, as asked; a table absent here was not answered.
+   */
+  encryptedColumns?: { schema: string | null; name: string; columns: string[] }[];
 }
 
 export interface DescribeAnswer {

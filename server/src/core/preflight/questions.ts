@@ -15,7 +15,11 @@ export type Question =
   | { kind: 'executeAny'; database: string | null }
   | { kind: 'language'; database: string | null; language: string }
   | { kind: 'table'; database: string | null; schema: string | null; name: string; permission: TablePermission }
-  | { kind: 'describe'; database: string | null; query: string; params: string | null };
+  | { kind: 'describe'; database: string | null; query: string; params: string | null }
+  /** The Always Encrypted columns of a table @input_data_1 reads. */
+  | { kind: 'encryptedColumns'; database: string | null; schema: string | null; name: string }
+  /** Whether the database uses TDE. */
+  | { kind: 'tde'; database: string | null };
 
 export type Fact =
   | { kind: 'bit'; value: boolean | null }
@@ -23,6 +27,7 @@ export type Fact =
   | { kind: 'database'; name: string | null; user: string | null; failure: SqlFailure | null }
   | { kind: 'groups'; logins: GroupLogin[]; complete: boolean }
   | { kind: 'columns'; columns: DescribedColumn[] | null; failure: SqlFailure | null }
+  | { kind: 'names'; values: string[] }
   /** Asked, but the instance gave no answer (the statement failed): known to be unknown. */
   | { kind: 'unknown' };
 
@@ -37,7 +42,10 @@ export function questionKey(q: Question): string {
       return q.kind;
     case 'database':
     case 'executeAny':
+    case 'tde':
       return `${q.kind}|${lower(q.database)}`;
+    case 'encryptedColumns':
+      return `encryptedColumns|${lower(q.database)}|${lower(q.schema)}|${q.name.toLowerCase()}`;
     case 'language':
       return `language|${lower(q.database)}|${q.language.toLowerCase()}`;
     case 'table':
@@ -62,11 +70,16 @@ export function questionsFor(plan: PreflightPlan): Question[] {
   for (const c of plan.calls) {
     add({ kind: 'database', database: c.database });
     add({ kind: 'executeAny', database: c.database });
+    add({ kind: 'tde', database: c.database });
     if (c.language && plan.options.sqlServerVersion >= 2019) add({ kind: 'language', database: c.database, language: c.language });
     for (const t of c.tables) {
       const database = t.database ?? c.database;
       add({ kind: 'database', database });
       add({ kind: 'table', database, schema: t.schema, name: t.name, permission: t.permission });
+      if (t.via === 'input') {
+        add({ kind: 'tde', database });
+        add({ kind: 'encryptedColumns', database, schema: t.schema, name: t.name });
+      }
     }
     if (c.usages.some((u) => u.kind === 'trusted-loopback')) add({ kind: 'groupLogins' });
     if (c.input) add({ kind: 'describe', database: c.database, query: c.input.query, params: c.input.params });
@@ -115,6 +128,10 @@ function selectFor(item: SelectItem): string {
       return `SELECT HAS_PERMS_BY_NAME(${unicodeLiteral(q.language)}, N'EXTERNAL LANGUAGE', N'EXECUTE EXTERNAL SCRIPT') AS [${a}];`;
     case 'table':
       return `SELECT HAS_PERMS_BY_NAME(${unicodeLiteral(quotedName(q))}, N'OBJECT', N'${q.permission}') AS [${a}];`;
+    case 'tde':
+      return `SELECT is_encrypted AS [${a}] FROM sys.databases WHERE database_id = DB_ID();`;
+    case 'encryptedColumns':
+      return `SELECT name AS [${a}] FROM sys.columns WHERE object_id = OBJECT_ID(${unicodeLiteral(quotedName(q))}) AND encryption_type IS NOT NULL;`;
     case 'describe':
       throw new Error('a description is a batch of its own');
   }
@@ -133,8 +150,11 @@ export function buildRequests(questions: readonly Question[], options: { separat
     if (group.questions.length === 0) continue;
     const chunks: { body: string; plan: Unlined }[] = [];
     let alias = 0;
+    let guardedAlias = 0;
     // Server-level questions first, in no database; then one batch per database.
     const byDatabase = new Map<string, { database: string | null; items: SelectItem[] }>();
+    // Encryption questions name columns an older server lacks (Msg 207 fails a whole batch): a batch of their own.
+    const protection = new Map<string, { database: string | null; items: SelectItem[] }>();
     const serverItems: SelectItem[] = [];
     const describes: Extract<Question, { kind: 'describe' }>[] = [];
     for (const q of group.questions) {
@@ -142,9 +162,11 @@ export function buildRequests(questions: readonly Question[], options: { separat
       else if (q.kind === 'login' || q.kind === 'scriptsEnabled' || q.kind === 'groupLogins') serverItems.push({ alias: `q${alias++}`, question: q });
       else {
         const key = lower(q.database);
-        const entry = byDatabase.get(key) ?? { database: q.database, items: [] };
-        entry.items.push({ alias: `q${alias++}`, question: q });
-        byDatabase.set(key, entry);
+        const guarded = q.kind === 'tde' || q.kind === 'encryptedColumns';
+        const into = guarded ? protection : byDatabase;
+        const entry = into.get(key) ?? { database: q.database, items: [] };
+        entry.items.push({ alias: guarded ? `e${guardedAlias++}` : `q${alias++}`, question: q });
+        into.set(key, entry);
       }
     }
     if (serverItems.length) chunks.push({ body: serverItems.map(selectFor).join('\n'), plan: { kind: 'selects', database: null, items: serverItems } });
@@ -156,6 +178,9 @@ export function buildRequests(questions: readonly Question[], options: { separat
     for (const q of describes) {
       const params = q.params !== null ? `, @params = ${unicodeLiteral(q.params)}` : '';
       chunks.push({ body: [...use(q.database), `EXEC sp_describe_first_result_set @tsql = ${unicodeLiteral(q.query)}${params};`].join('\n'), plan: { kind: 'describe', question: q } });
+    }
+    for (const { database, items } of protection.values()) {
+      chunks.push({ body: [...use(database), ...items.map(selectFor)].join('\n'), plan: { kind: 'selects', database, items } });
     }
     let line = 0;
     const batches: BatchPlan[] = [];
@@ -208,6 +233,9 @@ export function readOutcome(request: TsqlRequest, outcome: TsqlOutcome): Map<str
             questionKey(item.question),
             first ? { kind: 'database', name: textOf(first[0]), user: textOf(first[1]), failure: null } : { kind: 'database', name: null, user: null, failure: failure ?? NO_ANSWER },
           );
+          break;
+        case 'encryptedColumns':
+          if (set) facts.set(questionKey(item.question), { kind: 'names', values: set.rows.map((r) => textOf(r[0]) ?? '') });
           break;
         case 'groupLogins': {
           if (!set) break;
@@ -314,6 +342,11 @@ export function assembleAnswers(plan: PreflightPlan, fact: (key: string) => Fact
     if (q.kind === 'executeAny') db.executeAnyExternalScript = bit(q);
     else if (q.kind === 'language' && answered) db.languages.push({ language: q.language, allowed: bit(q) });
     else if (q.kind === 'table' && answered) db.tables.push({ schema: q.schema, name: q.name, permission: q.permission, allowed: bit(q) });
+    else if (q.kind === 'tde' && answered) db.encrypted = bit(q);
+    else if (q.kind === 'encryptedColumns') {
+      const f = fact(questionKey(q));
+      if (f?.kind === 'names') (db.encryptedColumns ??= []).push({ schema: q.schema, name: q.name, columns: f.values });
+    }
   }
   return {
     login: loginFact?.kind === 'text' ? loginFact.value : null,

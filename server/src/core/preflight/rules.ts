@@ -3,6 +3,7 @@
 // the document as a batch of its own just before the call's batch.
 import { makeProblem, type Fix, type Problem } from '../problems';
 import type { CallPlan, PreflightPlan, TableRef, UsageRef } from './plan';
+import { dataProtectionProblems } from './dataProtection';
 import type { DatabaseAnswers, PreflightAnswers } from './ports';
 import { displayName, quoteName, quotedName, unicodeLiteral } from './tables';
 
@@ -109,6 +110,8 @@ function instanceProblems(plan: PreflightPlan, call: CallPlan, answers: Prefligh
       );
     }
   }
+
+  out.push(...dataProtectionProblems(call, (database) => databaseAnswers(answers, database)));
 
   const loopbacks = call.usages.filter((u) => u.kind === 'trusted-loopback');
   const groups = answers.groupLogins;

@@ -9,6 +9,7 @@ import type { Connection, NotificationType } from 'vscode-languageserver';
 import { InstanceClient, InstanceUnavailable, socketFor } from '../../node/instance/instanceClient';
 import { readInstanceConfig } from '../../node/instance/instanceConfig';
 import { instanceLayout, type InstanceLayout } from '../../node/instance/layout';
+import { describeProfile } from '../../node/remote/profile';
 import {
   InstanceStateNotification,
   PoolsChangedNotification,
@@ -28,6 +29,8 @@ export interface LinkOptions {
   connect?: Connect;
   /** How long pool refreshes wait after a session change, to send one for a burst. */
   poolsDelayMs?: number;
+  /** The link reached the instance (started, created, or first seen running): what was learnt of it before may be stale. */
+  reached?(): void;
 }
 
 const CLIENT_NAME = 'sqlml language server (views)';
@@ -126,6 +129,16 @@ export class InstanceLink {
 
   private async open(target: EditorTarget): Promise<InstanceClient | null> {
     this.lastAttempt = Date.now();
+    if (target.tds) {
+      // A connection profile's SQL Server: pre-flight and runs go over TDS; these views do not yet
+      // (node/remote/tdsConnection.ts has their DMV queries). Never the embedded instance's views in its place.
+      this.setState({
+        ...this.offlineState('unavailable', `${describeProfile(target.tds)}: the Sessions and Pools views show the embedded instance only; this server's are in sys.dm_external_script_requests and sys.dm_resource_governor_external_resource_pools`),
+        path: describeProfile(target.tds),
+        name: describeProfile(target.tds),
+      });
+      return null;
+    }
     const layout = this.layoutOf(target);
     if (!layout) return null;
     if (target.needsPassword !== undefined) {
@@ -179,6 +192,7 @@ export class InstanceLink {
       unisolated: isolation === 'none',
       serverIsRoot: process.getuid?.() === 0,
     });
+    this.options.reached?.();
     await client
       .watchSessions((change) => {
         if (this.client !== client) return;

@@ -1,12 +1,16 @@
 // Runs T-SQL from an open document on the instance, as the editor's login: one connection per run
 // (as a query window has its own), the instance started (and the embedded default created) on
-// first use as `sqlml run` does. Messages stream to the client as they happen; script errors come
+// first use as `sqlml run` does; or the SQL Server of the editor's connection profile over TDS.
+// Messages stream to the client as they happen; script errors come
 // back on the .sql line of the failing script line; lines are the document's.
 import { existsSync } from 'node:fs';
 import type { Connection } from 'vscode-languageserver';
 import { mapScriptErrorLines } from '../../node/instance/scriptErrorLines';
 import { messageHeader } from '../../node/instance/messageHeader';
 import { InstanceClient } from '../../node/instance/instanceClient';
+import { EmbeddedConnection } from '../../node/connection/embeddedConnection';
+import type { InstanceConnection } from '../../node/connection/instanceConnection';
+import { TdsConnection } from '../../node/remote/tdsConnection';
 import { instanceLayout, type InstanceLayout } from '../../node/instance/layout';
 import type { WireBatch, WireMessage } from '../../node/instance/protocol';
 import {
@@ -70,22 +74,15 @@ export class RunService {
 
     const controller = new AbortController();
     this.runs.set(params.runId, controller);
-    let client: InstanceClient | undefined;
+    let client: InstanceConnection | undefined;
     try {
-      let layout: InstanceLayout;
       try {
-        layout = await this.prepare(target);
-        client = await this.connectTo(layout, {
-          autoStart: true,
-          idleStopSeconds: this.options.idleStopSeconds(),
-          clientName: CLIENT_NAME,
-          ...(target.sqlLogin ? { sqlLogin: target.sqlLogin } : {}),
-        });
+        client = await this.open(target);
       } catch (err) {
         return failed(err instanceof Error ? err.message : String(err), ran);
       }
       this.options.connected();
-      if (controller.signal.aborted) return { ...base, ran, instance: layout.root, login: client.hello.login, cancelled: true, durationMs: Date.now() - started };
+      if (controller.signal.aborted) return { ...base, ran, instance: client.describe, login: client.login, cancelled: true, durationMs: Date.now() - started };
       const present = (m: WireMessage): RunMessage => presentMessage(picked.text, picked.startLine, m);
       const outcome = await client.run(picked.text, {
         ...(params.database ? { database: params.database } : {}),
@@ -97,12 +94,12 @@ export class RunService {
       const cancelled =
         controller.signal.aborted || outcome.sessions.some((s) => s.state === 'cancelled') || batches.some((b) => b.messages.some((m) => m.kind === 'error' && m.text === CANCELLED_TEXT));
       this.remember(params.uri, outcome.sessions.map((s) => s.id), batches);
-      return { ...base, ran, batches, sessions: outcome.sessions, cancelled, instance: layout.root, login: client.hello.login, durationMs: Date.now() - started };
+      return { ...base, ran, batches, sessions: outcome.sessions, cancelled, instance: client.describe, login: client.login, durationMs: Date.now() - started };
     } catch (err) {
       return failed(`the instance stopped answering: ${err instanceof Error ? err.message : String(err)}`, ran);
     } finally {
       this.runs.delete(params.runId);
-      client?.close();
+      void client?.close();
       this.options.ended();
     }
   }
@@ -126,6 +123,22 @@ export class RunService {
 
   dispose(): void {
     for (const run of this.runs.values()) run.abort();
+  }
+
+  /** The embedded instance on its socket, or the connection profile's SQL Server over TDS. */
+  private async open(target: EditorTarget): Promise<InstanceConnection> {
+    if (target.tds) {
+      if (target.needsPassword !== undefined) throw new Error(`the password of login '${target.needsPassword}' is needed: run "SQL ML: Select Login"`);
+      return TdsConnection.open(target.tds, { password: target.sqlLogin?.password ?? '', appName: CLIENT_NAME });
+    }
+    const layout = await this.prepare(target);
+    const client = await this.connectTo(layout, {
+      autoStart: true,
+      idleStopSeconds: this.options.idleStopSeconds(),
+      clientName: CLIENT_NAME,
+      ...(target.sqlLogin ? { sqlLogin: target.sqlLogin } : {}),
+    });
+    return new EmbeddedConnection(client, layout.root);
   }
 
   /** The instance folder, the embedded default created first when missing (as `sqlml run` does). */
