@@ -10,6 +10,13 @@
 # It writes result.bin: a status dataset, the output data set, the OUTPUT parameters.
 # Everything the script prints goes to stdout/stderr, which the launcher streams as messages.
 
+# CREATE EXTERNAL LIBRARY packages the caller sees in its database, bound read-only by the
+# launcher and searched before the system's (public libraries first, then the caller's own).
+local({
+  libraries <- Filter(nzchar, strsplit(Sys.getenv("SQLML_LIBRARY_PATHS"), ":", fixed = TRUE)[[1]])
+  if (length(libraries) > 0) .libPaths(c(libraries, .libPaths()))
+})
+
 local({
   F8 <- 1; I4 <- 2; I8 <- 3; B1 <- 4; STR <- 5; DT <- 6; BIN <- 7
   SCRIPT <- "script.R"
@@ -219,6 +226,11 @@ local({
     "fd = os.environ.get('SQLML_LOOPBACK_FD', '')",
     "if not fd.isdigit(): sys.exit('sqlml_query: this session has no loopback channel to the instance.')",
     "fd = int(fd); os.set_blocking(fd, True)",
+    "if os.environ.get('SQLML_LOOPBACK_SOCKET'):",
+    "    import socket",
+    "    relayed = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)",
+    "    relayed.connect('\\0' + os.environ['SQLML_LOOPBACK_SOCKET'])",
+    "    fd = relayed.fileno()",
     "def exactly(n):",
     "    parts = []",
     "    while n > 0:",
@@ -412,6 +424,26 @@ local({
     list(output = output, params = out_params)
   }
 
+  # ------------------------------------------------------------ the session's TDS relay
+
+  # RODBC (FreeTDS) with a trusted connection to "." as the tutorials write it reaches the instance
+  # through tds_relay.py, which takes the loopback channel over (sqlml_query's relay then talks to
+  # it, SQLML_LOOPBACK_SOCKET) and prints the environment the drivers need: their private
+  # configuration in a folder of this session's own /tmp.
+  start_tds_relay <- function() {
+    if (!grepl("^[0-9]+$", Sys.getenv("SQLML_LOOPBACK_FD")) || !file.exists("tds_relay.py")) return(invisible(NULL))
+    python <- if (file.exists("/usr/bin/python3")) "/usr/bin/python3" else Sys.which("python3")
+    folder <- tempfile("sqlml-odbc-")
+    dir.create(folder, mode = "0700")
+    out <- suppressWarnings(system2(python, c("-I", "tds_relay.py", shQuote(folder)), stdout = TRUE, stderr = FALSE))
+    if (!is.null(attr(out, "status"))) return(invisible(NULL))
+    for (line in out) {
+      value <- list(sub("^[^=]*=", "", line))
+      names(value) <- sub("=.*$", "", line)
+      do.call(Sys.setenv, value)
+    }
+  }
+
   # ------------------------------------------------------------ a warm start
 
   # A warm satellite (claimMessage.ts) finds the runner alone in its folder. Base R cannot read a
@@ -455,6 +487,7 @@ local({
   }
 
   if (!file.exists("request.txt")) await_claim()
+  start_tds_relay()
   options(warn = 1)
   r <- NULL
   result <- tryCatch(

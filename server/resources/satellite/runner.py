@@ -24,6 +24,9 @@ F8, I4, I8, B1, STR, DT, BIN = 1, 2, 3, 4, 5, 6, 7
 SCRIPT = "script.py"
 RUNNER = os.path.abspath(__file__)
 EPOCH = datetime.datetime(1970, 1, 1)
+# CREATE EXTERNAL LIBRARY packages the caller sees in its database, bound read-only by the
+# launcher and searched before the system's (public libraries first, then the caller's own).
+sys.path[0:0] = [p for p in os.environ.get("SQLML_LIBRARY_PATHS", "").split(":") if p]
 
 
 class Failure(Exception):
@@ -312,10 +315,17 @@ def _read_exactly(fd, n):
 def loopback_exchange(query):
     """Sends one query frame and returns the decoded answer (one exchange at a time per process)."""
     import json
-    fd = _loopback_fd()
     body = json.dumps({"query": str(query)}).encode("utf-8")
     with _loopback_lock:
+        relayed = None
         try:
+            # Once the session's TDS relay (tds_relay.py) owns the channel, it forwards the exchange.
+            name = os.environ.get("SQLML_LOOPBACK_SOCKET")
+            if name:
+                import socket
+                relayed = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+                relayed.connect("\0" + name)
+            fd = relayed.fileno() if relayed else _loopback_fd()
             # The descriptor is shared with the script: a socket object it wrapped around it may
             # have made it non-blocking (settimeout), which would turn a wait into EAGAIN.
             os.set_blocking(fd, True)
@@ -326,6 +336,9 @@ def loopback_exchange(query):
             answer = _read_exactly(fd, length)
         except OSError as e:
             raise LoopbackError("sqlml_query: the loopback channel failed (%s)." % e.strerror)
+        finally:
+            if relayed:
+                relayed.close()
     if kind != LOOPBACK_ANSWER:
         raise LoopbackError("sqlml_query: the loopback channel sent a frame of unknown kind %d." % kind)
     return json.loads(answer.decode("utf-8"))
@@ -498,10 +511,28 @@ def await_claim(fd=3):
         os.close(fd)
 
 
+def start_tds_relay():
+    """Starts the session's TDS relay (tds_relay.py) and takes the environment it gives the
+    script's ODBC drivers; without a loopback channel or an isolated network there is none."""
+    if not os.environ.get("SQLML_LOOPBACK_FD", "").isdigit() or not os.path.exists("tds_relay.py"):
+        return
+    import subprocess
+    import tempfile
+    folder = tempfile.mkdtemp(prefix="sqlml-odbc-")
+    started = subprocess.run([sys.executable, "-I", "tds_relay.py", folder], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                             pass_fds=(int(os.environ["SQLML_LOOPBACK_FD"]),))
+    if started.returncode != 0:
+        return
+    for line in started.stdout.decode("utf-8").splitlines():
+        name, _, value = line.partition("=")
+        os.environ[name] = value
+
+
 def main():
     warm = not os.path.exists("request.txt")
     if warm:
         await_claim()
+    start_tds_relay()
     sys.meta_path.append(ProprietaryPackageFinder)
     sys.stdout.reconfigure(line_buffering=True)
     sys.stderr.reconfigure(line_buffering=True)

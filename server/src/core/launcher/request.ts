@@ -50,6 +50,8 @@ export interface LaunchRequest {
   pool?: string;
   /** The statement timeout in ms; absent or 0 for none. */
   timeoutMs?: number;
+  /** Installed external libraries the script sees (absolute host folders, bound read-only, searched first). */
+  libraryPaths?: string[];
 }
 
 export interface TypedColumn {
@@ -80,6 +82,7 @@ export interface NormalizedRequest {
   rowsPerRead: number | undefined;
   pool: string;
   timeoutMs: number | undefined;
+  libraryPaths: string[];
 }
 
 export type Normalized = { ok: true; request: NormalizedRequest } | { ok: false; error: LauncherError };
@@ -132,7 +135,12 @@ function normalize(request: LaunchRequest): NormalizedRequest {
   const timeoutMs = request.timeoutMs;
   if (timeoutMs !== undefined && (!Number.isFinite(timeoutMs) || timeoutMs < 0)) fail(`The statement timeout must be a positive number of milliseconds (got ${timeoutMs}).`);
 
+  const libraryPaths = request.libraryPaths ?? [];
+  // They become bind mounts and a search path separated by ':'.
+  for (const path of libraryPaths) if (typeof path !== 'string' || !path.startsWith('/') || path.includes(':') || CONTROL.test(path)) fail(`'${String(path)}' is not a library folder.`);
+
   return {
+    libraryPaths,
     caller,
     database,
     language,

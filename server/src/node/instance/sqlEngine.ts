@@ -2,6 +2,7 @@
 // OS accounts and password hashes, with the external scripts port given by the caller (the
 // launcher). Logins are authenticated here; each connection gets an executor session.
 import { availableParallelism, totalmem } from 'node:os';
+import { join } from 'node:path';
 import {
   authenticateSqlLogin,
   connectWithOsIdentity,
@@ -16,6 +17,7 @@ import {
 import { openScope } from '../../core/security/evaluate';
 import { classifySession, ExecutorSession, Instance, runProcedureRequest, runScript, type ExternalScripts, type InstanceDocument, type RunResult } from '../../core/engine/executor';
 import { JsonCatalogStore } from './catalogStore';
+import { FolderLibraryInstaller } from './libraryInstaller';
 import { DuckdbStorage } from './duckdbStorage';
 import type { ConnectionIdentity, EngineSession, InstanceEngine, LoginOutcome, RunOptions } from './engine';
 import { instanceLayout } from './layout';
@@ -78,6 +80,7 @@ export async function createSqlEngine(options: SqlEngineOptions): Promise<SqlEng
         storage,
         scripts: options.scripts,
         store: new JsonCatalogStore(layout.catalogFile),
+        libraries: new FolderLibraryInstaller(join(layout.root, 'external-libraries')),
         os: systemOsAccounts,
         passwords: { hash: options.hashPassword ?? scryptHash, verify },
         clock: {

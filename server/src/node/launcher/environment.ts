@@ -9,6 +9,8 @@ export interface EnvironmentInput {
   worker: string;
   /** The session has a loopback channel (as descriptor LOOPBACK_FD). */
   loopback: boolean;
+  /** External library folders, searched first by the runners (runner.py, runner.R). */
+  libraryPaths?: readonly string[];
 }
 
 export function satelliteEnvironment(input: EnvironmentInput): Record<string, string> {
@@ -24,12 +26,14 @@ export function satelliteEnvironment(input: EnvironmentInput): Record<string, st
   };
   // A descriptor number, not a secret: only the process holding the descriptor can use it.
   if (input.loopback) env.SQLML_LOOPBACK_FD = String(LOOPBACK_FD);
+  // Paths the request check refused ':' in; not secrets.
+  if (input.libraryPaths && input.libraryPaths.length > 0) env.SQLML_LIBRARY_PATHS = input.libraryPaths.join(':');
   return env;
 }
 
 /** The names a satellite may have in its environment (the posture probe checks against these). */
 export const ALLOWED_VARIABLES: ReadonlySet<string> = new Set([
-  'PATH', 'HOME', 'TMPDIR', 'LANG', 'TZ', 'USER', 'LOGNAME', 'SQLML_SESSION_ID', 'SQLML_LOOPBACK_FD',
+  'PATH', 'HOME', 'TMPDIR', 'LANG', 'TZ', 'USER', 'LOGNAME', 'SQLML_SESSION_ID', 'SQLML_LOOPBACK_FD', 'SQLML_LIBRARY_PATHS',
   // bubblewrap sets PWD itself after --chdir.
   'PWD',
 ]);

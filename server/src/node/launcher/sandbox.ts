@@ -41,6 +41,8 @@ export interface SandboxSpec {
   keepFolder: boolean;
   /** The satellite gets the session's loopback channel as descriptor 3 (loopbackDescriptor.ts). */
   loopback: boolean;
+  /** Host folders bound read-only at their own path (external libraries). */
+  readOnlyBinds?: readonly string[];
   env: Record<string, string>;
   /** The runtime's argument vector, run inside the sandbox. */
   command: readonly string[];
@@ -65,8 +67,11 @@ export interface HostLayout {
 }
 
 const TOP_LEVEL = ['/bin', '/sbin', '/lib', '/lib64', '/lib32', '/libx32'];
-// R reads /etc/R (Debian's /usr/lib/R/etc links there) and finds BLAS through /etc/alternatives.
-const ETC = ['/etc/R', '/etc/alternatives', '/etc/ld.so.cache'];
+// R reads /etc/R (Debian's /usr/lib/R/etc links there) and finds BLAS through /etc/alternatives;
+// Debian's matplotlib (python3-matplotlib) reads its defaults from /etc/matplotlibrc only.
+const ETC = ['/etc/R', '/etc/alternatives', '/etc/ld.so.cache', '/etc/matplotlibrc'];
+/** Where a sandbox without network finds its /etc/hosts (in its own /tmp; see tds_relay.py). */
+export const SANDBOX_HOSTS_FILE = '/tmp/.sqlml-hosts';
 const NETWORK_ETC = ['/etc/resolv.conf', '/etc/hosts', '/etc/nsswitch.conf', '/etc/host.conf', '/etc/gai.conf', '/etc/ssl', '/etc/ca-certificates'];
 
 export function readHostLayout(): HostLayout {
@@ -89,6 +94,10 @@ export function bwrapArgs(spec: SandboxSpec, host: HostLayout): string[] {
   for (const dir of host.dirs) args.push('--ro-bind', dir, dir);
   for (const path of host.etc) args.push('--ro-bind-try', path, path);
   if (spec.allowNetwork) for (const path of host.networkEtc) args.push('--ro-bind-try', path, path);
+  // Without the host's network the sandbox's names are its own: the session's TDS relay
+  // (tds_relay.py) writes them, so that "localhost", "." and "(local)" reach it.
+  else args.push('--symlink', SANDBOX_HOSTS_FILE, '/etc/hosts');
+  for (const path of spec.readOnlyBinds ?? []) args.push('--ro-bind', path, path);
   args.push('--proc', '/proc', '--dev', '/dev');
   // Every writable place is a part of the session's one tmpfs (storage.ts), the session folder at
   // its own path (as SQL Server scripts see their ExtensibilityData\<worker>\<GUID> working

@@ -23,6 +23,8 @@ export interface SandboxRequest {
    * the loopback channel.
    */
   handoff?: boolean;
+  /** Host folders the satellite sees read-only at the same path (external libraries), in search order. */
+  readOnlyBinds?: readonly string[];
   onStdout(chunk: Buffer): void;
   onStderr(chunk: Buffer): void;
 }
@@ -66,7 +68,8 @@ export async function openSandbox(ctx: LauncherContext, request: SandboxRequest)
   }
 
   const loopback = request.loopback === true;
-  const env = satelliteEnvironment({ sessionId: request.id, folder: folder.path, worker: request.worker, loopback });
+  const readOnlyBinds = request.readOnlyBinds ?? [];
+  const env = satelliteEnvironment({ sessionId: request.id, folder: folder.path, worker: request.worker, loopback, libraryPaths: readOnlyBinds });
   const plan = spawnPlan(
     {
       mode,
@@ -79,6 +82,7 @@ export async function openSandbox(ctx: LauncherContext, request: SandboxRequest)
       quotaBytes: request.pool.limits.storageBytes,
       keepFolder: settings.keepSessionFolders,
       loopback: loopback || request.handoff === true,
+      readOnlyBinds,
       env,
       command: request.command(folder.path),
     },

@@ -24,8 +24,9 @@ import { pythonRuntime, rRuntime, runtimeProblem, type Runtime } from './runtime
 import { JOIN_FAILED_EXIT } from './sandbox';
 import { STORAGE_FAILED_EXIT } from './storage';
 import { interpretResult } from './satelliteResult';
-import { openSandbox } from './sandboxSession';
-import { readResultFile, writeSessionFiles } from './sessionFiles';
+import { openSandbox, type Opened } from './sandboxSession';
+import { readResultFile, sessionFiles, writeSessionFiles } from './sessionFiles';
+import type { WarmSatellite, WarmSatellites } from './warmSatellites';
 import type { Exit } from './satellite';
 
 export interface LaunchOptions {
@@ -46,6 +47,8 @@ export interface SessionDeps {
   mapper: WorkerMapper;
   /** Lets Launcher.cancel(id) reach this session while it lives. */
   onStop(id: string, stop: (() => void) | undefined): void;
+  /** The pool's warm satellites (absent: every session starts cold). */
+  warm?: WarmSatellites;
 }
 
 interface Ending {
@@ -58,8 +61,8 @@ interface Ending {
 
 const failed = (detail: string, messages: LauncherMessage[]): Ending => ({ state: 'failed', detail, messages, resultSets: [], outputParams: {} });
 
-export async function runSession(deps: SessionDeps, request: NormalizedRequest, id: string, options: LaunchOptions): Promise<LaunchResult> {
-  const { ctx, table, mapper } = deps;
+export async function runSession(deps: SessionDeps, request: NormalizedRequest, newId: string, options: LaunchOptions): Promise<LaunchResult> {
+  const { ctx, table, mapper, warm } = deps;
   const started = Date.now();
   const messages: LauncherMessage[] = [];
   const say = (m: LauncherMessage) => {
@@ -70,11 +73,19 @@ export async function runSession(deps: SessionDeps, request: NormalizedRequest, 
       // A caller's broken callback must not break the session.
     }
   };
+  // A free worker with a warm satellite of the language is taken first; a session given a worker
+  // at once claims that worker's warm satellite and takes its GUID as the session's id (its folder
+  // and cgroup are named by it). A session that had to queue starts cold: its id is already known.
+  // A warm satellite was started before its libraries were known: a session with external
+  // libraries (bound into its sandbox at start) starts cold.
+  const warmFor = request.libraryPaths.length === 0 ? warm : undefined;
+  const pending = mapper.acquire(request.caller, ctx.settings.workerWaitMs, warmFor && ((w) => warmFor.isReady(request.pool, request.language, w)));
+  const claimed = pending.granted && warmFor?.take(request.pool, request.language, pending.granted.worker);
+  const id = claimed ? claimed.id : newId;
   table.create({ id, caller: request.caller, database: request.database, language: request.language, pool: request.pool, mode: ctx.mode });
 
   let stopReason: 'cancelled' | 'timed out' | undefined;
   let stopRunning: (() => void) | undefined;
-  const pending = mapper.acquire(request.caller, ctx.settings.workerWaitMs);
   const stop = (reason: 'cancelled' | 'timed out') => {
     if (stopReason) return;
     stopReason = reason;
@@ -97,7 +108,7 @@ export async function runSession(deps: SessionDeps, request: NormalizedRequest, 
     worker = acquired.lease.worker;
     table.transition(id, 'starting', { worker });
     try {
-      const outcome = await runOnWorker(ctx, request, id, worker, say, options.loopback, {
+      const outcome = await runOnWorker(ctx, request, id, worker, claimed || undefined, say, options.loopback, {
         stopped: () => stopReason,
         setStop: (fn) => (stopRunning = fn),
         folder: (folder) => table.update(id, { folder }),
@@ -144,28 +155,36 @@ async function runOnWorker(
   request: NormalizedRequest,
   id: string,
   worker: string,
+  warm: WarmSatellite | undefined,
   say: (m: LauncherMessage) => void,
   serveLoopback: ServeLoopback | undefined,
   hooks: Hooks,
 ): Promise<{ ending: Ending; exitCode: number | null }> {
   const runtime = request.language === 'python' ? pythonRuntime(ctx.settings.pythonPath) : rRuntime(ctx.settings.rscriptPath);
   const missing = runtimeProblem(runtime);
-  if (missing) return { ending: failed('runtime missing', runtimeLaunchMessages(request.language, missing)), exitCode: null };
+  if (missing) {
+    await warm?.sandbox.close(false);
+    return { ending: failed('runtime missing', runtimeLaunchMessages(request.language, missing)), exitCode: null };
+  }
   const stopped = hooks.stopped();
-  if (stopped) return { ending: stoppedEnding(stopped, id, request.timeoutMs), exitCode: null };
+  if (stopped) {
+    await warm?.sandbox.close(false);
+    return { ending: stoppedEnding(stopped, id, request.timeoutMs), exitCode: null };
+  }
 
   const pool = ctx.pools.get(request.pool)!;
   const stdout = new PrintedStream('stdout', ctx.settings.maxPrintedBytes, say);
   const stderr = new PrintedStream('stderr', ctx.settings.maxPrintedBytes, say);
   const runs = planRuns(request);
   const processHitsBefore = pool.cgroups?.processLimitHits(pool.settings.name) ?? 0;
-  const opened = await openSandbox(ctx, {
+  const opened = warm ? await claimWarm(warm, request, runs, runtime, serveLoopback !== undefined, stdout, stderr) : await openSandbox(ctx, {
     pool,
     worker,
     id,
-    writeFiles: (folder) => writeSessionFiles(folder, request, runs, runtime, ctx.runners[request.language]),
+    writeFiles: (folder) => writeSessionFiles(folder, request, runs, runtime, ctx.runners[request.language], ctx.relay),
     command: (folder) => runtime.argv(`${folder}/${runtime.runnerFile}`),
     loopback: serveLoopback !== undefined,
+    readOnlyBinds: request.libraryPaths,
     onStdout: (b) => stdout.push(b),
     onStderr: (b) => stderr.push(b),
   });
@@ -201,6 +220,25 @@ async function runOnWorker(
   }
   ending.messages.push(...closeProblems.map((p) => launcherMessage(`Cleaning up session ${id}: ${p}`)));
   return { ending, exitCode: exit.code };
+}
+
+/** Hands the session to a warm satellite; on failure the satellite is killed and removed unused. */
+async function claimWarm(
+  warm: WarmSatellite,
+  request: NormalizedRequest,
+  runs: ReturnType<typeof planRuns>,
+  runtime: Runtime,
+  loopback: boolean,
+  stdout: PrintedStream,
+  stderr: PrintedStream,
+): Promise<Opened> {
+  const made = sessionFiles(request, runs, runtime);
+  if (!made.ok) {
+    await warm.sandbox.close(false);
+    return made;
+  }
+  warm.claim(made.files, loopback, (b) => stdout.push(b), (b) => stderr.push(b));
+  return { ok: true, sandbox: warm.sandbox };
 }
 
 function judgeResult(

@@ -54,9 +54,13 @@ export async function runDdl(s: Statement, ctx: StatementContext): Promise<Flow>
         const elsewhere = (p: { database: string }) => p.database.toLowerCase() !== db!.name.toLowerCase();
         const procedures = session.document.procedures.filter(elsewhere);
         const modules = session.document.modules?.filter(elsewhere);
-        await session.saveDocument({ ...session.document, security: dropped.value, procedures, ...(modules ? { modules } : {}) });
+        // Its external libraries go with it: a new database of the same name must not inherit them.
+        const libraries = session.document.externalLibraries ?? [];
+        const externalLibraries = libraries.filter(elsewhere);
+        await session.saveDocument({ ...session.document, security: dropped.value, procedures, ...(modules ? { modules } : {}), externalLibraries });
         session.tables.removeDatabase(db!.name);
         await instance.ports.storage.dropDatabase(db!.name);
+        for (const library of libraries.filter((l) => !elsewhere(l))) await instance.ports.libraries?.remove(library.folder);
       }
       return NEXT;
     case 'createSchema': {
