@@ -4,7 +4,8 @@ import { spawn, spawnSync } from 'node:child_process';
 import { availableParallelism } from 'node:os';
 import { deprovision, provision } from '../../server/src/node/launcher/accounts';
 import { Launcher } from '../../server/src/node/launcher/launcher';
-import type { LaunchRequest } from '../../server/src/core/launcher/request';
+import type { WarmSettings } from '../../server/src/core/launcher/pools';
+import type { LaunchRequest, ScriptLanguage } from '../../server/src/core/launcher/request';
 import type { LaunchResult } from '../../server/src/core/launcher/result';
 
 export const PYTHON = '/usr/bin/python3';
@@ -13,7 +14,7 @@ const PREFIX = 'sqlmlbench';
 const BASE = '/var/lib/sqlml-bench';
 
 /** Runs body with a started launcher of `workers` workers; everything is removed afterwards. */
-export async function withLauncher(workers: number, body: (launcher: Launcher) => Promise<void>): Promise<void> {
+export async function withLauncher(workers: number, body: (launcher: Launcher) => Promise<void>, warm?: WarmSettings): Promise<void> {
   if (process.getuid?.() !== 0) {
     console.log('skipped: the launcher benchmarks run in accounts mode, which needs root');
     return;
@@ -24,7 +25,7 @@ export async function withLauncher(workers: number, body: (launcher: Launcher) =
     sessionsRoot: `${BASE}/sessions`,
     pythonPath: PYTHON,
     rscriptPath: RSCRIPT,
-    pools: [{ name: 'default', prefix: PREFIX, size: workers, limits: { maxCpuPercent: 100, maxMemoryPercent: 0, maxProcesses: 0 }, allowNetwork: false }],
+    pools: [{ name: 'default', prefix: PREFIX, size: workers, limits: { maxCpuPercent: 100, maxMemoryPercent: 0, maxProcesses: 0 }, allowNetwork: false, ...(warm ? { warm } : {}) }],
   });
   try {
     if (!started.ok) throw new Error(started.problems.join('\n'));
@@ -42,6 +43,21 @@ export async function session(launcher: Launcher, request: Partial<LaunchRequest
   if (!outcome.ok) throw new Error(outcome.error.message);
   if (outcome.result.session.state !== 'succeeded') throw new Error(JSON.stringify(outcome.result.messages));
   return outcome.result;
+}
+
+/** Waits until the pool holds `count` ready warm satellites of the language (a steady state to measure in). */
+export async function warmReady(launcher: Launcher, language: ScriptLanguage, count: number, timeoutMs = 600_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (launcher.pools()[0]!.warm[language].ready < count) {
+    if (Date.now() > deadline) throw new Error(`${count} warm ${language} satellites were not ready within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+/** What the launcher's idle warm satellites hold, for the report. */
+export function warmMemory(launcher: Launcher): string {
+  const w = launcher.pools()[0]!.warm;
+  return `${w.python.ready} Python + ${w.r.ready} R warm satellites hold ${(w.memoryBytes / 2 ** 20).toFixed(0)} MiB resident while idle (budget ${(w.budgetBytes / 2 ** 20).toFixed(0)} MiB)`;
 }
 
 /** Wall time of one run of a program, from spawn to exit, as the launcher's own spawn sees it. */

@@ -43,7 +43,9 @@ function poolNode(pool: Pool, mode: string | null, started: boolean, sessions: r
   const parts = [plural(pool.size, 'worker'), mode ?? 'isolation unknown', pool.allowNetwork ? 'network allowed' : 'no network'];
   if (started) parts.push(`${busy} busy`);
   if (pool.waiting > 0) parts.push(`${pool.waiting} waiting`);
-  const children: ViewNode[] = [limitsNode(pool), ...workerNodes(pool, started, sessions, now)];
+  const warm = pool.warm && pool.warm.python.target + pool.warm.r.target > 0 ? pool.warm : undefined;
+  if (warm) parts.push(`${warm.python.ready + warm.r.ready} warm`);
+  const children: ViewNode[] = [limitsNode(pool), ...(warm ? [warmNode(pool.name, warm)] : []), ...workerNodes(pool, started, sessions, now)];
   if (pool.waiting > 0) {
     children.push({
       id: `pool:${pool.name}:waiting`,
@@ -61,6 +63,21 @@ function poolNode(pool: Pool, mode: string | null, started: boolean, sessions: r
     contextValue: `pool${mode === 'accounts' ? ':accounts' : ''}`,
     expanded: true,
     children,
+  };
+}
+
+/** Satellites started ahead of time, so that a session on a worker with one skips the runtime's start. */
+function warmNode(pool: string, warm: NonNullable<Pool['warm']>): ViewNode {
+  const mib = (bytes: number) => `${Math.round(bytes / 2 ** 20)} MiB`;
+  const count = (label: string, c: typeof warm.python) => `${label} ${c.ready}/${c.target}${c.starting ? ` (+${c.starting} starting)` : ''}`;
+  const text = `${count('Python', warm.python)} · ${count('R', warm.r)} · ${mib(warm.memoryBytes)} of ${mib(warm.budgetBytes)}`;
+  return {
+    id: `pool:${pool}:warm`,
+    label: 'Warm satellites',
+    description: text,
+    tooltip: `Satellites started ahead of time, each waiting for one session: ${text} held while idle.${warm.problems.length ? `\n${warm.problems.join('\n')}` : ''}`,
+    icon: warm.problems.length ? { id: 'warning', color: 'editorWarning.foreground' } : { id: 'flame' },
+    contextValue: 'warm',
   };
 }
 

@@ -9,7 +9,7 @@ import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import type { Launcher } from '../../../server/src/node/launcher/launcher';
 import { cgroupLines, commandName, environmentNames, namespaceIds, NAMESPACES, openFds, processStatus } from '../../../server/src/node/launcher/procfs';
-import { accountsSkip, errors, outcomes, pool, PROBE, run, sleep, TestBed, uidOf, workerProcesses } from './harness';
+import { accountsSkip, errors, outcomes, pool, PROBE, run, settleWarm, sleep, TestBed, uidOf, workerProcesses } from './harness';
 
 const skip = accountsSkip();
 const bed = new TestBed('posture');
@@ -217,6 +217,8 @@ test('#13 #14 the launcher never follows or blocks on what a script leaves as it
 });
 
 test('#40 a worker reused by another caller shows nothing of the previous session', { skip }, async () => {
+  // With warm satellites, both sessions get the first worker once every worker has one again.
+  await settleWarm(launcher);
   const first = await run(launcher, {
     caller: 'xavier',
     script: `
@@ -228,6 +230,7 @@ ctypes.CDLL(None).shmget(0, 4096, 0o1644)
 subprocess.Popen(['sleep', '60'], start_new_session=True)`,
   });
   assert.equal(first.session.state, 'succeeded', errors(first));
+  await settleWarm(launcher);
   const second = await run(launcher, {
     caller: 'yvonne',
     script: `${PROBE}

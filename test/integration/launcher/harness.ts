@@ -52,6 +52,12 @@ export function rSkip(): string | undefined {
   return skipReason(missing(RSCRIPT) ? `needs ${RSCRIPT} (apt-get install r-base-core)` : undefined);
 }
 
+/**
+ * SQLML_TEST_WARM=1 runs the suite against warm satellites (one of each language per worker), so
+ * that every isolation guarantee is checked for them as it is for cold ones.
+ */
+export const WARM = process.env.SQLML_TEST_WARM === '1';
+
 export function pool(prefix: string, size: number, limits: Partial<PoolLimits> = {}, extra: Partial<PoolSettings> = {}): PoolSettings {
   return {
     name: 'default',
@@ -59,6 +65,7 @@ export function pool(prefix: string, size: number, limits: Partial<PoolLimits> =
     size,
     limits: { maxCpuPercent: 100, maxMemoryPercent: 0, maxProcesses: 0, ...limits },
     allowNetwork: false,
+    ...(WARM ? { warm: { python: size, r: size, memoryMiB: 4096 } } : {}),
     ...extra,
   };
 }
@@ -91,16 +98,21 @@ export class TestBed {
     const started = await Launcher.start(this.settings(patch));
     assert.ok(started.ok, started.ok ? '' : started.problems.join('\n'));
     this.launchers.add(started.launcher);
+    liveLaunchers.add(started.launcher);
     return started.launcher;
   }
 
   async stop(launcher: Launcher): Promise<void> {
     await launcher.close();
     this.launchers.delete(launcher);
+    liveLaunchers.delete(launcher);
   }
 
   async teardown(): Promise<void> {
-    for (const launcher of this.launchers) await launcher.close();
+    for (const launcher of this.launchers) {
+      await launcher.close();
+      liveLaunchers.delete(launcher);
+    }
     for (const mount of currentMounts().filter((m) => m.mountPoint.startsWith(`${this.base}/`))) spawnSync('/bin/umount', [mount.mountPoint]);
     spawnSync('/bin/rm', ['-rf', '--one-file-system', this.base]);
     for (const prefix of this.prefixes) {
@@ -189,10 +201,35 @@ export function outcomes(result: LaunchResult): Map<string, string> {
  * Live processes of the given uids. Zombies are left out: a finished sandbox's init is often a
  * zombie re-parented to PID 1 for a moment (bubblewrap's monitor exits before reaping it).
  */
+/**
+ * With warm satellites, waits until every pool of the launcher holds all the warm Python
+ * satellites it keeps (so that which worker a session gets is what the test expects: the first
+ * free one); without them, returns at once.
+ */
+export async function settleWarm(launcher: Launcher, timeoutMs = 120_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (launcher.pools().some((p) => p.warm.python.ready < p.warm.python.target)) {
+    assert.ok(Date.now() < deadline, 'the warm satellites were not all ready in time');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+/** Launchers of the running test file: their warm satellites are no session's processes. */
+const liveLaunchers = new Set<Launcher>();
+
+/**
+ * The live processes of these workers, without those of warm satellites that wait for a session
+ * (they serve nobody yet; a satellite claimed by a session counts from the claim on).
+ */
 export function workerProcesses(uids: number[]): number[] {
-  return listProcesses()
-    .filter((p) => uids.includes(p.uid) && p.state !== 'Z')
-    .map((p) => p.pid);
+  const all = listProcesses();
+  const waiting = new Set<number>();
+  let frontier = [...liveLaunchers].flatMap((l) => l.waitingWarm().flatMap((w) => (w.pid === undefined ? [] : [w.pid])));
+  while (frontier.length > 0) {
+    frontier.forEach((pid) => waiting.add(pid));
+    frontier = all.filter((p) => waiting.has(p.ppid) && !waiting.has(p.pid)).map((p) => p.pid);
+  }
+  return all.filter((p) => uids.includes(p.uid) && p.state !== 'Z' && !waiting.has(p.pid)).map((p) => p.pid);
 }
 
 export function mountsUnder(dir: string): string[] {
@@ -201,12 +238,19 @@ export function mountsUnder(dir: string): string[] {
     .filter((p) => p.startsWith(`${dir}/`));
 }
 
+/** The GUIDs of warm satellites waiting for a session: their folders and cgroups are no session's. */
+function waitingIds(): Set<string> {
+  return new Set([...liveLaunchers].flatMap((l) => l.waitingWarm().map((w) => w.id)));
+}
+
+/** Session folders under the root (a waiting warm satellite's is none). */
 export function sessionFoldersUnder(root: string): string[] {
+  const waiting = waitingIds();
   const out: string[] = [];
   for (const worker of existsSync(root) ? readdirSync(root) : []) {
     const dir = join(root, worker);
     try {
-      for (const session of readdirSync(dir)) out.push(join(dir, session));
+      for (const session of readdirSync(dir)) if (!waiting.has(session)) out.push(join(dir, session));
     } catch {
       // The lock file, not a worker folder.
     }
@@ -214,12 +258,13 @@ export function sessionFoldersUnder(root: string): string[] {
   return out;
 }
 
-/** Session cgroups left under the launcher's cgroup folder (v1: in the pids hierarchy; v2: unified). */
+/** Session cgroups left under the launcher's cgroup folder (v1: in the pids hierarchy; v2: unified), a waiting warm satellite's aside. */
 export function cgroupSessionsUnder(cgroupName: string): string[] {
+  const waiting = waitingIds();
   const out: string[] = [];
   for (const base of [`/sys/fs/cgroup/pids/${cgroupName}`, `/sys/fs/cgroup/${cgroupName}`]) {
     for (const pool of existsSync(base) ? readdirSync(base, { withFileTypes: true }).filter((d) => d.isDirectory()) : []) {
-      for (const s of readdirSync(join(base, pool.name), { withFileTypes: true })) if (s.isDirectory()) out.push(join(base, pool.name, s.name));
+      for (const s of readdirSync(join(base, pool.name), { withFileTypes: true })) if (s.isDirectory() && !waiting.has(s.name)) out.push(join(base, pool.name, s.name));
     }
   }
   return out;

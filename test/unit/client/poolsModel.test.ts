@@ -296,3 +296,17 @@ test('ids are unique across the whole tree when two pools have workers and sessi
   assert.equal(new Set(ids).size, ids.length, ids.join('\n'));
   assert.ok(ids.length > 12);
 });
+
+test('warm satellites: the pool row counts the ready ones; a row shows each language against its setting and the memory they hold', () => {
+  const warm = { python: { target: 2, ready: 1, starting: 1 }, r: { target: 1, ready: 1, starting: 0 }, memoryBytes: 150 * 2 ** 20, budgetBytes: 2048 * 2 ** 20, problems: [] };
+  const nodes = poolNodes(result(view({ pools: [pool({ warm })] })), [], T0);
+  assert.match(poolRow(nodes).description!, /2 warm/);
+  const row = byId(poolRow(nodes).children!, 'pool:default:warm');
+  assert.equal(row.description, 'Python 1/2 (+1 starting) · R 1/1 · 150 MiB of 2048 MiB');
+  assert.deepEqual(row.icon, { id: 'flame' });
+  const failing = byId(poolRow(poolNodes(result(view({ pools: [pool({ warm: { ...warm, problems: ['r satellites are no longer kept warm'] } })] })), [], T0)).children!, 'pool:default:warm');
+  assert.deepEqual(failing.icon, { id: 'warning', color: 'editorWarning.foreground' });
+  assert.match(failing.tooltip!, /no longer kept warm/);
+  const none = poolNodes(result(view({ pools: [pool({ warm: { ...warm, python: { target: 0, ready: 0, starting: 0 }, r: { target: 0, ready: 0, starting: 0 } } })] })), [], T0);
+  assert.ok(!poolRow(none).children!.some((n) => n.id === 'pool:default:warm'), 'no row for a pool that keeps none warm');
+});

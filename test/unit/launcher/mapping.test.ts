@@ -127,3 +127,19 @@ test('a timer that fires after the waiter was served changes nothing', async () 
   assert.equal(m.snapshot()[0]!.caller, 'B');
   bl.release();
 });
+
+test('a preference (a warm satellite waits there) picks among free workers only; it never takes a busy worker or changes who waits', async () => {
+  const { m } = mapper(3);
+  const warmAt = new Set(['sqlml02', 'sqlml03']);
+  const x = m.acquire('X', 1000, (w) => warmAt.has(w));
+  assert.equal(x.granted?.worker, 'sqlml02', 'the first free worker with a warm satellite');
+  assert.equal((await lease(x.result)).worker, 'sqlml02');
+  // The same caller's overlapping statement shares its worker, whatever the preference says.
+  assert.equal(m.acquire('X', 1000, (w) => w === 'sqlml03').granted?.worker, 'sqlml02');
+  // No free worker is preferred: the first free one, as without a preference.
+  assert.equal(m.acquire('Y', 1000, () => false).granted?.worker, 'sqlml01');
+  assert.equal(m.acquire('Z', 1000, (w) => w === 'sqlml02').granted?.worker, 'sqlml03');
+  const queued = m.acquire('W', 1000, () => true);
+  assert.equal(queued.granted, undefined, 'a request that has to wait is granted nothing at once');
+  assert.equal(await settled(queued.result), false);
+});

@@ -15,6 +15,8 @@ export type Acquired = { ok: true; lease: Lease } | { ok: false; error: Launcher
 
 export interface PendingAcquisition {
   readonly result: Promise<Acquired>;
+  /** The lease when a worker was free at once (the request did not queue). */
+  readonly granted?: Lease;
   /** Gives up waiting (the statement was cancelled); a lease already granted is unaffected. */
   cancel(): void;
 }
@@ -49,9 +51,17 @@ export class WorkerMapper {
     this.slots = workers.map((name) => ({ name, caller: undefined, statements: 0 }));
   }
 
-  acquire(caller: string, waitMs: number): PendingAcquisition {
-    const slot = this.slots.find((s) => s.caller === caller) ?? this.slots.find((s) => s.caller === undefined);
-    if (slot) return { result: Promise.resolve(this.grant(slot, caller)), cancel: () => {} };
+  /**
+   * prefer: among free workers, which to take first (one with a warm satellite ready); it never
+   * changes whether the request gets a worker, only which free one.
+   */
+  acquire(caller: string, waitMs: number, prefer?: (worker: string) => boolean): PendingAcquisition {
+    const free = this.slots.filter((s) => s.caller === undefined);
+    const slot = this.slots.find((s) => s.caller === caller) ?? (prefer && free.find((s) => prefer(s.name))) ?? free[0];
+    if (slot) {
+      const granted = this.grant(slot, caller);
+      return { result: Promise.resolve(granted), granted: granted.ok ? granted.lease : undefined, cancel: () => {} };
+    }
 
     let settled = false;
     let cancelTimer = () => {};

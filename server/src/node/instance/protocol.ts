@@ -103,6 +103,18 @@ export interface WirePool {
   enforcement: LimitEnforcement[];
   workers: { worker: string; caller: string | null; statements: number }[];
   waiting: number;
+  /** The satellites started ahead of time (absent before the launcher started). */
+  warm?: WireWarm;
+}
+
+/** A pool's warm satellites: per language the setting and how many are ready or starting. */
+export interface WireWarm {
+  python: { target: number; ready: number; starting: number };
+  r: { target: number; ready: number; starting: number };
+  /** What the ready ones hold while they wait, and the pool's budget for them. */
+  memoryBytes: number;
+  budgetBytes: number;
+  problems: string[];
 }
 
 export interface LauncherView {
@@ -123,3 +135,11 @@ export const CancelSession = new RequestType<{ id: string }, { cancelled: boolea
 /** Sent to every connection that called WatchSessions, as sessions start, change and end. */
 export const WatchSessions = new RequestType0<void, unknown>('sqlml/watchSessions');
 export const SessionChangedNotification = new NotificationType<{ session: WireSessionRecord } | { evicted: string }>('sqlml/sessionChanged');
+
+/**
+ * Sent to every connection that called WatchCatalog once a statement's change to the catalog
+ * (sp_configure + RECONFIGURE, logins, users, permissions, objects) is durable: what a client
+ * learnt from the catalog (the editor's pre-flight) may be stale. commitId orders the changes.
+ */
+export const WatchCatalog = new RequestType0<void, unknown>('sqlml/watchCatalog');
+export const CatalogChangedNotification = new NotificationType<{ commitId: number }>('sqlml/catalogChanged');

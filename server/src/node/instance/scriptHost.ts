@@ -2,7 +2,7 @@
 // call's session gets its own loopback channel (a descriptor only its satellite holds), answered
 // by the executor as the caller; the worker that presents itself on the channel is the one
 // identity mapping gave the session.
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import type { ApplyPoolsResult, ExternalPoolState, ExternalScripts, ScriptRunOptions } from '../../core/engine/executor/ports';
 import { defaultPoolDefinition, type ResourcePoolDefinition } from '../../core/engine/executor/document';
 import { launcherError } from '../../core/launcher/errors';
@@ -13,7 +13,9 @@ import type { SessionListener, SessionRecord } from '../../core/launcher/session
 import { Launcher } from '../launcher/launcher';
 import type { LauncherSettings } from '../launcher/settings';
 import type { InstanceConfig } from './instanceConfig';
+import { instanceFolderProblems } from './instanceFolderPosture';
 import { serveLoopback } from './loopbackServer';
+import { TdsRelay } from './loopbackTds';
 import type { LauncherView } from './protocol';
 
 export interface ScriptHostOptions {
@@ -21,6 +23,8 @@ export interface ScriptHostOptions {
   /** The instance folder: sessions/ goes under it. */
   root: string;
   log(line: string): void;
+  /** @@SERVERNAME, as the session's TDS relay names the server in its messages (default: the folder's name). */
+  serverName?: string;
   /** Extra launcher settings (tests: their own cgroup folder). */
   overrides?: Partial<LauncherSettings>;
 }
@@ -94,7 +98,9 @@ export class ScriptHost implements ExternalScripts {
         onMessage: options.onMessage,
         loopback: (channel, session) => {
           options.onStarted?.(session.id);
-          serveLoopback(channel, (query) => options.loopback.query(query, { name: session.worker, group }));
+          const worker = { name: session.worker, group };
+          const relay = new TdsRelay({ channel, worker, loopback: options.loopback, serverName: this.options.serverName ?? basename(this.options.root), log: this.options.log });
+          serveLoopback(channel, (query) => options.loopback.query(query, worker), relay);
         },
       },
     );
@@ -150,6 +156,11 @@ export class ScriptHost implements ExternalScripts {
     return () => this.listeners.delete(listener);
   }
 
+  private folderProblem(): string | null {
+    const problems = instanceFolderProblems(this.options.root, this.options.config.mode, process.getuid?.() ?? -1);
+    return problems.length > 0 ? `The launcher cannot run scripts: ${problems.join(' ')}` : null;
+  }
+
   /** The launcher as the Pools view shows it; before the first script, the configured pool. */
   view(): LauncherView {
     const launcher = this.current();
@@ -158,7 +169,9 @@ export class ScriptHost implements ExternalScripts {
       return {
         mode: null,
         unisolated: mode === 'none',
-        problem: this.lastProblem,
+        // Before any script: what the folders tell already (a few lstat calls), so that the views
+        // say at once that scripts can't run here, not only after one failed.
+        problem: this.lastProblem ?? this.folderProblem(),
         pools: this.poolSettings().map((p) => ({ name: p.name, size: p.size, allowNetwork: p.allowNetwork, limits: p.limits, enforcement: [], workers: [], waiting: 0 })),
       };
     }

@@ -32,4 +32,6 @@ export interface LauncherContext {
   host: HostLayout;
   pools: Map<string, PoolRuntime>;
   runners: Record<ScriptLanguage, string>;
+  /** The session TDS relay (tds_relay.py) both runners start inside the sandbox. */
+  relay: string;
 }

@@ -44,14 +44,25 @@ function rootProblems(root: string, mode: IsolationMode, uid: number): string[] 
   if (!st.isDirectory()) return [`The sessions root ${root} is not a folder.`];
   if (st.uid !== policy.owner) problems.push(`The sessions root ${root} is owned by uid ${st.uid}, not ${policy.owner}.`);
   if ((st.mode & 0o7777) !== policy.mode) problems.push(`The sessions root ${root} has mode ${octal(st.mode)}, not ${octal(policy.mode)}.`);
-  for (let dir = dirname(root); ; dir = dirname(dir)) {
+  problems.push(...foldersAboveProblems(dirname(root), uid, 'the sessions root'));
+  if (problems.length === 0 && realpathSync(root) !== root) problems.push(`The sessions root ${root} resolves elsewhere (${realpathSync(root)}).`);
+  return problems;
+}
+
+/**
+ * What makes the folders from `dir` up to / untrustworthy for a sessions root below them: a link,
+ * another user's folder, one that others may write (they could swap what lies below). `below`
+ * names what is below them, for the message. `dir` must exist.
+ */
+export function foldersAboveProblems(dir: string, uid: number, below: string): string[] {
+  const problems: string[] = [];
+  for (; ; dir = dirname(dir)) {
     const a = lstatSync(dir);
-    if (a.isSymbolicLink()) problems.push(`${dir}, above the sessions root, is a symbolic link.`);
-    else if (a.uid !== 0 && a.uid !== uid) problems.push(`${dir}, above the sessions root, is owned by uid ${a.uid}.`);
-    else if (a.mode & 0o022) problems.push(`${dir}, above the sessions root, is writable by others (mode ${octal(a.mode)}).`);
+    if (a.isSymbolicLink()) problems.push(`${dir}, above ${below}, is a symbolic link.`);
+    else if (a.uid !== 0 && a.uid !== uid) problems.push(`${dir}, above ${below}, is owned by uid ${a.uid}.`);
+    else if (a.mode & 0o022) problems.push(`${dir}, above ${below}, is writable by others (mode ${octal(a.mode)}).`);
     if (dir === '/') break;
   }
-  if (problems.length === 0 && realpathSync(root) !== root) problems.push(`The sessions root ${root} resolves elsewhere (${realpathSync(root)}).`);
   return problems;
 }
 

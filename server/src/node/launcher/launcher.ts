@@ -125,7 +125,7 @@ export class Launcher {
     }
     const pools = await preparePools(settings, mode);
     if (!pools.ok) return refuse(pools.problems);
-    const ctx: LauncherContext = { settings, mode, cgroupName: cgroupFolderName(settings), uid, gid, host: readHostLayout(), pools: pools.pools, runners: runners.sources };
+    const ctx: LauncherContext = { settings, mode, cgroupName: cgroupFolderName(settings), uid, gid, host: readHostLayout(), pools: pools.pools, runners: runners.sources, relay: runners.relay };
     const sweep = await sweepLeftovers(ctx);
     const posture: string[] = [];
     for (const pool of ctx.pools.values()) posture.push(...(await probePool(ctx, pool, workerNames(pool.settings)[0]!)));
@@ -199,11 +199,12 @@ export class Launcher {
   }
 
   /**
-   * The first process of each warm satellite not yet claimed by a session: processes of a worker
-   * below these serve nobody yet (for the isolation checks, which look at worker processes).
+   * The warm satellites no session has claimed yet, by GUID (their folder's and cgroup's name) and
+   * first process: they serve nobody yet (for the isolation checks, which look for what sessions
+   * leave behind).
    */
-  warmProcesses(): number[] {
-    return this.warm.waitingProcesses();
+  waitingWarm(): { id: string; pid: number | undefined }[] {
+    return this.warm.waiting();
   }
 
   status(): LauncherStatus {

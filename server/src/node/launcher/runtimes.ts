@@ -64,7 +64,10 @@ function satelliteFolder(from: string = __dirname): string | undefined {
   return undefined;
 }
 
-export type Runners = { ok: true; sources: Record<ScriptLanguage, string> } | { ok: false; problem: string };
+/** The relay a runner starts for drivers inside the sandbox (written beside the runner). */
+export const RELAY_FILE = 'tds_relay.py';
+
+export type Runners = { ok: true; sources: Record<ScriptLanguage, string>; relay: string } | { ok: false; problem: string };
 
 /** Reads both runner programs once, at start; a broken installation is a clear refusal. */
 export function loadRunners(): Runners {
@@ -74,6 +77,7 @@ export function loadRunners(): Runners {
     return {
       ok: true,
       sources: { python: readFileSync(join(folder, 'runner.py'), 'utf8'), r: readFileSync(join(folder, 'runner.R'), 'utf8') },
+      relay: readFileSync(join(folder, RELAY_FILE), 'utf8'),
     };
   } catch (e) {
     return { ok: false, problem: `Cannot read the satellite runners in ${folder}: ${(e as Error).message}` };

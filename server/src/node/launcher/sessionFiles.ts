@@ -6,21 +6,29 @@ import type { Run } from '../../core/launcher/runs';
 import { encodeDataset, type EncodedColumn } from './exchange/encode';
 import { MAGIC } from './exchange/format';
 import { readWorkerFile, writeExclusive, type WorkerFile } from './folders';
-import type { Runtime } from './runtimes';
+import { RELAY_FILE, type Runtime } from './runtimes';
 
 export const RESULT_FILE = 'result.bin';
 
 export type SessionFile = [name: string, data: readonly Buffer[] | string];
 
 /** Writes runner, script, request, parameters and input chunks; returns a problem or undefined. */
-export async function writeSessionFiles(folder: string, request: NormalizedRequest, runs: Run[], runtime: Runtime, runnerSource: string): Promise<string | undefined> {
+export async function writeSessionFiles(folder: string, request: NormalizedRequest, runs: Run[], runtime: Runtime, runnerSource: string, relaySource: string): Promise<string | undefined> {
   const made = sessionFiles(request, runs, runtime);
   if (!made.ok) return made.message;
-  for (const [name, data] of [[runtime.runnerFile, runnerSource] as SessionFile, ...made.files]) {
+  for (const [name, data] of [...runnerFiles(runtime, runnerSource, relaySource), ...made.files]) {
     const problem = await writeExclusive(join(folder, name), data);
     if (problem) return problem;
   }
   return undefined;
+}
+
+/** The programs a satellite starts with: its runner and the TDS relay the runner starts. */
+export function runnerFiles(runtime: Runtime, runnerSource: string, relaySource: string): SessionFile[] {
+  return [
+    [runtime.runnerFile, runnerSource],
+    [RELAY_FILE, relaySource],
+  ];
 }
 
 /**

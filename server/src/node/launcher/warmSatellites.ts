@@ -19,10 +19,10 @@ import type { ScriptLanguage } from '../../core/launcher/request';
 import { encodeClaim, READY_BYTE } from './claimMessage';
 import type { LauncherContext, PoolRuntime } from './context';
 import { writeExclusive } from './folders';
-import { descendants, processStatus } from './procfs';
+import { listProcesses, processStatus, type ProcessInfo } from './procfs';
 import { pythonRuntime, rRuntime, runtimeProblem } from './runtimes';
 import { openSandbox, type OpenSandbox } from './sandboxSession';
-import type { SessionFile } from './sessionFiles';
+import { runnerFiles, type SessionFile } from './sessionFiles';
 
 const LANGUAGES: readonly ScriptLanguage[] = ['python', 'r'];
 /** What a satellite is assumed to hold until one of its language has been measured. */
@@ -30,6 +30,7 @@ const ASSUMED_BYTES: Record<ScriptLanguage, number> = { python: 96 * 2 ** 20, r:
 /** After this many warm satellites in a row died before any session claimed them, stop warming. */
 const FAILURES_TO_GIVE_UP = 3;
 const STDERR_KEPT = 2048;
+const MEASURE_EVERY_MS = 2000;
 
 export const DEFAULT_WARM_MEMORY_MIB = 2048;
 
@@ -72,6 +73,8 @@ interface Entry {
   sandbox?: OpenSandbox;
   satellite?: WarmSatellite;
   rssBytes?: number;
+  /** Kills and removes it unclaimed (set once its sandbox is open). */
+  dispose?: (why: string) => Promise<void>;
 }
 
 export class WarmSatellites {
@@ -79,6 +82,7 @@ export class WarmSatellites {
   private readonly failures = new Map<string, number>();
   private readonly measured: Partial<Record<ScriptLanguage, number>> = {};
   private starting = 0;
+  private measuredAt = 0;
   private closed = false;
   private readonly parallel = Math.max(1, availableParallelism());
 
@@ -120,7 +124,7 @@ export class WarmSatellites {
       ready: mine.filter((e) => e.language === language && e.ready).length,
       starting: mine.filter((e) => e.language === language && !e.ready).length,
     });
-    for (const e of mine) if (e.ready && e.sandbox) e.rssBytes = residentBytes(e.sandbox);
+    this.remeasure(mine);
     const problems = LANGUAGES.filter((l) => (this.failures.get(`${pool.settings.name}/${l}`) ?? 0) >= FAILURES_TO_GIVE_UP).map(
       (l) => `${l} satellites are no longer kept warm: ${FAILURES_TO_GIVE_UP} in a row ended before a session claimed them (${this.lastProblem.get(`${pool.settings.name}/${l}`) ?? 'no reason given'}).`,
     );
@@ -133,13 +137,16 @@ export class WarmSatellites {
     };
   }
 
+  /** Each satellite still waiting for a session: its GUID and first process (for checks from outside). */
+  waiting(): { id: string; pid: number | undefined }[] {
+    return [...this.entries].map((e) => ({ id: e.id, pid: e.sandbox?.satellite.pid }));
+  }
+
   /** Kills every waiting satellite and removes its folder and cgroup. */
   async close(): Promise<void> {
     this.closed = true;
-    const left = [...this.entries];
-    this.entries.clear();
-    await Promise.allSettled(left.map((e) => e.sandbox?.close(false)));
-    // Satellites still being started are closed by start() once it sees the launcher closed.
+    await Promise.allSettled([...this.entries].map((e) => e.dispose?.('the launcher closed')));
+    // Satellites still being started are disposed of by start() once it sees the launcher closed.
     while (this.starting > 0) await new Promise((r) => setTimeout(r, 20));
   }
 
@@ -170,6 +177,14 @@ export class WarmSatellites {
     return undefined;
   }
 
+  /** Reads the idle satellites' memory again, at most every MEASURE_EVERY_MS (it scans /proc). */
+  private remeasure(entries: Entry[]): void {
+    if (Date.now() - this.measuredAt < MEASURE_EVERY_MS) return;
+    this.measuredAt = Date.now();
+    const all = listProcesses();
+    for (const e of entries) if (e.ready && e.sandbox) e.rssBytes = residentBytes(e.sandbox, all) || undefined;
+  }
+
   private bytesOf(e: Entry): number {
     return e.rssBytes ?? this.measured[e.language] ?? ASSUMED_BYTES[e.language];
   }
@@ -182,13 +197,19 @@ export class WarmSatellites {
     this.entries.add(entry);
     this.starting++;
     let stderrTail = '';
-    const sink = { out: (_: Buffer) => {}, err: (b: Buffer) => void (stderrTail = (stderrTail + b.toString('utf8')).slice(-STDERR_KEPT)) };
+    const sink: Record<'out' | 'err', (b: Buffer) => void> = { out: () => {}, err: (b) => void (stderrTail = (stderrTail + b.toString('utf8')).slice(-STDERR_KEPT)) };
     try {
       const opened = await openSandbox(this.ctx, {
         pool,
         worker,
         id: entry.id,
-        writeFiles: (folder) => writeExclusive(join(folder, runtime.runnerFile), this.ctx.runners[language]),
+        writeFiles: async (folder) => {
+          for (const [name, data] of runnerFiles(runtime, this.ctx.runners[language], this.ctx.relay)) {
+            const problem = await writeExclusive(join(folder, name), data);
+            if (problem) return problem;
+          }
+          return undefined;
+        },
         command: (folder) => runtime.argv(`${folder}/${runtime.runnerFile}`),
         handoff: true,
         onStdout: (b) => sink.out(b),
@@ -208,19 +229,22 @@ export class WarmSatellites {
         if (!entry.ready && chunk.length === 1 && chunk[0] === READY_BYTE) {
           entry.ready = true;
           this.failures.set(key, 0);
-          const rss = residentBytes(sandbox);
+          const rss = residentBytes(sandbox, listProcesses());
           if (rss > 0) this.measured[language] = rss;
           entry.rssBytes = rss || undefined;
         } else void dispose('it wrote to its channel before it was claimed');
       };
       channel.on('data', onData);
+      let disposed = false;
       const dispose = async (why: string) => {
-        if (claimed || !this.entries.has(entry)) return;
+        if (claimed || disposed) return;
+        disposed = true;
         this.entries.delete(entry);
-        if (!entry.ready) this.fail(key, why);
+        if (!entry.ready && !this.closed) this.fail(key, why);
         await sandbox.close(false);
         this.refill();
       };
+      entry.dispose = dispose;
       void sandbox.satellite.exited.then((exit) => {
         const how = exit.signal ? `killed by ${exit.signal}` : `exit code ${exit.code}`;
         return dispose(`${how}${stderrTail ? `: ${stderrTail.trim().split('\n').slice(-3).join(' ')}` : ''}`);
@@ -237,8 +261,8 @@ export class WarmSatellites {
           channel.cork();
           for (const part of encodeClaim(files, loopback)) channel.write(part);
           channel.uncork();
-          // Without a loopback the satellite closes its end; nothing it sends is read.
-          if (!loopback) channel.resume();
+          // Without a loopback the channel ends with the claim: nothing the satellite sends is read.
+          if (!loopback) channel.end().resume();
         },
       };
       if (this.closed) await dispose('the launcher closed');
@@ -259,12 +283,17 @@ function budgetBytes(pool: PoolRuntime): number {
 }
 
 /** The resident memory of the satellite's processes (its command chain and the runtime). */
-function residentBytes(sandbox: OpenSandbox): number {
+function residentBytes(sandbox: OpenSandbox, all: readonly ProcessInfo[]): number {
   const pid = sandbox.satellite.pid;
   if (pid === undefined) return 0;
+  const tree = new Set([pid]);
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const p of all) if (tree.has(p.ppid) && !tree.has(p.pid)) grew = tree.add(p.pid) !== undefined;
+  }
   let total = 0;
-  for (const p of [{ pid }, ...descendants(pid)]) {
-    const kb = Number.parseInt(processStatus(p.pid)?.get('VmRSS') ?? '', 10);
+  for (const member of tree) {
+    const kb = Number.parseInt(processStatus(member)?.get('VmRSS') ?? '', 10);
     if (Number.isFinite(kb)) total += kb * 1024;
   }
   return total;

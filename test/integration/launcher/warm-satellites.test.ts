@@ -1,0 +1,115 @@
+// Warm satellites (warmSatellites.ts) as such: a session claims the ready satellite of its worker
+// and takes its GUID, the satellite serves that one session and is gone, the pool refills, a
+// satellite is never started past the memory budget (sessions then start cold and still work),
+// R too, and closing the launcher leaves no satellite, folder or cgroup behind. The isolation
+// suite itself runs against warm satellites with SQLML_TEST_WARM=1 (harness.ts).
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Launcher } from '../../../server/src/node/launcher/launcher';
+import { accountsSkip, cgroupSessionsUnder, errors, pool, printed, records, rSkip, run, sessionFoldersUnder, settleWarm, sleep, TestBed, uidOf, workerProcesses } from './harness';
+
+const skip = accountsSkip();
+const skipR = skip ?? rSkip();
+const bed = new TestBed('warm');
+const PREFIX = 'sqlmlwm';
+let launcher: Launcher;
+
+before(async () => {
+  if (skip) return;
+  await bed.provision(PREFIX, 2);
+  launcher = await bed.start({ pools: [pool(PREFIX, 2, {}, { warm: { python: 2, r: 1, memoryMiB: 1024 } })] });
+});
+
+after(async () => {
+  if (skip) return;
+  await bed.teardown();
+});
+
+const SELF = "import os\nOutputDataSet = pandas.DataFrame({'id': [os.environ['SQLML_SESSION_ID']], 'folder': [os.path.basename(os.getcwd())], 'fd3': [os.path.exists('/proc/self/fd/3')], 'loopback': [os.environ.get('SQLML_LOOPBACK_FD', '')]})";
+
+test('a session on a worker with a ready warm satellite claims it: the satellite\'s GUID is the session\'s id, folder and cgroup', { skip }, async () => {
+  await settleWarm(launcher);
+  const before = launcher.pools()[0]!.warm;
+  assert.equal(before.python.ready, 2);
+  assert.ok(before.memoryBytes > 0, 'the idle satellites\' memory is measured');
+  const waiting = new Set(launcher.waitingWarm().map((w) => w.id));
+  const result = await run(launcher, { script: SELF });
+  assert.equal(result.session.state, 'succeeded', errors(result));
+  const [row] = records(result);
+  assert.equal(row!.id, result.session.id, 'SQLML_SESSION_ID is the session id');
+  assert.equal(row!.folder, result.session.id, 'the folder is named by it');
+  assert.equal(row!.fd3, false, 'a session without loopback has no descriptor 3');
+  assert.equal(row!.loopback, '');
+  // The satellite that served it is gone, and the pool starts a replacement on its own.
+  await sleep(100);
+  const still = new Set(launcher.waitingWarm().map((w) => w.id));
+  assert.deepEqual([...waiting].filter((id) => !still.has(id)), [result.session.id], 'the waiting satellite used was the session');
+  await settleWarm(launcher);
+  assert.equal(launcher.pools()[0]!.warm.python.ready, 2, 'refilled');
+});
+
+test('each warm satellite serves exactly one session: nothing a session leaves in its process reaches the next', { skip }, async () => {
+  await settleWarm(launcher);
+  const first = await run(launcher, { caller: 'a', script: "import builtins, sys\nbuiltins.planted = 'secret'\nsys.modules['pandas'].planted = 'secret'\nOutputDataSet = pandas.DataFrame({'pid': [__import__('os').getpid()]})" });
+  assert.equal(first.session.state, 'succeeded', errors(first));
+  await settleWarm(launcher);
+  const second = await run(launcher, { caller: 'b', script: "import builtins, sys\nOutputDataSet = pandas.DataFrame({'b': [hasattr(builtins, 'planted')], 'p': [hasattr(sys.modules['pandas'], 'planted')]})" });
+  assert.equal(second.session.state, 'succeeded', errors(second));
+  assert.equal(second.session.worker, first.session.worker, 'the same worker served both');
+  assert.notEqual(second.session.id, first.session.id);
+  assert.deepEqual(records(second), [{ b: false, p: false }]);
+});
+
+test('R: a warm satellite runs the script with its parameters, input and printed output', { skip: skipR }, async () => {
+  await settleWarm(launcher);
+  const deadline = Date.now() + 120_000;
+  while (launcher.pools()[0]!.warm.r.ready < 1 && Date.now() < deadline) await sleep(20);
+  assert.equal(launcher.pools()[0]!.warm.r.ready, 1, 'an R satellite is warm');
+  const result = await run(launcher, {
+    language: 'R',
+    script: "cat('hello from', Sys.getenv('SQLML_SESSION_ID'), '\\n')\nOutputDataSet <- data.frame(x = InputDataSet$x * k)",
+    input: { columns: [{ name: 'x', type: 'int' }], rows: [[1], [2]] },
+    params: [{ name: '@k', type: 'int', value: 10 }],
+  });
+  assert.equal(result.session.state, 'succeeded', errors(result));
+  assert.deepEqual(records(result), [{ x: 10 }, { x: 20 }]);
+  assert.match(printed(result), new RegExp(`hello from ${result.session.id}`));
+  assert.equal(launcher.pools()[0]!.warm.r.ready, 0, 'the R satellite was claimed');
+});
+
+test('no satellite is started past the memory budget; sessions then start cold and still work', { skip }, async () => {
+  const tight = new TestBed('warm-budget');
+  try {
+    await tight.provision('sqlmlwb', 1);
+    const cold = await tight.start({ pools: [pool('sqlmlwb', 1, {}, { warm: { python: 1, r: 1, memoryMiB: 1 } })] });
+    await sleep(500);
+    const view = cold.pools()[0]!.warm;
+    assert.deepEqual([view.python.ready + view.python.starting, view.r.ready + view.r.starting], [0, 0]);
+    const result = await run(cold, { script: "OutputDataSet = pandas.DataFrame({'x': [1]})" });
+    assert.equal(result.session.state, 'succeeded', errors(result));
+  } finally {
+    await tight.teardown();
+  }
+});
+
+test('closing the launcher kills the waiting satellites and removes their folders and cgroups', { skip }, async () => {
+  const closing = new TestBed('warm-close');
+  try {
+    await closing.provision('sqlmlwc', 2);
+    const l = await closing.start({ pools: [pool('sqlmlwc', 2, {}, { warm: { python: 2, r: 0, memoryMiB: 1024 } })] });
+    await settleWarm(l);
+    const uids = [uidOf('sqlmlwc01'), uidOf('sqlmlwc02')];
+    const waiting = l.waitingWarm().map((w) => w.id);
+    assert.equal(waiting.length, 2);
+    const onDisk = ['sqlmlwc01', 'sqlmlwc02'].flatMap((w) => readdirSync(join(closing.sessionsRoot, w)));
+    assert.deepEqual(onDisk.sort(), [...waiting].sort(), 'each waiting satellite has its folder, named by its GUID');
+    await closing.stop(l);
+    assert.deepEqual(workerProcesses(uids), [], 'no worker process is left');
+    assert.deepEqual(sessionFoldersUnder(closing.sessionsRoot), []);
+    assert.deepEqual(cgroupSessionsUnder(closing.cgroupName), []);
+  } finally {
+    await closing.teardown();
+  }
+});
