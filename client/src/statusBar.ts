@@ -1,5 +1,5 @@
 // The status bar item: the instance, the login and the launcher's isolation mode (in the warning
-// colour when scripts run unisolated); clicking it picks another instance.
+// colour when scripts run unisolated or can't run at all); clicking it picks another instance.
 import { MarkdownString, StatusBarAlignment, ThemeColor, window, type Disposable, type StatusBarItem } from 'vscode';
 import type { InstanceStore } from './instanceStore';
 import { statusText } from './statusText';
@@ -13,7 +13,7 @@ export class InstanceStatusBar implements Disposable {
     this.item.name = 'SQL ML Instance';
     this.item.command = 'sqlml.selectInstance';
     this.subscription = store.onDidChange((what) => {
-      if (what === 'state') this.update();
+      if (what === 'state' || what === 'pools') this.update();
     });
     this.update();
     this.item.show();
@@ -26,7 +26,8 @@ export class InstanceStatusBar implements Disposable {
 
   private update(): void {
     const state = this.store.state;
-    const { text, warning, error } = statusText(state);
+    const launcherProblem = state?.status === 'connected' ? (this.store.pools?.view?.problem ?? null) : null;
+    const { text, warning, error } = statusText(state, launcherProblem);
     this.item.text = text;
     this.item.backgroundColor = error ? new ThemeColor('statusBarItem.errorBackground') : warning ? new ThemeColor('statusBarItem.warningBackground') : undefined;
     const tooltip = new MarkdownString(undefined, true);
@@ -34,6 +35,7 @@ export class InstanceStatusBar implements Disposable {
       tooltip.appendMarkdown(`**SQL ML instance** \`${state.name}\`${state.isDefault ? ' (embedded default)' : ''}\n\n`);
       tooltip.appendMarkdown(`- Folder: \`${state.path}\`\n- Status: ${state.status}\n- Login: ${state.login ?? 'unknown'}${state.authentication ? ` (${state.authentication === 'os' ? 'OS login' : 'SQL login'})` : ''}\n`);
       tooltip.appendMarkdown(`- Isolation: ${state.isolation ?? 'unknown'}${state.unisolated ? ' — **UNISOLATED**: scripts run as plain processes' : ''}\n`);
+      if (launcherProblem) tooltip.appendMarkdown(`\n**Scripts can't run:** ${escapeMarkdown(launcherProblem)} (see the Pools view)\n`);
       if (state.message) tooltip.appendMarkdown(`\n${escapeMarkdown(state.message)}\n`);
     } else {
       tooltip.appendMarkdown('SQL ML: connecting to the language server…\n');

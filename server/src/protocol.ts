@@ -269,3 +269,12 @@ export const RunMessageNotification = new NotificationType<{ runId: string; mess
 
 /** Client -> server: cancel a run in progress. */
 export const CancelRunRequest = new RequestType<{ runId: string }, { cancelled: boolean }, void>('sqlml/cancelRun');
+
+/** The databases the editor's login sees (sys.databases, as the login sees it), for Use Database; `message` says why there are none. */
+export interface DatabasesResult {
+  databases: string[];
+  message?: string;
+}
+
+/** Client -> server: the databases Run Script may start in (never starts the instance). */
+export const DatabasesRequest = new RequestType0<DatabasesResult, void>('sqlml/databases');

@@ -10,6 +10,7 @@ import type { NotificationType } from 'vscode-languageserver-protocol/node';
 import {
   CancelRunRequest,
   CancelSessionRequest,
+  DatabasesRequest,
   InstanceListRequest,
   InstanceStartRequest,
   InstanceStateNotification,
@@ -230,17 +231,27 @@ describe('the instance through the language server', { skip }, () => {
     assert.match(nowhere.failed ?? '', /not on a call to sp_execute_external_script/);
   });
 
-  test('Cancel on a run stops it promptly; the statement reports the cancellation', async () => {
+  test('Cancel on a run stops it promptly; it is reported once, as "Query was cancelled by user.", and the session says cancelled once', async () => {
     const uri = await editor.open('long-run.sql', SLEEP(120));
     const from = editor.mark();
     const running = editor.run({ uri, scope: 'file', runId: 'long-1' });
-    await editor.next(SessionChangedNotification, (c: SessionChange) => 'session' in c && c.session.state === 'running', 'a running session', from, 60_000);
+    const started = await editor.next(SessionChangedNotification, (c: SessionChange) => 'session' in c && c.session.state === 'running', 'a running session', from, 60_000);
+    const id = (started as { session: { id: string } }).session.id;
     const t0 = Date.now();
     assert.deepEqual(await editor.lsp.connection.sendRequest(CancelRunRequest, { runId: 'long-1' }), { cancelled: true });
     const result = await running;
     assert.ok(Date.now() - t0 < 10_000, `cancelled in ${Date.now() - t0} ms`);
     assert.equal(result.cancelled, true);
-    assert.ok(errorsOf(result).length > 0);
+    assert.deepEqual(errorsOf(result).map((e) => e.text), ['Query was cancelled by user.']);
+    const streamed = editor.seen
+      .slice(from)
+      .filter((n) => n.method === RunMessageNotification.method)
+      .map((n) => n.params as { runId: string; message: RunMessage })
+      .filter((p) => p.runId === 'long-1' && p.message.kind === 'error');
+    assert.deepEqual(streamed.map((p) => p.message.text), ['Query was cancelled by user.']);
+    await editor.next(SessionChangedNotification, (c: SessionChange) => 'session' in c && c.session.id === id && c.session.state === 'cancelled', 'the session cancelled', from);
+    const cancelled = editor.seen.slice(from).filter((n) => n.method === SessionChangedNotification.method && 'session' in (n.params as object) && (n.params as { session: { id: string; state: string } }).session.id === id && (n.params as { session: { state: string } }).session.state === 'cancelled');
+    assert.equal(cancelled.length, 1, 'one change to cancelled');
   });
 
   test('Cancel Session from the view: the session is cancelled, its run says so, the worker is free again', async () => {
@@ -300,6 +311,16 @@ describe('the instance through the language server', { skip }, () => {
     } finally {
       await analyst.lsp.stop();
     }
+  });
+
+  test('Use Database lists the databases the login sees; a run started in the one picked runs there', async () => {
+    const uri = await editor.open('use-database.sql', 'CREATE DATABASE shop;\n');
+    assert.deepEqual(errorsOf(await editor.run({ uri, scope: 'file' })), []);
+    const { databases } = await editor.lsp.connection.sendRequest(DatabasesRequest);
+    assert.equal(databases[0], 'master', 'in SQL Server order, master first');
+    assert.ok(databases.includes('shop'), JSON.stringify(databases));
+    const where = await editor.open('where.sql', 'SELECT DB_NAME() AS here;\n');
+    assert.deepEqual(rowsOf(await editor.run({ uri: where, scope: 'file', database: 'shop' })), [['shop']]);
   });
 
   test('Stop: the views are told (state stopped, no pools, no sessions); an instance started elsewhere is noticed without polling', async () => {

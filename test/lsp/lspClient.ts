@@ -96,6 +96,12 @@ export class LspClient {
     }
   }
 
+  /** The diagnostics of `uri` once the latest publication satisfies `accept` (an earlier one that did does not count). */
+  async latestDiagnostics(uri: string, accept: (d: Diagnostic[]) => boolean, timeoutMs = 15000): Promise<Diagnostic[]> {
+    const latest = () => [...this.published].reverse().find((p) => p.uri === uri);
+    return this.diagnostics(uri, (d) => latest()?.diagnostics === d && accept(d), timeoutMs);
+  }
+
   async stop(): Promise<void> {
     if (!this.exited) {
       await this.connection.sendRequest(ShutdownRequest.type).catch(() => undefined);

@@ -323,7 +323,8 @@ describe('pre-flight against the real embedded instance', { skip: skipReason(exi
 
   before(async () => {
     folder = join(mkdtempSync(join(tmpdir(), 'sqlml-preflight-')), 'instance');
-    const created = spawnSync(process.execPath, [CLI, 'instance', 'create', '--path', folder, '--isolation', 'none'], { encoding: 'utf8', timeout: 60_000 });
+    // --force: scripts could never run below /tmp (instance create refuses it), but the pre-flight runs none.
+    const created = spawnSync(process.execPath, [CLI, 'instance', 'create', '--path', folder, '--isolation', 'none', '--force'], { encoding: 'utf8', timeout: 60_000 });
     // A set-up that fails is a failure of every test below (node:test fails them with the hook's error).
     assert.equal(created.status, 0, `'sqlml instance create' failed: ${(created.stderr || created.stdout || String(created.error ?? '')).trim()}`);
     owner = await InstanceClient.connect(instanceLayout({ path: folder }), { autoStart: true, clientName: 'preflight test', startTimeoutMs: 30_000 });
@@ -370,14 +371,40 @@ describe('pre-flight against the real embedded instance', { skip: skipReason(exi
 
   test('a DBA runs the quick fixes; the check command then finds those permissions granted', async () => {
     const d = await lsp!.diagnostics(uri, (x) => x.some((y) => y.code === 'SQLML302'));
+    // Every fix is taken before any runs: each change to the catalog re-runs the pre-flight.
+    const statements: string[] = [];
     for (const diagnostic of live(d).filter((x) => ['SQLML300', 'SQLML301', 'SQLML302', 'SQLML303'].includes(String(x.code)))) {
       const actions = (await lsp!.connection.sendRequest(CodeActionRequest.type, { textDocument: { uri }, range: diagnostic.range, context: { diagnostics: [diagnostic] } })) as CodeAction[];
-      const statement = actions.find((a) => a.title.startsWith('Add the DBA statement'))!.edit!.changes![uri]![0]!.newText;
-      await run(statement);
+      statements.push(actions.find((a) => a.title.startsWith('Add the DBA statement'))!.edit!.changes![uri]![0]!.newText);
     }
+    for (const statement of statements) await run(statement);
     const result = await lsp!.connection.sendRequest(PreflightCheckRequest.method, {});
     assert.equal((result as { reachable: boolean }).reachable, true);
     const after = await lsp!.diagnostics(uri, (x) => !x.some((y) => ['SQLML300', 'SQLML301', 'SQLML302', 'SQLML303'].includes(String(y.code))), 30_000);
     assert.ok(live(after).some((x) => x.code === 'SQLML312'), 'the network finding stays');
+  });
+
+  // No save and no check command below: the instance tells the server its catalog changed.
+  test('a permission revoked on the instance shows up in Problems at once, and its grant clears it again', async () => {
+    const lacksSelect = (d: Diagnostic[]) => live(d).some((x) => x.code === 'SQLML302');
+    await lsp!.latestDiagnostics(uri, (d) => !lacksSelect(d), 30_000);
+    await run('USE ml; REVOKE SELECT ON dbo.iris FROM alice;');
+    const revoked = await lsp!.latestDiagnostics(uri, lacksSelect, 30_000);
+    assert.match(String(live(revoked).find((x) => x.code === 'SQLML302')!.message), /'alice' lacks SELECT on dbo\.iris/);
+    await run('USE ml; GRANT SELECT ON dbo.iris TO alice;');
+    await lsp!.latestDiagnostics(uri, (d) => !lacksSelect(d), 30_000);
+  });
+
+  test("sp_configure 'external scripts enabled' with RECONFIGURE re-runs the pre-flight of every open document", async () => {
+    const other = 'file:///tmp/preflight-real-2.sql';
+    await lsp!.open(other, DOC);
+    const disabled = (d: Diagnostic[]) => live(d).some((x) => x.code === 'SQLML300');
+    await lsp!.latestDiagnostics(other, (d) => !disabled(d) && live(d).some((x) => x.code === 'SQLML312'), 30_000);
+    await run("EXEC sp_configure 'external scripts enabled', 0; RECONFIGURE;");
+    await lsp!.latestDiagnostics(uri, disabled, 30_000);
+    await lsp!.latestDiagnostics(other, disabled, 30_000);
+    await run("EXEC sp_configure 'external scripts enabled', 1; RECONFIGURE;");
+    await lsp!.latestDiagnostics(uri, (d) => !disabled(d), 30_000);
+    await lsp!.latestDiagnostics(other, (d) => !disabled(d), 30_000);
   });
 });

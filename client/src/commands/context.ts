@@ -2,9 +2,11 @@
 import type { EventEmitter, ExtensionContext } from 'vscode';
 import type { RunScriptResult } from '../../../server/src/protocol';
 import type { CredentialStore } from '../credentials';
+import type { DocumentDatabases } from '../documentDatabases';
 import type { InstanceStore } from '../instanceStore';
 import type { ResultsPanels } from '../results/panel';
 import type { RunOutput } from '../runOutput';
+import type { RunningRuns } from '../runningRuns';
 import type { ServerLink } from '../serverLink';
 
 export interface CommandContext {
@@ -14,6 +16,10 @@ export interface CommandContext {
   output: RunOutput;
   results: ResultsPanels;
   credentials: CredentialStore;
+  /** The runs going on, by document (Run Script asks before a second one; Cancel Run stops them). */
+  runs: RunningRuns;
+  /** The database each document runs in (Use Database). */
+  databases: DocumentDatabases;
   /** Fired when a run ends (the extension's API passes it on to tests). */
   didRun: EventEmitter<RunScriptResult>;
 }

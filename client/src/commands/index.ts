@@ -4,7 +4,8 @@ import { commands, window, type Disposable } from 'vscode';
 import type { CommandContext, SessionArgument } from './context';
 import { provisionWorkers, refresh, selectInstance, startInstance, stopInstance } from './instance';
 import { checkPermissions, selectLogin } from './login';
-import { runScript } from './run';
+import { useDatabase } from './database';
+import { cancelRun, runScript } from './run';
 import { cancelSession, openSessionFolder, showSessionOutput } from './sessions';
 
 type Handler = (ctx: CommandContext, arg?: SessionArgument) => Promise<unknown>;
@@ -12,6 +13,8 @@ type Handler = (ctx: CommandContext, arg?: SessionArgument) => Promise<unknown>;
 export const COMMANDS: Record<string, Handler> = {
   'sqlml.runScript': (ctx) => runScript(ctx, 'script'),
   'sqlml.runCall': (ctx) => runScript(ctx, 'call'),
+  'sqlml.cancelRun': (ctx, arg) => cancelRun(ctx, arg),
+  'sqlml.useDatabase': useDatabase,
   'sqlml.checkPermissions': checkPermissions,
   'sqlml.selectInstance': selectInstance,
   'sqlml.selectLogin': selectLogin,

@@ -2,11 +2,13 @@
 // instance is a folder (DuckDB files, the durable catalog, sockets) served by one daemon.
 import { rmSync } from 'node:fs';
 import type { IsolationMode } from '../core/launcher/sessions';
+import { instanceWorkerPrefix } from '../core/launcher/workerPrefix';
 import { provision } from '../node/launcher/accounts';
 import { InstanceClient, InstanceUnavailable } from '../node/instance/instanceClient';
 import { createInstanceFolder, InstanceConfigError, readInstanceConfig, type InstanceConfig } from '../node/instance/instanceConfig';
 import { daemonLimits } from '../node/instance/daemonLimits';
 import { currentOsUser, DaemonError, serveInstance } from '../node/instance/instanceDaemon';
+import { instanceFolderProblems } from '../node/instance/instanceFolderPosture';
 import { instanceLayout, type InstanceLayout } from '../node/instance/layout';
 import { openInstanceEngine } from '../node/instance/openEngine';
 import { readOwner } from '../node/instance/ownerLock';
@@ -19,8 +21,12 @@ import { UsageError, type Command } from './usage';
 const HELP = `usage: sqlml instance <subcommand> [--name NAME | --path DIR] [options]
 
 subcommands:
-  create [--isolation accounts|namespaces|none] [--prefix P] [--workers N] [--python PATH] [--rscript PATH]
-                  create an instance; you become its sysadmin (as root, worker accounts are provisioned)
+  create [--isolation accounts|namespaces|none] [--prefix P] [--workers N] [--python PATH] [--rscript PATH] [--force]
+                  create an instance; you become its sysadmin (as root, worker accounts are provisioned).
+                  Its workers are <prefix>01… (default: sqlml + the instance's name + 4 hex digits of its
+                  folder, so instances never share workers). A folder where scripts could never run
+                  (one above it writable by others, or closed to worker accounts) is refused; --force
+                  creates it anyway
   start           start it as a service (it keeps running until stopped)
   stop            stop it
   status [--format text|json]
@@ -59,8 +65,19 @@ export function defaultIsolation(uid: number): IsolationMode {
   return uid === 0 ? 'accounts' : 'namespaces';
 }
 
-/** Creates the instance folder, provisioning worker accounts first when they are needed and we can. */
-export async function createInstance(layout: InstanceLayout, launcher: Partial<InstanceConfig['launcher']> = {}, tds: TdsSettings = { port: 'auto' }): Promise<InstanceConfig> {
+/** The instance folder is in a place where its scripts could never run (instanceFolderPosture.ts). */
+export class InstanceFolderRefused extends Error {}
+
+/**
+ * Creates the instance folder, provisioning worker accounts first when they are needed and we can.
+ * Refuses a folder where scripts could never run, unless `force` (then `warn` is told why).
+ */
+export async function createInstance(
+  layout: InstanceLayout,
+  launcher: Partial<InstanceConfig['launcher']> = {},
+  tds: TdsSettings = { port: 'auto' },
+  posture: { force?: boolean; warn?: (line: string) => void } = {},
+): Promise<InstanceConfig> {
   const me = currentOsUser();
   const config: InstanceConfig = {
     formatVersion: 1,
@@ -68,13 +85,18 @@ export async function createInstance(layout: InstanceLayout, launcher: Partial<I
     owner: { name: me.name, uid: me.uid },
     launcher: {
       mode: launcher.mode ?? defaultIsolation(me.uid),
-      prefix: launcher.prefix ?? 'sqlml',
+      prefix: launcher.prefix ?? instanceWorkerPrefix(layout.name, layout.root),
       workers: launcher.workers ?? 20,
       pythonPath: launcher.pythonPath ?? '/usr/bin/python3',
       rscriptPath: launcher.rscriptPath ?? '/usr/bin/Rscript',
     },
     tds,
   };
+  const problems = instanceFolderProblems(layout.root, config.launcher.mode, me.uid);
+  if (problems.length > 0 && !posture.force) {
+    throw new InstanceFolderRefused(`scripts could never run in an instance at ${layout.root}:\n  ${problems.join('\n  ')}\n(--force creates it anyway)`);
+  }
+  for (const problem of problems) posture.warn?.(`warning: ${problem}`);
   if (config.launcher.mode === 'accounts') {
     if (me.uid !== 0) throw new UsageError(`isolation 'accounts' needs root (worker accounts are real users); use 'namespaces'`);
     const report = await provision(config.launcher.prefix, config.launcher.workers);
@@ -94,18 +116,29 @@ async function create(args: string[]): Promise<number> {
     workers: { value: true },
     python: { value: true },
     rscript: { value: true },
+    force: { value: false },
     ...TDS_OPTIONS,
   });
   const layout = layoutOf(parsed);
   const get = (k: string) => parsed.options.get(k)?.[0];
   const isolation = get('isolation');
-  const config = await createInstance(layout, {
+  const launcher = {
     ...(isolation !== undefined ? { mode: oneOf('isolation', isolation, ['accounts', 'namespaces', 'none'] as const, 'namespaces') } : {}),
     ...(get('prefix') !== undefined ? { prefix: get('prefix')! } : {}),
     ...(get('workers') !== undefined ? { workers: positiveNumber('workers', get('workers'), 20) } : {}),
     ...(get('python') !== undefined ? { pythonPath: get('python')! } : {}),
     ...(get('rscript') !== undefined ? { rscriptPath: get('rscript')! } : {}),
-  }, tdsSettingsFrom(parsed, undefined));
+  };
+  let config: InstanceConfig;
+  try {
+    config = await createInstance(layout, launcher, tdsSettingsFrom(parsed, undefined), {
+      force: parsed.options.has('force'),
+      warn: (line) => process.stderr.write(`sqlml: ${line}\n`),
+    });
+  } catch (err) {
+    if (err instanceof InstanceFolderRefused) return complain(err.message);
+    throw err;
+  }
   say(`created instance '${layout.name}' at ${layout.root}`);
   say(`  sysadmin: ${config.owner.name}; scripts run isolated by ${config.launcher.mode}${config.launcher.mode === 'none' ? ' (UNISOLATED)' : ''}`);
   say(`  TDS: ${describeTdsSettings(config.tds)}`);

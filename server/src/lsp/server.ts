@@ -18,6 +18,7 @@ import {
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { fileURLToPath } from 'node:url';
 import { checkDocument, type Analysis } from '../core/analyze';
+import { IncrementalAnalyzer } from '../core/incrementalAnalysis';
 import type { EmbeddedChecker } from '../core/embedded/ports';
 import { completionsAt } from '../core/features/completion';
 import { hoverAt } from '../core/features/hover';
@@ -60,10 +61,13 @@ export function createServer(connection: Connection, options: ServerOptions = {}
   let workspaceFolders: string[] = [];
   let languagesByFile = new Map<string, string[]>();
   const states = new Map<string, DocumentState>();
+  // Each open document's last analysis, so that an edit re-analyses only the batches it touched.
+  const analyzers = new Map<string, IncrementalAnalyzer>();
   const timers = new Map<string, ReturnType<typeof setTimeout>>();
   const login = new EditorLogin();
   const trust = new WorkspaceTrust();
-  const instance = createInstanceService(connection, { settings: () => settings, login, documents, trust });
+  // An instance started or created (the views' link reaches it) may answer the pre-flight otherwise.
+  const instance = createInstanceService(connection, { settings: () => settings, login, documents, trust, instanceReached: () => preflight.instanceChanged() });
   const preflight = createPreflight(connection, {
     ...options.preflight,
     login,
@@ -90,7 +94,7 @@ export function createServer(connection: Connection, options: ServerOptions = {}
     const analysisOptions = { ...settings.analysis, extraLanguages: extraLanguages() };
     let result: { analysis: Analysis; problems: Problem[] };
     try {
-      result = await checkDocument(text, analysisOptions, checker);
+      result = await checkDocument(text, analysisOptions, checker, analyzerOf(document.uri));
     } catch (err) {
       // The server survives anything a document contains; a bug here is logged, never thrown.
       connection.console.error(`sqlml: analysis failed for ${document.uri}: ${err instanceof Error ? err.stack : String(err)}`);
@@ -105,10 +109,16 @@ export function createServer(connection: Connection, options: ServerOptions = {}
     } catch (err) {
       connection.console.error(`sqlml: pre-flight failed for ${document.uri}: ${err instanceof Error ? err.stack : String(err)}`);
     }
-    const lines = new LineIndex(text);
+    const lines = result.analysis.lines;
     const diagnostics = problems.map((p) => toDiagnostic(p, lines));
     states.set(document.uri, { version, text, lines, analysis: result.analysis, problems, diagnostics });
     await connection.sendDiagnostics({ uri: document.uri, version, diagnostics });
+  }
+
+  function analyzerOf(uri: string): IncrementalAnalyzer {
+    let analyzer = analyzers.get(uri);
+    if (!analyzer) analyzers.set(uri, (analyzer = new IncrementalAnalyzer()));
+    return analyzer;
   }
 
   function schedule(document: TextDocument, delay: number): void {
@@ -220,6 +230,7 @@ export function createServer(connection: Connection, options: ServerOptions = {}
     clearTimeout(timers.get(e.document.uri));
     timers.delete(e.document.uri);
     states.delete(e.document.uri);
+    analyzers.delete(e.document.uri);
     preflight.closed(e.document.uri);
     void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
   });

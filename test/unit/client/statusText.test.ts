@@ -53,3 +53,16 @@ test('the unisolated flag colours only the connected state', () => {
   assert.equal(statusText(state({ status: 'stopped', unisolated: true })).warning, false);
   assert.equal(statusText(state({ status: 'unavailable', unisolated: true })).warning, false);
 });
+
+test("connected, but the launcher can't run scripts: the warning colour and words that say so, whatever the isolation", () => {
+  const problem = 'The launcher cannot run scripts: /srv, above the instance folder /srv/i, is writable by others (mode 0777).';
+  const isolated = statusText(state({}), problem);
+  assert.equal(isolated.text, "$(warning) default · ann: scripts can't run");
+  assert.equal(isolated.warning, true);
+  assert.equal(isolated.error, false);
+  assert.equal(statusText(state({}), null).warning, false, 'no problem, no colour');
+});
+
+test('a launcher problem does not hide why an instance is not connected', () => {
+  assert.deepEqual(statusText(state({ status: 'stopped' }), 'ignored'), statusText(state({ status: 'stopped' })));
+});

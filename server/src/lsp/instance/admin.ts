@@ -4,6 +4,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInstanceWithCli } from './create';
 import { DEFAULT_POOL_SIZE, defaultPool } from '../../core/launcher/pools';
+import { instanceWorkerPrefix } from '../../core/launcher/workerPrefix';
 import { provision } from '../../node/launcher/accounts';
 import { cliEntry, InstanceClient } from '../../node/instance/instanceClient';
 import { readInstanceConfig } from '../../node/instance/instanceConfig';
@@ -100,7 +101,8 @@ export class InstanceAdmin {
   async provision(): Promise<ProvisionResult> {
     const target = this.options.target();
     const layout = safeLayout(target.path);
-    let prefix = defaultPool().prefix;
+    // An instance not created yet will get its own prefix (core/launcher/workerPrefix.ts), as `instance create` gives it.
+    let prefix = layout ? instanceWorkerPrefix(layout.name, layout.root) : defaultPool().prefix;
     let workers = DEFAULT_POOL_SIZE;
     let mode: string | null = null;
     if (layout) {

@@ -6,6 +6,7 @@ import type { TextDocument } from 'vscode-languageserver-textdocument';
 import {
   CancelRunRequest,
   CancelSessionRequest,
+  DatabasesRequest,
   InstanceListRequest,
   InstanceStartRequest,
   InstanceStateRequest,
@@ -15,6 +16,7 @@ import {
   RunScriptRequest,
   SessionOutputRequest,
   SessionsRequest,
+  type DatabasesResult,
 } from '../../protocol';
 import type { ServerSettings } from '../settings';
 import { InstanceAdmin } from './admin';
@@ -34,6 +36,8 @@ export interface InstanceServiceOptions {
   connect?: Connect;
   /** An instance a run starts stops after this idle time (default 300 s, as `sqlml run`). */
   idleStopSeconds?: number;
+  /** The instance was reached after being stopped, missing or unknown (started or created): the pre-flight asks again. */
+  instanceReached?(): void;
 }
 
 export interface InstanceService {
@@ -45,7 +49,7 @@ export interface InstanceService {
 export function createInstanceService(connection: Connection, options: InstanceServiceOptions): InstanceService {
   const target = () => options.login.target(options.settings().preflight);
   const trusted = () => options.trust.isTrusted;
-  const link = new InstanceLink(connection, { target, ...(options.connect ? { connect: options.connect } : {}) });
+  const link = new InstanceLink(connection, { target, ...(options.connect ? { connect: options.connect } : {}), ...(options.instanceReached ? { reached: options.instanceReached } : {}) });
   const runs = new RunService(connection, {
     target,
     documentText: (uri) => options.documents.get(uri)?.getText(),
@@ -83,6 +87,7 @@ export function createInstanceService(connection: Connection, options: InstanceS
   connection.onRequest(SessionOutputRequest, ({ id }) => runs.output(id));
   connection.onRequest(RunScriptRequest, (params) => runs.run(params));
   connection.onRequest(CancelRunRequest, ({ runId }) => ({ cancelled: runs.cancel(runId) }));
+  connection.onRequest(DatabasesRequest, () => listDatabases(link));
 
   const unsubscribe = options.login.onChange(() => link.retarget());
 
@@ -94,4 +99,19 @@ export function createInstanceService(connection: Connection, options: InstanceS
       link.dispose();
     },
   };
+}
+
+/** The databases the login sees, in SQL Server's order (master first), through the views' connection. */
+async function listDatabases(link: InstanceLink): Promise<DatabasesResult> {
+  const client = await link.ensure();
+  if (!client) return { databases: [], message: link.current.message ?? `the instance is ${link.current.status}` };
+  try {
+    const outcome = await client.run('SELECT name FROM sys.databases ORDER BY database_id;');
+    const error = outcome.batches.flatMap((b) => b.messages).find((m) => m.kind === 'error');
+    if (error) return { databases: [], message: error.text };
+    const rows = outcome.batches.flatMap((b) => b.resultSets.flatMap((r) => r.rows));
+    return { databases: rows.map((row) => String(row[0])) };
+  } catch (err) {
+    return { databases: [], message: err instanceof Error ? err.message : String(err) };
+  }
 }

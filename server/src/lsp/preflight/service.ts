@@ -10,8 +10,8 @@ import {
   askInstance,
   assembleAnswers,
   DEFAULT_WORKER_GROUP,
+  IncrementalPreflightPlanner,
   inputColumnsHover,
-  planPreflight,
   preflightProblems,
   questionKey,
   questionsFor,
@@ -54,6 +54,12 @@ export interface Preflight {
   closed(uri: string): void;
   /** The workspace became trusted: an instance that was not running may be started now, so ask again. */
   trustGranted(): void;
+  /**
+   * The instance changed (a statement changed its configuration or security, or it was started or
+   * created): every answer is forgotten and every open document asks again, so that no stale
+   * "no problems" or stale warning stays in Problems.
+   */
+  instanceChanged(): void;
   dispose(): void;
 }
 
@@ -85,6 +91,8 @@ export function createPreflight(connection: Connection, options: PreflightServic
   const facts = new Map<string, Map<string, Fact>>();
   let generation = 0;
   const documents = new Map<string, DocumentState>();
+  // Each open document's planner, so that an edit re-plans only the calls and batches it touched.
+  const planners = new Map<string, IncrementalPreflightPlanner>();
   const inflight = new Map<string, Promise<void>>();
   const askAgain = new Set<string>();
 
@@ -138,7 +146,7 @@ export function createPreflight(connection: Connection, options: PreflightServic
     const autoStart = options.trusted();
     const attempt = reachKey(autoStart);
     if (connecting && connecting.key === attempt) return connecting.promise;
-    const promise = open(plain, { autoStart }).then(
+    const promise = open(plain, { autoStart, catalogChanged: () => instanceChanged() }).then(
       (c) => {
         if (connecting?.promise === promise) connecting = null;
         if (targetKey(target()) !== key) {
@@ -169,6 +177,18 @@ export function createPreflight(connection: Connection, options: PreflightServic
     return !(unreachable && unreachable.key === reachKey() && Date.now() - unreachable.at < retryAfterMs);
   }
 
+  /**
+   * The documents' questions go to the instance one run at a time: the connection is one session,
+   * and two runs at once on it (several documents re-checked after a catalog change) mixed up
+   * their EXECUTE AS contexts and answers, as SQL Server allows one active request per connection.
+   */
+  let asking: Promise<unknown> = Promise.resolve();
+  function oneAtATime<T>(question: () => Promise<T>): Promise<T> {
+    const answer = asking.then(question, question);
+    asking = answer.catch(() => undefined);
+    return answer;
+  }
+
   /** Asks the instance what the document's plan still lacks; resolves when the answers are stored. */
   function ask(uri: string): Promise<void> {
     const running = inflight.get(uri);
@@ -194,7 +214,7 @@ export function createPreflight(connection: Connection, options: PreflightServic
       const as = asLogin();
       let result;
       try {
-        result = await askInstance(missing, conn.runner, as !== undefined ? { asLogin: as } : {});
+        result = await oneAtATime(() => askInstance(missing, conn.runner, as !== undefined ? { asLogin: as } : {}));
       } catch (err) {
         if (isRefusal(err)) {
           refused(key, as, (err as Error).message, missing.map(questionKey));
@@ -204,7 +224,7 @@ export function createPreflight(connection: Connection, options: PreflightServic
         dropConnection();
         try {
           conn = await connect();
-          result = await askInstance(missing, conn.runner, as !== undefined ? { asLogin: as } : {});
+          result = await oneAtATime(() => askInstance(missing, conn.runner, as !== undefined ? { asLogin: as } : {}));
         } catch (again) {
           if (isRefusal(again)) refused(key, as, (again as Error).message, missing.map(questionKey));
           else failedToReach(again, mayStart);
@@ -249,6 +269,16 @@ export function createPreflight(connection: Connection, options: PreflightServic
     tell(`sqlml: the instance refused the permission check${as ? ` as login '${as}'` : ''}: ${why}`);
   }
 
+  function instanceChanged(): void {
+    // An answer being asked now may predate the change: ask() asks again once it is in (askAgain).
+    for (const uri of inflight.keys()) askAgain.add(uri);
+    facts.clear();
+    unreachable = null;
+    toldRefused.clear();
+    generation++;
+    for (const uri of options.openDocuments()) if (documents.has(uri)) options.revalidate(uri);
+  }
+
   /** Forgets the answers a document's questions had, so that they are asked afresh. */
   function forget(uri: string): void {
     const state = documents.get(uri);
@@ -263,7 +293,9 @@ export function createPreflight(connection: Connection, options: PreflightServic
     const previous = documents.get(uri);
     if (previous && previous.version === version && previous.sqlServerVersion === sqlServerVersion && previous.cacheKey === key && previous.generation === generation) return previous;
     const workerGroups = current?.connection.workerGroups ?? [DEFAULT_WORKER_GROUP];
-    const plan = planPreflight(text, analysis, { sqlServerVersion, workerGroups });
+    let planner = planners.get(uri);
+    if (!planner) planners.set(uri, (planner = new IncrementalPreflightPlanner()));
+    const plan = planner.plan(text, analysis, { sqlServerVersion, workerGroups });
     const known = factsOf(key);
     const questions = questionsFor(plan);
     const answers = questions.length > 0 ? assembleAnswers(plan, (k) => known.get(k)) : null;
@@ -347,12 +379,14 @@ export function createPreflight(connection: Connection, options: PreflightServic
     },
     closed(uri) {
       documents.delete(uri);
+      planners.delete(uri);
       askAgain.delete(uri);
     },
     trustGranted() {
       // What failed while untrusted is kept under another reachKey, so these documents ask (and may start) at once.
       for (const uri of options.openDocuments()) options.revalidate(uri);
     },
+    instanceChanged,
     dispose() {
       dropConnection();
     },

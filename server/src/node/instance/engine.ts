@@ -46,5 +46,7 @@ export interface InstanceEngine {
   /** OS logins other than the owner, whose sockets the daemon must offer (root daemons only). */
   osLogins(): string[];
   describe(): Pick<InstanceStatus, 'databases' | 'isolation'>;
+  /** Follows the catalog changes statements commit (configuration, logins, users, permissions); returns the unsubscribe. */
+  onCatalogChanged(listener: (commitId: number) => void): () => void;
   close(): Promise<void>;
 }

@@ -13,6 +13,7 @@ import { readOwner } from './ownerLock';
 import {
   Cancel,
   CancelSession,
+  CatalogChangedNotification,
   Hello,
   Pools,
   Run,
@@ -21,6 +22,7 @@ import {
   Sessions,
   Shutdown,
   Status,
+  WatchCatalog,
   WatchSessions,
   type HelloResult,
   type InstanceStatus,
@@ -130,6 +132,12 @@ export class InstanceClient {
   async watchSessions(listener: (change: { session: WireSessionRecord } | { evicted: string }) => void): Promise<void> {
     this.connection.onNotification(SessionChangedNotification, listener);
     await this.link.call(this.connection.sendRequest(WatchSessions));
+  }
+
+  /** Follows the catalog: the listener is called after each statement that changed it (configuration, security, objects). */
+  async watchCatalog(listener: (change: { commitId: number }) => void): Promise<void> {
+    this.connection.onNotification(CatalogChangedNotification, listener);
+    await this.link.call(this.connection.sendRequest(WatchCatalog));
   }
 
   /** Called once when the connection to the instance is lost (daemon stopped or killed). */

@@ -18,6 +18,7 @@ import { sessionVisible, workerCallerSeenBy } from '../../core/launcher/visibili
 import {
   Cancel,
   CancelSession,
+  CatalogChangedNotification,
   Hello,
   Pools,
   PROTOCOL_VERSION,
@@ -27,6 +28,7 @@ import {
   Sessions,
   Shutdown,
   Status,
+  WatchCatalog,
   WatchSessions,
   type HelloParams,
   type LauncherView,
@@ -300,6 +302,7 @@ export async function serveInstance(options: DaemonOptions): Promise<RunningDaem
       pools: view.pools.map((pool) => ({ ...pool, workers: pool.workers.map((w) => ({ ...w, caller: workerCallerSeenBy(w.caller, viewer, all) })) })),
     });
     let unwatch: (() => void) | undefined;
+    let unwatchCatalog: (() => void) | undefined;
 
     connection.onRequest(Pools, () =>
       session && login ? poolsSeen(scripts.view(), login, session.viewsServerState()) : new ResponseError(NOT_LOGGED_IN, 'Say hello first: the connection has no login.'),
@@ -311,6 +314,13 @@ export async function serveInstance(options: DaemonOptions): Promise<RunningDaem
         if (event.type === 'evicted') notify(() => connection.sendNotification(SessionChangedNotification, { evicted: event.id }));
         else if (visible(event.session)) notify(() => connection.sendNotification(SessionChangedNotification, { session: event.session }));
       });
+      return undefined;
+    });
+    // Every login may follow the changes: the notification says only that something changed, and
+    // what changed is read afresh through the caller's own permissions.
+    connection.onRequest(WatchCatalog, () => {
+      if (!session) return new ResponseError(NOT_LOGGED_IN, 'Say hello first: the connection has no login.');
+      unwatchCatalog ??= engine.onCatalogChanged((commitId) => notify(() => connection.sendNotification(CatalogChangedNotification, { commitId })));
       return undefined;
     });
     connection.onRequest(CancelSession, (raw) => {
@@ -333,6 +343,7 @@ export async function serveInstance(options: DaemonOptions): Promise<RunningDaem
       clearTimeout(loginTimer);
       perUser.set(user.name, (perUser.get(user.name) ?? 1) - 1);
       unwatch?.();
+      unwatchCatalog?.();
       void closeAfterRuns(session);
       connection.dispose();
       armIdleTimer();

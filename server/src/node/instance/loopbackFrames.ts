@@ -15,6 +15,15 @@ export const FrameKind = {
   query: 0x51,
   /** Instance → satellite: UTF-8 JSON, the answer to the query before it. */
   answer: 0x41,
+  /**
+   * The session's TDS relay (loopbackTds.ts), each body led by a u32 big-endian connection id.
+   * Relay → instance: a script opened a TDS connection.
+   */
+  tdsOpen: 0x4f,
+  /** Both ways: bytes of one TDS connection, as they came. */
+  tdsData: 0x44,
+  /** Both ways: the connection ended (or, answering an open, was refused). */
+  tdsClose: 0x43,
 } as const;
 
 export type Frame = { kind: number; body: Buffer; oversized?: undefined } | { kind: number; body?: undefined; oversized: number };

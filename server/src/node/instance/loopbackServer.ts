@@ -6,9 +6,11 @@
 //
 // Frames (loopbackFrames.ts): request kind 'Q' {"query": "SELECT ..."};
 // answer kind 'A' {"columns": [{"name", "type"}], "rows": [[...]]} | {"error": {"number", "severity", "state", "text"}}.
+// The session's TDS relay's frames ('O', 'D', 'C') go to the relay's server (loopbackTds.ts) as they come.
 import type { Duplex } from 'node:stream';
 import type { LoopbackAnswer } from '../../core/engine/executor/ports';
 import { encodeFrame, FrameKind, FrameReader, type Frame } from './loopbackFrames';
+import { isTdsFrame, type TdsRelay } from './loopbackTds';
 import { wireValue } from './wireValues';
 
 export type { LoopbackAnswer } from '../../core/engine/executor/ports';
@@ -19,7 +21,7 @@ export type LoopbackHandler = (query: string) => Promise<LoopbackAnswer>;
 export const MAX_REQUEST_BYTES = 1 << 20;
 
 /** Answers the channel's query frames one at a time, in order, until the channel closes. */
-export function serveLoopback(channel: Duplex, handler: LoopbackHandler): void {
+export function serveLoopback(channel: Duplex, handler: LoopbackHandler, relay?: TdsRelay): void {
   const reader = new FrameReader(MAX_REQUEST_BYTES);
   const queue: Frame[] = [];
   let busy = false;
@@ -39,13 +41,18 @@ export function serveLoopback(channel: Duplex, handler: LoopbackHandler): void {
     });
   };
   channel.on('data', (chunk: Buffer) => {
-    queue.push(...reader.push(chunk));
+    for (const frame of reader.push(chunk)) {
+      if (relay && isTdsFrame(frame.kind)) relay.onFrame(frame);
+      else queue.push(frame);
+    }
     if (queue.length === 0) return;
-    // One exchange at a time: a script that sends ahead waits in the socket, not in our memory.
+    // One exchange at a time: a script that sends ahead waits in the socket, not in our memory
+    // (the relay's connections wait too while a query is answered).
     channel.pause();
     if (!busy) next();
   });
   channel.on('error', () => channel.destroy());
+  channel.on('close', () => relay?.close());
 }
 
 const protocolError = (text: string): LoopbackAnswer => ({ error: { number: 50000, severity: 16, state: 1, text } });
