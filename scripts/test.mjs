@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 
 const suites = process.argv.slice(2);
-const roots = (suites.length ? suites : ['unit', 'grammar', 'lsp', 'integration', 'e2e']).map((s) => join('test', s));
+const roots = (suites.length ? suites : ['unit', 'grammar', 'fuzz', 'lsp', 'integration', 'e2e']).map((s) => join('test', s));
 
 function collect(dir, out) {
   let entries;
@@ -27,7 +27,10 @@ if (files.length === 0) {
   console.error(`no test files under ${roots.join(', ')}`);
   process.exit(1);
 }
-const result = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', ...files], {
+// The spec reporter prints; the attack reporter records the outcomes of the numbered attack tests
+// for the README's security table (npm run docs:security).
+const reporters = ['--test-reporter=spec', '--test-reporter-destination=stdout', '--test-reporter=./test/support/attackReporter.mjs', '--test-reporter-destination=stderr'];
+const result = spawnSync(process.execPath, ['--import', 'tsx', '--test', ...reporters, ...files], {
   stdio: 'inherit',
 });
 process.exit(result.status ?? 1);
