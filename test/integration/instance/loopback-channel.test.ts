@@ -146,7 +146,9 @@ print(os.environ['SQLML_LOOPBACK_FD'], s.family == socket.AF_UNIX, s.getpeername
     { loopback: echoing() },
   );
   assert.equal(result.session.state, 'succeeded', errors(result));
-  assert.equal(printed(result).trim(), "3 True True ['SQLML_LOOPBACK_FD', 'SQLML_SESSION_ID']");
+  // SQLML_LOOPBACK_SOCKET names the session's TDS relay (tds_relay.py): an abstract socket of the
+  // sandbox's own network namespace, no secret and nothing outside the session can reach.
+  assert.equal(printed(result).trim(), "3 True True ['SQLML_LOOPBACK_FD', 'SQLML_LOOPBACK_SOCKET', 'SQLML_SESSION_ID']");
 });
 
 test('R: sqlml_query returns a data.frame with R types from the SQL types, NULL as NA; queries follow one another', { skip: skip ?? rSkip() }, async () => {

@@ -5,7 +5,6 @@
 // record does (their content types are 20-23), so the client's first raw record ends the wrapping
 // even when it arrives in the same read as its last wrapped one.
 import { Duplex } from 'node:stream';
-import type { Socket } from 'node:net';
 import { TLSSocket, type SecureContext } from 'node:tls';
 import { PACKET_HEADER_LENGTH, PacketType, packetize, readPacketHeader } from '../../core/tds/packets';
 
@@ -22,7 +21,7 @@ class HandshakeCarrier extends Duplex {
   private packetId = 1;
 
   constructor(
-    private readonly raw: Socket,
+    private readonly raw: Duplex,
     private readonly onProblem: (problem: string) => void,
   ) {
     super();
@@ -91,7 +90,7 @@ export interface TlsInsideTds {
   detach(): void;
 }
 
-export function startTlsInsideTds(raw: Socket, context: SecureContext, onProblem: (problem: string) => void): TlsInsideTds {
+export function startTlsInsideTds(raw: Duplex, context: SecureContext, onProblem: (problem: string) => void): TlsInsideTds {
   const carrier = new HandshakeCarrier(raw, onProblem);
   const socket = new TLSSocket(carrier, { isServer: true, secureContext: context });
   const secured = new Promise<void>((resolve, reject) => {
