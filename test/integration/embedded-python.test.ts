@@ -104,11 +104,13 @@ test('the data names, @params names and pandas count as defined', withChecker(as
   ]);
 }));
 
-test('an unused import is a warning', withChecker(async (checker) => {
-  const script = 'import os\nOutputDataSet = InputDataSet\n';
+test('an unused import is a warning on its own name', withChecker(async (checker) => {
+  const script = 'import os\nfrom json import dumps as to_json, loads\nOutputDataSet = InputDataSet\n';
   const result = await check(checker, script);
   assert.deepEqual(result.findings, [
-    { kind: 'warning', message: "'os' imported but unused", start: { line: 0, column: 0 }, end: { line: 0, column: 1 } },
+    { kind: 'warning', message: "'os' imported but unused", start: { line: 0, column: 7 }, end: { line: 0, column: 9 } },
+    { kind: 'warning', message: "'json.dumps as to_json' imported but unused", start: { line: 1, column: 26 }, end: { line: 1, column: 33 } },
+    { kind: 'warning', message: "'json.loads' imported but unused", start: { line: 1, column: 35 }, end: { line: 1, column: 40 } },
   ]);
 }));
 

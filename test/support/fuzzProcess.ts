@@ -80,9 +80,23 @@ async function childMain(modulePath: string, exportName: string): Promise<void> 
   // Synchronous writes: a case that hangs must not hold its own heartbeat back in a buffer.
   const findings = await target((index) => {
     cases = index + 1;
-    writeSync(1, `${index}\n`);
+    writeFully(`${index}\n`);
   });
-  writeSync(1, `${RESULT}${JSON.stringify({ cases, findings })}\n`);
+  writeFully(`${RESULT}${JSON.stringify({ cases, findings })}\n`);
+}
+
+/** stdout is a non-blocking pipe: when the parent is slow to read, a write says EAGAIN; wait and go on. */
+function writeFully(text: string): void {
+  const bytes = Buffer.from(text, 'utf8');
+  let written = 0;
+  while (written < bytes.length) {
+    try {
+      written += writeSync(1, bytes, written);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EAGAIN') throw err;
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 5);
+    }
+  }
 }
 
 if (require.main === module) {
