@@ -41,6 +41,22 @@ export interface Analysis {
 }
 
 export function analyze(text: string, options: AnalysisOptions = DEFAULT_OPTIONS): Analysis {
+  const refused = refusedDocument(text, options);
+  if (refused) return refused;
+  const neutral = neutralizePlaceholders(text);
+  const scan = scanDocument(neutral.text);
+  const problems = [...scan.problems];
+  const context = callContext(options, scan.externalLanguages, neutral.placeholders);
+  const calls = scan.calls.map((call) => {
+    const analysed = analyzeCall(call, context);
+    for (const p of analysed.problems) problems.push(p);
+    return analysed.analysis;
+  });
+  return completeAnalysis(text, calls, problems, scan.externalLanguages, neutral.placeholders);
+}
+
+/** The analysis of a document too large or not text, which is not analysed; null for any other document. */
+export function refusedDocument(text: string, options: AnalysisOptions): Analysis | null {
   if (text.length > options.maxChars) {
     const mb = (n: number) => (n / (1024 * 1024)).toFixed(1);
     return {
@@ -55,24 +71,42 @@ export function analyze(text: string, options: AnalysisOptions = DEFAULT_OPTIONS
   if (looksBinary(text)) {
     return { calls: [], problems: [makeProblem('SQLML004', 'This file is binary (it contains NUL characters), not T-SQL text; it is not analysed.', 0, 0)], externalLanguages: [], lines: new LineIndex(text) };
   }
+  return null;
+}
 
-  const neutral = neutralizePlaceholders(text);
-  const scan = scanDocument(neutral.text);
-  const problems = [...scan.problems];
-  const standIns = neutral.placeholders.flatMap((p) => (p.standIn ? [p.standIn] : []));
+/** What the analysis of one call depends on besides the call itself: the same for every call of a document. */
+export interface CallContext {
+  options: RuleOptions;
+  /** Template stand-ins, which the script checkers must treat as defined. */
+  standIns: string[];
+  /** Equal keys mean equal contexts (an incremental analysis keeps the calls analysed under one). */
+  key: string;
+}
+
+export function callContext(options: AnalysisOptions, externalLanguages: readonly string[], placeholders: readonly Placeholder[]): CallContext {
   const ruleOptions: RuleOptions = {
     sqlServerVersion: options.sqlServerVersion,
-    extraLanguages: [...options.extraLanguages, ...scan.externalLanguages],
+    extraLanguages: [...options.extraLanguages, ...externalLanguages],
   };
-  const calls = scan.calls.map((call) => {
-    const bound = bindCall(call, options.sqlServerVersion);
-    const ctx = { bound, options: ruleOptions, canFix: call.depth === 0, report: (p: Problem) => problems.push(p) };
-    for (const rule of RULES) rule.check(ctx);
-    return { call, bound, embedded: embeddedRequest(bound, standIns) };
-  });
-  problems.push(...placeholderProblems(neutral.placeholders, calls.map((c) => c.call)));
+  const standIns = placeholders.flatMap((p) => (p.standIn ? [p.standIn] : []));
+  const key = JSON.stringify([ruleOptions.sqlServerVersion, ruleOptions.extraLanguages, standIns]);
+  return { options: ruleOptions, standIns, key };
+}
+
+/** One call bound, checked by every rule, and its embedded-check request; the rules' problems in rule order. */
+export function analyzeCall(call: ExternalScriptCall, context: CallContext): { analysis: CallAnalysis; problems: Problem[] } {
+  const problems: Problem[] = [];
+  const bound = bindCall(call, context.options.sqlServerVersion);
+  const ctx = { bound, options: context.options, canFix: call.depth === 0, report: (p: Problem) => problems.push(p) };
+  for (const rule of RULES) rule.check(ctx);
+  return { analysis: { call, bound, embedded: embeddedRequest(bound, context.standIns) }, problems };
+}
+
+/** The placeholders' problems added, every problem sorted by position (a stable sort: ties keep their order). */
+export function completeAnalysis(text: string, calls: CallAnalysis[], problems: Problem[], externalLanguages: string[], placeholders: readonly Placeholder[]): Analysis {
+  problems.push(...placeholderProblems(placeholders, calls.map((c) => c.call)));
   problems.sort((a, b) => a.start - b.start || a.end - b.end);
-  return { calls, problems, externalLanguages: scan.externalLanguages, lines: new LineIndex(text) };
+  return { calls, problems, externalLanguages, lines: new LineIndex(text) };
 }
 
 /**
@@ -172,13 +206,19 @@ export async function checkEmbedded(analysis: Analysis, checker: EmbeddedChecker
   return problems;
 }
 
+/** What analyses a document: analyze itself, or an IncrementalAnalyzer that remembers the document's last version. */
+export interface DocumentAnalyzer {
+  analyze(text: string, options: AnalysisOptions): Analysis;
+}
+
 /** Static analysis plus the embedded checks, problems sorted by position. */
 export async function checkDocument(
   text: string,
   options: AnalysisOptions,
   checker: EmbeddedChecker,
+  analyzer: DocumentAnalyzer = { analyze },
 ): Promise<{ analysis: Analysis; problems: Problem[] }> {
-  const analysis = analyze(text, options);
+  const analysis = analyzer.analyze(text, options);
   const problems = [...analysis.problems, ...(await checkEmbedded(analysis, checker))];
   problems.sort((a, b) => a.start - b.start || a.end - b.end);
   return { analysis, problems };

@@ -51,6 +51,8 @@ export const proprietaryPackages: Rule = {
     const kind = bound.languageKind;
     if ((kind !== 'python' && kind !== 'r') || !bound.script) return;
     const script = bound.script;
+    // Most scripts name none of the packages: they are not read line by line (the patterns are case-sensitive).
+    if (!Object.keys(PACKAGES[kind]).some((name) => script.text.includes(name))) return;
     const reported = new Set<string>();
     let offset = 0;
     for (const line of script.text.split('\n')) {

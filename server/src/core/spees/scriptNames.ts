@@ -11,7 +11,11 @@ export interface ScriptNames {
 }
 
 export function scanScriptNames(script: string, language: Exclude<LanguageKind, 'other'>): ScriptNames {
-  const words: { name: string; end: number; start: number }[] = [];
+  const used = new Set<string>();
+  const assigned = new Set<string>();
+  // Each name is judged as it is found (no list of every word is kept: a long script's list cost
+  // the garbage collector more than linear time).
+  let previous: string | null = null;
   const n = script.length;
   let i = 0;
   while (i < n) {
@@ -20,30 +24,38 @@ export function scanScriptNames(script: string, language: Exclude<LanguageKind, 
       while (i < n && script[i] !== '\n') i++;
     } else if (c === '"' || c === "'" || (c === '`' && language === 'r')) {
       i = skipString(script, i, language);
-    } else if (/[A-Za-z_.]/.test(c) && !(c === '.' && language === 'python')) {
+    } else if (isNameStart(script.charCodeAt(i)) && !(c === '.' && language === 'python')) {
       const start = i;
-      while (i < n && /[A-Za-z0-9_.]/.test(script[i]!) && !(script[i] === '.' && language === 'python')) i++;
+      while (i < n && (isNameStart(script.charCodeAt(i)) || isDigit(script.charCodeAt(i))) && !(script[i] === '.' && language === 'python')) i++;
       // String prefixes (f'', r'', b'') belong to the string that follows.
       if (language === 'python' && (script[i] === '"' || script[i] === "'") && /^[rbfuRBFU]{1,2}$/.test(script.slice(start, i))) continue;
-      words.push({ name: script.slice(start, i), start, end: i });
+      const name = script.slice(start, i);
+      used.add(name);
+      if (isAssigned(script, language, start, i, previous)) assigned.add(name);
+      previous = name;
     } else i++;
   }
-  const used = new Set(words.map((w) => w.name));
-  const assigned = new Set<string>();
-  for (let k = 0; k < words.length; k++) {
-    const w = words[k]!;
-    const after = script.slice(w.end, w.end + 4).replace(/^[ \t]+/, '');
-    const before = script.slice(Math.max(0, w.start - 4), w.start).replace(/[ \t]+$/, '');
-    if (language === 'python') {
-      if (/^(=(?!=)|[-+*/%&|^@]=|\[|,)/.test(after) && !isKeywordArgument(script, w.start)) assigned.add(w.name);
-      const prev = words[k - 1];
-      if (prev && (prev.name === 'for' || prev.name === 'as' || prev.name === 'global' || prev.name === 'def' || prev.name === 'class' || prev.name === 'import')) assigned.add(w.name);
-    } else {
-      if (/^(<<?-|=(?!=)|\[|\$)/.test(after)) assigned.add(w.name);
-      if (/->>?$/.test(before)) assigned.add(w.name);
-    }
-  }
   return { used, assigned };
+}
+
+/** Is the name at [start, end) assigned there (x = ..., x <- ..., ... -> x, for x in, import as x)? `previous` is the name before it. */
+function isAssigned(script: string, language: 'python' | 'r', start: number, end: number, previous: string | null): boolean {
+  const after = script.slice(end, end + 4).replace(/^[ \t]+/, '');
+  if (language === 'python') {
+    if (/^(=(?!=)|[-+*/%&|^@]=|\[|,)/.test(after) && !isKeywordArgument(script, start)) return true;
+    return previous === 'for' || previous === 'as' || previous === 'global' || previous === 'def' || previous === 'class' || previous === 'import';
+  }
+  const before = script.slice(Math.max(0, start - 4), start).replace(/[ \t]+$/, '');
+  return /^(<<?-|=(?!=)|\[|\$)/.test(after) || /->>?$/.test(before);
+}
+
+/** A letter, '_' or '.' (character codes: a regular expression per character cost more than the rest of the scan). */
+function isNameStart(c: number): boolean {
+  return (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 || c === 46;
+}
+
+function isDigit(c: number): boolean {
+  return c >= 48 && c <= 57;
 }
 
 /** Is the name at `at` inside call parentheses as `f(name=value)`, which is not an assignment? */

@@ -38,6 +38,15 @@ export class SourceMap {
   }
 
   /**
+   * The same map for a document in which the source text moved by `delta` (text inserted or
+   * removed before it). An empty map maps nothing and stays as it is.
+   */
+  shifted(delta: number): SourceMap {
+    if (delta === 0 || this.length === 0) return this;
+    return new SourceMap(this.at, this.to.map((t) => t + delta), this.length);
+  }
+
+  /**
    * This map's source offsets are themselves decoded offsets of `outer` (a script inside a string
    * inside dynamic SQL): the result maps straight to outer's source.
    */

@@ -6,7 +6,7 @@ import { makeProblem, type Problem } from '../problems';
 import type { CallArgument, ExternalScriptCall, Range, ResultSetColumn, ResultSetsClause } from '../spees/call';
 import { parseParamsDeclaration } from '../spees/paramsDeclaration';
 import type { SourceMap } from '../text/sourceMap';
-import { lex, type Token } from './lexer';
+import { lex, lexBatch, type Token } from './lexer';
 import { identifierName } from './literals';
 import { add, Evaluator, Scope, SourceText, STATEMENT_KEYWORDS, matchingParen, type Value } from './values';
 
@@ -22,20 +22,36 @@ const MAX_DYNAMIC_DEPTH = 8;
 
 export function scanDocument(text: string): ScanResult {
   const result: ScanResult = { calls: [], problems: [], externalLanguages: [] };
-  const { tokens, problems } = lex(text);
-  result.problems.push(...problems);
-  scanText(new SourceText(text, null, 0), tokens, result, () => new Scope());
+  const lexProblems: Problem[] = [];
+  const src = new SourceText(text, null, 0);
+  for (let from = 0; from < text.length; ) {
+    const batch = lexBatch(text, from);
+    for (const p of batch.problems) lexProblems.push(p);
+    scanBatchTokens(src, batch.tokens, result);
+    from = batch.next;
+  }
+  // The lexer's problems first, as when the whole text was lexed before any batch was scanned.
+  result.problems = lexProblems.concat(result.problems);
   return result;
 }
 
-function scanText(src: SourceText, tokens: Token[], out: ScanResult, newScope: () => Scope): void {
-  let batchStart = 0;
-  for (let k = 0; k <= tokens.length; k++) {
-    if (k === tokens.length || tokens[k]!.kind === 'go') {
-      if (k > batchStart) new BatchScanner(src, tokens.slice(batchStart, k), out, newScope()).scan();
-      batchStart = k + 1;
-    }
-  }
+/**
+ * Scans one batch of the document, lexed by lexBatch (from `from` to `next`): its calls and
+ * problems in document offsets, the lexer's problems first. A batch is scanned on its own, with
+ * its own variables, exactly as scanDocument scans it, and reads only the text lexBatch read
+ * (up to `reach`).
+ */
+export function scanBatch(text: string, from: number): { next: number; reach: number; result: ScanResult } {
+  const batch = lexBatch(text, from);
+  const result: ScanResult = { calls: [], problems: batch.problems, externalLanguages: [] };
+  scanBatchTokens(new SourceText(text, null, 0), batch.tokens, result);
+  return { next: batch.next, reach: batch.reach, result };
+}
+
+/** The batch's tokens, its closing GO token included when it has one. */
+function scanBatchTokens(src: SourceText, tokens: Token[], out: ScanResult): void {
+  if (tokens.length > 0 && tokens[tokens.length - 1]!.kind === 'go') tokens.pop();
+  if (tokens.length > 0) new BatchScanner(src, tokens, out, new Scope()).scan();
 }
 
 class BatchScanner {
@@ -62,8 +78,8 @@ class BatchScanner {
   /** Handles the statement beginning at token i if it matters to us; returns where to go on. */
   private statementAt(i: number): number {
     const t = this.tokens[i]!;
-    const word = this.src.upper(t);
-    switch (word) {
+    if (t.kind !== 'word' && t.kind !== 'quotedIdent') return i + 1;
+    switch (t.kind === 'word' ? followedKeyword(this.src, t) : '') {
       case 'DECLARE':
         return this.declare(i + 1);
       case 'SET':
@@ -78,7 +94,7 @@ class BatchScanner {
         return this.create(i + 1);
     }
     // A procedure named as the first statement of a batch runs without EXEC.
-    if (i === 0 && (t.kind === 'word' || t.kind === 'quotedIdent') && !STATEMENT_KEYWORDS.has(word)) {
+    if (i === 0 && !STATEMENT_KEYWORDS.has(this.src.upper(t))) {
       return this.execute(i, i);
     }
     if (this.isBareExternalScriptCall(i)) {
@@ -104,6 +120,7 @@ class BatchScanner {
   private isBareExternalScriptCall(i: number): boolean {
     const t = this.tokens[i]!;
     if (t.kind !== 'word' || this.tokens[i - 1]?.kind === 'dot') return false;
+    if (!mayNameExternalScriptProcedure(this.tokens, i)) return false;
     const name = this.procedureName(i);
     if (!name || name.parts[name.parts.length - 1]!.toLowerCase() !== 'sp_execute_external_script') return false;
     const next = this.tokens[name.next];
@@ -201,8 +218,7 @@ class BatchScanner {
     i++;
     const nameStart = i;
     // A name is parts joined by dots: after a part without a dot comes AS or the parameters.
-    const isPart = (t: Token | undefined) => t !== undefined && (t.kind === 'word' || t.kind === 'quotedIdent');
-    while (isPart(this.tokens[i])) {
+    while (this.tokens[i]?.kind === 'word' || this.tokens[i]?.kind === 'quotedIdent') {
       i++;
       if (this.tokens[i]?.kind !== 'dot') break;
       i++;
@@ -317,9 +333,10 @@ class BatchScanner {
   private argumentList(i: number): { args: CallArgument[]; next: number; argsEndToken: Token } {
     const args: CallArgument[] = [];
     let argsEndToken = this.tokens[i - 1]!;
-    const startsArgument = (t: Token | undefined) =>
-      !!t && t.kind !== 'semicolon' && t.kind !== 'go' && !(t.kind === 'word' && STATEMENT_KEYWORDS.has(this.src.upper(t)));
-    if (!startsArgument(this.tokens[i])) return { args, next: i, argsEndToken };
+    const first = this.tokens[i];
+    if (!first || first.kind === 'semicolon' || first.kind === 'go' || (first.kind === 'word' && STATEMENT_KEYWORDS.has(this.src.upper(first)))) {
+      return { args, next: i, argsEndToken };
+    }
     for (;;) {
       const argStart = this.tokens[i];
       if (!argStart || argStart.kind === 'semicolon' || argStart.kind === 'go' || argStart.kind === 'comma' ||
@@ -595,4 +612,53 @@ class BatchScanner {
     const [start, end] = this.docRange(at.start, at.end);
     this.out.problems.push(makeProblem('SQLML120', message, start, end));
   }
+}
+
+/** The statements statementAt follows. */
+const FOLLOWED = ['SET', 'EXEC', 'ALTER', 'SELECT', 'CREATE', 'DECLARE', 'EXECUTE'];
+
+/**
+ * The keyword among FOLLOWED this word is, or '': compared character by character instead of
+ * upper-cased, as most words of a batch are none of them. A word with a character outside ASCII
+ * is upper-cased as before ('ſet' upper-cases to SET); no such character changes the length of
+ * one of these keywords.
+ */
+function followedKeyword(src: SourceText, t: Token): string {
+  const length = t.end - t.start;
+  if (length < 3 || length > 7) return '';
+  for (const keyword of FOLLOWED) {
+    if (keyword.length !== length) continue;
+    let k = 0;
+    for (; k < length; k++) {
+      const c = src.text.charCodeAt(t.start + k);
+      if (c > 127) {
+        const upper = src.upper(t);
+        return FOLLOWED.includes(upper) ? upper : '';
+      }
+      if ((c | 32) !== (keyword.charCodeAt(k) | 32)) break;
+    }
+    if (k === length) return keyword;
+  }
+  return '';
+}
+
+/**
+ * Could the name at token i (read as procedureName reads it) end in sp_execute_external_script?
+ * Its last part is then a word of 26 characters or a quoted name of 27 or 28 (with its
+ * delimiters): any other length spares building the name.
+ */
+function mayNameExternalScriptProcedure(tokens: readonly Token[], i: number): boolean {
+  let last: Token | null = null;
+  let expectName = true;
+  for (let k = i; k < tokens.length; k++) {
+    const t = tokens[k]!;
+    if (expectName && (t.kind === 'word' || t.kind === 'quotedIdent')) {
+      last = t;
+      expectName = false;
+    } else if (t.kind === 'dot') expectName = true;
+    else break;
+  }
+  if (!last || expectName) return false;
+  const length = last.end - last.start;
+  return length >= 26 && length <= 28;
 }
