@@ -13,12 +13,14 @@ function clip(text: string): string {
 
 export function formatResultSet(set: WireResultSet): string {
   const header = set.columns.map((c) => c.name || '(No column name)');
-    const cells = set.rows.map((row) => row.map((v, i) => clip(cellText(v, set.columns[i]?.type))));
-  const widths = header.map((h, i) => Math.max(h.length, ...cells.map((r) => (r[i] ?? '').length)));
+  const cells = set.rows.map((row) => row.map((v, i) => clip(cellText(v, set.columns[i]?.type))));
+  // A loop, not Math.max(...column): spreading a million rows into arguments overflows the stack.
+  const widths = header.map((h) => h.length);
+  for (const row of cells) row.forEach((text, i) => (widths[i] = Math.max(widths[i] ?? 0, text.length)));
   const numeric = set.columns.map((c) => /^(int|bigint|smallint|tinyint|float|real|decimal|numeric|money|smallmoney)/i.test(c.type));
   const line = (values: string[]) => values.map((v, i) => (numeric[i] ? v.padStart(widths[i]!) : v.padEnd(widths[i]!))).join(' ').trimEnd();
   // The "(n rows affected)" line is the instance's own message, so it is not repeated here.
-  return [line(header), widths.map((w) => '-'.repeat(w)).join(' '), ...cells.map(line)].join('\n');
+  return [line(header), widths.map((w) => '-'.repeat(w)).join(' ')].concat(cells.map(line)).join('\n');
 }
 
 /** An error as SSMS prints it (its header line, then the text); other messages as plain text. */
