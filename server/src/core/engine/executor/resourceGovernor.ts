@@ -56,7 +56,8 @@ function builtinPool(id: number, name: string): EnginePoolDefinition {
   return { id, name, minCpuPercent: 0, maxCpuPercent: 100, capCpuPercent: 100, minMemoryPercent: 0, maxMemoryPercent: 100 };
 }
 
-function builtinGroup(id: number, name: 'internal' | 'default'): WorkloadGroupDefinition {
+/** A workload group with SQL Server's defaults (CREATE WORKLOAD GROUP without options). */
+export function defaultWorkloadGroup(id: number, name: string, pool: string): WorkloadGroupDefinition {
   return {
     id,
     name,
@@ -66,7 +67,7 @@ function builtinGroup(id: number, name: 'internal' | 'default'): WorkloadGroupDe
     requestMemoryGrantTimeoutSec: 0,
     maxDop: 0,
     groupMaxRequests: 0,
-    pool: name,
+    pool,
     externalPool: 'default',
   };
 }
@@ -74,7 +75,7 @@ function builtinGroup(id: number, name: 'internal' | 'default'): WorkloadGroupDe
 export function initialGovernor(): GovernorDefinition {
   return {
     pools: [builtinPool(1, 'internal'), builtinPool(2, 'default')],
-    groups: [builtinGroup(1, 'internal'), builtinGroup(2, 'default')],
+    groups: [defaultWorkloadGroup(1, 'internal', 'internal'), defaultWorkloadGroup(2, 'default', 'default')],
     configuration: { classifier: null, enabled: false },
     effective: null,
   };
@@ -108,5 +109,5 @@ export function effectiveGroup(document: InstanceDocument, name: string | null):
   const governor = governorOf(document);
   const groups = governor.effective?.groups ?? governor.groups;
   const found = name === null ? undefined : groups.find((g) => sameName(g.name, name) && !sameName(g.name, 'internal'));
-  return found ?? groups.find((g) => sameName(g.name, 'default')) ?? builtinGroup(2, 'default');
+  return found ?? groups.find((g) => sameName(g.name, 'default')) ?? defaultWorkloadGroup(2, 'default', 'default');
 }

@@ -8,7 +8,7 @@ import type { AlterResourceGovernorStatement, OptionSetting, ResourcePoolStateme
 import { NEXT, type Flow, type StatementContext } from '../context';
 import type { InstanceDocument } from '../document';
 import { fail, notInUserTransaction, notSupportedHere } from '../errors';
-import { governorOf, nextUserId, sameName, type EnginePoolDefinition, type GovernorDefinition, type WorkloadGroupDefinition } from '../resourceGovernor';
+import { defaultWorkloadGroup, governorOf, nextUserId, sameName, type EnginePoolDefinition, type GovernorDefinition, type WorkloadGroupDefinition } from '../resourceGovernor';
 
 export const GOVERNOR_KINDS: ReadonlySet<string> = new Set(['resourcePool', 'workloadGroup', 'alterResourceGovernor']);
 
@@ -71,18 +71,7 @@ function groupChange(st: WorkloadGroupStatement, governor: GovernorDefinition, d
   if (st.pool && sameName(st.pool.name, 'internal')) fail(50000, 16, 1, "A workload group cannot use the resource pool 'internal'.", st.pool);
   const external = st.externalPool ? document.pools.find((p) => sameName(p.name, st.externalPool!.name)) : undefined;
   if (st.externalPool && !external) fail(50000, 16, 1, `The external resource pool '${st.externalPool.name}' does not exist.`, st.externalPool);
-  const base: WorkloadGroupDefinition = existing ?? {
-    id: nextUserId(governor.groups.map((g) => g.id)),
-    name,
-    importance: 'MEDIUM',
-    requestMaxMemoryGrantPercent: 25,
-    requestMaxCpuTimeSec: 0,
-    requestMemoryGrantTimeoutSec: 0,
-    maxDop: 0,
-    groupMaxRequests: 0,
-    pool: 'default',
-    externalPool: 'default',
-  };
+  const base: WorkloadGroupDefinition = existing ?? defaultWorkloadGroup(nextUserId(governor.groups.map((g) => g.id)), name, 'default');
   const group = withSettings(base, st.options, GROUP_SETTINGS);
   if (st.pool) group.pool = governor.pools.find((p) => sameName(p.name, st.pool!.name))!.name;
   if (external) group.externalPool = external.name;
