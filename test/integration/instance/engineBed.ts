@@ -36,9 +36,7 @@ export class EngineBed {
     if (options.fresh !== false) rmSync(this.folder, { recursive: true, force: true });
     mkdirSync(this.folder, { recursive: true, mode: 0o711 });
     this.scripts = new ScriptHost({
-      // A prefix of this process's own: the pool's lock is machine-wide, and another test process (or
-      // `sqlml launcher exec`, whose default is 'sqlml') must not make this bed's launcher wait or refuse.
-      config: { mode: 'none', prefix: `sqlmleb${process.pid}`, workers: 4, pythonPath: '/usr/bin/python3', rscriptPath: '/usr/bin/Rscript' },
+      config: { mode: 'none', prefix: 'sqlml', workers: 4, pythonPath: '/usr/bin/python3', rscriptPath: '/usr/bin/Rscript' },
       root: this.folder,
       log: () => undefined,
       overrides: { cgroupName: `sqlml-test-engine-${process.pid}`, workerWaitMs: 60_000 },
