@@ -526,6 +526,9 @@ def start_tds_relay():
     for line in started.stdout.decode("utf-8").splitlines():
         name, _, value = line.partition("=")
         os.environ[name] = value
+    # The channel is the relay's now: a byte written on it by the script (or a child it starts)
+    # would cut into the relay's frames, so neither keeps the descriptor.
+    os.close(int(os.environ.pop("SQLML_LOOPBACK_FD")))
 
 
 def main():

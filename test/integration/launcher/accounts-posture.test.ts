@@ -235,7 +235,7 @@ subprocess.Popen(['sleep', '60'], start_new_session=True)`,
     caller: 'yvonne',
     script: `${PROBE}
 for d in ('/tmp', '/var/tmp', '/dev/shm', '.'):
-    attempt('files ' + d, lambda d=d: ','.join(sorted(f for f in os.listdir(d) if f not in ('runner.py', 'script.py', 'request.txt', 'params.bin', 'input-1.bin'))))
+    attempt('files ' + d, lambda d=d: ','.join(sorted(f for f in os.listdir(d) if f not in ('runner.py', 'tds_relay.py', 'script.py', 'request.txt', 'params.bin', 'input-1.bin'))))
 attempt('processes', lambda: ','.join(sorted(open('/proc/%s/comm' % p).read().strip() for p in os.listdir('/proc') if p.isdigit())))
 attempt('ipc', lambda: open('/proc/sysvipc/shm').read().count('\\n') - 1)
 OutputDataSet = report()`,

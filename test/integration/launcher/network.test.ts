@@ -35,6 +35,9 @@ before(async () => {
   await bed.provision('sqlmltp', 1);
   launcher = await bed.start({ pools: [pool('sqlmltn', 2)] });
   if (skip) return;
+  // A run that was killed leaves its namespaces (they outlive processes) and links behind: start clean.
+  for (const ns of [NS_LAUNCHER, NS_HOST]) ip('netns', 'del', ns);
+  ip('link', 'del', 'sqlmlt-va');
   for (const ns of [NS_LAUNCHER, NS_HOST]) ip('netns', 'add', ns);
   const steps: string[][] = [
     ['link', 'add', 'sqlmlt-va', 'type', 'veth', 'peer', 'name', 'sqlmlt-vb'],
