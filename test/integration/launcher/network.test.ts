@@ -9,6 +9,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import type { LaunchRequest } from '../../../server/src/core/launcher/request';
 import type { Launcher } from '../../../server/src/node/launcher/launcher';
+import { encodeFrame, FrameKind, FrameReader } from '../../../server/src/node/instance/loopbackFrames';
 import { skipReason } from '../../support/requireOrSkip';
 import { accountsSkip, errors, pool, PYTHON, run, TestBed } from './harness';
 
@@ -158,26 +159,32 @@ test('#32 the data channel carries 10 MB back intact with the network namespace 
   assert.deepEqual(rows[99999], [99999, `099999${'x'.repeat(94)}`]);
 });
 
-test('the loopback hook: the session\'s channel is a byte stream on descriptor 3, reachable without any network', { skip: baseSkip }, async () => {
+test('the loopback hook: the session\'s channel is a byte stream on descriptor 3, carried out of a sandbox without any network', { skip: baseSkip }, async () => {
+  // Inside, the session's relay (tds_relay.py) owns the descriptor; sqlml_query reaches it and it
+  // passes the query frame on, byte for byte, to the launcher's end of the channel.
   const received: string[] = [];
   const result = await run(
     launcher,
     {
       caller: 'loop',
       script: `import os
-fd = int(os.environ['SQLML_LOOPBACK_FD'])
-os.write(fd, b'hello from the sandbox')
-print(fd, os.read(fd, 100).decode())`,
+print('descriptor in the environment:', 'SQLML_LOOPBACK_FD' in os.environ)
+print(sqlml_query('hello from the sandbox')['greeting'][0])`,
     },
     {
-      loopback: (channel) =>
-        channel.once('data', (b: Buffer) => {
-          received.push(b.toString());
-          channel.write('welcome');
-        }),
+      loopback: (channel) => {
+        const reader = new FrameReader(1 << 20);
+        channel.on('data', (chunk: Buffer) => {
+          for (const frame of reader.push(chunk)) {
+            received.push(`${String.fromCharCode(frame.kind)} ${frame.body?.toString('utf8')}`);
+            const answer = { columns: [{ name: 'greeting', type: 'nvarchar(20)' }], rows: [['welcome']] };
+            channel.write(encodeFrame(FrameKind.answer, Buffer.from(JSON.stringify(answer))));
+          }
+        });
+      },
     },
   );
   assert.equal(result.session.state, 'succeeded', errors(result));
-  assert.deepEqual(received, ['hello from the sandbox']);
-  assert.equal(result.messages.find((m) => m.kind === 'stdout')!.text.split('\n')[1], '3 welcome');
+  assert.deepEqual(received, ['Q {"query": "hello from the sandbox"}']);
+  assert.deepEqual(result.messages.find((m) => m.kind === 'stdout')!.text.split('\n').slice(1, 3), ['descriptor in the environment: False', 'welcome']);
 });
