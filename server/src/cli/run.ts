@@ -101,6 +101,11 @@ export const runCommand: Command = async (args) => {
       all.sessions.push(...outcome.sessions);
       if (format === 'text') writeText(path, sources.length > 1, { batches, sessions: outcome.sessions });
     }
+  } catch (err) {
+    // The instance went away mid-run: a plain reason and exit 1, as for an instance that can't be reached.
+    if (!(err instanceof InstanceUnavailable)) throw err;
+    process.stderr.write(`sqlml: ${err.message}\n`);
+    return 1;
   } finally {
     process.off('SIGINT', onSignal);
     await client.close();

@@ -20,6 +20,8 @@ const isMaster = (name: string) => name.toLowerCase() === 'master';
 
 export class DuckdbStorage implements Storage {
   private readonly slots = new FunctionSlots();
+  /** Sessions not closed yet: closing the storage interrupts what they still run. */
+  private readonly open = new Set<DuckdbSession>();
 
   private constructor(
     private readonly dataDir: string,
@@ -54,10 +56,18 @@ export class DuckdbStorage implements Storage {
 
   async openSession(): Promise<StorageSession> {
     const slot = this.slots.acquire();
-    return new DuckdbSession(await this.db.connect(), slot, () => this.slots.release(slot));
+    const session: DuckdbSession = new DuckdbSession(await this.db.connect(), slot, () => {
+      this.open.delete(session);
+      this.slots.release(slot);
+    });
+    this.open.add(session);
+    return session;
   }
 
   async close(): Promise<void> {
+    // A statement still running would hold the checkpoint and closeSync, which block the event loop
+    // (and with it the daemon's stop deadline) until it ends: stop them first.
+    for (const session of this.open) session.interrupt();
     // A checkpoint folds the write-ahead log into the files, so they stand alone once closed.
     await this.admin.run('CHECKPOINT').catch(() => undefined);
     this.admin.closeSync();

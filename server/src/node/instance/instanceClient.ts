@@ -173,7 +173,12 @@ class RefusalWatch {
     try {
       return await request;
     } catch (err) {
-      throw this.refused ? new InstanceUnavailable(this.refused) : err;
+      if (this.refused) throw new InstanceUnavailable(this.refused);
+      // The daemon went away mid-request (stopped, restarted, killed): say so, not vscode-jsonrpc's words.
+      if (err instanceof Error && /connection got disposed|connection is closed|connection got closed/i.test(err.message)) {
+        throw new InstanceUnavailable('the instance closed the connection before it answered: it was stopped or it ended');
+      }
+      throw err;
     }
   }
 }
