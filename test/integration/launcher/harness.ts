@@ -2,7 +2,8 @@
 // real cgroups, real python3 and Rscript. Each test file works under its own sessions root,
 // cgroup folder and worker prefix, and removes all of it (accounts included) when it ends.
 import assert from 'node:assert/strict';
-import { execFileSync, spawnSync } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { accessSync, constants, existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { PoolLimits, PoolSettings } from '../../../server/src/core/launcher/pools';
@@ -276,3 +277,29 @@ export function uidOf(name: string): number {
 }
 
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+/**
+ * Runs runOnce.ts (a launcher serving one job) as an unprivileged OS user, for namespaces mode;
+ * `onLine` sees each JSON line it prints as it comes, and the promise resolves with all of them.
+ */
+export function runOnceAs<L>(user: { uid: number; gid: number; home: string }, job: unknown, onLine: (line: L) => void = () => {}): Promise<L[]> {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(__dirname, 'runOnce.ts'), JSON.stringify(job)], {
+    uid: user.uid,
+    gid: user.gid,
+    env: { PATH: '/usr/bin:/bin', HOME: user.home },
+    // --import tsx resolves from the working directory: the repository's.
+    cwd: process.cwd(),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr!.on('data', (b: Buffer) => (stderr += b.toString()));
+  const lines: L[] = [];
+  createInterface({ input: child.stdout! }).on('line', (text) => {
+    const line = JSON.parse(text) as L;
+    lines.push(line);
+    onLine(line);
+  });
+  return new Promise((resolve, reject) => {
+    child.on('close', () => (lines.length > 0 ? resolve(lines) : reject(new Error(`no output from the launcher: ${stderr}`))));
+  });
+}

@@ -3,12 +3,11 @@
 // kept apart by mount namespaces; limits fall back to rlimits and say so.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { chownSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { commandName, environmentNames, interfaces, namespaceIds, NAMESPACES, processStatus } from '../../../server/src/node/launcher/procfs';
-import { accountsSkip, pool, PYTHON, sleep, TestBed, workerProcesses } from './harness';
+import { accountsSkip, pool, PYTHON, runOnceAs, sleep, TestBed, workerProcesses } from './harness';
 
 const skip = accountsSkip();
 const bed = new TestBed('namespaces');
@@ -46,25 +45,7 @@ interface Line {
 
 /** Runs runOnce.ts as the test user; onLine sees each JSON line as it comes. */
 function asUser(job: unknown, onLine: (line: Line) => void = () => {}): Promise<Line[]> {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(__dirname, 'runOnce.ts'), JSON.stringify(job)], {
-    uid,
-    gid,
-    env: { PATH: '/usr/bin:/bin', HOME: home },
-    // --import tsx resolves from the working directory: the repository's.
-    cwd: process.cwd(),
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stderr = '';
-  child.stderr!.on('data', (b: Buffer) => (stderr += b.toString()));
-  const lines: Line[] = [];
-  createInterface({ input: child.stdout! }).on('line', (text) => {
-    const line = JSON.parse(text) as Line;
-    lines.push(line);
-    onLine(line);
-  });
-  return new Promise((resolve, reject) => {
-    child.on('close', () => (lines.length > 0 ? resolve(lines) : reject(new Error(`no output from the launcher: ${stderr}`))));
-  });
+  return runOnceAs<Line>({ uid, gid, home }, job, onLine);
 }
 
 const settings = () => ({ mode: 'namespaces', sessionsRoot: join(home, 'sessions'), cgroupName: bed.cgroupName, pythonPath: PYTHON, pools: [pool('sqlmltn', 2, { maxMemoryPercent: 50, maxProcesses: 200 })] });

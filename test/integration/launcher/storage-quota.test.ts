@@ -4,12 +4,11 @@
 // host disk does not grow by more than the limit, and the next session runs normally.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { chownSync, existsSync, mkdirSync, readFileSync, statfsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import type { Launcher } from '../../../server/src/node/launcher/launcher';
-import { accountsSkip, errors, mountsUnder, pool, printed, PYTHON, records, run, sessionFoldersUnder, sleep, TestBed } from './harness';
+import { accountsSkip, errors, mountsUnder, pool, printed, PYTHON, records, run, runOnceAs, sessionFoldersUnder, sleep, TestBed } from './harness';
 
 const skip = accountsSkip();
 const MiB = 1024 * 1024;
@@ -204,22 +203,7 @@ function asUser(requests: { script: string }[], onLine: (line: Line) => void = (
     pools: [pool('sqlmltqn', 2, {}, { sessionStorageMiB: LIMIT_MIB })],
   };
   const job = { settings, requests: requests.map((r) => ({ caller: 'u', database: 'db', language: 'python', ...r })) };
-  const child = spawn(process.execPath, ['--import', 'tsx', join(__dirname, 'runOnce.ts'), JSON.stringify(job)], {
-    uid,
-    gid,
-    env: { PATH: '/usr/bin:/bin', HOME: home },
-    cwd: process.cwd(),
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stderr = '';
-  child.stderr!.on('data', (b: Buffer) => (stderr += b.toString()));
-  const lines: Line[] = [];
-  createInterface({ input: child.stdout! }).on('line', (text) => {
-    const line = JSON.parse(text) as Line;
-    lines.push(line);
-    onLine(line);
-  });
-  return new Promise((resolve, reject) => child.on('close', () => (lines.length > 0 ? resolve(lines) : reject(new Error(`no output from the launcher: ${stderr}`)))));
+  return runOnceAs<Line>({ uid, gid, home }, job, onLine);
 }
 
 function resultOf(lines: Line[], request = 0): NonNullable<Line['result']> {
