@@ -9,7 +9,7 @@
 // owner, worker accounts) and in mode namespaces (an unprivileged owner, all satellites its uid).
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { appendFileSync, chmodSync, chownSync, existsSync, mkdirSync, readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { deprovision } from '../../../server/src/node/launcher/accounts';
@@ -205,6 +205,11 @@ function scanAsAttacker(attacker: Account, roots: string[]): Promise<ScanReport>
     env: { PATH: '/usr/bin:/bin', LANG: 'C.UTF-8' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  return printedJson<ScanReport>(child, (code, _out, err) => `the attacker's scan failed (exit ${code}): ${err}`);
+}
+
+/** What a child prints on stdout, parsed as JSON once it ends; `failure` words the error otherwise. */
+function printedJson<T>(child: ChildProcess, failure: (code: number | null, out: string, err: string) => string): Promise<T> {
   let out = '';
   let err = '';
   child.stdout!.on('data', (b: Buffer) => (out += b.toString()));
@@ -212,9 +217,9 @@ function scanAsAttacker(attacker: Account, roots: string[]): Promise<ScanReport>
   return new Promise((resolve, reject) =>
     child.on('close', (code) => {
       try {
-        resolve(JSON.parse(out) as ScanReport);
+        resolve(JSON.parse(out) as T);
       } catch {
-        reject(new Error(`the attacker's scan failed (exit ${code}): ${err}`));
+        reject(new Error(failure(code, out, err)));
       }
     }),
   );
@@ -229,19 +234,7 @@ function runCli(path: string, file: string, who: Account, env: NodeJS.ProcessEnv
     cwd: '/',
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  let out = '';
-  let err = '';
-  child.stdout!.on('data', (b: Buffer) => (out += b.toString()));
-  child.stderr!.on('data', (b: Buffer) => (err += b.toString()));
-  return new Promise((resolve, reject) =>
-    child.on('close', (code) => {
-      try {
-        resolve(JSON.parse(out) as RunJson);
-      } catch {
-        reject(new Error(`sqlml run ${file} printed no JSON (exit ${code}):\n${out}\n${err}`));
-      }
-    }),
-  );
+  return printedJson<RunJson>(child, (code, out, err) => `sqlml run ${file} printed no JSON (exit ${code}):\n${out}\n${err}`);
 }
 
 function errorsOf(json: RunJson): string[] {
