@@ -52,8 +52,8 @@ class Editor {
     }
   }
 
-  static async start(settings: Record<string, unknown>): Promise<Editor> {
-    return new Editor(await LspClient.start({ preflight: { enabled: false }, ...settings }));
+  static async start(settings: Record<string, unknown>, options: { pulled?: { delayMs: number } } = {}): Promise<Editor> {
+    return new Editor(await LspClient.start({ preflight: { enabled: false }, ...settings }, [], options));
   }
 
   /** The first notification of `type` (from `from` on) that `accept` takes. */
@@ -321,6 +321,21 @@ describe('the instance through the language server', { skip }, () => {
     assert.ok(databases.includes('shop'), JSON.stringify(databases));
     const where = await editor.open('where.sql', 'SELECT DB_NAME() AS here;\n');
     assert.deepEqual(rowsOf(await editor.run({ uri: where, scope: 'file', database: 'shop' })), [['shop']]);
+  });
+
+  test("a run sent before the workspace's settings arrive waits for them: it runs on sqlml.instance.path, not the default instance", async () => {
+    // VS Code answers workspace/configuration a moment after the server starts; Run Script pressed
+    // in that moment once went to the default instance (and started it).
+    const early = await Editor.start({ instance: { path: instance.path } }, { pulled: { delayMs: 1500 } });
+    try {
+      const uri = await early.open('early.sql', 'SELECT DB_NAME() AS here;\n');
+      const result = await early.run({ uri, scope: 'file' });
+      assert.equal(result.failed, undefined);
+      assert.equal(result.instance, instance.path);
+      assert.deepEqual(rowsOf(result), [['master']]);
+    } finally {
+      await early.lsp.stop();
+    }
   });
 
   test('Stop: the views are told (state stopped, no pools, no sessions); an instance started elsewhere is noticed without polling', async () => {

@@ -5,6 +5,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import {
+  ConfigurationRequest,
   createProtocolConnection,
   DidChangeTextDocumentNotification,
   DidOpenTextDocumentNotification,
@@ -44,15 +45,30 @@ export class LspClient {
     this.connection.listen();
   }
 
-  /** Starts the server as VS Code's client does; `trusted` is the workspace trust it is told (default: trusted). */
-  static async start(settings: Record<string, unknown> = {}, workspaceFolders: string[] = [], options: { trusted?: boolean } = {}): Promise<LspClient> {
+  /**
+   * Starts the server as VS Code's client does; `trusted` is the workspace trust it is told (default: trusted).
+   * With `pulled`, the settings are not in the initialization options: the server pulls them with
+   * workspace/configuration, as from VS Code, and the answer comes `delayMs` late.
+   */
+  static async start(
+    settings: Record<string, unknown> = {},
+    workspaceFolders: string[] = [],
+    options: { trusted?: boolean; pulled?: { delayMs: number } } = {},
+  ): Promise<LspClient> {
     const client = new LspClient();
+    const pulled = options.pulled;
+    if (pulled) {
+      client.connection.onRequest(ConfigurationRequest.type, async (params) => {
+        await new Promise((resolve) => setTimeout(resolve, pulled.delayMs));
+        return params.items.map((item) => (item.section === 'sqlml' ? settings : null));
+      });
+    }
     await client.connection.sendRequest(InitializeRequest.type, {
       processId: process.pid,
       rootUri: null,
-      capabilities: {},
+      capabilities: pulled ? { workspace: { configuration: true } } : {},
       workspaceFolders: workspaceFolders.length ? workspaceFolders.map((f) => ({ uri: pathToFileURL(f).href, name: f })) : null,
-      initializationOptions: { settings, workspaceTrusted: options.trusted ?? true } satisfies SqlmlInitializationOptions,
+      initializationOptions: { ...(pulled ? {} : { settings }), workspaceTrusted: options.trusted ?? true } satisfies SqlmlInitializationOptions,
     });
     await client.connection.sendNotification(InitializedNotification.type, {});
     return client;

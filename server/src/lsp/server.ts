@@ -64,10 +64,14 @@ export function createServer(connection: Connection, options: ServerOptions = {}
   // Each open document's last analysis, so that an edit re-analyses only the batches it touched.
   const analyzers = new Map<string, IncrementalAnalyzer>();
   const timers = new Map<string, ReturnType<typeof setTimeout>>();
+  // Diagnostics and the instance's requests wait for the settings and the workspace's languages, so the first ones published
+  // are already right (no SQLML105 flashing up for a language another file creates).
+  let markReady: () => void = () => undefined;
+  const ready = new Promise<void>((resolve) => (markReady = resolve));
   const login = new EditorLogin();
   const trust = new WorkspaceTrust();
   // An instance started or created (the views' link reaches it) may answer the pre-flight otherwise.
-  const instance = createInstanceService(connection, { settings: () => settings, login, documents, trust, instanceReached: () => preflight.instanceChanged() });
+  const instance = createInstanceService(connection, { settings: () => settings, login, documents, trust, instanceReached: () => preflight.instanceChanged(), settingsLoaded: ready });
   const preflight = createPreflight(connection, {
     ...options.preflight,
     login,
@@ -80,10 +84,6 @@ export function createServer(connection: Connection, options: ServerOptions = {}
     },
   });
 
-  // Diagnostics wait for the settings and the workspace's languages, so the first ones published
-  // are already right (no SQLML105 flashing up for a language another file creates).
-  let markReady: () => void = () => undefined;
-  const ready = new Promise<void>((resolve) => (markReady = resolve));
 
   const extraLanguages = () => [...settings.analysis.extraLanguages, ...[...languagesByFile.values()].flat()];
 

@@ -38,6 +38,11 @@ export interface InstanceServiceOptions {
   idleStopSeconds?: number;
   /** The instance was reached after being stopped, missing or unknown (started or created): the pre-flight asks again. */
   instanceReached?(): void;
+  /**
+   * Settles once the workspace's settings have been read. A request that arrives earlier (Run Script
+   * right after the editor opens) would otherwise run on the default instance, not sqlml.instance.path.
+   */
+  settingsLoaded?: Promise<void>;
 }
 
 export interface InstanceService {
@@ -61,20 +66,28 @@ export function createInstanceService(connection: Connection, options: InstanceS
   });
   const admin = new InstanceAdmin({ target, link, trusted, ...(options.connect ? { connect: options.connect } : {}) });
 
-  connection.onRequest(InstanceStateRequest, async (params) => {
+  const settingsLoaded = options.settingsLoaded ?? Promise.resolve();
+  // Every request reads the target from the settings, so none is answered before they are loaded.
+  const afterSettings =
+    <A extends unknown[], R>(handler: (...args: A) => R) =>
+    async (...args: A): Promise<Awaited<R>> => {
+      await settingsLoaded;
+      return await handler(...args);
+    };
+  connection.onRequest(InstanceStateRequest, afterSettings(async (params) => {
     if (params?.connect) await link.ensure();
     return link.current;
-  });
-  connection.onRequest(InstanceListRequest, () => admin.list());
-  connection.onRequest(InstanceStartRequest, (params) => admin.start(params?.create === true));
-  connection.onRequest(InstanceStopRequest, () => admin.stop());
-  connection.onRequest(ProvisionWorkersRequest, () => admin.provision());
-  connection.onRequest(PoolsRequest, () => link.pools());
-  connection.onRequest(SessionsRequest, async () => {
+  }));
+  connection.onRequest(InstanceListRequest, afterSettings(() => admin.list()));
+  connection.onRequest(InstanceStartRequest, afterSettings((params) => admin.start(params?.create === true)));
+  connection.onRequest(InstanceStopRequest, afterSettings(() => admin.stop()));
+  connection.onRequest(ProvisionWorkersRequest, afterSettings(() => admin.provision()));
+  connection.onRequest(PoolsRequest, afterSettings(() => link.pools()));
+  connection.onRequest(SessionsRequest, afterSettings(async () => {
     const sessions = await link.sessions();
     return { state: link.current, sessions };
-  });
-  connection.onRequest(CancelSessionRequest, async ({ id }) => {
+  }));
+  connection.onRequest(CancelSessionRequest, afterSettings(async ({ id }) => {
     const client = await link.ensure();
     if (!client) return { cancelled: false, message: link.current.message ?? 'the instance is not connected' };
     try {
@@ -83,11 +96,11 @@ export function createInstanceService(connection: Connection, options: InstanceS
     } catch (err) {
       return { cancelled: false, message: err instanceof Error ? err.message : String(err) };
     }
-  });
-  connection.onRequest(SessionOutputRequest, ({ id }) => runs.output(id));
-  connection.onRequest(RunScriptRequest, (params) => runs.run(params));
-  connection.onRequest(CancelRunRequest, ({ runId }) => ({ cancelled: runs.cancel(runId) }));
-  connection.onRequest(DatabasesRequest, () => listDatabases(link));
+  }));
+  connection.onRequest(SessionOutputRequest, afterSettings(({ id }) => runs.output(id)));
+  connection.onRequest(RunScriptRequest, afterSettings((params) => runs.run(params)));
+  connection.onRequest(CancelRunRequest, afterSettings(({ runId }) => ({ cancelled: runs.cancel(runId) })));
+  connection.onRequest(DatabasesRequest, afterSettings(() => listDatabases(link)));
 
   const unsubscribe = options.login.onChange(() => link.retarget());
 
