@@ -301,6 +301,23 @@ SELECT id, v FROM dbo.runs;`);
     assert.deepEqual([ran.messages[after + 1]?.number, ran.messages[after + 1]?.text], [3621, 'The statement has been terminated.']);
   });
 
+  test('Msg 2627 names a constraint by the name CREATE TABLE gave it, also for duplicates within one INSERT', async () => {
+    const ran = await admin.run(`USE taxi;
+CREATE TABLE dbo.named_keys (id int CONSTRAINT pk_named PRIMARY KEY, code varchar(10), other int, CONSTRAINT uq_code UNIQUE (code), UNIQUE (other));
+INSERT dbo.named_keys VALUES (1, 'a', 1);
+INSERT dbo.named_keys VALUES (1, 'b', 2);
+INSERT dbo.named_keys VALUES (2, 'a', 3);
+INSERT dbo.named_keys VALUES (3, 'c', 1);
+INSERT dbo.named_keys VALUES (4, 'd', 4), (4, 'e', 5);`);
+    assert.deepEqual(ran.errors.map((e) => e.text.replace(/'UQ__named_ke__[0-9A-F]{16}'/, "'UQ__generated'")), [
+      "Violation of PRIMARY KEY constraint 'pk_named'. Cannot insert duplicate key in object 'dbo.named_keys'. The duplicate key value is (1).",
+      "Violation of UNIQUE KEY constraint 'uq_code'. Cannot insert duplicate key in object 'dbo.named_keys'. The duplicate key value is (a).",
+      "Violation of UNIQUE KEY constraint 'UQ__generated'. Cannot insert duplicate key in object 'dbo.named_keys'. The duplicate key value is (1).",
+      "Violation of PRIMARY KEY constraint 'pk_named'. Cannot insert duplicate key in object 'dbo.named_keys'. The duplicate key value is (4).",
+    ]);
+    assert.equal(ran.messages.filter((m) => m.number === 3621).length, 4);
+  });
+
   test('a case-insensitive COLLATE is accepted, a case-sensitive or binary one is refused at its name', async () => {
     assert.deepEqual((await admin.ok("SELECT CASE WHEN 'a' = 'A' COLLATE Latin1_General_100_CI_AS_SC_UTF8 THEN 1 ELSE 0 END;")).column(), [1]);
     for (const collation of ['Latin1_General_CS_AS', 'Latin1_General_BIN2']) {

@@ -46,7 +46,7 @@ export interface RpcCall {
 const BATCH_FLAGS = new Set([0xff, 0xfe, 0x80]);
 
 /** Skips ALL_HEADERS (transaction descriptor, trace activity) when the message has them. */
-function skipAllHeaders(r: ByteReader): void {
+export function skipAllHeaders(r: ByteReader): void {
   if (r.remaining < 4) return;
   const at = r.offset;
   const total = r.u32();

@@ -26,7 +26,7 @@ export const Done = { FINAL: 0x00, MORE: 0x01, ERROR: 0x02, INXACT: 0x04, COUNT:
 /** DONE's CurCmd: the kind of statement that ended (clients show it at most). */
 export const CurCmd = { NONE: 0, SELECT: 0xc1, EXECUTE: 0xe0 } as const;
 
-export const EnvChange = { DATABASE: 1, LANGUAGE: 2, PACKET_SIZE: 4, COLLATION: 7 } as const;
+export const EnvChange = { DATABASE: 1, LANGUAGE: 2, PACKET_SIZE: 4, COLLATION: 7, BEGIN_TRANSACTION: 8, COMMIT_TRANSACTION: 9, ROLLBACK_TRANSACTION: 10 } as const;
 
 /** Column flags: nullable, updateability unknown. */
 const COLUMN_FLAGS = 0x0001 | (0x2 << 2);
@@ -106,6 +106,11 @@ export function writeEnvChange(w: ByteWriter, type: number, value: string, old: 
   const lengthAt = w.length;
   w.u16(0).u8(type).bVarchar(value).bVarchar(old);
   w.patchU16(lengthAt, w.length - lengthAt - 2);
+}
+
+/** An ENVCHANGE whose values are B_VARBYTE (a transaction descriptor; empty on the side that has none). */
+export function writeBinaryEnvChange(w: ByteWriter, type: number, value: Uint8Array, old: Uint8Array): void {
+  w.u8(Token.ENVCHANGE).u16(1 + 1 + value.length + 1 + old.length).u8(type).u8(value.length).raw(value).u8(old.length).raw(old);
 }
 
 export function writeCollationChange(w: ByteWriter): void {

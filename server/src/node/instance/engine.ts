@@ -1,6 +1,6 @@
 // What the daemon serves: an engine that authenticates logins and runs T-SQL for sessions. The
 // daemon knows sockets and lifetimes; the engine knows SQL Server's semantics.
-import type { ExecResultSet, ProcedureRequest, ProcedureRequestResult } from '../../core/engine/executor';
+import type { ExecResultSet, ProcedureRequest, ProcedureRequestResult, TransactionChange } from '../../core/engine/executor';
 import type { InstanceStatus, RunOutcome, WireMessage } from './protocol';
 
 /** Who is on the other end of a connection, as the socket vouched for or a password claims. */
@@ -22,8 +22,11 @@ export interface StreamEvents {
   onResultSet(resultSet: ExecResultSet): void;
   onMessage(message: WireMessage): void;
   onDatabaseChanged(database: string): void;
+  /** The outermost transaction began, committed or rolled back (a statement, an error, XACT_ABORT). */
+  onTransaction(change: TransactionChange): void;
 }
 
+/** A batch is one batch, as SQL Server receives it: GO is not a separator there. */
 export type StreamRequest = { kind: 'batch'; text: string } | { kind: 'procedure'; request: ProcedureRequest };
 
 export interface EngineSession {

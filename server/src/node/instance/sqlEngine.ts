@@ -15,7 +15,7 @@ import {
   type Outcome,
 } from '../../core/security';
 import { openScope } from '../../core/security/evaluate';
-import { classifySession, ExecutorSession, Instance, runProcedureRequest, runScript, type ExternalScripts, type InstanceDocument, type RunResult } from '../../core/engine/executor';
+import { classifySession, ExecutorSession, Instance, runOneBatch, runProcedureRequest, runScript, type ExternalScripts, type InstanceDocument, type RunResult } from '../../core/engine/executor';
 import { JsonCatalogStore } from './catalogStore';
 import { FolderLibraryInstaller } from './libraryInstaller';
 import { DuckdbStorage } from './duckdbStorage';
@@ -177,9 +177,14 @@ export function engineSession(session: ExecutorSession): EngineSession {
     run: (run) => runOnSession(session, run),
     stream: async (request, events) => {
       const options = { signal: events.signal, onMessage: events.onMessage, onResultSet: events.onResultSet, onDatabaseChanged: events.onDatabaseChanged };
-      if (request.kind === 'procedure') return runProcedureRequest(session, request.request, options);
-      await runScript(session, request.text, options);
-      return null;
+      session.onTransaction = events.onTransaction;
+      try {
+        if (request.kind === 'procedure') return await runProcedureRequest(session, request.request, options);
+        await runOneBatch(session, request.text, options);
+        return null;
+      } finally {
+        session.onTransaction = null;
+      }
     },
     spid: session.id,
     database: () => session.database,

@@ -4,10 +4,12 @@
 //   ready     -> SQL batches and RPCs, one at a time (a pipelined one waits its turn);
 //                an attention stops the running one and is answered with DONE_ATTN
 //   closed
-// Anything the instance does not do (MARS, bulk load, transaction manager requests, integrated
-// authentication) is refused with a message a driver shows, never left unanswered.
+// Transaction manager requests run as the BEGIN/COMMIT/ROLLBACK they stand for. Anything the
+// instance does not do (MARS, bulk load, distributed transactions, integrated authentication) is
+// refused with a message a driver shows, never left unanswered.
 import type { Duplex } from 'node:stream';
 import type { SecureContext } from 'node:tls';
+import type { TransactionChange } from '../../core/engine/executor';
 import type { EngineSession, InstanceEngine } from '../instance/engine';
 import type { WireMessage as ExecutorMessage } from '../instance/protocol';
 import { PRODUCT_VERSION } from '../../core/engine/executor/systemVariables';
@@ -18,6 +20,7 @@ import { DEFAULT_PACKET_SIZE, MAX_PACKET_SIZE, MIN_PACKET_SIZE, PacketType, pack
 import { buildPreloginResponse, Encryption, negotiateEncryption, parsePrelogin } from '../../core/tds/prelogin';
 import { parseRpcRequest, parseSqlBatch, type RpcCall } from '../../core/tds/requests';
 import { PreparedStatements } from '../../core/tds/rpcPlan';
+import { distributedRefusal, parseTransactionRequest, TransactionDescriptors, transactionStatements } from '../../core/tds/transactionManager';
 import { wireType } from '../../core/tds/columnTypes';
 import {
   CurCmd,
@@ -101,6 +104,8 @@ export class TdsConnection {
   private serving: Promise<void> = Promise.resolve();
   private readonly queued: TdsMessage[] = [];
   private readonly prepared = new PreparedStatements();
+  /** Made at login, with the session's number. */
+  private transactions = new TransactionDescriptors(0);
   private loginTimer: ReturnType<typeof setTimeout>;
   private stallTimer: ReturnType<typeof setTimeout> | undefined;
   private resolveClosed!: () => void;
@@ -269,6 +274,7 @@ export class TdsConnection {
       }
     }
     this.loginDatabase = login.database;
+    this.transactions = new TransactionDescriptors(this.session.spid);
     this.packetSize = login.packetSize === 0 ? DEFAULT_PACKET_SIZE : Math.min(MAX_PACKET_SIZE, Math.max(MIN_PACKET_SIZE, login.packetSize));
     const serverName = this.options.serverName;
     writeDatabaseChange(w, this.session.database(), 'master', serverName);
@@ -343,8 +349,10 @@ export class TdsConnection {
             return;
           }
         }
+      } else if (message.type === PacketType.TRANSACTION_MANAGER) {
+        final = (await this.runTransactionRequest(message.body, writer, running)) > 0 ? Done.ERROR : Done.FINAL;
       } else {
-        const what = message.type === PacketType.TRANSACTION_MANAGER ? 'Transaction manager requests (driver-managed transactions)' : message.type === PacketType.BULK_LOAD ? 'Bulk load' : `TDS requests of type ${message.type}`;
+        const what = message.type === PacketType.BULK_LOAD ? 'Bulk load' : `TDS requests of type ${message.type}`;
         this.refuseRequest(writer, `${what} are not supported by this instance; use BEGIN TRANSACTION or INSERT statements in a batch.`);
         final = Done.ERROR;
       }
@@ -376,6 +384,8 @@ export class TdsConnection {
     if (this.loginDatabase) fresh.use(this.loginDatabase);
     this.session = fresh;
     await old.close();
+    // The old session's open transaction ended with it: the driver must stop sending its descriptor.
+    if (this.transactions.open) this.transactions.write(writer.tokens, 'rollback');
     writer.tokens.u8(Token.ENVCHANGE).u16(3).u8(RESET_CONNECTION_ACK).u8(0).u8(0);
   }
 
@@ -385,11 +395,12 @@ export class TdsConnection {
       onResultSet: (r: Parameters<Responder['resultSet']>[0]) => responder.resultSet(r),
       onMessage: (m: ExecutorMessage) => responder.message(m),
       onDatabaseChanged: (name: string) => responder.databaseChanged(name),
+      onTransaction: (change: TransactionChange) => responder.transaction(change),
     };
   }
 
   private responder(writer: ResponseWriter, running: Running, procedureCall: boolean): Responder {
-    return new Responder(writer, { serverName: this.options.serverName, procedureCall, database: this.session!.database(), cancelled: () => running.attention });
+    return new Responder(writer, { serverName: this.options.serverName, procedureCall, database: this.session!.database(), cancelled: () => running.attention, transactions: this.transactions });
   }
 
   /** A SQL batch; the number of errors it sent. */
@@ -401,6 +412,21 @@ export class TdsConnection {
       await responder.finish();
     }
     return responder.errors;
+  }
+
+  /** A transaction manager request, run as the statements it stands for; the number of errors it sent. */
+  private async runTransactionRequest(body: Uint8Array, writer: ResponseWriter, running: Running): Promise<number> {
+    const request = parseTransactionRequest(body);
+    if (!request.ok) {
+      this.refuseRequest(writer, `${request.problem}.`);
+      return 1;
+    }
+    if (request.value.kind === 'distributed') {
+      const refusal = distributedRefusal(this.options.serverName);
+      writeMessage(writer.tokens, { error: true, number: refusal.number, state: 3, severity: 16, text: refusal.text, serverName: this.options.serverName, procedure: '', line: 1 });
+      return 1;
+    }
+    return this.runBatch(transactionStatements(request.value), writer, running);
   }
 
   private async runCalls(calls: RpcCall[], writer: ResponseWriter, running: Running): Promise<void> {

@@ -1,16 +1,22 @@
 // Turns what a request produces (result sets, messages, USE) into TDS tokens in SQL Server's
 // order: COLMETADATA and rows, then the statement's DONE (DONEINPROC inside a procedure or an RPC)
 // with its row count; PRINT and script output as INFO, errors as ERROR with their procedure and
-// line; USE as ENVCHANGE plus "Changed database context". The executor hands over events
+// line; USE as ENVCHANGE plus "Changed database context"; a transaction's begin, commit and
+// rollback as ENVCHANGE with its descriptor. The executor hands over events
 // synchronously; they queue here and are written by one pump that waits for the socket, encoding
 // rows a slice at a time.
 import { sqlTypeFromText } from '../../core/engine/executor/sqlTypes';
-import type { ExecMessage, ExecResultSet } from '../../core/engine/executor';
+import type { ExecMessage, ExecResultSet, TransactionChange } from '../../core/engine/executor';
 import { wireType } from '../../core/tds/columnTypes';
+import type { TransactionDescriptors } from '../../core/tds/transactionManager';
 import { CurCmd, Done, EnvChange, Token, writeColMetadata, writeDone, writeEnvChange, writeMessage, writeRow, type WireMessage } from '../../core/tds/tokens';
 import type { ResponseWriter } from './responseWriter';
 
-type Event = { kind: 'resultSet'; resultSet: ExecResultSet } | { kind: 'message'; message: ExecMessage } | { kind: 'database'; name: string };
+type Event =
+  | { kind: 'resultSet'; resultSet: ExecResultSet }
+  | { kind: 'message'; message: ExecMessage }
+  | { kind: 'database'; name: string }
+  | { kind: 'transaction'; change: TransactionChange };
 
 /** Rows encoded between two chances for the socket to drain. */
 const ROWS_PER_SLICE = 512;
@@ -25,6 +31,8 @@ export interface ResponderOptions {
   database: string;
   /** True once the client sent an attention: rows still queued are not worth sending. */
   cancelled(): boolean;
+  /** The connection's transaction descriptors (they outlive a request). */
+  transactions: TransactionDescriptors;
 }
 
 export class Responder {
@@ -57,6 +65,10 @@ export class Responder {
     this.enqueue({ kind: 'database', name });
   }
 
+  transaction(change: TransactionChange): void {
+    this.enqueue({ kind: 'transaction', change });
+  }
+
   /** No more events: resolves once everything queued is written (not yet the final DONE). */
   async finish(): Promise<void> {
     this.finished = true;
@@ -81,7 +93,11 @@ export class Responder {
       }
       if (event.kind === 'resultSet') await this.sendResultSet(event.resultSet);
       else if (event.kind === 'message') this.sendMessage(event.message);
-      else this.sendDatabase(event.name);
+      else if (event.kind === 'database') this.sendDatabase(event.name);
+      else {
+        this.closeResultSet();
+        this.options.transactions.write(this.writer.tokens, event.change);
+      }
       await this.writer.flushSome();
     }
   }

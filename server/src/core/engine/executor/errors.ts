@@ -5,7 +5,7 @@
 // embedded instance's own, never passed off as SQL Server's.
 import type { Span } from '../ast';
 import { NOT_SUPPORTED, notSupported, type SqlError } from '../parser/errors';
-import { decodeRaisedError } from '../translate';
+import { decodeRaisedError, type KeyConstraint } from '../translate';
 import type { SqlMessage } from '../../security';
 import type { Place } from './frame';
 
@@ -79,6 +79,8 @@ export interface WriteTarget {
   schema: string;
   table: string;
   verb: 'INSERT' | 'UPDATE' | 'DELETE';
+  /** The table's PRIMARY KEY and UNIQUE constraints, to name the one violated. */
+  keys: readonly KeyConstraint[];
 }
 
 /** The ExecStop for an error the storage threw while running translated SQL. */
@@ -107,12 +109,12 @@ type Numbered = Omit<ExecError, 'start' | 'end'>;
 
 /**
  * The name SQL Server gives a constraint declared without one: PK__ or UQ__, the table's name cut
- * at 8 characters, and 16 hex digits (here derived from the table's full name, so stable).
- * Constraint names written in CREATE TABLE are not kept by the instance, so this name stands for them too.
+ * at 8 characters, and 16 hex digits (here derived from the table's full name and the
+ * constraint's place among its keys, so stable and distinct).
  */
-function systemConstraintName(prefix: 'PK' | 'UQ', target: WriteTarget | undefined): string {
+function systemConstraintName(prefix: 'PK' | 'UQ', target: WriteTarget | undefined, ordinal: number): string {
   const table = target?.table ?? 'table';
-  const full = `${target?.database ?? ''}.${target?.schema ?? ''}.${table}.${prefix}`.toLowerCase();
+  const full = `${target?.database ?? ''}.${target?.schema ?? ''}.${table}.${prefix}${ordinal > 0 ? `.${ordinal}` : ''}`.toLowerCase();
   let h1 = 0x811c9dc5;
   let h2 = 0x01000193;
   for (let i = 0; i < full.length; i++) {
@@ -123,6 +125,21 @@ function systemConstraintName(prefix: 'PK' | 'UQ', target: WriteTarget | undefin
   return `${prefix}__${table.slice(0, 8)}__${hex}`;
 }
 
+/**
+ * Which of the table's keys the storage's message means: the one of that kind over those columns;
+ * when the message names neither (duplicates within one statement), the primary key, else the
+ * first unique one. `ordinal` counts earlier unnamed keys of the same kind, for a distinct generated name.
+ */
+function violatedKey(keys: readonly KeyConstraint[], kind: 'PK' | 'UQ' | null, columns: readonly string[] | null): { constraint: KeyConstraint; ordinal: number } {
+  const same = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((c, i) => c.toLowerCase() === b[i]!.toLowerCase());
+  const exact = columns === null ? -1 : keys.findIndex((k) => k.kind === kind && same(k.columns, columns));
+  const firstOf = (k: 'PK' | 'UQ') => keys.findIndex((key) => key.kind === k);
+  const found = exact >= 0 ? exact : kind !== null ? firstOf(kind) : firstOf('PK') >= 0 ? firstOf('PK') : firstOf('UQ');
+  if (found < 0) return { constraint: { kind: kind ?? 'PK', name: null, columns: [] }, ordinal: 0 };
+  const constraint = keys[found]!;
+  return { constraint, ordinal: keys.slice(0, found).filter((k) => k.kind === constraint.kind && k.name === null).length };
+}
+
 /** Errors after which SQL Server adds Msg 3621 "The statement has been terminated." */
 export const TERMINATING_STATEMENT: ReadonlySet<number> = new Set([2627, 2601, 515, 547, 2628, 8152]);
 
@@ -131,11 +148,14 @@ function constraintError(message: string, target: WriteTarget | undefined): Numb
   const table = target ? `${target.schema}.${target.table}` : 'the table';
   const verb = target?.verb ?? 'INSERT';
   const duplicate = /Duplicate key "([^"]*)" violates (primary key|unique) constraint/.exec(message);
-  if (duplicate) {
-    const primary = duplicate[2] === 'primary key';
-    const key = duplicate[1]!.split(', ').map((pair) => pair.slice(pair.indexOf(': ') + 2)).join(', ');
-    const kind = primary ? 'PRIMARY KEY' : 'UNIQUE KEY';
-    const name = systemConstraintName(primary ? 'PK' : 'UQ', target);
+  // Two equal keys within one statement's rows: the storage names neither the constraint nor its columns.
+  const withinStatement = /PRIMARY KEY or UNIQUE constraint violation: duplicate key "([^"]*)"/.exec(message);
+  if (duplicate || withinStatement) {
+    const pairs = duplicate ? duplicate[1]!.split(', ').map((pair) => [pair.slice(0, pair.indexOf(': ')), pair.slice(pair.indexOf(': ') + 2)] as const) : null;
+    const key = pairs ? pairs.map(([, value]) => value).join(', ') : withinStatement![1]!;
+    const { constraint, ordinal } = violatedKey(target?.keys ?? [], duplicate ? (duplicate[2] === 'primary key' ? 'PK' : 'UQ') : null, pairs?.map(([column]) => column) ?? null);
+    const kind = constraint.kind === 'PK' ? 'PRIMARY KEY' : 'UNIQUE KEY';
+    const name = constraint.name ?? systemConstraintName(constraint.kind, target, ordinal);
     return { number: 2627, level: 14, state: 1, text: `Violation of ${kind} constraint '${name}'. Cannot insert duplicate key in object '${table}'. The duplicate key value is (${key}).` };
   }
   const notNull = /NOT NULL constraint failed: [^.\s]+\.(\S+)/.exec(message);

@@ -2,10 +2,10 @@
 // (the catalog document, the tables, the ports), an ExecutorSession is one connection, and
 // runScript runs submitted T-SQL on a session. Pure: everything outside goes through ports.ts.
 export { Instance, type InstanceOptions, type InstancePorts } from './instance';
-export { ExecutorSession } from './session';
+export { ExecutorSession, type TransactionChange } from './session';
 export { classifySession } from './classifier';
 export type { HostFacts } from './activity';
-export { runScript, type RunOptions } from './script';
+export { runOneBatch, runScript, type RunOptions } from './script';
 export { initialDocument, type InstanceDocument, type ProcedureDefinition, type ResourcePoolDefinition } from './document';
 export type * from './ports';
 export type * from './results';

@@ -14,7 +14,7 @@ import { CatalogLock } from './catalogLock';
 import { initialDocument, type InstanceDocument } from './document';
 import type { LibraryInstaller } from './externalLibraries';
 import type { CatalogStore, Clock, ExternalScripts, OsAccounts, PasswordHasher, Storage, StorageSession } from './ports';
-import { columnsFromComment } from './tableMetadata';
+import { metadataFromComment } from './tableMetadata';
 import type { ExecutorSession, StagedCatalog } from './session';
 import { TableRegistry } from './tables';
 import { recoverCommittedDocument } from './transactionCommit';
@@ -172,9 +172,10 @@ export class Instance {
       );
       const present = new Set<string>();
       for (const [schema, name, comment] of stored.rows as [string, string, string | null][]) {
-        const columns = columnsFromComment(comment);
-        if (!columns) continue;
-        this.tables.add({ location: { kind: 'database', database: db.name, schema, name }, columns });
+        const metadata = metadataFromComment(comment);
+        if (!metadata) continue;
+        const { columns, keys } = metadata;
+        this.tables.add({ location: { kind: 'database', database: db.name, schema, name }, columns, keys });
         present.add(`${schema}.${name}`.toLowerCase());
         const registered = findDatabase(catalog, db.name)!.objects.some(
           (o) => o.type === 'U' && o.name.toLowerCase() === name.toLowerCase() && db.schemas.find((s) => s.schemaId === o.schemaId)?.name.toLowerCase() === schema.toLowerCase(),

@@ -81,5 +81,6 @@ export function writtenTable(ctx: StatementContext, target: ObjectName | Variabl
 export function writeTarget(table: TableInfo | null, verb: WriteTarget['verb']): WriteTarget | undefined {
   if (!table) return undefined;
   const l = table.location;
-  return l.kind === 'database' ? { database: l.database, schema: l.schema, table: l.name, verb } : { database: 'tempdb', schema: 'dbo', table: l.name, verb };
+  const keys = table.keys ?? [];
+  return l.kind === 'database' ? { database: l.database, schema: l.schema, table: l.name, verb, keys } : { database: 'tempdb', schema: 'dbo', table: l.name, verb, keys };
 }

@@ -1,7 +1,7 @@
 // Runs submitted T-SQL: split at GO into batches (GO n runs a batch n times), each compiled on its
 // own (a batch with a syntax error does not run at all, the next one does), each with its own
 // variables, every message and result set kept with the batch that produced it.
-import { parseScript } from '../parser';
+import { parseBatch, parseScript, type Batch } from '../parser';
 import { LineIndex } from '../../text/lineIndex';
 import { StatementContext } from './context';
 import { Cancelled, ExecStop } from './errors';
@@ -22,7 +22,16 @@ export interface RunOptions {
 }
 
 export function runScript(session: ExecutorSession, text: string, options: RunOptions): Promise<RunResult> {
-  return asRun(session, options.signal, () => runBatches(session, text, options));
+  return asRun(session, options.signal, () => runBatches(session, text, parseScript(text), options));
+}
+
+/**
+ * Runs `text` as the one batch SQL Server receives from a TDS client: GO is the client tools'
+ * separator, so here it is a word like any other (SQL Server answers Msg 102 where it is not valid).
+ */
+export function runOneBatch(session: ExecutorSession, text: string, options: RunOptions): Promise<RunResult> {
+  const batch: Batch = { ...parseBatch(text), start: 0, end: text.length, startLine: 0, repeat: 1 };
+  return asRun(session, options.signal, () => runBatches(session, text, [batch], options));
 }
 
 /** Runs `body` as the session's current run: cancellable by `signal`, its script sessions its own. */
@@ -48,10 +57,10 @@ export async function asRun<T>(session: ExecutorSession, signal: CancelSignal, b
   }
 }
 
-async function runBatches(session: ExecutorSession, text: string, options: RunOptions): Promise<RunResult> {
+async function runBatches(session: ExecutorSession, text: string, parsed: readonly Batch[], options: RunOptions): Promise<RunResult> {
   const lines = new LineIndex(text);
   const batches: BatchResult[] = [];
-  for (const batch of parseScript(text)) {
+  for (const batch of parsed) {
     for (let repeat = 0; repeat < batch.repeat; repeat++) {
       const result: BatchResult = { line: batch.startLine, resultSets: [], messages: [] };
       batches.push(result);

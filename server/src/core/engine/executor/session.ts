@@ -41,6 +41,9 @@ export interface CaughtError {
   procedure: string | null;
 }
 
+/** The outermost transaction's begin and end. */
+export type TransactionChange = 'begin' | 'commit' | 'rollback';
+
 const NEVER_CANCELLED: CancelSignal = { aborted: false, addEventListener: () => undefined, removeEventListener: () => undefined };
 
 export class ExecutorSession {
@@ -54,6 +57,8 @@ export class ExecutorSession {
   transactionCount = 0;
   /** SET XACT_ABORT ON: an error ends the batch and rolls the transaction back. */
   xactAbort = false;
+  /** Told when the outermost transaction begins, commits or rolls back, wherever that happens (TDS tells the driver). */
+  onTransaction: ((change: TransactionChange) => void) | null = null;
   /** The catalog changes of the open transaction; null when it has made none. */
   private staged: StagedCatalog | null = null;
   /** The database the open transaction has written (the storage lets a transaction write one). */
@@ -140,6 +145,7 @@ export class ExecutorSession {
     if (this.transactionCount === 0) {
       await this.storage.transaction('begin');
       this.writtenDatabase = null;
+      this.onTransaction?.('begin');
     }
     this.transactionCount++;
   }
@@ -160,6 +166,7 @@ export class ExecutorSession {
       throw this.failure(e, at);
     }
     this.endTransaction();
+    this.onTransaction?.('commit');
     await written;
   }
 
@@ -168,6 +175,7 @@ export class ExecutorSession {
     if (this.transactionCount === 0) return;
     await this.storage.transaction('rollback').catch(() => undefined);
     this.endTransaction();
+    this.onTransaction?.('rollback');
   }
 
   private endTransaction(): void {

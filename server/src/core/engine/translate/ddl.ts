@@ -8,7 +8,7 @@ import { stop, unsupported } from './errors';
 import { ExpressionTranslator, resolveType } from './expressions';
 import { tableName } from './from';
 import { duckdbRelation, identitySequence, quoteIdentifier, quoteString } from './names';
-import type { ColumnInfo, Ports, TableLocation } from './ports';
+import type { ColumnInfo, KeyConstraint, Ports, TableLocation } from './ports';
 import { Scope } from './scope';
 import { duckdbType, isInteger, isString, type SqlType } from './types';
 
@@ -16,6 +16,7 @@ export interface TableDdl {
   /** DuckDB statements to run in order: identity sequences, then the table. */
   statements: string[];
   columns: ColumnInfo[];
+  keys: KeyConstraint[];
 }
 
 export function translateTableDefinition(def: TableDefinition, location: TableLocation, ports: Ports): TableDdl {
@@ -53,7 +54,10 @@ export function translateTableDefinition(def: TableDefinition, location: TableLo
   const constraintSql = constraints.flatMap((c) => constraintClause(c, columns, location, scope, ctx));
   const temp = location.kind === 'temp' ? 'TEMP ' : '';
   const table = `CREATE ${temp}TABLE ${duckdbRelation(location)} (${[...columnSql, ...constraintSql].join(', ')})`;
-  return { statements: [...sequences, table], columns };
+  const keys = constraints.flatMap((c): KeyConstraint[] =>
+    c.kind === 'primaryKey' || c.kind === 'unique' ? [{ kind: c.kind === 'primaryKey' ? 'PK' : 'UQ', name: c.name?.name ?? null, columns: c.columns.map((id) => id.name) }] : [],
+  );
+  return { statements: [...sequences, table], columns, keys };
 }
 
 function identitySequenceSql(c: ColumnDefinition, type: SqlType, location: TableLocation, owner: string): string {

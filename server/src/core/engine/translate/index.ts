@@ -173,5 +173,5 @@ export { createTableFromColumns, dropTableStatements };
 export { decodeRaisedError } from './errors';
 export { duckdbRelation, quoteIdentifier, quoteString, stagedColumn } from './names';
 export { duckdbType, formatSqlType, type SqlType } from './types';
-export type { ColumnInfo, FunctionInfo, ModuleInfo, Ports, SchemaLookup, TableFunctionInfo, TableInfo, TableLocation, TableName, UserFunctionInfo, UserFunctionParameter, VariableLookup, ViewInfo } from './ports';
+export type { ColumnInfo, FunctionInfo, KeyConstraint, ModuleInfo, Ports, SchemaLookup, TableFunctionInfo, TableInfo, TableLocation, TableName, UserFunctionInfo, UserFunctionParameter, VariableLookup, ViewInfo } from './ports';
 export type { InsertPlan, ResultColumn, TableDdl };

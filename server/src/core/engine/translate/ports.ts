@@ -31,6 +31,15 @@ export interface TableInfo {
   location: TableLocation;
   /** The names as stored (their case is what `SELECT *` reports). */
   columns: ColumnInfo[];
+  /** PRIMARY KEY and UNIQUE constraints, for the name Msg 2627 gives (absent: none recorded). */
+  keys?: KeyConstraint[];
+}
+
+/** A PRIMARY KEY or UNIQUE constraint: its name as written in CREATE TABLE (null: SQL Server generates one). */
+export interface KeyConstraint {
+  kind: 'PK' | 'UQ';
+  name: string | null;
+  columns: string[];
 }
 
 /** A DuckDB function (a macro or a registered function) standing for a T-SQL one. */

@@ -5,7 +5,7 @@
 import type { ObjectName, Span } from '../../ast';
 import { checkCreate, MESSAGES, registerObject, unregisterObject } from '../../../security';
 import { findDatabase, findSchema } from '../../../security/lookup';
-import { dropTableStatements, duckdbRelation, quoteString, type ColumnInfo, type TableInfo, type TableLocation } from '../../translate';
+import { dropTableStatements, duckdbRelation, quoteString, type ColumnInfo, type KeyConstraint, type TableInfo, type TableLocation } from '../../translate';
 import { writtenName } from '../../translate/from';
 import type { StatementContext } from '../context';
 import { fail, refuse } from '../errors';
@@ -23,8 +23,8 @@ export function creationTarget(ctx: StatementContext, name: ObjectName): { datab
   return { database: db.name, schema: entry.name, name: name.name.name };
 }
 
-/** The storage statements of a table at a location, and its columns. */
-export type TableBuilder = (location: TableLocation) => { statements: string[]; columns: ColumnInfo[] };
+/** The storage statements of a table at a location, its columns and key constraints. */
+export type TableBuilder = (location: TableLocation) => { statements: string[]; columns: ColumnInfo[]; keys?: KeyConstraint[] };
 
 export async function createTableAt(ctx: StatementContext, name: ObjectName, build: TableBuilder, at: Span): Promise<TableInfo> {
   const session = ctx.session;
@@ -33,7 +33,7 @@ export async function createTableAt(ctx: StatementContext, name: ObjectName, bui
     if (session.tempTables.has(key)) fail(2714, 16, 6, `There is already an object named '${name.name.name}' in the database.`, name);
     const location: TableLocation = { kind: 'temp', name: name.name.name };
     const ddl = build(location);
-    const table: TableInfo = { location, columns: ddl.columns };
+    const table: TableInfo = { location, columns: ddl.columns, ...(ddl.keys ? { keys: ddl.keys } : {}) };
     await session.atomically(ddl.statements, at);
     session.tempTables.set(key, table);
     ctx.frame.createdTemp.push(key);
@@ -48,8 +48,8 @@ export async function createTableAt(ctx: StatementContext, name: ObjectName, bui
   }
   const location: TableLocation = { kind: 'database', ...target };
   const ddl = build(location);
-  const table: TableInfo = { location, columns: ddl.columns };
-  const comment = `COMMENT ON TABLE ${duckdbRelation(location)} IS ${quoteString(tableComment(ddl.columns))}`;
+  const table: TableInfo = { location, columns: ddl.columns, ...(ddl.keys ? { keys: ddl.keys } : {}) };
+  const comment = `COMMENT ON TABLE ${duckdbRelation(location)} IS ${quoteString(tableComment(ddl.columns, ddl.keys ?? []))}`;
   await session.atomically([...ddl.statements, comment], at, target.database);
   session.tables.add(table);
   const registered = registerObject(session.catalog, target.database, { schema: target.schema, name: target.name, type: 'U', columns: ddl.columns.map((c) => c.name) });
