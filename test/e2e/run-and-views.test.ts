@@ -106,5 +106,38 @@ e2eTest(
       await workbench.focusView('SQL ML', 'Pools');
       await workersFree(workbench);
     });
+
+    const sessionRows = async () => (await workbench.treeRows('Sessions')).filter((r) => r.label.endsWith('Python · root'));
+    const first = await workbench.step('long-running.sql runs again', async () => {
+      await workbench.focusView('SQL ML', 'Sessions');
+      const before = new Set((await sessionRows()).map((r) => r.label));
+      await workbench.runCommand('SQL ML: Run Script');
+      await resultsIn(workbench, 'long-running.sql', 'running');
+      await workbench.waitForTreeRow('Sessions', (r) => r.label.endsWith('Python · root') && !before.has(r.label) && r.description.startsWith('running'), 'the new session running');
+      return (await sessionRows()).find((r) => !before.has(r.label))!.label;
+    });
+
+    const second = await workbench.step('Run Script on the running document asks first; "Cancel It and Run" cancels that run and starts another', async () => {
+      await workbench.runCommand('SQL ML: Run Script');
+      await workbench.answerDialog(/long-running\.sql is already running/, 'Cancel It and Run');
+      await workbench.waitForTreeRow('Sessions', (r) => r.label === first && r.description.startsWith('cancelled'), `session ${first} cancelled`, 30_000);
+      await workbench.waitForTreeRow('Sessions', (r) => r.label.endsWith('Python · root') && r.label !== first && r.description.startsWith('running'), 'another session running', 30_000);
+      // The panel belongs to the new run: the cancelled one does not put its outcome over it.
+      const shown = await resultsIn(workbench, 'long-running.sql', 'running');
+      assert.equal(shown.status, 'running');
+      return (await sessionRows()).find((r) => r.description.startsWith('running'))!.label;
+    });
+
+    await workbench.step('Alt+PauseBreak in the editor cancels the run, as in SSMS', async () => {
+      await workbench.pressInEditor('long-running.sql', 'Alt+Pause');
+      const cancelled = await resultsIn(workbench, 'long-running.sql', 'cancelled', 30_000);
+      assert.match(cancelled.summary, /cancelled/);
+      await workbench.waitForTreeRow('Sessions', (r) => r.label === second && r.description.startsWith('cancelled'), `session ${second} cancelled`, 30_000);
+    });
+
+    await workbench.step('both workers are free again', async () => {
+      await workbench.focusView('SQL ML', 'Pools');
+      await workersFree(workbench);
+    });
   },
 );

@@ -80,6 +80,10 @@ export class ResultsPanels implements Disposable {
 
   finished(document: Uri, result: RunScriptResult): void {
     const entry = this.entry(document);
+    // A run started again over this one (Cancel It and Run, Run Anyway) owns the panel now: the
+    // older run ending later must not put its outcome over the newer run's (its output stays in
+    // the SQL ML output channel).
+    if (entry.runId !== undefined && entry.runId !== result.runId) return;
     clearTimeout(entry.timer);
     entry.timer = undefined;
     entry.result = result;

@@ -148,6 +148,20 @@ export class Workbench {
     await this.page.locator('.editor-group-container.active .monaco-editor textarea').first().focus().catch(() => undefined);
   }
 
+  /** Clicks into the text editor of `relativePath` (the results panel beside it may be the active group) and presses keys there. */
+  async pressInEditor(relativePath: string, keys: string): Promise<void> {
+    await this.page.locator(`.editor-instance .monaco-editor[data-uri$="/${cssString(relativePath)}"] .view-lines`).click();
+    await this.page.keyboard.press(keys);
+  }
+
+  /** Waits for the workbench's modal dialog whose message matches `message` and presses its button `button`. */
+  async answerDialog(message: RegExp, button: string): Promise<void> {
+    const dialog = this.page.locator('.monaco-dialog-box', { has: this.page.locator('.dialog-message-text', { hasText: message }) });
+    await dialog.waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
+    await dialog.getByRole('button', { name: button, exact: true }).click();
+    await dialog.waitFor({ state: 'hidden', timeout: UI_TIMEOUT_MS });
+  }
+
   /** Shows the Problems panel and focuses it. */
   async showProblems(): Promise<void> {
     await this.runCommand('Problems: Focus on Problems View');
