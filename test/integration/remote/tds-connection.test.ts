@@ -15,7 +15,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cli } from '../instance/harness';
 import { LspClient } from '../../lsp/lspClient';
-import { InstanceStateRequest, RunScriptRequest } from '../../../server/src/protocol';
+import { InstanceStartRequest, InstanceStateRequest, InstanceStopRequest, ProvisionWorkersRequest, RunScriptRequest } from '../../../server/src/protocol';
 import { SQL, TdsBed, tdsSkip, type Login } from '../tds/harness';
 
 const skip = tdsSkip();
@@ -272,6 +272,18 @@ describe('sqlml over TDS through mssql (the embedded instance as the server)', {
       const state = await lsp.connection.sendRequest(InstanceStateRequest, { connect: true });
       assert.equal(state.status, 'unavailable');
       assert.match(state.message ?? '', /Sessions and Pools views show the embedded instance only/);
+      // Start, Stop and Provision act on sqlml's own instances: never on (or in place of) the profile's server.
+      const refusal = new RegExp(`the SQL Server at 127\\.0\\.0\\.1,${bed.port} \\(sqlml\\.instance\\.connection\\): only sqlml's embedded instances are`);
+      for (const answer of [
+        await lsp.connection.sendRequest(InstanceStartRequest, { create: true }),
+        await lsp.connection.sendRequest(InstanceStopRequest),
+      ]) {
+        assert.equal(answer.ok, false);
+        assert.match(answer.message, refusal);
+      }
+      const provisioned = await lsp.connection.sendRequest(ProvisionWorkersRequest);
+      assert.deepEqual({ ok: provisioned.ok, ran: provisioned.ran }, { ok: false, ran: false });
+      assert.match(provisioned.lines.join('\n'), refusal);
     } finally {
       await lsp.stop();
     }

@@ -8,6 +8,7 @@ import { instanceWorkerPrefix } from '../../core/launcher/workerPrefix';
 import { provision } from '../../node/launcher/accounts';
 import { cliEntry, InstanceClient } from '../../node/instance/instanceClient';
 import { readInstanceConfig } from '../../node/instance/instanceConfig';
+import { describeProfile, type TdsProfile } from '../../node/remote/profile';
 import { instanceLayout, instancesRoot, type InstanceLayout } from '../../node/instance/layout';
 import type { InstanceActionResult, InstanceListItem, ProvisionResult } from '../../protocol';
 import type { Connect, InstanceLink } from './link';
@@ -34,6 +35,7 @@ export class InstanceAdmin {
   async start(create: boolean): Promise<InstanceActionResult> {
     if (!this.options.trusted()) return this.result(false, untrustedRefusal('instances are not started or created'));
     const target = this.options.target();
+    if (target.tds) return this.result(false, notEmbedded(target.tds, create ? 'created or started' : 'started'));
     let layout: InstanceLayout;
     try {
       layout = instanceLayout({ path: target.path });
@@ -53,6 +55,8 @@ export class InstanceAdmin {
   }
 
   async stop(): Promise<InstanceActionResult> {
+    const { tds } = this.options.target();
+    if (tds) return this.result(false, notEmbedded(tds, 'stopped'));
     const client = await this.options.link.ensure();
     const state = this.options.link.current;
     if (!client) return this.result(state.status === 'stopped', state.status === 'stopped' ? `instance '${state.name}' is not running` : (state.message ?? 'not connected'));
@@ -100,6 +104,7 @@ export class InstanceAdmin {
 
   async provision(): Promise<ProvisionResult> {
     const target = this.options.target();
+    if (target.tds) return { ok: false, ran: false, prefix: '', workers: 0, command: '', lines: [notEmbedded(target.tds, 'given worker accounts')] };
     const layout = safeLayout(target.path);
     // An instance not created yet will get its own prefix (core/launcher/workerPrefix.ts), as `instance create` gives it.
     let prefix = layout ? instanceWorkerPrefix(layout.name, layout.root) : defaultPool().prefix;
@@ -129,6 +134,11 @@ export class InstanceAdmin {
   private result(ok: boolean, message: string): InstanceActionResult {
     return { ok, message, state: this.options.link.current };
   }
+}
+
+/** Why an action on sqlml's own instances does not apply to the connection profile's SQL Server. */
+function notEmbedded(profile: TdsProfile, what: string): string {
+  return `the editor uses the SQL Server at ${describeProfile(profile)} (sqlml.instance.connection): only sqlml's embedded instances are ${what} from here; clear sqlml.instance.connection to use one`;
 }
 
 function safeLayout(path: string | undefined): InstanceLayout | null {
