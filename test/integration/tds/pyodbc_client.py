@@ -12,14 +12,14 @@ settings = json.load(sys.stdin)
 scenario = sys.argv[1]
 
 
-def connect(login=None, password=None):
+def connect(login=None, password=None, autocommit=True):
     text = 'DRIVER={FreeTDS};SERVER=127.0.0.1;PORT=%d;DATABASE=master;TDS_Version=7.4;ClientCharset=UTF-8;Encryption=%s;UID=%s;PWD=%s' % (
         settings['port'],
         'require' if settings['encrypt'] else 'off',
         login or settings['login'],
         password or settings['password'],
     )
-    return pyodbc.connect(text, autocommit=True)
+    return pyodbc.connect(text, autocommit=autocommit)
 
 
 def rows(cursor):
@@ -46,6 +46,38 @@ def run_batch(sql, **login):
         return everything(cursor)
     except pyodbc.Error as e:
         return {'error': str(e), 'messages': [m[1] for m in cursor.messages]}
+
+
+def count(cursor, sql, *params):
+    cursor.execute(sql, *params)
+    return cursor.fetchone()[0]
+
+
+def driver_transactions():
+    """Microsoft's tutorial pattern: pyodbc's default autocommit=False (the driver begins and ends
+    transactions with transaction manager requests), commit() and rollback(); what a second
+    connection sees at each step."""
+    table = settings['table']
+    cnxn = connect(autocommit=False)
+    cursor = cnxn.cursor()
+    other = connect().cursor()
+    seen = 'SELECT COUNT(*) FROM %s WHERE id = ?' % table
+    outcome = {}
+    cursor.execute('INSERT INTO %s VALUES (?, ?)' % table, 1, 'committed')
+    outcome['trancount'] = count(cursor, 'SELECT @@TRANCOUNT')
+    outcome['before_commit'] = count(other, seen, 1)
+    cnxn.commit()
+    outcome['after_commit'] = count(other, seen, 1)
+    cursor.execute('INSERT INTO %s VALUES (?, ?)' % table, 2, 'rolled back')
+    outcome['own_before_rollback'] = count(cursor, seen, 2)
+    cnxn.rollback()
+    outcome['after_rollback'] = count(other, seen, 2)
+    # The driver began a new transaction with each commit and rollback: work goes on in it.
+    cursor.execute('INSERT INTO %s VALUES (?, ?)' % table, 3, 'second commit')
+    cnxn.commit()
+    outcome['second_commit'] = count(other, seen, 3)
+    cnxn.close()
+    return outcome
 
 
 def main():
@@ -83,6 +115,8 @@ def main():
         cursor.execute('SELECT 1 AS still')
         outcome['after'] = rows(cursor)
         return outcome
+    if scenario == 'driver_transactions':
+        return driver_transactions()
     if scenario == 'wrong_password':
         try:
             connect(password='not the password')

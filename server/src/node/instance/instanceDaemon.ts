@@ -46,7 +46,7 @@ export interface DaemonOptions {
   /** Opened once this daemon holds the instance: DuckDB files must never have two owners. */
   openEngine(): Promise<{ engine: InstanceEngine; scripts: ScriptsView }>;
   owner: OsUser;
-  /** Stop after this long without connections (LocalDB-style auto-started instances); 0 = never. */
+  /** Stop after this long without connections, TDS ones included (LocalDB-style auto-started instances); 0 = never. */
   idleStopMs: number;
   /** The TDS endpoint (instance.json's "tds"); absent: none. */
   tds?: TdsSettings;
@@ -115,13 +115,15 @@ export async function serveInstance(options: DaemonOptions): Promise<RunningDaem
   let refusalMinute = 0;
   let idleTimer: ReturnType<typeof setTimeout> | undefined;
   let tds: TdsEndpoint | null = null;
+  /** Open TDS connections: clients as much as the socket's (a pyodbc session must not see the instance stop under it). */
+  let tdsConnections = 0;
   let stopping: Promise<void> | undefined;
   let resolveStopped!: () => void;
   const stopped = new Promise<void>((resolve) => (resolveStopped = resolve));
 
   const armIdleTimer = () => {
     clearTimeout(idleTimer);
-    if (options.idleStopMs > 0 && connections.size === 0) {
+    if (options.idleStopMs > 0 && connections.size === 0 && tdsConnections === 0) {
       idleTimer = setTimeout(() => void stop(`idle for ${Math.round(options.idleStopMs / 1000)} s`), options.idleStopMs);
     }
   };
@@ -391,7 +393,12 @@ export async function serveInstance(options: DaemonOptions): Promise<RunningDaem
     throw new DaemonError(`cannot listen on ${layout.ownerSocket}: ${(err as Error).message}`);
   }
   try {
-    if (options.tds) tds = await startTdsEndpoint({ engine, layout, settings: options.tds, log });
+    const onConnections = (open: number) => {
+      tdsConnections = open;
+      if (open > 0) clearTimeout(idleTimer);
+      else if (!stopping) armIdleTimer();
+    };
+    if (options.tds) tds = await startTdsEndpoint({ engine, layout, settings: options.tds, log, onConnections });
   } catch (err) {
     await stop(`no TDS endpoint: ${(err as Error).message}`);
     throw new DaemonError((err as Error).message);

@@ -56,6 +56,8 @@ export async function startTdsEndpoint(options: {
   settings: TdsSettings;
   log(line: string): void;
   limits?: TdsLimits;
+  /** The number of open connections changed (the daemon's idle stop counts them as clients). */
+  onConnections?(open: number): void;
 }): Promise<TdsEndpoint | null> {
   const { settings, layout, log } = options;
   if (settings.port === 'off') return null;
@@ -72,7 +74,11 @@ export async function startTdsEndpoint(options: {
       log,
     });
     connections.add(connection);
-    void connection.closed.then(() => connections.delete(connection));
+    options.onConnections?.(connections.size);
+    void connection.closed.then(() => {
+      connections.delete(connection);
+      options.onConnections?.(connections.size);
+    });
   });
   server.maxConnections = MAX_CONNECTIONS;
   server.on('drop', () => log(`TDS: a connection was refused: ${MAX_CONNECTIONS} are open`));
