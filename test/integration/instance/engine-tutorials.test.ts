@@ -272,6 +272,37 @@ SELECT CASE WHEN RAND(42) = RAND(42) AND RAND(42) <> RAND(7) AND RAND(42) >= 0 A
     assert.deepEqual(sets[5], [[1]]);
   });
 
+  test("SOUNDEX and DIFFERENCE give SQL Server's codes (the documented examples and the National Archives' rules)", async () => {
+    const ran = await admin.ok(`SELECT SOUNDEX('Smith'), SOUNDEX('Smythe'), SOUNDEX('Green'), SOUNDEX('Blotchet-Halls'), SOUNDEX('Ashcraft'), SOUNDEX('Pfister'), SOUNDEX('Tymczak'), SOUNDEX('Lee'), SOUNDEX(NULL);
+SELECT DIFFERENCE('Smithers', 'Smythers'), DIFFERENCE('Anothers', 'Brothers'), DIFFERENCE('Green', 'Greene'), DIFFERENCE('Blotchet-Halls', 'Greene');`);
+    assert.deepEqual(ran.resultSets[0]!.rows[0], ['S530', 'S530', 'G650', 'B432', 'A261', 'P236', 'T522', 'L000', null]);
+    assert.deepEqual(ran.resultSets[1]!.rows[0], [4, 2, 4, 0]);
+    assert.equal(ran.resultSets[1]!.columns[0]!.type, 'int');
+  });
+
+  test('PARSE and TRY_PARSE read en-US numbers and dates (no culture or USING en-US); Msg 9819 or NULL when they cannot', async () => {
+    const ran = await admin.ok(`SELECT PARSE('1,234.50' AS decimal(10,2)), PARSE('$12.5' AS money USING 'en-US'), PARSE('(42)' AS int), TRY_PARSE('1.5' AS int), TRY_PARSE('abc' AS float), PARSE('1e3' AS float);
+SELECT PARSE('Tuesday, March 5, 2024' AS date), PARSE('3/5/2024 2:07 PM' AS datetime2 USING 'en-US'), PARSE('10:30 PM' AS time);`);
+    assert.deepEqual(ran.resultSets[0]!.rows[0], [1234.5, 12.5, -42, null, null, 1000]);
+    assert.deepEqual(ran.resultSets[0]!.columns.map((c) => c.type), ['decimal(10,2)', 'money', 'int', 'int', 'float', 'float']);
+    const [day, moment, time] = ran.resultSets[1]!.rows[0]!;
+    assert.match(String(day), /^2024-03-05/);
+    assert.match(String(moment), /^2024-03-05 14:07:00/);
+    assert.match(String(time), /^22:30:00/);
+    const failed = await admin.run("SELECT PARSE('abc' AS int USING 'en-US');");
+    assert.deepEqual(failed.errors.map((e) => [e.number, e.text]), [[9819, "Error converting string value 'abc' into data type int using culture 'en-US'."]]);
+    assert.deepEqual(await admin.errorNumbers('SELECT PARSE(1 AS int);'), [8116]);
+    assert.deepEqual(await admin.errorNumbers("SELECT PARSE('1,5' AS float USING 'de-DE');"), [59001]);
+  });
+
+  test('SYSDATETIMEOFFSET is now, as datetimeoffset(7) with its offset', async () => {
+    const ran = await admin.ok('SELECT SYSDATETIMEOFFSET(), ABS(DATEDIFF(second, SYSUTCDATETIME(), SYSDATETIMEOFFSET())), CONVERT(varchar(40), SYSDATETIMEOFFSET());');
+    assert.equal(ran.resultSets[0]!.columns[0]!.type, 'datetimeoffset(7)');
+    const [, drift, text] = ran.resultSets[0]!.rows[0]!;
+    assert.ok(Number(drift) <= 1, String(drift));
+    assert.match(String(text), /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}\.\d{7} \+00:00$/);
+  });
+
   test('SUSER_ID and SUSER_SID name the login; HOST_NAME answers', async () => {
     const ran = await admin.ok("SELECT SUSER_ID() - principal_id, HOST_NAME() FROM sys.server_principals WHERE name = SUSER_SNAME();\nSELECT CASE WHEN SUSER_SID() = sid THEN 1 ELSE 0 END FROM sys.server_principals WHERE name = SUSER_SNAME();");
     assert.equal(ran.resultSets[0]!.rows[0]![0], 0);
@@ -301,6 +332,22 @@ SELECT id, v FROM dbo.runs;`);
     assert.deepEqual([ran.messages[after + 1]?.number, ran.messages[after + 1]?.text], [3621, 'The statement has been terminated.']);
   });
 
+  test('char(n) and nchar(n) are blank-padded; comparisons ignore trailing blanks; LEN ignores them, DATALENGTH counts them', async () => {
+    const ran = await admin.ok(`USE taxi;
+CREATE TABLE dbo.codes (code char(5), wide nchar(3), free varchar(6));
+INSERT dbo.codes VALUES ('ab', N'x', 'ab  ');
+DECLARE @c char(4) = 'z';
+SELECT '[' + code + ']', '[' + wide + ']', LEN(code), DATALENGTH(code), DATALENGTH(wide), DATALENGTH(free), '[' + @c + ']', '[' + CAST('q' AS char(3)) + ']' FROM dbo.codes;
+SELECT COUNT(*) FROM dbo.codes WHERE code = 'ab';
+SELECT COUNT(*) FROM dbo.codes WHERE code = free;
+SELECT COUNT(*) FROM dbo.codes WHERE free IN ('ab', 'x');
+UPDATE dbo.codes SET code = 'abc';
+SELECT '[' + code + ']' FROM dbo.codes;`);
+    assert.deepEqual(ran.resultSets[0]!.rows, [['[ab   ]', '[x  ]', 2, 5, 6, 4, '[z   ]', '[q  ]']]);
+    assert.deepEqual(ran.resultSets.slice(1, 4).map((r) => r.rows[0]![0]), [1, 1, 1]);
+    assert.deepEqual(ran.resultSets[4]!.rows, [['[abc  ]']]);
+  });
+
   test('Msg 2627 names a constraint by the name CREATE TABLE gave it, also for duplicates within one INSERT', async () => {
     const ran = await admin.run(`USE taxi;
 CREATE TABLE dbo.named_keys (id int CONSTRAINT pk_named PRIMARY KEY, code varchar(10), other int, CONSTRAINT uq_code UNIQUE (code), UNIQUE (other));
@@ -318,12 +365,36 @@ INSERT dbo.named_keys VALUES (4, 'd', 4), (4, 'e', 5);`);
     assert.equal(ran.messages.filter((m) => m.number === 3621).length, 4);
   });
 
-  test('a case-insensitive COLLATE is accepted, a case-sensitive or binary one is refused at its name', async () => {
-    assert.deepEqual((await admin.ok("SELECT CASE WHEN 'a' = 'A' COLLATE Latin1_General_100_CI_AS_SC_UTF8 THEN 1 ELSE 0 END;")).column(), [1]);
-    for (const collation of ['Latin1_General_CS_AS', 'Latin1_General_BIN2']) {
-      const ran = await admin.run(`SELECT 1 WHERE 'a' = 'A' COLLATE ${collation};`);
-      assert.deepEqual(ran.errors.map((e) => e.number), [59001], collation);
-      assert.match(ran.errors[0]!.text, new RegExp(`^The collation ${collation} `));
-    }
+  test('COLLATE: case-sensitive, accent-insensitive and binary collations compare, sort and match as SQL Server does', async () => {
+    const ran = await admin.ok(`USE taxi;
+CREATE TABLE dbo.collated (cs varchar(10) COLLATE Latin1_General_CS_AS, ci varchar(10), bin nvarchar(10) COLLATE Latin1_General_BIN2, ai varchar(10) COLLATE Latin1_General_CI_AI);
+INSERT dbo.collated VALUES ('a', 'a', 'a', 'é'), ('A', 'A', 'A', 'E'), ('b', 'b', 'b', 'e'), ('B', 'B', 'B', 'x');
+SELECT COUNT(*) FROM dbo.collated WHERE cs = 'a';
+SELECT COUNT(*) FROM dbo.collated WHERE ci = 'a';
+SELECT COUNT(*) FROM dbo.collated WHERE ci = 'a' COLLATE Latin1_General_CS_AS;
+SELECT COUNT(*) FROM dbo.collated WHERE ai = 'e';
+SELECT COUNT(*) FROM dbo.collated WHERE cs LIKE 'a%';
+SELECT cs FROM dbo.collated ORDER BY cs;
+SELECT bin FROM dbo.collated ORDER BY bin;
+SELECT ci FROM dbo.collated ORDER BY ci COLLATE Latin1_General_BIN2;
+SELECT CASE WHEN 'a' = 'A' COLLATE Latin1_General_100_CI_AS_SC_UTF8 THEN 1 ELSE 0 END, CASE WHEN 'a' = 'A' COLLATE SQL_Latin1_General_CP1_CS_AS THEN 1 ELSE 0 END;
+SELECT COUNT(DISTINCT cs), COUNT(DISTINCT ci), CHARINDEX('B', 'abAB' COLLATE Latin1_General_CS_AS), CHARINDEX('B', 'abAB'), REPLACE('aAa' COLLATE Latin1_General_BIN2, 'a', 'x') FROM dbo.collated;`);
+    const sets = ran.resultSets.map((r) => r.rows.map((row) => row[0]));
+    assert.deepEqual(sets.slice(0, 5), [[1], [2], [1], [3], [1]]);
+    assert.deepEqual(sets[5], ['a', 'A', 'b', 'B'], 'Latin1_General_CS_AS sorts lower case first, letter by letter');
+    assert.deepEqual(sets[6], ['A', 'B', 'a', 'b'], '_BIN2 sorts by code point');
+    assert.deepEqual(sets[7], ['A', 'B', 'a', 'b']);
+    assert.deepEqual(ran.resultSets[8]!.rows, [[1, 0]]);
+    assert.deepEqual(ran.resultSets[9]!.rows, [[4, 2, 4, 2, 'xAx']], 'COUNT(DISTINCT), CHARINDEX and REPLACE respect case only under a case-sensitive collation');
+  });
+
+  test("COLLATE errors: SQL Server's 468, 447 and 448; a collation the instance can't honour is refused at its name", async () => {
+    const conflict = await admin.run("USE taxi;\nSELECT COUNT(*) FROM dbo.collated WHERE cs = bin;");
+    assert.deepEqual(conflict.errors.map((e) => [e.number, e.text]), [[468, 'Cannot resolve the collation conflict between "Latin1_General_CS_AS" and "Latin1_General_BIN2" in the equal to operation.']]);
+    assert.deepEqual(await admin.errorNumbers('SELECT 1 COLLATE Latin1_General_BIN2;'), [447]);
+    assert.deepEqual(await admin.errorNumbers("SELECT 1 WHERE 'a' = 'b' COLLATE Nonsense;"), [448]);
+    const refused = await admin.run("SELECT 1 WHERE 'i' = 'I' COLLATE Turkish_CI_AS;");
+    assert.deepEqual(refused.errors.map((e) => e.number), [59001]);
+    assert.match(refused.errors[0]!.text, /^The collation Turkish_CI_AS /);
   });
 });

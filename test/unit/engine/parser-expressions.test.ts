@@ -49,6 +49,8 @@ function shape(e: Expression): string {
       return `(${shape(e.operand)} ${e.negated ? 'NOT ' : ''}LIKE ${shape(e.pattern)}${e.escape ? ` ESCAPE ${shape(e.escape)}` : ''})`;
     case 'call':
       return `${e.name.map((p) => p.name).join('.')}(${e.star ? '*' : ''}${e.distinct ? 'DISTINCT ' : ''}${e.args.map(shape).join(',')})`;
+    case 'collate':
+      return `(${shape(e.operand)} COLLATE ${e.collation.name})`;
     default:
       return e.kind;
   }
@@ -124,11 +126,12 @@ test('function calls: COUNT(*), DISTINCT, OVER, LEFT/RIGHT, niladic functions, s
   assert.ok(expr('IIF(a > 1, 1, 0)').kind === 'call');
 });
 
-test('scalar subqueries, nested parentheses and COLLATE (a case-insensitive one changes nothing here)', () => {
+test('scalar subqueries, nested parentheses and COLLATE (binding to the value before it)', () => {
   const sub = expr('(SELECT MAX(a) FROM t) + 1');
   assert.ok(sub.kind === 'binaryOp' && sub.left.kind === 'subquery');
   assert.equal(shape(expr('((((1))))')), '1');
-  assert.equal(shape(expr("name COLLATE Latin1_General_CI_AS = 'X'", true)), "(name = 'X')");
+  assert.equal(shape(expr("name COLLATE Latin1_General_CS_AS = 'X'", true)), "((name COLLATE Latin1_General_CS_AS) = 'X')");
+  assert.equal(shape(expr("name = 'X' COLLATE Latin1_General_BIN2", true)), "(name = ('X' COLLATE Latin1_General_BIN2))");
 });
 
 test('expression nodes span exactly their text', () => {

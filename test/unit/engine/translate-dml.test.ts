@@ -173,12 +173,12 @@ test('UPDATE and DELETE, alone or joined: DuckDB UPDATE ... FROM and DELETE ... 
   };
   const simple = update("UPDATE people SET city = UPPER(city), born = DEFAULT WHERE name = 'ann'");
   assert.ok(simple.ok);
-  assert.equal(simple.value.sql, `UPDATE "sales"."dbo"."people" AS "people" SET "city" = upper("people"."city"), "born" = DEFAULT WHERE ("people"."name" COLLATE NOCASE = 'ann')`);
+  assert.equal(simple.value.sql, `UPDATE "sales"."dbo"."people" AS "people" SET "city" = upper("people"."city"), "born" = DEFAULT WHERE (rtrim("people"."name", ' ') COLLATE NOCASE = 'ann')`);
   const joined = update('UPDATE o SET amount += 1 FROM orders o JOIN people p ON p.id = o.person_id WHERE p.city = @city');
   assert.ok(joined.ok);
   assert.equal(
     joined.value.sql,
-    `UPDATE "sales"."dbo"."orders" AS "o" SET "amount" = CAST(("o"."amount" + 1) AS DECIMAL(19,4)) FROM "sales"."dbo"."people" AS "p" WHERE ("p"."id" = "o"."person_id") AND ("p"."city" COLLATE NOCASE = CAST($1 AS VARCHAR))`,
+    `UPDATE "sales"."dbo"."orders" AS "o" SET "amount" = CAST(("o"."amount" + 1) AS DECIMAL(19,4)) FROM "sales"."dbo"."people" AS "p" WHERE ("p"."id" = "o"."person_id") AND (rtrim("p"."city", ' ') COLLATE NOCASE = rtrim(CAST($1 AS VARCHAR), ' '))`,
   );
   const identity = update('UPDATE people SET id = 5');
   assert.ok(!identity.ok && identity.error.message === "Cannot update identity column 'id'.");

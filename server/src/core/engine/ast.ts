@@ -55,7 +55,9 @@ export type Expression =
   | Case
   | Cast
   | FunctionCall
-  | Subquery;
+  | Subquery
+  | Collate
+  | Parse;
 
 export interface StringLiteral extends Span {
   kind: 'string';
@@ -106,6 +108,13 @@ export interface ColumnRef extends Span {
 export interface Star extends Span {
   kind: 'star';
   qualifier: Identifier[];
+}
+
+/** `value COLLATE name`: the value compared and sorted under that collation. */
+export interface Collate extends Span {
+  kind: 'collate';
+  operand: Expression;
+  collation: Identifier;
 }
 
 export interface UnaryOp extends Span {
@@ -201,6 +210,16 @@ export interface Cast extends Span {
   type: DataType;
   /** CONVERT's third argument. */
   style: Expression | null;
+}
+
+/** PARSE / TRY_PARSE (string AS type [USING culture]). */
+export interface Parse extends Span {
+  kind: 'parse';
+  /** TRY_PARSE: NULL instead of an error. */
+  try: boolean;
+  operand: Expression;
+  type: DataType;
+  culture: Expression | null;
 }
 
 export interface FunctionCall extends Span {
@@ -586,6 +605,8 @@ export interface ColumnDefinition extends Span {
   nullable: boolean | null;
   identity: { seed: number; increment: number } | null;
   default: Expression | null;
+  /** COLLATE written on the column. */
+  collation: Identifier | null;
   /** Constraints written on the column itself. */
   constraints: TableConstraint[];
 }

@@ -10,7 +10,7 @@ import { storageStop } from '../../../../server/src/core/engine/executor/errors'
 import { Frame } from '../../../../server/src/core/engine/executor/frame';
 import { tablesRead } from '../../../../server/src/core/engine/executor/references';
 import { sqlTypeFromText } from '../../../../server/src/core/engine/executor/sqlTypes';
-import { columnsFromComment, tableComment } from '../../../../server/src/core/engine/executor/tableMetadata';
+import { metadataFromComment, tableComment } from '../../../../server/src/core/engine/executor/tableMetadata';
 import { formatRaiserror, parseDelay } from '../../../../server/src/core/engine/executor/statements/controlValues';
 
 test('sp_configure finds options by exact or unique partial name, hides advanced ones until shown', () => {
@@ -61,11 +61,17 @@ test('storage errors: raised T-SQL errors decoded (conversions end the batch), c
   const at = { start: 3, end: 9 };
   const conversion = storageStop(new Error("Invalid Input Error: [sqlml 245/16/1] Conversion failed when converting the varchar value 'x' to data type int."), at);
   assert.deepEqual([conversion.error.number, conversion.scope], [245, 'batch']);
-  const target = { database: 'db', schema: 'dbo', table: 't', verb: 'INSERT' as const };
+  const target = { database: 'db', schema: 'dbo', table: 't', verb: 'INSERT' as const, keys: [] };
   const duplicate = storageStop(new Error('Constraint Error: Duplicate key "id: 7" violates primary key constraint.'), at, target);
   assert.deepEqual([duplicate.error.number, duplicate.scope], [2627, 'statement']);
   // Named as SQL Server names a constraint declared without a name: PK__<table>__<16 hex digits>.
   assert.match(duplicate.error.text, /^Violation of PRIMARY KEY constraint 'PK__t__[0-9A-F]{16}'\. Cannot insert duplicate key in object 'dbo\.t'\. The duplicate key value is \(7\)\.$/);
+  // A name given in CREATE TABLE is the one reported, also for equal keys within one statement's rows.
+  const named = { ...target, keys: [{ kind: 'UQ' as const, name: null, columns: ['a'] }, { kind: 'UQ' as const, name: 'uq_b', columns: ['b'] }] };
+  const namedDuplicate = storageStop(new Error('Constraint Error: Duplicate key "b: x" violates unique constraint.'), at, named);
+  assert.equal(namedDuplicate.error.text, "Violation of UNIQUE KEY constraint 'uq_b'. Cannot insert duplicate key in object 'dbo.t'. The duplicate key value is (x).");
+  const withinStatement = storageStop(new Error('Constraint Error: PRIMARY KEY or UNIQUE constraint violation: duplicate key "3"'), at, { ...target, keys: [{ kind: 'PK', name: 'pk_t', columns: ['id'] }] });
+  assert.equal(withinStatement.error.text, "Violation of PRIMARY KEY constraint 'pk_t'. Cannot insert duplicate key in object 'dbo.t'. The duplicate key value is (3).");
   const notNull = storageStop(new Error('Constraint Error: NOT NULL constraint failed: t.name'), at, target);
   assert.equal(notNull.error.text, "Cannot insert the value NULL into column 'name', table 'db.dbo.t'; column does not allow nulls. INSERT fails.");
   const other = storageStop(new Error('IO Error: disk full\nmore'), at);
@@ -96,7 +102,9 @@ test('type names as text become T-SQL types', () => {
 
 test('table metadata round-trips through the storage comment; foreign comments are not metadata', () => {
   const columns = [{ name: 'id', type: { name: 'int' }, nullable: false, identity: true }];
-  assert.deepEqual(columnsFromComment(tableComment(columns)), columns);
-  assert.equal(columnsFromComment('a note someone wrote'), null);
-  assert.equal(columnsFromComment(null), null);
+  const keys = [{ kind: 'PK' as const, name: 'pk_t', columns: ['id'] }];
+  assert.deepEqual(metadataFromComment(tableComment(columns, keys)), { columns, keys });
+  assert.deepEqual(metadataFromComment(JSON.stringify({ sqlml: 1, columns })), { columns, keys: [] }, 'a comment written before key names were kept');
+  assert.equal(metadataFromComment('a note someone wrote'), null);
+  assert.equal(metadataFromComment(null), null);
 });

@@ -12,7 +12,6 @@
 import type { Token } from '../../tsql/lexer';
 import { decodeString } from '../../tsql/literals';
 import type { ComparisonOperator, Expression, FunctionCall, Identifier, OrderItem, Query, WindowSpec } from '../ast';
-import { notSupported } from './errors';
 import { RESERVED } from './keywords';
 import { numberLiteral, parseDataType } from './names';
 import type { Parser } from './parser';
@@ -193,20 +192,11 @@ function unary(p: Parser): Expression {
     return { kind: 'unary', op, operand: inner, start, end: inner.end };
   }
   const e = primary(p);
-  if (p.acceptWord('COLLATE')) checkCollation(p, p.identifier());
+  if (p.acceptWord('COLLATE')) {
+    const collation = p.identifier();
+    return { kind: 'collate', operand: e, collation, start: e.start, end: collation.end };
+  }
   return e;
-}
-
-/**
- * Strings compare case-insensitively and accent-sensitively in the embedded instance, as under
- * SQL Server's default collation: a case-insensitive collation (*_CI_AS, *_CI_AS_SC_UTF8, ...)
- * changes nothing; a case-sensitive or binary one (*_CS_*, *_BIN, *_BIN2) would be silently
- * wrong, so it is refused at its name.
- */
-export function checkCollation(p: Parser, name: Identifier): void {
-  const upper = name.name.toUpperCase();
-  // Recorded, not thrown: the rest of the statement still parses, so this is the batch's one error.
-  if (/_(CS|BIN2?)(_|$)/.test(upper) || /_AI(_|$)/.test(upper)) p.errors.push(notSupported(`The collation ${name.name} (strings compare as *_CI_AS here)`, name.start, name.end));
 }
 
 /** Words that are reserved yet begin a value. */
@@ -258,7 +248,7 @@ function wordExpression(p: Parser, t: Token): Expression {
     if (word === 'CASE') return p.nested(() => caseExpression(p));
     if (call && (word === 'CAST' || word === 'TRY_CAST')) return p.nested(() => castExpression(p));
     if (call && (word === 'CONVERT' || word === 'TRY_CONVERT')) return p.nested(() => convertExpression(p));
-    if (call && (word === 'PARSE' || word === 'TRY_PARSE')) p.unsupported(`The ${word} function`, t);
+    if (call && (word === 'PARSE' || word === 'TRY_PARSE')) return p.nested(() => parseExpressionCall(p));
     if (word === 'NEXT' && p.isWord('VALUE', 1)) p.unsupported('NEXT VALUE FOR', t);
     if (NILADIC.has(word) && !call) {
       p.next();
@@ -325,6 +315,18 @@ function castExpression(p: Parser): Expression {
   p.expect('rparen');
   const syntax = p.slice(t).toUpperCase() === 'TRY_CAST' ? 'TRY_CAST' : 'CAST';
   return { kind: 'cast', syntax, operand, type, style: null, start: t.start, end: p.lastEnd() };
+}
+
+/** PARSE ( string AS type [ USING culture ] ), TRY_PARSE likewise. */
+function parseExpressionCall(p: Parser): Expression {
+  const t = p.next();
+  p.expect('lparen');
+  const operand = parseExpression(p);
+  p.expectWord('AS');
+  const type = parseDataType(p);
+  const culture = p.acceptWord('USING') ? parseExpression(p) : null;
+  p.expect('rparen');
+  return { kind: 'parse', try: p.slice(t).toUpperCase() === 'TRY_PARSE', operand, type, culture, start: t.start, end: p.lastEnd() };
 }
 
 function convertExpression(p: Parser): Expression {

@@ -1,7 +1,7 @@
 // Table definitions: CREATE TABLE and DECLARE @t TABLE share the parenthesised column and
 // constraint list.
 import type { ColumnDefinition, Expression, Identifier, Statement, TableConstraint, TableDefinition } from '../ast';
-import { checkCollation, commaList, parseCondition, parseExpression } from './expressions';
+import { commaList, parseCondition, parseExpression } from './expressions';
 import { parseDataType, parseObjectName } from './names';
 import type { Parser } from './parser';
 import { identifierList, skipBalanced } from './query';
@@ -46,6 +46,7 @@ function columnDefinition(p: Parser): ColumnDefinition {
   let nullable: boolean | null = null;
   let identity: ColumnDefinition['identity'] = null;
   let defaultValue: Expression | null = null;
+  let collation: Identifier | null = null;
   const constraints: TableConstraint[] = [];
   for (;;) {
     const word = p.word();
@@ -66,7 +67,7 @@ function columnDefinition(p: Parser): ColumnDefinition {
       }
     } else if (word === 'COLLATE') {
       p.next();
-      checkCollation(p, p.identifier());
+      collation = p.identifier();
     } else if (word === 'DEFAULT') {
       p.next();
       defaultValue = parseExpression(p);
@@ -82,7 +83,7 @@ function columnDefinition(p: Parser): ColumnDefinition {
       p.unsupported(what, p.peek()!);
     } else break;
   }
-  return { name, type, nullable, identity, default: defaultValue, constraints, start: name.start, end: p.lastEnd() };
+  return { name, type, nullable, identity, default: defaultValue, collation, constraints, start: name.start, end: p.lastEnd() };
 }
 
 /** [PRIMARY], PRIMARY, "default", or a filegroup name. */

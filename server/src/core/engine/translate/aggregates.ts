@@ -2,6 +2,7 @@
 // integer column is an integer (truncated), AVG of decimal(p, s) is decimal(38, max(s, 6)).
 // `over` is '' or the translated OVER (...) clause, attached to every DuckDB aggregate used.
 import type { FunctionCall } from '../ast';
+import { caseSensitive } from './collations';
 import type { Typed } from './context';
 import { convert } from './conversions';
 import { stop } from './errors';
@@ -23,9 +24,9 @@ function counting(type: SqlType): Aggregate {
   return {
     args: [0, 1],
     translate: (args, call, over) => {
-      // DuckDB's DISTINCT aggregates ignore collations: count strings that differ only in case once.
+      // DuckDB's DISTINCT aggregates ignore collations: count strings that differ only in case once (unless case counts).
       const x = args[0];
-      const value = x && call.distinct && isString(x.type) ? `lower(${x.sql})` : x?.sql;
+      const value = x && call.distinct && isString(x.type) && !caseSensitive(x.type.collation) ? `lower(${x.sql})` : x?.sql;
       const inner = call.star ? '*' : `${distinct(call)}${value}`;
       return { sql: `CAST(count(${inner})${over} AS ${duckdbType(type)})`, type };
     },

@@ -26,8 +26,22 @@ export type ConversionMode = 'implicit' | 'explicit' | 'try';
 
 const INTEGER_RANK: Readonly<Record<string, number>> = { tinyint: 1, smallint: 2, int: 3, bigint: 4 };
 
-/** The value converted to `to`, as SQL Server converts it in `mode`. */
+/**
+ * The value converted to `to`, as SQL Server converts it in `mode`. A char(n) or nchar(n) value is
+ * blank-padded to n, as SQL Server stores and returns it (a longer one is cut by CAST or refused
+ * by storeValue before that).
+ */
 export function convert(value: Typed, to: SqlType, mode: ConversionMode, span: Span, style: number | null = null): Typed {
+  const converted = convertValue(value, to, mode, span, style);
+  const fixed = (t: SqlType) => t.name === 'char' || t.name === 'nchar';
+  const n = to.length;
+  if (!fixed(to) || typeof n !== 'number' || value.nullLiteral || (fixed(value.type) && value.type.length === n)) return converted;
+  const literal = converted.literal === undefined ? undefined : converted.literal.padEnd(n, ' ');
+  const sql = literal !== undefined && converted.sql === quoteString(converted.literal!) ? quoteString(literal) : `rpad(${converted.sql}, CAST(greatest(length(${converted.sql}), ${n}) AS INTEGER), ' ')`;
+  return { ...converted, sql, literal };
+}
+
+function convertValue(value: Typed, to: SqlType, mode: ConversionMode, span: Span, style: number | null): Typed {
   const from = value.type;
   const result = (sql: string): Typed => ({ ...value, sql, type: to, nullLiteral: false, literal: undefined });
   if (value.nullLiteral) return result(`CAST(NULL AS ${duckdbType(to)})`);
@@ -228,6 +242,7 @@ function clash(from: SqlType, to: SqlType, mode: ConversionMode, span: Span): ne
  */
 export function storeValue(value: Typed, column: { name: string; type: SqlType }, location: TableLocation, span: Span): Typed {
   const converted = convert(value, column.type, 'implicit', span);
+  // Padding never shortens a value: measuring after it still finds one that is too long.
   const length = column.type.length;
   if (typeof length !== 'number' || value.nullLiteral) return converted;
   if (typeof value.type.length === 'number' && value.type.length <= length && (isString(value.type) || isBinary(value.type))) return converted;

@@ -35,6 +35,7 @@ export function formatDateTime(sql: string, from: SqlType, style: number | null,
     if (from.name === 'date') return `strftime(${value}, '%Y-%m-%d')`;
     if (from.name === 'time') return `strftime(${value}, '%H:%M:%S')${fraction(value, from.scale ?? 7)}`;
     if (from.name === 'datetime2') return `strftime(${value}, '%Y-%m-%d %H:%M:%S')${fraction(value, from.scale ?? 7)}`;
+    if (from.name === 'datetimeoffset') return `strftime(${value}, '%Y-%m-%d %H:%M:%S')${fraction(value, from.scale ?? 7)} || ' +00:00'`;
     return `(strftime(${value}, '%b ') || lpad(strftime(${value}, '%-d'), 2, ' ') || strftime(${value}, ' %Y ') || lpad(strftime(${value}, '%-I'), 2, ' ') || strftime(${value}, ':%M%p'))`;
   }
   const pattern = STYLE_PATTERNS[style];

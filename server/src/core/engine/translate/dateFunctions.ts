@@ -144,6 +144,8 @@ export const DATE_FUNCTIONS: BuiltinTable = {
   SYSDATETIME: now({ name: 'datetime2', scale: 7 }, false),
   GETUTCDATE: now(DATETIME_TYPE, true),
   SYSUTCDATETIME: now({ name: 'datetime2', scale: 7 }, true),
+  // The instant in UTC with offset +00:00: the embedded instance keeps datetimeoffset values in UTC.
+  SYSDATETIMEOFFSET: now({ name: 'datetimeoffset', scale: 7 }, true),
   YEAR: partFunction('year'),
   MONTH: partFunction('month'),
   DAY: partFunction('day'),

@@ -1,10 +1,12 @@
 // CREATE TABLE (and DECLARE @t TABLE) to DuckDB: T-SQL types to DuckDB types, string columns
 // COLLATE NOCASE (SQL Server's default collation ignores case, so do comparisons, GROUP BY,
-// DISTINCT and keys on them), IDENTITY as a sequence, DEFAULT, keys and CHECK constraints.
+// DISTINCT and keys on them) or the collation written on them, IDENTITY as a sequence, DEFAULT,
+// keys and CHECK constraints.
 import type { ColumnDefinition, TableConstraint, TableDefinition } from '../ast';
 import { Context } from './context';
 import { convert } from './conversions';
-import { stop, unsupported } from './errors';
+import { collationClause, collationNamed } from './collations';
+import { stop, throwError, unsupported } from './errors';
 import { ExpressionTranslator, resolveType } from './expressions';
 import { tableName } from './from';
 import { duckdbRelation, identitySequence, quoteIdentifier, quoteString } from './names';
@@ -37,10 +39,10 @@ export function translateTableDefinition(def: TableDefinition, location: TableLo
     const key = c.name.name.toLowerCase();
     if (seen.has(key)) stop(2705, 16, 3, `Column names in each table must be unique. Column name '${c.name.name}' in table '${owner}' is specified more than once.`, c.name);
     seen.add(key);
-    const type = resolveType(c.type, 'declaration', k + 1);
+    const type = withColumnCollation(resolveType(c.type, 'declaration', k + 1), c);
     const nullable = c.identity || keyColumns.has(key) ? false : c.nullable ?? true;
     columns.push({ name: c.name.name, type, nullable, identity: c.identity !== null });
-    let sql = `${quoteIdentifier(c.name.name)} ${duckdbType(type)}${isString(type) ? ' COLLATE NOCASE' : ''}`;
+    let sql = `${quoteIdentifier(c.name.name)} ${duckdbType(type)}${collationClause(type)}`;
     if (c.identity) {
       sequences.push(identitySequenceSql(c, type, location, owner));
       sql += ` DEFAULT nextval(${quoteString(identitySequence(location, c.name.name))})`;
@@ -58,6 +60,15 @@ export function translateTableDefinition(def: TableDefinition, location: TableLo
     c.kind === 'primaryKey' || c.kind === 'unique' ? [{ kind: c.kind === 'primaryKey' ? 'PK' : 'UQ', name: c.name?.name ?? null, columns: c.columns.map((id) => id.name) }] : [],
   );
   return { statements: [...sequences, table], columns, keys };
+}
+
+/** A column's type with the collation written on it (Msg 447 on a type that is not a string). */
+function withColumnCollation(type: SqlType, c: ColumnDefinition): SqlType {
+  if (!c.collation) return type;
+  if (!isString(type)) stop(447, 16, 1, `Expression type ${type.name} is invalid for COLLATE clause.`, c.collation);
+  const named = collationNamed(c.collation, false);
+  if (!('duckdb' in named)) return throwError(named);
+  return { ...type, collation: named };
 }
 
 function identitySequenceSql(c: ColumnDefinition, type: SqlType, location: TableLocation, owner: string): string {
@@ -116,7 +127,7 @@ function constraintClause(c: TableConstraint, columns: ColumnInfo[], location: T
 
 /** DuckDB statements for a table SELECT ... INTO creates from the query's result columns. */
 export function createTableFromColumns(location: TableLocation, columns: ColumnInfo[]): string[] {
-  const list = columns.map((c) => `${quoteIdentifier(c.name)} ${duckdbType(c.type)}${isString(c.type) ? ' COLLATE NOCASE' : ''}`);
+  const list = columns.map((c) => `${quoteIdentifier(c.name)} ${duckdbType(c.type)}${collationClause(c.type)}`);
   return [`CREATE ${location.kind === 'temp' ? 'TEMP ' : ''}TABLE ${duckdbRelation(location)} (${list.join(', ')})`];
 }
 

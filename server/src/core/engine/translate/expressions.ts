@@ -6,12 +6,14 @@
 // - strings compare case-insensitively (COLLATE NOCASE; LIKE becomes ILIKE), as under SQL
 //   Server's default collation.
 import type { BinaryOp, Case, Comparison, DataType, Expression, Like, NumberLiteral, VariableRef } from '../ast';
+import { caseSensitive, collationClause, collationConflict, collationNamed } from './collations';
 import type { Context, Typed } from './context';
 import { convert } from './conversions';
 import { DIVIDE_BY_ZERO, stop, throwError, unsupported } from './errors';
 import { translateCall } from './functions';
 import { likeToRegex } from './likePattern';
 import { quoteString } from './names';
+import { translateParse } from './parseFunction';
 import { translateSubquery } from './query';
 import type { Scope } from './scope';
 import {
@@ -26,6 +28,7 @@ import {
   isInteger,
   isNumber,
   isString,
+  meetingCollation,
   nvarchar,
   sqlTypeOf,
   varchar,
@@ -70,7 +73,7 @@ export class ExpressionTranslator {
         const items = e.list.map((i) => this.value(i));
         const type = common([operand, ...items]);
         const [a, ...rest] = [operand, ...items].map((v, k) => convert(v, type, 'implicit', k === 0 ? e.operand : e.list[k - 1]!));
-        const sql = `(${a!.sql}${collation(type)} ${e.negated ? 'NOT IN' : 'IN'} (${rest.map((r) => r.sql).join(', ')}))`;
+        const sql = `(${blankless(a!, type)}${collation(type)} ${e.negated ? 'NOT IN' : 'IN'} (${rest.map((r) => collated(blankless(r, type), type)).join(', ')}))`;
         return combine(sql, BIT, [operand, ...items]);
       }
       case 'inQuery': {
@@ -86,7 +89,7 @@ export class ExpressionTranslator {
         const parts = [this.value(e.operand), this.value(e.low), this.value(e.high)];
         const type = common(parts);
         const [x, lo, hi] = parts.map((p, k) => convert(p, type, 'implicit', [e.operand, e.low, e.high][k]!));
-        return combine(`(${x!.sql}${collation(type)} ${e.negated ? 'NOT ' : ''}BETWEEN ${lo!.sql} AND ${hi!.sql})`, BIT, parts);
+        return combine(`(${x!.sql}${collation(type)} ${e.negated ? 'NOT ' : ''}BETWEEN ${collated(lo!.sql, type)} AND ${collated(hi!.sql, type)})`, BIT, parts);
       }
       case 'like':
         return this.like(e);
@@ -140,6 +143,15 @@ export class ExpressionTranslator {
         const sub = translateSubquery(e.query, this.ctx, this.scope, 'scalar');
         return { sql: `(${sub.sql})`, type: sub.type };
       }
+      case 'collate': {
+        const inner = this.value(e.operand);
+        if (!isString(inner.type)) return stop(447, 16, 1, `Expression type ${inner.type.name} is invalid for COLLATE clause.`, e);
+        const named = collationNamed(e.collation, true);
+        if (!('duckdb' in named)) throwError(named);
+        return { ...inner, type: { ...inner.type, collation: named } };
+      }
+      case 'parse':
+        return translateParse(e, this);
       case 'star':
         return stop(102, 15, 1, "Incorrect syntax near '*'.", e);
       default:
@@ -231,10 +243,15 @@ export class ExpressionTranslator {
   private comparison(e: Comparison): Typed {
     const l = this.value(e.left);
     const r = this.value(e.right);
+    const conflict = collationConflict(l.type, r.type);
+    if (conflict) {
+      const message = `Cannot resolve the collation conflict between "${conflict.first}" and "${conflict.second}" in the ${COMPARISON_NAMES[e.op] ?? e.op} operation.`;
+      stop(468, 16, 9, message, e);
+    }
     const type = common([l, r]);
     const a = operand(l, type, e.left);
     const b = operand(r, type, e.right);
-    return combine(`(${a.sql}${collation(type)} ${e.op} ${b.sql})`, BIT, [l, r]);
+    return combine(`(${blankless(a, type)}${collation(type)} ${e.op} ${collated(blankless(b, type), type)})`, BIT, [l, r]);
   }
 
   private like(e: Like): Typed {
@@ -245,12 +262,14 @@ export class ExpressionTranslator {
     const escape = e.escape ? this.value(e.escape) : null;
     const not = e.negated ? 'NOT ' : '';
     const constantEscape = e.escape === null ? null : e.escape.kind === 'string' ? e.escape.value : undefined;
+    // Under a case-sensitive or binary collation (on the column or written with COLLATE) LIKE respects case.
+    const sensitive = caseSensitive(meetingCollation(x.type, p.type));
     if (e.pattern.kind === 'string' && constantEscape !== undefined) {
       const regex = likeToRegex(e.pattern.value, constantEscape);
-      if (regex !== null) return combine(`(${not}regexp_full_match(${x.sql}, ${quoteString(regex)}, 'i'))`, BIT, [operand]);
+      if (regex !== null) return combine(`(${not}regexp_full_match(${x.sql}, ${quoteString(regex)}${sensitive ? '' : ", 'i'"}))`, BIT, [operand]);
     }
     const escapeSql = escape ? ` ESCAPE ${escape.sql}` : '';
-    return combine(`(${x.sql} ${not}ILIKE ${p.sql}${escapeSql})`, BIT, [operand, pattern]);
+    return combine(`(${x.sql} ${not}${sensitive ? 'LIKE' : 'ILIKE'} ${p.sql}${escapeSql})`, BIT, [operand, pattern]);
   }
 
   private caseExpression(e: Case): Typed {
@@ -262,7 +281,7 @@ export class ExpressionTranslator {
         const type = common([operand, candidate]);
         const a = convert(operand, type, 'implicit', e.operand!);
         const b = convert(candidate, type, 'implicit', w.when);
-        test = combine(`(${a.sql}${collation(type)} = ${b.sql})`, BIT, [operand, candidate]);
+        test = combine(`(${a.sql}${collation(type)} = ${collated(b.sql, type)})`, BIT, [operand, candidate]);
       } else test = this.condition(w.when);
       return { test, then: this.value(w.then), at: w.then };
     });
@@ -296,10 +315,35 @@ function operand(v: Typed, type: SqlType, at: Expression): Typed {
   return convert(v, type, 'implicit', at);
 }
 
-/** SQL Server's default collation is case-insensitive. */
+/** A string's collation (SQL Server's default one is case-insensitive); '' for other types. */
 export function collation(type: SqlType): string {
-  return isString(type) ? ' COLLATE NOCASE' : '';
+  return collationClause(type);
 }
+
+/** SQL Server compares strings as if the shorter were padded with blanks: trailing blanks don't count. */
+function blankless(v: Typed, type: SqlType): string {
+  if (!isString(type)) return v.sql;
+  if (v.literal !== undefined && v.sql === quoteString(v.literal)) return quoteString(v.literal.replace(/ +$/, ''));
+  return `rtrim(${v.sql}, ' ')`;
+}
+
+/**
+ * The other side of a comparison under a collation written with COLLATE: DuckDB refuses to
+ * compare two sides of different collations, and a column's own would clash with the chosen one.
+ */
+function collated(sql: string, type: SqlType): string {
+  return type.collation ? `${sql}${collationClause(type)}` : sql;
+}
+
+const COMPARISON_NAMES: Readonly<Record<string, string>> = {
+  '=': 'equal to',
+  '<>': 'not equal to',
+  '!=': 'not equal to',
+  '<': 'less than',
+  '>': 'greater than',
+  '<=': 'less than or equal to',
+  '>=': 'greater than or equal to',
+};
 
 function isNumeric(t: SqlType): boolean {
   return isInteger(t) || ['decimal', 'numeric', 'money', 'smallmoney', 'float', 'real'].includes(t.name);

@@ -84,7 +84,9 @@ function intoColumns(columns: ResultColumn[], into: ObjectName): ColumnInfo[] {
       stop(2705, 16, 3, `Column names in each table must be unique. Column name '${c.name}' in table '${into.name.name}' is specified more than once.`, into);
     }
     seen.add(c.name.toLowerCase());
-    return { ...c, nullable: true, identity: false };
+    // A collation written on the selected value becomes the new column's own.
+    const type = c.type.collation ? { ...c.type, collation: { ...c.type.collation, explicit: false } } : c.type;
+    return { ...c, type, nullable: true, identity: false };
   });
 }
 

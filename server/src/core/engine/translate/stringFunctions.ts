@@ -1,13 +1,14 @@
 // String functions with SQL Server's answers: LEN ignores trailing spaces, REPLACE and CHARINDEX
-// ignore case (the default collation), SUBSTRING counts positions before 1, CONCAT treats NULL
+// ignore case under the default collation (not under a case-sensitive one), SUBSTRING counts positions before 1, CONCAT treats NULL
 // as ''.
 import type { Expression, FunctionCall } from '../ast';
 import { asInt, asString, values, type Builtin, type BuiltinTable } from './builtin';
 import type { Typed } from './context';
+import { caseSensitive } from './collations';
 import { raiseSql, unsupported } from './errors';
 import { combine, type ExpressionTranslator } from './expressions';
 import { quoteString } from './names';
-import { INT, isUnicode, nvarchar, varchar, type SqlType } from './types';
+import { INT, isUnicode, meetingCollation, nvarchar, varchar, type SqlType } from './types';
 
 /** f(string, ...) returning the string's own type. */
 function sameType(name: string, argCount: [number, number] = [1, 1]): Builtin {
@@ -96,10 +97,11 @@ export const STRING_FUNCTIONS: BuiltinTable = {
     translate: (call, t) => {
       const args = values(call, t);
       const [s, find, replacement] = args.map((a, k) => asString(a, call.args[k]!));
-      // Case-insensitive, like SQL Server's default collation; the replacement is literal text.
+      // Case-insensitive under the default collation, not under a case-sensitive one; the replacement is literal text.
+      const flags = caseSensitive(meetingCollation(s!.type, find!.type)) ? 'g' : 'gi';
       const sql =
         `CASE WHEN ${find!.sql} = '' THEN ${s!.sql} ` +
-        `ELSE regexp_replace(${s!.sql}, regexp_escape(${find!.sql}), replace(${replacement!.sql}, '\\', '\\\\'), 'gi') END`;
+        `ELSE regexp_replace(${s!.sql}, regexp_escape(${find!.sql}), replace(${replacement!.sql}, '\\', '\\\\'), '${flags}') END`;
       return combine(sql, wide(s!.type), args);
     },
   },
@@ -107,9 +109,12 @@ export const STRING_FUNCTIONS: BuiltinTable = {
     args: [2, 3],
     translate: (call, t) => {
       const args = values(call, t);
-      const find = asString(args[0]!, call.args[0]!).sql;
-      const s = asString(args[1]!, call.args[1]!).sql;
-      const found = (within: string) => `instr(lower(${within}), lower(${find}))`;
+      const findValue = asString(args[0]!, call.args[0]!);
+      const within = asString(args[1]!, call.args[1]!);
+      const find = findValue.sql;
+      const s = within.sql;
+      const fold = caseSensitive(meetingCollation(findValue.type, within.type)) ? (x: string) => x : (x: string) => `lower(${x})`;
+      const found = (text: string) => `instr(${fold(text)}, ${fold(find)})`;
       let sql = found(s);
       if (args[2]) {
         const start = asInt(args[2], call.args[2]!).sql;

@@ -13,6 +13,18 @@ export interface SqlType {
   precision?: number;
   /** decimal and numeric; the fractional-second digits of datetime2 and time. */
   scale?: number;
+  /** Strings: a collation written with COLLATE on the value or its column (absent: the default, case-insensitive). */
+  collation?: Collation;
+}
+
+/** A SQL Server collation as the DuckDB collation that honours it. */
+export interface Collation {
+  /** As written, for messages. */
+  name: string;
+  /** `NOCASE`, `NOCASE.NOACCENT`, `en_us`, `icu_noaccent`, `C`. */
+  duckdb: string;
+  /** Written on the expression (COLLATE after a value) rather than on a column: it wins over a column's. */
+  explicit: boolean;
 }
 
 const STRING = new Set(['char', 'varchar', 'nchar', 'nvarchar', 'text', 'ntext']);
@@ -20,7 +32,8 @@ const UNICODE = new Set(['nchar', 'nvarchar', 'ntext']);
 const INTEGER = new Set(['tinyint', 'smallint', 'int', 'bigint']);
 const EXACT = new Set(['decimal', 'numeric', 'money', 'smallmoney']);
 const APPROXIMATE = new Set(['float', 'real']);
-const DATETIME = new Set(['date', 'time', 'datetime', 'datetime2', 'smalldatetime']);
+// datetimeoffset only as SYSDATETIMEOFFSET's result (declaring one is refused): a UTC timestamp, offset +00:00.
+const DATETIME = new Set(['date', 'time', 'datetime', 'datetime2', 'smalldatetime', 'datetimeoffset']);
 const BINARY = new Set(['binary', 'varbinary', 'image']);
 
 export const isString = (t: SqlType): boolean => STRING.has(t.name);
@@ -50,7 +63,7 @@ export const decimal = (precision: number, scale: number): SqlType => ({ name: '
 export function formatSqlType(t: SqlType): string {
   if (t.length !== undefined) return `${t.name}(${t.length})`;
   if (t.name === 'decimal' || t.name === 'numeric') return `${t.name}(${t.precision ?? 18},${t.scale ?? 0})`;
-  if ((t.name === 'datetime2' || t.name === 'time') && t.scale !== undefined) return `${t.name}(${t.scale})`;
+  if ((t.name === 'datetime2' || t.name === 'time' || t.name === 'datetimeoffset') && t.scale !== undefined) return `${t.name}(${t.scale})`;
   return t.name;
 }
 
@@ -74,6 +87,7 @@ const DUCKDB_TYPES: Readonly<Record<string, string>> = {
   time: 'TIME',
   datetime: 'TIMESTAMP',
   datetime2: 'TIMESTAMP',
+  datetimeoffset: 'TIMESTAMP',
   smalldatetime: 'TIMESTAMP',
   uniqueidentifier: 'UUID',
   binary: 'BLOB',
@@ -180,13 +194,22 @@ function boundedDecimal(precision: number, scale: number): SqlType {
   return decimal(38, Math.max(38 - integral, Math.min(scale, 6)));
 }
 
+/** The collation two strings meet in, by SQL Server's precedence: explicit over a column's, over the default. */
+export function meetingCollation(a: SqlType, b: SqlType): Collation | undefined {
+  const x = a.collation;
+  const y = b.collation;
+  if (!x || !y) return x ?? y;
+  return x.explicit !== y.explicit && y.explicit ? y : x;
+}
+
 /** The type both sides of a comparison, the branches of a CASE or the rows of a UNION convert to. */
 export function commonType(a: SqlType, b: SqlType): SqlType {
   if (isString(a) && isString(b)) {
     const unicode = isUnicode(a) || isUnicode(b);
     const fixed = (a.name === 'char' || a.name === 'nchar') && (b.name === 'char' || b.name === 'nchar');
     const length = a.length === 'max' || b.length === 'max' || a.name.endsWith('text') || b.name.endsWith('text') ? 'max' : Math.max(Number(a.length ?? 1), Number(b.length ?? 1));
-    return { name: (unicode ? 'n' : '') + (fixed && length !== 'max' ? 'char' : 'varchar'), length };
+    const collation = meetingCollation(a, b);
+    return { name: (unicode ? 'n' : '') + (fixed && length !== 'max' ? 'char' : 'varchar'), length, ...(collation ? { collation } : {}) };
   }
   if (isBinary(a) && isBinary(b)) {
     const length = a.length === 'max' || b.length === 'max' || a.name === 'image' || b.name === 'image' ? 'max' : Math.max(Number(a.length ?? 1), Number(b.length ?? 1));
