@@ -1,6 +1,7 @@
 // The custom requests and notifications between the sqlml client and language server: the one
 // definition both sides import (ARCHITECTURE section 4). Standard LSP covers everything else.
 import { NotificationType, RequestType, RequestType0, type Position, type Range } from 'vscode-languageserver';
+import type { ExternalPoolRow, ScriptRequestRow } from './node/connection/instanceConnection';
 import type { LauncherView, WireBatch, WireMessage, WireSession, WireSessionRecord } from './node/instance/protocol';
 
 // ---- workspace trust -------------------------------------------------------------------------
@@ -172,6 +173,23 @@ export interface PoolsResult {
   state: InstanceState;
   /** The launcher's pools, workers and limits; null when the instance is not connected. */
   view: LauncherView | null;
+  /** A SQL Server reached through a connection profile: what its catalog views and DMVs show, polled. */
+  server?: ServerView;
+}
+
+/** The Pools and Sessions views of a SQL Server over TDS, from its DMVs (node/remote/dmvViews.ts). */
+export interface ServerView {
+  /** sys.resource_governor_external_resource_pools with its DMV's statistics. */
+  pools: ExternalPoolRow[];
+  /** The scripts running now (sys.dm_external_script_requests cannot report finished ones). */
+  requests: ScriptRequestRow[];
+  /** What only the embedded instance shows, in words. */
+  notShown: string[];
+  /** When the DMVs were read (ms since 1970), and how often they are read again. */
+  readAt: number;
+  pollMs: number;
+  /** Why the DMVs could not be read (VIEW SERVER STATE not granted, say). */
+  problem?: string;
 }
 
 /** Client -> server: the pools now. */

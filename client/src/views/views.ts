@@ -1,5 +1,6 @@
 // The Pools and Sessions views in the SQL ML activity-bar container. They draw what the server
-// pushed (InstanceStore), never polling it; the only timer ticks the durations of running sessions
+// pushed (InstanceStore), never polling it (for a connection profile's SQL Server the language
+// server reads its DMVs and pushes them); the only timer ticks the durations of running sessions
 // while the view is visible. With no instance reachable they are empty, so the welcome content
 // (package.json viewsWelcome, chosen by the sqlml.instanceStatus context key) offers the command
 // that fixes it; the views' description names the state (a tree message would hide the welcome).
@@ -8,6 +9,7 @@ import type { InstanceState } from '../../../server/src/protocol';
 import type { InstanceStore } from '../instanceStore';
 import type { ViewNode } from './node';
 import { poolNodes } from './poolsModel';
+import { serverPoolNodes, serverSessionNodes } from './serverModel';
 import { isActive, sessionNodes } from './sessionsModel';
 import { NodeTreeProvider } from './tree';
 
@@ -20,8 +22,18 @@ export class SqlmlViews implements Disposable {
   private ticker: ReturnType<typeof setInterval> | undefined;
 
   constructor(private readonly store: InstanceStore) {
-    this.pools = new NodeTreeProvider(() => (this.connected() ? poolNodes(store.pools ?? { state: store.state!, view: null }, store.sessions, Date.now()) : []));
-    this.sessions = new NodeTreeProvider(() => (this.connected() ? sessionNodes(store.sessions, Date.now()) : []));
+    // A connection profile's SQL Server: its pools and running scripts as its DMVs show them.
+    const server = () => store.pools?.server;
+    this.pools = new NodeTreeProvider(() => {
+      if (!this.connected()) return [];
+      const view = server();
+      return view ? serverPoolNodes(view) : poolNodes(store.pools ?? { state: store.state!, view: null }, store.sessions, Date.now());
+    });
+    this.sessions = new NodeTreeProvider(() => {
+      if (!this.connected()) return [];
+      const view = server();
+      return view ? serverSessionNodes(view) : sessionNodes(store.sessions, Date.now());
+    });
     this.poolsView = window.createTreeView('sqlml.pools', { treeDataProvider: this.pools, showCollapseAll: true });
     this.sessionsView = window.createTreeView('sqlml.sessions', { treeDataProvider: this.sessions });
     this.subscriptions.push(
@@ -32,7 +44,7 @@ export class SqlmlViews implements Disposable {
       store.onDidChange((what) => {
         if (what === 'state') this.stateChanged();
         if (what === 'pools' || what === 'sessions') this.pools.refresh();
-        if (what === 'sessions' || what === 'state') this.sessions.refresh();
+        if (what === 'sessions' || what === 'state' || (what === 'pools' && store.pools?.server)) this.sessions.refresh();
         this.tick();
       }),
       this.sessionsView.onDidChangeVisibility(() => this.tick()),

@@ -15,7 +15,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cli } from '../instance/harness';
 import { LspClient } from '../../lsp/lspClient';
-import { InstanceStartRequest, InstanceStateRequest, InstanceStopRequest, ProvisionWorkersRequest, RunScriptRequest } from '../../../server/src/protocol';
+import { InstanceStartRequest, InstanceStateRequest, InstanceStopRequest, PoolsRequest, ProvisionWorkersRequest, RunScriptRequest } from '../../../server/src/protocol';
 import { SQL, TdsBed, tdsSkip, type Login } from '../tds/harness';
 
 const skip = tdsSkip();
@@ -248,7 +248,7 @@ describe('sqlml over TDS through mssql (the embedded instance as the server)', {
 
   // ---- the editor, through a connection profile ---------------------------------------------------
 
-  test('the language server with a connection profile: pre-flight findings and Run Script over TDS; the views say they are the embedded instance\'s', async () => {
+  test('the language server with a connection profile: pre-flight findings and Run Script over TDS; the views show the server\'s pools from its DMVs; Start, Stop and Provision leave it alone', async () => {
     // The profile names an environment variable for the password (inherited by the server process, readable only by this user).
     process.env.SQLML_TEST_TDS_PASSWORD = bed.user.password;
     const lsp = await LspClient.start({
@@ -269,9 +269,25 @@ describe('sqlml over TDS through mssql (the embedded instance as the server)', {
       assert.equal(run.batches[0]!.messages.find((m) => m.kind === 'error')?.number, 297, 'the call is refused as the pre-flight said');
       assert.deepEqual(run.batches[1]!.resultSets[0]!.rows, [[bed.user.name]]);
       assert.ok(run.batches[1]!.messages.some((m) => m.text === 'ran over TDS'));
+      // The views show the server's own pools and running scripts, read from its DMVs.
       const state = await lsp.connection.sendRequest(InstanceStateRequest, { connect: true });
-      assert.equal(state.status, 'unavailable');
-      assert.match(state.message ?? '', /Sessions and Pools views show the embedded instance only/);
+      assert.deepEqual({ status: state.status, name: state.name, login: state.login }, { status: 'connected', name: `127.0.0.1,${bed.port}`, login: bed.user.name });
+      const refused = await lsp.connection.sendRequest(PoolsRequest);
+      assert.equal(refused.view, null, "never the embedded launcher's view in the server's place");
+      assert.match(refused.server?.problem ?? '', /VIEW SERVER STATE permission was denied/, 'the login may not read the DMVs yet: the view says why');
+      // Granted VIEW SERVER STATE, the next reading (every few seconds) shows the pools.
+      const admin = await tds(bed.admin);
+      const granted = await admin.run(`GRANT VIEW SERVER STATE TO [${bed.user.name}];`);
+      assert.deepEqual(granted.batches.flatMap((b) => b.messages.filter((m) => m.kind === 'error')), []);
+      const deadline = Date.now() + 3 * (refused.server?.pollMs ?? 5000);
+      let pools = refused;
+      while (pools.server?.problem !== undefined && Date.now() < deadline) {
+        await new Promise((r) => setTimeout(r, 500));
+        pools = await lsp.connection.sendRequest(PoolsRequest);
+      }
+      assert.equal(pools.server?.problem, undefined);
+      assert.ok(pools.server?.pools.some((p) => p.name === 'default'), JSON.stringify(pools.server));
+      assert.ok(pools.server?.notShown.some((t) => /^Session folders/.test(t)));
       // Start, Stop and Provision act on sqlml's own instances: never on (or in place of) the profile's server.
       const refusal = new RegExp(`the SQL Server at 127\\.0\\.0\\.1,${bed.port} \\(sqlml\\.instance\\.connection\\): only sqlml's embedded instances are`);
       for (const answer of [

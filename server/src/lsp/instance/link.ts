@@ -9,7 +9,7 @@ import type { Connection, NotificationType } from 'vscode-languageserver';
 import { InstanceClient, InstanceUnavailable, socketFor } from '../../node/instance/instanceClient';
 import { readInstanceConfig } from '../../node/instance/instanceConfig';
 import { instanceLayout, type InstanceLayout } from '../../node/instance/layout';
-import { describeProfile } from '../../node/remote/profile';
+import { describeProfile, type TdsProfile } from '../../node/remote/profile';
 import {
   InstanceStateNotification,
   PoolsChangedNotification,
@@ -21,6 +21,7 @@ import {
   type SessionInfo,
 } from '../../protocol';
 import { sameTarget, type EditorTarget } from '../editorLogin';
+import { ServerViews } from './serverViews';
 
 export type Connect = (layout: InstanceLayout, options: Parameters<typeof InstanceClient.connect>[1]) => Promise<InstanceClient>;
 
@@ -37,6 +38,8 @@ const CLIENT_NAME = 'sqlml language server (views)';
 
 export class InstanceLink {
   private client: InstanceClient | null = null;
+  /** With a connection profile: the SQL Server's views, polled (there is no embedded client then). */
+  private server: ServerViews | null = null;
   private linked: EditorTarget | null = null;
   private connecting: { target: EditorTarget; promise: Promise<InstanceClient | null> } | null = null;
   private state: InstanceState;
@@ -65,7 +68,7 @@ export class InstanceLink {
   async ensure(): Promise<InstanceClient | null> {
     this.wanted = true;
     const target = this.options.target();
-    if (this.client && this.linked && sameTarget(this.linked, target)) return this.client;
+    if (this.linked && sameTarget(this.linked, target) && (this.client || this.server)) return this.client;
     if (this.connecting) {
       // A connect for an older target (another password, say) is waited out, then redone.
       if (sameTarget(this.connecting.target, target)) return this.connecting.promise;
@@ -95,12 +98,19 @@ export class InstanceLink {
 
   async pools(): Promise<PoolsResult> {
     const client = await this.ensure();
+    if (this.server) return this.serverPools();
     if (!client) return { state: this.state, view: null };
     try {
       return { state: this.state, view: await client.pools() };
     } catch (err) {
       return { state: this.failed(err), view: null };
     }
+  }
+
+  /** The views' connection, to ask the instance or the profile's SQL Server a question in T-SQL. */
+  async asker(): Promise<Pick<InstanceClient, 'run'> | null> {
+    const client = await this.ensure();
+    return client ?? this.server?.connection ?? null;
   }
 
   async sessions(): Promise<SessionInfo[]> {
@@ -125,20 +135,13 @@ export class InstanceLink {
     this.unwatch();
     this.client?.close();
     this.client = null;
+    this.server?.close();
+    this.server = null;
   }
 
   private async open(target: EditorTarget): Promise<InstanceClient | null> {
     this.lastAttempt = Date.now();
-    if (target.tds) {
-      // A connection profile's SQL Server: pre-flight and runs go over TDS; these views do not yet
-      // (node/remote/tdsConnection.ts has their DMV queries). Never the embedded instance's views in its place.
-      this.setState({
-        ...this.offlineState('unavailable', `${describeProfile(target.tds)}: the Sessions and Pools views show the embedded instance only; this server's are in sys.dm_external_script_requests and sys.dm_resource_governor_external_resource_pools`),
-        path: describeProfile(target.tds),
-        name: describeProfile(target.tds),
-      });
-      return null;
-    }
+    if (target.tds) return this.openServer(target, target.tds);
     const layout = this.layoutOf(target);
     if (!layout) return null;
     if (target.needsPassword !== undefined) {
@@ -205,6 +208,50 @@ export class InstanceLink {
     return client;
   }
 
+  /** A connection profile's SQL Server: its state, and its views read from its DMVs. */
+  private async openServer(target: EditorTarget, profile: TdsProfile): Promise<null> {
+    const where = describeProfile(profile);
+    const offline = (status: InstanceStatusKind, message: string): InstanceState => ({ ...this.offlineState(status, message), path: where, name: where, isDefault: false, isolation: null, unisolated: false });
+    if (target.needsPassword !== undefined) {
+      this.setState(offline('needsPassword', `the password of login '${target.needsPassword}' is needed (SQL ML: Select Login)`));
+      return null;
+    }
+    let views: ServerViews;
+    try {
+      views = await ServerViews.open(profile, target.sqlLogin?.password ?? '', {
+        onView: () => {
+          if (this.server === views) this.send(PoolsChangedNotification, this.serverPools());
+        },
+        onLost: (message) => {
+          if (this.server !== views) return;
+          this.drop();
+          this.setState(offline('unavailable', message));
+          this.send(PoolsChangedNotification, { state: this.state, view: null });
+        },
+      });
+    } catch (err) {
+      if (this.disposed || !sameTarget(target, this.options.target())) return null;
+      this.setState(offline('unavailable', err instanceof Error ? err.message : String(err)));
+      return null;
+    }
+    if (this.disposed || !sameTarget(target, this.options.target())) {
+      views.close(); // the settings changed meanwhile; whoever changed them connects again
+      return null;
+    }
+    this.server = views;
+    this.linked = target;
+    this.setState({ status: 'connected', path: where, name: where, isDefault: false, login: views.login, authentication: 'sql', isolation: null, unisolated: false, serverIsRoot: process.getuid?.() === 0 });
+    this.options.reached?.();
+    this.send(SessionChangedNotification, { reset: [] } satisfies SessionChange);
+    this.send(PoolsChangedNotification, this.serverPools());
+    return null;
+  }
+
+  private serverPools(): PoolsResult {
+    const view = this.server?.last;
+    return { state: this.state, view: null, ...(view ? { server: view } : {}) };
+  }
+
   private layoutOf(target: EditorTarget): InstanceLayout | null {
     try {
       return instanceLayout({ path: target.path });
@@ -264,6 +311,8 @@ export class InstanceLink {
     this.client = null;
     this.linked = null;
     client?.close();
+    this.server?.close();
+    this.server = null;
     this.unwatch();
   }
 

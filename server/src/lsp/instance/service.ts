@@ -116,7 +116,7 @@ export function createInstanceService(connection: Connection, options: InstanceS
 
 /** The databases the login sees, in SQL Server's order (master first), through the views' connection. */
 async function listDatabases(link: InstanceLink): Promise<DatabasesResult> {
-  const client = await link.ensure();
+  const client = await link.asker();
   if (!client) return { databases: [], message: link.current.message ?? `the instance is ${link.current.status}` };
   try {
     const outcome = await client.run('SELECT name FROM sys.databases ORDER BY database_id;');
