@@ -457,7 +457,7 @@ export class TdsConnection {
       for (const v of plan.before) writeReturnValue(w, v.ordinal, v.name, wireType(v.type), v.value);
       plan.parameters.forEach((p, i) => {
         const ordinal = plan.ordinals[i];
-        if (ordinal !== null && ordinal !== undefined) writeReturnValue(w, ordinal, result?.names[i] ?? p.name, wireType(p.type), result?.outputs[i] ?? null);
+        if (ordinal !== null && ordinal !== undefined) writeReturnValue(w, ordinal, p.name, wireType(p.type), result?.outputs[i] ?? null);
       });
       writeDone(w, Token.DONEPROC, (responder.errors > 0 ? Done.ERROR : 0) | more, CurCmd.EXECUTE, 0);
     }
