@@ -2,7 +2,6 @@
 // values rather than text, OUTPUT values and the return status handed back to the caller. It
 // runs as `EXEC @status = name @a = @p0, @b = @p1 OUTPUT` over variables holding the values
 // exactly as sent, so binding, permissions and OUTPUT semantics are EXEC's own.
-import type { Statement } from '../ast';
 import { parseBatch } from '../parser';
 import type { SqlType } from '../translate/types';
 import { StatementContext } from './context';
@@ -14,7 +13,6 @@ import { report, runStatements } from './runner';
 import { asRun, cancelledMessage, internalError, type RunOptions } from './script';
 import type { ExecutorSession } from './session';
 import { dropFrameTables } from './statements/procedureCall';
-import { findProcedure } from './statements/procedures';
 
 export interface RequestParameter {
   /** With '@'; '' for a parameter passed by position. */
@@ -35,11 +33,6 @@ export interface ProcedureRequestResult {
   returnStatus: number | null;
   /** Each parameter's value after the call (OUTPUT ones changed), in the request's order. */
   outputs: SqlValue[];
-  /**
-   * Each parameter's name: the one sent, or for one passed by position the procedure's own
-   * (SQL Server names every OUTPUT value it returns; '' where no definition says, a system procedure's).
-   */
-  names: string[];
 }
 
 const STATUS = '@__rpc_status';
@@ -76,12 +69,11 @@ export function quotedProcedureName(name: string): string | null {
 export function runProcedureRequest(session: ExecutorSession, request: ProcedureRequest, options: RunOptions): Promise<ProcedureRequestResult> {
   return asRun(session, options.signal, async () => {
     const outputs = request.parameters.map((p) => p.value);
-    const names = request.parameters.map((p) => p.name);
     const send = (message: ExecMessage) => options.onMessage(message);
     const name = quotedProcedureName(request.procedure);
     if (name === null) {
       send({ kind: 'error', number: 2812, severity: 16, state: 62, text: `Could not find stored procedure '${request.procedure}'.`, line: 0 });
-      return { returnStatus: null, outputs, names };
+      return { returnStatus: null, outputs };
     }
     const args = request.parameters.map((p, k) => `${p.name ? `${p.name} = ` : ''}${parameterVariable(k)}${p.output ? ' OUTPUT' : ''}`);
     const text = `EXEC ${STATUS} = ${name}${args.length > 0 ? ` ${args.join(', ')}` : ''}`;
@@ -89,7 +81,7 @@ export function runProcedureRequest(session: ExecutorSession, request: Procedure
     const first = parsed.errors[0];
     if (first) {
       send({ kind: 'error', number: first.number, severity: first.level, state: first.state, text: first.message, line: 0 });
-      return { returnStatus: null, outputs, names };
+      return { returnStatus: null, outputs };
     }
     const frame = Frame.script(text, { start: 0, end: text.length, startLine: 0 });
     frame.variables.set(STATUS, { name: STATUS, type: { name: 'int' }, value: 0 });
@@ -115,16 +107,6 @@ export function runProcedureRequest(session: ExecutorSession, request: Procedure
     return {
       returnStatus: completed ? Number(status ?? 0) : null,
       outputs: request.parameters.map((_, k) => frame.variable(parameterVariable(k))?.value ?? null),
-      names: request.parameters.some((p) => p.output && !p.name) ? declaredNames(ctx, parsed.statements[0], names) : names,
     };
   });
-}
-
-/** `sent` with each positional parameter named as the procedure declares it (when it is a stored procedure). */
-function declaredNames(ctx: StatementContext, call: Statement | undefined, sent: string[]): string[] {
-  if (call?.kind !== 'execute' || call.procedure.kind === 'variable') return sent;
-  const procedure = findProcedure(ctx, call.procedure);
-  const definition = procedure && parseBatch(procedure.text).statements[0];
-  if (definition?.kind !== 'createProcedure') return sent;
-  return sent.map((name, k) => name || (definition.parameters[k]?.name.name ?? ''));
 }
