@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { LineProcess } from '../../server/src/node/embedded/lineProcess';
+import { isAlive } from '../support/processes';
 
 /** Echoes each line back in upper case; ignores "hang"; exits with code 7 on "die". */
 const ANALYZER = `
@@ -25,14 +26,6 @@ function analyzer(timeoutMs?: number): LineProcess {
   return new LineProcess({ command: process.execPath, args: ['-e', ANALYZER], timeoutMs });
 }
 
-function isRunning(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 test('answers come back in request order, from one process', async () => {
   const lines = analyzer();
@@ -59,7 +52,7 @@ test('a request that outlives the timeout gets a timeout and the queue moves on 
     assert.ok(waited >= 290 && waited < 2000, `timed out after ${waited} ms`);
     assert.deepEqual(await queued, { ok: true, line: 'AFTER' });
     assert.equal(lines.startCount, 2);
-    assert.equal(isRunning(firstPid), false, 'the hung process was killed');
+    assert.equal(isAlive(firstPid), false, 'the hung process was killed');
   } finally {
     lines.dispose();
   }
@@ -104,8 +97,8 @@ test('dispose answers waiting requests, kills the process and refuses new work',
   ]);
   assert.deepEqual(await lines.request('late'), { ok: false, failure: 'disposed' });
   assert.equal(lines.pid, undefined);
-  for (let i = 0; i < 50 && isRunning(pid); i++) await new Promise((resolve) => setTimeout(resolve, 20));
-  assert.equal(isRunning(pid), false);
+  for (let i = 0; i < 50 && isAlive(pid); i++) await new Promise((resolve) => setTimeout(resolve, 20));
+  assert.equal(isAlive(pid), false);
 });
 
 test('an analyzer keeps Node alive neither after dispose nor while idle', () => {

@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import type { InstanceClient } from '../../../server/src/node/instance/instanceClient';
 import type { RunOutcome } from '../../../server/src/node/instance/protocol';
 import { instanceSkip, TestInstance } from './harness';
+import { isAlive } from '../../support/processes';
 
 const skip = instanceSkip();
 const instance = new TestInstance('txcrash', 'sqlmltx');
@@ -44,14 +45,7 @@ SELECT @@TRANCOUNT;`;
 
 /** Resolves once the process is gone. */
 async function gone(pid: number): Promise<void> {
-  for (;;) {
-    try {
-      process.kill(pid, 0);
-    } catch {
-      return;
-    }
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
+  while (isAlive(pid)) await new Promise((resolve) => setTimeout(resolve, 50));
 }
 
 test('#48 kill -9 of the daemon mid-transaction: after the restart nothing of the transaction is there', { skip }, async () => {

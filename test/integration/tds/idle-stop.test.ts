@@ -9,21 +9,13 @@ import { InstanceClient } from '../../../server/src/node/instance/instanceClient
 import { TestInstance } from '../instance/harness';
 import { tdsSkip } from './harness';
 import { openTedious, tediousBatch } from './tediousClient';
+import { isAlive } from '../../support/processes';
 
 const skip = tdsSkip();
 const IDLE_STOP_SECONDS = 2;
 const instance = new TestInstance('tds-idle', 'sqltdi');
 
 after(() => (skip ? undefined : instance.teardown()));
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 test('an open TDS connection keeps an idle-stopping instance up; closing it lets the instance stop', { skip, timeout: 300_000 }, async () => {
   instance.create(1);
@@ -34,17 +26,17 @@ test('an open TDS connection keeps an idle-stopping instance up; closing it lets
   const port = (await owner.status()).tds?.port;
   assert.ok(port, 'the instance has a TDS endpoint');
   const pid = instance.daemonPid();
-  assert.ok(pid && alive(pid), 'the daemon runs');
+  assert.ok(pid && isAlive(pid), 'the daemon runs');
 
   const tds = await openTedious(port, login);
   owner.close();
   // Several idle periods with only the TDS connection open: the instance is still there for it.
   await sleep(IDLE_STOP_SECONDS * 3 * 1000);
-  assert.ok(alive(pid), 'the daemon stopped although a TDS connection was open');
+  assert.ok(isAlive(pid), 'the daemon stopped although a TDS connection was open');
   assert.deepEqual((await tediousBatch(tds, 'SELECT 1 AS still')).rows, [[1]]);
 
   tds.close();
   const deadline = Date.now() + 60_000;
-  while (alive(pid) && Date.now() < deadline) await sleep(200);
-  assert.equal(alive(pid), false, 'the daemon should stop once the last TDS connection closed and the idle time passed');
+  while (isAlive(pid) && Date.now() < deadline) await sleep(200);
+  assert.equal(isAlive(pid), false, 'the daemon should stop once the last TDS connection closed and the idle time passed');
 });
