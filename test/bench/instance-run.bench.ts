@@ -10,8 +10,8 @@ import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { deprovision } from '../../server/src/node/launcher/accounts';
 import { median } from './stats';
+import { GENERATE_DUCKDB, GENERATE_TSQL, ROWS } from './millionRows';
 
-const ROWS = 1_000_000;
 const RUNS = 5;
 const PREFIX = 'sqlmlbr';
 const BASE = process.getuid?.() === 0 ? '/var/lib/sqlml-bench-run' : join(process.env.HOME ?? '/tmp', '.cache', 'sqlml-bench-run');
@@ -21,17 +21,6 @@ const INSTANCE = join(BASE, 'instance');
 // The same computation on both sides: per label, the row count and the mean of a + b * c.
 const COMPUTE = 'df.assign(v=df["a"] + df["b"] * df["c"]).groupby("label", as_index=False).agg(n=("v", "size"), mean_v=("v", "mean"))';
 
-// Rows n = 0 … 999,999 with four floats and one text column, generated the same way on both sides.
-const GENERATE_TSQL = `CREATE TABLE dbo.digits (d int);
-INSERT INTO dbo.digits VALUES (0),(1),(2),(3),(4),(5),(6),(7),(8),(9);
-CREATE TABLE dbo.big (a float, b float, c float, d float, label nvarchar(20));
-INSERT INTO dbo.big
-SELECT n * 0.5, n * 0.25, n * 1.5, n * 2.0, CONCAT(N'label', n % 100)
-FROM (SELECT d1.d + 10 * d2.d + 100 * d3.d + 1000 * d4.d + 10000 * d5.d + 100000 * d6.d AS n
-      FROM dbo.digits d1 CROSS JOIN dbo.digits d2 CROSS JOIN dbo.digits d3
-      CROSS JOIN dbo.digits d4 CROSS JOIN dbo.digits d5 CROSS JOIN dbo.digits d6) AS numbers;`;
-const GENERATE_DUCKDB = `CREATE TABLE big AS SELECT n * 0.5 AS a, n * 0.25 AS b, n * 1.5 AS c, n * 2.0 AS d, 'label' || (n % 100) AS label
-FROM range(${ROWS}) t(n)`;
 
 function cli(args: string[]): { status: number | null; stdout: string; stderr: string } {
   const r = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', maxBuffer: 64 << 20 });
