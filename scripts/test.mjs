@@ -30,7 +30,10 @@ if (files.length === 0) {
 // The spec reporter prints; the attack reporter records the outcomes of the numbered attack tests
 // for the README's security table (npm run docs:security).
 const reporters = ['--test-reporter=spec', '--test-reporter-destination=stdout', '--test-reporter=./test/support/attackReporter.mjs', '--test-reporter-destination=stderr'];
-const result = spawnSync(process.execPath, ['--import', 'tsx', '--test', ...reporters, ...files], {
+// A test that hangs fails by name after this long instead of holding CI past its limit; the longest
+// real test (an end-to-end suite in VS Code) takes a few minutes.
+const timeout = `--test-timeout=${process.env.SQLML_TEST_TIMEOUT_MS ?? 15 * 60 * 1000}`;
+const result = spawnSync(process.execPath, ['--import', 'tsx', '--test', timeout, ...reporters, ...files], {
   stdio: 'inherit',
 });
 process.exit(result.status ?? 1);

@@ -120,7 +120,8 @@ export class LspClient {
 
   async stop(): Promise<void> {
     if (!this.exited) {
-      await this.connection.sendRequest(ShutdownRequest.type).catch(() => undefined);
+      // A server that does not answer shutdown within a few seconds is killed below, not waited on.
+      await Promise.race([this.connection.sendRequest(ShutdownRequest.type).catch(() => undefined), new Promise((resolve) => setTimeout(resolve, 5000).unref())]);
       await this.connection.sendNotification(ExitNotification.type).catch(() => undefined);
     }
     await new Promise<void>((resolve) => {
