@@ -4,6 +4,9 @@ import { NotificationType, RequestType, RequestType0, type Position, type Range 
 import type { ExternalPoolRow, ScriptRequestRow } from './node/connection/instanceConnection';
 import type { LauncherView, WireBatch, WireMessage, WireSession, WireSessionRecord } from './node/instance/protocol';
 
+// The client reads the DMV rows of ServerView; it imports them from here, never from the Node layer.
+export type { ExternalPoolRow, ScriptRequestRow };
+
 // ---- workspace trust -------------------------------------------------------------------------
 
 /**

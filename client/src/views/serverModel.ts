@@ -2,8 +2,7 @@
 // its external resource pools and the scripts running on it, as its catalog views and DMVs show
 // them (the language server reads them every few seconds). What only sqlml's embedded instance
 // can show is said once, not imitated. Pure: no VS Code.
-import type { ServerView } from '../../../server/src/protocol';
-import type { ExternalPoolRow, ScriptRequestRow } from '../../../server/src/node/connection/instanceConnection';
+import type { ExternalPoolRow, ScriptRequestRow, ServerView } from '../../../server/src/protocol';
 import { duration } from '../results/model';
 import { languageLabel } from './sessionsModel';
 import type { ViewNode } from './node';
