@@ -157,12 +157,10 @@ export class ByteWriter {
     return this.bytes.subarray(0, this.length);
   }
 
-  /** Takes the first `n` bytes out, keeping the rest for later writes. */
-  take(n: number): Uint8Array {
-    const out = this.bytes.slice(0, n);
+  /** Drops the first `n` bytes (sent already), keeping the rest at the start for later writes. */
+  discard(n: number): void {
     this.bytes.copyWithin(0, n, this.length);
     this.length -= n;
-    return out;
   }
 }
 

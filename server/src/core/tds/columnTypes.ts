@@ -56,6 +56,9 @@ export const TdsType = {
 
 type Kind = 'int' | 'bit' | 'decimal' | 'money' | 'float' | 'datetime' | 'smalldatetime' | 'date' | 'time' | 'datetime2' | 'datetimeoffset' | 'guid' | 'chars' | 'nchars' | 'binary';
 
+/** Bytes of the length before a value, which is also what a NULL costs: BYTELEN, USHORTLEN or PLP's 8. */
+type LengthPrefix = 1 | 2 | 8;
+
 export interface WireType {
   kind: Kind;
   /** The TDS type byte. */
@@ -66,19 +69,20 @@ export interface WireType {
   plp: boolean;
   precision: number;
   scale: number;
+  prefix: LengthPrefix;
 }
 
 const MAX_NVARCHAR_CHARS = 4000;
 const MAX_VARCHAR_BYTES = 8000;
 
 function wire(kind: Kind, token: number, size: number, extra: Partial<WireType> = {}): WireType {
-  return { kind, token, size, plp: false, precision: 0, scale: 0, ...extra };
+  return { kind, token, size, plp: false, precision: 0, scale: 0, prefix: 1, ...extra };
 }
 
 function variable(kind: 'chars' | 'nchars' | 'binary', token: number, length: number | 'max' | undefined, unit: number, limit: number): WireType {
   const chars = length ?? 1;
-  if (chars === 'max' || chars * unit > limit) return wire(kind, token, 0xffff, { plp: true });
-  return wire(kind, token, Math.max(1, chars) * unit);
+  if (chars === 'max' || chars * unit > limit) return wire(kind, token, 0xffff, { plp: true, prefix: 8 });
+  return wire(kind, token, Math.max(1, chars) * unit, { prefix: 2 });
 }
 
 /** The wire form of a T-SQL type; what the instance cannot name travels as nvarchar(max) text. */
@@ -146,149 +150,187 @@ export function decimalLength(precision: number): number {
   return precision <= 9 ? 5 : precision <= 19 ? 9 : precision <= 28 ? 13 : 17;
 }
 
-/** TYPE_INFO as COLMETADATA and RETURNVALUE carry it. */
-export function writeTypeInfo(w: ByteWriter, t: WireType): void {
-  w.u8(t.token);
-  switch (t.kind) {
-    case 'date':
-      return;
-    case 'time':
-    case 'datetime2':
-    case 'datetimeoffset':
-      w.u8(t.scale);
-      return;
-    case 'decimal':
-      w.u8(t.size).u8(t.precision).u8(t.scale);
-      return;
-    case 'chars':
-    case 'nchars':
-      w.u16(t.size).raw(DEFAULT_COLLATION);
-      return;
-    case 'binary':
-      w.u16(t.size);
-      return;
-    default:
-      w.u8(t.size);
-  }
+type Value = Exclude<SqlValue, null>;
+
+/**
+ * One kind's encoding: what TYPE_INFO carries after the type byte, and a non-null value with its
+ * length prefix. One table instead of a switch per operation, so that a kind is described in one
+ * place and a row's values are written by a lookup each.
+ */
+interface KindCodec {
+  typeInfo(w: ByteWriter, t: WireType): void;
+  value(w: ByteWriter, t: WireType, v: Value): void;
 }
 
-/** Writes NULL in the type's own form (ROW and RETURNVALUE; NBCROW uses its bitmap instead). */
-export function writeNull(w: ByteWriter, t: WireType): void {
-  if (t.plp) w.u64(0xffffffffffffffffn);
-  else if (t.kind === 'chars' || t.kind === 'nchars' || t.kind === 'binary') w.u16(0xffff);
-  else w.u8(0);
-}
+const TWO_32 = 4_294_967_296;
 
-/** Writes a non-null value with its length prefix. */
-export function writeValue(w: ByteWriter, t: WireType, value: Exclude<SqlValue, null>): void {
-  switch (t.kind) {
-    case 'int':
+// TYPE_INFO shapes ([MS-TDS] 2.2.5.6): BYTELEN types name their size, scaled temporal types their
+// scale, decimals size/precision/scale, strings a USHORT maximum (and a collation), date nothing.
+const sizeInfo = (w: ByteWriter, t: WireType) => void w.u8(t.size);
+const scaleInfo = (w: ByteWriter, t: WireType) => void w.u8(t.scale);
+const noInfo = () => undefined;
+const collatedInfo = (w: ByteWriter, t: WireType) => void w.u16(t.size).raw(DEFAULT_COLLATION);
+const binaryInfo = (w: ByteWriter, t: WireType) => void w.u16(t.size);
+
+const CODECS: Record<Kind, KindCodec> = {
+  int: {
+    typeInfo: sizeInfo,
+    value(w, t, v) {
       w.u8(t.size);
-      if (t.size === 1) w.u8(Number(value));
-      else if (t.size === 2) w.i16(Number(value));
-      else if (t.size === 4) w.i32(Number(value));
-      else w.i64(BigInt(typeof value === 'number' ? Math.trunc(value) : (value as bigint | string)));
-      return;
-    case 'bit':
-      w.u8(1).u8(value === true || (value !== false && Number(value) !== 0) ? 1 : 0);
-      return;
-    case 'float':
-      w.u8(t.size);
-      if (t.size === 4) w.f32(Number(value));
-      else w.f64(Number(value));
-      return;
-    case 'decimal': {
-      const scaled = scaledInteger(value, t.scale);
+      if (t.size === 8) writeInt64(w, v);
+      else if (t.size === 4) w.i32(Number(v));
+      else if (t.size === 2) w.i16(Number(v));
+      else w.u8(Number(v));
+    },
+  },
+  bit: { typeInfo: sizeInfo, value: (w, _t, v) => void w.u8(1).u8(v === true || (v !== false && Number(v) !== 0) ? 1 : 0) },
+  float: {
+    typeInfo: sizeInfo,
+    value(w, t, v) {
+      if (t.size === 4) w.u8(4).f32(Number(v));
+      else w.u8(8).f64(Number(v));
+    },
+  },
+  decimal: {
+    typeInfo: (w, t) => void w.u8(t.size).u8(t.precision).u8(t.scale),
+    value(w, t, v) {
+      const scaled = scaledInteger(v, t.scale);
       w.u8(t.size).u8(scaled < 0n ? 0 : 1);
       let magnitude = scaled < 0n ? -scaled : scaled;
       for (let k = 0; k < (t.size - 1) / 4; k++) {
         w.u32(Number(magnitude & 0xffffffffn));
         magnitude >>= 32n;
       }
-      return;
-    }
-    case 'money': {
-      const scaled = scaledInteger(value, 4);
-      w.u8(t.size);
-      if (t.size === 4) w.i32(Number(scaled));
-      else w.i32(Number(scaled >> 32n)).u32(Number(scaled & 0xffffffffn));
-      return;
-    }
-    case 'datetime': {
-      const ms = asDate(value).getTime();
+    },
+  },
+  money: {
+    typeInfo: sizeInfo,
+    value(w, t, v) {
+      // The largest money values have no double of their own: the nearest one is just past the
+      // range, and must not wrap around to a negative amount.
+      const scaled = clamp(scaledInteger(v, 4), t.size === 4 ? 31 : 63);
+      // money is two 32-bit halves, the high one first; smallmoney one 32-bit integer.
+      if (t.size === 4) w.u8(4).i32(Number(scaled));
+      else w.u8(8).i32(Number(scaled >> 32n)).u32(Number(scaled & 0xffffffffn));
+    },
+  },
+  datetime: {
+    typeInfo: sizeInfo,
+    value(w, _t, v) {
+      const ms = asDate(v).getTime();
       let days = Math.floor(ms / MS_PER_DAY);
+      // 1/300 s ticks; rounding may reach the next midnight.
       let ticks = Math.round(((ms - days * MS_PER_DAY) * 300) / 1000);
       if (ticks >= 300 * 86_400) {
         days += 1;
         ticks = 0;
       }
       w.u8(8).i32(days + DAYS_FROM_1900).u32(ticks);
-      return;
-    }
-    case 'smalldatetime': {
-      const ms = asDate(value).getTime();
+    },
+  },
+  smalldatetime: {
+    typeInfo: sizeInfo,
+    value(w, _t, v) {
+      const ms = asDate(v).getTime();
       const days = Math.floor(ms / MS_PER_DAY);
       w.u8(4).u16(days + DAYS_FROM_1900).u16(Math.round((ms - days * MS_PER_DAY) / 60_000));
-      return;
-    }
-    case 'date':
-      w.u8(3).uint(epochDays(asDateOrText(value)) + DAYS_FROM_0001, 3);
-      return;
-    case 'time':
+    },
+  },
+  date: { typeInfo: noInfo, value: (w, _t, v) => void w.u8(3).uint(epochDays(asDateOrText(v)) + DAYS_FROM_0001, 3) },
+  time: {
+    typeInfo: scaleInfo,
+    value(w, t, v) {
       w.u8(t.size);
-      writeTime(w, asDateOrText(value), t.scale);
-      return;
-    case 'datetime2': {
-      const when = asDateOrText(value);
+      writeTime(w, asDateOrText(v), t.scale);
+    },
+  },
+  datetime2: {
+    typeInfo: scaleInfo,
+    value(w, t, v) {
+      const when = asDateOrText(v);
       w.u8(t.size);
       writeTime(w, when, t.scale);
       w.uint(epochDays(when) + DAYS_FROM_0001, 3);
-      return;
-    }
-    case 'datetimeoffset': {
+    },
+  },
+  datetimeoffset: {
+    typeInfo: scaleInfo,
+    value(w, t, v) {
       // Values are kept in UTC: the offset is zero.
-      const when = asDateOrText(value);
+      const when = asDateOrText(v);
       w.u8(t.size);
       writeTime(w, when, t.scale);
       w.uint(epochDays(when) + DAYS_FROM_0001, 3).i16(0);
-      return;
-    }
-    case 'guid':
-      w.u8(16).raw(guidBytes(String(value)));
-      return;
-    case 'chars':
-      writeVariable(w, t, encode1252(textOf(value)));
-      return;
-    case 'nchars': {
-      const text = textOf(value);
-      if (t.plp) writePlpUcs2(w, text);
-      else w.u16(text.length * 2).ucs2(text);
-      return;
-    }
-    case 'binary':
-      writeVariable(w, t, value instanceof Uint8Array ? value : encode1252(String(value)));
-      return;
-  }
+    },
+  },
+  guid: { typeInfo: sizeInfo, value: (w, _t, v) => void w.u8(16).raw(guidBytes(String(v))) },
+  chars: { typeInfo: collatedInfo, value: (w, t, v) => writeBytes(w, t, encode1252(textOf(v))) },
+  nchars: {
+    typeInfo: collatedInfo,
+    value(w, t, v) {
+      const text = textOf(v);
+      const length = text.length * 2;
+      if (!t.plp) {
+        w.u16(length).ucs2(text);
+        return;
+      }
+      writePlpLength(w, length);
+      if (length > 0) w.u32(length).ucs2(text);
+      w.u32(0);
+    },
+  },
+  binary: { typeInfo: binaryInfo, value: (w, t, v) => writeBytes(w, t, v instanceof Uint8Array ? v : encode1252(String(v))) },
+};
+
+/** TYPE_INFO as COLMETADATA and RETURNVALUE carry it. */
+export function writeTypeInfo(w: ByteWriter, t: WireType): void {
+  w.u8(t.token);
+  CODECS[t.kind].typeInfo(w, t);
 }
 
-/** Whether a NULL costs more than the NBCROW bitmap's bit: then a row with NULLs is sent as NBCROW. */
+/** Writes NULL in the type's own form (ROW and RETURNVALUE; NBCROW uses its bitmap instead). */
+export function writeNull(w: ByteWriter, t: WireType): void {
+  if (t.prefix === 1) w.u8(0);
+  else if (t.prefix === 2) w.u16(0xffff);
+  else w.u32(0xffffffff).u32(0xffffffff);
+}
+
+/** Writes a non-null value with its length prefix. */
+export function writeValue(w: ByteWriter, t: WireType, value: Value): void {
+  CODECS[t.kind].value(w, t, value);
+}
+
+/** What a NULL costs in ROW: when the NBCROW bitmap costs less, a row with NULLs is sent as NBCROW. */
 export function nullMarkerLength(t: WireType): number {
-  return t.plp ? 8 : t.kind === 'chars' || t.kind === 'nchars' || t.kind === 'binary' ? 2 : 1;
+  return t.prefix;
 }
 
-function writeVariable(w: ByteWriter, t: WireType, bytes: Uint8Array): void {
+/** A bigint as two 32-bit halves; numbers without a BigInt on the way (result sets hold many). */
+function writeInt64(w: ByteWriter, v: Value): void {
+  if (typeof v === 'number' && Number.isSafeInteger(v)) {
+    w.u32(v >>> 0).i32(Math.floor(v / TWO_32));
+    return;
+  }
+  w.i64(typeof v === 'bigint' ? v : BigInt(typeof v === 'number' ? Math.trunc(v) : String(v)));
+}
+
+function clamp(n: bigint, bits: number): bigint {
+  const max = (1n << BigInt(bits)) - 1n;
+  return n > max ? max : n < -max - 1n ? -max - 1n : n;
+}
+
+/** A PLP value's total length (lengths here stay far below 2^32). */
+function writePlpLength(w: ByteWriter, length: number): void {
+  w.u32(length).u32(0);
+}
+
+function writeBytes(w: ByteWriter, t: WireType, bytes: Uint8Array): void {
   if (!t.plp) {
     w.u16(bytes.length).raw(bytes);
     return;
   }
-  w.u64(BigInt(bytes.length));
+  writePlpLength(w, bytes.length);
   if (bytes.length > 0) w.u32(bytes.length).raw(bytes);
-  w.u32(0);
-}
-
-function writePlpUcs2(w: ByteWriter, text: string): void {
-  w.u64(BigInt(text.length * 2));
-  if (text.length > 0) w.u32(text.length * 2).ucs2(text);
   w.u32(0);
 }
 

@@ -66,7 +66,8 @@ export class MessageReader {
       }
       if ((header.status & STATUS_EOM) === 0) continue;
       const first = this.first;
-      const body = Buffer.concat(this.parts);
+      // Most requests are one packet: its payload is the body, without a copy.
+      const body = this.parts.length === 1 ? this.parts[0]! : Buffer.concat(this.parts);
       const discarded = this.discarding;
       this.first = null;
       this.parts = [];

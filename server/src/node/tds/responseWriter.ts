@@ -13,9 +13,15 @@ export interface ByteSink {
 
 /** Bytes gathered before whole packets are sent (a few packets: fewer, larger writes). */
 const FLUSH_THRESHOLD = 64 * 1024;
+/**
+ * Where the token buffer starts: most responses (a login, a DONE, a few rows) fit in it, and a
+ * large one grows it by doubling up to about FLUSH_THRESHOLD plus a slice of rows. Starting at
+ * the threshold would cost every small request a large zero-filled allocation.
+ */
+const INITIAL_BUFFER = 8 * 1024;
 
 export class ResponseWriter {
-  readonly tokens = new ByteWriter(FLUSH_THRESHOLD * 2);
+  readonly tokens = new ByteWriter(INITIAL_BUFFER);
   private packetId = 1;
 
   constructor(
@@ -29,21 +35,22 @@ export class ResponseWriter {
     if (this.tokens.length < FLUSH_THRESHOLD) return;
     const room = this.packetSize - PACKET_HEADER_LENGTH;
     const whole = Math.floor(this.tokens.length / room) * room;
-    if (whole === 0) return;
     // Keep at least one byte back: the packet with EOM must carry something.
     const send = whole === this.tokens.length ? whole - room : whole;
     if (send <= 0) return;
-    await this.send(this.tokens.take(send), false);
+    await this.send(send, false);
   }
 
   /** Sends everything written, the last packet with EOM. */
   async end(): Promise<void> {
-    await this.send(this.tokens.take(this.tokens.length), true);
+    await this.send(this.tokens.length, true);
   }
 
-  private async send(body: Uint8Array, last: boolean): Promise<void> {
+  /** Frames the first `n` token bytes as packets (one copy, straight from the buffer) and writes them. */
+  private async send(n: number, last: boolean): Promise<void> {
     const sink = this.sink();
-    const packets = packetize(PacketType.TABULAR_RESULT, body, this.packetSize, this.spid, last, () => this.packetId++);
+    const packets = packetize(PacketType.TABULAR_RESULT, this.tokens.written().subarray(0, n), this.packetSize, this.spid, last, () => this.packetId++);
+    this.tokens.discard(n);
     if (!sink.write(packets)) await sink.drained();
   }
 }
