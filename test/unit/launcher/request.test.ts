@@ -71,13 +71,15 @@ test('runs: one per partition in key order (NULL first, case-insensitive), rows 
     ['B', 1],
   ];
   const input = { columns: [{ name: 'k', type: 'varchar(5)' }, { name: 'v', type: 'int' }], rows };
-  const runs = planRuns(normalized({ input, partitionBy: ['k'], orderBy: ['v'] }));
+  const plan = planRuns(normalized({ input, partitionBy: ['k'], orderBy: ['v'] }));
+  const row = (k: number) => rows[plan.order ? plan.order[k]! : k]!;
   assert.deepEqual(
-    runs.map((r) => r.chunks.map((c) => c.map((row) => row[1]))),
+    plan.runs.map((r) => r.chunks.map((c) => Array.from({ length: c.count }, (_, k) => row(c.start + k)[1]))),
     [[[9]], [[1, 2]], [[1, 3]]],
   );
   const chunked = planRuns(normalized({ input, params: [{ name: '@r_rowsPerRead', type: 'int', value: 2 }] }));
-  assert.equal(chunked.length, 1);
-  assert.deepEqual(chunked[0]!.chunks.map((c) => c.length), [2, 2, 1]);
-  assert.deepEqual(planRuns(normalized({})), [{ chunks: [[]] }], 'no input: one run of one empty chunk');
+  assert.equal(chunked.runs.length, 1);
+  assert.equal(chunked.order, null, 'without partitions or order the rows go as they are, without a copy of their order');
+  assert.deepEqual(chunked.runs[0]!.chunks, [{ start: 0, count: 2 }, { start: 2, count: 2 }, { start: 4, count: 1 }]);
+  assert.deepEqual(planRuns(normalized({})), { order: null, runs: [{ chunks: [{ start: 0, count: 0 }] }] }, 'no input: one run of one empty chunk');
 });

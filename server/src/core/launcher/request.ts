@@ -24,6 +24,23 @@ export interface InputRows {
   rows: SqlValue[][];
 }
 
+/**
+ * An input held column by column, as the storage reads it: `values[c][r]` is column c's value at
+ * row r. A million rows cost five arrays instead of a million (and numbers stay unboxed).
+ */
+export interface InputColumns {
+  columns: ColumnSpec[];
+  values: SqlValue[][];
+  rowCount: number;
+}
+
+/** The normalized input: columns with their types, values column by column. */
+export interface TypedInput {
+  columns: TypedColumn[];
+  values: SqlValue[][];
+  rowCount: number;
+}
+
 export interface ScriptParam {
   /** '@name' or 'name'. */
   name: string;
@@ -39,7 +56,7 @@ export interface LaunchRequest {
   /** 'Python' or 'R', in any case, as @language accepts them. */
   language: string;
   script: string;
-  input?: InputRows;
+  input?: InputRows | InputColumns;
   inputName?: string;
   outputName?: string;
   params?: ScriptParam[];
@@ -72,7 +89,7 @@ export interface NormalizedRequest {
   database: string;
   language: ScriptLanguage;
   script: string;
-  input: { columns: TypedColumn[]; rows: SqlValue[][] } | undefined;
+  input: TypedInput | undefined;
   inputName: string;
   outputName: string;
   params: NormalizedParam[];
@@ -175,7 +192,7 @@ function scriptName(language: ScriptLanguage, what: string, name: string): strin
   return name;
 }
 
-function typedInput(input: InputRows): { columns: TypedColumn[]; rows: SqlValue[][] } {
+function typedInput(input: InputRows | InputColumns): TypedInput {
   const columns = input.columns.map((c) => {
     const parsed = parseSqlType(c.type);
     if (!parsed.ok) fail(`Unsupported input data type in column '${c.name}'. ${parsed.reason}`);
@@ -183,7 +200,13 @@ function typedInput(input: InputRows): { columns: TypedColumn[]; rows: SqlValue[
     if (c.name.includes('\u0000')) fail(`The input column name '${c.name.replace(/\u0000/g, '\\0')}' contains a NUL character.`);
     return { name: c.name, type: parsed.type };
   });
-  return { columns, rows: input.rows };
+  if ('values' in input) {
+    if (input.values.length !== columns.length || input.values.some((v) => v.length !== input.rowCount)) fail('The input columns do not all hold one value for each row.');
+    return { columns, values: input.values, rowCount: input.rowCount };
+  }
+  // Rows (the CLI's CSV, callers of the launcher) are turned into columns once, here.
+  const values = columns.map((_, c) => input.rows.map((row) => row[c] ?? null));
+  return { columns, values, rowCount: input.rows.length };
 }
 
 function param(language: ScriptLanguage, p: ScriptParam): NormalizedParam {

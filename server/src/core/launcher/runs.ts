@@ -3,51 +3,71 @@
 // variables), partitions in key order and rows ordered by @input_data_1_order_by_columns; with
 // @r_rowsPerRead the rows of a run arrive in chunks, each chunk running the script again in the
 // same session so that variables carry over (mlservices-facts.md §1.3).
+// The plan holds row numbers, never copies of rows: the input stays in its columns, once.
 import type { NormalizedRequest, SqlValue } from './request';
 
+/** Positions `start` … `start + count - 1` of the plan's row order. */
+export interface Chunk {
+  start: number;
+  count: number;
+}
+
 export interface Run {
-  /** The rows of each chunk, in order. A run always has at least one chunk. */
-  chunks: SqlValue[][][];
+  /** The chunks, in order. A run always has at least one chunk. */
+  chunks: Chunk[];
 }
 
-export function planRuns(request: Pick<NormalizedRequest, 'input' | 'partitionBy' | 'orderBy' | 'rowsPerRead'>): Run[] {
-  const rows = request.input?.rows ?? [];
-  const order = (part: SqlValue[][]) => (request.orderBy.length > 0 ? stableSort(part, request.orderBy) : part);
-  const groups = request.partitionBy.length > 0 && rows.length > 0 ? partitions(rows, request.partitionBy) : [rows];
-  return groups.map((group) => ({ chunks: chunk(order(group), request.rowsPerRead) }));
+export interface RunPlan {
+  /** The input's row numbers in the order the runs take them; null: the input's own order. */
+  order: Int32Array | null;
+  runs: Run[];
 }
 
-function chunk(rows: SqlValue[][], size: number | undefined): SqlValue[][][] {
-  if (!size || rows.length <= size) return [rows];
-  const out: SqlValue[][][] = [];
-  for (let i = 0; i < rows.length; i += size) out.push(rows.slice(i, i + size));
+export function planRuns(request: Pick<NormalizedRequest, 'input' | 'partitionBy' | 'orderBy' | 'rowsPerRead'>): RunPlan {
+  const input = request.input;
+  const rowCount = input?.rowCount ?? 0;
+  if (!input || rowCount === 0 || (request.partitionBy.length === 0 && request.orderBy.length === 0)) {
+    return { order: null, runs: [{ chunks: chunks(0, rowCount, request.rowsPerRead) }] };
+  }
+  const compareAt = (by: number[]) => (a: number, b: number) => {
+    for (const c of by) {
+      const d = compareValues(input.values[c]![a] ?? null, input.values[c]![b] ?? null);
+      if (d !== 0) return d;
+    }
+    return 0;
+  };
+  const all = Array.from({ length: rowCount }, (_, r) => r);
+  const groups = request.partitionBy.length > 0 ? partitions(all, request.partitionBy, input.values).sort((a, b) => compareAt(request.partitionBy)(a[0]!, b[0]!)) : [all];
+  const byOrder = compareAt(request.orderBy);
+  const order = new Int32Array(rowCount);
+  const runs: Run[] = [];
+  let at = 0;
+  for (const group of groups) {
+    if (request.orderBy.length > 0) group.sort((a, b) => byOrder(a, b) || a - b);
+    order.set(group, at);
+    runs.push({ chunks: chunks(at, group.length, request.rowsPerRead) });
+    at += group.length;
+  }
+  return { order, runs };
+}
+
+function chunks(start: number, count: number, size: number | undefined): Chunk[] {
+  if (!size || count <= size) return [{ start, count }];
+  const out: Chunk[] = [];
+  for (let k = 0; k < count; k += size) out.push({ start: start + k, count: Math.min(size, count - k) });
   return out;
 }
 
-function partitions(rows: SqlValue[][], by: number[]): SqlValue[][][] {
-  const groups = new Map<string, SqlValue[][]>();
-  for (const row of rows) {
-    const key = by.map((i) => keyPart(row[i] ?? null)).join('\u0001');
+/** Row numbers grouped by their partition key, each group in input order. */
+function partitions(rows: number[], by: number[], values: SqlValue[][]): number[][] {
+  const groups = new Map<string, number[]>();
+  for (const r of rows) {
+    const key = by.map((c) => keyPart(values[c]![r] ?? null)).join('\u0001');
     let group = groups.get(key);
     if (!group) groups.set(key, (group = []));
-    group.push(row);
+    group.push(r);
   }
-  return [...groups.values()].sort((a, b) => compareRows(a[0]!, b[0]!, by));
-}
-
-function stableSort(rows: SqlValue[][], by: number[]): SqlValue[][] {
-  return rows
-    .map((row, i) => ({ row, i }))
-    .sort((a, b) => compareRows(a.row, b.row, by) || a.i - b.i)
-    .map((x) => x.row);
-}
-
-function compareRows(a: SqlValue[], b: SqlValue[], by: number[]): number {
-  for (const i of by) {
-    const c = compareValues(a[i] ?? null, b[i] ?? null);
-    if (c !== 0) return c;
-  }
-  return 0;
+  return [...groups.values()];
 }
 
 // Grouping and ordering follow SQL Server's default collation, which ignores case; NULL sorts

@@ -15,14 +15,11 @@ import {
   type DuckDBType,
   type DuckDBVector,
 } from '@duckdb/node-api';
-import type { ScalarFunctionSpec, SqlValue, StorageSession, StoredRows, TableFunctionSpec } from '../../core/engine/executor/ports';
+import type { ScalarFunctionSpec, SqlValue, StorageSession, StoredColumns, StoredRows, TableFunctionSpec } from '../../core/engine/executor/ports';
 import { duckdbType, type SqlType } from '../../core/engine/translate';
-import { fromDuckdb, toDuckdb } from './duckdbValues';
+import { CHUNK_ROWS, fromDuckdb, toDuckdb } from './duckdbValues';
 import type { FunctionSlot, Holder } from './functionSlots';
 import { stageRows } from './stagedRows';
-
-/** DuckDB's vector size: the most rows one chunk holds. */
-const CHUNK_ROWS = 2048;
 
 /** The DuckDB type a function returns; the executor's functions return names, ids and bits. */
 function functionType(type: SqlType): DuckDBType {
@@ -71,15 +68,41 @@ export class DuckdbSession implements StorageSession {
     const result = await this.connection.stream(sql, parameters.length ? parameters.map(toDuckdb) : undefined);
     const rows: SqlValue[][] = [];
     const limit = maxRows ?? Infinity;
+    const template: SqlValue[] = new Array<SqlValue>(result.columnCount).fill(null);
     for (;;) {
       const chunk = await result.fetchChunk();
       if (!chunk || chunk.rowCount === 0) break;
-      for (const row of chunk.getRows()) {
-        if (rows.length >= limit) return { rows, truncated: true };
-        rows.push(row.map(fromDuckdb));
+      if (rows.length >= limit) return { rows, truncated: true };
+      // Column by column from the chunk's vectors into rows made once each: reading the chunk
+      // row by row built a second array per row (and a million of them kept the collector busy).
+      const first = rows.length;
+      const count = Math.min(chunk.rowCount, limit - first);
+      for (let r = 0; r < count; r++) rows.push(template.slice());
+      for (let c = 0; c < template.length; c++) {
+        const vector = chunk.getColumnVector(c);
+        for (let r = 0; r < count; r++) rows[first + r]![c] = fromDuckdb(vector.getItem(r));
       }
+      if (count < chunk.rowCount) return { rows, truncated: true };
     }
     return { rows, truncated: false };
+  }
+
+  async queryColumns(sql: string, parameters: readonly SqlValue[]): Promise<StoredColumns> {
+    const result = await this.connection.stream(sql, parameters.length ? parameters.map(toDuckdb) : undefined);
+    const values: SqlValue[][] = Array.from({ length: result.columnCount }, () => []);
+    let rowCount = 0;
+    for (;;) {
+      const chunk = await result.fetchChunk();
+      if (!chunk || chunk.rowCount === 0) break;
+      const count = chunk.rowCount;
+      for (let c = 0; c < values.length; c++) {
+        const vector = chunk.getColumnVector(c);
+        const column = values[c]!;
+        for (let r = 0; r < count; r++) column.push(fromDuckdb(vector.getItem(r)));
+      }
+      rowCount += count;
+    }
+    return { values, rowCount };
   }
 
   async run(sql: string, parameters: readonly SqlValue[] = []): Promise<number> {

@@ -18,6 +18,9 @@ import type { SqlValue } from '../../core/engine/executor/ports';
 
 const MS_PER_DAY = 86_400_000;
 
+/** DuckDB's vector size: the most rows one data chunk holds. */
+export const CHUNK_ROWS = 2048;
+
 export function fromDuckdb(value: DuckDBValue): SqlValue {
   if (value === null || typeof value === 'boolean' || typeof value === 'number' || typeof value === 'string' || typeof value === 'bigint') return value;
   if (value instanceof DuckDBDecimalValue) return value.toDouble();

@@ -11,7 +11,7 @@ import type { Duplex } from 'node:stream';
 import type { LoopbackAnswer } from '../../core/engine/executor/ports';
 import { encodeFrame, FrameKind, FrameReader, type Frame } from './loopbackFrames';
 import { isTdsFrame, type TdsRelay } from './loopbackTds';
-import { wireValue } from './wireValues';
+import { wireRow } from './wireValues';
 
 export type { LoopbackAnswer } from '../../core/engine/executor/ports';
 
@@ -35,7 +35,7 @@ export function serveLoopback(channel: Duplex, handler: LoopbackHandler, relay?:
     busy = true;
     void answerFrame(frame, handler).then((answer) => {
       if (channel.destroyed) return;
-      const wire = 'error' in answer ? answer : { columns: answer.columns, rows: answer.rows.map((row) => row.map(wireValue)) };
+      const wire = 'error' in answer ? answer : { columns: answer.columns, rows: answer.rows.map(wireRow) };
       channel.write(encodeFrame(FrameKind.answer, Buffer.from(JSON.stringify(wire), 'utf8')));
       next();
     });

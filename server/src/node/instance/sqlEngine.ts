@@ -24,7 +24,7 @@ import { instanceLayout } from './layout';
 import { groupsOfUser, membersOfGroup, systemOsAccounts } from './osAccounts';
 import { decoyPasswordHash, hashPassword as scryptHash, verifyPassword as scryptVerify } from './passwords';
 import type { RunOutcome, WireMessage } from './protocol';
-import { wireValue } from './wireValues';
+import { wireRow } from './wireValues';
 
 export interface SqlEngineOptions {
   /** The instance folder: data/<db>.duckdb and catalog.json live under it. */
@@ -60,7 +60,7 @@ function wireOutcome(result: RunResult): RunOutcome {
     batches: result.batches.map((b) => ({
       line: b.line,
       messages: b.messages,
-      resultSets: b.resultSets.map((r) => ({ columns: r.columns, rows: r.rows.map((row) => row.map(wireValue)) })),
+      resultSets: b.resultSets.map((r) => ({ columns: r.columns, rows: r.rows.map(wireRow) })),
     })),
     sessions: result.sessions,
   };

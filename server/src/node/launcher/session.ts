@@ -175,13 +175,13 @@ async function runOnWorker(
   const pool = ctx.pools.get(request.pool)!;
   const stdout = new PrintedStream('stdout', ctx.settings.maxPrintedBytes, say);
   const stderr = new PrintedStream('stderr', ctx.settings.maxPrintedBytes, say);
-  const runs = planRuns(request);
+  const plan = planRuns(request);
   const processHitsBefore = pool.cgroups?.processLimitHits(pool.settings.name) ?? 0;
-  const opened = warm ? await claimWarm(warm, request, runs, runtime, serveLoopback !== undefined, stdout, stderr) : await openSandbox(ctx, {
+  const opened = warm ? await claimWarm(warm, request, plan, runtime, serveLoopback !== undefined, stdout, stderr) : await openSandbox(ctx, {
     pool,
     worker,
     id,
-    writeFiles: (folder) => writeSessionFiles(folder, request, runs, runtime, ctx.runners[request.language], ctx.relay),
+    writeFiles: (folder) => writeSessionFiles(folder, request, plan, runtime, ctx.runners[request.language], ctx.relay),
     command: (folder) => runtime.argv(`${folder}/${runtime.runnerFile}`),
     loopback: serveLoopback !== undefined,
     readOnlyBinds: request.libraryPaths,
@@ -226,13 +226,13 @@ async function runOnWorker(
 async function claimWarm(
   warm: WarmSatellite,
   request: NormalizedRequest,
-  runs: ReturnType<typeof planRuns>,
+  plan: ReturnType<typeof planRuns>,
   runtime: Runtime,
   loopback: boolean,
   stdout: PrintedStream,
   stderr: PrintedStream,
 ): Promise<Opened> {
-  const made = sessionFiles(request, runs, runtime);
+  const made = sessionFiles(request, plan, runtime);
   if (!made.ok) {
     await warm.sandbox.close(false);
     return made;

@@ -2,8 +2,8 @@
 // create), and the reading of the one file the satellite writes back.
 import { join } from 'node:path';
 import type { NormalizedRequest } from '../../core/launcher/request';
-import type { Run } from '../../core/launcher/runs';
-import { encodeDataset, type EncodedColumn } from './exchange/encode';
+import type { RunPlan } from '../../core/launcher/runs';
+import { encodeColumns, encodeDataset, type EncodedColumn } from './exchange/encode';
 import { MAGIC } from './exchange/format';
 import { readWorkerFile, writeExclusive, type WorkerFile } from './folders';
 import { RELAY_FILE, type Runtime } from './runtimes';
@@ -12,12 +12,19 @@ export const RESULT_FILE = 'result.bin';
 
 export type SessionFile = [name: string, data: readonly Buffer[] | string];
 
-/** Writes runner, script, request, parameters and input chunks; returns a problem or undefined. */
-export async function writeSessionFiles(folder: string, request: NormalizedRequest, runs: Run[], runtime: Runtime, runnerSource: string, relaySource: string): Promise<string | undefined> {
-  const made = sessionFiles(request, runs, runtime);
-  if (!made.ok) return made.message;
-  for (const [name, data] of [...runnerFiles(runtime, runnerSource, relaySource), ...made.files]) {
+/**
+ * Writes runner, script, request, parameters and input chunks; returns a problem or undefined.
+ * Each input chunk is encoded just before it is written, so that with @r_rowsPerRead or
+ * partitions no more than one chunk is held encoded beside the input itself.
+ */
+export async function writeSessionFiles(folder: string, request: NormalizedRequest, plan: RunPlan, runtime: Runtime, runnerSource: string, relaySource: string): Promise<string | undefined> {
+  for (const [name, data] of runnerFiles(runtime, runnerSource, relaySource)) {
     const problem = await writeExclusive(join(folder, name), data);
+    if (problem) return problem;
+  }
+  for (const made of eachSessionFile(request, plan, runtime)) {
+    if (!made.ok) return made.message;
+    const problem = await writeExclusive(join(folder, made.file[0]), made.file[1]);
     if (problem) return problem;
   }
   return undefined;
@@ -35,39 +42,45 @@ export function runnerFiles(runtime: Runtime, runnerSource: string, relaySource:
  * The session's files but the runner: script, request, parameters and input chunks (a warm
  * satellite, started with its runner alone, gets these when a session claims it).
  */
-export function sessionFiles(request: NormalizedRequest, runs: Run[], runtime: Runtime): { ok: true; files: SessionFile[] } | { ok: false; message: string } {
+export function sessionFiles(request: NormalizedRequest, plan: RunPlan, runtime: Runtime): { ok: true; files: SessionFile[] } | { ok: false; message: string } {
+  const files: SessionFile[] = [];
+  for (const made of eachSessionFile(request, plan, runtime)) {
+    if (!made.ok) return made;
+    files.push(made.file);
+  }
+  return { ok: true, files };
+}
+
+/** The session's files one at a time (an input chunk is encoded when its turn comes), or the problem that stops them. */
+function* eachSessionFile(request: NormalizedRequest, plan: RunPlan, runtime: Runtime): Generator<{ ok: true; file: SessionFile } | { ok: false; message: string }> {
   const columns: EncodedColumn[] = (request.input?.columns ?? []).map((c) => ({ name: c.name, type: c.type.text, kind: c.type.kind }));
   const params = encodeDataset(
     request.params.map((p) => ({ name: p.name, type: p.type.text, kind: p.type.kind })),
     [request.params.map((p) => p.value)],
     (_, column) => `parameter @${column.name} (${column.type})`,
   );
-  if (!params.ok) return params;
+  if (!params.ok) return yield params;
 
   const requestText = [
     `input_name=${request.inputName}`,
     `output_name=${request.outputName}`,
     `output_params=${request.params.filter((p) => p.output).map((p) => p.name).join(',')}`,
-    ...runs.map((run) => `run=${run.chunks.length}`),
+    ...plan.runs.map((run) => `run=${run.chunks.length}`),
     '',
   ].join('\n');
 
-  const files: SessionFile[] = [
-    [runtime.scriptFile, request.script],
-    ['request.txt', requestText],
-    ['params.bin', [MAGIC, ...params.chunks]],
-  ];
+  yield { ok: true, file: [runtime.scriptFile, request.script] };
+  yield { ok: true, file: ['request.txt', requestText] };
+  yield { ok: true, file: ['params.bin', [MAGIC, ...params.chunks]] };
   let chunk = 0;
-  let rowsBefore = 0;
-  for (const run of runs) {
-    for (const rows of run.chunks) {
-      const encoded = encodeDataset(columns, rows, (row, column) => `row ${rowsBefore + row + 1}, column '${column.name}' (${column.type})`);
-      if (!encoded.ok) return encoded;
-      files.push([`input-${++chunk}.bin`, [MAGIC, ...encoded.chunks]]);
-      rowsBefore += rows.length;
+  const values = request.input?.values ?? [];
+  for (const run of plan.runs) {
+    for (const { start, count } of run.chunks) {
+      const encoded = encodeColumns(columns, values, { order: plan.order, start, count }, (row, column) => `row ${start + row + 1}, column '${column.name}' (${column.type})`);
+      if (!encoded.ok) return yield encoded;
+      yield { ok: true, file: [`input-${++chunk}.bin`, [MAGIC, ...encoded.chunks]] };
     }
   }
-  return { ok: true, files };
 }
 
 export function readResultFile(folder: string, owner: number, maxBytes: number): Promise<WorkerFile> {

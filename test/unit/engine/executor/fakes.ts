@@ -17,6 +17,7 @@ import {
   type SqlValue,
   type Storage,
   type StorageSession,
+  type StoredColumns,
   type StoredRows,
 } from '../../../../server/src/core/engine/executor';
 import { connectWithOsIdentity } from '../../../../server/src/core/security';
@@ -40,6 +41,10 @@ export class FakeStorageSession implements StorageSession {
   async query(sql: string, parameters: readonly SqlValue[]): Promise<StoredRows> {
     if (sql.includes('duckdb_tables()')) return { rows: [], truncated: false };
     return { rows: [[constant(sql, parameters)]], truncated: false };
+  }
+  async queryColumns(sql: string, parameters: readonly SqlValue[]): Promise<StoredColumns> {
+    const { rows } = await this.query(sql, parameters);
+    return { values: rows[0]?.map((_, c) => rows.map((row) => row[c]!)) ?? [], rowCount: rows.length };
   }
   async run(sql: string): Promise<number> {
     this.statements.push(sql);

@@ -18,6 +18,12 @@ export interface StoredRows {
   truncated: boolean;
 }
 
+/** Rows of a query held column by column: `values[c][r]` (no array per row). */
+export interface StoredColumns {
+  values: SqlValue[][];
+  rowCount: number;
+}
+
 /**
  * A function the executor answers from its own state (SUSER_SNAME(), HAS_PERMS_BY_NAME(...)),
  * called by the storage while a query runs. Arguments arrive as SQL values, any number of them.
@@ -41,6 +47,8 @@ export interface TableFunctionSpec {
 export interface StorageSession {
   /** Runs a query and reads at most `maxRows` rows (all when undefined). */
   query(sql: string, parameters: readonly SqlValue[], maxRows?: number): Promise<StoredRows>;
+  /** Runs a query and reads all its rows column by column (a script's input: many rows, read once). */
+  queryColumns(sql: string, parameters: readonly SqlValue[]): Promise<StoredColumns>;
   /** Runs a statement that returns no rows; the number of rows it changed. */
   run(sql: string, parameters?: readonly SqlValue[]): Promise<number>;
   /**

@@ -18,7 +18,7 @@ import type { RunningRequest } from './activity';
 import type { InstanceDocument } from './document';
 import { effectiveGroup, type WorkloadGroupDefinition } from './resourceGovernor';
 import type { Instance } from './instance';
-import type { CancelSignal, SqlValue, StorageSession, StoredRows } from './ports';
+import type { CancelSignal, SqlValue, StorageSession, StoredColumns, StoredRows } from './ports';
 import type { ScriptSessionSummary } from './results';
 import { registerSessionFunctions, type SessionFunctions } from './sessionFunctions';
 import { systemVariable } from './systemVariables';
@@ -231,6 +231,14 @@ export class ExecutorSession {
   async query(sql: string, parameters: readonly SqlValue[], at: Span, maxRows?: number): Promise<StoredRows> {
     try {
       return await this.storage.query(sql, parameters, maxRows);
+    } catch (e) {
+      throw this.failure(e, at);
+    }
+  }
+
+  async queryColumns(sql: string, parameters: readonly SqlValue[], at: Span): Promise<StoredColumns> {
+    try {
+      return await this.storage.queryColumns(sql, parameters);
     } catch (e) {
       throw this.failure(e, at);
     }

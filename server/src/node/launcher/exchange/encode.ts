@@ -23,13 +23,29 @@ class BadValue {
   constructor(readonly message: string) {}
 }
 
+/** Rows given one array each (parameters, a caller's rows): turned into columns, then encoded. */
 export function encodeDataset(columns: readonly EncodedColumn[], rows: readonly SqlValue[][], place: Place = rowPlace): Encoded {
+  const values = columns.map((_, c) => rows.map((row) => row[c] ?? null));
+  return encodeColumns(columns, values, { order: null, start: 0, count: rows.length }, place);
+}
+
+/**
+ * The rows a chunk takes from columns held whole (`values[c][r]`): positions start … start + count - 1
+ * of `order` (row numbers), or of the columns themselves when order is null. Nothing is copied.
+ */
+export interface Selection {
+  order: Int32Array | null;
+  start: number;
+  count: number;
+}
+
+export function encodeColumns(columns: readonly EncodedColumn[], values: readonly (readonly SqlValue[])[], selection: Selection, place: Place = rowPlace): Encoded {
   const header = Buffer.alloc(16);
-  header.writeDoubleLE(rows.length, 0);
+  header.writeDoubleLE(selection.count, 0);
   header.writeDoubleLE(columns.length, 8);
   const chunks: Buffer[] = [header];
   try {
-    columns.forEach((column, c) => chunks.push(...encodeColumn(column, c, rows, place)));
+    columns.forEach((column, c) => chunks.push(...encodeColumn(column, { values: values[c]!, ...selection }, place)));
   } catch (e) {
     if (e instanceof BadValue) return { ok: false, message: e.message };
     throw e;
@@ -37,12 +53,21 @@ export function encodeDataset(columns: readonly EncodedColumn[], rows: readonly 
   return { ok: true, chunks, bytes: chunks.reduce((n, b) => n + b.length, 0) };
 }
 
-function encodeColumn(column: EncodedColumn, c: number, rows: readonly SqlValue[][], place: Place): Buffer[] {
-  const n = rows.length;
+/** One column's values of a selection; `at(cells, k)` is the k-th. */
+interface Cells extends Selection {
+  values: readonly SqlValue[];
+}
+
+function at(cells: Cells, k: number): SqlValue | undefined {
+  return cells.values[cells.order ? cells.order[cells.start + k]! : cells.start + k];
+}
+
+function encodeColumn(column: EncodedColumn, cells: Cells, place: Place): Buffer[] {
+  const n = cells.count;
   const mask = Buffer.alloc(n);
   let nulls = 0;
   for (let r = 0; r < n; r++) {
-    const v = rows[r]![c];
+    const v = at(cells, r);
     if (v === null || v === undefined) {
       mask[r] = 1;
       nulls++;
@@ -51,7 +76,7 @@ function encodeColumn(column: EncodedColumn, c: number, rows: readonly SqlValue[
   const bad = (r: number, why: string): never => {
     throw new BadValue(`The value at ${place(r, column)} ${why}.`);
   };
-  const data = encodeValues(column.kind, rows, c, bad);
+  const data = encodeValues(column.kind, cells, bad);
   const name = Buffer.from(column.name, 'utf8');
   const type = Buffer.from(column.type, 'utf8');
   const head = Buffer.alloc(COLUMN_HEADER_BYTES);
@@ -68,13 +93,13 @@ type Bad = (row: number, why: string) => never;
 // Typed arrays are in the platform's byte order, which is little-endian on every platform the
 // satellites run on (x86-64, arm64), as the format requires. NULL cells (null or undefined) keep
 // the zero the arrays start with; the mask says they are NULL.
-function encodeValues(kind: ExchangeKind, rows: readonly SqlValue[][], c: number, bad: Bad): Buffer[] {
-  const n = rows.length;
+function encodeValues(kind: ExchangeKind, cells: Cells, bad: Bad): Buffer[] {
+  const n = cells.count;
   switch (kind) {
     case 'f8': {
       const out = new Float64Array(n);
       for (let r = 0; r < n; r++) {
-        const v = rows[r]![c];
+        const v = at(cells, r);
         if (typeof v === 'number') out[r] = v;
         else if (typeof v === 'bigint') out[r] = Number(v);
         else if (v !== null && v !== undefined) bad(r, `is a ${describe(v)}, not a number`);
@@ -84,7 +109,7 @@ function encodeValues(kind: ExchangeKind, rows: readonly SqlValue[][], c: number
     case 'i4': {
       const out = new Int32Array(n);
       for (let r = 0; r < n; r++) {
-        const v = rows[r]![c];
+        const v = at(cells, r);
         if (v === null || v === undefined) continue;
         const x = typeof v === 'bigint' ? Number(v) : v;
         if (typeof x !== 'number' || !Number.isInteger(x) || x < -2147483648 || x > 2147483647) bad(r, 'is not a 32-bit whole number');
@@ -95,7 +120,7 @@ function encodeValues(kind: ExchangeKind, rows: readonly SqlValue[][], c: number
     case 'i8': {
       const out = new BigInt64Array(n);
       for (let r = 0; r < n; r++) {
-        const v = rows[r]![c];
+        const v = at(cells, r);
         if (typeof v === 'bigint') out[r] = v;
         else if (typeof v === 'number' && Number.isInteger(v)) out[r] = BigInt(v);
         else if (v !== null && v !== undefined) bad(r, 'is not a whole number');
@@ -105,7 +130,7 @@ function encodeValues(kind: ExchangeKind, rows: readonly SqlValue[][], c: number
     case 'b1': {
       const out = Buffer.alloc(n);
       for (let r = 0; r < n; r++) {
-        const v = rows[r]![c];
+        const v = at(cells, r);
         if (v === true || v === 1) out[r] = 1;
         else if (v !== false && v !== 0 && v !== null && v !== undefined) bad(r, 'is not a bit (true, false, 1 or 0)');
       }
@@ -114,7 +139,7 @@ function encodeValues(kind: ExchangeKind, rows: readonly SqlValue[][], c: number
     case 'dt': {
       const out = new Float64Array(n);
       for (let r = 0; r < n; r++) {
-        const v = rows[r]![c];
+        const v = at(cells, r);
         if (v === null || v === undefined) continue;
         if (!(v instanceof Date) || Number.isNaN(v.getTime())) bad(r, 'is not a valid Date');
         out[r] = (v as Date).getTime();
@@ -122,12 +147,12 @@ function encodeValues(kind: ExchangeKind, rows: readonly SqlValue[][], c: number
       return [Buffer.from(out.buffer)];
     }
     case 'str':
-      return encodeText(rows, c, bad);
+      return encodeText(cells, bad);
     case 'bin': {
       const lengths = new Int32Array(n);
       const parts: Buffer[] = [];
       for (let r = 0; r < n; r++) {
-        const v = rows[r]![c];
+        const v = at(cells, r);
         if (v === null || v === undefined) continue;
         if (!(v instanceof Uint8Array)) bad(r, `is a ${describe(v)}, not bytes`);
         const bytes = v as Uint8Array;
@@ -142,13 +167,13 @@ function encodeValues(kind: ExchangeKind, rows: readonly SqlValue[][], c: number
 // Text goes out in slices so that no single JavaScript string grows past V8's length limit.
 const TEXT_SLICE = 65536;
 
-function encodeText(rows: readonly SqlValue[][], c: number, bad: Bad): Buffer[] {
+function encodeText(cells: Cells, bad: Bad): Buffer[] {
   const out: Buffer[] = [];
-  for (let start = 0; start < rows.length; start += TEXT_SLICE) {
-    const end = Math.min(rows.length, start + TEXT_SLICE);
+  for (let start = 0; start < cells.count; start += TEXT_SLICE) {
+    const end = Math.min(cells.count, start + TEXT_SLICE);
     const slice: string[] = new Array(end - start);
     for (let r = start; r < end; r++) {
-      const v = rows[r]![c];
+      const v = at(cells, r);
       if (v === null || v === undefined) slice[r - start] = '';
       else if (typeof v !== 'string') bad(r, `is a ${describe(v)}, not text`);
       else if (v.includes('\u0000')) bad(r, 'contains a NUL character, which the external runtimes cannot receive');

@@ -4,7 +4,7 @@
 // result set are accepted (a SELECT with or without ';', WITH ... SELECT, EXEC of a procedure);
 // text without statements (N'', N'   ;') and statements returning no rows set mean no input.
 import type { ExecuteStatement } from '../../ast';
-import type { InputRows } from '../../../launcher/request';
+import type { InputColumns, InputRows } from '../../../launcher/request';
 import { parseBatch } from '../../parser';
 import { formatSqlType, translateSelect } from '../../translate';
 import type { SqlType } from '../../translate/types';
@@ -30,7 +30,7 @@ export async function runInputQuery(
   text: string,
   st: ExecuteStatement,
   params: Map<string, { type: SqlType; value: SqlValue }>,
-): Promise<InputRows | undefined> {
+): Promise<InputRows | InputColumns | undefined> {
   const frame = Frame.dynamic(text, ctx.frame, st.start);
   const parsed = parseBatch(text);
   try {
@@ -47,8 +47,9 @@ export async function runInputQuery(
       if (plan.kind === 'rows') {
         checkReads(inner, query);
         await inner.fillViews(used, query);
-        const result = await ctx.session.query(plan.sql, ctx.session.parameterValues(plan.parameters, frame), query);
-        return { columns: plan.columns.map((c) => ({ name: c.name, type: formatSqlType(c.type) })), rows: result.rows };
+        // Read column by column: the launcher encodes columns, and a row array each would cost more than the data.
+        const result = await ctx.session.queryColumns(plan.sql, ctx.session.parameterValues(plan.parameters, frame), query);
+        return { columns: plan.columns.map((c) => ({ name: c.name, type: formatSqlType(c.type) })), values: result.values, rowCount: result.rowCount };
       }
     }
     const captured = new InputSink(ctx.sink);

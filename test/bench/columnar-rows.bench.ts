@@ -1,0 +1,188 @@
+// 1,000,000 rows x 5 columns (4 float, 1 text) in and out of a script, through a real instance
+// daemon (its socket, DuckDB, the launcher's sandbox, the satellite), for Python and R:
+//  - INSERT ... EXEC: @input_data_1 read from DuckDB, the script's OutputDataSet put back into a table;
+//  - the result set to the client: the same rows back as the statement's result set, received here.
+// Baseline from the same run: DuckDB exports the rows to CSV, a bare python3 (pandas) / Rscript
+// reads them and writes them back to CSV, and DuckDB loads that file into a table. Memory: the
+// daemon's resident size after each run and its peak (VmRSS, VmHWM), and the satellite's peak
+// (VmHWM, printed by the script once its output is set). The daemon's CPU time for each statement
+// is printed too: other processes share the machine, and CPU time is what they change least.
+// Goal (issue 13): 1.0 s each.
+// Run as root (accounts mode; else namespaces): node --import tsx test/bench/columnar-rows.bench.ts
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { availableParallelism, loadavg } from 'node:os';
+import { join } from 'node:path';
+import { DuckDBInstance } from '@duckdb/node-api';
+import { deprovision } from '../../server/src/node/launcher/accounts';
+import { InstanceClient } from '../../server/src/node/instance/instanceClient';
+import { instanceLayout } from '../../server/src/node/instance/layout';
+import type { RunOutcome } from '../../server/src/node/instance/protocol';
+import { median } from './stats';
+import { GENERATE_DUCKDB, GENERATE_TSQL as GENERATE_BIG_TSQL, ROWS } from './millionRows';
+
+const RUNS = 3;
+const PREFIX = 'sqlmlbc';
+const BASE = process.getuid?.() === 0 ? '/var/lib/sqlml-bench-columnar' : join(process.env.HOME ?? '/tmp', '.cache', 'sqlml-bench-columnar');
+const CLI = join(__dirname, '..', '..', 'server', 'dist', 'cli.js');
+const INSTANCE = join(BASE, 'instance');
+
+// The rows come back into dbo.back, a table of big's shape.
+const GENERATE_TSQL = `${GENERATE_BIG_TSQL}
+CREATE TABLE dbo.back (a float, b float, c float, d float, label nvarchar(20));`;
+
+interface Language {
+  label: string;
+  /** Echoes the input and prints the satellite's peak resident size. */
+  echo: string;
+  /** The bare runtime's side of the baseline: CSV in, the same data frame out as CSV. */
+  bare(input: string, output: string): string[];
+}
+
+const LANGUAGES: Language[] = [
+  {
+    label: 'Python',
+    echo: "OutputDataSet = InputDataSet\nprint([l for l in open('/proc/self/status') if l.startswith('VmHWM')][0])",
+    bare: (input, output) => ['/usr/bin/python3', '-I', '-c', `import pandas\npandas.read_csv(${JSON.stringify(input)}).to_csv(${JSON.stringify(output)}, index=False)`],
+  },
+  {
+    label: 'R',
+    echo: "OutputDataSet <- InputDataSet\ncat(grep('^VmHWM', readLines('/proc/self/status'), value = TRUE), '\\n')",
+    bare: (input, output) => ['/usr/bin/Rscript', '-e', `write.csv(read.csv(${JSON.stringify(input)}), ${JSON.stringify(output)}, row.names = FALSE)`],
+  },
+];
+
+function cli(args: string[]): string {
+  const r = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', maxBuffer: 64 << 20 });
+  if (r.status !== 0) throw new Error(`sqlml ${args[0]} failed (exit ${r.status}):\n${r.stdout}\n${r.stderr}`);
+  return r.stdout;
+}
+
+/** The daemon serving the instance, found by its command line. */
+function daemonPid(): number {
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const args = readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\u0000');
+      if (args.includes('serve') && args.includes(INSTANCE)) return Number(entry);
+    } catch {
+      // A process that ended while we looked.
+    }
+  }
+  throw new Error('the instance daemon is not running');
+}
+
+/** A field of /proc/<pid>/status in bytes (VmRSS, VmHWM). */
+function statusBytes(pid: number, field: string): number {
+  const match = new RegExp(`^${field}:\\s*(\\d+) kB`, 'm').exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return Number(match?.[1] ?? NaN) * 1024;
+}
+
+/** The CPU time the process has used (user + system), in ms. */
+function cpuMs(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  // utime and stime are fields 14 and 15 of stat, in clock ticks of 10 ms (USER_HZ = 100 on Linux).
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
+function problems(outcome: RunOutcome): string[] {
+  return outcome.batches.flatMap((b) => b.messages).filter((m) => m.kind === 'error').map((m) => `Msg ${m.number}: ${m.text}`);
+}
+
+function satellitePeak(outcome: RunOutcome): number {
+  const text = outcome.batches.flatMap((b) => b.messages).map((m) => m.text).join('\n');
+  return Number(/VmHWM:\s*(\d+)/.exec(text)?.[1] ?? NaN) * 1024;
+}
+
+const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
+const mib = (bytes: number) => `${(bytes / 2 ** 20).toFixed(0)} MiB`;
+const figures = (ms: number[]) => `median ${seconds(median(ms))} (${ms.map(seconds).join(', ')})`;
+
+async function main(): Promise<void> {
+  rmSync(BASE, { recursive: true, force: true });
+  mkdirSync(BASE, { recursive: true, mode: 0o755 });
+  let client: InstanceClient | undefined;
+  try {
+    cli(['instance', 'create', '--path', INSTANCE, '--prefix', PREFIX, '--workers', '2']);
+    // A million-row result set is over the default row limit of a result set; this benchmark sends it whole.
+    const layout = instanceLayout({ path: INSTANCE });
+    const config = JSON.parse(readFileSync(layout.configFile, 'utf8')) as Record<string, unknown>;
+    writeFileSync(layout.configFile, JSON.stringify({ ...config, results: { maxRowsPerResultSet: 2 * ROWS } }, null, 2));
+    const setup = join(BASE, 'setup.sql');
+    writeFileSync(setup, `EXEC sp_configure 'external scripts enabled', 1;\nRECONFIGURE;\nGO\nCREATE DATABASE bench;\nGO\nUSE bench;\n${GENERATE_TSQL}\n`);
+    cli(['run', '--path', INSTANCE, setup]);
+
+    client = await InstanceClient.connect(layout, { autoStart: true, idleStopSeconds: 600, clientName: 'columnar-rows bench', startTimeoutMs: 60_000 });
+    const daemon = daemonPid();
+    const run = async (text: string): Promise<{ ms: number; cpu: number; outcome: RunOutcome }> => {
+      const t = performance.now();
+      const cpu = cpuMs(daemon);
+      const outcome = await client!.run(text, { database: 'bench' });
+      const ms = performance.now() - t;
+      const failed = problems(outcome);
+      if (failed.length) throw new Error(failed.join('\n'));
+      return { ms, cpu: cpuMs(daemon) - cpu, outcome };
+    };
+    const count = async (): Promise<number> => Number((await run('SELECT COUNT(*) FROM dbo.back')).outcome.batches[0]!.resultSets[0]!.rows[0]![0]);
+
+    const duck = await DuckDBInstance.create(':memory:');
+    const connection = await duck.connect();
+    await connection.run(GENERATE_DUCKDB);
+    const csvIn = join(BASE, 'big.csv');
+    const csvOut = join(BASE, 'back.csv');
+
+    console.log(`machine: ${availableParallelism()} CPUs, Node ${process.version}, load average ${loadavg().map((l) => l.toFixed(1)).join(' ')} at the start`);
+    console.log(`${ROWS.toLocaleString('en')} rows x 5 columns (4 float, 1 text) in and out, ${RUNS} runs each after a warm-up`);
+    for (const language of LANGUAGES) {
+      const exec = `EXEC sp_execute_external_script @language = N'${language.label}', @script = N'${language.echo.replace(/'/g, "''")}', @input_data_1 = N'SELECT a, b, c, d, label FROM dbo.big'`;
+      const inserts: number[] = [];
+      const resultSets: number[] = [];
+      const insertCpu: number[] = [];
+      const resultSetCpu: number[] = [];
+      const baseline: number[] = [];
+      const satellite: number[] = [];
+      const daemonAfter: number[] = [];
+      for (let i = 0; i <= RUNS; i++) {
+        await run('TRUNCATE TABLE dbo.back');
+        const inserted = await run(`INSERT INTO dbo.back ${exec}`);
+        if ((await count()) !== ROWS) throw new Error(`${language.label}: INSERT ... EXEC put ${await count()} rows back`);
+        const sent = await run(exec);
+        const rows = sent.outcome.batches.flatMap((b) => b.resultSets)[0]?.rows.length;
+        if (rows !== ROWS) throw new Error(`${language.label}: the result set had ${rows} rows`);
+
+        const t = performance.now();
+        await connection.run(`COPY big TO '${csvIn}' (HEADER, DELIMITER ',')`);
+        const bare = spawnSync(language.bare(csvIn, csvOut)[0]!, language.bare(csvIn, csvOut).slice(1), { encoding: 'utf8' });
+        if (bare.status !== 0) throw new Error(`${language.label} baseline failed: ${bare.stderr}`);
+        await connection.run(`CREATE OR REPLACE TABLE back AS SELECT * FROM read_csv('${csvOut}')`);
+        const bareMs = performance.now() - t;
+        if (i === 0) continue; // the warm-up: the first session starts the launcher and its pools
+        inserts.push(inserted.ms);
+        resultSets.push(sent.ms);
+        insertCpu.push(inserted.cpu);
+        resultSetCpu.push(sent.cpu);
+        baseline.push(bareMs);
+        satellite.push(Math.max(satellitePeak(inserted.outcome), satellitePeak(sent.outcome)));
+        daemonAfter.push(statusBytes(daemon, 'VmRSS'));
+      }
+      const goal = (ms: number[]) => (median(ms) <= 1000 ? 'goal <= 1.0 s met' : 'goal <= 1.0 s NOT met');
+      console.log(`${language.label}:`);
+      console.log(`  INSERT ... EXEC (DuckDB -> script -> table):     ${figures(inserts)}, ${(median(inserts) / median(baseline)).toFixed(2)}x baseline, ${goal(inserts)}; daemon CPU ${seconds(median(insertCpu))}`);
+      console.log(`  result set to the client (DuckDB -> script -> socket): ${figures(resultSets)}, ${(median(resultSets) / median(baseline)).toFixed(2)}x baseline, ${goal(resultSets)}; daemon CPU ${seconds(median(resultSetCpu))}`);
+      console.log(`  baseline (DuckDB COPY to CSV, bare ${language.label} reads and writes CSV, DuckDB loads it): ${figures(baseline)}`);
+      console.log(`  memory: daemon ${mib(median(daemonAfter))} resident after a run (peak ${mib(statusBytes(daemon, 'VmHWM'))}), satellite peak ${mib(median(satellite))}`);
+    }
+    connection.closeSync();
+    console.log(`load average ${loadavg().map((l) => l.toFixed(1)).join(' ')} at the end`);
+  } finally {
+    client?.close();
+    spawnSync(process.execPath, [CLI, 'instance', 'stop', '--path', INSTANCE]);
+    rmSync(BASE, { recursive: true, force: true });
+    if (process.getuid?.() === 0) await deprovision(PREFIX);
+  }
+}
+
+main().catch((err: Error) => {
+  console.error(`benchmark failed: ${err.message}`);
+  process.exitCode = 1;
+});
