@@ -1,6 +1,6 @@
 // Writes the README's table of diagnostic codes from the one code table in the core
 // (npm run docs:codes). A unit test fails when the README and the table disagree.
-import { codeTable } from '../server/src/core/analyze';
+import { codeTable } from '../server/src/core/analysis/analyze';
 import { readmeSection, writeReadmeSection } from './readmeSection';
 
 export { README } from './readmeSection';

@@ -3,9 +3,9 @@
 // one-character edit against the full analysis; embedded-check throughput through the long-lived
 // analyzers; and the time from an edit inside one call to published diagnostics through the real
 // server and a real LSP client, debounce included, against the debounce itself.
-import { analyze, checkEmbedded, DEFAULT_OPTIONS } from '../../server/src/core/analyze';
+import { analyze, checkEmbedded, DEFAULT_OPTIONS } from '../../server/src/core/analysis/analyze';
 import type { EmbeddedCheckRequest, EmbeddedChecker } from '../../server/src/core/embedded/ports';
-import { IncrementalAnalyzer } from '../../server/src/core/incrementalAnalysis';
+import { IncrementalAnalyzer } from '../../server/src/core/analysis/incremental';
 import { lex, lexBatch } from '../../server/src/core/tsql/lexer';
 import { DEFAULT_SETTINGS } from '../../server/src/lsp/settings';
 import { CachingEmbeddedChecker } from '../../server/src/node/embedded/cachingChecker';

@@ -6,7 +6,7 @@ import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { checkDocument, DEFAULT_OPTIONS } from '../../server/src/core/analyze';
+import { checkDocument, DEFAULT_OPTIONS } from '../../server/src/core/analysis/analyze';
 import { LineIndex } from '../../server/src/core/text/lineIndex';
 import { createEmbeddedChecker } from '../../server/src/node/embedded/createEmbeddedChecker';
 

@@ -4,7 +4,7 @@ import { commands, window, type QuickPickItem } from 'vscode';
 import { PreflightCheckRequest } from '../../../server/src/protocol';
 import { configuredLogin } from '../credentials';
 import type { CommandContext } from './context';
-import { plural } from '../../../server/src/core/plural';
+import { plural } from '../../../server/src/core/text/plural';
 
 export async function selectLogin(ctx: CommandContext): Promise<void> {
   const current = configuredLogin();

@@ -1,6 +1,6 @@
 // Result sets as text: a cell as SSMS's grid shows it, and a whole result set as CSV (RFC 4180),
 // tab-separated text for the clipboard, or JSON. Pure: no VS Code, no Node.
-import { cellText } from '../../../server/src/core/cellText';
+import { cellText } from '../../../server/src/core/text/cellText';
 
 /** A result set as the server sends it: T-SQL column types, rows of JSON values. */
 export interface ResultSetLike {

@@ -2,7 +2,7 @@
 // never holds a million rows, only the ones it shows. The grid's order (after a sort) is a permutation of
 // the result set's rows; selections arrive as rectangles in that order and come back as result sets of
 // their own, for copying and saving. Pure: no VS Code, no Node.
-import { cellText } from '../../../server/src/core/cellText';
+import { cellText } from '../../../server/src/core/text/cellText';
 import type { ResultSetLike } from './export';
 
 /** A rectangle of cells as the grid selects it: rows in the grid's order, columns as shown (0-based, inclusive). */

@@ -4,7 +4,7 @@
 // and a one-line summary. Pure: no VS Code.
 import type { RunMessage, RunScriptResult } from '../../../server/src/protocol';
 import { columnNames } from './export';
-import { plural } from '../../../server/src/core/plural';
+import { plural } from '../../../server/src/core/text/plural';
 
 export type RunStatus = 'running' | 'succeeded' | 'failed' | 'cancelled';
 

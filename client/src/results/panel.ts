@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import * as path from 'node:path';
 import { commands, env, Position, Range, Selection, TextEditorRevealType, Uri, ViewColumn, window, workspace, type Disposable, type WebviewPanel } from 'vscode';
 import { CancelRunRequest, type RunMessage, type RunScriptResult } from '../../../server/src/protocol';
-import { plural } from '../../../server/src/core/plural';
+import { plural } from '../../../server/src/core/text/plural';
 import type { ServerLink } from '../serverLink';
 import { toCsv, toJson, toTsv, type ResultSetLike } from './export';
 import { GridRows, type ShownCell } from './gridRows';

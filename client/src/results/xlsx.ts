@@ -1,7 +1,7 @@
 // A result set as an Excel workbook (.xlsx, Office Open XML SpreadsheetML): one sheet, the column names in
 // a bold first row, numbers as numbers, everything else as inline text (so no shared-string table), NULL
 // as an empty cell. The smallest set of parts Excel, LibreOffice and readers such as openpyxl accept.
-import { cellText } from '../../../server/src/core/cellText';
+import { cellText } from '../../../server/src/core/text/cellText';
 import { columnNames, type ResultSetLike } from './export';
 import { zip } from './zip';
 

@@ -4,7 +4,7 @@
 import type { PoolsResult, SessionInfo } from '../../../server/src/protocol';
 import type { ViewNode } from './node';
 import { isActive, sessionNode } from './sessionsModel';
-import { plural } from '../../../server/src/core/plural';
+import { plural } from '../../../server/src/core/text/plural';
 
 type LauncherView = NonNullable<PoolsResult['view']>;
 type Pool = LauncherView['pools'][number];

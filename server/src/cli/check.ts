@@ -1,8 +1,8 @@
 // sqlml check: the editor's diagnostics for files and folders, as compiler-style text or JSON.
 import { relative } from 'node:path';
-import { analyze, checkDocument, DEFAULT_OPTIONS, type AnalysisOptions } from '../core/analyze';
-import type { Problem } from '../core/problems';
-import type { SqlServerVersion } from '../core/spees/parameters';
+import { analyze, checkDocument, DEFAULT_OPTIONS, type AnalysisOptions } from '../core/analysis/analyze';
+import type { Problem } from '../core/diagnostics/problems';
+import type { SqlServerVersion } from '../core/scriptCall/parameters';
 import { LineIndex, type Range } from '../core/text/lineIndex';
 import { createEmbeddedChecker } from '../node/embedded/createEmbeddedChecker';
 import { findSqlFiles, readSqlFile } from '../node/sqlFiles';
@@ -10,7 +10,7 @@ import { oneOf, parseArgs, positiveNumber } from './args';
 import { UsageError, type Command } from './usage';
 import { SERVER_HELP, SERVER_OPTIONS, serverTargetFrom } from './serverOptions';
 import { serverPreflight, type ServerPreflight } from './serverPreflight';
-import { plural } from '../core/plural';
+import { plural } from '../core/text/plural';
 
 const HELP = `usage: sqlml check [options] <files or folders>
 

@@ -13,7 +13,7 @@ import { Launcher, type LauncherStatus } from '../node/launcher/launcher';
 import type { LauncherSettings } from '../node/launcher/settings';
 import { parseArgs } from './args';
 import { UsageError, type Command } from './usage';
-import { plural } from '../core/plural';
+import { plural } from '../core/text/plural';
 
 const USAGE = `usage: sqlml launcher <subcommand> [options]
 

@@ -1,7 +1,7 @@
 // How `sqlml run` shows results as text: result sets as aligned tables, messages as SSMS shows
 // them ("Msg 229, Level 14, State 5, Line 3" then the text).
 import type { RunOutcome, WireMessage, WireResultSet } from '../node/instance/protocol';
-import { cellText } from '../core/cellText';
+import { cellText } from '../core/text/cellText';
 import { messageHeader } from '../node/instance/messageHeader';
 
 const MAX_CELL = 60;

@@ -1,9 +1,9 @@
 // `sqlml check -S`: the editor's pre-flight against a SQL Server over TDS — the same plan, the
 // same T-SQL questions and the same rules, answered by the server the options name.
-import type { Analysis } from '../core/analyze';
+import type { Analysis } from '../core/analysis/analyze';
 import { askInstance, assembleAnswers, DEFAULT_WORKER_GROUP, planPreflight, preflightProblems, questionsFor } from '../core/preflight';
-import type { Problem } from '../core/problems';
-import type { SqlServerVersion } from '../core/spees/parameters';
+import type { Problem } from '../core/diagnostics/problems';
+import type { SqlServerVersion } from '../core/scriptCall/parameters';
 import { InstanceUnavailable } from '../node/instance/instanceClient';
 import { TdsConnection } from '../node/remote/tdsConnection';
 import type { ServerTarget } from './serverOptions';

@@ -1,6 +1,6 @@
 // Core results -> LSP types. The only place that knows both the core's offsets and LSP shapes.
 import { Diagnostic, DiagnosticSeverity, type CodeAction, CodeActionKind, type TextEdit } from 'vscode-languageserver';
-import type { Fix, Problem, Severity } from '../core/problems';
+import type { Fix, Problem, Severity } from '../core/diagnostics/problems';
 import type { LineIndex } from '../core/text/lineIndex';
 
 const SEVERITY: Record<Severity, DiagnosticSeverity> = {

@@ -17,14 +17,14 @@ import {
 } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { fileURLToPath } from 'node:url';
-import { checkDocument, type Analysis } from '../core/analyze';
-import { IncrementalAnalyzer } from '../core/incrementalAnalysis';
+import { checkDocument, type Analysis } from '../core/analysis/analyze';
+import { IncrementalAnalyzer } from '../core/analysis/incremental';
 import type { EmbeddedChecker } from '../core/embedded/ports';
 import { completionsAt } from '../core/features/completion';
 import { hoverAt } from '../core/features/hover';
 import { mergeHovers } from '../core/preflight';
 import { callSymbols } from '../core/features/symbols';
-import type { Problem } from '../core/problems';
+import type { Problem } from '../core/diagnostics/problems';
 import { LineIndex } from '../core/text/lineIndex';
 import { createEmbeddedChecker } from '../node/embedded/createEmbeddedChecker';
 import { workspaceLanguages } from '../node/workspaceLanguages';

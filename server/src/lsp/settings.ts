@@ -1,7 +1,7 @@
 // The server's view of the user's settings (section "sqlml"), with defaults for anything missing
 // or malformed: a bad setting never stops diagnostics.
-import { DEFAULT_OPTIONS, type AnalysisOptions } from '../core/analyze';
-import type { SqlServerVersion } from '../core/spees/parameters';
+import { DEFAULT_OPTIONS, type AnalysisOptions } from '../core/analysis/analyze';
+import type { SqlServerVersion } from '../core/scriptCall/parameters';
 import { readProfiles, type ConnectionProfile } from './connectionProfiles';
 
 export interface ServerSettings {

@@ -2,7 +2,7 @@
 // their encoding detected, files too large to analyse are not read at all.
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { makeProblem, type Problem } from '../core/problems';
+import { makeProblem, type Problem } from '../core/diagnostics/problems';
 import { decodeText, type TextEncodingName } from './decodeText';
 
 const SKIPPED_FOLDERS = new Set(['node_modules', '.git', '.hg', '.svn']);

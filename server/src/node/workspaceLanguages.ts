@@ -1,6 +1,6 @@
 // Languages created with CREATE EXTERNAL LANGUAGE anywhere in the workspace's .sql files: a call
 // in one file may use a language another file creates, as scripts of one database do.
-import { analyze, DEFAULT_OPTIONS } from '../core/analyze';
+import { analyze, DEFAULT_OPTIONS } from '../core/analysis/analyze';
 import { findSqlFiles, readSqlFile } from './sqlFiles';
 
 const MAX_FILES = 5000;

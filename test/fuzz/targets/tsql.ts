@@ -2,10 +2,10 @@
 // source maps) and the embedded instance's parser. Each input must come back as positioned
 // problems, never an exception, and every position must lie inside the text.
 import assert from 'node:assert/strict';
-import { analyze, embeddedProblems } from '../../../server/src/core/analyze';
-import { CODES } from '../../../server/src/core/codes';
+import { analyze, embeddedProblems } from '../../../server/src/core/analysis/analyze';
+import { CODES } from '../../../server/src/core/diagnostics/codes';
 import { parseBatch, parseScript, type SqlError } from '../../../server/src/core/engine/parser';
-import type { Problem } from '../../../server/src/core/problems';
+import type { Problem } from '../../../server/src/core/diagnostics/problems';
 import { mutateTextMany, runLoop, type Rng } from '../../support/fuzz';
 import { generatedCall, nestDynamic, seedDocuments } from './tsqlInputs';
 

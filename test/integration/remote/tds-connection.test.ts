@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { askInstance, assembleAnswers, planPreflight, preflightProblems, questionsFor } from '../../../server/src/core/preflight';
-import { analyze, DEFAULT_OPTIONS } from '../../../server/src/core/analyze';
+import { analyze, DEFAULT_OPTIONS } from '../../../server/src/core/analysis/analyze';
 import { EmbeddedConnection } from '../../../server/src/node/connection/embeddedConnection';
 import type { InstanceConnection } from '../../../server/src/node/connection/instanceConnection';
 import { InstanceUnavailable } from '../../../server/src/node/instance/instanceClient';

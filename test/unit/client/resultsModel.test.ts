@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { duration, messageModel, resultsModel, runningModel, runStatus, runSummary } from '../../../client/src/results/model';
-import { plural } from '../../../server/src/core/plural';
+import { plural } from '../../../server/src/core/text/plural';
 import type { RunBatch, RunMessage, RunScriptResult } from '../../../server/src/protocol';
 import type { WireResultSet } from '../../../server/src/node/instance/protocol';
 

@@ -3,7 +3,7 @@
 // in upper case, and the wire's strings (dates, big bigints, 0x text) shown as they came.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { cellText } from '../../../server/src/core/cellText';
+import { cellText } from '../../../server/src/core/text/cellText';
 
 test('null and a missing value both read as NULL, whatever the column type', () => {
   assert.equal(cellText(null, 'int'), 'NULL');

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { checkEmbedded } from '../../../server/src/core/analyze';
+import { checkEmbedded } from '../../../server/src/core/analysis/analyze';
 import type { EmbeddedCheckRequest, EmbeddedChecker, EmbeddedCheckResult } from '../../../server/src/core/embedded/ports';
 import { run } from './helpers';
 

@@ -1,7 +1,7 @@
 // Small helpers for core tests: analyse text and describe problems as 'CODE line:col text'.
-import { analyze, DEFAULT_OPTIONS, type AnalysisOptions } from '../../../server/src/core/analyze';
+import { analyze, DEFAULT_OPTIONS, type AnalysisOptions } from '../../../server/src/core/analysis/analyze';
 import { LineIndex } from '../../../server/src/core/text/lineIndex';
-import type { Problem } from '../../../server/src/core/problems';
+import type { Problem } from '../../../server/src/core/diagnostics/problems';
 
 export function run(text: string, options: Partial<AnalysisOptions> = {}) {
   return analyze(text, { ...DEFAULT_OPTIONS, ...options });

@@ -5,8 +5,8 @@
 // batches it touched and re-checks only the calls in them.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { analyze, DEFAULT_OPTIONS, type AnalysisOptions } from '../../../server/src/core/analyze';
-import { IncrementalAnalyzer } from '../../../server/src/core/incrementalAnalysis';
+import { analyze, DEFAULT_OPTIONS, type AnalysisOptions } from '../../../server/src/core/analysis/analyze';
+import { IncrementalAnalyzer } from '../../../server/src/core/analysis/incremental';
 import { IncrementalPreflightPlanner, planPreflight, type PreflightOptions } from '../../../server/src/core/preflight';
 import { lex, lexBatch } from '../../../server/src/core/tsql/lexer';
 import { generateWorkload } from '../../bench/generateWorkload';

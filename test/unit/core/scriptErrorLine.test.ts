@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { analyze } from '../../../server/src/core/analyze';
-import { scriptErrorLine } from '../../../server/src/core/scriptErrorLine';
+import { analyze } from '../../../server/src/core/analysis/analyze';
+import { scriptErrorLine } from '../../../server/src/core/analysis/scriptErrorLine';
 
 const lineOf = (text: string, needle: string) => text.slice(0, text.indexOf(needle)).split('\n').length - 1;
 

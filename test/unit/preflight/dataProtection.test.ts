@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { askInstance, assembleAnswers, preflightProblems, questionsFor } from '../../../server/src/core/preflight';
 import { columnsNamed } from '../../../server/src/core/preflight/dataProtection';
-import { CODES } from '../../../server/src/core/codes';
+import { CODES } from '../../../server/src/core/diagnostics/codes';
 import { FakeInstance, fakeWorld, planOf, where, type FakeWorld } from './helpers';
 
 const call = (input: string) => `USE ml;

@@ -2,9 +2,9 @@
 // instance that answers the T-SQL the pre-flight sends (only those statement shapes), with
 // SQL Server's rules where they matter (USE of a missing database is Msg 911, of one without a
 // user Msg 916; EXECUTE AS of an unknown login is Msg 15406).
-import { analyze, DEFAULT_OPTIONS } from '../../../server/src/core/analyze';
+import { analyze, DEFAULT_OPTIONS } from '../../../server/src/core/analysis/analyze';
 import { planPreflight, type PreflightAnswers, type PreflightOptions, type TsqlOutcome, type TsqlRunner } from '../../../server/src/core/preflight';
-import type { Fix, Problem } from '../../../server/src/core/problems';
+import type { Fix, Problem } from '../../../server/src/core/diagnostics/problems';
 import { LineIndex } from '../../../server/src/core/text/lineIndex';
 
 export const OPTIONS: PreflightOptions = { sqlServerVersion: 2019, workerGroups: ['sqlmlusers'] };

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { analyze, DEFAULT_OPTIONS } from '../../../server/src/core/analyze';
-import { CODES } from '../../../server/src/core/codes';
+import { analyze, DEFAULT_OPTIONS } from '../../../server/src/core/analysis/analyze';
+import { CODES } from '../../../server/src/core/diagnostics/codes';
 import { parseScript } from '../../../server/src/core/engine/parser';
 import { preflightProblems, questionsFor, type DatabaseAnswers } from '../../../server/src/core/preflight';
 import { answers, applyFix, planOf, where } from './helpers';

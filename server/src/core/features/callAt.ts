@@ -1,6 +1,6 @@
 // Which call, and which argument of it, a document offset falls in.
-import type { Analysis, CallAnalysis } from '../analyze';
-import type { CallArgument } from '../spees/call';
+import type { Analysis, CallAnalysis } from '../analysis/analyze';
+import type { CallArgument } from '../scriptCall/call';
 
 export function callAt(analysis: Analysis, offset: number): CallAnalysis | undefined {
   // Calls in dynamic SQL nest inside the EXEC of their string; prefer the innermost.

@@ -1,7 +1,7 @@
 // Completion inside a call: parameter names not yet given (and the script's own, from @params),
 // and language values after @language =.
-import type { Analysis } from '../analyze';
-import { BUILTIN_LANGUAGES } from '../spees/parameters';
+import type { Analysis } from '../analysis/analyze';
+import { BUILTIN_LANGUAGES } from '../scriptCall/parameters';
 import { callAt } from './callAt';
 
 export interface CompletionEntry {

@@ -1,6 +1,6 @@
 // Hover text for the procedure name, its parameters, and the script's own parameters.
-import type { Analysis } from '../analyze';
-import { speesParameter } from '../spees/parameters';
+import type { Analysis } from '../analysis/analyze';
+import { callParameter } from '../scriptCall/parameters';
 import { argumentAt, callAt } from './callAt';
 
 export interface HoverInfo {
@@ -28,7 +28,7 @@ export function hoverAt(analysis: Analysis, offset: number): HoverInfo | null {
   }
   const arg = argumentAt(call, offset);
   if (!arg?.name || !arg.nameRange || offset > arg.nameRange[1]) return null;
-  const param = speesParameter(arg.name);
+  const param = callParameter(arg.name);
   if (param) {
     const lines = [`\`${param.name} ${param.type}\`${param.required ? ' (required)' : ''}`, '', param.doc];
     if (param.defaultValue) lines.push('', `Default: \`${param.defaultValue}\``);

@@ -1,5 +1,5 @@
 // One document symbol per call, named by its language and where it lives.
-import type { Analysis } from '../analyze';
+import type { Analysis } from '../analysis/analyze';
 
 export interface CallSymbol {
   name: string;

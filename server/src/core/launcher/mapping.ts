@@ -3,7 +3,7 @@
 // worker is free the request waits in FIFO order for a bounded time, then fails naming the pool.
 import { formatDuration, launcherError, type LauncherError } from './errors';
 import type { Clock } from './ports';
-import { plural } from '../plural';
+import { plural } from '../text/plural';
 
 export interface Lease {
   readonly worker: string;

@@ -1,7 +1,7 @@
 // SQL types as the data exchange with the satellites sees them. Each supported SQL type travels
 // as one exchange kind; the satellites turn kinds into the Python and R types of
 // mlservices-facts.md §1.5 (bigint → float64/numeric, smallint → int32/integer, …).
-import { UNSUPPORTED_TYPES } from '../spees/paramsDeclaration';
+import { UNSUPPORTED_TYPES } from '../scriptCall/paramsDeclaration';
 
 /**
  * f8: IEEE double; i4: 32-bit integer; i8: 64-bit integer (outputs only: pandas int64);

@@ -2,7 +2,7 @@
 // Encryption at rest"): the external runtime has no Always Encrypted keys, so a call whose
 // @input_data_1 reads such a column cannot run; and TDE does not protect what is sent to a
 // script, which a database using TDE should be told about.
-import { makeProblem, type Problem } from '../problems';
+import { makeProblem, type Problem } from '../diagnostics/problems';
 import type { CallPlan } from './plan';
 import type { DatabaseAnswers } from './ports';
 import { identifierName } from '../tsql/literals';

@@ -2,7 +2,7 @@
 // name where the script uses it): the columns and types of @input_data_1 as the instance
 // describes them (sp_describe_first_result_set).
 import type { HoverInfo } from '../features/hover';
-import type { Range } from '../spees/call';
+import type { Range } from '../scriptCall/call';
 import type { CallPlan, PreflightPlan } from './plan';
 import type { PreflightAnswers } from './ports';
 

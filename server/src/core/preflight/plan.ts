@@ -2,9 +2,9 @@
 // instance must confirm before it can run — the database it runs in, its language, the tables
 // @input_data_1 reads, the INSERT ... EXEC target, and what its script does (loopback, written
 // credentials, network) — all positioned in the document.
-import type { Analysis, CallAnalysis } from '../analyze';
-import type { Range } from '../spees/call';
-import type { SqlServerVersion } from '../spees/parameters';
+import type { Analysis, CallAnalysis } from '../analysis/analyze';
+import type { Range } from '../scriptCall/call';
+import type { SqlServerVersion } from '../scriptCall/parameters';
 import type { MappedText } from '../text/sourceMap';
 import { BatchCache } from '../tsql/batchCache';
 import { batchFacts, documentContext, shiftBatchFacts, type BatchFacts, type DocumentContext } from './documentContext';

@@ -1,7 +1,7 @@
 // The pre-flight's findings: the instance's answers (and the script's own usages) turned into
 // positioned problems, each with the statement a DBA would run as its quick fix, written into
 // the document as a batch of its own just before the call's batch.
-import { makeProblem, type Fix, type Problem } from '../problems';
+import { makeProblem, type Fix, type Problem } from '../diagnostics/problems';
 import type { CallPlan, PreflightPlan, TableRef, UsageRef } from './plan';
 import { dataProtectionProblems } from './dataProtection';
 import type { DatabaseAnswers, PreflightAnswers } from './ports';

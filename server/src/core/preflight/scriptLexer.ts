@@ -2,7 +2,7 @@
 // value and where their content lies), punctuation. Comments are dropped. It serves the
 // pre-flight detectors, which look for calls and literals, not a full parse (the real parsers
 // run separately and report syntax errors).
-import type { LanguageKind } from '../spees/binding';
+import type { LanguageKind } from '../scriptCall/binding';
 
 export type ScriptLanguage = Exclude<LanguageKind, 'other'>;
 

@@ -1,8 +1,8 @@
 // How the arguments are passed: required parameters, unknown and duplicate names, positional
 // after named. SQL Server rejects each of these before any script runs.
-import { makeProblem, type Fix } from '../problems';
-import { declarationFor } from '../spees/binding';
-import { speesParameter } from '../spees/parameters';
+import { makeProblem, type Fix } from '../diagnostics/problems';
+import { declarationFor } from '../scriptCall/binding';
+import { callParameter } from '../scriptCall/parameters';
 import { nearest } from '../text/nearest';
 import { PROC, type Rule, type RuleContext } from './rule';
 
@@ -64,7 +64,7 @@ export const argumentNames: Rule = {
     // A named argument that is neither a parameter of this version nor declared in @params.
     for (const arg of bound.extraNamed) {
       const key = arg.name!.toLowerCase();
-      const known = speesParameter(key);
+      const known = callParameter(key);
       if (known) continue; // a newer version's parameter: the version rule reports it
       if (bound.declared === null && bound.byParam.has('@params')) continue; // @params not knowable
       if (declarationFor(bound, arg)) continue;

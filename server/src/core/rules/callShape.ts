@@ -1,7 +1,7 @@
 // Parameters whose values SQL Server constrains: @parallel, the version a parameter needs, the
 // kind of value each parameter takes, and WITH RESULT SETS where it is not allowed or needed.
-import { makeProblem } from '../problems';
-import { speesParameter } from '../spees/parameters';
+import { makeProblem } from '../diagnostics/problems';
+import { callParameter } from '../scriptCall/parameters';
 import type { Rule } from './rule';
 
 export const parallelValue: Rule = {
@@ -21,7 +21,7 @@ export const parameterVersion: Rule = {
   check(ctx) {
     const version = ctx.options.sqlServerVersion;
     for (const arg of ctx.bound.extraNamed) {
-      const p = speesParameter(arg.name!);
+      const p = callParameter(arg.name!);
       if (p && p.since > version) {
         ctx.report(
           makeProblem('SQLML112', `${p.name} needs SQL Server ${p.since} or later; sqlml.sqlServerVersion is ${version}.`, arg.nameRange![0], arg.nameRange![1]),

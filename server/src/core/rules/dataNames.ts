@@ -1,8 +1,8 @@
 // The input and output data names: valid identifiers in the script language, the input read only
 // when there is input, the output assigned when a result set is expected.
-import { makeProblem } from '../problems';
-import type { LanguageKind } from '../spees/binding';
-import { scanScriptNames } from '../spees/scriptNames';
+import { makeProblem } from '../diagnostics/problems';
+import type { LanguageKind } from '../scriptCall/binding';
+import { scanScriptNames } from '../scriptCall/scriptNames';
 import type { MappedText } from '../text/sourceMap';
 import { nearest } from '../text/nearest';
 import type { Rule, RuleContext } from './rule';

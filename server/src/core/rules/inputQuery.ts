@@ -1,6 +1,6 @@
 // The @input_data_1 query runs with the script's parameters in scope and nothing else: a variable
 // it names that @params does not declare is Msg 137 when the statement runs.
-import { makeProblem } from '../problems';
+import { makeProblem } from '../diagnostics/problems';
 import { lex } from '../tsql/lexer';
 import type { Rule } from './rule';
 

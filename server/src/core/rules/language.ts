@@ -1,6 +1,6 @@
 // @language: R or Python in any case, or a language the workspace creates or settings list.
-import { makeProblem } from '../problems';
-import { BUILTIN_LANGUAGES } from '../spees/parameters';
+import { makeProblem } from '../diagnostics/problems';
+import { BUILTIN_LANGUAGES } from '../scriptCall/parameters';
 import { nearest } from '../text/nearest';
 import type { Rule } from './rule';
 

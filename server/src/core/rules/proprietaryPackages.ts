@@ -2,7 +2,7 @@
 // MicrosoftML, revoscalepy, microsoftml) are not on the embedded instance; a script that loads one
 // fails there. The editor says so before it runs, naming the package and what to use instead, as
 // the satellite runners do when it runs (server/resources/satellite/runner.py, runner.R).
-import { makeProblem } from '../problems';
+import { makeProblem } from '../diagnostics/problems';
 import type { Rule } from './rule';
 
 /** Per language: the package, and what does its job here. */

@@ -1,7 +1,7 @@
 // What every rule sees: one bound call, the analysis options, and a way to report.
-import type { Problem } from '../problems';
-import type { BoundCall } from '../spees/binding';
-import type { SqlServerVersion } from '../spees/parameters';
+import type { Problem } from '../diagnostics/problems';
+import type { BoundCall } from '../scriptCall/binding';
+import type { SqlServerVersion } from '../scriptCall/parameters';
 
 export interface RuleOptions {
   sqlServerVersion: SqlServerVersion;

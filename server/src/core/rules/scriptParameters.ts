@@ -1,9 +1,9 @@
 // @params and the script's parameters: the declaration list parses, every declared parameter
 // gets a value, every extra argument is declared, OUTPUT agrees on both sides, and the types are
 // ones the data exchange supports.
-import { makeProblem } from '../problems';
-import { declarationFor } from '../spees/binding';
-import { UNSUPPORTED_TYPES } from '../spees/paramsDeclaration';
+import { makeProblem } from '../diagnostics/problems';
+import { declarationFor } from '../scriptCall/binding';
+import { UNSUPPORTED_TYPES } from '../scriptCall/paramsDeclaration';
 import type { Rule } from './rule';
 
 const TYPE_ADVICE: Record<string, string> = {

@@ -1,6 +1,6 @@
 // A value that is only known when the statement runs (a procedure parameter, a query result) is
 // said once, as information, so the user knows why its content was not checked.
-import { makeProblem } from '../problems';
+import { makeProblem } from '../diagnostics/problems';
 import type { Rule } from './rule';
 
 const WHAT: Record<string, string> = {

@@ -1,7 +1,7 @@
 // A T-SQL lexer over the whole document. It never throws: an unterminated string, comment or
 // bracketed name becomes a positioned problem, and lexing goes on, so the rest of the file is
 // still analysed. Whitespace and comments are dropped; the parser never needs them.
-import { makeProblem, type Problem } from '../problems';
+import { makeProblem, type Problem } from '../diagnostics/problems';
 
 export type TokenKind =
   | 'word' // keywords and regular identifiers, #temp names

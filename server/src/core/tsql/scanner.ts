@@ -2,9 +2,9 @@
 // INSERT ... EXEC, and finds every call of sp_execute_external_script: with EXEC/EXECUTE or as
 // the first statement of a batch, with or without sys./master.sys., and inside dynamic SQL
 // (sp_executesql and EXEC(...)) whose text is known, at any depth.
-import { makeProblem, type Problem } from '../problems';
-import type { CallArgument, ExternalScriptCall, Range, ResultSetColumn, ResultSetsClause } from '../spees/call';
-import { parseParamsDeclaration } from '../spees/paramsDeclaration';
+import { makeProblem, type Problem } from '../diagnostics/problems';
+import type { CallArgument, ExternalScriptCall, Range, ResultSetColumn, ResultSetsClause } from '../scriptCall/call';
+import { parseParamsDeclaration } from '../scriptCall/paramsDeclaration';
 import type { SourceMap } from '../text/sourceMap';
 import { lex, lexBatch, type Token } from './lexer';
 import { identifierName } from './literals';

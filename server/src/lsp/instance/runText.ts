@@ -1,7 +1,7 @@
 // What Run Script runs from a document: all of it, the selection, or the call to
 // sp_execute_external_script at the cursor (with the INSERT … EXEC around it, and up to the end of
 // its WITH RESULT SETS), and where that text starts, so that lines come back as document lines.
-import { analyze } from '../../core/analyze';
+import { analyze } from '../../core/analysis/analyze';
 import { LineIndex } from '../../core/text/lineIndex';
 import type { Position, Range } from 'vscode-languageserver';
 import type { RunScope } from '../../protocol';

@@ -4,7 +4,7 @@
 // them), and hands the server problems to publish with the static ones and a hover for the input
 // data name. When the instance cannot be reached it says so once and the static checks go on.
 import { MessageType, ShowMessageNotification, type Connection } from 'vscode-languageserver';
-import type { Analysis } from '../../core/analyze';
+import type { Analysis } from '../../core/analysis/analyze';
 import type { HoverInfo } from '../../core/features/hover';
 import {
   askInstance,
@@ -19,8 +19,8 @@ import {
   type PreflightAnswers,
   type PreflightPlan,
 } from '../../core/preflight';
-import type { Problem } from '../../core/problems';
-import type { SqlServerVersion } from '../../core/spees/parameters';
+import type { Problem } from '../../core/diagnostics/problems';
+import type { SqlServerVersion } from '../../core/scriptCall/parameters';
 import { CredentialsNeededNotification, PreflightCheckRequest, SetCredentialsRequest, type PreflightCheckResult, type SetCredentialsResult } from '../../protocol';
 import type { ServerSettings } from '../settings';
 import { targetKey, type EditorLogin, type EditorTarget } from '../editorLogin';

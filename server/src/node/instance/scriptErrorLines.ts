@@ -1,6 +1,6 @@
 // Puts each script error of a run on the .sql line that produced the failing script line.
-import { analyze } from '../../core/analyze';
-import { scriptErrorLine } from '../../core/scriptErrorLine';
+import { analyze } from '../../core/analysis/analyze';
+import { scriptErrorLine } from '../../core/analysis/scriptErrorLine';
 import { LineIndex } from '../../core/text/lineIndex';
 import type { WireBatch } from './protocol';
 

@@ -6,7 +6,7 @@
 import { isIP } from 'node:net';
 import sql from 'mssql';
 import { goBatches } from '../../core/tsql/goBatches';
-import { plural } from '../../core/plural';
+import { plural } from '../../core/text/plural';
 import { InstanceUnavailable } from '../instance/instanceClient';
 import type { RunOutcome, WireBatch, WireMessage, WireResultSet } from '../instance/protocol';
 import type { InstanceConnection, PoolsView, RunOptions, SessionsView } from '../connection/instanceConnection';

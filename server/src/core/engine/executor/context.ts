@@ -13,7 +13,7 @@ import type { ExecColumn, ExecMessage } from './results';
 import { statementPorts, type StatementPorts } from './schemaLookup';
 import type { ExecutorSession } from './session';
 import type { Sink } from './sink';
-import { plural } from '../../plural';
+import { plural } from '../../text/plural';
 
 export type Flow = { kind: 'next' } | { kind: 'break' } | { kind: 'continue' } | { kind: 'return'; value: SqlValue };
 

@@ -9,7 +9,7 @@ import { acceptLoopbackConnection, checkExternalScriptExecution, type SessionCon
 import type { LaunchRequest, ScriptParam } from '../../../launcher/request';
 import { libraryPathsFor } from '../externalLibraries';
 import type { LauncherMessage } from '../../../launcher/messages';
-import { parseParamsDeclaration } from '../../../spees/paramsDeclaration';
+import { parseParamsDeclaration } from '../../../scriptCall/paramsDeclaration';
 import { EXTERNAL_SCRIPTS_ENABLED, valueInUse } from '../configuration';
 import { StatementContext } from '../context';
 import { Cancelled, ExecStop, fail } from '../errors';

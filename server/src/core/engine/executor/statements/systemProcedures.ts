@@ -6,7 +6,7 @@ import { checkConfigurationChange, roleMemberProcedure } from '../../../security
 import { parseBatch } from '../../parser';
 import { formatSqlType, resolveDataType, translateSelect } from '../../translate';
 import type { SqlType } from '../../translate/types';
-import { parseParamsDeclaration } from '../../../spees/paramsDeclaration';
+import { parseParamsDeclaration } from '../../../scriptCall/paramsDeclaration';
 import { configureOption, findOption, optionValue, visibleOptions } from '../configuration';
 import { StatementContext } from '../context';
 import type { SqlValue } from '../ports';

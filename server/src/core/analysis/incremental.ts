@@ -14,11 +14,11 @@ import {
   type CallAnalysis,
   type CallContext,
 } from './analyze';
-import type { Problem } from './problems';
-import { shiftBoundCall, shiftCall, shiftProblem } from './spees/shift';
-import { BatchCache } from './tsql/batchCache';
-import { neutralizePlaceholders } from './tsql/placeholders';
-import { scanBatch, type ScanResult } from './tsql/scanner';
+import type { Problem } from '../diagnostics/problems';
+import { shiftBoundCall, shiftCall, shiftProblem } from '../scriptCall/shift';
+import { BatchCache } from '../tsql/batchCache';
+import { neutralizePlaceholders } from '../tsql/placeholders';
+import { scanBatch, type ScanResult } from '../tsql/scanner';
 
 interface BatchAnalysis {
   scan: ScanResult;

@@ -4,7 +4,7 @@
 // its source map, so the script line becomes the .sql line of the character that produced it —
 // through '' unescaping, concatenated variables and CHAR(10), like the editor's diagnostics.
 import type { Analysis } from './analyze';
-import { LineIndex } from './text/lineIndex';
+import { LineIndex } from '../text/lineIndex';
 
 export interface ScriptErrorSite {
   /** 1-based line in the script, as the runtime reported it. */

@@ -4,7 +4,7 @@
 
 export type SqlServerVersion = 2016 | 2017 | 2019 | 2022;
 
-export interface SpeesParameter {
+export interface CallParameter {
   /** Lower-case, with '@', as T-SQL matches parameter names case-insensitively. */
   key: string;
   /** The documented spelling. */
@@ -17,7 +17,7 @@ export interface SpeesParameter {
   doc: string;
 }
 
-export const SPEES_PARAMETERS: readonly SpeesParameter[] = [
+export const CALL_PARAMETERS: readonly CallParameter[] = [
   {
     key: '@language',
     name: '@language',
@@ -95,15 +95,15 @@ export const SPEES_PARAMETERS: readonly SpeesParameter[] = [
   },
 ];
 
-const BY_KEY = new Map(SPEES_PARAMETERS.map((p) => [p.key, p]));
+const BY_KEY = new Map(CALL_PARAMETERS.map((p) => [p.key, p]));
 
-export function speesParameter(name: string): SpeesParameter | undefined {
+export function callParameter(name: string): CallParameter | undefined {
   return BY_KEY.get(name.toLowerCase());
 }
 
 /** The parameters that a given version accepts, in positional order. */
-export function parametersFor(version: SqlServerVersion): SpeesParameter[] {
-  return SPEES_PARAMETERS.filter((p) => p.since <= version);
+export function parametersFor(version: SqlServerVersion): CallParameter[] {
+  return CALL_PARAMETERS.filter((p) => p.since <= version);
 }
 
 export const BUILTIN_LANGUAGES = ['R', 'Python'] as const;

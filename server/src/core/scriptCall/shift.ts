@@ -2,7 +2,7 @@
 // before the batch moves every offset in it, and an incremental analysis re-bases what it keeps
 // instead of analysing the batch again. Every document offset a call, its binding or a problem
 // holds is moved here; offsets into decoded texts (a script, @params) stay as they are.
-import type { Problem } from '../problems';
+import type { Problem } from '../diagnostics/problems';
 import type { MappedText } from '../text/sourceMap';
 import type { Value } from '../tsql/values';
 import type { BoundCall } from './binding';

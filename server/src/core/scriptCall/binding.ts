@@ -4,7 +4,7 @@
 import type { MappedText, SourceMap } from '../text/sourceMap';
 import type { CallArgument, ExternalScriptCall, Range } from './call';
 import { parseParamsDeclaration, type ParamDeclaration } from './paramsDeclaration';
-import { parametersFor, type SpeesParameter, type SqlServerVersion } from './parameters';
+import { parametersFor, type CallParameter, type SqlServerVersion } from './parameters';
 
 export type LanguageKind = 'python' | 'r' | 'other';
 
@@ -18,7 +18,7 @@ export interface BoundCall {
   call: ExternalScriptCall;
   version: SqlServerVersion;
   /** The procedure's own parameters this version has, in positional order. */
-  fixed: SpeesParameter[];
+  fixed: CallParameter[];
   /** First argument bound to each fixed parameter, by key ('@language'). */
   byParam: Map<string, CallArgument>;
   /** Named arguments that are not fixed parameters (the script's parameters, or mistakes). */

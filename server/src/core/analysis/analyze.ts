@@ -1,16 +1,16 @@
 // The core's front door: analyse a T-SQL document (static rules, synchronous) and turn what the
 // real Python/R checkers say about its scripts into document problems (through the source maps).
-import { CODES } from './codes';
-import type { EmbeddedCheckRequest, EmbeddedCheckResult, EmbeddedChecker } from './embedded/ports';
-import { makeProblem, type Problem } from './problems';
-import { RULES } from './rules';
-import type { RuleOptions } from './rules/rule';
-import { bindCall, type BoundCall } from './spees/binding';
-import type { ExternalScriptCall } from './spees/call';
-import { LineIndex } from './text/lineIndex';
-import type { SourceMap } from './text/sourceMap';
-import { neutralizePlaceholders, type Placeholder } from './tsql/placeholders';
-import { scanDocument } from './tsql/scanner';
+import { CODES } from '../diagnostics/codes';
+import type { EmbeddedCheckRequest, EmbeddedCheckResult, EmbeddedChecker } from '../embedded/ports';
+import { makeProblem, type Problem } from '../diagnostics/problems';
+import { RULES } from '../rules';
+import type { RuleOptions } from '../rules/rule';
+import { bindCall, type BoundCall } from '../scriptCall/binding';
+import type { ExternalScriptCall } from '../scriptCall/call';
+import { LineIndex } from '../text/lineIndex';
+import type { SourceMap } from '../text/sourceMap';
+import { neutralizePlaceholders, type Placeholder } from '../tsql/placeholders';
+import { scanDocument } from '../tsql/scanner';
 
 export interface AnalysisOptions extends RuleOptions {
   /** Larger documents are not analysed (one SQLML005 problem instead). */
