@@ -36,7 +36,7 @@ import { createConnection } from 'vscode-languageserver/node';
 import type { EmbeddedChecker } from '../../server/src/core/embedded/ports';
 import { createServer } from '../../server/src/lsp/server';
 import type { InstanceTarget, PreflightConnection } from '../../server/src/lsp/preflight/instanceTarget';
-import { CredentialsNeededNotification, PreflightCheckRequest, SetCredentialsRequest, type CredentialsNeededParams } from '../../server/src/protocol';
+import { CredentialsNeededNotification, InstanceStartRequest, PreflightCheckRequest, SetCredentialsRequest, type CredentialsNeededParams } from '../../server/src/protocol';
 import { InstanceClient } from '../../server/src/node/instance/instanceClient';
 import { instanceLayout } from '../../server/src/node/instance/layout';
 import { skipReason } from '../support/requireOrSkip';
@@ -406,5 +406,42 @@ describe('pre-flight against the real embedded instance', { skip: skipReason(exi
     await run("EXEC sp_configure 'external scripts enabled', 1; RECONFIGURE;");
     await lsp!.latestDiagnostics(uri, (d) => !disabled(d), 30_000);
     await lsp!.latestDiagnostics(other, (d) => !disabled(d), 30_000);
+  });
+});
+
+describe('pre-flight when the instance appears', { skip: skipReason(existsSync(CLI) ? undefined : `${CLI} is missing: run npm run build`) }, () => {
+  // Under /var/lib, not /tmp: the instance is created by the editor with sqlml's defaults, which refuse a
+  // folder other users can write above.
+  const parent = '/var/lib/sqlml-test-lsp-appears';
+  const folder = join(parent, 'instance');
+
+  before(() => rmSync(parent, { recursive: true, force: true }));
+  after(() => {
+    if (existsSync(join(folder, 'instance.json'))) spawnSync(process.execPath, [CLI, 'instance', 'stop', '--path', folder], { timeout: 30_000 });
+    rmSync(parent, { recursive: true, force: true });
+  });
+
+  test('an instance created and started from the editor re-runs the pre-flight of the open documents at once', async () => {
+    const lsp = await LspClient.start({ instance: { path: folder }, python: { path: '/usr/bin/python3' } });
+    const told: string[] = [];
+    lsp.connection.onNotification(ShowMessageNotification.type, (m) => void told.push(m.message));
+    try {
+      const uri = 'file:///var/lib/sqlml-test-lsp-appears/appears.sql';
+      await lsp.open(uri, `EXEC sp_execute_external_script @language = N'Python', @script = N'OutputDataSet = InputDataSet', @input_data_1 = N'SELECT 1 AS x';\n`);
+      await lsp.diagnostics(uri, () => true);
+      const deadline = Date.now() + 15_000;
+      while (!told.some((m) => /cannot reach the instance/.test(m)) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+      assert.ok(told.some((m) => /cannot reach the instance/.test(m)), `the missing instance is said once: ${JSON.stringify(told)}`);
+      assert.deepEqual(live(await lsp.latestDiagnostics(uri, () => true)), [], 'nothing live is claimed while there is no instance');
+
+      const started = await lsp.connection.sendRequest(InstanceStartRequest, { create: true });
+      assert.equal(started.ok, true, started.message);
+      // No edit, save or command from here: only the instance's arrival can make the server ask again
+      // (the retry after a failure to reach is 30 s away).
+      const d = await lsp.latestDiagnostics(uri, (x) => live(x).length > 0, 20_000);
+      assert.ok(live(d).some((x) => x.code === 'SQLML300'), `scripts are off on a new instance: ${JSON.stringify(codes(d))}`);
+    } finally {
+      await lsp.stop();
+    }
   });
 });
