@@ -5,12 +5,14 @@
 // run scripts at the same time. Real CLI, real daemons, real worker accounts (root).
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { execFile, spawnSync } from 'node:child_process';
+import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { promisify } from 'node:util';
 import { join } from 'node:path';
 import { deprovision } from '../../../server/src/node/launcher/accounts';
 import { InstanceClient } from '../../../server/src/node/instance/instanceClient';
 import { instanceLayout } from '../../../server/src/node/instance/layout';
-import { cli, instanceSkip } from './harness';
+import { CLI, cli, instanceSkip } from './harness';
 
 const skip = instanceSkip();
 const BASE = '/var/lib/sqlml-test-folders';
@@ -118,5 +120,40 @@ OutputDataSet = pandas.DataFrame({"start": [start], "end": [time.time()]})
     const [a, b] = spans as [(typeof spans)[number], (typeof spans)[number]];
     assert.ok(a.start < b.end && b.start < a.end, `the scripts did not overlap: ${JSON.stringify(spans)}`);
     assert.ok(a.worker?.startsWith(prefixOf(paths[0]!)) && b.worker?.startsWith(prefixOf(paths[1]!)), `each ran on its own instance's worker: ${a.worker}, ${b.worker}`);
+  });
+
+  test("sqlml launcher exec, with the launcher's own defaults, runs a script while an instance runs one", async () => {
+    // The instance's launcher holds its pool while the instance lives; before each instance had its
+    // own prefix, `launcher exec` (prefix sqlml) was refused as a second launcher of the same workers.
+    // The default workers are removed afterwards only when this test made them.
+    const hadDefaultWorkers = spawnSync('getent', ['group', 'sqlmlusers']).status === 0;
+    const provisioned = cli(['launcher', 'provision', '--workers', '2']);
+    assert.equal(provisioned.status, 0, provisioned.stderr);
+    const script = join(base, 'beside.py');
+    writeFileSync(script, 'import time\nstart = time.time()\ntime.sleep(8)\nOutputDataSet = pandas.DataFrame({"start": [start], "end": [time.time()]})\n');
+    const root = join(base, 'launcher-sessions');
+    mkdirSync(root);
+    chmodSync(root, 0o711); // as the launcher requires of a sessions root: workers pass through, none lists it
+    try {
+      const client = clients[0] ?? (await InstanceClient.connect(instanceLayout({ path: paths[0]! }), { autoStart: true, idleStopSeconds: 60, clientName: 'beside', startTimeoutMs: 120_000 }));
+      if (!clients.includes(client)) clients.push(client);
+      const inInstance = client.run(`EXEC sp_execute_external_script @language = N'Python', @script = N'
+import time
+start = time.time()
+time.sleep(20)
+OutputDataSet = pandas.DataFrame({"start": [start], "end": [time.time()]})
+' WITH RESULT SETS ((start float, [end] float));`);
+      const exec = await promisify(execFile)(process.execPath, [CLI, 'launcher', 'exec', '--language', 'python', '--script', script, '--workers', '2', '--root', root, '--format', 'json'], { encoding: 'utf8', timeout: 120_000 }).catch((e: { code?: number; stderr?: string; stdout?: string }) => e);
+      assert.ok(!('code' in exec) || !exec.code, `launcher exec failed beside the instance: ${exec.stderr ?? ''}${exec.stdout ?? ''}`);
+      const beside = JSON.parse(exec.stdout!) as { resultSets: { rows: [number, number][] }[] };
+      const [start, end] = beside.resultSets[0]!.rows[0]!;
+      const outcome = await inInstance;
+      const errors = outcome.batches.flatMap((b) => b.messages.filter((m) => m.kind === 'error'));
+      assert.deepEqual(errors, []);
+      const [iStart, iEnd] = outcome.batches.flatMap((b) => b.resultSets.flatMap((r) => r.rows))[0] as [number, number];
+      assert.ok(start < iEnd && iStart < end, `the scripts did not overlap: launcher exec ${start}-${end}, instance ${iStart}-${iEnd}`);
+    } finally {
+      if (!hadDefaultWorkers) await deprovision('sqlml');
+    }
   });
 });
