@@ -102,7 +102,7 @@ SELECT 1 +;
 GO
 SELECT FROM WHERE;
 GO
-SELECT n FROM (VALUES (1)) AS v(n) GROUP BY ALL n;
+SELECT name FROM sys.databases GROUP BY ALL name;
 GO
 CREATE TABLE dbo.t (a int);
 INSERT INTO dbo.t VALUES (1), (2);
