@@ -332,11 +332,13 @@ export class TdsConnection {
     try {
       if (message.status & (STATUS_RESET_CONNECTION | STATUS_RESET_CONNECTION_SKIP_TRAN)) await this.resetSession(writer);
       let final = Done.FINAL as number;
-      const token: number = Token.DONE;
+      // A batch's responder: its last statement's DONE becomes the final one.
+      let batch: Responder | null = null;
       if (message.type === PacketType.SQL_BATCH) {
         const text = parseSqlBatch(message.body);
         if (!text.ok) return this.close(text.problem);
-        final = (await this.runBatch(text.value, writer, running)) > 0 ? Done.ERROR : Done.FINAL;
+        batch = await this.runBatch(text.value, writer, running);
+        final = batch.errors > 0 ? Done.ERROR : Done.FINAL;
       } else if (message.type === PacketType.RPC) {
         const calls = parseRpcRequest(message.body);
         if (!calls.ok) {
@@ -350,13 +352,16 @@ export class TdsConnection {
           }
         }
       } else if (message.type === PacketType.TRANSACTION_MANAGER) {
-        final = (await this.runTransactionRequest(message.body, writer, running)) > 0 ? Done.ERROR : Done.FINAL;
+        const outcome = await this.runTransactionRequest(message.body, writer, running);
+        if (typeof outcome !== 'number') batch = outcome;
+        final = (typeof outcome === 'number' ? outcome : outcome.errors) > 0 ? Done.ERROR : Done.FINAL;
       } else {
         const what = message.type === PacketType.BULK_LOAD ? 'Bulk load' : `TDS requests of type ${message.type}`;
         this.refuseRequest(writer, `${what} are not supported by this instance; use BEGIN TRANSACTION or INSERT statements in a batch.`);
         final = Done.ERROR;
       }
-      writeDone(writer.tokens, token, final, CurCmd.NONE, 0);
+      if (batch) batch.end(final);
+      else writeDone(writer.tokens, Token.DONE, final, CurCmd.NONE, 0);
       await writer.end();
       // The acknowledgement of an attention is a message of its own after the cut response
       // (drivers skip the rest of the response, then wait for the next message to hold it).
@@ -403,19 +408,19 @@ export class TdsConnection {
     return new Responder(writer, { serverName: this.options.serverName, procedureCall, database: this.session!.database(), cancelled: () => running.attention, transactions: this.transactions });
   }
 
-  /** A SQL batch; the number of errors it sent. */
-  private async runBatch(text: string, writer: ResponseWriter, running: Running): Promise<number> {
+  /** A SQL batch; its responder (the errors it sent, and the final DONE still to write). */
+  private async runBatch(text: string, writer: ResponseWriter, running: Running): Promise<Responder> {
     const responder = this.responder(writer, running, false);
     try {
       await this.session!.stream({ kind: 'batch', text }, this.events(responder, running));
     } finally {
       await responder.finish();
     }
-    return responder.errors;
+    return responder;
   }
 
-  /** A transaction manager request, run as the statements it stands for; the number of errors it sent. */
-  private async runTransactionRequest(body: Uint8Array, writer: ResponseWriter, running: Running): Promise<number> {
+  /** A transaction manager request, run as the statements it stands for; its batch, or the errors of a refusal. */
+  private async runTransactionRequest(body: Uint8Array, writer: ResponseWriter, running: Running): Promise<Responder | number> {
     const request = parseTransactionRequest(body);
     if (!request.ok) {
       this.refuseRequest(writer, request.problem);

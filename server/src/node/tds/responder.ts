@@ -2,7 +2,9 @@
 // order: COLMETADATA and rows, then the statement's DONE (DONEINPROC inside a procedure or an RPC)
 // with its row count; PRINT and script output as INFO, errors as ERROR with their procedure and
 // line; USE as ENVCHANGE plus "Changed database context"; a transaction's begin, commit and
-// rollback as ENVCHANGE with its descriptor. The executor hands over events
+// rollback as ENVCHANGE with its descriptor. A statement's DONE is held until what follows is known:
+// DONE_MORE when anything does, and in a batch the last statement's DONE is the response's final
+// one, as SQL Server sends it (one DONE for `SELECT 1`, not two). The executor hands over events
 // synchronously; they queue here and are written by one pump that waits for the socket, encoding
 // rows a slice at a time.
 import { sqlTypeFromText } from '../../core/engine/executor/sqlTypes';
@@ -41,6 +43,8 @@ export class Responder {
   private finished = false;
   /** A result set was sent and its DONE is not yet: its row count may follow as a message. */
   private pendingDone = false;
+  /** The last statement's DONE, not written yet: MORE or final depends on what comes next. */
+  private held: { token: number; status: number; curCmd: number; rowCount: number } | null = null;
   errors = 0;
   private database: string;
   readonly pumped: Promise<void>;
@@ -69,12 +73,31 @@ export class Responder {
     this.enqueue({ kind: 'transaction', change });
   }
 
-  /** No more events: resolves once everything queued is written (not yet the final DONE). */
+  /**
+   * No more events: resolves once everything queued is written. In an RPC the statements' DONEs
+   * are all written (DONEPROC follows); in a batch the last one waits for end().
+   */
   async finish(): Promise<void> {
     this.finished = true;
     this.wake?.();
     await this.pumped;
     this.closeResultSet();
+    if (this.options.procedureCall) this.release();
+  }
+
+  /**
+   * The batch's final DONE: the last statement's own DONE without MORE (with ERROR when an error
+   * was sent), or a bare DONE when the last thing sent was not a statement's end.
+   */
+  end(status: number): void {
+    const last = this.held;
+    if (last && last.token === Token.DONE) {
+      this.held = null;
+      writeDone(this.writer.tokens, last.token, last.status | (status & ~Done.MORE), last.curCmd, last.rowCount);
+      return;
+    }
+    this.release();
+    writeDone(this.writer.tokens, Token.DONE, status, CurCmd.NONE, 0);
   }
 
   private enqueue(event: Event): void {
@@ -96,6 +119,7 @@ export class Responder {
       else if (event.kind === 'database') this.sendDatabase(event.name);
       else {
         this.closeResultSet();
+        this.release();
         this.options.transactions.write(this.writer.tokens, event.change);
       }
       await this.writer.flushSome();
@@ -109,11 +133,25 @@ export class Responder {
   private closeResultSet(): void {
     if (!this.pendingDone) return;
     this.pendingDone = false;
-    writeDone(this.writer.tokens, this.doneToken(undefined), Done.MORE, CurCmd.SELECT, 0);
+    this.hold(this.doneToken(undefined), 0, CurCmd.SELECT, 0);
+  }
+
+  private hold(token: number, status: number, curCmd: number, rowCount: number): void {
+    this.release();
+    this.held = { token, status, curCmd, rowCount };
+  }
+
+  /** Something follows the held DONE: it goes out with MORE. */
+  private release(): void {
+    const held = this.held;
+    if (!held) return;
+    this.held = null;
+    writeDone(this.writer.tokens, held.token, held.status | Done.MORE, held.curCmd, held.rowCount);
   }
 
   private async sendResultSet(resultSet: ExecResultSet): Promise<void> {
     this.closeResultSet();
+    this.release();
     const columns = resultSet.columns.map((c) => ({ name: c.name, type: wireType(sqlTypeFromText(c.type)) }));
     const types = columns.map((c) => c.type);
     const w = this.writer.tokens;
@@ -133,13 +171,14 @@ export class Responder {
       // "(n rows affected)": the count belongs in the DONE of the statement that produced it.
       const afterSelect = this.pendingDone;
       this.pendingDone = false;
-      writeDone(this.writer.tokens, this.doneToken(m.procedure), Done.MORE | Done.COUNT, afterSelect ? CurCmd.SELECT : CurCmd.NONE, m.rowCount);
+      this.hold(this.doneToken(m.procedure), Done.COUNT, afterSelect ? CurCmd.SELECT : CurCmd.NONE, m.rowCount);
       return;
     }
     const error = m.kind === 'error';
     // The executor's "cancelled" notice: after an attention the DONE with DONE_ATTN says it.
     if (error && m.number === null && this.options.cancelled()) return;
     this.closeResultSet();
+    this.release();
     if (error) this.errors++;
     writeMessage(this.writer.tokens, this.wireMessage(m, error));
   }
@@ -159,6 +198,7 @@ export class Responder {
 
   private sendDatabase(name: string): void {
     this.closeResultSet();
+    this.release();
     writeDatabaseChange(this.writer.tokens, name, this.database, this.options.serverName);
     this.database = name;
   }
