@@ -86,6 +86,15 @@ export class TestInstance {
     }
   }
 
+  /** The daemon log's last lines, for a failure message (the folder goes with teardown). */
+  daemonLog(lines = 30): string {
+    try {
+      return readFileSync(this.layout.logFile, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
+    } catch (e) {
+      return `(no daemon log: ${(e as Error).message})`;
+    }
+  }
+
   async teardown(): Promise<void> {
     cli(['instance', 'stop', '--path', this.path]);
     rmSync(this.base, { recursive: true, force: true });

@@ -39,7 +39,7 @@ describe('TDS endpoint with pyodbc (FreeTDS ODBC)', { skip }, () => {
       [SQL.r, 'hello from R'],
     ] as const) {
       const r = await run('batch', { sql });
-      assert.equal(r.error, undefined, String(r.error));
+      assert.equal(r.error, undefined, `${String(r.error)}\ndaemon log:\n${bed.instance.daemonLog()}`);
       assert.deepEqual(r.sets, [[[1], [2], [3]]]);
       const text = (r.messages as string[]).join('\n');
       assert.match(text, /STDOUT message\(s\) from external script:/);

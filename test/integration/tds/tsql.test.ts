@@ -65,7 +65,7 @@ describe('TDS endpoint with tsql (FreeTDS)', { skip }, () => {
   test('sp_execute_external_script in Python and R with their STDOUT', { timeout: 120_000 }, async () => {
     const r = await tsql([SQL.python, SQL.r]);
     // The scripts' columns are unnamed (no WITH RESULT SETS): each header line is empty.
-    assert.deepEqual(lines(r.out), ['1', '2', '3', '1', '2', '3'], `stderr: ${r.err}`);
+    assert.deepEqual(lines(r.out), ['1', '2', '3', '1', '2', '3'], `stderr: ${r.err}\ndaemon log:\n${bed.instance.daemonLog()}`);
     assert.match(r.err, /STDOUT message\(s\) from external script:\s*\nhello from python/);
     assert.match(r.err, /hello from R/);
   });
