@@ -129,7 +129,11 @@ export function lexBatch(text: string, from: number): BatchLexResult {
   return { tokens, problems, next, reach };
 }
 
-/** Lexes from `from` to the end, or (stopAfterGo) to the end of the first GO line; says where it stopped and how far it read. */
+/**
+ * Lexes from `from` to the end, or (stopAfterGo) to the end of the first GO line; says where it
+ * stopped and how far it read. Each construct is scanned by its own function below; this loop
+ * only tracks line starts and picks the scanner by the first character.
+ */
 function lexFrom(text: string, from: number, stopAfterGo: boolean, tokens: Token[], problems: Problem[]): { next: number; reach: number } {
   const n = text.length;
   let i = from;
@@ -150,147 +154,159 @@ function lexFrom(text: string, from: number, stopAfterGo: boolean, tokens: Token
     const start = i;
     const atLineStart = lineStart;
     lineStart = false;
+    const next = text.charCodeAt(i + 1);
 
-    // Comments
-    if (c === Ch.Minus && text.charCodeAt(i + 1) === Ch.Minus) {
-      while (i < n && text.charCodeAt(i) !== Ch.LF && text.charCodeAt(i) !== Ch.CR) i++;
-      continue;
-    }
-    if (c === Ch.Slash && text.charCodeAt(i + 1) === Ch.Star) {
-      let depth = 1;
-      i += 2;
-      while (i < n && depth > 0) {
-        const d = text.charCodeAt(i);
-        if (d === Ch.Slash && text.charCodeAt(i + 1) === Ch.Star) {
-          depth++;
-          i += 2;
-        } else if (d === Ch.Star && text.charCodeAt(i + 1) === Ch.Slash) {
-          depth--;
-          i += 2;
-        } else i++;
-      }
-      if (depth > 0) {
+    if (c === Ch.Minus && next === Ch.Minus) {
+      i = lineCommentEnd(text, i + 2);
+    } else if (c === Ch.Slash && next === Ch.Star) {
+      i = blockCommentEnd(text, i + 2);
+      if (i < 0) {
         readToEnd = true;
         problems.push(makeProblem('SQLML002', 'Missing end comment mark \'*/\'.', start, start + 2));
         i = recoveryEnd(text, start + 2);
         lineStart = true;
       }
-      continue;
-    }
-
-    // Strings: '...' and N'...'
-    if (c === Ch.Quote || ((c === 78 || c === 110) && text.charCodeAt(i + 1) === Ch.Quote)) {
-      const unicode = c !== Ch.Quote;
-      i += unicode ? 2 : 1;
-      const { end, closed } = scanDelimited(text, Ch.Quote, i);
-      i = end;
-      const token = makeToken('string', start, i, unicode, undefined);
-      if (!closed) {
-        token.unterminated = true;
-        lineStart = true;
-        const body = text.slice(start + (unicode ? 2 : 1), Math.min(token.end, start + 40)).split(/\r|\n/)[0];
-        problems.push(
-          makeProblem('SQLML001', `Unclosed quotation mark after the character string '${body}'.`, start, start + (unicode ? 2 : 1)),
-        );
-      }
-      tokens.push(token);
-      continue;
-    }
-
-    // Quoted identifiers: [name] with ]] and "name" with ""
-    if (c === Ch.LBracket || c === Ch.DQuote) {
-      const { end, closed } = scanDelimited(text, c === Ch.LBracket ? Ch.RBracket : Ch.DQuote, i + 1);
-      i = end;
-      const token = makeToken('quotedIdent', start, i, undefined, undefined);
-      if (!closed) {
-        token.unterminated = true;
-        lineStart = true;
-        const what = c === Ch.LBracket ? 'bracketed name' : 'quoted identifier';
-        problems.push(
-          makeProblem('SQLML003', `Unclosed ${what}: the ${c === Ch.LBracket ? "']'" : "'\"'"} is missing.`, start, start + 1),
-        );
-      }
-      tokens.push(token);
-      continue;
-    }
-
-    // Variables
-    if (c === Ch.At) {
-      const system = text.charCodeAt(i + 1) === Ch.At;
-      i += system ? 2 : 1;
-      while (i < n && isIdentPart(text.charCodeAt(i))) i++;
+    } else if (c === Ch.Quote || ((c === 78 || c === 110) && next === Ch.Quote)) {
+      i = lexString(text, start, c !== Ch.Quote, tokens, problems);
+      lineStart = tokens[tokens.length - 1]!.unterminated === true;
+    } else if (c === Ch.LBracket || c === Ch.DQuote) {
+      i = lexQuotedIdent(text, start, c, tokens, problems);
+      lineStart = tokens[tokens.length - 1]!.unterminated === true;
+    } else if (c === Ch.At) {
+      const system = next === Ch.At;
+      i = wordEnd(text, i + (system ? 2 : 1));
       tokens.push(makeToken(system ? 'systemVariable' : 'variable', start, i, undefined, undefined));
-      continue;
-    }
-
-    // Numbers and binaries
-    if (isDigit(c) || (c === Ch.Dot && isDigit(text.charCodeAt(i + 1)))) {
-      if (c === Ch.Zero && (text.charCodeAt(i + 1) | 32) === 120 /* x */) {
-        i += 2;
-        while (i < n && isHexDigit(text.charCodeAt(i))) i++;
-        tokens.push(makeToken('binary', start, i, undefined, undefined));
-        continue;
-      }
-      while (i < n && isDigit(text.charCodeAt(i))) i++;
-      if (text.charCodeAt(i) === Ch.Dot) {
-        i++;
-        while (i < n && isDigit(text.charCodeAt(i))) i++;
-      }
-      const e = text.charCodeAt(i) | 32;
-      if (e === 101 /* e */) {
-        let j = i + 1;
-        if (text.charCodeAt(j) === Ch.Plus || text.charCodeAt(j) === Ch.Minus) j++;
-        if (isDigit(text.charCodeAt(j))) {
-          i = j;
-          while (i < n && isDigit(text.charCodeAt(i))) i++;
-        }
-      }
+    } else if (c === Ch.Zero && (next | 32) === 120 /* x */) {
+      i = hexEnd(text, i + 2);
+      tokens.push(makeToken('binary', start, i, undefined, undefined));
+    } else if (isDigit(c) || (c === Ch.Dot && isDigit(next))) {
+      i = numberEnd(text, i);
       tokens.push(makeToken('number', start, i, undefined, undefined));
-      continue;
-    }
-
-    // Words, with GO recognised as a batch separator when alone on its line
-    if (isIdentStart(c)) {
-      i++;
-      while (i < n && isIdentPart(text.charCodeAt(i))) i++;
-      if (atLineStart && i - start === 2 && (c | 32) === 103 && (text.charCodeAt(start + 1) | 32) === 111) {
-        GO_LINE.lastIndex = start;
-        const m = GO_LINE.exec(text);
-        if (m) {
-          const count = m[1] === undefined ? 1 : Number(m[1]);
-          tokens.push(makeToken('go', start, start + m[0].trimEnd().length, undefined, count));
-          i = start + m[0].length;
-          if (stopAfterGo) return { next: i, reach: readToEnd ? n : i };
-          continue;
-        }
+    } else if (isIdentStart(c)) {
+      i = wordEnd(text, i + 1);
+      const go = atLineStart && i - start === 2 && (c | 32) === 103 && (next | 32) === 111 ? goLineEnd(text, start, tokens) : -1;
+      if (go < 0) tokens.push(makeToken('word', start, i, undefined, undefined));
+      else {
+        i = go;
+        if (stopAfterGo) return { next: i, reach: readToEnd ? n : i };
       }
-      tokens.push(makeToken('word', start, i, undefined, undefined));
-      continue;
-    }
-
-    i++;
-    switch (c) {
-      case Ch.Comma:
-        tokens.push(makeToken('comma', start, i, undefined, undefined));
-        break;
-      case Ch.LParen:
-        tokens.push(makeToken('lparen', start, i, undefined, undefined));
-        break;
-      case Ch.RParen:
-        tokens.push(makeToken('rparen', start, i, undefined, undefined));
-        break;
-      case Ch.Semicolon:
-        tokens.push(makeToken('semicolon', start, i, undefined, undefined));
-        break;
-      case Ch.Dot:
-        tokens.push(makeToken('dot', start, i, undefined, undefined));
-        break;
-      default:
-        if (isOperatorPair(c, text.charCodeAt(i))) i++;
-        tokens.push(makeToken('operator', start, i, undefined, undefined));
+    } else {
+      i = lexPunctuation(text, start, c, tokens);
     }
   }
   return { next: n, reach: n };
+}
+
+/** The end of a `-- comment`: the line break (left for the loop) or the end of the text. */
+function lineCommentEnd(text: string, from: number): number {
+  const n = text.length;
+  let i = from;
+  while (i < n) {
+    const d = text.charCodeAt(i);
+    if (d === Ch.LF || d === Ch.CR) break;
+    i++;
+  }
+  return i;
+}
+
+/** The end of a block comment whose body starts at `from`, nested comments counted; -1 when it is never closed. */
+function blockCommentEnd(text: string, from: number): number {
+  const n = text.length;
+  let depth = 1;
+  let i = from;
+  while (i < n) {
+    const d = text.charCodeAt(i);
+    if (d === Ch.Slash && text.charCodeAt(i + 1) === Ch.Star) {
+      depth++;
+      i += 2;
+    } else if (d === Ch.Star && text.charCodeAt(i + 1) === Ch.Slash) {
+      i += 2;
+      if (--depth === 0) return i;
+    } else i++;
+  }
+  return -1;
+}
+
+/** A '...' or N'...' literal at `start`: pushes its token (and a problem when it is left open); returns its end. */
+function lexString(text: string, start: number, unicode: boolean, tokens: Token[], problems: Problem[]): number {
+  const bodyStart = start + (unicode ? 2 : 1);
+  const { end, closed } = scanDelimited(text, Ch.Quote, bodyStart);
+  const token = makeToken('string', start, end, unicode, undefined);
+  if (!closed) {
+    token.unterminated = true;
+    const body = text.slice(bodyStart, Math.min(end, start + 40)).split(/\r|\n/)[0];
+    problems.push(makeProblem('SQLML001', `Unclosed quotation mark after the character string '${body}'.`, start, bodyStart));
+  }
+  tokens.push(token);
+  return end;
+}
+
+/** A [name] (with ]]) or "name" (with "") at `start`: pushes its token (and a problem when it is left open); returns its end. */
+function lexQuotedIdent(text: string, start: number, open: number, tokens: Token[], problems: Problem[]): number {
+  const bracket = open === Ch.LBracket;
+  const { end, closed } = scanDelimited(text, bracket ? Ch.RBracket : Ch.DQuote, start + 1);
+  const token = makeToken('quotedIdent', start, end, undefined, undefined);
+  if (!closed) {
+    token.unterminated = true;
+    const what = bracket ? "bracketed name: the ']'" : 'quoted identifier: the \'"\'';
+    problems.push(makeProblem('SQLML003', `Unclosed ${what} is missing.`, start, start + 1));
+  }
+  tokens.push(token);
+  return end;
+}
+
+/** The end of the identifier characters from `from` (words and variables). */
+function wordEnd(text: string, from: number): number {
+  const n = text.length;
+  let i = from;
+  while (i < n && isIdentPart(text.charCodeAt(i))) i++;
+  return i;
+}
+
+function digitsEnd(text: string, from: number): number {
+  const n = text.length;
+  let i = from;
+  while (i < n && isDigit(text.charCodeAt(i))) i++;
+  return i;
+}
+
+function hexEnd(text: string, from: number): number {
+  const n = text.length;
+  let i = from;
+  while (i < n && isHexDigit(text.charCodeAt(i))) i++;
+  return i;
+}
+
+/** The end of a number at `from`: digits, an optional fraction, an optional exponent (only when digits follow the e). */
+function numberEnd(text: string, from: number): number {
+  let i = digitsEnd(text, from);
+  if (text.charCodeAt(i) === Ch.Dot) i = digitsEnd(text, i + 1);
+  if ((text.charCodeAt(i) | 32) === 101 /* e */) {
+    let j = i + 1;
+    const sign = text.charCodeAt(j);
+    if (sign === Ch.Plus || sign === Ch.Minus) j++;
+    if (isDigit(text.charCodeAt(j))) i = digitsEnd(text, j);
+  }
+  return i;
+}
+
+/** When the word GO at `start` (first on its line) is a batch separator line, pushes its token and returns the line's end; otherwise -1. */
+function goLineEnd(text: string, start: number, tokens: Token[]): number {
+  GO_LINE.lastIndex = start;
+  const m = GO_LINE.exec(text);
+  if (!m) return -1;
+  const count = m[1] === undefined ? 1 : Number(m[1]);
+  tokens.push(makeToken('go', start, start + m[0].trimEnd().length, undefined, count));
+  return start + m[0].length;
+}
+
+/** A one-character token, or an operator of one or two characters; returns its end. */
+function lexPunctuation(text: string, start: number, c: number, tokens: Token[]): number {
+  const kind: TokenKind | undefined = c === Ch.Comma ? 'comma' : c === Ch.LParen ? 'lparen' : c === Ch.RParen ? 'rparen' : c === Ch.Semicolon ? 'semicolon' : c === Ch.Dot ? 'dot' : undefined;
+  let end = start + 1;
+  if (kind === undefined && isOperatorPair(c, text.charCodeAt(end))) end++;
+  tokens.push(makeToken(kind ?? 'operator', start, end, undefined, undefined));
+  return end;
 }
 
 /**
