@@ -253,6 +253,21 @@ describe('built-ins the tutorials call', () => {
     assert.ok(row!.every((v) => Number.isInteger(v) && Math.abs(Number(v)) <= 2 ** 31));
   });
 
+  test('a table value constructor in FROM: rows typed as their UNION ALL, joined like a table, uneven rows are Msg 10709', async () => {
+    const ran = await admin.ok(`USE taxi;
+SELECT t.k, t.v, t.label FROM (VALUES (1, 2.5, 'one'), (2, 10, N'two'), (3, NULL, 'three')) AS t(k, v, label) ORDER BY t.k;
+SELECT s.medallion, m.weight FROM dbo.nyctaxi_sample AS s JOIN (VALUES ('A1', 3), ('C3', 7)) m (medallion, weight) ON m.medallion = s.medallion ORDER BY s.medallion;`);
+    assert.deepEqual(ran.resultSets[0]!.rows, [[1, 2.5, 'one'], [2, 10, 'two'], [3, null, 'three']]);
+    // As SQL Server types them: int with numeric(2,1) is (11,1); varchar(5) with nvarchar(3) is nvarchar(5).
+    const [k, v, label] = ran.resultSets[0]!.columns.map((c) => c.type);
+    assert.deepEqual([k, label], ['int', 'nvarchar(5)']);
+    assert.match(String(v), /^(decimal|numeric)\(11,1\)$/);
+    assert.deepEqual(ran.resultSets[1]!.rows, [['A1', 3], ['C3', 7]]);
+    const uneven = await admin.run('SELECT * FROM (VALUES (1, 2), (3)) AS t(a, b);');
+    assert.deepEqual(uneven.errors.map((e) => [e.number, e.severity, e.text]), [[10709, 16, 'The number of columns for each row in a table value constructor must be the same.']]);
+    assert.equal((await admin.run('SELECT * FROM (VALUES (1), (2)) AS t;')).errors[0]?.number, 8155);
+  });
+
   test('STRING_AGG ... WITHIN GROUP, STRING_SPLIT (with enable_ordinal), DATETRUNC, JSON_VALUE, ISJSON, RAND(seed)', async () => {
     const ran = await admin.ok(`USE taxi;
 SELECT STRING_AGG(medallion, ',') WITHIN GROUP (ORDER BY medallion DESC) FROM dbo.nyctaxi_sample;

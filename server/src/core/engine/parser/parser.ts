@@ -144,8 +144,8 @@ export class Parser {
   }
 
   /** Any other SQL Server compile error. */
-  error(number: number, state: number, message: string, span: Span): never {
-    throw new ParseStop(sqlError(number, 15, state, message, span.start, span.end));
+  error(number: number, state: number, message: string, span: Span, level = 15): never {
+    throw new ParseStop(sqlError(number, level, state, message, span.start, span.end));
   }
 
   /** Runs `inner` one nesting level deeper, refusing (Msg 191) past MAX_NESTING. */

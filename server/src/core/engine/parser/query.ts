@@ -283,10 +283,10 @@ function tablePrimary(p: Parser): TableSource {
   if (!t) return p.fail();
   let source: TableSource;
   if (t.kind === 'lparen') {
-    if (p.isWord('VALUES', 1)) p.unsupported('Table value constructors in FROM', p.peek(1)!);
-    if (startsQuery(p, 0)) {
+    const values = p.isWord('VALUES', 1);
+    if (values || startsQuery(p, 0)) {
       p.next();
-      const query = p.nested(() => parseQuery(p));
+      const query = p.nested(() => (values ? valuesQuery(p) : parseQuery(p)));
       p.expect('rparen');
       p.acceptWord('AS');
       const alias = p.identifier();
@@ -317,6 +317,32 @@ function tablePrimary(p: Parser): TableSource {
   }
   if (p.isWord('PIVOT') || p.isWord('UNPIVOT')) p.unsupported(p.word(), p.peek()!);
   return source;
+}
+
+/**
+ * A table value constructor, `VALUES (1, 'a'), (2, 'b')`, as the query it means: its rows joined
+ * by UNION ALL, which gives each column the type SQL Server gives it (the rows' types by
+ * precedence). The UNION ALLs nest as a balanced tree, so a long list stays shallow.
+ */
+function valuesQuery(p: Parser): Query {
+  const start = p.expectWord('VALUES').start;
+  const rows: Select[] = commaList(p, () => {
+    const open = p.expect('lparen');
+    const exprs = commaList(p, parseExpression);
+    p.expect('rparen');
+    const items: SelectItem[] = exprs.map((expr) => ({ kind: 'expression', expr, alias: null, start: expr.start, end: expr.end }));
+    return { kind: 'select', distinct: false, top: null, items, into: null, from: [], where: null, groupBy: [], having: null, start: open.start, end: p.lastEnd() };
+  });
+  const uneven = rows.find((row) => row.items.length !== rows[0]!.items.length);
+  if (uneven) p.error(10709, 1, 'The number of columns for each row in a table value constructor must be the same.', uneven, 16);
+  const unionAll = (from: number, to: number): QueryBody => {
+    if (to - from === 1) return rows[from]!;
+    const middle = (from + to) >> 1;
+    const left = unionAll(from, middle);
+    const right = unionAll(middle, to);
+    return { kind: 'setOperation', op: 'UNION ALL', left, right, start: left.start, end: right.end };
+  };
+  return { kind: 'query', ctes: [], body: unionAll(0, rows.length), orderBy: [], offset: null, fetch: null, start, end: p.lastEnd() };
 }
 
 /** [AS] alias, and table hints (WITH (NOLOCK)): hints choose locks and plans, not answers. */
