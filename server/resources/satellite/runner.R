@@ -486,7 +486,17 @@ local({
     else if (status != 11) quit(save = "no", status = 1, runLast = FALSE)
   }
 
-  if (!file.exists("request.txt")) await_claim()
+  if (!file.exists("request.txt")) {
+    # R's JIT compiles each closure on its first call: here that would be inside the session's
+    # time (about 100 ms of a no-op session), so a warm satellite compiles its functions while it
+    # waits. A cold start leaves them to the JIT: compiling all of them first would cost it more.
+    here <- environment()
+    for (name in ls(here)) {
+      f <- get(name, envir = here)
+      if (is.function(f)) assign(name, compiler::cmpfun(f), envir = here)
+    }
+    await_claim()
+  }
   start_tds_relay()
   options(warn = 1)
   r <- NULL

@@ -79,6 +79,20 @@ test('R: a warm satellite runs the script with its parameters, input and printed
   assert.equal(launcher.pools()[0]!.warm.r.ready, 0, 'the R satellite was claimed');
 });
 
+test('R: a warm satellite (its functions compiled while it waited) reports a script error at the user\'s lines, as a cold one does', { skip: skipR }, async () => {
+  await settleWarm(launcher);
+  const deadline = Date.now() + 120_000;
+  while (launcher.pools()[0]!.warm.r.ready < 1 && Date.now() < deadline) await sleep(20);
+  assert.equal(launcher.pools()[0]!.warm.r.ready, 1, 'an R satellite is warm');
+  const failing = await run(launcher, { language: 'R', script: 'f <- function(x) {\n  y <- x + 1\n  stop("boom at three")\n}\ng <- function() f(1)\ng()\n' });
+  assert.equal(launcher.pools()[0]!.warm.r.ready, 0, 'the R satellite was claimed');
+  assert.equal(failing.session.state, 'failed');
+  const m = failing.messages.find((x) => x.number === 39019)!;
+  assert.match(m.text, /Error in f\(1\) : boom at three/);
+  assert.match(m.text, /at script\.R#6: g\(\)/);
+  assert.equal(m.line, 3);
+});
+
 test('no satellite is started past the memory budget; sessions then start cold and still work', { skip }, async () => {
   const tight = new TestBed('warm-budget');
   try {
