@@ -291,7 +291,7 @@ export const instanceCommand: Command = async (args) => {
     process.stdout.write(HELP);
     return sub === undefined ? 2 : 0;
   }
-  const run = SUBCOMMANDS[sub];
+  const run = Object.hasOwn(SUBCOMMANDS, sub) ? SUBCOMMANDS[sub] : undefined;
   if (!run) throw new UsageError(`unknown instance subcommand '${sub}'\n\n${HELP}`);
   if (rest.includes('--help')) {
     process.stdout.write(HELP);

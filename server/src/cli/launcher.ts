@@ -264,23 +264,25 @@ async function execCommand(args: string[]): Promise<number> {
   }
 }
 
+const SUBCOMMANDS: Record<string, (args: string[]) => Promise<number>> = {
+  provision: provisionCommand,
+  deprovision: deprovisionCommand,
+  status: statusCommand,
+  exec: execCommand,
+};
+
 export const launcherCommand: Command = async (args) => {
   const [sub, ...rest] = args;
-  switch (sub) {
-    case 'provision':
-      return provisionCommand(rest);
-    case 'deprovision':
-      return deprovisionCommand(rest);
-    case 'status':
-      return statusCommand(rest);
-    case 'exec':
-      return execCommand(rest);
-    case undefined:
-    case '--help':
-    case 'help':
-      process.stdout.write(USAGE);
-      return sub === undefined ? 2 : 0;
-    default:
-      throw new UsageError(`unknown launcher subcommand '${sub}'\n\n${USAGE}`);
+  if (sub === undefined || sub === '--help' || sub === 'help') {
+    process.stdout.write(USAGE);
+    return sub === undefined ? 2 : 0;
   }
+  const run = Object.hasOwn(SUBCOMMANDS, sub) ? SUBCOMMANDS[sub] : undefined;
+  if (!run) throw new UsageError(`unknown launcher subcommand '${sub}'\n\n${USAGE}`);
+  // Every subcommand's help is the launcher's, as `sqlml instance create --help` is the instance's.
+  if (rest.includes('--help')) {
+    process.stdout.write(USAGE);
+    return 0;
+  }
+  return run(rest);
 };

@@ -155,6 +155,20 @@ test('--version names the package version; --help lists the exit statuses', () =
   assert.match(help.stdout, /exit status: 0 .*; 1 .*; 2 bad usage; 3 an internal error/s);
 });
 
+test('every command and subcommand answers --help with its usage and exit status 0; an unknown subcommand is bad usage', () => {
+  for (const args of [['run'], ['check'], ['instance'], ['instance', 'create'], ['launcher'], ['launcher', 'provision'], ['launcher', 'deprovision'], ['launcher', 'status'], ['launcher', 'exec']]) {
+    const help = cli([...args, '--help']);
+    assert.equal(help.status, 0, `${args.join(' ')} --help: ${help.stderr}`);
+    assert.match(help.stdout, new RegExp(`^usage: sqlml ${args[0]}`), args.join(' '));
+  }
+  for (const command of ['instance', 'launcher']) {
+    // Not a subcommand, though every object has a property of that name.
+    const unknown = cli([command, 'constructor']);
+    assert.equal(unknown.status, 2, unknown.stderr);
+    assert.match(unknown.stderr, new RegExp(`unknown ${command} subcommand 'constructor'`));
+  }
+});
+
 test('--login runs as that login, as EXECUTE AS LOGIN would', { skip }, () => {
   const setup = instance.run([sqlFile('login.sql', `IF NOT EXISTS (SELECT 1 FROM sys.server_principals WHERE name = N'reader')
     CREATE LOGIN reader WITH PASSWORD = N'Reader-Pass-1';`)]);
