@@ -338,6 +338,10 @@ local({
   }
 
   run_script <- function(exprs, env) {
+    # A script may setwd() (to save a plot): the session's files are relative to the session
+    # folder, so the runner goes back to it when the script ends, however it ends.
+    home <- getwd()
+    on.exit(setwd(home), add = TRUE)
     starts <- vapply(attr(exprs, "srcref"), function(ref) ref[[1L]], 1L)
     for (i in seq_along(exprs)) {
       where <- NULL

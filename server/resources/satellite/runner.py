@@ -396,6 +396,9 @@ def script_traceback(error):
 
 
 def run_script(code, namespace):
+    # A script may change the working directory (os.chdir to save a plot): the session's files
+    # are relative to the session folder, so the runner goes back to it after each run.
+    home = os.getcwd()
     try:
         exec(code, namespace)
     except SystemExit as e:
@@ -404,6 +407,8 @@ def run_script(code, namespace):
     except BaseException as e:  # the user's script may raise anything, KeyboardInterrupt included
         text, line = script_traceback(e)
         raise Failure("script-error", text, line)
+    finally:
+        os.chdir(home)
 
 
 def output_frame(pd, namespace, output_name):

@@ -208,6 +208,18 @@ test('@r_rowsPerRead streams the input in chunks to the same session; variables 
   assert.deepEqual(result.resultSets[0]!.rows.map((r) => r[0]), [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
 });
 
+test('a script that changes the working directory (to save a plot) still returns its results, chunk after chunk, in Python and R', { skip }, async () => {
+  const input = { columns: [{ name: 'v', type: 'int' }], rows: Array.from({ length: 4 }, (_, i) => [i]) };
+  const params = [{ name: '@r_rowsPerRead', type: 'int', value: 2 }];
+  const python = await run(launcher, { input, params, script: "import os, tempfile\nos.chdir(tempfile.mkdtemp())\nopen('plot.png', 'wb').write(b'x')\nOutputDataSet = InputDataSet" });
+  assert.equal(python.session.state, 'succeeded', errors(python));
+  assert.deepEqual(python.resultSets[0]!.rows.map((r) => r[0]), [0, 1, 2, 3]);
+  if (rSkip()) return;
+  const r = await run(launcher, { language: 'R', input, params, script: "setwd(tempdir())\nwriteBin(as.raw(1), 'plot.png')\nOutputDataSet <- InputDataSet" });
+  assert.equal(r.session.state, 'succeeded', errors(r));
+  assert.deepEqual(r.resultSets[0]!.rows.map((row) => row[0]), [0, 1, 2, 3]);
+});
+
 test('partitions run once each, in key order with ordered rows, each with fresh variables', { skip }, async () => {
   const result = await run(launcher, {
     input: {
