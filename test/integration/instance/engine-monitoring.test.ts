@@ -175,6 +175,34 @@ SELECT name, active_processes_count FROM sys.dm_resource_governor_external_resou
     assert.deepEqual(disabled.column(), [false]);
   });
 
+  test('the client says who it is at login: APP_NAME(), PROGRAM_NAME(), HOST_NAME() and sys.dm_exec_sessions answer from it, and a classifier routes by program_name() as the external-pool article does', async () => {
+    const rstudio = { programName: 'RStudio', hostName: 'analyst-pc', interfaceName: 'ODBC', processId: 4242 };
+    const described = await bed.connect(ALICE, rstudio);
+    const said = await described.ok(`SELECT APP_NAME(), PROGRAM_NAME(), HOST_NAME();
+SELECT program_name, host_name, client_interface_name, host_process_id FROM sys.dm_exec_sessions WHERE session_id = @@SPID;`);
+    assert.deepEqual(said.resultSets[0]!.rows, [['RStudio', 'RStudio', 'analyst-pc']]);
+    assert.deepEqual(said.resultSets[1]!.rows, [['RStudio', 'analyst-pc', 'ODBC', 4242]]);
+
+    await admin.ok(`USE master;
+GO
+CREATE FUNCTION dbo.is_ds_apps() RETURNS sysname WITH SCHEMABINDING AS
+BEGIN
+  IF program_name() IN ('Microsoft R Host', 'RStudio') RETURN 'wg_small';
+  RETURN 'default';
+END
+GO
+ALTER RESOURCE GOVERNOR WITH (CLASSIFIER_FUNCTION = dbo.is_ds_apps);
+ALTER RESOURCE GOVERNOR RECONFIGURE;`);
+    try {
+      const fromRStudio = await bed.connect(ALICE, rstudio);
+      assert.deepEqual((await fromRStudio.ok('SELECT group_id FROM sys.dm_exec_sessions WHERE session_id = @@SPID;')).column(), [256], 'RStudio goes to wg_small');
+      const fromElsewhere = await bed.connect(ALICE, { ...rstudio, programName: 'sqlcmd' });
+      assert.deepEqual((await fromElsewhere.ok('SELECT group_id FROM sys.dm_exec_sessions WHERE session_id = @@SPID;')).column(), [2], 'any other program stays in default');
+    } finally {
+      await admin.ok('ALTER RESOURCE GOVERNOR WITH (CLASSIFIER_FUNCTION = NULL); ALTER RESOURCE GOVERNOR RECONFIGURE; USE master; DROP FUNCTION dbo.is_ds_apps;');
+    }
+  });
+
   test('ALTER RESOURCE GOVERNOR needs CONTROL SERVER and no transaction; the classifier must be a scalar function of master', async () => {
     assert.deepEqual(await alice.errorNumbers('ALTER RESOURCE GOVERNOR RECONFIGURE;'), [300]);
     assert.deepEqual(await admin.errorNumbers('BEGIN TRAN; ALTER RESOURCE GOVERNOR RECONFIGURE; ROLLBACK;'), [574]);

@@ -8,6 +8,7 @@ import type { RunOutcome, WireMessage, WireResultSet } from '../../../server/src
 import type { EngineSession } from '../../../server/src/node/instance/engine';
 import { ScriptHost } from '../../../server/src/node/instance/scriptHost';
 import { createSqlEngine, type SqlEngine, type SqlEngineOptions } from '../../../server/src/node/instance/sqlEngine';
+import type { ClientInfo } from '../../../server/src/core/engine/executor';
 
 export const OWNER = userInfo().username;
 
@@ -50,12 +51,12 @@ export class EngineBed {
     });
   }
 
-  /** A session for the OS owner (sysadmin) or a SQL login with its password. */
-  async connect(login?: { name: string; password: string }): Promise<Session> {
+  /** A session for the OS owner (sysadmin) or a SQL login with its password; `client` is what the client says of itself at login. */
+  async connect(login?: { name: string; password: string }, client?: ClientInfo): Promise<Session> {
     const identity = login ? { kind: 'sql' as const, login: login.name, password: login.password } : { kind: 'os' as const, osUser: OWNER };
     const outcome = await this.engine.login(identity);
     if (!outcome.ok) throw new Error(`login failed: ${outcome.message.text}`);
-    const session = await this.engine.openSession(outcome.login);
+    const session = await this.engine.openSession(outcome.login, client);
     this.sessions.push(session);
     return new Session(session);
   }

@@ -54,6 +54,23 @@ describe('TDS endpoint with mssql (tedious)', { skip }, () => {
     }
   });
 
+  test('LOGIN7 says who the client is: APP_NAME() and sys.dm_exec_sessions show the application and driver mssql named', async () => {
+    const pool = new sql.ConnectionPool({
+      server: '127.0.0.1',
+      port: bed.port,
+      user: bed.admin.name,
+      password: bed.admin.password,
+      options: { encrypt: true, trustServerCertificate: true, appName: 'sqlml-tds-tests' },
+    });
+    await pool.connect();
+    pools.push(pool);
+    const r = await pool.request().query('SELECT APP_NAME() AS app, program_name, client_interface_name FROM sys.dm_exec_sessions WHERE session_id = @@SPID');
+    const [row] = r.recordset as { app: string; program_name: string; client_interface_name: string }[];
+    assert.equal(row!.app, 'sqlml-tds-tests');
+    assert.equal(row!.program_name, 'sqlml-tds-tests');
+    assert.match(row!.client_interface_name, /tedious/i);
+  });
+
   test('a batch with several result sets and PRINT, in order', async () => {
     const pool = await connect();
     const { result, infos } = await batch(pool, SQL.batch);

@@ -20,6 +20,10 @@ export interface Login7 {
   password: string;
   appName: string;
   serverName: string;
+  /** The driver's name for itself ('ODBC', 'Tedious', 'DB-Library'…). */
+  clientInterfaceName: string;
+  /** The client's process id (0 when it did not say). */
+  clientPid: number;
   language: string;
   database: string;
   /** Windows integrated authentication (SSPI) was asked for. */
@@ -44,7 +48,9 @@ export function parseLogin7(body: Uint8Array): Parsed<Login7> {
     if (length !== body.length || length < FIXED_LENGTH) return { ok: false, problem: `the LOGIN7 message says it is ${length} bytes long but is ${body.length}` };
     const tdsVersion = r.u32();
     const packetSize = r.u32();
-    r.skip(12); // client program version, process id, connection id
+    r.skip(4); // client program version
+    const clientPid = r.u32();
+    r.skip(4); // connection id
     r.u8(); // option flags 1
     const flags2 = r.u8();
     r.u8(); // type flags
@@ -66,7 +72,7 @@ export function parseLogin7(body: Uint8Array): Parsed<Login7> {
     const appName = text();
     const serverName = text();
     r.skip(4); // extension
-    text(); // client interface name
+    const clientInterfaceName = text();
     const language = text();
     const database = text();
     return {
@@ -79,6 +85,8 @@ export function parseLogin7(body: Uint8Array): Parsed<Login7> {
         password,
         appName,
         serverName,
+        clientInterfaceName,
+        clientPid,
         language,
         database,
         integratedSecurity: (flags2 & INTEGRATED_SECURITY) !== 0,

@@ -2,6 +2,7 @@
 // daemon knows sockets and lifetimes; the engine knows SQL Server's semantics.
 import type { ExecResultSet, ProcedureRequest, ProcedureRequestResult, TransactionChange } from '../../core/engine/executor';
 import type { InstanceStatus, RunOutcome, WireMessage } from './protocol';
+import type { ClientInfo } from '../../core/engine/executor';
 
 /** Who is on the other end of a connection, as the socket vouched for or a password claims. */
 export type ConnectionIdentity = { kind: 'os'; osUser: string } | { kind: 'sql'; login: string; password: string };
@@ -45,7 +46,8 @@ export interface EngineSession {
 
 export interface InstanceEngine {
   login(identity: ConnectionIdentity): Promise<LoginOutcome>;
-  openSession(login: string): Promise<EngineSession>;
+  /** `client`: what the client said of itself at login (TDS LOGIN7, the socket's Hello). */
+  openSession(login: string, client?: ClientInfo): Promise<EngineSession>;
   /** OS logins other than the owner, whose sockets the daemon must offer (root daemons only). */
   osLogins(): string[];
   describe(): Pick<InstanceStatus, 'databases' | 'isolation'>;

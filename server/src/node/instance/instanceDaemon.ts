@@ -3,7 +3,7 @@
 // socket in a 0700 folder they own), and serves the engine over JSON-RPC.
 import { chmodSync, chownSync, existsSync, mkdirSync, unlinkSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
-import { userInfo } from 'node:os';
+import { hostname, userInfo } from 'node:os';
 import { dirname } from 'node:path';
 import { createMessageConnection, ErrorCodes, ResponseError, StreamMessageWriter, type Message, type MessageConnection } from 'vscode-jsonrpc/node';
 import { passwdEntries } from '../osUsers';
@@ -241,7 +241,8 @@ export async function serveInstance(options: DaemonOptions): Promise<RunningDaem
       const previous = session;
       session = undefined;
       await closeAfterRuns(previous);
-      const opened = await engine.openSession(outcome.login);
+      // A socket's client runs on this machine; its Hello names the program (sqlml run, the editor…).
+      const opened = await engine.openSession(outcome.login, { programName: params.client, hostName: hostname(), interfaceName: 'sqlml', processId: null });
       if (closed) {
         await opened.close();
         return new ResponseError(NOT_LOGGED_IN, 'The connection closed during the login.');

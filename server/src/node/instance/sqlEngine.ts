@@ -15,7 +15,7 @@ import {
   type Outcome,
 } from '../../core/security';
 import { openScope } from '../../core/security/evaluate';
-import { classifySession, ExecutorSession, Instance, runOneBatch, runProcedureRequest, runScript, type ExternalScripts, type InstanceDocument, type RunResult } from '../../core/engine/executor';
+import { classifySession, ExecutorSession, Instance, runOneBatch, runProcedureRequest, runScript, type ClientInfo, type ExternalScripts, type InstanceDocument, type RunResult } from '../../core/engine/executor';
 import { JsonCatalogStore } from './catalogStore';
 import { FolderLibraryInstaller } from './libraryInstaller';
 import { DuckdbStorage } from './duckdbStorage';
@@ -141,11 +141,11 @@ export async function createSqlEngine(options: SqlEngineOptions): Promise<SqlEng
     return { ok: true, login: identity.login };
   }
 
-  async function openSession(loginName: string): Promise<EngineSession> {
+  async function openSession(loginName: string, client?: ClientInfo): Promise<EngineSession> {
     const connect = reconnect.get(loginName);
     const connected = connect?.();
     if (!connected?.ok) throw new Error(`The login '${loginName}' has not authenticated, or can no longer connect.`);
-    const session = await ExecutorSession.open(instance, connected.value);
+    const session = await ExecutorSession.open(instance, connected.value, client);
     // Resource Governor: the classifier picks the session's workload group (and so its scripts' pool) at login.
     await classifySession(session);
     return engineSession(session);

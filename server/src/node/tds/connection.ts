@@ -9,7 +9,7 @@
 // refused with a message a driver shows, never left unanswered.
 import type { Duplex } from 'node:stream';
 import type { SecureContext } from 'node:tls';
-import type { TransactionChange } from '../../core/engine/executor';
+import type { ClientInfo, TransactionChange } from '../../core/engine/executor';
 import type { EngineSession, InstanceEngine } from '../instance/engine';
 import type { WireMessage as ExecutorMessage } from '../instance/protocol';
 import { PRODUCT_VERSION } from '../../core/engine/executor/systemVariables';
@@ -260,7 +260,9 @@ export class TdsConnection {
         return refuse(outcome.message.number ?? 18456, outcome.message.text);
       }
       this.login = outcome.login;
-      this.session = await this.options.engine.openSession(outcome.login);
+      const client: ClientInfo = { programName: login.appName, hostName: login.hostName, interfaceName: login.clientInterfaceName, processId: login.clientPid || null };
+      this.reopen = () => this.options.engine.openSession(outcome.login, client);
+      this.session = await this.reopen();
     }
     if (this.isClosed()) {
       void this.session.close();

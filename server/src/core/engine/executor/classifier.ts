@@ -34,8 +34,9 @@ async function callClassifier(session: ExecutorSession, classifier: ClassifierNa
   const text = `SELECT ${bracket(classifier.schema)}.${bracket(classifier.name)}();`;
   const batch = parseScript(text)[0];
   if (!batch || batch.errors.length > 0) return null;
-  // A connection of its own, so that nothing the call does shows in the session's state.
-  const call = await ExecutorSession.open(session.instance, { session: session.security, database: 'master' });
+  // A connection of its own, so that nothing the call does shows in the session's state; it
+  // answers APP_NAME() and HOST_NAME() for the session being classified.
+  const call = await ExecutorSession.open(session.instance, { session: session.security, database: 'master' }, session.client);
   let answer: SqlValue = null;
   let failed = false;
   const sink = {

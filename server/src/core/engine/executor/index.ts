@@ -3,6 +3,7 @@
 // runScript runs submitted T-SQL on a session. Pure: everything outside goes through ports.ts.
 export { Instance, type InstanceOptions, type InstancePorts } from './instance';
 export { ExecutorSession, type TransactionChange } from './session';
+export type { ClientInfo } from './client';
 export { classifySession } from './classifier';
 export type { HostFacts } from './activity';
 export { runOneBatch, runScript, type RunOptions } from './script';

@@ -60,8 +60,8 @@ export const MONITORING_VIEWS: Readonly<Record<string, SystemView>> = {
         const now = s.instance.ports.clock.now();
         const login = x.loginName;
         return [
-          x.id, date(x.loginTime), null, null, null,
-          null, sidOf(x, login), login, x.request ? 'running' : 'sleeping', 0,
+          x.id, date(x.loginTime), x.client.hostName || null, x.client.programName || null, x.client.processId,
+          x.client.interfaceName || null, sidOf(x, login), login, x.request ? 'running' : 'sleeping', 0,
           0, 0, Math.round(now - x.loginTime), date(x.lastRequestStart), date(x.lastRequestEnd),
           0n, 0n, 0n, true, 2,
           -1, 0, BigInt(x.rowCount), x.lastError, sidOf(x, x.security.originalLogin),

@@ -15,6 +15,7 @@ import { duckdbRelation, type TableInfo } from '../translate';
 import { Cancelled, ExecStop, storageStop, type WriteTarget } from './errors';
 import type { Frame } from './frame';
 import type { RunningRequest } from './activity';
+import { internalClient, type ClientInfo } from './client';
 import type { InstanceDocument } from './document';
 import { effectiveGroup, type WorkloadGroupDefinition } from './resourceGovernor';
 import type { Instance } from './instance';
@@ -86,6 +87,8 @@ export class ExecutorSession {
     readonly instance: Instance,
     readonly storage: StorageSession,
     connection: Connection,
+    /** What the client said of itself at login. */
+    readonly client: ClientInfo,
   ) {
     this.id = instance.nextSessionId();
     this.security = connection.session;
@@ -97,8 +100,8 @@ export class ExecutorSession {
     instance.sessions.set(this.id, this);
   }
 
-  static async open(instance: Instance, connection: Connection): Promise<ExecutorSession> {
-    return new ExecutorSession(instance, await instance.ports.storage.openSession(), connection);
+  static async open(instance: Instance, connection: Connection, client: ClientInfo = internalClient(instance.options.serverName)): Promise<ExecutorSession> {
+    return new ExecutorSession(instance, await instance.ports.storage.openSession(), connection, client);
   }
 
   /** The instance document as this session sees it: its own transaction's changes included. */

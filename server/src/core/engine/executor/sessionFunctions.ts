@@ -94,8 +94,8 @@ const SCALARS: Readonly<Record<string, { returns: SqlType; evaluate: Evaluate }>
     // As hex digits: the translator turns a binary function's text back into bytes.
     evaluate: (s, [name]) => findLogin(s.catalog, name === undefined ? suserSname(s.catalog, s.security) : (text(name) ?? ''))?.sid.replace(/^0x/i, '') ?? null,
   },
-  // The client's workstation: the embedded instance's clients run on its own machine.
-  HOST_NAME: { returns: SYSNAME, evaluate: (s) => s.instance.options.serverName },
+  // The client's workstation and program, as the client named them at login.
+  HOST_NAME: { returns: SYSNAME, evaluate: (s) => s.client.hostName },
   SYSTEM_USER: { returns: SYSNAME, evaluate: (s) => suserSname(s.catalog, s.security) },
   ORIGINAL_LOGIN: { returns: SYSNAME, evaluate: (s) => s.security.originalLogin },
   USER_NAME: {
@@ -148,7 +148,10 @@ const SCALARS: Readonly<Record<string, { returns: SqlType; evaluate: Evaluate }>
     evaluate: (s, [login, property]) => (text(login) === null || text(property) === null ? null : loginProperty(s, text(login)!, text(property)!)),
   },
   SERVERPROPERTY: { returns: SYSNAME, evaluate: (s, [name]) => SERVER_PROPERTIES[(text(name) ?? '').toLowerCase()]?.(s) ?? null },
-  APP_NAME: { returns: SYSNAME, evaluate: () => 'sqlml' },
+  APP_NAME: { returns: SYSNAME, evaluate: (s) => s.client.programName },
+  // Not in the documentation, but SQL Server answers it as APP_NAME(), and Microsoft's own
+  // external resource pool article classifies sessions with it.
+  PROGRAM_NAME: { returns: SYSNAME, evaluate: (s) => s.client.programName },
   ERROR_MESSAGE: { returns: NVARCHAR_4000, evaluate: (s) => currentError(s)?.message ?? null },
   ERROR_NUMBER: { returns: INT, evaluate: (s) => currentError(s)?.number ?? null },
   ERROR_SEVERITY: { returns: INT, evaluate: (s) => currentError(s)?.severity ?? null },
