@@ -54,7 +54,7 @@ describe('TDS endpoint with mssql (tedious)', { skip }, () => {
     }
   });
 
-  test('LOGIN7 says who the client is: APP_NAME() and sys.dm_exec_sessions show the application and driver mssql named', async () => {
+  test('LOGIN7 says who the client is: APP_NAME() and sys.dm_exec_sessions show the application and driver mssql named; the registry shows TCP on the endpoint\'s port', async () => {
     const pool = new sql.ConnectionPool({
       server: '127.0.0.1',
       port: bed.port,
@@ -69,6 +69,9 @@ describe('TDS endpoint with mssql (tedious)', { skip }, () => {
     assert.equal(row!.app, 'sqlml-tds-tests');
     assert.equal(row!.program_name, 'sqlml-tds-tests');
     assert.match(row!.client_interface_name, /tedious/i);
+    // The monitoring articles' check that TCP is enabled, and on which port.
+    const registry = await pool.request().query("SELECT value_name, value_data FROM sys.dm_server_registry WHERE registry_key LIKE N'%SuperSocketNetLib%Tcp%' ORDER BY value_name");
+    assert.deepEqual(registry.recordset, [{ value_name: 'Enabled', value_data: '1' }, { value_name: 'TcpPort', value_data: String(bed.port) }]);
   });
 
   test('a batch with several result sets and PRINT, in order', async () => {

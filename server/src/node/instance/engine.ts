@@ -48,6 +48,8 @@ export interface InstanceEngine {
   login(identity: ConnectionIdentity): Promise<LoginOutcome>;
   /** `client`: what the client said of itself at login (TDS LOGIN7, the socket's Hello). */
   openSession(login: string, client?: ClientInfo): Promise<EngineSession>;
+  /** The TDS endpoint listens on `port` (null: it does not): sys.dm_server_registry shows it. */
+  listensOn(port: number | null): void;
   /** OS logins other than the owner, whose sockets the daemon must offer (root daemons only). */
   osLogins(): string[];
   describe(): Pick<InstanceStatus, 'databases' | 'isolation'>;

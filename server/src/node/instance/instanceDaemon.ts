@@ -400,6 +400,7 @@ export async function serveInstance(options: DaemonOptions): Promise<RunningDaem
       else if (!stopping) armIdleTimer();
     };
     if (options.tds) tds = await startTdsEndpoint({ engine, layout, settings: options.tds, log, onConnections });
+    engine.listensOn(tds?.status().port ?? null);
   } catch (err) {
     await stop(`no TDS endpoint: ${(err as Error).message}`);
     throw new DaemonError((err as Error).message);

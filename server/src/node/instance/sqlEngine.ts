@@ -15,7 +15,7 @@ import {
   type Outcome,
 } from '../../core/security';
 import { openScope } from '../../core/security/evaluate';
-import { classifySession, ExecutorSession, Instance, runOneBatch, runProcedureRequest, runScript, type ClientInfo, type ExternalScripts, type InstanceDocument, type RunResult } from '../../core/engine/executor';
+import { classifySession, ExecutorSession, Instance, runOneBatch, runProcedureRequest, runScript, type ClientInfo, type ExternalScripts, type HostFacts, type InstanceDocument, type RunResult } from '../../core/engine/executor';
 import { JsonCatalogStore } from './catalogStore';
 import { FolderLibraryInstaller } from './libraryInstaller';
 import { DuckdbStorage } from './duckdbStorage';
@@ -40,8 +40,6 @@ export interface SqlEngineOptions {
   serverName?: string;
   /** When wrong passwords lock a SQL login (the instance config's loginPolicy); DEFAULT_LOCKOUT_POLICY by default. */
   lockout?: LockoutPolicy;
-  /** The TDS endpoint's port when it listens (sys.dm_server_registry shows TCP enabled). */
-  tcpPort?: number;
 }
 
 export interface SqlEngine extends InstanceEngine {
@@ -73,6 +71,8 @@ export async function createSqlEngine(options: SqlEngineOptions): Promise<SqlEng
   // Made now, so that the first attempt for a missing login does not pay for it.
   const decoy = decoyPasswordHash();
   const storage = await DuckdbStorage.open(layout.dataDir);
+  // The TDS port is known only once the daemon's endpoint listens (listensOn).
+  const host: HostFacts = { cpuCount: availableParallelism(), physicalMemoryKb: Math.floor(totalmem() / 1024), tcpPort: null };
   let instance: Instance;
   try {
     instance = await Instance.open(
@@ -102,7 +102,7 @@ export async function createSqlEngine(options: SqlEngineOptions): Promise<SqlEng
         maxRows: options.maxRows ?? DEFAULT_MAX_ROWS,
         serverName: options.serverName ?? layout.name,
         lockout,
-        host: { cpuCount: availableParallelism(), physicalMemoryKb: Math.floor(totalmem() / 1024), tcpPort: options.tcpPort ?? null },
+        host,
       },
     );
   } catch (err) {
@@ -155,6 +155,9 @@ export async function createSqlEngine(options: SqlEngineOptions): Promise<SqlEng
     instance,
     login,
     openSession,
+    listensOn: (port) => {
+      host.tcpPort = port;
+    },
     osLogins: () => {
       const groups = workerGroups();
       const names = new Set<string>();

@@ -132,7 +132,7 @@ export const MONITORING_VIEWS: Readonly<Record<string, SystemView>> = {
     columns: [['registry_key', nvarchar(256)], ['value_name', nvarchar(256)], ['value_data', nvarchar(256)]],
     rows: (s) => {
       const port = s.instance.options.host?.tcpPort ?? null;
-      const root = 'HKLM\\Software\\Microsoft\\Microsoft SQL Server\\MSSQL16.MSSQLSERVER\\MSSQLServer\\SuperSocketNetLib\\Tcp';
+      const root = 'HKLM\\Software\\Microsoft\\Microsoft SQL Server\\MSSQL15.MSSQLSERVER\\MSSQLServer\\SuperSocketNetLib\\Tcp';
       return [
         [root, 'Enabled', port === null ? '0' : '1'],
         [`${root}\\IPAll`, 'TcpPort', port === null ? '' : String(port)],
