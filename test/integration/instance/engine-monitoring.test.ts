@@ -175,6 +175,16 @@ SELECT name, active_processes_count FROM sys.dm_resource_governor_external_resou
     assert.deepEqual(disabled.column(), [false]);
   });
 
+  test("sys.configurations has the memory options the monitoring article reads, advanced for sp_configure as in SQL Server", async () => {
+    const memory = await admin.ok("SELECT name, value_in_use, minimum, maximum, is_advanced FROM sys.configurations WHERE name LIKE N'%server memory%' ORDER BY configuration_id;");
+    assert.deepEqual(memory.resultSets[0]!.rows, [
+      ['min server memory (MB)', 0, 0, 2147483647, true],
+      ['max server memory (MB)', 2147483647, 128, 2147483647, true],
+    ]);
+    // Two options contain 'server memory': sp_configure refuses to guess.
+    assert.equal((await admin.run("EXEC sp_configure 'show advanced options', 1; RECONFIGURE; EXEC sp_configure 'server memory';")).errors[0]?.number, 15124);
+  });
+
   test('the client says who it is at login: APP_NAME(), PROGRAM_NAME(), HOST_NAME() and sys.dm_exec_sessions answer from it, and a classifier routes by program_name() as the external-pool article does', async () => {
     const rstudio = { programName: 'RStudio', hostName: 'analyst-pc', interfaceName: 'ODBC', processId: 4242 };
     const described = await bed.connect(ALICE, rstudio);

@@ -18,6 +18,9 @@ export interface ConfigurationOption {
 export const OPTIONS: readonly ConfigurationOption[] = [
   { id: 518, name: 'show advanced options', minimum: 0, maximum: 1, defaultValue: 0, description: 'show advanced options', advanced: false },
   { id: 1539, name: 'max degree of parallelism', minimum: 0, maximum: 32767, defaultValue: 0, description: 'maximum degree of parallelism', advanced: true },
+  // The memory options the monitoring articles read; the embedded instance lets DuckDB size its own memory.
+  { id: 1543, name: 'min server memory (MB)', minimum: 0, maximum: 2147483647, defaultValue: 0, description: 'Minimum size of server memory (MB)', advanced: true },
+  { id: 1544, name: 'max server memory (MB)', minimum: 128, maximum: 2147483647, defaultValue: 2147483647, description: 'Maximum size of server memory (MB)', advanced: true },
   { id: 1562, name: 'clr enabled', minimum: 0, maximum: 1, defaultValue: 0, description: 'CLR user code execution enabled in the server', advanced: false },
   { id: 1586, name: 'external scripts enabled', minimum: 0, maximum: 1, defaultValue: 0, description: 'Allows execution of external scripts', advanced: false },
 ];
