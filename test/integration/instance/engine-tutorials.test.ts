@@ -268,6 +268,28 @@ SELECT s.medallion, m.weight FROM dbo.nyctaxi_sample AS s JOIN (VALUES ('A1', 3)
     assert.equal((await admin.run('SELECT * FROM (VALUES (1), (2)) AS t;')).errors[0]?.number, 8155);
   });
 
+  test('TABLESAMPLE as the R taxi tutorial samples its training rows: about the share asked for, the same rows for the same REPEATABLE seed; views and bad sizes refused', async () => {
+    await admin.ok(`USE taxi;
+CREATE TABLE dbo.sampled (i int);
+INSERT INTO dbo.sampled SELECT d1.i + 10 * d2.i + 100 * d3.i FROM (VALUES (0),(1),(2),(3),(4),(5),(6),(7),(8),(9)) d1(i)
+  CROSS JOIN (VALUES (0),(1),(2),(3),(4),(5),(6),(7),(8),(9)) d2(i) CROSS JOIN (VALUES (0),(1),(2),(3),(4),(5),(6),(7),(8),(9)) d3(i);
+GO
+CREATE VIEW dbo.sampled_view AS SELECT i FROM dbo.sampled;`);
+    const ran = await admin.ok(`USE taxi;
+SELECT COUNT(*) FROM dbo.sampled TABLESAMPLE (70 PERCENT) REPEATABLE (98052);
+SELECT COUNT(*) FROM dbo.sampled TABLESAMPLE (70 PERCENT) REPEATABLE (98052);
+SELECT COUNT(*) FROM dbo.sampled AS s TABLESAMPLE SYSTEM (5 ROWS);
+SELECT SUM(i) FROM dbo.sampled TABLESAMPLE (30 PERCENT) REPEATABLE (7);
+SELECT SUM(i) FROM dbo.sampled TABLESAMPLE (30 PERCENT) REPEATABLE (7);`);
+    const [seventy, again, five, sum, sameSum] = ran.resultSets.map((r) => Number(r.rows[0]![0]));
+    assert.ok(seventy! > 600 && seventy! < 800, `70 percent of 1000 rows gave ${seventy}`);
+    assert.equal(again, seventy, 'the same seed samples the same rows');
+    assert.equal(five, 5);
+    assert.equal(sameSum, sum);
+    assert.deepEqual(await admin.errorNumbers('USE taxi; SELECT * FROM dbo.sampled_view TABLESAMPLE (10 PERCENT);'), [494]);
+    assert.deepEqual(await admin.errorNumbers('USE taxi; SELECT * FROM dbo.sampled TABLESAMPLE (150 PERCENT);'), [476]);
+  });
+
   test('STRING_AGG ... WITHIN GROUP, STRING_SPLIT (with enable_ordinal), DATETRUNC, JSON_VALUE, ISJSON, RAND(seed)', async () => {
     const ran = await admin.ok(`USE taxi;
 SELECT STRING_AGG(medallion, ',') WITHIN GROUP (ORDER BY medallion DESC) FROM dbo.nyctaxi_sample;

@@ -328,6 +328,14 @@ export interface NamedTable extends Span {
   kind: 'table';
   name: ObjectName;
   alias: Identifier | null;
+  sample: TableSample | null;
+}
+
+/** TABLESAMPLE (n PERCENT | n ROWS) REPEATABLE (seed). */
+export interface TableSample extends Span {
+  amount: Expression;
+  unit: 'PERCENT' | 'ROWS';
+  seed: Expression | null;
 }
 
 export interface TableVariableSource extends Span {

@@ -9,6 +9,7 @@ import type {
   QueryBody,
   Select,
   SelectItem,
+  TableSample,
   TableSource,
   Top,
 } from '../ast';
@@ -311,8 +312,10 @@ function tablePrimary(p: Parser): TableSource {
       source = { kind: 'function', name, args, alias: tableAlias(p), start: t.start, end: p.lastEnd() };
     } else {
       if (p.isWord('FOR') && p.isWord('SYSTEM_TIME', 1)) p.unsupported('FOR SYSTEM_TIME', p.peek()!);
-      if (p.isWord('TABLESAMPLE')) p.unsupported('TABLESAMPLE', p.peek()!);
-      source = { kind: 'table', name, alias: tableAlias(p), start: t.start, end: p.lastEnd() };
+      const alias = aliasName(p);
+      const sample = p.isWord('TABLESAMPLE') ? tableSample(p) : null;
+      skipTableHints(p);
+      source = { kind: 'table', name, alias, sample, start: t.start, end: p.lastEnd() };
     }
   }
   if (p.isWord('PIVOT') || p.isWord('UNPIVOT')) p.unsupported(p.word(), p.peek()!);
@@ -345,14 +348,41 @@ function valuesQuery(p: Parser): Query {
   return { kind: 'query', ctes: [], body: unionAll(0, rows.length), orderBy: [], offset: null, fetch: null, start, end: p.lastEnd() };
 }
 
-/** [AS] alias, and table hints (WITH (NOLOCK)): hints choose locks and plans, not answers. */
+/** [AS] alias, and table hints (WITH (NOLOCK)). */
 function tableAlias(p: Parser): Identifier | null {
-  let alias: Identifier | null = null;
-  if (p.acceptWord('AS')) alias = p.identifier();
-  else if (p.isIdentifier()) alias = p.identifier();
+  const alias = aliasName(p);
+  skipTableHints(p);
+  return alias;
+}
+
+function aliasName(p: Parser): Identifier | null {
+  if (p.acceptWord('AS')) return p.identifier();
+  return p.isIdentifier() ? p.identifier() : null;
+}
+
+/** Table hints (WITH (NOLOCK)) choose locks and plans, not answers. */
+function skipTableHints(p: Parser): void {
   if (p.isWord('WITH') && p.isKind('lparen', 1)) {
     p.next();
     skipBalanced(p);
   }
-  return alias;
+}
+
+/** TABLESAMPLE [SYSTEM] (n [PERCENT | ROWS]) [REPEATABLE (seed)]. */
+function tableSample(p: Parser): TableSample {
+  const start = p.expectWord('TABLESAMPLE').start;
+  p.acceptWord('SYSTEM');
+  p.expect('lparen');
+  const amount = parseExpression(p);
+  let unit: TableSample['unit'] = 'PERCENT';
+  if (p.acceptWord('ROWS')) unit = 'ROWS';
+  else p.acceptWord('PERCENT');
+  p.expect('rparen');
+  let seed: Expression | null = null;
+  if (p.acceptWord('REPEATABLE')) {
+    p.expect('lparen');
+    seed = parseExpression(p);
+    p.expect('rparen');
+  }
+  return { amount, unit, seed, start, end: p.lastEnd() };
 }

@@ -1,7 +1,7 @@
 // FROM clauses: tables and views (through SchemaLookup), #temp tables, table variables, CTEs,
 // derived tables, table-valued functions, joins and APPLY (DuckDB LATERAL). Every source is
 // given its exposed name as DuckDB alias, so `t.c` translates to "t"."c".
-import type { ObjectName, TableSource } from '../ast';
+import type { Expression, ObjectName, TableSample, TableSource } from '../ast';
 import { convert } from './conversions';
 import type { ColumnInfo } from './ports';
 import { BIGINT, isString, nvarchar } from './types';
@@ -43,6 +43,29 @@ export function writtenName(name: ObjectName): string {
     .join('.');
 }
 
+function tableSampleRefused(sample: TableSample): never {
+  return stop(494, 16, 1, 'The TABLESAMPLE clause can only be used with local tables.', sample);
+}
+
+/**
+ * TABLESAMPLE as DuckDB samples: row by row (bernoulli) for a percentage, a reservoir for a row
+ * count. SQL Server samples whole pages, which on the small tables people try it on returns all
+ * rows or none; row sampling gives the share that was asked for, and REPEATABLE the same rows
+ * for the same seed.
+ */
+function tableSample(sample: TableSample, table: string): string {
+  const constant = (e: Expression, what: string): number => {
+    if (e.kind !== 'number') return unsupported(`A ${what} that is not a number literal in TABLESAMPLE`, e);
+    return Number(e.text);
+  };
+  const amount = constant(sample.amount, 'sample size');
+  if (sample.unit === 'PERCENT' && !(amount >= 0 && amount <= 100)) {
+    stop(476, 16, 1, `Invalid PERCENT tablesample size "${amount}" for table "${table}". The PERCENT tablesample size must be between 0 and 100.`, sample.amount);
+  }
+  const method = sample.unit === 'PERCENT' ? `bernoulli(${amount} PERCENT)` : `reservoir(${Math.floor(amount)} ROWS)`;
+  return `TABLESAMPLE ${method}${sample.seed ? ` REPEATABLE (${Math.trunc(constant(sample.seed, 'seed'))})` : ''}`;
+}
+
 export function tableName(name: ObjectName): TableName {
   if (name.server) unsupported('Linked servers (four-part names)', name);
   if (name.name.name.startsWith('##')) unsupported('Global temporary tables', name.name);
@@ -57,6 +80,7 @@ function translateSource(item: TableSource, ctx: Context, outer: Scope | null): 
         const cte = ctx.findCte(name.name);
         if (cte?.defining) unsupported('Recursive common table expressions', item.name);
         if (cte) {
+          if (item.sample) tableSampleRefused(item.sample);
           const exposed = item.alias?.name ?? cte.name;
           return { sql: `${quoteIdentifier(cte.name)} AS ${quoteIdentifier(exposed)}`, sources: [{ exposed, at: item, table: null, columns: cte.columns }] };
         }
@@ -64,6 +88,7 @@ function translateSource(item: TableSource, ctx: Context, outer: Scope | null): 
       const info = ctx.ports.schema.resolveTable(name);
       if (!info) {
         const view = ctx.ports.schema.view?.(name);
+        if (view && item.sample) tableSampleRefused(item.sample);
         if (view) return viewSource(view, item, ctx);
         return stop(208, 16, 1, `Invalid object name '${writtenName(item.name)}'.`, item.name);
       }
@@ -74,7 +99,8 @@ function translateSource(item: TableSource, ctx: Context, outer: Scope | null): 
         : loc.kind === 'temp'
           ? { database: 'tempdb', schema: 'dbo', name: name.name }
           : { database: loc.database, schema: loc.schema, name: loc.name };
-      return { sql: `${duckdbRelation(loc)} AS ${quoteIdentifier(exposed)}`, sources: [{ exposed, at: item, table, columns: info.columns }] };
+      const sample = item.sample ? ` ${tableSample(item.sample, exposed)}` : '';
+      return { sql: `${duckdbRelation(loc)} AS ${quoteIdentifier(exposed)}${sample}`, sources: [{ exposed, at: item, table, columns: info.columns }] };
     }
     case 'tableVariable': {
       const info = ctx.ports.schema.tableVariable(item.variable.name);
