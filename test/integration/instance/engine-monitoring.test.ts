@@ -85,10 +85,13 @@ EXEC sp_execute_external_script @language = N'Python', @script = N'OutputDataSet
   });
 
   test('sys.dm_os_sys_info reports the host; sys.dm_external_script_execution_stats counts only RevoScaleR functions (none here)', async () => {
-    const info = await admin.ok('SELECT cpu_count, physical_memory_kb, sqlserver_start_time FROM sys.dm_os_sys_info;');
-    const [cpus, memory, started] = info.resultSets[0]!.rows[0]!;
+    const info = await admin.ok('SELECT cpu_count, physical_memory_kb, sqlserver_start_time, committed_kb, committed_target_kb FROM sys.dm_os_sys_info;');
+    const [cpus, memory, started, committed, target] = info.resultSets[0]!.rows[0]!;
     assert.equal(cpus, availableParallelism());
     assert.ok(Number(memory) > 0);
+    // What this process holds (the bed's engine runs in the test's own process).
+    assert.ok(Number(committed) > 10_000 && Number(committed) < Number(memory), `committed_kb ${String(committed)}`);
+    assert.equal(target, memory);
     assert.ok(started !== null);
     const stats = await admin.ok('SELECT language, counter_name, counter_value FROM sys.dm_external_script_execution_stats;');
     assert.deepEqual(stats.resultSets[0]!.rows, []);
@@ -161,10 +164,16 @@ SELECT name, active_processes_count FROM sys.dm_resource_governor_external_resou
     const done = await running;
     assert.deepEqual(done.errors, []);
     const cgroupOf = (ran: typeof done) => ran.messages.map((m) => m.text).join('\n');
+    // The pool's own counters, from its cgroup: the script above ran in it.
+    const usage = await admin.ok("SELECT statistics_start_time, peak_memory_kb, total_cpu_user_ms, total_cpu_kernel_ms FROM sys.dm_resource_governor_external_resource_pools WHERE name = N'ep_small';");
+    const [since, peakKb, userMs, kernelMs] = usage.resultSets[0]!.rows[0]!;
+    assert.ok(since instanceof Date || typeof since === 'string', 'statistics start when the launcher made the pool');
     const adminRun = await admin.ok(`USE mon; EXEC sp_execute_external_script @language = N'Python', @script = N'${where.replace('time.sleep(2)', '')}';`);
     if (existsSync('/sys/fs/cgroup/pids') || existsSync('/sys/fs/cgroup/cgroup.controllers')) {
       assert.match(cgroupOf(done), /\/ep_small\/[0-9A-F-]{36}/, "alice's script runs in the cgroup of pool ep_small");
       assert.match(cgroupOf(adminRun), /\/default\/[0-9A-F-]{36}/, "the administrator's script stays in the default pool's");
+      assert.ok(Number(peakKb) > 1000, `a Python session peaked at ${String(peakKb)} KB in the pool`);
+      assert.ok(Number(userMs) + Number(kernelMs) > 0, `the pool used ${String(userMs)} + ${String(kernelMs)} ms of CPU`);
     }
 
     await admin.ok('ALTER RESOURCE GOVERNOR DISABLE;');

@@ -116,3 +116,16 @@ export function validatePools(pools: readonly PoolSettings[]): string[] {
   }
   return problems;
 }
+
+/**
+ * What a pool's processes have used since the launcher made its cgroup, as the kernel counts it
+ * (sys.dm_resource_governor_external_resource_pools); null where nothing measures it (no cgroup,
+ * or a controller the launcher does not use).
+ */
+export interface PoolUsage {
+  peakMemoryBytes: number | null;
+  cpuUserMs: number | null;
+  cpuKernelMs: number | null;
+  readIos: number | null;
+  writeIos: number | null;
+}

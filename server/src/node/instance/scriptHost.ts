@@ -38,6 +38,8 @@ export class ScriptHost implements ExternalScripts {
   private readonly listeners = new Set<SessionListener>();
   private unsubscribe: (() => void) | undefined;
   private running: Launcher | undefined;
+  /** When the running launcher made its pools: their statistics count from then. */
+  private startedAt = 0;
   private lastProblem: string | null = null;
 
   constructor(private readonly options: ScriptHostOptions) {}
@@ -79,6 +81,7 @@ export class ScriptHost implements ExternalScripts {
       }
       this.unsubscribe = started.launcher.subscribe((event) => this.listeners.forEach((l) => l(event)));
       this.running = started.launcher;
+      this.startedAt = Date.now();
       this.lastProblem = null;
       return started;
     })();
@@ -138,6 +141,8 @@ export class ScriptHost implements ExternalScripts {
       maxMemoryPercent: p.limits.maxMemoryPercent,
       maxProcesses: p.limits.maxProcesses,
       activeProcesses: active.filter((s) => s.pool.toLowerCase() === p.name.toLowerCase()).length,
+      usage: this.running?.poolUsage(p.name) ?? null,
+      statisticsSince: this.running ? this.startedAt : null,
     }));
   }
 

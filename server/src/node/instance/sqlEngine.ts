@@ -72,7 +72,12 @@ export async function createSqlEngine(options: SqlEngineOptions): Promise<SqlEng
   const decoy = decoyPasswordHash();
   const storage = await DuckdbStorage.open(layout.dataDir);
   // The TDS port is known only once the daemon's endpoint listens (listensOn).
-  const host: HostFacts = { cpuCount: availableParallelism(), physicalMemoryKb: Math.floor(totalmem() / 1024), tcpPort: null };
+  const host: HostFacts = {
+    cpuCount: availableParallelism(),
+    physicalMemoryKb: Math.floor(totalmem() / 1024),
+    tcpPort: null,
+    residentMemoryKb: () => Math.round(process.memoryUsage.rss() / 1024),
+  };
   let instance: Instance;
   try {
     instance = await Instance.open(

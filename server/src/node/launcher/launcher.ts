@@ -7,7 +7,7 @@ import { availableParallelism, totalmem } from 'node:os';
 import { launcherError } from '../../core/launcher/errors';
 import { concreteLimits, describeSetting, sessionStorageBytes, type LimitEnforcement, type PoolLimitName } from '../../core/launcher/limits';
 import { WorkerMapper, type WorkerAssignment } from '../../core/launcher/mapping';
-import { workerNames, type PoolLimits } from '../../core/launcher/pools';
+import { workerNames, type PoolLimits, type PoolUsage } from '../../core/launcher/pools';
 import type { Clock } from '../../core/launcher/ports';
 import { normalizeRequest, type LaunchRequest } from '../../core/launcher/request';
 import type { LaunchOutcome } from '../../core/launcher/result';
@@ -204,6 +204,13 @@ export class Launcher {
         warm: this.warm.view(pool),
       };
     });
+  }
+
+  /** What the pool's sessions have used since the launcher made it; null for a pool it does not have. */
+  poolUsage(pool: string): PoolUsage | null {
+    const runtime = this.ctx.pools.get(pool);
+    if (!runtime) return null;
+    return runtime.cgroups?.poolUsage(pool) ?? { peakMemoryBytes: null, cpuUserMs: null, cpuKernelMs: null, readIos: null, writeIos: null };
   }
 
   /**

@@ -41,6 +41,8 @@ export interface HostFacts {
   physicalMemoryKb: number;
   /** The TDS endpoint's port, when it listens (the registry's SuperSocketNetLib\Tcp). */
   tcpPort: number | null;
+  /** The instance process's resident memory now (sys.dm_os_sys_info.committed_kb). */
+  residentMemoryKb(): number;
 }
 
 /** sys.dm_exec_requests.command for a statement kind. */

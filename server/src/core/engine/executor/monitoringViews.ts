@@ -122,7 +122,9 @@ export const MONITORING_VIEWS: Readonly<Record<string, SystemView>> = {
     rows: (s) => {
       const host = s.instance.options.host;
       const cpus = host?.cpuCount ?? 1;
-      return [[cpus, 1, host ? BigInt(host.physicalMemoryKb) : null, null, null, 512, cpus, 0n, date(s.instance.startedAt), 2, 'AUTO', 1, cpus, 1]];
+      const physicalKb = host ? BigInt(host.physicalMemoryKb) : null;
+      // Committed: what the instance's process holds now; its target: the machine's memory, which DuckDB sizes itself against.
+      return [[cpus, 1, physicalKb, host ? BigInt(host.residentMemoryKb()) : null, physicalKb, 512, cpus, 0n, date(s.instance.startedAt), 2, 'AUTO', 1, cpus, 1]];
     },
   },
   dm_server_registry: {
@@ -193,7 +195,7 @@ export const MONITORING_VIEWS: Readonly<Record<string, SystemView>> = {
     columns: [
       ['pool_id', int], ['name', sysname], ['statistics_start_time', datetime], ['total_cpu_usage_ms', bigint], ['used_memory_kb', bigint],
       ['max_memory_kb', bigint], ['target_memory_kb', bigint], ['min_cpu_percent', int], ['max_cpu_percent', int], ['min_memory_percent', int],
-      ['max_memory_percent', int], ['cap_cpu_percent', int],
+      ['max_memory_percent', int], ['cap_cpu_percent', int], ['read_io_completed_total', int], ['write_io_completed_total', int],
     ],
     rows: (s) => {
       const governor = governorOf(s.document);
@@ -203,7 +205,8 @@ export const MONITORING_VIEWS: Readonly<Record<string, SystemView>> = {
         .sort((a, b) => a.id - b.id)
         .map((p) => {
           const max = memoryKb === null ? null : BigInt(Math.floor((memoryKb * p.maxMemoryPercent) / 100));
-          return [p.id, p.name, date(s.instance.startedAt), 0n, 0n, max, max, p.minCpuPercent, p.maxCpuPercent, p.minMemoryPercent, p.maxMemoryPercent, p.capCpuPercent];
+          // DuckDB does not account CPU, memory or I/O per Resource Governor pool: those counters stay at zero.
+          return [p.id, p.name, date(s.instance.startedAt), 0n, 0n, max, max, p.minCpuPercent, p.maxCpuPercent, p.minMemoryPercent, p.maxMemoryPercent, p.capCpuPercent, 0, 0];
         });
     },
   },

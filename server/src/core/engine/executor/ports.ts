@@ -9,6 +9,7 @@ import type { LauncherMessage } from '../../launcher/messages';
 import type { SessionRecord } from '../../launcher/sessions';
 import type { InstanceDocument, ResourcePoolDefinition } from './document';
 import type { ExecutorSession } from './session';
+import type { PoolUsage } from '../../launcher/pools';
 
 export type { SqlValue };
 
@@ -132,6 +133,9 @@ export interface ExternalPoolState {
   maxProcesses: number;
   /** External processes running in the pool now. */
   activeProcesses: number;
+  /** What the pool's processes have used, and since when (epoch ms); null before the launcher runs. */
+  usage: PoolUsage | null;
+  statisticsSince: number | null;
 }
 
 export type ApplyPoolsResult = { ok: true } | { ok: false; message: string };

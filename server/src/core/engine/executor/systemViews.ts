@@ -217,7 +217,15 @@ export const SYSTEM_VIEWS: Readonly<Record<string, SystemView>> = {
     rows: (s) =>
       s.instance.ports.scripts.pools().map((p) => {
         const defined = s.document.pools.find((d) => d.name.toLowerCase() === p.name.toLowerCase());
-        return [defined ? externalPoolId(s.document.pools, defined) : 2, p.name, 2, p.maxCpuPercent, p.maxProcesses, p.maxMemoryPercent, null, null, null, null, null, null, p.activeProcesses];
+        // The kernel's counts for the pool's cgroup (null where nothing measures them).
+        const u = p.usage;
+        const big = (n: number | null | undefined) => (n === null || n === undefined ? null : BigInt(Math.round(n)));
+        const peakKb = u?.peakMemoryBytes == null ? null : u.peakMemoryBytes / 1024;
+        return [
+          defined ? externalPoolId(s.document.pools, defined) : 2, p.name, 2, p.maxCpuPercent, p.maxProcesses, p.maxMemoryPercent,
+          p.statisticsSince === null ? null : new Date(p.statisticsSince), big(peakKb),
+          u?.writeIos ?? null, u?.readIos ?? null, big(u?.cpuKernelMs), big(u?.cpuUserMs), p.activeProcesses,
+        ];
       }),
   },
 };

@@ -93,3 +93,17 @@ export function tryRemoveDir(path: string): void {
     // In use or already gone: left as it is.
   }
 }
+
+/** The number after `key` on a "key value" line of a cgroup stat file; null when the file or the line is missing. */
+export function statValue(text: string | undefined, key: string): number | null {
+  const line = text?.split('\n').find((l) => l.startsWith(`${key} `));
+  if (line === undefined) return null;
+  const value = Number(line.slice(key.length + 1));
+  return Number.isFinite(value) ? value : null;
+}
+
+/** A single number in a cgroup file; null when it is missing. */
+export function numberIn(text: string | undefined): number | null {
+  const value = text === undefined ? NaN : Number(text.trim());
+  return Number.isFinite(value) ? value : null;
+}

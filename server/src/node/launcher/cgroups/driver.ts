@@ -2,6 +2,7 @@
 // children of their pool's cgroup (<hierarchy>/<name>/<pool>/<session>), so the limits bind the
 // pool as a whole and the kill is per session.
 import type { ConcreteLimits, LimitEnforcement } from '../../../core/launcher/limits';
+import type { PoolUsage } from '../../../core/launcher/pools';
 
 export interface SessionCgroup {
   /** The cgroup.procs files the session's first process writes its own pid into, before it execs. */
@@ -29,6 +30,8 @@ export interface CgroupDriver {
   createSession(pool: string, id: string): Promise<Created>;
   /** How often the pool refused a fork because of MAX_PROCESSES, since it was made. */
   processLimitHits(pool: string): number;
+  /** What the pool's sessions have used, all together, since it was made. */
+  poolUsage(pool: string): PoolUsage;
   /** Kills and removes every session cgroup left under the launcher's folder; returns their paths. */
   sweep(): Promise<string[]>;
   /** Removes the pools' cgroups and the launcher's folder, once no session is left. */

@@ -4,8 +4,9 @@
 // setsid daemons); without the freezer, kills repeat until the cgroup is empty.
 import { join } from 'node:path';
 import { describeValue, type ConcreteLimits, type LimitEnforcement } from '../../../core/launcher/limits';
+import type { PoolUsage } from '../../../core/launcher/pools';
 import type { CgroupDriver, Created, Prepared, SessionCgroup } from './driver';
-import { killPids, makeDir, pidsIn, readText, removeDir, subdirectories, tryRemoveDir, waitFor, writeControl } from './cgroupFs';
+import { killPids, makeDir, numberIn, pidsIn, readText, removeDir, statValue, subdirectories, tryRemoveDir, waitFor, writeControl } from './cgroupFs';
 import { counter, poolLimitWrites } from './limitWrites';
 
 export class CgroupV1 implements CgroupDriver {
@@ -52,6 +53,22 @@ export class CgroupV1 implements CgroupDriver {
 
   processLimitHits(pool: string): number {
     return counter(readText(join(this.dir('pids', pool)!, 'pids.events')), 'max');
+  }
+
+  poolUsage(pool: string): PoolUsage {
+    const memory = this.dir('memory', pool);
+    const cpuacct = this.dir('cpuacct', pool);
+    // cpuacct.stat counts in USER_HZ, which Linux fixes at 100 a second for user space.
+    const stat = cpuacct ? readText(join(cpuacct, 'cpuacct.stat')) : undefined;
+    const ticksToMs = (ticks: number | null) => (ticks === null ? null : ticks * 10);
+    return {
+      peakMemoryBytes: memory ? numberIn(readText(join(memory, 'memory.max_usage_in_bytes'))) : null,
+      cpuUserMs: ticksToMs(statValue(stat, 'user')),
+      cpuKernelMs: ticksToMs(statValue(stat, 'system')),
+      // The launcher does not join the blkio hierarchy: I/O is not counted per pool in v1.
+      readIos: null,
+      writeIos: null,
+    };
   }
 
   async sweep(): Promise<string[]> {

@@ -5,8 +5,9 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describeValue, type ConcreteLimits, type LimitEnforcement } from '../../../core/launcher/limits';
+import type { PoolUsage } from '../../../core/launcher/pools';
 import type { CgroupDriver, Created, Prepared, SessionCgroup } from './driver';
-import { killPids, makeDir, pidsIn, readText, removeDir, subdirectories, tryRemoveDir, waitFor, writeControl } from './cgroupFs';
+import { killPids, makeDir, numberIn, pidsIn, readText, removeDir, statValue, subdirectories, tryRemoveDir, waitFor, writeControl } from './cgroupFs';
 import { NEEDED } from './layout';
 import { counter, poolLimitWrites } from './limitWrites';
 
@@ -51,6 +52,22 @@ export class CgroupV2 implements CgroupDriver {
 
   processLimitHits(pool: string): number {
     return counter(readText(join(this.mount, this.name, pool, 'pids.events')), 'max');
+  }
+
+  poolUsage(pool: string): PoolUsage {
+    const dir = join(this.mount, this.name, pool);
+    const cpu = readText(join(dir, 'cpu.stat'));
+    const usecToMs = (usec: number | null) => (usec === null ? null : Math.round(usec / 1000));
+    // io.stat has a line per device ("8:0 rbytes=… wbytes=… rios=… wios=…") while the io controller is on.
+    const io = readText(join(dir, 'io.stat'));
+    const ios = (key: string) => (io === undefined ? null : [...io.matchAll(new RegExp(`\\b${key}=(\\d+)`, 'g'))].reduce((sum, m) => sum + Number(m[1]), 0));
+    return {
+      peakMemoryBytes: numberIn(readText(join(dir, 'memory.peak'))),
+      cpuUserMs: usecToMs(statValue(cpu, 'user_usec')),
+      cpuKernelMs: usecToMs(statValue(cpu, 'system_usec')),
+      readIos: ios('rios'),
+      writeIos: ios('wios'),
+    };
   }
 
   async sweep(): Promise<string[]> {
