@@ -245,6 +245,16 @@ describe('built-ins the tutorials call', () => {
     assert.ok(ran.resultSets[0]!.columns.every((c) => c.type === 'nvarchar(4000)'));
   });
 
+  test('FORMAT with another culture where the text does not depend on it (the train-and-score tip names models with en-gb); refused where it would, Msg 9818 for a bad culture', async () => {
+    const ran = await admin.ok(`SELECT FORMAT(CAST('2024-03-05 14:07:09' AS datetime), 'yyyy.MM.HH.mm', 'en-gb'), FORMAT(CAST('2024-03-05' AS date), 'dd MMMM yyyy', 'en-GB'),
+  FORMAT(CAST('2024-03-05' AS date), 'yyyy-MM-dd', 'de-de'), FORMAT(1234.5, 'N2', 'en-gb'), FORMAT(42, 'D5', 'fr-fr');`);
+    assert.deepEqual(ran.resultSets[0]!.rows[0], ['2024.03.14.07', '05 March 2024', '2024-03-05', '1,234.50', '00042']);
+    const refused = await admin.run("SELECT FORMAT(CAST('2024-03-05' AS date), 'dd/MM/yyyy', 'de-de');");
+    assert.match(refused.errors[0]!.text, /culture 'de-de' for the format 'dd\/MM\/yyyy'/);
+    assert.deepEqual(await admin.errorNumbers("SELECT FORMAT(1, 'N', 'en-gb'), FORMAT(12.5, 'C', 'en-gb');"), [refused.errors[0]!.number]);
+    assert.deepEqual(await admin.errorNumbers("SELECT FORMAT(1, 'N', 'not a culture!');"), [9818]);
+  });
+
   test('CHECKSUM ignores case, BINARY_CHECKSUM does not; both are int and repeatable', async () => {
     const [row] = (await admin.ok("SELECT CHECKSUM('abc'), CHECKSUM('ABC'), BINARY_CHECKSUM('abc'), BINARY_CHECKSUM('ABC'), CHECKSUM(1, 'x'), CHECKSUM(1, 'x');")).resultSets[0]!.rows;
     assert.equal(row![0], row![1]);

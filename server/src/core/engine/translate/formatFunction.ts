@@ -21,18 +21,38 @@ function constantText(e: Expression, what: string, call: FunctionCall): string {
 export function translateFormat(call: FunctionCall, t: ExpressionTranslator): Typed {
   const value = t.value(call.args[0]!);
   const format = t.value(call.args[1]!);
-  if (call.args[2]) {
-    const culture = constantText(call.args[2], 'culture', call);
-    if (!/^(en-us|)$/i.test(culture)) unsupported(`FORMAT with the culture '${culture}' (the instance formats as en-US)`, call.args[2]);
-  }
+  const culture = call.args[2] ? constantText(call.args[2], 'culture', call) : '';
   if (format.nullLiteral || value.nullLiteral) return { sql: `CAST(NULL AS VARCHAR)`, type: RESULT };
   const pattern = constantText(call.args[1]!, 'format', call);
+  if (call.args[2]) checkCulture(culture, pattern, isNumber(value.type), call.args[2]);
   const x = value.sql;
   let sql: string;
   if (isNumber(value.type)) sql = numberFormat(x, pattern, isInteger(value.type), call);
   else if (isDateTime(value.type)) sql = dateFormat(x, pattern, value.type.name === 'time');
   else return stop(8116, 16, 1, `Argument data type ${value.type.name} is invalid for argument 1 of format function.`, call.args[0]!);
   return combine(`CASE WHEN ${x} IS NULL THEN NULL ELSE ${sql} END`, RESULT, [value, format]);
+}
+
+/**
+ * A culture other than en-US is honoured where the text does not depend on it: English cultures
+ * (en-GB, en-AU…) share en-US's separators and names, so only the currency format and the
+ * standard date layouts (en-GB's 'd' is dd/MM/yyyy) and AM/PM differ; any culture writes digits-only
+ * numbers and dates whose separators are literal ('yyyy.MM.HH.mm', 'yyyy-MM-dd') the same way.
+ * Anything else is refused at the culture rather than formatted as en-US.
+ */
+function checkCulture(culture: string, pattern: string, number: boolean, at: Expression): void {
+  if (!/^([a-z]{2,3}(-[a-z0-9]{2,8})*)?$/i.test(culture)) {
+    stop(9818, 16, 1, `The culture parameter '${culture}' provided in the function call is not supported.`, at);
+  }
+  if (/^(en-us|en)?$/i.test(culture)) return;
+  const english = /^en-/i.test(culture);
+  const outsideQuotes = pattern.replace(/'[^']*'|"[^"]*"|\\./g, '');
+  const neutral = number
+    ? /^[DdXx]\d{0,2}$/.test(pattern) || (english ? !/^[Cc]\d{0,2}$/.test(pattern) : /^[#0]+$/.test(outsideQuotes))
+    : pattern === 's' ||
+      pattern === 'u' ||
+      (pattern.length > 1 && !/t/.test(outsideQuotes) && (english || (!/MMM|ddd/.test(outsideQuotes) && !/[/:]/.test(outsideQuotes))));
+  if (!neutral) unsupported(`FORMAT with the culture '${culture}' for the format '${pattern}' (the instance writes en-US's separators and names)`, at);
 }
 
 /** DuckDB's format() of a number with `decimals` places, with thousands separators or not. */
