@@ -34,8 +34,9 @@ KIND_OPEN, KIND_DATA, KIND_CLOSE = 0x4F, 0x44, 0x43
 TDS_PORT = 1433
 SOCKET_NAME = "\0sqlml-loopback"
 DATA_SLICE = 32 * 1024
-# The names tutorials give the local server; each reaches this relay.
-LOCAL_SERVERS = (".", "(local)", "localhost", "127.0.0.1")
+# The names tutorials give the local server, and the instance's own (@@SERVERNAME, which the
+# R clustering tutorial passes to its script); each reaches this relay.
+LOCAL_SERVERS = tuple(dict.fromkeys((".", "(local)", "localhost", "127.0.0.1") + tuple(n for n in (os.environ.get("SQLML_SERVER_NAME", ""),) if n)))
 DRIVER_NAMES = ("FreeTDS", "SQL Server", "ODBC Driver 17 for SQL Server", "ODBC Driver 18 for SQL Server")
 REALM = b"SQLML.LOOPBACK"
 # The target of the sandbox's /etc/hosts link (SANDBOX_HOSTS_FILE in sandbox.ts).

@@ -138,6 +138,33 @@ OutputDataSet <- data.frame(who = df$who, v = df$v)`;
   assert.match(printedOf(outcome), /229.*SELECT permission was denied on the object 'secret'/s);
 });
 
+test('a trusted connection to @@SERVERNAME, passed in as the R clustering tutorial does, reaches the session\'s relay (R and Python)', { skip }, async () => {
+  const python = `import pyodbc
+conn = pyodbc.connect("Driver={SQL Server};Server=" + instance_name + ";Database=tds_db;Trusted_Connection=yes", autocommit=True)
+rows = conn.cursor().execute("SELECT SUSER_NAME(), v FROM dbo.open_data ORDER BY v").fetchall()
+OutputDataSet = pandas.DataFrame({"who": [r[0] for r in rows], "v": [r[1] for r in rows]})`;
+  const r = `library(RODBC)
+connStr <- paste("Driver=SQL Server; Server=", instance_name, "; Database=tds_db; Trusted_Connection=true;", sep = "")
+ch <- odbcDriverConnect(connStr)
+if (!inherits(ch, "RODBC")) stop("no connection to ", instance_name)
+df <- sqlQuery(ch, "SELECT SUSER_NAME() AS who, v FROM dbo.open_data ORDER BY v")
+odbcClose(ch)
+OutputDataSet <- data.frame(who = df$who, v = df$v)`;
+  for (const [language, script] of [['Python', python], ...(rSkip ? [] : [['R', r]])] as const) {
+    const outcome = await admin.run(
+      `DECLARE @instance_name nvarchar(100) = @@SERVERNAME;
+EXEC sp_execute_external_script @language = N'${language}', @script = N'${sql(script)}', @params = N'@instance_name nvarchar(100)', @instance_name = @instance_name
+WITH RESULT SETS ((who nvarchar(100), v int));`,
+      { database: 'tds_db', asLogin: 'reader' },
+    );
+    assert.deepEqual(errorsOf(outcome), [], `${language}: ${printedOf(outcome)}`);
+    assert.deepEqual(rowsOf(outcome), [
+      ['reader', 7],
+      ['reader', 8],
+    ], language);
+  }
+});
+
 test("another session's relay is its own: two callers at once each act as themselves, and the host has no relay", { skip }, async () => {
   assert.deepEqual(errorsOf(await admin.run(`USE tds_db; GRANT SELECT ON dbo.secret TO reader;`)), []);
   // Both sessions run at once: each script's "." is its own session's relay.

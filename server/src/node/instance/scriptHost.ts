@@ -60,6 +60,11 @@ export class ScriptHost implements ExternalScripts {
     }));
   }
 
+  /** @@SERVERNAME: the instance's name (by default its folder's). */
+  private serverName(): string {
+    return this.options.serverName ?? basename(this.options.root);
+  }
+
   /** Started on first use, so an instance whose launcher can't start still serves T-SQL. */
   private launcher(): Promise<LauncherState> {
     this.state ??= (async () => {
@@ -70,6 +75,7 @@ export class ScriptHost implements ExternalScripts {
         pools: this.poolSettings(),
         pythonPath: config.pythonPath,
         rscriptPath: config.rscriptPath,
+        serverName: this.serverName(),
         ...this.options.overrides,
       });
       if (!started.ok) {
@@ -102,7 +108,7 @@ export class ScriptHost implements ExternalScripts {
         loopback: (channel, session) => {
           options.onStarted?.(session.id);
           const worker = { name: session.worker, group };
-          const relay = new TdsRelay({ channel, worker, loopback: options.loopback, serverName: this.options.serverName ?? basename(this.options.root), log: this.options.log });
+          const relay = new TdsRelay({ channel, worker, loopback: options.loopback, serverName: this.serverName(), log: this.options.log });
           serveLoopback(channel, (query) => options.loopback.query(query, worker), relay);
         },
       },

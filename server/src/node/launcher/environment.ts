@@ -11,7 +11,11 @@ export interface EnvironmentInput {
   loopback: boolean;
   /** External library folders, searched first by the runners (runner.py, runner.R). */
   libraryPaths?: readonly string[];
+  /** The instance's @@SERVERNAME, a name the session's TDS relay answers to (tds_relay.py). */
+  serverName?: string;
 }
+
+const HOST_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/;
 
 export function satelliteEnvironment(input: EnvironmentInput): Record<string, string> {
   const env: Record<string, string> = {
@@ -28,12 +32,14 @@ export function satelliteEnvironment(input: EnvironmentInput): Record<string, st
   if (input.loopback) env.SQLML_LOOPBACK_FD = String(LOOPBACK_FD);
   // Paths the request check refused ':' in; not secrets.
   if (input.libraryPaths && input.libraryPaths.length > 0) env.SQLML_LIBRARY_PATHS = input.libraryPaths.join(':');
+  // Only a name that can be a host name: it goes into the sandbox's hosts file. Not a secret.
+  if (input.serverName && HOST_NAME.test(input.serverName)) env.SQLML_SERVER_NAME = input.serverName;
   return env;
 }
 
 /** The names a satellite may have in its environment (the posture probe checks against these). */
 export const ALLOWED_VARIABLES: ReadonlySet<string> = new Set([
-  'PATH', 'HOME', 'TMPDIR', 'LANG', 'TZ', 'USER', 'LOGNAME', 'SQLML_SESSION_ID', 'SQLML_LOOPBACK_FD', 'SQLML_LIBRARY_PATHS',
+  'PATH', 'HOME', 'TMPDIR', 'LANG', 'TZ', 'USER', 'LOGNAME', 'SQLML_SESSION_ID', 'SQLML_LOOPBACK_FD', 'SQLML_LIBRARY_PATHS', 'SQLML_SERVER_NAME',
   // bubblewrap sets PWD itself after --chdir.
   'PWD',
 ]);

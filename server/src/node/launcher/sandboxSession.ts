@@ -69,7 +69,7 @@ export async function openSandbox(ctx: LauncherContext, request: SandboxRequest)
 
   const loopback = request.loopback === true;
   const readOnlyBinds = request.readOnlyBinds ?? [];
-  const env = satelliteEnvironment({ sessionId: request.id, folder: folder.path, worker: request.worker, loopback, libraryPaths: readOnlyBinds });
+  const env = satelliteEnvironment({ sessionId: request.id, folder: folder.path, worker: request.worker, loopback, libraryPaths: readOnlyBinds, serverName: settings.serverName });
   const plan = spawnPlan(
     {
       mode,

@@ -37,6 +37,11 @@ export interface LauncherSettings {
   cgroupName: string | undefined;
   /** What 100% of MAX_CPU_PERCENT and MAX_MEMORY_PERCENT means; the machine's own by default. */
   capacity?: Partial<HostCapacity>;
+  /**
+   * The instance's @@SERVERNAME: a script's trusted connection to that name (the tutorials pass
+   * @@SERVERNAME to their R and Python code) reaches its session's relay, as '.' and localhost do.
+   */
+  serverName?: string;
 }
 
 export function defaultMode(uid: number): IsolationMode {
