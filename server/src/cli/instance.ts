@@ -16,7 +16,7 @@ import { oneOf, parseArgs, positiveNumber, type ParsedArgs } from './args';
 import { describeTdsSettings, TDS_HELP, TDS_OPTIONS, tdsSettingsFrom } from './tdsOptions';
 import { writeDurably } from '../node/instance/durableFile';
 import { prepareCertificate, type TdsSettings } from '../node/tds/tdsEndpoint';
-import { UsageError, type Command } from './usage';
+import { subcommands, UsageError, type Command } from './usage';
 
 const HELP = `usage: sqlml instance <subcommand> [--name NAME | --path DIR] [options]
 
@@ -283,25 +283,18 @@ async function serve(args: string[]): Promise<number> {
   return 0;
 }
 
-const SUBCOMMANDS: Record<string, (args: string[]) => Promise<number>> = { create, start, stop, status, drop, serve };
-
-export const instanceCommand: Command = async (args) => {
-  const [sub, ...rest] = args;
-  if (sub === undefined || sub === '--help' || sub === 'help') {
-    process.stdout.write(HELP);
-    return sub === undefined ? 2 : 0;
-  }
-  const run = Object.hasOwn(SUBCOMMANDS, sub) ? SUBCOMMANDS[sub] : undefined;
-  if (!run) throw new UsageError(`unknown instance subcommand '${sub}'\n\n${HELP}`);
-  if (rest.includes('--help')) {
-    process.stdout.write(HELP);
-    return 0;
-  }
+/** The instance's own failures (unreachable, a bad instance.json) are said in one line, exit 1. */
+const reported = (run: Command): Command => async (args) => {
   try {
-    return await run(rest);
+    return await run(args);
   } catch (err) {
-    if (err instanceof UsageError) throw err;
     if (err instanceof InstanceUnavailable || err instanceof InstanceConfigError) return complain(err.message);
     throw err;
   }
 };
+
+export const instanceCommand: Command = subcommands(
+  'instance',
+  Object.fromEntries(Object.entries({ create, start, stop, status, drop, serve }).map(([name, run]) => [name, reported(run)])),
+  HELP,
+);

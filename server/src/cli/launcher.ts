@@ -12,7 +12,7 @@ import { readCsv } from '../node/launcher/csv';
 import { Launcher, type LauncherStatus } from '../node/launcher/launcher';
 import type { LauncherSettings } from '../node/launcher/settings';
 import { parseArgs } from './args';
-import { UsageError, type Command } from './usage';
+import { subcommands, UsageError, type Command } from './usage';
 import { plural } from '../core/text/plural';
 
 const USAGE = `usage: sqlml launcher <subcommand> [options]
@@ -264,25 +264,9 @@ async function execCommand(args: string[]): Promise<number> {
   }
 }
 
-const SUBCOMMANDS: Record<string, (args: string[]) => Promise<number>> = {
+export const launcherCommand: Command = subcommands('launcher', {
   provision: provisionCommand,
   deprovision: deprovisionCommand,
   status: statusCommand,
   exec: execCommand,
-};
-
-export const launcherCommand: Command = async (args) => {
-  const [sub, ...rest] = args;
-  if (sub === undefined || sub === '--help' || sub === 'help') {
-    process.stdout.write(USAGE);
-    return sub === undefined ? 2 : 0;
-  }
-  const run = Object.hasOwn(SUBCOMMANDS, sub) ? SUBCOMMANDS[sub] : undefined;
-  if (!run) throw new UsageError(`unknown launcher subcommand '${sub}'\n\n${USAGE}`);
-  // Every subcommand's help is the launcher's, as `sqlml instance create --help` is the instance's.
-  if (rest.includes('--help')) {
-    process.stdout.write(USAGE);
-    return 0;
-  }
-  return run(rest);
-};
+}, USAGE);
