@@ -1,11 +1,9 @@
 // Two things SQL Server does that drivers rely on: a SQL batch is one batch (GO is a client
-// tool's separator; the server answers Msg 102 and runs nothing of the batch), and the OUTPUT
-// values of a procedure called with parameters by position come back named as the procedure
-// declares them (tedious passes a value without a name by position and reports the name the
-// server sent).
+// tool's separator; the server answers Msg 102 and runs nothing of the batch), and a procedure's
+// OUTPUT values come back as [MS-TDS] orders them, large-object ones last.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import type { Connection } from 'tedious';
+import { Request, TYPES, type Connection } from 'tedious';
 import { pythonScenario, TdsBed, tdsSkip } from './harness';
 import { openTedious, tediousBatch } from './tediousClient';
 
@@ -40,6 +38,23 @@ describe('TDS endpoint: batches and procedure calls as SQL Server answers them',
   test('the same through pyodbc (FreeTDS ODBC)', { skip: pyodbcSkip }, async () => {
     const r = await pythonScenario('pyodbc_client.py', 'batch', { port: bed.port, login: bed.admin, encrypt: true, sql: withGo });
     assert.match(String(r.error), /Incorrect syntax near 'GO'\. \(102\)/);
+  });
+
+  test('OUTPUT values come back small ones first, then the (max) ones, each group in order', async () => {
+    const made = await tediousBatch(c, "CREATE PROCEDURE dbo.mixed_outputs @text nvarchar(max) OUTPUT, @n int OUTPUT, @blob varbinary(max) OUTPUT, @m int OUTPUT AS BEGIN SET @text = N'long'; SET @n = 1; SET @blob = 0x0102; SET @m = 2; END");
+    assert.equal(made.error, undefined);
+    const order = await new Promise<[string, unknown][]>((resolve, reject) => {
+      const seen: [string, unknown][] = [];
+      const request = new Request('dbo.mixed_outputs', (error) => (error ? reject(error) : resolve(seen)));
+      request.addOutputParameter('text', TYPES.NVarChar, null, { length: Infinity });
+      request.addOutputParameter('n', TYPES.Int, null);
+      request.addOutputParameter('blob', TYPES.VarBinary, null, { length: Infinity });
+      request.addOutputParameter('m', TYPES.Int, null);
+      request.on('returnValue', (name: string, value: unknown) => seen.push([name, value]));
+      c.callProcedure(request);
+    });
+    assert.deepEqual(order.map(([name]) => name), ['n', 'm', 'text', 'blob']);
+    assert.deepEqual(order.map(([, value]) => value), [1, 2, 'long', Buffer.from([1, 2])]);
   });
 
 });

@@ -461,11 +461,14 @@ export class TdsConnection {
       }
       if (running.attention) return;
       if (result?.returnStatus !== null && result?.returnStatus !== undefined) writeReturnStatus(w, result.returnStatus);
-      for (const v of plan.before) writeReturnValue(w, v.ordinal, v.name, wireType(v.type), v.value);
+      const returned = [...plan.before];
       plan.parameters.forEach((p, i) => {
         const ordinal = plan.ordinals[i];
-        if (ordinal !== null && ordinal !== undefined) writeReturnValue(w, ordinal, p.name, wireType(p.type), result?.outputs[i] ?? null);
+        if (ordinal !== null && ordinal !== undefined) returned.push({ ordinal, name: p.name, type: p.type, value: result?.outputs[i] ?? null });
       });
+      // [MS-TDS] 2.2.7.19: large-object (max) output parameters come after the others, each group in order.
+      const large = (v: (typeof returned)[number]) => v.type.length === 'max';
+      for (const v of [...returned.filter((v) => !large(v)), ...returned.filter(large)]) writeReturnValue(w, v.ordinal, v.name, wireType(v.type), v.value);
       writeDone(w, Token.DONEPROC, (responder.errors > 0 ? Done.ERROR : 0) | more, CurCmd.EXECUTE, 0);
     }
   }
