@@ -75,9 +75,10 @@ export class CodeServer {
 
   /**
    * Lays out `root` (user data, extensions, config, temp) and starts code-server on a free port chosen by the
-   * system (--bind-addr 127.0.0.1:0; the port is read from its log) with `workspace` open.
+   * system (--bind-addr 127.0.0.1:0; the port is read from its log) with `workspace` open. `env` is added to its
+   * environment (what the extension reads from there, as a connection profile's password: never an argument).
    */
-  static async start(tools: E2eTools, root: string, workspace: string): Promise<CodeServer> {
+  static async start(tools: E2eTools, root: string, workspace: string, env: Record<string, string> = {}): Promise<CodeServer> {
     const userData = join(root, 'user-data');
     const extensions = join(root, 'extensions');
     const temp = join(root, 'tmp');
@@ -102,7 +103,7 @@ export class CodeServer {
     ];
     const child = spawn(tools.node, args, {
       cwd: root,
-      env: serverEnv(root),
+      env: { ...serverEnv(root), ...env },
       detached: true, // its own process group, so that stop() reaches every descendant
       stdio: ['ignore', 'pipe', 'pipe'],
     });

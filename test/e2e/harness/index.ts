@@ -22,6 +22,13 @@ export interface E2eOptions {
   timeoutMs?: number;
   /** Why the test can't run here besides the tools (it needs root, say), already through skipReason. */
   skip?: string;
+  /** Added to code-server's environment, which the extension inherits (a password a connection profile names, say). */
+  env?: Record<string, string>;
+  /**
+   * The workspace's .vscode/settings.json, written into the fixture's copy before code-server starts: for values
+   * known only once the test's `before` has run (an instance's port, say).
+   */
+  settings?: () => Record<string, unknown>;
 }
 
 export interface E2eContext {
@@ -65,6 +72,10 @@ async function runSession(
   const root = mkdtempSync(join(tmpdir(), 'sqlml-e2e-'));
   const workspace = join(root, 'workspace');
   cpSync(fixture, workspace, { recursive: true });
+  if (options.settings) {
+    mkdirSync(join(workspace, '.vscode'), { recursive: true });
+    writeFileSync(join(workspace, '.vscode', 'settings.json'), JSON.stringify(options.settings(), null, 2));
+  }
 
   let server: CodeServer | undefined;
   let browser: Browser | undefined;
@@ -96,7 +107,7 @@ async function runSession(
     return result;
   };
   try {
-    server = await timed('code-server', () => CodeServer.start(tools, join(root, 'server'), workspace));
+    server = await timed('code-server', () => CodeServer.start(tools, join(root, 'server'), workspace, options.env));
     browser = await timed('Chromium', () => chromium.launch({
       executablePath: tools.chromium,
       // Chromium's own connections (updates, sync, QUIC) are refused here and only slow it down.

@@ -25,7 +25,7 @@ export interface TdsOpenOptions {
 /** A SQL Server message as tedious reports it (info events and RequestErrors carry the same fields). */
 interface ServerMessage {
   message: string;
-  number?: number;
+  number?: number | string;
   state?: number;
   class?: number;
   lineNumber?: number;
@@ -174,7 +174,8 @@ function messageOf(kind: 'info' | 'error', m: ServerMessage, batchLine: number, 
   const cancelled = m.code === 'ECANCEL';
   return {
     kind,
-    number: m.number ?? null,
+    // mssql's RequestError carries the driver's code (ECANCEL, ETIMEOUT) as its number when no server sent one.
+    number: typeof m.number === 'number' ? m.number : null,
     severity: m.class ?? null,
     state: m.state ?? null,
     text: cancelled ? CANCELLED_TEXT : m.message,
