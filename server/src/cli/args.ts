@@ -61,6 +61,14 @@ export function oneOf<T extends string>(name: string, value: string | undefined,
   throw new UsageError(`--${name} must be one of ${allowed.join(', ')}, not '${value}'`);
 }
 
+/** A whole number of 0 or more (a count that may be none). */
+export function wholeNumber(name: string, value: string | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new UsageError(`--${name} must be a whole number, 0 or more, not '${value}'`);
+  return n;
+}
+
 export function positiveNumber(name: string, value: string | undefined, fallback: number): number {
   if (value === undefined) return fallback;
   const n = Number(value);

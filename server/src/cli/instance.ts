@@ -12,7 +12,8 @@ import { instanceFolderProblems } from '../node/instance/instanceFolderPosture';
 import { instanceLayout, type InstanceLayout } from '../node/instance/layout';
 import { openInstanceEngine } from '../node/instance/openEngine';
 import { readOwner } from '../node/instance/ownerLock';
-import { oneOf, parseArgs, positiveNumber, type ParsedArgs } from './args';
+import { oneOf, parseArgs, positiveNumber, wholeNumber, type ParsedArgs } from './args';
+import type { WarmSettings } from '../core/launcher/pools';
 import { describeTdsSettings, TDS_HELP, TDS_OPTIONS, tdsSettingsFrom } from './tdsOptions';
 import { writeDurably } from '../node/instance/durableFile';
 import { prepareCertificate, type TdsSettings } from '../node/tds/tdsEndpoint';
@@ -21,8 +22,12 @@ import { subcommands, UsageError, type Command } from './usage';
 const HELP = `usage: sqlml instance <subcommand> [--name NAME | --path DIR] [options]
 
 subcommands:
-  create [--isolation accounts|namespaces|none] [--prefix P] [--workers N] [--python PATH] [--rscript PATH] [--force]
+  create [--isolation accounts|namespaces|none] [--prefix P] [--workers N] [--python PATH] [--rscript PATH]
+         [--warm-python N] [--warm-r N] [--warm-memory MIB] [--force]
                   create an instance; you become its sysadmin (as root, worker accounts are provisioned).
+                  --warm-python/--warm-r: satellites each external pool keeps started ahead of time, so
+                  that a script starts in tens of milliseconds (default none; --warm-memory caps what
+                  they hold while idle, default 1024 MiB per pool).
                   Its workers are <prefix>01… (default: sqlml + the instance's name + 4 hex digits of its
                   folder, so instances never share workers). A folder where scripts could never run
                   (one above it writable by others, or closed to worker accounts) is refused; --force
@@ -89,6 +94,7 @@ export async function createInstance(
       workers: launcher.workers ?? 20,
       pythonPath: launcher.pythonPath ?? '/usr/bin/python3',
       rscriptPath: launcher.rscriptPath ?? '/usr/bin/Rscript',
+      ...(launcher.warm ? { warm: launcher.warm } : {}),
     },
     tds,
   };
@@ -108,6 +114,15 @@ export async function createInstance(
   return config;
 }
 
+/** --warm-python/--warm-r/--warm-memory as the launcher's warm settings; none when no count is given. */
+function warmSettings(python: string | undefined, r: string | undefined, memory: string | undefined): { warm?: WarmSettings } {
+  if (python === undefined && r === undefined) {
+    if (memory !== undefined) throw new UsageError('--warm-memory needs --warm-python or --warm-r');
+    return {};
+  }
+  return { warm: { python: wholeNumber('warm-python', python, 0), r: wholeNumber('warm-r', r, 0), memoryMiB: positiveNumber('warm-memory', memory, 1024) } };
+}
+
 async function create(args: string[]): Promise<number> {
   const parsed = parseArgs(args, {
     ...LOCATION,
@@ -116,6 +131,9 @@ async function create(args: string[]): Promise<number> {
     workers: { value: true },
     python: { value: true },
     rscript: { value: true },
+    'warm-python': { value: true },
+    'warm-r': { value: true },
+    'warm-memory': { value: true },
     force: { value: false },
     ...TDS_OPTIONS,
   });
@@ -128,6 +146,7 @@ async function create(args: string[]): Promise<number> {
     ...(get('workers') !== undefined ? { workers: positiveNumber('workers', get('workers'), 20) } : {}),
     ...(get('python') !== undefined ? { pythonPath: get('python')! } : {}),
     ...(get('rscript') !== undefined ? { rscriptPath: get('rscript')! } : {}),
+    ...warmSettings(get('warm-python'), get('warm-r'), get('warm-memory')),
   };
   let config: InstanceConfig;
   try {
@@ -219,6 +238,8 @@ async function status(args: string[]): Promise<number> {
   say(`instance '${layout.name}' at ${layout.root}: ${running ? `running (pid ${running.pid} since ${running.startedAt})` : 'stopped'}`);
   say(`  sysadmin: ${config.owner.name}`);
   say(`  isolation: ${config.launcher.mode}${config.launcher.mode === 'none' ? ' (UNISOLATED)' : ''}, workers ${config.launcher.prefix}01…${config.launcher.prefix}${String(config.launcher.workers).padStart(2, '0')}`);
+  const warm = config.launcher.warm;
+  if (warm && warm.python + warm.r > 0) say(`  warm satellites per pool: Python ${warm.python}, R ${warm.r}, within ${warm.memoryMiB} MiB`);
   if (running) {
     say(`  databases: ${running.databases.join(', ')}`);
     say(`  connections: ${running.connections}`);

@@ -56,10 +56,11 @@ export class TestInstance {
     this.layout = instanceLayout({ path: this.path });
   }
 
-  create(workers = 3): void {
+  /** `extra`: more options of `sqlml instance create` (--warm-python 1, say). */
+  create(workers = 3, extra: string[] = []): void {
     rmSync(this.base, { recursive: true, force: true });
     mkdirSync(this.base, { recursive: true, mode: 0o755 });
-    const r = cli(['instance', 'create', '--path', this.path, '--prefix', this.prefix, '--workers', String(workers)]);
+    const r = cli(['instance', 'create', '--path', this.path, '--prefix', this.prefix, '--workers', String(workers), ...extra]);
     assert.equal(r.status, 0, r.stderr);
   }
 

@@ -1,6 +1,7 @@
 // What is fixed when an instance is created: its owner (the OS user who becomes sysadmin, as SQL
 // Server setup makes the installing user one) and how its launcher isolates scripts.
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import type { WarmSettings } from '../../core/launcher/pools';
 import type { IsolationMode } from '../../core/launcher/sessions';
 import { DEFAULT_LOCKOUT_POLICY, type LockoutPolicy } from '../../core/security';
 import type { DaemonSettings } from './daemonLimits';
@@ -19,6 +20,12 @@ export interface InstanceConfig {
     workers: number;
     pythonPath: string;
     rscriptPath: string;
+    /**
+     * Satellites each external pool keeps started ahead of time (per language, within a memory
+     * budget): a session then starts in tens of milliseconds instead of a runtime's start-up.
+     * Absent: none, every session starts its runtime.
+     */
+    warm?: WarmSettings;
   };
   /**
    * Account lockout for SQL logins with CHECK_POLICY = ON, in the terms of Windows' account lockout

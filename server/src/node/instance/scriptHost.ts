@@ -57,6 +57,7 @@ export class ScriptHost implements ExternalScripts {
       size: this.options.config.workers,
       limits: { maxCpuPercent: p.maxCpuPercent, maxMemoryPercent: p.maxMemoryPercent, maxProcesses: p.maxProcesses },
       allowNetwork: false,
+      ...(this.options.config.warm ? { warm: this.options.config.warm } : {}),
     }));
   }
 
