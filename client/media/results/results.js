@@ -277,4 +277,7 @@
   window.addEventListener('resize', () => {
     for (const g of grids) g.resize();
   });
+  // Which rendering this page is: a page replaced while the webview was still loading the one before
+  // can be lost, and the extension then draws its latest state again.
+  vscode.postMessage({ type: 'loaded', rendering: Number(document.body.dataset.rendering) });
 })();

@@ -15,6 +15,8 @@ export interface PageOptions {
   scripts: string[];
   /** Webview URIs of the style sheets. */
   styles: string[];
+  /** Which rendering of the panel this page is: the page says it back once loaded (see 'loaded'). */
+  rendering: number;
 }
 
 export type SaveFormat = 'csv' | 'json' | 'xlsx';
@@ -26,7 +28,9 @@ export type PageRequest =
   | { type: 'copy'; grid: number; ranges: CellRange[]; headers: boolean }
   | { type: 'save'; grid: number; format: SaveFormat; ranges?: CellRange[] }
   | { type: 'reveal'; line: number }
-  | { type: 'cancel' };
+  | { type: 'cancel' }
+  /** The page has loaded, and which rendering it is: an older one than the panel's latest is drawn again. */
+  | { type: 'loaded'; rendering: number };
 
 /** Messages the extension posts to the page. */
 export type PageEvent =
@@ -59,7 +63,7 @@ export function renderPage(model: ResultsModel, options: PageOptions): string {
 <title>${escapeHtml(model.title)}</title>
 ${options.styles.map((href) => `<link rel="stylesheet" href="${escapeHtml(href)}">`).join('\n')}
 </head>
-<body data-status="${model.status}" data-vscode-context='{"preventDefaultContextMenuItems":true}'>
+<body data-status="${model.status}" data-rendering="${options.rendering}" data-vscode-context='{"preventDefaultContextMenuItems":true}'>
 <header>
   <span class="status status-${model.status}" id="status">${escapeHtml(statusLabel(model.status))}</span>
   ${model.status === 'running' ? `<span class="elapsed" id="elapsed" data-started="${model.startedAt}"></span>` : ''}

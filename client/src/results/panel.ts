@@ -30,6 +30,8 @@ interface Entry {
   model: ResultsModel;
   rows: GridRows[];
   timer: ReturnType<typeof setTimeout> | undefined;
+  /** How many times the page has been drawn: the page says which drawing it shows once it has loaded. */
+  renderings: number;
 }
 
 /** What the panel of a document shows, every row included (for tests through the extension's API). */
@@ -119,6 +121,7 @@ export class ResultsPanels implements Disposable {
       model: runningModel(title(document), [], '', Date.now()),
       rows: [],
       timer: undefined,
+      renderings: 0,
     };
     this.entries.set(key, entry);
     void entry.panel.then((panel) => {
@@ -160,6 +163,7 @@ export class ResultsPanels implements Disposable {
   }
 
   private render(entry: Entry): void {
+    const rendering = ++entry.renderings;
     void entry.panel.then((panel) => {
       const webview = panel.webview;
       const uri = (...parts: string[]) => webview.asWebviewUri(Uri.joinPath(this.extensionUri, ...parts)).toString();
@@ -169,6 +173,7 @@ export class ResultsPanels implements Disposable {
         nonce: randomBytes(16).toString('base64'),
         scripts: [...SLICKGRID_SCRIPTS.map((file) => uri('node_modules', 'slickgrid', 'dist', 'browser', file)), uri('client', 'media', 'results', 'results.js')],
         styles: [uri('node_modules', 'slickgrid', 'dist', 'styles', 'css', 'slick.grid.css'), uri('client', 'media', 'results', 'results.css')],
+        rendering,
       });
     });
   }
@@ -203,6 +208,11 @@ export class ResultsPanels implements Disposable {
         return;
       case 'reveal':
         return this.reveal(entry.document, request.line);
+      case 'loaded':
+        // A page set while the webview still loaded the previous one can be dropped (a quick run's
+        // result stayed 'running' once in CI): a page older than the latest drawing is drawn again.
+        if (request.rendering < entry.renderings) this.render(entry);
+        return;
       case 'copy': {
         const rows = entry.rows[request.grid];
         if (!rows) return;

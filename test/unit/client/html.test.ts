@@ -13,6 +13,7 @@ const CSP_SOURCE = 'https://file+.vscode-resource.vscode-cdn.net';
 const OPTIONS = {
   cspSource: CSP_SOURCE,
   nonce: 'n0nce4Test',
+  rendering: 7,
   scripts: [`${CSP_SOURCE}/ext/node_modules/slickgrid/dist/browser/slick.core.js`, `${CSP_SOURCE}/ext/client/media/results/results.js`],
   styles: [`${CSP_SOURCE}/ext/client/media/results/results.css`],
 };
@@ -160,4 +161,9 @@ test('the status reads in words', () => {
   assert.match(renderPage(model({ status: 'failed' }), OPTIONS), /<span class="status status-failed" id="status">Failed<\/span>/);
   assert.match(renderPage(model({ status: 'cancelled' }), OPTIONS), /<body data-status="cancelled"/);
   assert.match(renderPage(model({ status: 'succeeded' }), OPTIONS), />Succeeded</);
+});
+
+test('the page names which drawing of the panel it is, so a page that replaced a still-loading one and was lost gets drawn again', () => {
+  assert.match(renderPage(model(), OPTIONS), /<body [^>]*data-rendering="7"/);
+  assert.match(renderPage(model(), { ...OPTIONS, rendering: 8 }), /<body [^>]*data-rendering="8"/);
 });
