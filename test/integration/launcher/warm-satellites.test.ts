@@ -5,7 +5,7 @@
 // suite itself runs against warm satellites with SQLML_TEST_WARM=1 (harness.ts).
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdirSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Launcher } from '../../../server/src/node/launcher/launcher';
 import { accountsSkip, cgroupSessionsUnder, errors, pool, printed, records, rSkip, run, sessionFoldersUnder, settleWarm, sleep, TestBed, uidOf, workerProcesses } from './harness';
@@ -60,6 +60,37 @@ test('each warm satellite serves exactly one session: nothing a session leaves i
   assert.equal(second.session.worker, first.session.worker, 'the same worker served both');
   assert.notEqual(second.session.id, first.session.id);
   assert.deepEqual(records(second), [{ b: false, p: false }]);
+});
+
+/** The CPU share of a session's cgroup: cpu.shares on cgroup v1, cpu.weight on v2. */
+function cpuShare(id: string): string | undefined {
+  for (const [file, base] of [['cpu.shares', `/sys/fs/cgroup/cpu/${bed.cgroupName}`], ['cpu.weight', `/sys/fs/cgroup/${bed.cgroupName}`]]) {
+    if (!existsSync(base)) continue;
+    for (const p of readdirSync(base, { withFileTypes: true })) {
+      if (p.isDirectory() && existsSync(join(base, p.name, id, file))) return readFileSync(join(base, p.name, id, file), 'utf8').trim();
+    }
+  }
+  return undefined;
+}
+
+test('a waiting satellite takes CPU only when its pool leaves some over; the session that claims it gets an equal share', { skip }, async () => {
+  // A refill starts while the claiming session runs, in the same pool under the same CPU cap:
+  // loading pandas at an equal share took half the cap from a busy session (#37 with warm satellites).
+  await settleWarm(launcher);
+  const waiting = launcher.waitingWarm().map((w) => w.id);
+  assert.equal(waiting.length, 3, 'two Python satellites and one R satellite wait');
+  for (const id of waiting) assert.match(cpuShare(id) ?? '', /^(1|2)$/, `waiting satellite ${id} is in the background`);
+  const running = run(launcher, { script: 'import time\ntime.sleep(1.5)' });
+  let claimed: string | undefined;
+  for (let i = 0; i < 100 && !claimed; i++) {
+    await sleep(20);
+    claimed = waiting.find((id) => !launcher.waitingWarm().some((w) => w.id === id));
+  }
+  assert.ok(claimed, 'a waiting satellite was claimed');
+  assert.match(cpuShare(claimed) ?? '', /^(1024|100)$/, 'the claimed session has the default share');
+  const result = await running;
+  assert.equal(result.session.state, 'succeeded', errors(result));
+  assert.equal(result.session.id, claimed);
 });
 
 test('R: a warm satellite runs the script with its parameters, input and printed output', { skip: skipR }, async () => {

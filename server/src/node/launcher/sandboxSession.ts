@@ -23,6 +23,8 @@ export interface SandboxRequest {
    * the loopback channel.
    */
   handoff?: boolean;
+  /** Start in the background of its pool's CPU (a warm satellite until claimed; cgroups.setBackground). */
+  background?: boolean;
   /** Host folders the satellite sees read-only at the same path (external libraries), in search order. */
   readOnlyBinds?: readonly string[];
   onStdout(chunk: Buffer): void;
@@ -65,6 +67,7 @@ export async function openSandbox(ctx: LauncherContext, request: SandboxRequest)
       return { ok: false, message: `Cannot create the session's cgroup: ${made.reason}` };
     }
     cgroup = made.cgroup;
+    if (request.background) cgroup.setBackground(true);
   }
 
   const loopback = request.loopback === true;

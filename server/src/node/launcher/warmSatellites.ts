@@ -212,6 +212,7 @@ export class WarmSatellites {
         },
         command: (folder) => runtime.argv(`${folder}/${runtime.runnerFile}`),
         handoff: true,
+        background: true,
         onStdout: (b) => sink.out(b),
         onStderr: (b) => sink.err(b),
       });
@@ -255,6 +256,7 @@ export class WarmSatellites {
         sandbox,
         claim: (files, loopback, onStdout, onStderr) => {
           claimed = true;
+          sandbox.cgroup?.setBackground(false);
           channel.removeListener('data', onData);
           sink.out = onStdout;
           sink.err = onStderr;

@@ -15,6 +15,12 @@ export interface SessionCgroup {
   processLimitHits(): number;
   /** CPU time the session used, in ms, where the hierarchy measures it. */
   cpuMs(): number | undefined;
+  /**
+   * Background: the session gets the least CPU its pool's siblings leave over (a warm satellite
+   * loading its runtime must not slow the sessions running beside it under the pool's cap);
+   * foreground: an equal share again, once a session claims it.
+   */
+  setBackground(background: boolean): void;
   /** Removes the cgroup; its processes must be gone. */
   remove(): Promise<void>;
 }

@@ -102,6 +102,7 @@ export class CgroupV1 implements CgroupDriver {
     const memoryDir = this.dir('memory', pool, id)!;
     const freezerDir = this.dir('freezer', pool, id);
     const cpuacctDir = this.dir('cpuacct', pool, id);
+    const cpuDir = this.dir('cpu', pool, id);
     return {
       procsFiles: dirs.map((d) => join(d, 'cgroup.procs')),
       killAll: async () => {
@@ -125,6 +126,8 @@ export class CgroupV1 implements CgroupDriver {
         const ns = cpuacctDir && readText(join(cpuacctDir, 'cpuacct.usage'));
         return ns ? Number(ns) / 1e6 : undefined;
       },
+      // cpu.shares: 2 is the kernel's minimum, 1024 the default every sibling has.
+      setBackground: (background) => void (cpuDir && writeControl(join(cpuDir, 'cpu.shares'), background ? '2' : '1024')),
       remove: async () => {
         for (const dir of dirs) await removeDir(dir);
       },

@@ -114,6 +114,8 @@ export class CgroupV2 implements CgroupDriver {
         const usec = counter(readText(join(dir, 'cpu.stat')), 'usage_usec');
         return usec / 1000;
       },
+      // cpu.weight ranges 1..10000; 100 is the default every sibling has.
+      setBackground: (background) => void writeControl(join(dir, 'cpu.weight'), background ? '1' : '100'),
       remove: async () => {
         await removeDir(dir);
       },
