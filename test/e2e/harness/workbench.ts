@@ -316,10 +316,20 @@ export class Workbench {
   /** Opens the command palette (F1) and puts `text` in its input: ">label" for commands, a file name for Quick Open. */
   private async quickInput(text: string): Promise<void> {
     const input = this.page.locator('.quick-input-widget .quick-input-box input');
-    // A palette left open by an earlier step is reused; F1 opens it otherwise.
-    if (!(await input.isVisible())) await this.page.keyboard.press('F1');
-    await input.waitFor({ state: 'visible' });
-    await input.fill(text);
+    // A palette left open by an earlier step is reused; F1 opens it otherwise. The palette closes
+    // when it loses focus, which a view refreshing as a session ends can take from it between the
+    // opening and the typing (CI saw it once): then it is opened again, until the usual time limit.
+    const deadline = Date.now() + UI_TIMEOUT_MS;
+    for (;;) {
+      if (!(await input.isVisible())) await this.page.keyboard.press('F1');
+      try {
+        await input.waitFor({ state: 'visible', timeout: 5_000 });
+        await input.fill(text, { timeout: 5_000 });
+        return;
+      } catch (error) {
+        if (Date.now() + 5_000 >= deadline) throw error;
+      }
+    }
   }
 
   private async waitForPick(accept: (label: string, description: string) => boolean, what: string, timeoutMs = UI_TIMEOUT_MS): Promise<Locator> {
