@@ -1,6 +1,7 @@
 // A launch request as the instance sends it (one sp_execute_external_script statement), and its
 // normalisation: names checked for the language, SQL types resolved to exchange kinds, @params
 // names stripped of '@', @r_rowsPerRead picked out, partition and order columns resolved.
+import { columnLength, type ColumnValues } from './columnValues';
 import { launcherError, type LauncherError } from './errors';
 import { isScriptName, languageLabel } from './identifiers';
 import { parseSqlType, type SqlType } from './sqlTypes';
@@ -30,14 +31,14 @@ export interface InputRows {
  */
 export interface InputColumns {
   columns: ColumnSpec[];
-  values: SqlValue[][];
+  values: ColumnValues[];
   rowCount: number;
 }
 
 /** The normalized input: columns with their types, values column by column. */
 export interface TypedInput {
   columns: TypedColumn[];
-  values: SqlValue[][];
+  values: ColumnValues[];
   rowCount: number;
 }
 
@@ -201,7 +202,7 @@ function typedInput(input: InputRows | InputColumns): TypedInput {
     return { name: c.name, type: parsed.type };
   });
   if ('values' in input) {
-    if (input.values.length !== columns.length || input.values.some((v) => v.length !== input.rowCount)) fail('The input columns do not all hold one value for each row.');
+    if (input.values.length !== columns.length || input.values.some((v) => columnLength(v) !== input.rowCount)) fail('The input columns do not all hold one value for each row.');
     return { columns, values: input.values, rowCount: input.rowCount };
   }
   // Rows (the CLI's CSV, callers of the launcher) are turned into columns once, here.

@@ -4,6 +4,7 @@
 // @r_rowsPerRead the rows of a run arrive in chunks, each chunk running the script again in the
 // same session so that variables carry over (mlservices-facts.md §1.3).
 // The plan holds row numbers, never copies of rows: the input stays in its columns, once.
+import { valueAt, type ColumnValues } from './columnValues';
 import type { NormalizedRequest, SqlValue } from './request';
 
 /** Positions `start` … `start + count - 1` of the plan's row order. */
@@ -31,7 +32,7 @@ export function planRuns(request: Pick<NormalizedRequest, 'input' | 'partitionBy
   }
   const compareAt = (by: number[]) => (a: number, b: number) => {
     for (const c of by) {
-      const d = compareValues(input.values[c]![a] ?? null, input.values[c]![b] ?? null);
+      const d = compareValues(valueAt(input.values[c]!, a), valueAt(input.values[c]!, b));
       if (d !== 0) return d;
     }
     return 0;
@@ -59,10 +60,10 @@ function chunks(start: number, count: number, size: number | undefined): Chunk[]
 }
 
 /** Row numbers grouped by their partition key, each group in input order. */
-function partitions(rows: number[], by: number[], values: SqlValue[][]): number[][] {
+function partitions(rows: number[], by: number[], values: readonly ColumnValues[]): number[][] {
   const groups = new Map<string, number[]>();
   for (const r of rows) {
-    const key = by.map((c) => keyPart(values[c]![r] ?? null)).join('\u0001');
+    const key = by.map((c) => keyPart(valueAt(values[c]!, r))).join('\u0001');
     let group = groups.get(key);
     if (!group) groups.set(key, (group = []));
     group.push(r);

@@ -18,6 +18,7 @@ import {
 import type { ScalarFunctionSpec, SqlValue, StorageSession, StoredColumns, StoredRows, TableFunctionSpec } from '../../core/engine/executor/ports';
 import { duckdbType, type SqlType } from '../../core/engine/translate';
 import { CHUNK_ROWS, fromDuckdb, toDuckdb } from './duckdbValues';
+import { bulkColumnReader } from './vectorColumns';
 import type { FunctionSlot, Holder } from './functionSlots';
 import { stageRows } from './stagedRows';
 
@@ -89,20 +90,26 @@ export class DuckdbSession implements StorageSession {
 
   async queryColumns(sql: string, parameters: readonly SqlValue[]): Promise<StoredColumns> {
     const result = await this.connection.stream(sql, parameters.length ? parameters.map(toDuckdb) : undefined);
-    const values: SqlValue[][] = Array.from({ length: result.columnCount }, () => []);
+    const readers = result.columnTypes().map((type) => bulkColumnReader(type.typeId));
+    const values: SqlValue[][] = readers.map(() => []);
     let rowCount = 0;
     for (;;) {
       const chunk = await result.fetchChunk();
       if (!chunk || chunk.rowCount === 0) break;
       const count = chunk.rowCount;
       for (let c = 0; c < values.length; c++) {
+        const reader = readers[c];
+        if (reader) {
+          reader.append(chunk, c);
+          continue;
+        }
         const vector = chunk.getColumnVector(c);
         const column = values[c]!;
         for (let r = 0; r < count; r++) column.push(fromDuckdb(vector.getItem(r)));
       }
       rowCount += count;
     }
-    return { values, rowCount };
+    return { values: readers.map((reader, c) => reader?.finish() ?? values[c]!), rowCount };
   }
 
   async run(sql: string, parameters: readonly SqlValue[] = []): Promise<number> {

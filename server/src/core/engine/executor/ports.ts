@@ -3,6 +3,7 @@
 // Storage), run scripts (the launcher behind ExternalScripts), keep the instance's catalog on
 // disk (CatalogStore), tell the time and know the OS accounts.
 import type { SqlType } from '../translate/types';
+import type { ColumnValues } from '../../launcher/columnValues';
 import type { LaunchRequest, SqlValue } from '../../launcher/request';
 import type { LaunchOutcome } from '../../launcher/result';
 import type { LauncherMessage } from '../../launcher/messages';
@@ -19,9 +20,9 @@ export interface StoredRows {
   truncated: boolean;
 }
 
-/** Rows of a query held column by column: `values[c][r]` (no array per row). */
+/** Rows of a query held column by column (no array per row; fixed-width numbers in typed arrays). */
 export interface StoredColumns {
-  values: SqlValue[][];
+  values: ColumnValues[];
   rowCount: number;
 }
 

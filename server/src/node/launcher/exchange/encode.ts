@@ -1,6 +1,7 @@
 // Writes rows of SQL values into the exchange format (see format.ts), one column at a time.
 // Values are checked against their column's kind on the way: a wrong value is reported with its
 // row and column, never sent.
+import { isBulkColumn, valueAt, type BulkColumn, type ColumnValues, type TextColumn } from '../../../core/launcher/columnValues';
 import type { SqlValue } from '../../../core/launcher/request';
 import type { ExchangeKind } from '../../../core/launcher/sqlTypes';
 import { COLUMN_HEADER_BYTES, KIND_CODES } from './format';
@@ -39,7 +40,7 @@ export interface Selection {
   count: number;
 }
 
-export function encodeColumns(columns: readonly EncodedColumn[], values: readonly (readonly SqlValue[])[], selection: Selection, place: Place = rowPlace): Encoded {
+export function encodeColumns(columns: readonly EncodedColumn[], values: readonly ColumnValues[], selection: Selection, place: Place = rowPlace): Encoded {
   const header = Buffer.alloc(16);
   header.writeDoubleLE(selection.count, 0);
   header.writeDoubleLE(columns.length, 8);
@@ -55,28 +56,20 @@ export function encodeColumns(columns: readonly EncodedColumn[], values: readonl
 
 /** One column's values of a selection; `at(cells, k)` is the k-th. */
 interface Cells extends Selection {
-  values: readonly SqlValue[];
+  values: ColumnValues;
 }
 
-function at(cells: Cells, k: number): SqlValue | undefined {
-  return cells.values[cells.order ? cells.order[cells.start + k]! : cells.start + k];
+function at(cells: Cells, k: number): SqlValue {
+  return valueAt(cells.values, cells.order ? cells.order[cells.start + k]! : cells.start + k);
 }
 
 function encodeColumn(column: EncodedColumn, cells: Cells, place: Place): Buffer[] {
-  const n = cells.count;
-  const mask = Buffer.alloc(n);
-  let nulls = 0;
-  for (let r = 0; r < n; r++) {
-    const v = at(cells, r);
-    if (v === null || v === undefined) {
-      mask[r] = 1;
-      nulls++;
-    }
-  }
+  const typed = isBulkColumn(cells.values) && cells.values.kind === column.kind ? cells.values : undefined;
+  const { mask, nulls } = typed ? typedMask(typed, cells) : valueMask(cells);
   const bad = (r: number, why: string): never => {
     throw new BadValue(`The value at ${place(r, column)} ${why}.`);
   };
-  const data = encodeValues(column.kind, cells, bad);
+  const data = typed ? [typedData(typed, cells)] : encodeValues(column.kind, cells, bad);
   const name = Buffer.from(column.name, 'utf8');
   const type = Buffer.from(column.type, 'utf8');
   const head = Buffer.alloc(COLUMN_HEADER_BYTES);
@@ -86,6 +79,66 @@ function encodeColumn(column: EncodedColumn, cells: Cells, place: Place): Buffer
   head.writeDoubleLE(type.length, 24);
   head.writeDoubleLE(data.reduce((s, b) => s + b.length, 0), 32);
   return [head, name, type, ...(nulls > 0 ? [mask] : []), ...data];
+}
+
+function valueMask(cells: Cells): { mask: Buffer; nulls: number } {
+  const mask = Buffer.alloc(cells.count);
+  let nulls = 0;
+  for (let r = 0; r < cells.count; r++) {
+    if (at(cells, r) === null) {
+      mask[r] = 1;
+      nulls++;
+    }
+  }
+  return { mask, nulls };
+}
+
+// A bulk column of the column's own kind already holds the exchange's bytes (its NULL cells hold
+// 0, or nothing but the NUL for text): a selection in input order is sent as a view of it, a
+// reordered one gathered row by row.
+function typedMask(column: BulkColumn, cells: Cells): { mask: Buffer; nulls: number } {
+  const source = column.nulls;
+  if (!source) return { mask: Buffer.alloc(0), nulls: 0 };
+  const mask = Buffer.alloc(cells.count);
+  let nulls = 0;
+  for (let r = 0; r < cells.count; r++) {
+    const flag = source[cells.order ? cells.order[cells.start + r]! : cells.start + r]!;
+    mask[r] = flag;
+    nulls += flag;
+  }
+  return { mask, nulls };
+}
+
+function typedData(column: BulkColumn, cells: Cells): Buffer {
+  if (column.kind === 'str') return textData(column, cells);
+  const { data } = column;
+  const width = data.BYTES_PER_ELEMENT;
+  if (!cells.order) return Buffer.from(data.buffer, data.byteOffset + cells.start * width, cells.count * width);
+  const out = new (data.constructor as new (n: number) => typeof data)(cells.count);
+  for (let r = 0; r < cells.count; r++) out[r] = data[cells.order[cells.start + r]!]!;
+  return Buffer.from(out.buffer, out.byteOffset, out.byteLength);
+}
+
+function textData(column: TextColumn, cells: Cells): Buffer {
+  const { bytes, starts } = column;
+  if (!cells.order) {
+    const from = starts[cells.start]!;
+    return Buffer.from(bytes.buffer, bytes.byteOffset + from, starts[cells.start + cells.count]! - from);
+  }
+  let size = 0;
+  for (let r = 0; r < cells.count; r++) {
+    const row = cells.order[cells.start + r]!;
+    size += starts[row + 1]! - starts[row]!;
+  }
+  const out = Buffer.allocUnsafe(size);
+  let at = 0;
+  for (let r = 0; r < cells.count; r++) {
+    const row = cells.order[cells.start + r]!;
+    const piece = bytes.subarray(starts[row]!, starts[row + 1]!);
+    out.set(piece, at);
+    at += piece.length;
+  }
+  return out;
 }
 
 type Bad = (row: number, why: string) => never;

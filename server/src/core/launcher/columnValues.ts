@@ -1,0 +1,53 @@
+// One input column as the storage hands it to the launcher: a SQL value per row, or, for the
+// fixed-width numbers, bits and text most large inputs are made of, bytes read in bulk from the
+// storage's vectors, laid out as the exchange sends them, with a null mask. A million doubles are
+// then one 8 MB array sent as it is, instead of a million JavaScript values read one by one and
+// written again.
+import type { SqlValue } from './request';
+
+interface Typed<K extends string, A> {
+  readonly kind: K;
+  readonly data: A;
+  /** 1 where the row is NULL (its data cell holds 0); null when no row is. */
+  readonly nulls: Uint8Array | null;
+}
+
+export type NumberColumn =
+  | Typed<'f8', Float64Array>
+  | Typed<'i4', Int32Array>
+  | Typed<'i8', BigInt64Array>
+  /** Bits: 1 or 0 per row. */
+  | Typed<'b1', Uint8Array>;
+
+/** Text: each row's UTF-8 bytes followed by a NUL byte (a NULL row: the NUL alone), no NUL inside. */
+export interface TextColumn {
+  readonly kind: 'str';
+  readonly bytes: Uint8Array;
+  /** Where each row's bytes start, and one more entry: where the last row's NUL ends. */
+  readonly starts: Float64Array;
+  readonly nulls: Uint8Array | null;
+  /** Row r's text (UTF-8 decoding is the storage side's). */
+  textAt(r: number): string;
+}
+
+export type BulkColumn = NumberColumn | TextColumn;
+
+export type ColumnValues = readonly SqlValue[] | BulkColumn;
+
+export function isBulkColumn(column: ColumnValues): column is BulkColumn {
+  return !Array.isArray(column);
+}
+
+export function columnLength(column: ColumnValues): number {
+  if (!isBulkColumn(column)) return column.length;
+  return column.kind === 'str' ? column.starts.length - 1 : column.data.length;
+}
+
+/** Row r's value as the storage would have given it one by one (bits as booleans, i8 as bigint). */
+export function valueAt(column: ColumnValues, r: number): SqlValue {
+  if (!isBulkColumn(column)) return column[r] ?? null;
+  if (column.nulls?.[r] === 1) return null;
+  if (column.kind === 'str') return column.textAt(r);
+  if (column.kind === 'b1') return column.data[r] === 1;
+  return column.data[r]!;
+}
