@@ -54,6 +54,16 @@ const SOURCES: ReadonlyMap<DuckDBTypeId, Source> = new Map<DuckDBTypeId, Source>
 
 const FIRST_CAPACITY = 2048;
 
+/** `array` when it holds `needed` elements, else a copy of its first `used` in one at least twice its size. */
+function withRoom<A extends TypedArray | Float64Array>(array: A, used: number, needed: number, make: (length: number) => A): A {
+  if (needed <= array.length) return array;
+  let capacity = Math.max(array.length * 2, 1);
+  while (capacity < needed) capacity *= 2;
+  const grown = make(capacity);
+  (grown as { set(a: ArrayLike<number | bigint>): void }).set(array.subarray(0, used));
+  return grown;
+}
+
 class NumberColumnReader implements BulkColumnReader {
   private data: TypedArray;
   private nulls: Uint8Array | null = null;
@@ -92,17 +102,8 @@ class NumberColumnReader implements BulkColumnReader {
   }
 
   private reserve(count: number): void {
-    if (this.length + count <= this.data.length) return;
-    let capacity = this.data.length * 2;
-    while (capacity < this.length + count) capacity *= 2;
-    const data = new this.type.target(capacity);
-    (data as { set(a: ArrayLike<number | bigint>): void }).set(this.data.subarray(0, this.length));
-    this.data = data;
-    if (this.nulls) {
-      const nulls = new Uint8Array(capacity);
-      nulls.set(this.nulls.subarray(0, this.length));
-      this.nulls = nulls;
-    }
+    this.data = withRoom(this.data, this.length, this.length + count, (n) => new this.type.target(n));
+    if (this.nulls) this.nulls = withRoom(this.nulls, this.length, this.data.length, (n) => new Uint8Array(n));
   }
 }
 
@@ -174,25 +175,12 @@ class TextColumnReader implements BulkColumnReader {
   }
 
   private reserveRows(count: number): void {
-    if (this.rows + count + 1 <= this.starts.length) return;
-    let capacity = this.starts.length * 2;
-    while (capacity < this.rows + count + 1) capacity *= 2;
-    const starts = new Float64Array(capacity);
-    starts.set(this.starts.subarray(0, this.rows + 1));
-    this.starts = starts;
-    if (this.nulls) {
-      const nulls = new Uint8Array(capacity);
-      nulls.set(this.nulls.subarray(0, this.rows));
-      this.nulls = nulls;
-    }
+    this.starts = withRoom(this.starts, this.rows + 1, this.rows + count + 1, (n) => new Float64Array(n));
+    if (this.nulls) this.nulls = withRoom(this.nulls, this.rows, this.starts.length, (n) => new Uint8Array(n));
   }
 
   private reserveBytes(count: number): void {
-    if (this.used + count <= this.bytes.length) return;
-    let capacity = this.bytes.length * 2;
-    while (capacity < this.used + count) capacity *= 2;
-    const bytes = new Uint8Array(capacity);
-    bytes.set(this.bytes.subarray(0, this.used));
-    this.bytes = bytes;
+    this.bytes = withRoom(this.bytes, this.used, this.used + count, (n) => new Uint8Array(n));
   }
+
 }
