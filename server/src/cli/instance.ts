@@ -10,7 +10,6 @@ import { daemonLimits } from '../node/instance/daemonLimits';
 import { currentOsUser, DaemonError, serveInstance } from '../node/instance/instanceDaemon';
 import { instanceFolderProblems } from '../node/instance/instanceFolderPosture';
 import { instanceLayout, type InstanceLayout } from '../node/instance/layout';
-import { openInstanceEngine } from '../node/instance/openEngine';
 import { readOwner } from '../node/instance/ownerLock';
 import { oneOf, parseArgs, positiveNumber, wholeNumber, type ParsedArgs } from './args';
 import type { WarmSettings } from '../core/launcher/pools';
@@ -280,6 +279,9 @@ async function serve(args: string[]): Promise<number> {
   const limits = daemonLimits(config, layout.configFile);
   const log = (line: string) => process.stderr.write(`${new Date().toISOString()} ${line}\n`);
   let daemon;
+  // The engine (DuckDB and its native library) is loaded by the daemon only: `sqlml run` and the
+  // other commands that import this module talk to a daemon and start faster without it.
+  const { openInstanceEngine } = await import('../node/instance/openEngine');
   try {
     daemon = await serveInstance({ layout, openEngine: () => openInstanceEngine(layout, config, log), owner: currentOsUser(), idleStopMs: idleStopSeconds * 1000, limits, log, tds: config.tds });
   } catch (err) {

@@ -4,7 +4,6 @@ import { existsSync } from 'node:fs';
 import { InstanceUnavailable } from '../node/instance/instanceClient';
 import { EmbeddedConnection } from '../node/connection/embeddedConnection';
 import type { InstanceConnection } from '../node/connection/instanceConnection';
-import { TdsConnection } from '../node/remote/tdsConnection';
 import { instanceLayout, DEFAULT_INSTANCE, type InstanceLayout } from '../node/instance/layout';
 import type { RunOutcome, WireBatch, WireMessage, WireSession } from '../node/instance/protocol';
 import { readSqlFile } from '../node/sqlFiles';
@@ -65,6 +64,8 @@ export const runCommand: Command = async (args) => {
   let client: InstanceConnection;
   try {
     if (server) {
+      // mssql is loaded only for a server reached over TDS: the embedded instance's runs start without it.
+      const { TdsConnection } = await import('../node/remote/tdsConnection');
       client = await TdsConnection.open(server.profile, { password: server.password, appName: 'sqlml run' });
     } else {
       const layout = layoutFor(options.get('name')?.[0], options.get('path')?.[0]);
