@@ -1,11 +1,16 @@
 // Rows staged through DuckDB's appender (INSERT ... EXEC and WITH RESULT SETS take result sets this
-// way): each column typed to hold its values exactly, every value back as it went in, in order.
+// way): each column typed to hold its values exactly, every value back as it went in, in order —
+// given as rows, or as a script's output arrives, column by column in bulk.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import type { SqlValue } from '../../../server/src/core/engine/executor/ports';
 import { fromDuckdb } from '../../../server/src/node/instance/duckdbValues';
-import { stageRows } from '../../../server/src/node/instance/stagedRows';
+import { isBulkColumn } from '../../../server/src/core/launcher/columnValues';
+import { stageColumns, stageRows } from '../../../server/src/node/instance/stagedRows';
+import { decodeFile } from '../../../server/src/node/launcher/exchange/decode';
+import { encodeDataset } from '../../../server/src/node/launcher/exchange/encode';
+import { MAGIC } from '../../../server/src/node/launcher/exchange/format';
 
 let instance: DuckDBInstance;
 let con: DuckDBConnection;
@@ -66,4 +71,36 @@ test('whole numbers held as JavaScript doubles beyond the exact integers are sta
   const types = await read("SELECT data_type FROM duckdb_columns() WHERE table_name = 'huge'");
   assert.deepEqual(types, [['DOUBLE']]);
   assert.deepEqual(await read('SELECT c1 FROM temp.main.huge ORDER BY rowid'), [[1], [1e20], [-(2 ** 63) * 4]]);
+});
+
+test('columns that arrive in bulk (a script output) are staged whole, with their NULLs, and read back as sent', async () => {
+  const n = 5000;
+  // The satellite's output decoded: f8, i4, b1 and text in bulk, datetime per value.
+  const sent: SqlValue[][] = Array.from({ length: n }, (_, k) => [
+    k % 7 === 0 ? null : k / 4,
+    k % 5 === 0 ? null : k - 2500,
+    k % 3 === 0 ? null : k % 2 === 0,
+    k % 11 === 0 ? null : k % 2 === 0 ? `naïve ☃ ${k}` : 'long text '.repeat(k % 30),
+    k % 13 === 0 ? null : new Date(Date.UTC(2024, 0, 1) + k * 60_000),
+  ]);
+  const encoded = encodeDataset(
+    [
+      { name: 'x', type: 'float', kind: 'f8' },
+      { name: 'n', type: 'int', kind: 'i4' },
+      { name: 'b', type: 'bit', kind: 'b1' },
+      { name: 's', type: 'nvarchar(max)', kind: 'str' },
+      { name: 'd', type: 'datetime', kind: 'dt' },
+    ],
+    sent,
+  );
+  assert.ok(encoded.ok);
+  const decoded = decodeFile(Buffer.concat([MAGIC, ...encoded.chunks]));
+  assert.ok(decoded.ok);
+  const { columnar } = decoded.datasets[0]!;
+  assert.deepEqual(columnar.values.map((c) => isBulkColumn(c)), [true, true, true, true, false]);
+  await stageColumns(con, 'bulk', columnar);
+  const types = await read("SELECT data_type FROM duckdb_columns() WHERE table_name = 'bulk' ORDER BY column_index");
+  assert.deepEqual(types.map((t) => t[0]), ['DOUBLE', 'INTEGER', 'BOOLEAN', 'VARCHAR', 'TIMESTAMP']);
+  const back = await read('SELECT * FROM temp.main.bulk ORDER BY rowid');
+  assert.deepEqual(back, sent);
 });

@@ -51,3 +51,33 @@ export function valueAt(column: ColumnValues, r: number): SqlValue {
   if (column.kind === 'b1') return column.data[r] === 1;
   return column.data[r]!;
 }
+
+/** A result set's rows held column by column, as a script's output arrives. */
+export interface Columnar {
+  readonly values: readonly ColumnValues[];
+  readonly rowCount: number;
+}
+
+/**
+ * `target` with `rows` built from `columnar` on first use: what stages the rows in the storage
+ * (INSERT ... EXEC, WITH RESULT SETS) reads the columns and never makes the million row arrays;
+ * whatever needs rows (a client, a check) still finds them.
+ */
+export function withColumnarRows<T extends object>(target: T, columnar: Columnar): T & { rows: SqlValue[][]; columnar: Columnar } {
+  let rows: SqlValue[][] | undefined;
+  return Object.defineProperties(target, {
+    columnar: { value: columnar, enumerable: false },
+    rows: { get: () => (rows ??= rowsOf(columnar)), enumerable: true },
+  }) as T & { rows: SqlValue[][]; columnar: Columnar };
+}
+
+function rowsOf({ values, rowCount }: Columnar): SqlValue[][] {
+  const rows: SqlValue[][] = new Array(rowCount);
+  const template: SqlValue[] = values.map(() => null);
+  for (let r = 0; r < rowCount; r++) {
+    const row = template.slice();
+    for (let c = 0; c < values.length; c++) row[c] = valueAt(values[c]!, r);
+    rows[r] = row;
+  }
+  return rows;
+}

@@ -1,4 +1,5 @@
 // What a statement gets back from the launcher.
+import type { Columnar } from './columnValues';
 import type { LauncherError } from './errors';
 import type { LauncherMessage } from './messages';
 import type { SqlValue } from './request';
@@ -13,6 +14,8 @@ export interface ResultColumn {
 export interface ResultSet {
   columns: ResultColumn[];
   rows: SqlValue[][];
+  /** The same rows column by column, when they came so (columnValues.ts withColumnarRows). */
+  readonly columnar?: Columnar;
 }
 
 export interface SessionSummary {

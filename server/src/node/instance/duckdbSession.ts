@@ -16,11 +16,12 @@ import {
   type DuckDBVector,
 } from '@duckdb/node-api';
 import type { ScalarFunctionSpec, SqlValue, StorageSession, StoredColumns, StoredRows, TableFunctionSpec } from '../../core/engine/executor/ports';
+import type { Columnar } from '../../core/launcher/columnValues';
 import { duckdbType, type SqlType } from '../../core/engine/translate';
 import { CHUNK_ROWS, fromDuckdb, toDuckdb } from './duckdbValues';
 import { bulkColumnReader } from './vectorColumns';
 import type { FunctionSlot, Holder } from './functionSlots';
-import { stageRows } from './stagedRows';
+import { stageColumns, stageRows } from './stagedRows';
 
 /** The DuckDB type a function returns; the executor's functions return names, ids and bits. */
 function functionType(type: SqlType): DuckDBType {
@@ -119,6 +120,10 @@ export class DuckdbSession implements StorageSession {
 
   stageRows(table: string, width: number, rows: readonly (readonly SqlValue[])[]): Promise<void> {
     return stageRows(this.connection, table, width, rows);
+  }
+
+  stageColumns(table: string, columnar: Columnar): Promise<void> {
+    return stageColumns(this.connection, table, columnar);
   }
 
   async transaction(action: 'begin' | 'commit' | 'rollback'): Promise<void> {

@@ -2,9 +2,11 @@
 // set on its way into a table, or through WITH RESULT SETS) enter the storage. One prepared INSERT
 // per row costs about half a millisecond in the bindings; appending value by value costs a few
 // microseconds a value (each becomes a DuckDB value object first); filling a data chunk's vectors
-// column by column and appending whole chunks costs a fraction of that.
+// column by column and appending whole chunks costs a fraction of that. Columns that arrive in bulk
+// (a script's output, columnValues.ts) are copied into the vectors whole, text without decoding it.
 // Each column gets the DuckDB type that holds its values exactly as they are, as binding them
 // would; the statement reading the table then converts them as T-SQL says.
+import duckdb from '@duckdb/node-bindings';
 import {
   BIGINT,
   BLOB,
@@ -12,6 +14,7 @@ import {
   DOUBLE,
   DuckDBDataChunk,
   HUGEINT,
+  INTEGER,
   TIMESTAMP,
   VARCHAR,
   type DuckDBConnection,
@@ -20,6 +23,7 @@ import {
   type DuckDBVector,
 } from '@duckdb/node-api';
 import type { SqlValue } from '../../core/engine/executor/ports';
+import { isBulkColumn, valueAt, type BulkColumn, type Columnar } from '../../core/launcher/columnValues';
 import { quoteIdentifier, stagedColumn } from '../../core/engine/translate';
 import { CHUNK_ROWS, toDuckdb } from './duckdbValues';
 
@@ -44,13 +48,13 @@ const COLUMNS = {
   hugeint: { type: HUGEINT, sql: 'HUGEINT', value: (v) => BigInt(v as number | bigint) },
 } satisfies Record<string, StagedColumn>;
 
-/** The staging column for the values of column `k`: the narrowest exact type for all of them. */
-function columnFor(rows: readonly (readonly SqlValue[])[], k: number): StagedColumn {
+/** The staging column for a column's `count` values: the narrowest exact type for all of them. */
+function columnFor(cell: (r: number) => SqlValue | undefined, count: number): StagedColumn {
   let kind: 'none' | 'boolean' | 'string' | 'date' | 'bytes' | 'number' | 'mixed' = 'none';
   let needsDouble = false;
   let beyondInt64 = false;
-  for (const row of rows) {
-    const v = row[k] ?? null;
+  for (let r = 0; r < count; r++) {
+    const v = cell(r) ?? null;
     if (v === null) continue;
     const here = typeof v === 'boolean' ? 'boolean' : typeof v === 'string' ? 'string' : v instanceof Date ? 'date' : v instanceof Uint8Array ? 'bytes' : 'number';
     if (here === 'number') {
@@ -76,25 +80,63 @@ function columnFor(rows: readonly (readonly SqlValue[])[], k: number): StagedCol
   }
 }
 
-export async function stageRows(connection: DuckDBConnection, table: string, width: number, rows: readonly (readonly SqlValue[])[]): Promise<void> {
-  const columns = Array.from({ length: width }, (_, k) => columnFor(rows, k));
+export function stageRows(connection: DuckDBConnection, table: string, width: number, rows: readonly (readonly SqlValue[])[]): Promise<void> {
+  const values = Array.from({ length: width }, (_, k) => rows.map((row) => row[k] ?? null));
+  return stageColumns(connection, table, { values, rowCount: rows.length });
+}
+
+// A bulk column is staged in the DuckDB type of its layout, its bytes copied as they are.
+const BULK_COLUMNS: Record<BulkColumn['kind'], StagedColumn> = {
+  f8: COLUMNS.double,
+  i4: { type: INTEGER, sql: 'INTEGER', value: (v) => v as number },
+  i8: COLUMNS.bigint,
+  b1: COLUMNS.boolean,
+  str: COLUMNS.text,
+};
+
+export async function stageColumns(connection: DuckDBConnection, table: string, columnar: Columnar): Promise<void> {
+  const { values, rowCount } = columnar;
+  const columns = values.map((column) => (isBulkColumn(column) ? BULK_COLUMNS[column.kind] : columnFor((r) => valueAt(column, r), rowCount)));
+  const types = columns.map((c) => c.type);
   const definitions = columns.map((c, k) => `${stagedColumn(k)} ${c.sql}`).join(', ');
   await connection.run(`CREATE TEMP TABLE ${quoteIdentifier(table)} (${definitions})`);
   const appender = await connection.createAppender(table, 'main', 'temp');
-  const types = columns.map((c) => c.type);
-  for (let start = 0; start < rows.length; start += CHUNK_ROWS) {
-    const count = Math.min(CHUNK_ROWS, rows.length - start);
+  for (let start = 0; start < rowCount; start += CHUNK_ROWS) {
+    const count = Math.min(CHUNK_ROWS, rowCount - start);
     const chunk = DuckDBDataChunk.create(types, count);
-    for (let k = 0; k < width; k++) {
-      const column = columns[k]!;
+    values.forEach((column, k) => {
+      if (isBulkColumn(column)) return copyBulk(duckdb.data_chunk_get_vector(chunk.chunk, k), column, start, count);
+      const staged = columns[k]!;
       const vector = chunk.getColumnVector(k) as DuckDBVector<DuckDBValue>;
       for (let r = 0; r < count; r++) {
-        const v = rows[start + r]![k] ?? null;
-        vector.setItem(r, v === null ? null : column.value(v));
+        const v = valueAt(column, start + r);
+        vector.setItem(r, v === null ? null : staged.value(v));
       }
       vector.flush();
-    }
+    });
     appender.appendDataChunk(chunk);
   }
   appender.closeSync();
+}
+
+/** Rows start … start + count - 1 of a bulk column into a chunk's vector, with their validity. */
+function copyBulk(vector: duckdb.Vector, column: BulkColumn, start: number, count: number): void {
+  if (column.kind === 'str') {
+    const { bytes, starts } = column;
+    for (let r = 0; r < count; r++) {
+      if (column.nulls?.[start + r] === 1) continue;
+      duckdb.vector_assign_string_element_len(vector, r, bytes.subarray(starts[start + r]!, starts[start + r + 1]! - 1));
+    }
+  } else {
+    const { data } = column;
+    const width = data.BYTES_PER_ELEMENT;
+    duckdb.copy_data_to_vector(vector, 0, data.buffer as ArrayBuffer, data.byteOffset + start * width, count * width);
+  }
+  const nulls = column.nulls?.subarray(start, start + count);
+  if (!nulls || !nulls.includes(1)) return;
+  // The validity mask: a bit per row, 1 = valid, in 64-bit words.
+  const validity = new Uint8Array(Math.ceil(count / 64) * 8).fill(0xff);
+  for (let r = 0; r < count; r++) if (nulls[r] === 1) validity[r >> 3]! &= ~(1 << (r & 7));
+  duckdb.vector_ensure_validity_writable(vector);
+  duckdb.copy_data_to_vector_validity(vector, 0, validity.buffer, 0, validity.byteLength);
 }

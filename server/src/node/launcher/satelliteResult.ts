@@ -1,5 +1,6 @@
 // What a satellite's result file says: how the script ended (ok, or the error with its line in
 // the user's script), the output data set, and the OUTPUT parameters.
+import { withColumnarRows } from '../../core/launcher/columnValues';
 import type { SqlValue } from '../../core/launcher/request';
 import type { ResultSet } from '../../core/launcher/result';
 import { decodeFile } from './exchange/decode';
@@ -39,7 +40,7 @@ export function interpretResult(data: Buffer): Interpreted {
       state: state as SatelliteState,
       message: typeof message === 'string' ? message : '',
       line: typeof line === 'number' ? line : null,
-      resultSet: output.columns.length > 0 ? { columns: output.columns.map((c) => ({ name: c.name, type: c.type })), rows: output.rows } : undefined,
+      resultSet: output.columns.length > 0 ? withColumnarRows({ columns: output.columns.map((c) => ({ name: c.name, type: c.type })) }, output.columnar) : undefined,
       outputParams,
     },
   };

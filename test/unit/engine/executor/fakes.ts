@@ -53,6 +53,9 @@ export class FakeStorageSession implements StorageSession {
   async stageRows(table: string, width: number, rows: readonly unknown[]): Promise<void> {
     this.statements.push(`stage ${rows.length} rows of ${width} columns in ${table}`);
   }
+  async stageColumns(table: string, columnar: { values: readonly unknown[]; rowCount: number }): Promise<void> {
+    this.statements.push(`stage ${columnar.rowCount} rows of ${columnar.values.length} columns in ${table}`);
+  }
   async transaction(): Promise<void> {}
   registerScalarFunction(spec: { name: string }): string {
     return spec.name;

@@ -3,7 +3,7 @@
 // Storage), run scripts (the launcher behind ExternalScripts), keep the instance's catalog on
 // disk (CatalogStore), tell the time and know the OS accounts.
 import type { SqlType } from '../translate/types';
-import type { ColumnValues } from '../../launcher/columnValues';
+import type { ColumnValues, Columnar } from '../../launcher/columnValues';
 import type { LaunchRequest, SqlValue } from '../../launcher/request';
 import type { LaunchOutcome } from '../../launcher/result';
 import type { LauncherMessage } from '../../launcher/messages';
@@ -59,6 +59,8 @@ export interface StorageSession {
    * (ORDER BY rowid). Many rows go in far faster than through one INSERT each. The caller drops it.
    */
   stageRows(table: string, width: number, rows: readonly (readonly SqlValue[])[]): Promise<void>;
+  /** The same for rows held column by column (a script's output), without an array per row. */
+  stageColumns(table: string, columnar: Columnar): Promise<void>;
   transaction(action: 'begin' | 'commit' | 'rollback'): Promise<void>;
   /** Registers the function for this session alone; returns the name SQL must call it by. */
   registerScalarFunction(spec: ScalarFunctionSpec): string;

@@ -1,5 +1,6 @@
 // What running T-SQL produces, batch by batch: result sets with T-SQL column types, and messages
 // in SQL Server's shape (number, severity, state, text) with the line they are about.
+import { valueAt, type Columnar } from '../../launcher/columnValues';
 import type { SqlValue } from './ports';
 
 export interface ExecColumn {
@@ -12,6 +13,22 @@ export interface ExecColumn {
 export interface ExecResultSet {
   columns: ExecColumn[];
   rows: SqlValue[][];
+  /** The same rows column by column, when a script sent them so: staging reads these, never building rows. */
+  readonly columnar?: Columnar;
+}
+
+/** How many rows a result set holds, without building them from its columns. */
+export function rowCountOf(resultSet: ExecResultSet): number {
+  return resultSet.columnar?.rowCount ?? resultSet.rows.length;
+}
+
+/** Whether column k holds a NULL, without building the rows from columns. */
+export function columnHasNull(resultSet: ExecResultSet, k: number): boolean {
+  const columnar = resultSet.columnar;
+  if (!columnar) return resultSet.rows.some((row) => row[k] === null || row[k] === undefined);
+  const column = columnar.values[k]!;
+  for (let r = 0; r < columnar.rowCount; r++) if (valueAt(column, r) === null) return true;
+  return false;
 }
 
 export interface ExecMessage {

@@ -20,7 +20,7 @@ import type { InstanceDocument } from './document';
 import { effectiveGroup, type WorkloadGroupDefinition } from './resourceGovernor';
 import type { Instance } from './instance';
 import type { CancelSignal, SqlValue, StorageSession, StoredColumns, StoredRows } from './ports';
-import type { ScriptSessionSummary } from './results';
+import type { ExecResultSet, ScriptSessionSummary } from './results';
 import { registerSessionFunctions, type SessionFunctions } from './sessionFunctions';
 import { systemVariable } from './systemVariables';
 import type { TableRegistry } from './tables';
@@ -265,13 +265,16 @@ export class ExecutorSession {
 
   /**
    * Runs `use` over the rows staged in the work table (columns c1…cN, read in order with ORDER BY
-   * rowid), then drops the table: how INSERT ... EXEC and WITH RESULT SETS take a result set.
+   * rowid), then drops the table: how INSERT ... EXEC and WITH RESULT SETS take a result set (given
+   * whole, so that a script's output is staged from its columns) or rows.
    */
-  async withStagedRows<T>(table: { name: string; relation: string }, rows: readonly (readonly SqlValue[])[], width: number, at: Span, use: () => Promise<T>, target?: WriteTarget): Promise<T> {
+  async withStagedRows<T>(table: { name: string; relation: string }, rows: ExecResultSet | readonly (readonly SqlValue[])[], width: number, at: Span, use: () => Promise<T>, target?: WriteTarget): Promise<T> {
     const { name, relation } = table;
     try {
       try {
-        await this.storage.stageRows(name, width, rows);
+        // A script's output is staged from its columns: its rows are never built.
+        if ('columnar' in rows && rows.columnar) await this.storage.stageColumns(name, rows.columnar);
+        else await this.storage.stageRows(name, width, 'rows' in rows ? rows.rows : rows);
       } catch (e) {
         throw this.failure(e, at, target);
       }

@@ -15,6 +15,7 @@ import {
 import { NEXT, type Flow, type StatementContext } from '../context';
 import { fail } from '../errors';
 import { checkReads, checkTable, writeTarget, writtenTable } from '../permissions';
+import { rowCountOf } from '../results';
 import { sqlTypeFromText } from '../sqlTypes';
 import { executeCaptured } from './execute';
 import { createTableAt } from './tables';
@@ -117,8 +118,8 @@ async function insertExecuted(ctx: StatementContext, s: InsertStatement, plan: E
     const staging = ctx.session.stagingTable();
     // Translated before anything is staged: a column-count mismatch fails even without rows.
     const sql = ctx.translated(translateInsertStaged(plan, types, staging.relation, s));
-    if (resultSet.rows.length === 0) continue;
-    count += await ctx.session.withStagedRows(staging, resultSet.rows, types.length, s, () => ctx.session.execute(sql, [], s, target), target);
+    if (rowCountOf(resultSet) === 0) continue;
+    count += await ctx.session.withStagedRows(staging, resultSet, types.length, s, () => ctx.session.execute(sql, [], s, target), target);
   }
   return count;
 }

@@ -16,7 +16,8 @@ import { Cancelled, ExecStop, fail } from '../errors';
 import type { Place } from '../frame';
 import { openLoopbackSession, runLoopbackQuery } from '../loopbackQuery';
 import type { Loopback, LoopbackAnswer, LoopbackError, LoopbackWorker } from '../ports';
-import type { ExecMessage, ExecResultSet } from '../results';
+import { rowCountOf, type ExecMessage, type ExecResultSet } from '../results';
+import { withColumnarRows } from '../../../launcher/columnValues';
 import { CapturingSink, type Sink } from '../sink';
 import { sqlTypeFromText } from '../sqlTypes';
 import { writeBack } from './arguments';
@@ -160,11 +161,15 @@ export async function runExternalScript(st: ExecuteStatement, ctx: StatementCont
   if (result.session.state !== 'succeeded') throw messages.failure();
 
   for (const p of params.outputs) await writeBack(ctx, p.variable, result.outputParams[p.name] ?? null, p.type, st);
-  const sent: ExecResultSet[] = result.resultSets.map((r) => ({ columns: r.columns.map((c) => ({ name: '', type: c.type })), rows: r.rows }));
+  const sent: ExecResultSet[] = result.resultSets.map((r) => {
+    const columns = r.columns.map((c) => ({ name: '', type: c.type }));
+    // Rows that came column by column stay so until something needs them as rows.
+    return r.columnar ? withColumnarRows({ columns }, r.columnar) : { columns, rows: r.rows };
+  });
   for (const resultSet of await applyResultSets(ctx, st.resultSets, sent, st)) {
     sink.resultSet(resultSet);
     // INSERT ... EXEC counts the rows it inserts itself.
-    if (!(sink instanceof CapturingSink) || sink.countsRows) ctx.rowsAffected(resultSet.rows.length, st);
+    if (!(sink instanceof CapturingSink) || sink.countsRows) ctx.rowsAffected(rowCountOf(resultSet), st);
   }
 }
 

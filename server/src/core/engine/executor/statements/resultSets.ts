@@ -6,7 +6,7 @@ import { duckdbType, formatSqlType, resolveDataType, stagedColumn } from '../../
 import type { SqlType } from '../../translate/types';
 import type { StatementContext } from '../context';
 import { fail } from '../errors';
-import type { ExecResultSet } from '../results';
+import { columnHasNull, rowCountOf, type ExecResultSet } from '../results';
 import { sqlTypeFromText } from '../sqlTypes';
 import { conversionSql } from '../values';
 
@@ -33,23 +33,22 @@ async function shape(ctx: StatementContext, definition: ResultSetDefinition, sen
   const targets = definition.columns.map((c) => ctx.translated(resolveDataType(c.type, 'declaration')));
   definition.columns.forEach((column, k) => {
     if (column.nullable !== false) return;
-    const row = sent.rows.findIndex((r) => r[k] === null || r[k] === undefined);
-    if (row >= 0) {
+    if (columnHasNull(sent, k)) {
       const text = `EXECUTE statement failed because its WITH RESULT SETS clause specified a non-nullable type for column #${k + 1} in result set #${number}, and the corresponding value sent at run time was null.`;
       fail(11553, 16, 1, text, at, 'batch');
     }
   });
   const sources = sent.columns.map((c) => sqlTypeFromText(c.type) ?? { name: 'nvarchar', length: 'max' as const });
-  const rows = await convertRows(ctx, sent.rows, sources, targets, definition);
+  const rows = await convertRows(ctx, sent, sources, targets, definition);
   return { columns: definition.columns.map((c, k) => ({ name: c.name.name, type: formatSqlType(targets[k]!) })), rows };
 }
 
 /** Converts the rows in the storage, staged there as they were sent. */
-async function convertRows(ctx: StatementContext, rows: ExecResultSet['rows'], from: SqlType[], to: SqlType[], at: ResultSetDefinition): Promise<ExecResultSet['rows']> {
+async function convertRows(ctx: StatementContext, sent: ExecResultSet, from: SqlType[], to: SqlType[], at: ResultSetDefinition): Promise<ExecResultSet['rows']> {
   const conversions = from.map((type, k) => conversionSql(`CAST(${stagedColumn(k)} AS ${duckdbType(type)})`, type, to[k]!, at.columns[k]!));
-  if (rows.length === 0) return [];
+  if (rowCountOf(sent) === 0) return [];
   const staging = ctx.session.stagingTable();
-  return ctx.session.withStagedRows(staging, rows, from.length, at, async () => {
+  return ctx.session.withStagedRows(staging, sent, from.length, at, async () => {
     const converted = await ctx.session.query(`SELECT ${conversions.join(', ')} FROM ${staging.relation} ORDER BY rowid`, [], at);
     return converted.rows;
   });

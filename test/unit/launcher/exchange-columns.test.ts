@@ -1,0 +1,75 @@
+// A satellite's output decoded column by column: numbers, bits and text in bulk (typed arrays, text
+// bytes), the other kinds one value per row, NULLs and non-finite numbers as NULL, and rows built
+// from the columns only when something asks for them — with the values the per-row decoding gave.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { isBulkColumn } from '../../../server/src/core/launcher/columnValues';
+import type { SqlValue } from '../../../server/src/core/launcher/request';
+import { decodeFile } from '../../../server/src/node/launcher/exchange/decode';
+import { encodeDataset, type EncodedColumn } from '../../../server/src/node/launcher/exchange/encode';
+import { MAGIC } from '../../../server/src/node/launcher/exchange/format';
+
+function file(columns: EncodedColumn[], rows: SqlValue[][]): Buffer {
+  const encoded = encodeDataset(columns, rows);
+  assert.ok(encoded.ok);
+  return Buffer.concat([MAGIC, ...encoded.chunks]);
+}
+
+const COLUMNS: EncodedColumn[] = [
+  { name: 'x', type: 'float', kind: 'f8' },
+  { name: 'n', type: 'int', kind: 'i4' },
+  { name: 'b', type: 'bit', kind: 'b1' },
+  { name: 's', type: 'nvarchar(max)', kind: 'str' },
+  { name: 'd', type: 'datetime', kind: 'dt' },
+  { name: 'big', type: 'bigint', kind: 'i8' },
+  { name: 'bin', type: 'varbinary(max)', kind: 'bin' },
+];
+
+test('numbers, bits and text decode in bulk, the rest per value; the rows built from them are the values sent', () => {
+  const day = new Date(Date.UTC(2024, 1, 29, 12));
+  const rows: SqlValue[][] = [
+    [1.5, 7, true, 'naïve ☃', day, 2n ** 60n, new Uint8Array([1, 2])],
+    [null, null, null, null, null, null, null],
+    [Number.NaN, -2147483648, false, '', day, 5, new Uint8Array([])],
+    [Number.POSITIVE_INFINITY, 2147483647, true, 'x'.repeat(70_000), null, -3, null],
+  ];
+  const decoded = decodeFile(file(COLUMNS, rows));
+  assert.ok(decoded.ok, decoded.ok ? '' : decoded.message);
+  const [dataset] = decoded.datasets;
+  assert.deepEqual(
+    dataset!.columnar.values.map((c) => (isBulkColumn(c) ? c.kind : 'per value')),
+    ['f8', 'i4', 'b1', 'str', 'per value', 'per value', 'per value'],
+  );
+  assert.equal(dataset!.columnar.rowCount, 4);
+  assert.deepEqual(dataset!.rows, [
+    [1.5, 7, true, 'naïve ☃', day, 2n ** 60n, new Uint8Array([1, 2])],
+    [null, null, null, null, null, null, null],
+    // SQL has no NaN or infinity: they come back as NULL.
+    [null, -2147483648, false, '', day, 5, new Uint8Array([])],
+    [null, 2147483647, true, 'x'.repeat(70_000), null, -3, null],
+  ]);
+});
+
+test('text that is not valid UTF-8 is decoded per value with replacement characters, never handed on as bytes', () => {
+  const good = file([COLUMNS[3]!], [['ab'], ['cd']]);
+  // Replace 'c' (the first byte of the second value) with a lone continuation byte.
+  const at = good.lastIndexOf(Buffer.from('cd\u0000'));
+  good[at] = 0x80;
+  const decoded = decodeFile(good);
+  assert.ok(decoded.ok);
+  const [dataset] = decoded.datasets;
+  assert.equal(isBulkColumn(dataset!.columnar.values[0]!), false);
+  assert.deepEqual(dataset!.rows, [['ab'], ['\ufffdd']]);
+});
+
+test('a text column with fewer or more values than rows is malformed', () => {
+  const two = file([COLUMNS[3]!], [['ab'], ['cd']]);
+  // The row count says 2; claim 3, then 1.
+  for (const [claimed, why] of [[3, /holds 2 values for 3 rows/], [1, /holds more than 1 values/]] as const) {
+    const changed = Buffer.from(two);
+    changed.writeDoubleLE(claimed, MAGIC.length);
+    const decoded = decodeFile(changed);
+    assert.equal(decoded.ok, false);
+    assert.match(decoded.ok ? '' : decoded.message, why);
+  }
+});
