@@ -182,5 +182,4 @@ class TextColumnReader implements BulkColumnReader {
   private reserveBytes(count: number): void {
     this.bytes = withRoom(this.bytes, this.used, this.used + count, (n) => new Uint8Array(n));
   }
-
 }
