@@ -221,6 +221,32 @@ describe('TDS endpoint with mssql (tedious)', { skip }, () => {
     assert.deepEqual([row.nint, row.nn, row.nvb], [null, null, null]);
   });
 
+  test('a result of several storage chunks, with NULLs in every column, arrives row for row', async () => {
+    // 5,000 rows span three of DuckDB's chunks, so the columns read in bulk are encoded across
+    // chunk boundaries; the text mixes strings stored inline (up to 12 bytes) and out of line.
+    const pool = await connect();
+    const r = await pool.request().batch(
+      [
+        'CREATE TABLE #d (d int); INSERT INTO #d VALUES (0),(1),(2),(3),(4),(5),(6),(7),(8),(9);',
+        'SELECT n, CASE WHEN n % 7 = 0 THEN NULL ELSE n * 0.5E0 END AS f, CASE WHEN n % 11 = 0 THEN NULL ELSE CAST(n AS bigint) * CAST(3000000000 AS bigint) END AS big,',
+        ' CASE WHEN n % 13 = 0 THEN NULL ELSE CAST(n % 2 AS bit) END AS b, CASE WHEN n % 3 = 0 THEN NULL ELSE CAST(n AS smallint) END AS s,',
+        " CASE WHEN n % 5 = 0 THEN NULL ELSE CONCAT(N'é', n, REPLICATE(N'x', n % 20)) END AS t",
+        ' FROM (SELECT a.d + 10 * b.d + 100 * c.d + 1000 * e.d AS n FROM #d a CROSS JOIN #d b CROSS JOIN #d c CROSS JOIN #d e) AS x WHERE n < 5000 ORDER BY n;',
+      ].join('\n'),
+    );
+    const rows = r.recordset as unknown as Record<string, unknown>[];
+    assert.equal(rows.length, 5000);
+    const expected = (n: number) => ({
+      n,
+      f: n % 7 === 0 ? null : n * 0.5,
+      big: n % 11 === 0 ? null : String(BigInt(n) * 3000000000n),
+      b: n % 13 === 0 ? null : n % 2 === 1,
+      s: n % 3 === 0 ? null : n,
+      t: n % 5 === 0 ? null : `é${n}${'x'.repeat(n % 20)}`,
+    });
+    for (let n = 0; n < 5000; n++) assert.deepEqual({ ...rows[n] }, expected(n), `row ${n}`);
+  });
+
   test("USE changes the database (ENVCHANGE and 'Changed database context'); a login's database is used at connect", async () => {
     const pool = await connect();
     await pool.request().batch('CREATE DATABASE tds_other');

@@ -16,7 +16,7 @@ import {
   type DuckDBVector,
 } from '@duckdb/node-api';
 import type { ScalarFunctionSpec, SqlValue, StorageSession, StoredColumns, StoredRows, TableFunctionSpec } from '../../core/engine/executor/ports';
-import type { Columnar } from '../../core/launcher/columnValues';
+import { withColumnarRows, type Columnar } from '../../core/launcher/columnValues';
 import { duckdbType, type SqlType } from '../../core/engine/translate';
 import { CHUNK_ROWS, fromDuckdb, toDuckdb } from './duckdbValues';
 import { bulkColumnReader } from './vectorColumns';
@@ -66,42 +66,40 @@ export class DuckdbSession implements StorageSession {
     private readonly onClose: () => void,
   ) {}
 
+  /**
+   * The rows, read column by column (numbers, bits and text in bulk from the vectors, see
+   * vectorColumns.ts); row arrays are made only when something asks for `rows`. A client's result
+   * set and INSERT ... SELECT's staging read the columns.
+   */
   async query(sql: string, parameters: readonly SqlValue[], maxRows?: number): Promise<StoredRows> {
-    const result = await this.connection.stream(sql, parameters.length ? parameters.map(toDuckdb) : undefined);
-    const rows: SqlValue[][] = [];
-    const limit = maxRows ?? Infinity;
-    const template: SqlValue[] = new Array<SqlValue>(result.columnCount).fill(null);
-    for (;;) {
-      const chunk = await result.fetchChunk();
-      if (!chunk || chunk.rowCount === 0) break;
-      if (rows.length >= limit) return { rows, truncated: true };
-      // Column by column from the chunk's vectors into rows made once each: reading the chunk
-      // row by row built a second array per row (and a million of them kept the collector busy).
-      const first = rows.length;
-      const count = Math.min(chunk.rowCount, limit - first);
-      for (let r = 0; r < count; r++) rows.push(template.slice());
-      for (let c = 0; c < template.length; c++) {
-        const vector = chunk.getColumnVector(c);
-        for (let r = 0; r < count; r++) rows[first + r]![c] = fromDuckdb(vector.getItem(r));
-      }
-      if (count < chunk.rowCount) return { rows, truncated: true };
-    }
-    return { rows, truncated: false };
+    const { values, rowCount, truncated } = await this.readColumns(sql, parameters, maxRows ?? Infinity);
+    return withColumnarRows({ truncated }, { values, rowCount });
   }
 
   async queryColumns(sql: string, parameters: readonly SqlValue[]): Promise<StoredColumns> {
+    const { values, rowCount } = await this.readColumns(sql, parameters, Infinity);
+    return { values, rowCount };
+  }
+
+  /** A chunk at a time up to `limit` rows, so a huge result never sits whole in memory. */
+  private async readColumns(sql: string, parameters: readonly SqlValue[], limit: number): Promise<StoredColumns & { truncated: boolean }> {
     const result = await this.connection.stream(sql, parameters.length ? parameters.map(toDuckdb) : undefined);
     const readers = result.columnTypes().map((type) => bulkColumnReader(type.typeId));
     const values: SqlValue[][] = readers.map(() => []);
     let rowCount = 0;
+    let truncated = false;
     for (;;) {
       const chunk = await result.fetchChunk();
       if (!chunk || chunk.rowCount === 0) break;
-      const count = chunk.rowCount;
+      if (rowCount >= limit) {
+        truncated = true;
+        break;
+      }
+      const count = Math.min(chunk.rowCount, limit - rowCount);
       for (let c = 0; c < values.length; c++) {
         const reader = readers[c];
         if (reader) {
-          reader.append(chunk, c);
+          reader.append(chunk, c, count);
           continue;
         }
         const vector = chunk.getColumnVector(c);
@@ -109,8 +107,12 @@ export class DuckdbSession implements StorageSession {
         for (let r = 0; r < count; r++) column.push(fromDuckdb(vector.getItem(r)));
       }
       rowCount += count;
+      if (count < chunk.rowCount) {
+        truncated = true;
+        break;
+      }
     }
-    return { values: readers.map((reader, c) => reader?.finish() ?? values[c]!), rowCount };
+    return { values: readers.map((reader, c) => reader?.finish() ?? values[c]!), rowCount, truncated };
   }
 
   async run(sql: string, parameters: readonly SqlValue[] = []): Promise<number> {

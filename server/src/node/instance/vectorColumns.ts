@@ -9,7 +9,8 @@ import type { SqlValue } from '../../core/launcher/request';
 import { fromDuckdb } from './duckdbValues';
 
 export interface BulkColumnReader {
-  append(chunk: DuckDBDataChunk, column: number): void;
+  /** Appends the chunk's first `count` rows of the column (all of them by default). */
+  append(chunk: DuckDBDataChunk, column: number, count?: number): void;
   finish(): ColumnValues;
 }
 
@@ -52,8 +53,6 @@ const SOURCES: ReadonlyMap<DuckDBTypeId, Source> = new Map<DuckDBTypeId, Source>
   [DuckDBTypeId.BOOLEAN, { kind: 'b1', source: Uint8Array, target: Uint8Array }],
 ]);
 
-const FIRST_CAPACITY = 2048;
-
 /** `array` when it holds `needed` elements, else a copy of its first `used` in one at least twice its size. */
 function withRoom<A extends TypedArray | Float64Array>(array: A, used: number, needed: number, make: (length: number) => A): A {
   if (needed <= array.length) return array;
@@ -70,11 +69,11 @@ class NumberColumnReader implements BulkColumnReader {
   private length = 0;
 
   constructor(private readonly type: Source) {
-    this.data = new type.target(FIRST_CAPACITY);
+    // Grown to the first chunk's size: a one-row answer (SELECT 1) allocates one row.
+    this.data = new type.target(0);
   }
 
-  append(chunk: DuckDBDataChunk, column: number): void {
-    const count = chunk.rowCount;
+  append(chunk: DuckDBDataChunk, column: number, count = chunk.rowCount): void {
     const vector = duckdb.data_chunk_get_vector(chunk.chunk, column);
     const width = this.type.source.BYTES_PER_ELEMENT;
     const bytes = duckdb.vector_get_data(vector, count * width);
@@ -111,38 +110,38 @@ class NumberColumnReader implements BulkColumnReader {
 // 4-byte prefix and a pointer to the bytes.
 const STRING_BYTES = 16;
 const INLINE_BYTES = 12;
-const decoder = new TextDecoder();
 
 class TextColumnReader implements BulkColumnReader {
-  private bytes = new Uint8Array(64 * 1024);
+  private bytes = new Uint8Array(0);
   private used = 0;
-  private starts = new Float64Array(FIRST_CAPACITY + 1);
+  private starts = new Float64Array(1);
   private rows = 0;
   private nulls: Uint8Array | null = null;
   /** Once a value holds a NUL byte (which the layout cannot carry): the values one by one. */
   private values: SqlValue[] | undefined;
 
-  append(chunk: DuckDBDataChunk, column: number): void {
-    if (!this.values && this.appendBulk(chunk, column)) return;
+  append(chunk: DuckDBDataChunk, column: number, count = chunk.rowCount): void {
+    if (!this.values && this.appendBulk(chunk, column, count)) return;
     if (!this.values) {
       const column = this.finish() as TextColumn;
       this.values = Array.from({ length: this.rows }, (_, r) => (column.nulls?.[r] === 1 ? null : column.textAt(r)));
     }
     const vector = chunk.getColumnVector(column);
-    for (let r = 0; r < chunk.rowCount; r++) this.values.push(fromDuckdb(vector.getItem(r)));
+    for (let r = 0; r < count; r++) this.values.push(fromDuckdb(vector.getItem(r)));
   }
 
   finish(): ColumnValues {
     if (this.values) return this.values;
     const bytes = this.bytes.subarray(0, this.used);
+    // Buffer's UTF-8 slice makes no view per value (a third faster than TextDecoder on a subarray).
+    const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     const starts = this.starts.subarray(0, this.rows + 1);
     const nulls = this.nulls?.subarray(0, this.rows) ?? null;
-    return { kind: 'str', bytes, starts, nulls, textAt: (r) => decoder.decode(bytes.subarray(starts[r]!, starts[r + 1]! - 1)) };
+    return { kind: 'str', bytes, starts, nulls, textAt: (r) => text.toString('utf8', starts[r]!, starts[r + 1]! - 1) };
   }
 
   /** Appends the chunk's rows; false (having appended none) when a value holds a NUL byte. */
-  private appendBulk(chunk: DuckDBDataChunk, column: number): boolean {
-    const count = chunk.rowCount;
+  private appendBulk(chunk: DuckDBDataChunk, column: number, count: number): boolean {
     const vector = duckdb.data_chunk_get_vector(chunk.chunk, column);
     const data = duckdb.vector_get_data(vector, count * STRING_BYTES);
     const view = new DataView(data.buffer, data.byteOffset, data.byteLength);

@@ -8,6 +8,8 @@
 // synchronously; they queue here and are written by one pump that waits for the socket, encoding
 // rows a slice at a time.
 import { sqlTypeFromText } from '../../core/engine/executor/sqlTypes';
+import type { SqlValue } from '../../core/engine/executor/ports';
+import { valueAt } from '../../core/launcher/columnValues';
 import type { ExecMessage, ExecResultSet, TransactionChange } from '../../core/engine/executor';
 import { wireType } from '../../core/tds/columnTypes';
 import type { TransactionDescriptors } from '../../core/tds/transactionManager';
@@ -156,11 +158,21 @@ export class Responder {
     const types = columns.map((c) => c.type);
     const w = this.writer.tokens;
     writeColMetadata(w, columns);
-    const rows = resultSet.rows;
-    for (let start = 0; start < rows.length; start += ROWS_PER_SLICE) {
+    // Rows held column by column (a query's, a script's) are encoded from the columns through one
+    // reused row: a million-row result never becomes a million arrays on its way out.
+    const columnar = resultSet.columnar;
+    const rows = columnar ? null : resultSet.rows;
+    const count = columnar?.rowCount ?? rows!.length;
+    const row: SqlValue[] = new Array<SqlValue>(types.length).fill(null);
+    for (let start = 0; start < count; start += ROWS_PER_SLICE) {
       if (this.options.cancelled()) break;
-      const end = Math.min(rows.length, start + ROWS_PER_SLICE);
-      for (let k = start; k < end; k++) writeRow(w, types, rows[k]!);
+      const end = Math.min(count, start + ROWS_PER_SLICE);
+      if (rows) for (let k = start; k < end; k++) writeRow(w, types, rows[k]!);
+      else
+        for (let k = start; k < end; k++) {
+          for (let c = 0; c < row.length; c++) row[c] = valueAt(columnar!.values[c]!, k);
+          writeRow(w, types, row);
+        }
       await this.writer.flushSome();
     }
     this.pendingDone = true;

@@ -8,7 +8,8 @@ import type { SqlType } from '../translate/types';
 import { Cancelled, refuse, translationStop } from './errors';
 import type { Frame } from './frame';
 import { checkReads } from './permissions';
-import type { SqlValue } from './ports';
+import type { SqlValue, StoredRows } from './ports';
+import { withColumnarRows } from '../../launcher/columnValues';
 import type { ExecColumn, ExecMessage } from './results';
 import { statementPorts, type StatementPorts } from './schemaLookup';
 import type { ExecutorSession } from './session';
@@ -126,12 +127,16 @@ export class StatementContext {
   }
 
   /** Sends a result set, cut at the instance's row limit with a notice. */
-  resultSet(columns: ExecColumn[], rows: SqlValue[][], at: Span, truncated = false): void {
+  /** A result set for the client: bare rows, or a query's (kept column by column when the storage read them so). */
+  resultSet(columns: ExecColumn[], stored: SqlValue[][] | StoredRows, at: Span): void {
     const max = this.session.instance.options.maxRows;
-    const cut = truncated || rows.length > max;
-    this.sink.resultSet({ columns, rows: cut ? rows.slice(0, max) : rows });
+    const { rows, columnar, truncated } = Array.isArray(stored) ? { rows: stored, columnar: undefined, truncated: false } : stored;
+    const count = columnar?.rowCount ?? rows.length;
+    const cut = truncated || count > max;
+    if (count > max) this.sink.resultSet({ columns, rows: rows.slice(0, max) });
+    else this.sink.resultSet(columnar ? withColumnarRows({ columns }, columnar) : { columns, rows });
     if (cut) this.message('info', null, 0, null, `The result set was cut at ${max} rows (the instance's row limit).`, at);
-    this.rowsAffected(Math.min(rows.length, max), at);
+    this.rowsAffected(Math.min(count, max), at);
   }
 
   /** Stops the run when the client cancelled it. */

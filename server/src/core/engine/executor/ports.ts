@@ -14,10 +14,14 @@ import type { PoolUsage } from '../../launcher/pools';
 
 export type { SqlValue };
 
-/** Rows of a query; `truncated` when there were more than the `maxRows` asked for. */
+/**
+ * Rows of a query; `truncated` when there were more than the `maxRows` asked for. `columnar`: the
+ * same rows column by column, as the storage read them (`rows` is then built on first use).
+ */
 export interface StoredRows {
   rows: SqlValue[][];
   truncated: boolean;
+  readonly columnar?: Columnar;
 }
 
 /** Rows of a query held column by column (no array per row; fixed-width numbers in typed arrays). */

@@ -70,7 +70,7 @@ async function runSelect(s: SelectStatement, ctx: StatementContext): Promise<voi
     case 'rows': {
       const result = await ctx.session.query(plan.sql, values, s, ctx.session.instance.options.maxRows);
       const columns = plan.columns.map((c) => ({ name: c.name, type: formatSqlType(c.type) }));
-      ctx.resultSet(columns, result.rows, s, result.truncated);
+      ctx.resultSet(columns, result, s);
       return;
     }
     case 'assign': {
