@@ -15,11 +15,11 @@ import {
   type DuckDBType,
   type DuckDBVector,
 } from '@duckdb/node-api';
-import type { ScalarFunctionSpec, SqlValue, StorageSession, StoredColumns, StoredRows, TableFunctionSpec } from '../../core/engine/executor/ports';
+import type { ScalarFunctionSpec, SqlValue, StorageSession, StoredChunks, StoredColumns, StoredRows, TableFunctionSpec } from '../../core/engine/executor/ports';
 import { withColumnarRows, type Columnar } from '../../core/launcher/columnValues';
 import { duckdbType, type SqlType } from '../../core/engine/translate';
 import { CHUNK_ROWS, fromDuckdb, toDuckdb } from './duckdbValues';
-import { bulkColumnReader } from './vectorColumns';
+import { ChunkColumns } from './vectorColumns';
 import type { FunctionSlot, Holder } from './functionSlots';
 import { stageColumns, stageRows } from './stagedRows';
 
@@ -59,6 +59,9 @@ function readableVector(read: () => DuckDBVector): DuckDBVector | null {
   }
 }
 
+/** Rows handed to a streaming client at a time: a few of DuckDB's chunks, so encoding works in large slices. */
+const STREAMED_ROWS = 8 * CHUNK_ROWS;
+
 export class DuckdbSession implements StorageSession {
   constructor(
     private readonly connection: DuckDBConnection,
@@ -81,38 +84,57 @@ export class DuckdbSession implements StorageSession {
     return { values, rowCount };
   }
 
+  async queryChunks(sql: string, parameters: readonly SqlValue[], maxRows = Infinity): Promise<StoredChunks> {
+    const result = await this.connection.stream(sql, parameters.length ? parameters.map(toDuckdb) : undefined);
+    const typeIds = result.columnTypes().map((type) => type.typeId);
+    let truncated = false;
+    async function* chunks(): AsyncGenerator<Columnar> {
+      let rowCount = 0;
+      let gathered = new ChunkColumns(typeIds);
+      for (;;) {
+        const chunk = await result.fetchChunk();
+        if (!chunk || chunk.rowCount === 0) break;
+        if (rowCount >= maxRows) {
+          truncated = true;
+          break;
+        }
+        const count = Math.min(chunk.rowCount, maxRows - rowCount);
+        gathered.append(chunk, count);
+        rowCount += count;
+        if (count < chunk.rowCount) {
+          truncated = true;
+          break;
+        }
+        if (gathered.rowCount >= STREAMED_ROWS) {
+          yield gathered.finish();
+          gathered = new ChunkColumns(typeIds);
+        }
+      }
+      if (gathered.rowCount > 0) yield gathered.finish();
+    }
+    return { [Symbol.asyncIterator]: chunks, get truncated() { return truncated; } };
+  }
+
   /** A chunk at a time up to `limit` rows, so a huge result never sits whole in memory. */
   private async readColumns(sql: string, parameters: readonly SqlValue[], limit: number): Promise<StoredColumns & { truncated: boolean }> {
     const result = await this.connection.stream(sql, parameters.length ? parameters.map(toDuckdb) : undefined);
-    const readers = result.columnTypes().map((type) => bulkColumnReader(type.typeId));
-    const values: SqlValue[][] = readers.map(() => []);
-    let rowCount = 0;
+    const gathered = new ChunkColumns(result.columnTypes().map((type) => type.typeId));
     let truncated = false;
     for (;;) {
       const chunk = await result.fetchChunk();
       if (!chunk || chunk.rowCount === 0) break;
-      if (rowCount >= limit) {
+      if (gathered.rowCount >= limit) {
         truncated = true;
         break;
       }
-      const count = Math.min(chunk.rowCount, limit - rowCount);
-      for (let c = 0; c < values.length; c++) {
-        const reader = readers[c];
-        if (reader) {
-          reader.append(chunk, c, count);
-          continue;
-        }
-        const vector = chunk.getColumnVector(c);
-        const column = values[c]!;
-        for (let r = 0; r < count; r++) column.push(fromDuckdb(vector.getItem(r)));
-      }
-      rowCount += count;
+      const count = Math.min(chunk.rowCount, limit - gathered.rowCount);
+      gathered.append(chunk, count);
       if (count < chunk.rowCount) {
         truncated = true;
         break;
       }
     }
-    return { values: readers.map((reader, c) => reader?.finish() ?? values[c]!), rowCount, truncated };
+    return { ...gathered.finish(), truncated };
   }
 
   async run(sql: string, parameters: readonly SqlValue[] = []): Promise<number> {

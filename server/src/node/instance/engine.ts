@@ -1,6 +1,7 @@
 // What the daemon serves: an engine that authenticates logins and runs T-SQL for sessions. The
 // daemon knows sockets and lifetimes; the engine knows SQL Server's semantics.
-import type { ExecResultSet, ProcedureRequest, ProcedureRequestResult, TransactionChange } from '../../core/engine/executor';
+import type { ExecColumn, ExecResultSet, ProcedureRequest, ProcedureRequestResult, TransactionChange } from '../../core/engine/executor';
+import type { Columnar } from '../../core/launcher/columnValues';
 import type { InstanceStatus, RunOutcome, WireMessage } from './protocol';
 import type { ClientInfo } from '../../core/engine/executor';
 
@@ -21,6 +22,8 @@ export interface RunOptions {
 export interface StreamEvents {
   signal: AbortSignal;
   onResultSet(resultSet: ExecResultSet): void;
+  /** A query's rows as they are read; resolves once they are sent (or a cancel stopped them). */
+  onResultSetStream(columns: ExecColumn[], chunks: AsyncIterable<Columnar>): Promise<void>;
   onMessage(message: WireMessage): void;
   onDatabaseChanged(database: string): void;
   /** The outermost transaction began, committed or rolled back (a statement, an error, XACT_ABORT). */

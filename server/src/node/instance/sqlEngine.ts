@@ -184,7 +184,7 @@ export function engineSession(session: ExecutorSession): EngineSession {
   return {
     run: (run) => runOnSession(session, run),
     stream: async (request, events) => {
-      const options = { signal: events.signal, onMessage: events.onMessage, onResultSet: events.onResultSet, onDatabaseChanged: events.onDatabaseChanged };
+      const options = { signal: events.signal, onMessage: events.onMessage, onResultSet: events.onResultSet, onResultSetStream: events.onResultSetStream, onDatabaseChanged: events.onDatabaseChanged };
       session.onTransaction = events.onTransaction;
       try {
         if (request.kind === 'procedure') return await runProcedureRequest(session, request.request, options);

@@ -21,6 +21,40 @@ export function bulkColumnReader(typeId: DuckDBTypeId): BulkColumnReader | undef
   return type && new NumberColumnReader(type);
 }
 
+/**
+ * A result's columns gathered chunk by chunk: in bulk where a reader exists for the column's type,
+ * else one value at a time.
+ */
+export class ChunkColumns {
+  private readonly readers: (BulkColumnReader | undefined)[];
+  private readonly values: SqlValue[][];
+  rowCount = 0;
+
+  constructor(typeIds: readonly DuckDBTypeId[]) {
+    this.readers = typeIds.map(bulkColumnReader);
+    this.values = typeIds.map(() => []);
+  }
+
+  /** The chunk's first `count` rows. */
+  append(chunk: DuckDBDataChunk, count: number): void {
+    for (let c = 0; c < this.readers.length; c++) {
+      const reader = this.readers[c];
+      if (reader) {
+        reader.append(chunk, c, count);
+        continue;
+      }
+      const vector = chunk.getColumnVector(c);
+      const column = this.values[c]!;
+      for (let r = 0; r < count; r++) column.push(fromDuckdb(vector.getItem(r)));
+    }
+    this.rowCount += count;
+  }
+
+  finish(): { values: ColumnValues[]; rowCount: number } {
+    return { values: this.readers.map((reader, c) => reader?.finish() ?? this.values[c]!), rowCount: this.rowCount };
+  }
+}
+
 /** The validity mask of a vector's first `count` rows: a bit per row (1 = valid); null when all are. */
 function validityOf(vector: duckdb.Vector, count: number): Uint8Array | null {
   return duckdb.vector_get_validity(vector, Math.ceil(count / 64) * 8) || null;

@@ -400,6 +400,7 @@ export class TdsConnection {
     return {
       signal: running.controller.signal,
       onResultSet: (r: Parameters<Responder['resultSet']>[0]) => responder.resultSet(r),
+      onResultSetStream: (...stream: Parameters<Responder['resultSetStream']>) => responder.resultSetStream(...stream),
       onMessage: (m: ExecutorMessage) => responder.message(m),
       onDatabaseChanged: (name: string) => responder.databaseChanged(name),
       onTransaction: (change: TransactionChange) => responder.transaction(change),

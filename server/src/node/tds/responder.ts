@@ -6,18 +6,20 @@
 // DONE_MORE when anything does, and in a batch the last statement's DONE is the response's final
 // one, as SQL Server sends it (one DONE for `SELECT 1`, not two). The executor hands over events
 // synchronously; they queue here and are written by one pump that waits for the socket, encoding
-// rows a slice at a time.
+// rows a slice at a time. A SELECT's rows come as a stream: the pump reads them from the storage
+// as it sends them, and the statement waits until it has.
 import { sqlTypeFromText } from '../../core/engine/executor/sqlTypes';
 import type { SqlValue } from '../../core/engine/executor/ports';
-import { valueAt } from '../../core/launcher/columnValues';
-import type { ExecMessage, ExecResultSet, TransactionChange } from '../../core/engine/executor';
-import { wireType } from '../../core/tds/columnTypes';
+import { valueAt, type Columnar } from '../../core/launcher/columnValues';
+import type { ExecColumn, ExecMessage, ExecResultSet, TransactionChange } from '../../core/engine/executor';
+import { wireType, type WireType } from '../../core/tds/columnTypes';
 import type { TransactionDescriptors } from '../../core/tds/transactionManager';
 import { CurCmd, Done, EnvChange, Token, writeColMetadata, writeDone, writeEnvChange, writeMessage, writeRow, type WireMessage } from '../../core/tds/tokens';
 import type { ResponseWriter } from './responseWriter';
 
 type Event =
   | { kind: 'resultSet'; resultSet: ExecResultSet }
+  | { kind: 'stream'; columns: ExecColumn[]; chunks: AsyncIterable<Columnar>; sent(error?: unknown): void }
   | { kind: 'message'; message: ExecMessage }
   | { kind: 'database'; name: string }
   | { kind: 'transaction'; change: TransactionChange };
@@ -61,6 +63,16 @@ export class Responder {
 
   resultSet(resultSet: ExecResultSet): void {
     this.enqueue({ kind: 'resultSet', resultSet });
+  }
+
+  /**
+   * A query's rows, sent chunk by chunk as the storage reads them: the client has the first rows
+   * while the query still runs. Resolves once all are sent, or an attention stopped them; rejects
+   * with the storage's error when reading fails part way (the statement reports it after the rows
+   * sent, as SQL Server does).
+   */
+  resultSetStream(columns: ExecColumn[], chunks: AsyncIterable<Columnar>): Promise<void> {
+    return new Promise((resolve, reject) => this.enqueue({ kind: 'stream', columns, chunks, sent: (error) => (error === undefined ? resolve() : reject(error)) }));
   }
 
   message(message: ExecMessage): void {
@@ -117,6 +129,7 @@ export class Responder {
         continue;
       }
       if (event.kind === 'resultSet') await this.sendResultSet(event.resultSet);
+      else if (event.kind === 'stream') await this.sendStream(event);
       else if (event.kind === 'message') this.sendMessage(event.message);
       else if (event.kind === 'database') this.sendDatabase(event.name);
       else {
@@ -152,16 +165,45 @@ export class Responder {
   }
 
   private async sendResultSet(resultSet: ExecResultSet): Promise<void> {
+    const types = this.startResultSet(resultSet.columns);
+    await this.sendRows(types, resultSet.columnar ?? resultSet.rows);
+    this.pendingDone = true;
+  }
+
+  private async sendStream(event: Extract<Event, { kind: 'stream' }>): Promise<void> {
+    const types = this.startResultSet(event.columns);
+    try {
+      for await (const chunk of event.chunks) {
+        await this.sendRows(types, chunk);
+        if (this.options.cancelled()) break;
+      }
+    } catch (error) {
+      this.pendingDone = true;
+      event.sent(error ?? new Error('reading the rows failed'));
+      return;
+    }
+    this.pendingDone = true;
+    event.sent();
+  }
+
+  /** COLMETADATA, after the DONE of whatever came before; the columns' wire types. */
+  private startResultSet(columns: readonly ExecColumn[]): WireType[] {
     this.closeResultSet();
     this.release();
-    const columns = resultSet.columns.map((c) => ({ name: c.name, type: wireType(sqlTypeFromText(c.type)) }));
-    const types = columns.map((c) => c.type);
+    const wire = columns.map((c) => ({ name: c.name, type: wireType(sqlTypeFromText(c.type)) }));
+    writeColMetadata(this.writer.tokens, wire);
+    return wire.map((c) => c.type);
+  }
+
+  /**
+   * Rows a slice at a time, letting the socket drain in between. Rows held column by column (a
+   * query's, a script's) are encoded from the columns through one reused row: a million-row
+   * result never becomes a million arrays on its way out.
+   */
+  private async sendRows(types: readonly WireType[], source: Columnar | readonly SqlValue[][]): Promise<void> {
     const w = this.writer.tokens;
-    writeColMetadata(w, columns);
-    // Rows held column by column (a query's, a script's) are encoded from the columns through one
-    // reused row: a million-row result never becomes a million arrays on its way out.
-    const columnar = resultSet.columnar;
-    const rows = columnar ? null : resultSet.rows;
+    const rows = Array.isArray(source) ? (source as readonly SqlValue[][]) : null;
+    const columnar = rows ? null : (source as Columnar);
     const count = columnar?.rowCount ?? rows!.length;
     const row: SqlValue[] = new Array<SqlValue>(types.length).fill(null);
     for (let start = 0; start < count; start += ROWS_PER_SLICE) {
@@ -175,7 +217,6 @@ export class Responder {
         }
       await this.writer.flushSome();
     }
-    this.pendingDone = true;
   }
 
   private sendMessage(m: ExecMessage): void {

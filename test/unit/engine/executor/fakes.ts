@@ -17,6 +17,7 @@ import {
   type SqlValue,
   type Storage,
   type StorageSession,
+  type StoredChunks,
   type StoredColumns,
   type StoredRows,
 } from '../../../../server/src/core/engine/executor';
@@ -45,6 +46,10 @@ export class FakeStorageSession implements StorageSession {
   async queryColumns(sql: string, parameters: readonly SqlValue[]): Promise<StoredColumns> {
     const { rows } = await this.query(sql, parameters);
     return { values: rows[0]?.map((_, c) => rows.map((row) => row[c]!)) ?? [], rowCount: rows.length };
+  }
+  async queryChunks(sql: string, parameters: readonly SqlValue[]): Promise<StoredChunks> {
+    const columns = await this.queryColumns(sql, parameters);
+    return { truncated: false, [Symbol.asyncIterator]: async function* () { yield columns; } };
   }
   async run(sql: string): Promise<number> {
     this.statements.push(sql);

@@ -139,6 +139,29 @@ export class StatementContext {
     this.rowsAffected(Math.min(count, max), at);
   }
 
+  /** A SELECT's rows for the client: streamed where the sink takes a stream, else read whole. */
+  async queryResultSet(columns: ExecColumn[], sql: string, parameters: readonly SqlValue[], at: Span): Promise<void> {
+    const max = this.session.instance.options.maxRows;
+    const stream = this.sink.resultSetStream?.bind(this.sink);
+    if (!stream) {
+      this.resultSet(columns, await this.session.query(sql, parameters, at, max), at);
+      return;
+    }
+    const chunks = await this.session.queryChunks(sql, parameters, at, max);
+    let sent = 0;
+    await stream(
+      columns,
+      (async function* () {
+        for await (const chunk of chunks) {
+          sent += chunk.rowCount;
+          yield chunk;
+        }
+      })(),
+    );
+    if (chunks.truncated) this.message('info', null, 0, null, `The result set was cut at ${max} rows (the instance's row limit).`, at);
+    this.rowsAffected(sent, at);
+  }
+
   /** Stops the run when the client cancelled it. */
   checkCancelled(): void {
     if (this.session.signal.aborted) throw new Cancelled();

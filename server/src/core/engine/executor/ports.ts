@@ -24,6 +24,15 @@ export interface StoredRows {
   readonly columnar?: Columnar;
 }
 
+/**
+ * A query's rows as the storage produces them, some thousands at a time, for a client that takes
+ * rows as they come (TDS): the first reach it while the query still runs, and a huge result never
+ * sits whole in memory. `truncated` is known once the chunks have ended.
+ */
+export interface StoredChunks extends AsyncIterable<Columnar> {
+  readonly truncated: boolean;
+}
+
 /** Rows of a query held column by column (no array per row; fixed-width numbers in typed arrays). */
 export interface StoredColumns {
   values: ColumnValues[];
@@ -53,6 +62,8 @@ export interface TableFunctionSpec {
 export interface StorageSession {
   /** Runs a query and reads at most `maxRows` rows (all when undefined). */
   query(sql: string, parameters: readonly SqlValue[], maxRows?: number): Promise<StoredRows>;
+  /** Runs a query whose rows are read as they are consumed, up to `maxRows`. */
+  queryChunks(sql: string, parameters: readonly SqlValue[], maxRows?: number): Promise<StoredChunks>;
   /** Runs a query and reads all its rows column by column (a script's input: many rows, read once). */
   queryColumns(sql: string, parameters: readonly SqlValue[]): Promise<StoredColumns>;
   /** Runs a statement that returns no rows; the number of rows it changed. */

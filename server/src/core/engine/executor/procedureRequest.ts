@@ -88,6 +88,7 @@ export function runProcedureRequest(session: ExecutorSession, request: Procedure
     request.parameters.forEach((p, k) => frame.variables.set(parameterVariable(k), { name: parameterVariable(k), type: p.type, value: p.value }));
     const sink = {
       resultSet: (r: ExecResultSet) => options.onResultSet?.(r),
+      ...(options.onResultSetStream ? { resultSetStream: options.onResultSetStream } : {}),
       message: send,
       databaseChanged: (database: string) => options.onDatabaseChanged?.(database),
     };

@@ -7,7 +7,8 @@ import { StatementContext } from './context';
 import { Cancelled, ExecStop } from './errors';
 import { Frame } from './frame';
 import type { CancelSignal } from './ports';
-import type { BatchResult, ExecMessage, ExecResultSet, RunResult } from './results';
+import type { Columnar } from '../../launcher/columnValues';
+import type { BatchResult, ExecColumn, ExecMessage, ExecResultSet, RunResult } from './results';
 import { report, runStatements } from './runner';
 import type { ExecutorSession } from './session';
 import { dropFrameTables } from './statements/procedureCall';
@@ -17,6 +18,8 @@ export interface RunOptions {
   onMessage(message: ExecMessage): void;
   /** Each result set as soon as a statement produced it (TDS streams them in order with the messages). */
   onResultSet?(resultSet: ExecResultSet): void;
+  /** A query's rows as they are read (a client that sends them as they come; see Sink.resultSetStream). */
+  onResultSetStream?(columns: ExecColumn[], chunks: AsyncIterable<Columnar>): Promise<void>;
   /** USE changed the session's database. */
   onDatabaseChanged?(database: string): void;
 }
@@ -75,6 +78,7 @@ async function runBatches(session: ExecutorSession, text: string, parsed: readon
           options.onResultSet?.(r);
         },
         message: send,
+        ...(options.onResultSetStream ? { resultSetStream: options.onResultSetStream } : {}),
         databaseChanged: (database: string) => options.onDatabaseChanged?.(database),
       };
       if (session.signal.aborted) {

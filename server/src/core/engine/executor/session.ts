@@ -19,7 +19,7 @@ import { internalClient, type ClientInfo } from './client';
 import type { InstanceDocument } from './document';
 import { effectiveGroup, type WorkloadGroupDefinition } from './resourceGovernor';
 import type { Instance } from './instance';
-import type { CancelSignal, SqlValue, StorageSession, StoredColumns, StoredRows } from './ports';
+import type { CancelSignal, SqlValue, StorageSession, StoredChunks, StoredColumns, StoredRows } from './ports';
 import type { ExecResultSet, ScriptSessionSummary } from './results';
 import { registerSessionFunctions, type SessionFunctions } from './sessionFunctions';
 import { systemVariable } from './systemVariables';
@@ -237,6 +237,29 @@ export class ExecutorSession {
     } catch (e) {
       throw this.failure(e, at);
     }
+  }
+
+  /** A query's rows as they are read; an error while reading them is the statement's, as at the start. */
+  async queryChunks(sql: string, parameters: readonly SqlValue[], at: Span, maxRows?: number): Promise<StoredChunks> {
+    let chunks: StoredChunks;
+    try {
+      chunks = await this.storage.queryChunks(sql, parameters, maxRows);
+    } catch (e) {
+      throw this.failure(e, at);
+    }
+    const failure = (e: unknown) => this.failure(e, at);
+    return {
+      async *[Symbol.asyncIterator]() {
+        try {
+          yield* chunks;
+        } catch (e) {
+          throw failure(e);
+        }
+      },
+      get truncated() {
+        return chunks.truncated;
+      },
+    };
   }
 
   async queryColumns(sql: string, parameters: readonly SqlValue[], at: Span): Promise<StoredColumns> {

@@ -1,9 +1,16 @@
 // Where a statement's output goes: to the client (the batch being run), or captured by INSERT ...
 // EXEC, which takes a procedure's result sets for itself and lets its messages through.
-import type { ExecMessage, ExecResultSet } from './results';
+import type { Columnar } from '../../launcher/columnValues';
+import type { ExecColumn, ExecMessage, ExecResultSet } from './results';
 
 export interface Sink {
   resultSet(resultSet: ExecResultSet): void;
+  /**
+   * A sink that sends rows as they come (TDS) takes a query's result set this way: it reads the
+   * chunks as it sends them and resolves once it has read them all, or stopped at a cancel. The
+   * statement waits for it; without it the rows are read whole and given to resultSet.
+   */
+  resultSetStream?(columns: ExecColumn[], chunks: AsyncIterable<Columnar>): Promise<void>;
   message(message: ExecMessage): void;
   /** USE changed the session's database (TDS tells the client with an ENVCHANGE). */
   databaseChanged?(database: string): void;

@@ -68,9 +68,8 @@ async function runSelect(s: SelectStatement, ctx: StatementContext): Promise<voi
   const values = ctx.session.parameterValues(plan.parameters, ctx.frame);
   switch (plan.kind) {
     case 'rows': {
-      const result = await ctx.session.query(plan.sql, values, s, ctx.session.instance.options.maxRows);
       const columns = plan.columns.map((c) => ({ name: c.name, type: formatSqlType(c.type) }));
-      ctx.resultSet(columns, result, s);
+      await ctx.queryResultSet(columns, plan.sql, values, s);
       return;
     }
     case 'assign': {
