@@ -103,4 +103,13 @@ test('columns that arrive in bulk (a script output) are staged whole, with their
   assert.deepEqual(types.map((t) => t[0]), ['DOUBLE', 'INTEGER', 'BOOLEAN', 'VARCHAR', 'TIMESTAMP']);
   const back = await read('SELECT * FROM temp.main.bulk ORDER BY rowid');
   assert.deepEqual(back, sent);
+  // Short strings are written as DuckDB's inline structs: equality, grouping and sorting must see
+  // them as DuckDB's own ('', 10 and 12 bytes inline; longer ones out of line).
+  const texts = sent.map((row) => row[3]).filter((t): t is string => typeof t === 'string');
+  const countOf = (t: string) => texts.filter((x) => x === t).length;
+  for (const probe of ['', 'long text ', 'naïve ☃ 42', 'long text long text ']) {
+    assert.deepEqual(await read(`SELECT count(*)::INTEGER FROM temp.main.bulk WHERE c4 = '${probe}'`), [[countOf(probe)]], probe);
+  }
+  const groups = await read('SELECT c4, count(*)::INTEGER FROM temp.main.bulk WHERE c4 IS NOT NULL GROUP BY c4 ORDER BY c4');
+  assert.deepEqual(groups, [...new Set(texts)].sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b))).map((t) => [t, countOf(t)]));
 });

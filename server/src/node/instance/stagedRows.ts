@@ -121,13 +121,8 @@ export async function stageColumns(connection: DuckDBConnection, table: string, 
 
 /** Rows start … start + count - 1 of a bulk column into a chunk's vector, with their validity. */
 function copyBulk(vector: duckdb.Vector, column: BulkColumn, start: number, count: number): void {
-  if (column.kind === 'str') {
-    const { bytes, starts } = column;
-    for (let r = 0; r < count; r++) {
-      if (column.nulls?.[start + r] === 1) continue;
-      duckdb.vector_assign_string_element_len(vector, r, bytes.subarray(starts[start + r]!, starts[start + r + 1]! - 1));
-    }
-  } else {
+  if (column.kind === 'str') copyText(vector, column, start, count);
+  else {
     const { data } = column;
     const width = data.BYTES_PER_ELEMENT;
     duckdb.copy_data_to_vector(vector, 0, data.buffer as ArrayBuffer, data.byteOffset + start * width, count * width);
@@ -139,4 +134,35 @@ function copyBulk(vector: duckdb.Vector, column: BulkColumn, start: number, coun
   for (let r = 0; r < count; r++) if (nulls[r] === 1) validity[r >> 3]! &= ~(1 << (r & 7));
   duckdb.vector_ensure_validity_writable(vector);
   duckdb.copy_data_to_vector_validity(vector, 0, validity.buffer, 0, validity.byteLength);
+}
+
+// DuckDB keeps a string as 16 bytes: its length (uint32), then the bytes themselves when they fit in
+// 12 (zero-padded, as DuckDB compares them), else a prefix and a pointer into the vector's own heap.
+const STRING_BYTES = 16;
+const INLINE_BYTES = 12;
+
+/**
+ * Text rows into a VARCHAR vector. The short strings most columns hold (labels, codes) are written
+ * as DuckDB's inline string structs in one buffer, copied in one call; only longer ones go in one by
+ * one, through DuckDB, which keeps their bytes. One native call per value cost 0.3 s a million rows.
+ */
+function copyText(vector: duckdb.Vector, column: Extract<BulkColumn, { kind: 'str' }>, start: number, count: number): void {
+  const { bytes, starts, nulls } = column;
+  const structs = new Uint8Array(count * STRING_BYTES);
+  const view = new DataView(structs.buffer);
+  const long: number[] = [];
+  for (let r = 0; r < count; r++) {
+    if (nulls?.[start + r] === 1) continue;
+    const from = starts[start + r]!;
+    const length = starts[start + r + 1]! - 1 - from;
+    if (length > INLINE_BYTES) {
+      long.push(r);
+      continue;
+    }
+    const at = r * STRING_BYTES;
+    view.setUint32(at, length, true);
+    for (let i = 0; i < length; i++) structs[at + 4 + i] = bytes[from + i]!;
+  }
+  duckdb.copy_data_to_vector(vector, 0, structs.buffer, 0, structs.byteLength);
+  for (const r of long) duckdb.vector_assign_string_element_len(vector, r, bytes.subarray(starts[start + r]!, starts[start + r + 1]! - 1));
 }
