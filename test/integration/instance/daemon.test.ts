@@ -75,6 +75,25 @@ test('a wrong password is Msg 18456, and the connection has no login', { skip },
   await assert.rejects(instance.connect({ name: 'caller01', password: 'wrong' }), /Login failed for user 'caller01'/);
 });
 
+test('a closed client answers every request with a rejection, never a throw (the editor closes it while a connect is under way)', { skip }, async () => {
+  const client = await instance.connect();
+  client.close();
+  const requests: Array<[string, () => Promise<unknown>]> = [
+    ['run', () => client.run('SELECT 1')],
+    ['pools', () => client.pools()],
+    ['sessions', () => client.sessions()],
+    ['cancelSession', () => client.cancelSession('none')],
+    ['status', () => client.status()],
+    ['watchSessions', () => client.watchSessions(() => undefined)],
+    ['watchCatalog', () => client.watchCatalog(() => undefined)],
+  ];
+  for (const [name, request] of requests) {
+    let answer: Promise<unknown> | undefined;
+    assert.doesNotThrow(() => (answer = request()), `${name} threw instead of rejecting`);
+    await assert.rejects(answer!, /disposed|closed/i, name);
+  }
+});
+
 test('pools and sessions: the view, live changes, and cancelling a running session', { skip }, async () => {
   const changes: WireSessionRecord[] = [];
   let running: (id: string) => void;

@@ -203,7 +203,9 @@ export class InstanceLink {
         this.schedulePools();
       })
       .catch(() => undefined);
-    this.send(SessionChangedNotification, { reset: await client.sessions().catch(() => []) } satisfies SessionChange);
+    const sessions = await client.sessions().catch(() => []);
+    if (this.disposed) return null;
+    this.send(SessionChangedNotification, { reset: sessions } satisfies SessionChange);
     this.schedulePools(0);
     return client;
   }

@@ -116,15 +116,18 @@ export class InstanceClient {
     }
   }
 
-  pools(): Promise<LauncherView> {
+  // The requests are async functions: on a closed connection sendRequest throws at once, and a
+  // caller's .catch() must see that as a rejection (the language server once crashed on it when
+  // shutdown closed the client while a connect was still reading the sessions).
+  async pools(): Promise<LauncherView> {
     return this.link.call(this.connection.sendRequest(Pools));
   }
 
-  sessions(): Promise<WireSessionRecord[]> {
+  async sessions(): Promise<WireSessionRecord[]> {
     return this.link.call(this.connection.sendRequest(Sessions));
   }
 
-  cancelSession(id: string): Promise<{ cancelled: boolean }> {
+  async cancelSession(id: string): Promise<{ cancelled: boolean }> {
     return this.link.call(this.connection.sendRequest(CancelSession, { id }));
   }
 
@@ -145,7 +148,7 @@ export class InstanceClient {
     this.connection.onClose(listener);
   }
 
-  status(): Promise<InstanceStatus> {
+  async status(): Promise<InstanceStatus> {
     return this.link.call(this.connection.sendRequest(Status));
   }
 
