@@ -12,6 +12,7 @@ import {
   INTEGER,
   VARCHAR,
   type DuckDBConnection,
+  type DuckDBResult,
   type DuckDBType,
   type DuckDBVector,
 } from '@duckdb/node-api';
@@ -62,6 +63,39 @@ function readableVector(read: () => DuckDBVector): DuckDBVector | null {
 /** Rows handed to a streaming client at a time: a few of DuckDB's chunks, so encoding works in large slices. */
 const STREAMED_ROWS = 8 * CHUNK_ROWS;
 
+const typeIdsOf = (result: DuckDBResult) => result.columnTypes().map((type) => type.typeId);
+
+/**
+ * A result's rows a DuckDB chunk at a time, gathered into batches of columns of at least
+ * `batchRows` rows (the last one shorter; none when there are no rows), up to `limit` rows:
+ * `state.truncated` once rows were left beyond it. A huge result never sits whole in memory.
+ */
+async function* columnBatches(result: DuckDBResult, limit: number, batchRows: number, state: { truncated: boolean }): AsyncGenerator<StoredColumns> {
+  const typeIds = typeIdsOf(result);
+  let gathered = new ChunkColumns(typeIds);
+  let rowCount = 0;
+  for (;;) {
+    const chunk = await result.fetchChunk();
+    if (!chunk || chunk.rowCount === 0) break;
+    if (rowCount >= limit) {
+      state.truncated = true;
+      break;
+    }
+    const count = Math.min(chunk.rowCount, limit - rowCount);
+    gathered.append(chunk, count);
+    rowCount += count;
+    if (count < chunk.rowCount) {
+      state.truncated = true;
+      break;
+    }
+    if (gathered.rowCount >= batchRows) {
+      yield gathered.finish();
+      gathered = new ChunkColumns(typeIds);
+    }
+  }
+  if (gathered.rowCount > 0) yield gathered.finish();
+}
+
 export class DuckdbSession implements StorageSession {
   constructor(
     private readonly connection: DuckDBConnection,
@@ -86,55 +120,17 @@ export class DuckdbSession implements StorageSession {
 
   async queryChunks(sql: string, parameters: readonly SqlValue[], maxRows = Infinity): Promise<StoredChunks> {
     const result = await this.connection.stream(sql, parameters.length ? parameters.map(toDuckdb) : undefined);
-    const typeIds = result.columnTypes().map((type) => type.typeId);
-    let truncated = false;
-    async function* chunks(): AsyncGenerator<Columnar> {
-      let rowCount = 0;
-      let gathered = new ChunkColumns(typeIds);
-      for (;;) {
-        const chunk = await result.fetchChunk();
-        if (!chunk || chunk.rowCount === 0) break;
-        if (rowCount >= maxRows) {
-          truncated = true;
-          break;
-        }
-        const count = Math.min(chunk.rowCount, maxRows - rowCount);
-        gathered.append(chunk, count);
-        rowCount += count;
-        if (count < chunk.rowCount) {
-          truncated = true;
-          break;
-        }
-        if (gathered.rowCount >= STREAMED_ROWS) {
-          yield gathered.finish();
-          gathered = new ChunkColumns(typeIds);
-        }
-      }
-      if (gathered.rowCount > 0) yield gathered.finish();
-    }
-    return { [Symbol.asyncIterator]: chunks, get truncated() { return truncated; } };
+    const state = { truncated: false };
+    return { [Symbol.asyncIterator]: () => columnBatches(result, maxRows, STREAMED_ROWS, state), get truncated() { return state.truncated; } };
   }
 
-  /** A chunk at a time up to `limit` rows, so a huge result never sits whole in memory. */
+  /** All the rows up to `limit`, in one batch of columns. */
   private async readColumns(sql: string, parameters: readonly SqlValue[], limit: number): Promise<StoredColumns & { truncated: boolean }> {
     const result = await this.connection.stream(sql, parameters.length ? parameters.map(toDuckdb) : undefined);
-    const gathered = new ChunkColumns(result.columnTypes().map((type) => type.typeId));
-    let truncated = false;
-    for (;;) {
-      const chunk = await result.fetchChunk();
-      if (!chunk || chunk.rowCount === 0) break;
-      if (gathered.rowCount >= limit) {
-        truncated = true;
-        break;
-      }
-      const count = Math.min(chunk.rowCount, limit - gathered.rowCount);
-      gathered.append(chunk, count);
-      if (count < chunk.rowCount) {
-        truncated = true;
-        break;
-      }
-    }
-    return { ...gathered.finish(), truncated };
+    const state = { truncated: false };
+    let whole: StoredColumns | undefined;
+    for await (const batch of columnBatches(result, limit, Infinity, state)) whole = batch;
+    return { ...(whole ?? new ChunkColumns(typeIdsOf(result)).finish()), truncated: state.truncated };
   }
 
   async run(sql: string, parameters: readonly SqlValue[] = []): Promise<number> {

@@ -26,6 +26,7 @@ import type { SqlValue } from '../../core/engine/executor/ports';
 import { isBulkColumn, valueAt, type BulkColumn, type Columnar } from '../../core/launcher/columnValues';
 import { quoteIdentifier, stagedColumn } from '../../core/engine/translate';
 import { CHUNK_ROWS, toDuckdb } from './duckdbValues';
+import { INLINE_BYTES, STRING_BYTES } from './vectorColumns';
 
 interface StagedColumn {
   type: DuckDBType;
@@ -136,14 +137,10 @@ function copyBulk(vector: duckdb.Vector, column: BulkColumn, start: number, coun
   duckdb.copy_data_to_vector_validity(vector, 0, validity.buffer, 0, validity.byteLength);
 }
 
-// DuckDB keeps a string as 16 bytes: its length (uint32), then the bytes themselves when they fit in
-// 12 (zero-padded, as DuckDB compares them), else a prefix and a pointer into the vector's own heap.
-const STRING_BYTES = 16;
-const INLINE_BYTES = 12;
-
 /**
  * Text rows into a VARCHAR vector. The short strings most columns hold (labels, codes) are written
- * as DuckDB's inline string structs in one buffer, copied in one call; only longer ones go in one by
+ * as DuckDB's inline string structs (vectorColumns.ts: the length, then the bytes zero-padded, as
+ * DuckDB's own constructor leaves them) in one buffer, copied in one call; only longer ones go in one by
  * one, through DuckDB, which keeps their bytes. One native call per value cost 0.3 s a million rows.
  */
 function copyText(vector: duckdb.Vector, column: Extract<BulkColumn, { kind: 'str' }>, start: number, count: number): void {

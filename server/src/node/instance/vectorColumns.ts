@@ -142,8 +142,8 @@ class NumberColumnReader implements BulkColumnReader {
 
 // DuckDB keeps a string as 16 bytes: its length (uint32), then up to 12 bytes inline, or else a
 // 4-byte prefix and a pointer to the bytes.
-const STRING_BYTES = 16;
-const INLINE_BYTES = 12;
+export const STRING_BYTES = 16;
+export const INLINE_BYTES = 12;
 
 class TextColumnReader implements BulkColumnReader {
   private bytes = new Uint8Array(0);

@@ -126,8 +126,10 @@ export class StatementContext {
     if (!this.session.nocount) this.message('info', null, 0, null, `(${plural(count, 'row')} affected)`, at, { rowCount: count });
   }
 
-  /** Sends a result set, cut at the instance's row limit with a notice. */
-  /** A result set for the client: bare rows, or a query's (kept column by column when the storage read them so). */
+  /**
+   * Sends a result set, cut at the instance's row limit with a notice: bare rows, or a query's (kept
+   * column by column when the storage read them so).
+   */
   resultSet(columns: ExecColumn[], stored: SqlValue[][] | StoredRows, at: Span): void {
     const max = this.session.instance.options.maxRows;
     const { rows, columnar, truncated } = Array.isArray(stored) ? { rows: stored, columnar: undefined, truncated: false } : stored;
@@ -135,7 +137,7 @@ export class StatementContext {
     const cut = truncated || count > max;
     if (count > max) this.sink.resultSet({ columns, rows: rows.slice(0, max) });
     else this.sink.resultSet(columnar ? withColumnarRows({ columns }, columnar) : { columns, rows });
-    if (cut) this.message('info', null, 0, null, `The result set was cut at ${max} rows (the instance's row limit).`, at);
+    if (cut) this.cutNotice(max, at);
     this.rowsAffected(Math.min(count, max), at);
   }
 
@@ -158,8 +160,12 @@ export class StatementContext {
         }
       })(),
     );
-    if (chunks.truncated) this.message('info', null, 0, null, `The result set was cut at ${max} rows (the instance's row limit).`, at);
+    if (chunks.truncated) this.cutNotice(max, at);
     this.rowsAffected(sent, at);
+  }
+
+  private cutNotice(max: number, at: Span): void {
+    this.message('info', null, 0, null, `The result set was cut at ${max} rows (the instance's row limit).`, at);
   }
 
   /** Stops the run when the client cancelled it. */
