@@ -19,6 +19,7 @@ local({
 
 local({
   F8 <- 1; I4 <- 2; I8 <- 3; B1 <- 4; STR <- 5; DT <- 6; BIN <- 7
+  STR_CODED <- 8 # text sent as codes into its distinct values (format.ts), a layout of STR
   SCRIPT <- "script.R"
   MAGIC <- charToRaw("SQLMLX01")
 
@@ -71,6 +72,15 @@ local({
         Encoding(x) <- "UTF-8"
         x
       },
+      "8" = {
+        count <- readBin(con, "integer", 1L, size = 4L, endian = "little")
+        codes <- readBin(con, "integer", rows, size = 4L, endian = "little")
+        distinct <- if (count > 0) readBin(con, "character", count) else character(0)
+        Encoding(distinct) <- "UTF-8"
+        # A NULL row's code is -1: it takes the NA added at the end.
+        codes[codes < 0L] <- count
+        c(distinct, NA_character_)[codes + 1L]
+      },
       "6" = as.POSIXct(read_num(con, rows) / 1000, origin = "1970-01-01", tz = "GMT"),
       "7" = {
         lengths <- readBin(con, "integer", rows, size = 4L, endian = "little")
@@ -98,7 +108,7 @@ local({
         if (is.list(values)) values[nulls] <- list(NULL) else values[nulls] <- NA
       }
       columns[[j]] <- values
-      kinds[j] <- h[1]
+      kinds[j] <- if (h[1] == STR_CODED) STR else h[1]
     }
     list(rows = rows, columns = columns, names = names, kinds = kinds, types = types)
   }

@@ -21,6 +21,8 @@ import traceback
 
 MAGIC = b"SQLMLX01"
 F8, I4, I8, B1, STR, DT, BIN = 1, 2, 3, 4, 5, 6, 7
+# Text sent coded (format.ts): codes into its distinct values, a layout of STR.
+STR_CODED = 8
 SCRIPT = "script.py"
 RUNNER = os.path.abspath(__file__)
 EPOCH = datetime.datetime(1970, 1, 1)
@@ -109,6 +111,15 @@ def column_values(np, pd, rows, kind, mask, data):
         for i in np.flatnonzero(nulls) if nulls is not None else ():
             values[i] = None
         return np.array(values, dtype=object) if values else np.array([], dtype=object)
+    if kind == STR_CODED:
+        (count,) = struct.unpack_from("<i", data, 0)
+        codes = np.frombuffer(data, dtype="<i4", count=rows, offset=4)
+        distinct = bytes(data[4 + 4 * rows :]).decode("utf-8").split("\x00")[:-1]
+        if len(distinct) != count:
+            raise Failure("satellite-error", "a coded text column holds %d values for %d" % (len(distinct), count))
+        # One string object per distinct value, shared by its rows (as read_csv leaves them); a
+        # NULL row's code, -1, takes the None at the end.
+        return np.array(distinct + [None], dtype=object).take(codes)
     if kind == BIN:
         lengths = np.frombuffer(data, dtype="<i4", count=rows)
         values, pos = [], rows * 4

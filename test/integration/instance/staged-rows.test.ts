@@ -11,6 +11,7 @@ import { stageColumns, stageRows } from '../../../server/src/node/instance/stage
 import { decodeFile } from '../../../server/src/node/launcher/exchange/decode';
 import { encodeDataset } from '../../../server/src/node/launcher/exchange/encode';
 import { MAGIC } from '../../../server/src/node/launcher/exchange/format';
+import { codedColumn } from '../../support/codedText';
 
 let instance: DuckDBInstance;
 let con: DuckDBConnection;
@@ -112,4 +113,13 @@ test('columns that arrive in bulk (a script output) are staged whole, with their
   }
   const groups = await read('SELECT c4, count(*)::INTEGER FROM temp.main.bulk WHERE c4 IS NOT NULL GROUP BY c4 ORDER BY c4');
   assert.deepEqual(groups, [...new Set(texts)].sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b))).map((t) => [t, countOf(t)]));
+});
+
+test("a coded text column is staged with each row's value, long and short, and its NULLs", async () => {
+  const values = Array.from({ length: 5000 }, (_, k) => (k % 9 === 0 ? null : k % 4 === 0 ? `a value longer than twelve bytes ${k % 3}` : ['', 'twelve bytes', 'naïve ☃', 'x'][k % 4]!));
+  const column = codedColumn(values);
+  assert.equal(column.layout, 'coded');
+  await stageColumns(con, 'coded', { values: [column], rowCount: values.length });
+  assert.deepEqual(await read('SELECT * FROM temp.main.coded ORDER BY rowid'), values.map((v) => [v]));
+  assert.deepEqual(await read("SELECT count(*)::INTEGER FROM temp.main.coded WHERE c1 = 'twelve bytes'"), [[values.filter((v) => v === 'twelve bytes').length]]);
 });

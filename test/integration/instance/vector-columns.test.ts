@@ -32,7 +32,10 @@ before(async () => {
       (n / 8.0)::DECIMAL(10, 3) AS dec,
       'v' || n AS txt,
       CASE WHEN n % 9 = 0 THEN NULL WHEN n % 9 = 1 THEN '' WHEN n % 2 = 0 THEN 'naïve ☃ ' || n ELSE repeat('long text ', n % 40) || n END AS words,
-      CASE WHEN n = 3000 THEN 'nul' || chr(0) || 'inside' ELSE 'x' || n END AS withnul
+      CASE WHEN n = 3000 THEN 'nul' || chr(0) || 'inside' ELSE 'x' || n END AS withnul,
+      CASE WHEN n % 17 = 0 THEN NULL WHEN n % 4 = 0 THEN 'a label longer than twelve bytes ' || (n % 3) ELSE 'cat ' || (n % 10) END AS few,
+      CASE WHEN n < 2500 THEN 'early ' || (n % 3) ELSE 'late ' || n END AS turns,
+      CASE WHEN n = 3000 THEN 'nul' || chr(0) ELSE 'y' || (n % 3) END AS fewwithnul
     FROM range(5000) r(n)`);
 });
 
@@ -74,6 +77,17 @@ test('numbers, booleans and text come out of the vectors in bulk with the values
   assert.ok(nulls(0) > 700 && nulls(2) === 2 && nulls(8) === 5000, 'the columns have the NULLs the table was made with');
   assert.equal(valueAt(bulk[2]!, 0), -2147483648);
   assert.equal(valueAt(bulk[6]!, 4), 9223372036854775807n);
+});
+
+test('text whose values repeat is read coded, and turns plain once its distinct values pass half its rows', async () => {
+  const { bulk, byValue } = await readBothWays('SELECT few, turns, txt, fewwithnul FROM t ORDER BY rowid');
+  const layouts = bulk.map((c) => (isBulkColumn(c) && c.kind === 'str' ? c.layout : 'per value'));
+  assert.deepEqual(layouts, ['coded', 'plain', 'plain', 'per value'], 'a NUL byte in a coded column takes it to the per-value path too');
+  for (let c = 0; c < bulk.length; c++) assert.deepEqual(Array.from({ length: 5000 }, (_, r) => valueAt(bulk[c]!, r)), byValue[c], `column ${c}`);
+  const few = bulk[0]!;
+  assert.ok(isBulkColumn(few) && few.kind === 'str' && few.layout === 'coded');
+  assert.equal(few.distinct.starts.length - 1, 13, 'ten short labels and three long ones');
+  assert.ok(few.nulls && few.nulls.reduce((a, b) => a + b, 0) === 295);
 });
 
 test('the exchange encodes a bulk column byte for byte as the same values one by one, in order and reordered', async () => {

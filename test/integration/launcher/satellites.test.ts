@@ -6,6 +6,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { LauncherMessage } from '../../../server/src/core/launcher/messages';
 import type { Launcher } from '../../../server/src/node/launcher/launcher';
+import { codedColumn } from '../../support/codedText';
 import { accountsSkip, errors, pool, printed, records, rSkip, run, TestBed } from './harness';
 
 const skip = accountsSkip();
@@ -266,6 +267,47 @@ OutputDataSet <- data.frame(column = names(classes), class = unname(classes), st
     [null, null, null, null, 'y', null],
     [null, 3, false, 'é', 'x', new Date(0)],
   ]);
+});
+
+// Text whose values repeat arrives coded (codes into the distinct values): each runtime must give
+// every row its own value, NULL as None / NA, in input order, whole and in @r_rowsPerRead chunks.
+const CODED = Array.from({ length: 3000 }, (_, r) => (r % 11 === 0 ? null : ['naïve ☃', '', 'label 7', 'a value longer than twelve bytes'][r % 4]!));
+const codedInput = () => ({ columns: [{ name: 'n', type: 'int' }, { name: 'label', type: 'nvarchar(50)' }], values: [numbered(CODED.length), codedColumn(CODED)], rowCount: CODED.length });
+
+/** 0, 1, … n - 1 as a bulk int column. */
+function numbered(n: number) {
+  return { kind: 'i4' as const, data: Int32Array.from({ length: n }, (_, r) => r), nulls: null };
+}
+
+test('Python: coded text arrives as each row\'s string (None for NULL), one object per distinct value', { skip }, async () => {
+  const result = await run(launcher, {
+    input: codedInput(),
+    script: `
+col = InputDataSet["label"]
+OutputDataSet = pandas.DataFrame({"n": InputDataSet["n"], "label": col, "dtype": str(col.dtype), "objects": len(set(map(id, col.dropna())))})`,
+  });
+  assert.equal(result.session.state, 'succeeded', errors(result));
+  const rows = records(result);
+  assert.deepEqual(rows.map((r) => r.label), CODED);
+  assert.deepEqual(rows.map((r) => r.n), CODED.map((_, r) => r), 'in input order');
+  assert.equal(rows[0]!.dtype, 'object');
+  assert.equal(rows[0]!.objects, 4, 'the rows share one string per distinct value');
+});
+
+test('R: coded text arrives as a character vector with NA for NULL, whole and in @r_rowsPerRead chunks', { skip: skipR }, async () => {
+  for (const rowsPerRead of [undefined, 700]) {
+    const result = await run(launcher, {
+      language: 'R',
+      input: codedInput(),
+      params: rowsPerRead ? [{ name: '@r_rowsPerRead', type: 'int', value: rowsPerRead }] : [],
+      script: 'OutputDataSet <- data.frame(n = InputDataSet$n, label = InputDataSet$label, class = class(InputDataSet$label), stringsAsFactors = FALSE)',
+    });
+    assert.equal(result.session.state, 'succeeded', errors(result));
+    const rows = records(result);
+    assert.deepEqual(rows.map((r) => r.label), CODED, `rowsPerRead ${rowsPerRead}`);
+    assert.deepEqual(rows.map((r) => r.n), CODED.map((_, r) => r));
+    assert.equal(rows[0]!.class, 'character');
+  }
 });
 
 test('R: @params, OUTPUT parameters (a serialized model as raw), and errors at the user’s lines', { skip: skipR }, async () => {

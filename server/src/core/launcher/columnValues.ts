@@ -20,14 +20,49 @@ export type NumberColumn =
   | Typed<'b1', Uint8Array>;
 
 /** Text: each row's UTF-8 bytes followed by a NUL byte (a NULL row: the NUL alone), no NUL inside. */
-export interface TextColumn {
+export interface PlainText {
   readonly kind: 'str';
+  readonly layout: 'plain';
   readonly bytes: Uint8Array;
   /** Where each row's bytes start, and one more entry: where the last row's NUL ends. */
   readonly starts: Float64Array;
   readonly nulls: Uint8Array | null;
   /** Row r's text (UTF-8 decoding is the storage side's). */
   textAt(r: number): string;
+}
+
+/**
+ * Text with few distinct values (labels, categories, codes: most text columns of large inputs): a
+ * code per row into the distinct values, -1 for NULL. The satellites then make one string per
+ * distinct value instead of one per row, and pandas groups on shared strings as it does after
+ * read_csv.
+ */
+export interface CodedText {
+  readonly kind: 'str';
+  readonly layout: 'coded';
+  readonly codes: Int32Array;
+  /** The distinct values, in order of first appearance, without NULLs. */
+  readonly distinct: PlainText;
+  readonly nulls: Uint8Array | null;
+  textAt(r: number): string;
+}
+
+export type TextColumn = PlainText | CodedText;
+
+/** Each distinct value is decoded once, however many rows hold it. */
+export function codedText(codes: Int32Array, distinct: PlainText, nulls: Uint8Array | null): CodedText {
+  const decoded: (string | undefined)[] = new Array(distinct.starts.length - 1);
+  return {
+    kind: 'str',
+    layout: 'coded',
+    codes,
+    distinct,
+    nulls,
+    textAt: (r) => {
+      const code = codes[r]!;
+      return (decoded[code] ??= distinct.textAt(code));
+    },
+  };
 }
 
 export type BulkColumn = NumberColumn | TextColumn;
@@ -40,7 +75,8 @@ export function isBulkColumn(column: ColumnValues): column is BulkColumn {
 
 export function columnLength(column: ColumnValues): number {
   if (!isBulkColumn(column)) return column.length;
-  return column.kind === 'str' ? column.starts.length - 1 : column.data.length;
+  if (column.kind !== 'str') return column.data.length;
+  return column.layout === 'plain' ? column.starts.length - 1 : column.codes.length;
 }
 
 /** Row r's value as the storage would have given it one by one (bits as booleans, i8 as bigint). */

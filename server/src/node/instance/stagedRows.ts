@@ -23,7 +23,7 @@ import {
   type DuckDBVector,
 } from '@duckdb/node-api';
 import type { SqlValue } from '../../core/engine/executor/ports';
-import { isBulkColumn, valueAt, type BulkColumn, type Columnar } from '../../core/launcher/columnValues';
+import { isBulkColumn, valueAt, type BulkColumn, type Columnar, type TextColumn } from '../../core/launcher/columnValues';
 import { quoteIdentifier, stagedColumn } from '../../core/engine/translate';
 import { CHUNK_ROWS, toDuckdb } from './duckdbValues';
 import { INLINE_BYTES, STRING_BYTES } from './vectorColumns';
@@ -143,15 +143,19 @@ function copyBulk(vector: duckdb.Vector, column: BulkColumn, start: number, coun
  * DuckDB's own constructor leaves them) in one buffer, copied in one call; only longer ones go in one by
  * one, through DuckDB, which keeps their bytes. One native call per value cost 0.3 s a million rows.
  */
-function copyText(vector: duckdb.Vector, column: Extract<BulkColumn, { kind: 'str' }>, start: number, count: number): void {
-  const { bytes, starts, nulls } = column;
+function copyText(vector: duckdb.Vector, column: TextColumn, start: number, count: number): void {
+  // Each row's bytes from where its column keeps them: its own, or its distinct value's.
+  const { bytes, starts } = column.layout === 'plain' ? column : column.distinct;
+  const codes = column.layout === 'coded' ? column.codes : null;
+  const { nulls } = column;
   const structs = new Uint8Array(count * STRING_BYTES);
   const view = new DataView(structs.buffer);
   const long: number[] = [];
   for (let r = 0; r < count; r++) {
     if (nulls?.[start + r] === 1) continue;
-    const from = starts[start + r]!;
-    const length = starts[start + r + 1]! - 1 - from;
+    const index = codes ? codes[start + r]! : start + r;
+    const from = starts[index]!;
+    const length = starts[index + 1]! - 1 - from;
     if (length > INLINE_BYTES) {
       long.push(r);
       continue;
@@ -161,5 +165,8 @@ function copyText(vector: duckdb.Vector, column: Extract<BulkColumn, { kind: 'st
     for (let i = 0; i < length; i++) structs[at + 4 + i] = bytes[from + i]!;
   }
   duckdb.copy_data_to_vector(vector, 0, structs.buffer, 0, structs.byteLength);
-  for (const r of long) duckdb.vector_assign_string_element_len(vector, r, bytes.subarray(starts[start + r]!, starts[start + r + 1]! - 1));
+  for (const r of long) {
+    const index = codes ? codes[start + r]! : start + r;
+    duckdb.vector_assign_string_element_len(vector, r, bytes.subarray(starts[index]!, starts[index + 1]! - 1));
+  }
 }

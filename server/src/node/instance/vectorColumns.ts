@@ -4,8 +4,11 @@
 // Reading item by item (getItem) cost ten to forty times as much and made a JavaScript value per cell.
 import duckdb from '@duckdb/node-bindings';
 import { DuckDBTypeId, type DuckDBDataChunk } from '@duckdb/node-api';
-import type { ColumnValues, NumberColumn, TextColumn } from '../../core/launcher/columnValues';
+import { codedText, type ColumnValues, type NumberColumn, type TextColumn } from '../../core/launcher/columnValues';
 import type { SqlValue } from '../../core/launcher/request';
+import { TextDictionary } from '../../core/launcher/textDictionary';
+import { withRoom } from '../../core/launcher/withRoom';
+import { plainText } from '../launcher/exchange/plainText';
 import { fromDuckdb } from './duckdbValues';
 
 export interface BulkColumnReader {
@@ -87,16 +90,6 @@ const SOURCES: ReadonlyMap<DuckDBTypeId, Source> = new Map<DuckDBTypeId, Source>
   [DuckDBTypeId.BOOLEAN, { kind: 'b1', source: Uint8Array, target: Uint8Array }],
 ]);
 
-/** `array` when it holds `needed` elements, else a copy of its first `used` in one at least twice its size. */
-function withRoom<A extends TypedArray | Float64Array>(array: A, used: number, needed: number, make: (length: number) => A): A {
-  if (needed <= array.length) return array;
-  let capacity = Math.max(array.length * 2, 1);
-  while (capacity < needed) capacity *= 2;
-  const grown = make(capacity);
-  (grown as { set(a: ArrayLike<number | bigint>): void }).set(array.subarray(0, used));
-  return grown;
-}
-
 class NumberColumnReader implements BulkColumnReader {
   private data: TypedArray;
   private nulls: Uint8Array | null = null;
@@ -145,12 +138,19 @@ class NumberColumnReader implements BulkColumnReader {
 export const STRING_BYTES = 16;
 export const INLINE_BYTES = 12;
 
+/**
+ * Text is read coded (a code per row into its distinct values) while the values repeat, as labels
+ * and categories do, and turned plain (each row's bytes) once the distinct values pass half the
+ * rows. Either way no JavaScript string is made.
+ */
 class TextColumnReader implements BulkColumnReader {
+  private rows = 0;
+  private nulls: Uint8Array | null = null;
+  private dictionary: TextDictionary | null = new TextDictionary();
+  private codes = new Int32Array(0);
   private bytes = new Uint8Array(0);
   private used = 0;
   private starts = new Float64Array(1);
-  private rows = 0;
-  private nulls: Uint8Array | null = null;
   /** Once a value holds a NUL byte (which the layout cannot carry): the values one by one. */
   private values: SqlValue[] | undefined;
 
@@ -166,12 +166,12 @@ class TextColumnReader implements BulkColumnReader {
 
   finish(): ColumnValues {
     if (this.values) return this.values;
-    const bytes = this.bytes.subarray(0, this.used);
-    // Buffer's UTF-8 slice makes no view per value (a third faster than TextDecoder on a subarray).
-    const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-    const starts = this.starts.subarray(0, this.rows + 1);
     const nulls = this.nulls?.subarray(0, this.rows) ?? null;
-    return { kind: 'str', bytes, starts, nulls, textAt: (r) => text.toString('utf8', starts[r]!, starts[r + 1]! - 1) };
+    if (this.dictionary && this.dictionary.count * 2 > this.rows) this.turnPlain();
+    const { dictionary } = this;
+    if (!dictionary) return plainText(this.bytes.subarray(0, this.used), this.starts.subarray(0, this.rows + 1), nulls);
+    const distinct = plainText(dictionary.bytes.subarray(0, dictionary.starts[dictionary.count]), dictionary.starts.subarray(0, dictionary.count + 1), null);
+    return codedText(this.codes.subarray(0, this.rows), distinct, nulls);
   }
 
   /** Appends the chunk's rows; false (having appended none) when a value holds a NUL byte. */
@@ -181,38 +181,95 @@ class TextColumnReader implements BulkColumnReader {
     const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
     const validity = validityOf(vector, count);
     this.reserveRows(count);
+    const { dictionary } = this;
     const used = this.used;
     for (let r = 0; r < count; r++) {
-      this.starts[this.rows + r] = this.used;
+      const row = this.rows + r;
       if (validity && !isValid(validity, r)) {
-        this.nulls ??= new Uint8Array(this.starts.length);
-        this.nulls[this.rows + r] = 1;
-      } else {
-        const at = r * STRING_BYTES;
-        const length = view.getUint32(at, true);
-        this.reserveBytes(length + 1);
-        const value = length <= INLINE_BYTES ? data.subarray(at + 4, at + 4 + length) : duckdb.get_data_from_pointer(data.buffer as ArrayBuffer, data.byteOffset + at + 8, length);
-        if (value.indexOf(0) !== -1) {
-          this.used = used;
-          this.nulls?.fill(0, this.rows, this.rows + count);
-          return false;
-        }
-        this.bytes.set(value, this.used);
-        this.used += length;
+        this.nulls ??= new Uint8Array(dictionary ? this.codes.length : this.starts.length);
+        this.nulls[row] = 1;
+        if (dictionary) this.codes[row] = -1;
+        else this.endRow(row);
+        continue;
       }
-      this.bytes[this.used++] = 0;
+      const at = r * STRING_BYTES;
+      const length = view.getUint32(at, true);
+      const inline = length <= INLINE_BYTES;
+      const source = inline ? data : duckdb.get_data_from_pointer(data.buffer as ArrayBuffer, data.byteOffset + at + 8, length);
+      const from = inline ? at + 4 : 0;
+      if (dictionary) {
+        let code = dictionary.find(source, from, length);
+        if (code === -1) {
+          if (holdsNul(source, from, length)) return this.undo(used, count);
+          code = dictionary.add(source, from, length);
+        }
+        this.codes[row] = code;
+        continue;
+      }
+      if (holdsNul(source, from, length)) return this.undo(used, count);
+      this.reserveBytes(length + 1);
+      if (inline) for (let i = 0; i < length; i++) this.bytes[this.used + i] = source[from + i]!;
+      else this.bytes.set(source, this.used);
+      this.used += length;
+      this.endRow(row);
     }
     this.rows += count;
-    this.starts[this.rows] = this.used;
+    if (dictionary && dictionary.count >= PLAIN_AFTER && dictionary.count * 2 > this.rows) this.turnPlain();
     return true;
   }
 
+  /** Ends row `row` of plain text: its NUL, and where the next begins. */
+  private endRow(row: number): void {
+    this.reserveBytes(1);
+    this.bytes[this.used++] = 0;
+    this.starts[row + 1] = this.used;
+  }
+
+  /** Forgets a chunk's rows read so far (the dictionary may keep their values; no row refers to them). */
+  private undo(used: number, count: number): false {
+    this.used = used;
+    this.nulls?.fill(0, this.rows, this.rows + count);
+    return false;
+  }
+
+  /** The rows read so far as plain text, and plain from now on. */
+  private turnPlain(): void {
+    const dictionary = this.dictionary!;
+    this.dictionary = null;
+    this.starts = new Float64Array(this.codes.length + 1);
+    this.bytes = new Uint8Array(0);
+    this.used = 0;
+    for (let row = 0; row < this.rows; row++) {
+      const code = this.codes[row]!;
+      if (code !== -1) {
+        const from = dictionary.starts[code]!;
+        const length = dictionary.starts[code + 1]! - 1 - from;
+        this.reserveBytes(length + 1);
+        this.bytes.set(dictionary.bytes.subarray(from, from + length), this.used);
+        this.used += length;
+      }
+      this.endRow(row);
+    }
+    this.codes = new Int32Array(0);
+  }
+
   private reserveRows(count: number): void {
-    this.starts = withRoom(this.starts, this.rows + 1, this.rows + count + 1, (n) => new Float64Array(n));
-    if (this.nulls) this.nulls = withRoom(this.nulls, this.rows, this.starts.length, (n) => new Uint8Array(n));
+    if (this.dictionary) this.codes = withRoom(this.codes, this.rows, this.rows + count, (n) => new Int32Array(n));
+    else this.starts = withRoom(this.starts, this.rows + 1, this.rows + count + 1, (n) => new Float64Array(n));
+    const rowRoom = this.dictionary ? this.codes.length : this.starts.length;
+    if (this.nulls) this.nulls = withRoom(this.nulls, this.rows, rowRoom, (n) => new Uint8Array(n));
   }
 
   private reserveBytes(count: number): void {
     this.bytes = withRoom(this.bytes, this.used, this.used + count, (n) => new Uint8Array(n));
   }
+}
+
+/** Below this many distinct values a column stays coded whatever the ratio, until its end. */
+const PLAIN_AFTER = 1024;
+
+function holdsNul(source: Uint8Array, from: number, length: number): boolean {
+  if (length > 64) return source.subarray(from, from + length).indexOf(0) !== -1;
+  for (let i = 0; i < length; i++) if (source[from + i] === 0) return true;
+  return false;
 }

@@ -2,10 +2,11 @@
 // sandboxed script, so every count and length is checked against the buffer before use; a
 // malformed file is a clear error, never a crash or an out-of-bounds read.
 import { isUtf8 } from 'node:buffer';
-import { withColumnarRows, type Columnar, type ColumnValues, type TextColumn } from '../../../core/launcher/columnValues';
+import { codedText, withColumnarRows, type Columnar, type ColumnValues, type PlainText } from '../../../core/launcher/columnValues';
 import type { SqlValue } from '../../../core/launcher/request';
 import type { ExchangeKind } from '../../../core/launcher/sqlTypes';
-import { COLUMN_HEADER_BYTES, KIND_OF_CODE, MAGIC } from './format';
+import { CODED_TEXT, COLUMN_HEADER_BYTES, KIND_OF_CODE, MAGIC } from './format';
+import { plainText } from './plainText';
 
 export interface DecodedColumn {
   name: string;
@@ -62,7 +63,8 @@ function readDataset(buf: Buffer, start: number, rowsLeft: number): [DecodedData
   const columns: DecodedColumn[] = [];
   const values: ColumnValues[] = [];
   for (let c = 0; c < columnCount; c++) {
-    const kind = KIND_OF_CODE.get(count(buf, pos, 'column kind', 99));
+    const code = count(buf, pos, 'column kind', 99);
+    const kind = code === CODED_TEXT ? 'str' : KIND_OF_CODE.get(code);
     if (!kind) throw new Malformed(`column ${c + 1} has an unknown kind`);
     const hasNulls = count(buf, pos + 8, 'null flag', 1) === 1;
     const nameBytes = count(buf, pos + 16, 'name length', buf.length);
@@ -76,7 +78,7 @@ function readDataset(buf: Buffer, start: number, rowsLeft: number): [DecodedData
     const mask = hasNulls ? buf.subarray(pos, (pos += maskBytes)) : undefined;
     const data = buf.subarray(pos, (pos += dataBytes));
     columns.push({ name, type, kind });
-    values.push(columnValues(kind, data, mask, rowCount, name));
+    values.push(code === CODED_TEXT ? codedColumn(data, mask, rowCount, name) : columnValues(kind, data, mask, rowCount, name));
   }
   return [withColumnarRows({ columns }, { values, rowCount }), pos];
 }
@@ -130,7 +132,7 @@ function columnValues(kind: ExchangeKind, data: Buffer, mask: Buffer | undefined
 const LONGEST_TEXT = 256 * 1024 * 1024;
 
 /** Text as its bytes, each value ended by a NUL; undefined when they are not valid UTF-8. */
-function textColumn(data: Buffer, nulls: Uint8Array | null, n: number, name: string): TextColumn | undefined {
+function textColumn(data: Buffer, nulls: Uint8Array | null, n: number, name: string): PlainText | undefined {
   const starts = new Float64Array(n + 1);
   let pos = 0;
   for (let r = 0; r < n; r++) {
@@ -143,7 +145,29 @@ function textColumn(data: Buffer, nulls: Uint8Array | null, n: number, name: str
   starts[n] = pos;
   if (pos !== data.length) throw new Malformed(n === 0 || data[data.length - 1] === 0 ? `column '${name}' holds more than ${n} values` : `column '${name}' does not end with a NUL`);
   if (!isUtf8(data)) return undefined;
-  return { kind: 'str', bytes: data, starts, nulls, textAt: (r) => data.toString('utf8', starts[r]!, starts[r + 1]! - 1) };
+  return plainText(data, starts, nulls);
+}
+
+/** Coded text: each code is checked against the distinct values; a NULL row's code is -1. */
+function codedColumn(data: Buffer, mask: Buffer | undefined, n: number, name: string): ColumnValues {
+  if (data.length < 4 + n * 4) throw new Malformed(`column '${name}' is too short for its codes`);
+  const distinctCount = data.readInt32LE(0);
+  if (distinctCount < 0 || distinctCount > data.length) throw new Malformed(`column '${name}' has ${distinctCount} distinct values`);
+  const codes = new Int32Array(aligned(data.subarray(4, 4 + n * 4)));
+  const distinct = textColumn(data.subarray(4 + n * 4), null, distinctCount, name);
+  let nulls: Uint8Array | null = null;
+  for (let r = 0; r < n; r++) {
+    const code = codes[r]!;
+    if (code === -1 || mask?.[r]) {
+      codes[r] = -1;
+      nulls ??= new Uint8Array(n);
+      nulls[r] = 1;
+    } else if (code < 0 || code >= distinctCount) throw new Malformed(`column '${name}' has code ${code} at row ${r + 1}, for ${distinctCount} distinct values`);
+  }
+  if (distinct) return codedText(codes, distinct, nulls);
+  // Not valid UTF-8: one value per row, each distinct value decoded once, as plain text is.
+  const values = decodeText(data.subarray(4 + n * 4), distinctCount, name);
+  return Array.from(codes, (code) => (code === -1 ? null : values[code]!));
 }
 
 /** A column's value at a row; NULL handling is added on top by the caller. */

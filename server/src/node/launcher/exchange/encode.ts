@@ -1,10 +1,10 @@
 // Writes rows of SQL values into the exchange format (see format.ts), one column at a time.
 // Values are checked against their column's kind on the way: a wrong value is reported with its
 // row and column, never sent.
-import { isBulkColumn, valueAt, type BulkColumn, type ColumnValues, type TextColumn } from '../../../core/launcher/columnValues';
+import { isBulkColumn, valueAt, type BulkColumn, type CodedText, type ColumnValues, type TextColumn } from '../../../core/launcher/columnValues';
 import type { SqlValue } from '../../../core/launcher/request';
 import type { ExchangeKind } from '../../../core/launcher/sqlTypes';
-import { COLUMN_HEADER_BYTES, KIND_CODES } from './format';
+import { CODED_TEXT, COLUMN_HEADER_BYTES, KIND_CODES } from './format';
 
 export interface EncodedColumn {
   name: string;
@@ -69,11 +69,11 @@ function encodeColumn(column: EncodedColumn, cells: Cells, place: Place): Buffer
   const bad = (r: number, why: string): never => {
     throw new BadValue(`The value at ${place(r, column)} ${why}.`);
   };
-  const data = typed ? [typedData(typed, cells)] : encodeValues(column.kind, cells, bad);
+  const { code, data } = typed ? typedData(typed, cells) : { code: KIND_CODES[column.kind], data: encodeValues(column.kind, cells, bad) };
   const name = Buffer.from(column.name, 'utf8');
   const type = Buffer.from(column.type, 'utf8');
   const head = Buffer.alloc(COLUMN_HEADER_BYTES);
-  head.writeDoubleLE(KIND_CODES[column.kind], 0);
+  head.writeDoubleLE(code, 0);
   head.writeDoubleLE(nulls > 0 ? 1 : 0, 8);
   head.writeDoubleLE(name.length, 16);
   head.writeDoubleLE(type.length, 24);
@@ -109,36 +109,64 @@ function typedMask(column: BulkColumn, cells: Cells): { mask: Buffer; nulls: num
   return { mask, nulls };
 }
 
-function typedData(column: BulkColumn, cells: Cells): Buffer {
+/** A bulk column's data as the exchange sends it, with the kind code of its layout. */
+function typedData(column: BulkColumn, cells: Cells): { code: number; data: Buffer[] } {
   if (column.kind === 'str') return textData(column, cells);
   const { data } = column;
   const width = data.BYTES_PER_ELEMENT;
-  if (!cells.order) return Buffer.from(data.buffer, data.byteOffset + cells.start * width, cells.count * width);
+  const code = KIND_CODES[column.kind];
+  if (!cells.order) return { code, data: [Buffer.from(data.buffer, data.byteOffset + cells.start * width, cells.count * width)] };
   const out = new (data.constructor as new (n: number) => typeof data)(cells.count);
   for (let r = 0; r < cells.count; r++) out[r] = data[cells.order[cells.start + r]!]!;
-  return Buffer.from(out.buffer, out.byteOffset, out.byteLength);
+  return { code, data: [Buffer.from(out.buffer, out.byteOffset, out.byteLength)] };
 }
 
-function textData(column: TextColumn, cells: Cells): Buffer {
-  const { bytes, starts } = column;
-  if (!cells.order) {
+// Coded text stays coded unless the selection (a partition, a chunk of @r_rowsPerRead) is too
+// small for its distinct values to be worth sending whole: then its rows go plain.
+function textData(column: TextColumn, cells: Cells): { code: number; data: Buffer[] } {
+  if (column.layout === 'coded' && column.distinct.starts.length - 1 <= cells.count) return codedData(column, cells);
+  if (column.layout === 'plain' && !cells.order) {
+    const { bytes, starts } = column;
     const from = starts[cells.start]!;
-    return Buffer.from(bytes.buffer, bytes.byteOffset + from, starts[cells.start + cells.count]! - from);
+    return { code: KIND_CODES.str, data: [Buffer.from(bytes.buffer, bytes.byteOffset + from, starts[cells.start + cells.count]! - from)] };
   }
+  // Row by row: each row's bytes from where its column keeps them.
+  const { bytes, starts } = column.layout === 'plain' ? column : column.distinct;
+  const codes = column.layout === 'coded' ? column.codes : null;
+  const pieces: Uint8Array[] = new Array(cells.count);
   let size = 0;
   for (let r = 0; r < cells.count; r++) {
-    const row = cells.order[cells.start + r]!;
-    size += starts[row + 1]! - starts[row]!;
+    const row = cells.order ? cells.order[cells.start + r]! : cells.start + r;
+    const index = codes ? codes[row]! : row;
+    const piece = index === -1 ? NUL : bytes.subarray(starts[index]!, starts[index + 1]!);
+    pieces[r] = piece;
+    size += piece.length;
   }
   const out = Buffer.allocUnsafe(size);
   let at = 0;
-  for (let r = 0; r < cells.count; r++) {
-    const row = cells.order[cells.start + r]!;
-    const piece = bytes.subarray(starts[row]!, starts[row + 1]!);
+  for (const piece of pieces) {
     out.set(piece, at);
     at += piece.length;
   }
-  return out;
+  return { code: KIND_CODES.str, data: [out] };
+}
+
+const NUL = new Uint8Array(1);
+
+function codedData(column: CodedText, cells: Cells): { code: number; data: Buffer[] } {
+  const { codes, distinct } = column;
+  const count = Buffer.alloc(4);
+  count.writeInt32LE(distinct.starts.length - 1, 0);
+  let selected: Int32Array;
+  if (cells.order) {
+    selected = new Int32Array(cells.count);
+    for (let r = 0; r < cells.count; r++) selected[r] = codes[cells.order[cells.start + r]!]!;
+  } else selected = codes.subarray(cells.start, cells.start + cells.count);
+  const values = distinct.bytes;
+  return {
+    code: CODED_TEXT,
+    data: [count, Buffer.from(selected.buffer, selected.byteOffset, selected.byteLength), Buffer.from(values.buffer, values.byteOffset, values.byteLength)],
+  };
 }
 
 type Bad = (row: number, why: string) => never;

@@ -8,7 +8,9 @@
 //           name (UTF-8), SQL type (UTF-8), [null mask: rows bytes, 1 = NULL], data
 // data    f8, dt: rows × f64 (dt = ms since 1970 UTC); i4: rows × i32; i8: rows × i64;
 //         b1: rows × u8; str: each value's UTF-8 then a NUL byte (NULL → empty);
-//         bin: rows × i32 lengths, then the bytes.
+//         bin: rows × i32 lengths, then the bytes;
+//         str coded (kind 8, text whose values repeat): i32 number of distinct values, rows × i32
+//         codes into them (-1 = NULL), then each distinct value's UTF-8 and a NUL.
 // All numbers are little-endian; counts are f64 so that R's readBin reads them exactly.
 import type { ExchangeKind } from '../../../core/launcher/sqlTypes';
 
@@ -19,5 +21,8 @@ export const KIND_CODES: Readonly<Record<ExchangeKind, number>> = { f8: 1, i4: 2
 export const KIND_OF_CODE: ReadonlyMap<number, ExchangeKind> = new Map(
   Object.entries(KIND_CODES).map(([kind, code]) => [code, kind as ExchangeKind]),
 );
+
+/** The kind code of text sent coded: a layout of 'str', not a kind of its own. */
+export const CODED_TEXT = 8;
 
 export const COLUMN_HEADER_BYTES = 5 * 8;
