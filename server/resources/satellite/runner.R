@@ -90,6 +90,10 @@ local({
     )
   }
 
+  # The zero bytes that follow a column's description and its data up to a multiple of 8 (format.ts).
+  padding <- function(n) (8 - n %% 8) %% 8
+  skip_padding <- function(con, n) if (padding(n) > 0) readBin(con, "raw", padding(n))
+
   read_dataset <- function(con) {
     head <- read_num(con, 2L)
     rows <- head[1]
@@ -103,7 +107,9 @@ local({
       names[j] <- read_text(con, h[3])
       types[j] <- read_text(con, h[4])
       nulls <- if (h[2] == 1) readBin(con, "raw", rows) != as.raw(0) else NULL
+      skip_padding(con, h[3] + h[4] + if (h[2] == 1) rows else 0)
       values <- read_values(con, h[1], rows)
+      skip_padding(con, h[5])
       if (!is.null(nulls) && any(nulls)) {
         if (is.list(values)) values[nulls] <- list(NULL) else values[nulls] <- NA
       }
@@ -158,10 +164,18 @@ local({
     x <- col$values
     nulls <- col$nulls
     kind <- col$kind
+    distinct <- NULL
     if (kind == STR) {
       x[nulls] <- ""
       x <- enc2utf8(x)
-      bytes <- sum(nchar(x, type = "bytes")) + rows
+      distinct <- unique(x[!nulls])
+      if (length(distinct) > 0 && 2 * length(distinct) <= rows) {
+        # Labels and categories go coded (format.ts): codes into the distinct values, -1 for NULL.
+        kind <- STR_CODED
+        x <- match(x, distinct) - 1L
+        x[nulls] <- -1L
+        bytes <- 4 + 4 * rows + sum(nchar(distinct, type = "bytes")) + length(distinct)
+      } else bytes <- sum(nchar(x, type = "bytes")) + rows
     } else if (kind == BIN) {
       x[nulls] <- list(raw(0))
       bytes <- 4 * rows + sum(lengths(x))
@@ -175,15 +189,23 @@ local({
     writeBin(name, con)
     writeBin(type, con)
     if (any(nulls)) writeBin(as.raw(nulls), con)
+    write_padding(con, length(name) + length(type) + if (any(nulls)) rows else 0)
     if (kind == F8 || kind == DT) writeBin(as.double(x), con, size = 8L, endian = "little")
     else if (kind == I4) writeBin(as.integer(x), con, size = 4L, endian = "little")
     else if (kind == B1) writeBin(x, con)
     else if (kind == STR) writeBin(x, con, useBytes = TRUE)
-    else {
+    else if (kind == STR_CODED) {
+      writeBin(length(distinct), con, size = 4L, endian = "little")
+      writeBin(x, con, size = 4L, endian = "little")
+      writeBin(distinct, con, useBytes = TRUE)
+    } else {
       writeBin(as.integer(lengths(x)), con, size = 4L, endian = "little")
       for (v in x) writeBin(v, con)
     }
+    write_padding(con, bytes)
   }
+
+  write_padding <- function(con, n) if (padding(n) > 0) writeBin(raw(padding(n)), con)
 
   write_dataset <- function(con, columns, rows) {
     writeBin(as.double(c(rows, length(columns))), con, size = 8L, endian = "little")

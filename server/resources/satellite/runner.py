@@ -13,6 +13,7 @@ Everything the script prints goes to stdout/stderr, which the launcher streams a
 import builtins
 import datetime
 import math
+import mmap
 import os
 import struct
 import sys
@@ -56,9 +57,12 @@ def read_request():
 
 
 def read_datasets(path):
+    # A private, writable mapping: columns are views of the file (the format aligns them), pages
+    # are read when touched, and a script that writes into its input changes only its own copy.
     with open(path, "rb") as f:
-        buf = f.read()
-    if buf[: len(MAGIC)] != MAGIC:
+        size = os.fstat(f.fileno()).st_size
+        buf = memoryview(mmap.mmap(f.fileno(), size, access=mmap.ACCESS_COPY)) if size else memoryview(b"")
+    if bytes(buf[: len(MAGIC)]) != MAGIC:
         raise Failure("satellite-error", "%s is not an exchange file" % path)
     pos, out = len(MAGIC), []
     while pos < len(buf):
@@ -68,16 +72,17 @@ def read_datasets(path):
         for _ in range(ncol):
             kind, has_nulls, nlen, tlen, dlen = (int(x) for x in struct.unpack_from("<5d", buf, pos))
             pos += 40
-            name = buf[pos : pos + nlen].decode("utf-8")
+            name = bytes(buf[pos : pos + nlen]).decode("utf-8")
             pos += nlen
-            sql_type = buf[pos : pos + tlen].decode("utf-8")
+            sql_type = bytes(buf[pos : pos + tlen]).decode("utf-8")
             pos += tlen
             mask = None
             if has_nulls:
                 mask = buf[pos : pos + rows]
                 pos += rows
-            columns.append((name, sql_type, kind, mask, memoryview(buf)[pos : pos + dlen]))
-            pos += dlen
+            pos += -pos % 8
+            columns.append((name, sql_type, kind, mask, buf[pos : pos + dlen]))
+            pos += dlen + (-dlen % 8)
         out.append((rows, columns))
     return out
 
@@ -136,8 +141,9 @@ def read_frame(np, pd, path):
     rows, columns = read_datasets(path)[0]
     if not columns:
         return pd.DataFrame(index=range(rows))
-    # Built by position, then named, because SQL allows two columns of the same name.
-    frame = pd.DataFrame({i: column_values(np, pd, rows, kind, mask, data) for i, (_, _, kind, mask, data) in enumerate(columns)})
+    # Built by position, then named, because SQL allows two columns of the same name; without a
+    # copy, each column stays the array it was read as.
+    frame = pd.DataFrame({i: column_values(np, pd, rows, kind, mask, data) for i, (_, _, kind, mask, data) in enumerate(columns)}, copy=False)
     frame.columns = [name for name, *_ in columns]
     return frame
 
@@ -180,7 +186,9 @@ def dataset(columns, rows):
         parts += [name_b, type_b]
         if mask is not None:
             parts.append(mask)
-        parts.append(data)
+        # Zero bytes up to a multiple of 8 after the description and after the data (format.ts).
+        parts.append(b"\0" * (-(len(name_b) + len(type_b) + (len(mask) if mask is not None else 0)) % 8))
+        parts += [data, b"\0" * (-len(data) % 8)]
     return parts
 
 
@@ -238,6 +246,11 @@ def encode_objects(np, pd, name, series, isna, mask, what):
         return (name, "varbinary(max)", BIN, mask, lengths + b"".join(values))
     # Text, and anything else through str(): SQL Server returns what it cannot map as text or NULL.
     if inferred == "string":
+        # Labels and categories go coded (format.ts): -1, factorize's code for a missing value, is NULL.
+        codes, distinct = pd.factorize(series)
+        if 0 < len(distinct) * 2 <= len(series):
+            data = struct.pack("<i", len(distinct)) + codes.astype("<i4").tobytes() + text_data(list(distinct), what)
+            return (name, "nvarchar(max)", STR_CODED, mask, data)
         values = (series.where(~isna, "") if mask is not None else series).tolist()
     else:
         values = ["" if missing else str(v) for v, missing in zip(series.tolist(), isna.tolist())]

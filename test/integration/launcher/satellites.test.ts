@@ -4,6 +4,7 @@
 // @r_rowsPerRead, and a missing runtime.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { isBulkColumn, type Columnar } from '../../../server/src/core/launcher/columnValues';
 import type { LauncherMessage } from '../../../server/src/core/launcher/messages';
 import type { Launcher } from '../../../server/src/node/launcher/launcher';
 import { codedColumn } from '../../support/codedText';
@@ -307,6 +308,30 @@ test('R: coded text arrives as a character vector with NA for NULL, whole and in
     assert.deepEqual(rows.map((r) => r.label), CODED, `rowsPerRead ${rowsPerRead}`);
     assert.deepEqual(rows.map((r) => r.n), CODED.map((_, r) => r));
     assert.equal(rows[0]!.class, 'character');
+  }
+});
+
+test('Python and R return repeated text coded, and a script may write into its input columns', { skip: skipR }, async () => {
+  const scripts = {
+    python: `
+df = InputDataSet
+df["n"] += 1
+df.loc[0, "label"] = "changed"
+OutputDataSet = df`,
+    R: `
+df <- InputDataSet
+df$n <- df$n + 1L
+df$label[1] <- "changed"
+OutputDataSet <- df`,
+  };
+  for (const [language, script] of Object.entries(scripts)) {
+    const result = await run(launcher, { language, input: codedInput(), script });
+    assert.equal(result.session.state, 'succeeded', errors(result));
+    const set = result.resultSets[0]! as typeof result.resultSets[0] & { columnar?: Columnar };
+    const label = set.columnar?.values[1];
+    assert.ok(label && isBulkColumn(label) && label.kind === 'str' && label.layout === 'coded', `${language} returned the labels coded`);
+    assert.deepEqual(set.rows.map((r) => r[1]), ['changed', ...CODED.slice(1)], language);
+    assert.deepEqual(set.rows.map((r) => r[0]), CODED.map((_, r) => r + 1), language);
   }
 });
 

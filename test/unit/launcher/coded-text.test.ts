@@ -8,7 +8,7 @@ import { columnLength, valueAt, type CodedText } from '../../../server/src/core/
 import { TextDictionary } from '../../../server/src/core/launcher/textDictionary';
 import { decodeFile } from '../../../server/src/node/launcher/exchange/decode';
 import { encodeColumns, type EncodedColumn } from '../../../server/src/node/launcher/exchange/encode';
-import { CODED_TEXT, COLUMN_HEADER_BYTES, MAGIC } from '../../../server/src/node/launcher/exchange/format';
+import { CODED_TEXT, COLUMN_HEADER_BYTES, MAGIC, paddingAfter } from '../../../server/src/node/launcher/exchange/format';
 import { codedColumn as coded } from '../../support/codedText';
 
 test('the dictionary codes values by their bytes, in order of first appearance, wherever the bytes sit', () => {
@@ -80,7 +80,8 @@ test('codes outside the distinct values, or a short codes block, are malformed',
   const encoded = encodeColumns([COLUMN], [column], { order: null, start: 0, count: 4 });
   assert.ok(encoded.ok);
   const file = Buffer.concat([MAGIC, ...encoded.chunks]);
-  const codesAt = MAGIC.length + 16 + COLUMN_HEADER_BYTES + 'label'.length + 'nvarchar(50)'.length + 4;
+  const described = 'label'.length + 'nvarchar(50)'.length;
+  const codesAt = MAGIC.length + 16 + COLUMN_HEADER_BYTES + described + paddingAfter(described) + 4;
   const bad = Buffer.from(file);
   bad.writeInt32LE(2, codesAt + 4);
   const decoded = decodeFile(bad);

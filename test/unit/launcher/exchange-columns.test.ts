@@ -7,7 +7,7 @@ import { isBulkColumn } from '../../../server/src/core/launcher/columnValues';
 import type { SqlValue } from '../../../server/src/core/launcher/request';
 import { decodeFile } from '../../../server/src/node/launcher/exchange/decode';
 import { encodeDataset, type EncodedColumn } from '../../../server/src/node/launcher/exchange/encode';
-import { MAGIC } from '../../../server/src/node/launcher/exchange/format';
+import { COLUMN_HEADER_BYTES, MAGIC } from '../../../server/src/node/launcher/exchange/format';
 
 function file(columns: EncodedColumn[], rows: SqlValue[][]): Buffer {
   const encoded = encodeDataset(columns, rows);
@@ -72,4 +72,38 @@ test('a text column with fewer or more values than rows is malformed', () => {
     assert.equal(decoded.ok, false);
     assert.match(decoded.ok ? '' : decoded.message, why);
   }
+});
+
+test("every column's data starts 8-aligned from the file's start, and fixed-width columns decode as views of the file", () => {
+  // Names, types and null masks of odd lengths; 3 rows, so an i4 or b1 column's data is odd too.
+  const columns: EncodedColumn[] = [
+    { name: 'ab', type: 'int', kind: 'i4' },
+    { name: 'flag', type: 'bit', kind: 'b1' },
+    { name: 'x', type: 'float', kind: 'f8' },
+    { name: 'naïve', type: 'nvarchar(7)', kind: 'str' },
+    { name: 'big', type: 'bigint', kind: 'i8' },
+  ];
+  const rows: SqlValue[][] = [[1, true, 0.5, 'a', 1], [null, false, null, null, null], [3, null, 2.5, 'ccc', 3]];
+  const bytes = file(columns, rows);
+  const starts: number[] = [];
+  let pos = MAGIC.length + 16;
+  for (let c = 0; c < columns.length; c++) {
+    const [hasNulls, nameBytes, typeBytes, dataBytes] = [8, 16, 24, 32].map((at) => bytes.readDoubleLE(pos + at));
+    pos += COLUMN_HEADER_BYTES + nameBytes! + typeBytes! + (hasNulls ? rows.length : 0);
+    pos += (8 - (pos % 8)) % 8;
+    starts.push(pos);
+    pos += dataBytes!;
+    pos += (8 - (pos % 8)) % 8;
+  }
+  assert.equal(pos, bytes.length, 'the last column ends the file, padding included');
+  assert.deepEqual(starts.map((s) => s % 8), [0, 0, 0, 0, 0]);
+  // Read whole into a fresh buffer, as the launcher reads a result file.
+  const whole = Buffer.from(new Uint8Array(bytes));
+  const decoded = decodeFile(whole);
+  assert.ok(decoded.ok);
+  const [ints, , floats] = decoded.datasets[0]!.columnar.values;
+  assert.ok(isBulkColumn(ints!) && isBulkColumn(floats!) && ints.kind === 'i4' && floats.kind === 'f8');
+  assert.equal(ints.data.buffer, whole.buffer, 'int column is a view of the file');
+  assert.equal(floats.data.buffer, whole.buffer, 'float column is a view of the file');
+  assert.deepEqual(decoded.datasets[0]!.rows, rows.map((r) => [r[0], r[1], r[2], r[3], r[4]]));
 });

@@ -5,7 +5,7 @@ import { isUtf8 } from 'node:buffer';
 import { codedText, withColumnarRows, type Columnar, type ColumnValues, type PlainText } from '../../../core/launcher/columnValues';
 import type { SqlValue } from '../../../core/launcher/request';
 import type { ExchangeKind } from '../../../core/launcher/sqlTypes';
-import { CODED_TEXT, COLUMN_HEADER_BYTES, KIND_OF_CODE, MAGIC } from './format';
+import { CODED_TEXT, COLUMN_HEADER_BYTES, KIND_OF_CODE, MAGIC, paddingAfter } from './format';
 import { plainText } from './plainText';
 
 export interface DecodedColumn {
@@ -72,11 +72,14 @@ function readDataset(buf: Buffer, start: number, rowsLeft: number): [DecodedData
     const dataBytes = count(buf, pos + 32, 'data length', buf.length);
     pos += COLUMN_HEADER_BYTES;
     const maskBytes = hasNulls ? rowCount : 0;
-    if (pos + nameBytes + typeBytes + maskBytes + dataBytes > buf.length) throw new Malformed(`column ${c + 1} runs past the end`);
+    const described = nameBytes + typeBytes + maskBytes;
+    if (pos + described + paddingAfter(described) + dataBytes + paddingAfter(dataBytes) > buf.length) throw new Malformed(`column ${c + 1} runs past the end`);
     const name = buf.toString('utf8', pos, (pos += nameBytes));
     const type = buf.toString('utf8', pos, (pos += typeBytes));
     const mask = hasNulls ? buf.subarray(pos, (pos += maskBytes)) : undefined;
+    pos += paddingAfter(described);
     const data = buf.subarray(pos, (pos += dataBytes));
+    pos += paddingAfter(dataBytes);
     columns.push({ name, type, kind });
     values.push(code === CODED_TEXT ? codedColumn(data, mask, rowCount, name) : columnValues(kind, data, mask, rowCount, name));
   }
@@ -93,7 +96,7 @@ function columnValues(kind: ExchangeKind, data: Buffer, mask: Buffer | undefined
   switch (kind) {
     case 'f8': {
       fixedWidth(data, n, 8, name);
-      const xs = new Float64Array(aligned(data));
+      const xs = viewOf(Float64Array, data);
       let withNonFinite: Uint8Array | undefined;
       for (let r = 0; r < n; r++) {
         const x = xs[r]!;
@@ -109,7 +112,7 @@ function columnValues(kind: ExchangeKind, data: Buffer, mask: Buffer | undefined
     }
     case 'i4': {
       fixedWidth(data, n, 4, name);
-      const xs = new Int32Array(aligned(data));
+      const xs = viewOf(Int32Array, data);
       if (nulls) for (let r = 0; r < n; r++) if (nulls[r] === 1) xs[r] = 0;
       return { kind: 'i4', data: xs, nulls: nulls ?? null };
     }
@@ -153,7 +156,7 @@ function codedColumn(data: Buffer, mask: Buffer | undefined, n: number, name: st
   if (data.length < 4 + n * 4) throw new Malformed(`column '${name}' is too short for its codes`);
   const distinctCount = data.readInt32LE(0);
   if (distinctCount < 0 || distinctCount > data.length) throw new Malformed(`column '${name}' has ${distinctCount} distinct values`);
-  const codes = new Int32Array(aligned(data.subarray(4, 4 + n * 4)));
+  const codes = viewOf(Int32Array, data.subarray(4, 4 + n * 4));
   const distinct = textColumn(data.subarray(4 + n * 4), null, distinctCount, name);
   let nulls: Uint8Array | null = null;
   for (let r = 0; r < n; r++) {
@@ -177,9 +180,13 @@ function fixedWidth(data: Buffer, n: number, width: number, name: string): void 
   if (data.length !== n * width) throw new Malformed(`column '${name}' holds ${data.length} bytes for ${n} rows`);
 }
 
-// Buffers handed to typed arrays must be aligned; a copy into a fresh buffer guarantees it.
-function aligned(data: Buffer): ArrayBuffer {
-  return data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength) as ArrayBuffer;
+// The format aligns every column's data, and a file read whole starts aligned, so fixed-width
+// columns are views of the file's bytes (which the decoder may change: they are its own). A buffer
+// that does not start aligned is copied.
+function viewOf<T>(ctor: { new (buffer: ArrayBufferLike, byteOffset: number, length: number): T; readonly BYTES_PER_ELEMENT: number }, data: Buffer): T {
+  const width = ctor.BYTES_PER_ELEMENT;
+  if (data.byteOffset % width === 0) return new ctor(data.buffer, data.byteOffset, data.length / width);
+  return new ctor(data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength), 0, data.length / width);
 }
 
 // The values of the kinds that travel one by one (and text that is not valid UTF-8).
@@ -187,7 +194,7 @@ function columnCells(kind: 'dt' | 'i8' | 'bin' | 'str', data: Buffer, n: number,
   switch (kind) {
     case 'dt': {
       fixedWidth(data, n, 8, name);
-      const xs = new Float64Array(aligned(data));
+      const xs = viewOf(Float64Array, data);
       return (r) => {
         const x = xs[r]!;
         return x - x === 0 ? new Date(x) : null;
@@ -195,7 +202,7 @@ function columnCells(kind: 'dt' | 'i8' | 'bin' | 'str', data: Buffer, n: number,
     }
     case 'i8': {
       fixedWidth(data, n, 8, name);
-      const xs = new BigInt64Array(aligned(data));
+      const xs = viewOf(BigInt64Array, data);
       const low = BigInt(Number.MIN_SAFE_INTEGER);
       const high = BigInt(Number.MAX_SAFE_INTEGER);
       return (r) => {
@@ -209,7 +216,7 @@ function columnCells(kind: 'dt' | 'i8' | 'bin' | 'str', data: Buffer, n: number,
     }
     case 'bin': {
       if (data.length < n * 4) throw new Malformed(`column '${name}' is too short for its lengths`);
-      const lengths = new Int32Array(aligned(data.subarray(0, n * 4)));
+      const lengths = viewOf(Int32Array, data.subarray(0, n * 4));
       const starts = new Float64Array(n);
       let pos = n * 4;
       for (let r = 0; r < n; r++) {

@@ -4,7 +4,7 @@
 import { isBulkColumn, valueAt, type BulkColumn, type CodedText, type ColumnValues, type TextColumn } from '../../../core/launcher/columnValues';
 import type { SqlValue } from '../../../core/launcher/request';
 import type { ExchangeKind } from '../../../core/launcher/sqlTypes';
-import { CODED_TEXT, COLUMN_HEADER_BYTES, KIND_CODES } from './format';
+import { CODED_TEXT, COLUMN_HEADER_BYTES, KIND_CODES, paddingAfter } from './format';
 
 export interface EncodedColumn {
   name: string;
@@ -77,8 +77,16 @@ function encodeColumn(column: EncodedColumn, cells: Cells, place: Place): Buffer
   head.writeDoubleLE(nulls > 0 ? 1 : 0, 8);
   head.writeDoubleLE(name.length, 16);
   head.writeDoubleLE(type.length, 24);
-  head.writeDoubleLE(data.reduce((s, b) => s + b.length, 0), 32);
-  return [head, name, type, ...(nulls > 0 ? [mask] : []), ...data];
+  const dataBytes = data.reduce((s, b) => s + b.length, 0);
+  head.writeDoubleLE(dataBytes, 32);
+  const described = name.length + type.length + (nulls > 0 ? mask.length : 0);
+  return [head, name, type, ...(nulls > 0 ? [mask] : []), zeros(paddingAfter(described)), ...data, zeros(paddingAfter(dataBytes))];
+}
+
+const ZEROS = Buffer.alloc(8);
+
+function zeros(n: number): Buffer {
+  return ZEROS.subarray(0, n);
 }
 
 function valueMask(cells: Cells): { mask: Buffer; nulls: number } {

@@ -5,7 +5,10 @@
 // file    = "SQLMLX01" dataset*
 // dataset = f64 rows, f64 columns, column*
 // column  = f64 kind, f64 hasNulls, f64 nameBytes, f64 typeBytes, f64 dataBytes,
-//           name (UTF-8), SQL type (UTF-8), [null mask: rows bytes, 1 = NULL], data
+//           name (UTF-8), SQL type (UTF-8), [null mask: rows bytes, 1 = NULL], padding,
+//           data, padding
+// padding = zero bytes up to the next multiple of 8 from the file's start: every column's data
+//           starts 8-aligned, so numpy and Node take fixed-width columns as views of the file.
 // data    f8, dt: rows × f64 (dt = ms since 1970 UTC); i4: rows × i32; i8: rows × i64;
 //         b1: rows × u8; str: each value's UTF-8 then a NUL byte (NULL → empty);
 //         bin: rows × i32 lengths, then the bytes;
@@ -26,3 +29,8 @@ export const KIND_OF_CODE: ReadonlyMap<number, ExchangeKind> = new Map(
 export const CODED_TEXT = 8;
 
 export const COLUMN_HEADER_BYTES = 5 * 8;
+
+/** How many zero bytes follow `length` bytes that started 8-aligned, to end 8-aligned. */
+export function paddingAfter(length: number): number {
+  return (8 - (length % 8)) % 8;
+}
