@@ -97,12 +97,15 @@ export class WarmSatellites {
     return this.find(pool, language, worker) !== undefined;
   }
 
-  /** Takes the worker's ready satellite of the language out of the pool (and starts a replacement). */
+  /**
+   * Takes the worker's ready satellite of the language out of the pool. Its replacement starts once
+   * the session's files are handed over (claim), or once it is removed unclaimed: starting one
+   * blocks the event loop while the daemon forks, which would hold up the very session that took it.
+   */
   take(pool: string, language: ScriptLanguage, worker: string): WarmSatellite | undefined {
     const entry = this.find(pool, language, worker);
     if (!entry) return undefined;
     this.entries.delete(entry);
-    this.refill();
     return entry.satellite;
   }
 
@@ -260,8 +263,9 @@ export class WarmSatellites {
           channel.removeListener('data', onData);
           sink.out = onStdout;
           sink.err = onStderr;
+          const parts = encodeClaim(files, loopback);
           channel.cork();
-          for (const part of encodeClaim(files, loopback)) channel.write(part);
+          parts.forEach((part, i) => channel.write(part, i === parts.length - 1 ? () => this.refill() : undefined));
           channel.uncork();
           // Without a loopback the channel ends with the claim: nothing the satellite sends is read.
           if (!loopback) channel.end().resume();
