@@ -23,6 +23,7 @@ import { InstanceClient } from '../../server/src/node/instance/instanceClient';
 import { instanceLayout } from '../../server/src/node/instance/layout';
 import type { RunOutcome } from '../../server/src/node/instance/protocol';
 import { median } from './stats';
+import { refilled } from './warmPools';
 import { GENERATE_DUCKDB, GENERATE_TSQL as GENERATE_BIG_TSQL, ROWS } from './millionRows';
 
 const RUNS = 3;
@@ -101,15 +102,6 @@ function satellitePeak(outcome: RunOutcome): number {
 const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 const mib = (bytes: number) => `${(bytes / 2 ** 20).toFixed(0)} MiB`;
 const figures = (ms: number[]) => `median ${seconds(median(ms))} (${ms.map(seconds).join(', ')})`;
-
-/** Every pool's warm satellites ready, none starting: the replacement for the last session is up. */
-async function refilled(client: InstanceClient): Promise<void> {
-  for (const deadline = Date.now() + 60_000; Date.now() < deadline; await new Promise((resolve) => setTimeout(resolve, 100))) {
-    const pools = (await client.pools()).pools;
-    if (pools.every(({ warm }) => !warm || [warm.python, warm.r].every((l) => l.ready >= l.target && l.starting === 0))) return;
-  }
-  throw new Error('the warm satellites did not refill within 60 s');
-}
 
 async function measure(client: InstanceClient, warm: boolean, connection: DuckDBConnection, csvIn: string, csvOut: string): Promise<void> {
   const daemon = daemonPid();
