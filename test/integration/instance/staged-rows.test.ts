@@ -123,3 +123,16 @@ test("a coded text column is staged with each row's value, long and short, and i
   assert.deepEqual(await read('SELECT * FROM temp.main.coded ORDER BY rowid'), values.map((v) => [v]));
   assert.deepEqual(await read("SELECT count(*)::INTEGER FROM temp.main.coded WHERE c1 = 'twelve bytes'"), [[values.filter((v) => v === 'twelve bytes').length]]);
 });
+
+test('no NULL, long text or value of one batch of 2,048 rows leaks into the next', async () => {
+  // NULLs and long strings only in the first batch; the batches after it have none.
+  const n = 5000;
+  const x = new Float64Array(n).map((_, k) => k + 0.5);
+  const xNulls = Uint8Array.from({ length: n }, (_, k) => (k < 2048 && k % 3 === 0 ? 1 : 0));
+  for (let k = 0; k < n; k++) if (xNulls[k]) x[k] = 0;
+  const labels = Array.from({ length: n }, (_, k) => (k < 2048 ? (k % 5 === 0 ? null : `a long label number ${k % 4} beyond twelve bytes`) : `s${k % 3}`));
+  const decimals = Array.from({ length: n }, (_, k) => (k < 2048 && k % 2 === 0 ? null : k / 4));
+  await stageColumns(con, 'batches', { values: [{ kind: 'f8', data: x, nulls: xNulls }, codedColumn(labels), decimals], rowCount: n });
+  const back = await read('SELECT * FROM temp.main.batches ORDER BY rowid');
+  assert.deepEqual(back, Array.from({ length: n }, (_, k) => [xNulls[k] ? null : x[k], labels[k], decimals[k]]));
+});

@@ -23,7 +23,7 @@ import {
   type DuckDBVector,
 } from '@duckdb/node-api';
 import type { SqlValue } from '../../core/engine/executor/ports';
-import { isBulkColumn, valueAt, type BulkColumn, type Columnar, type TextColumn } from '../../core/launcher/columnValues';
+import { isBulkColumn, valueAt, type BulkColumn, type CodedText, type Columnar, type TextColumn } from '../../core/launcher/columnValues';
 import { quoteIdentifier, stagedColumn } from '../../core/engine/translate';
 import { CHUNK_ROWS, toDuckdb } from './duckdbValues';
 import { INLINE_BYTES, STRING_BYTES } from './vectorColumns';
@@ -102,9 +102,13 @@ export async function stageColumns(connection: DuckDBConnection, table: string, 
   const definitions = columns.map((c, k) => `${stagedColumn(k)} ${c.sql}`).join(', ');
   await connection.run(`CREATE TEMP TABLE ${quoteIdentifier(table)} (${definitions})`);
   const appender = await connection.createAppender(table, 'main', 'temp');
+  // One chunk serves every batch: the appender copies what it is given, and a fresh chunk per
+  // 2,048 rows meant fresh vector memory, faulted in page by page, for every batch.
+  const chunk = DuckDBDataChunk.create(types);
   for (let start = 0; start < rowCount; start += CHUNK_ROWS) {
     const count = Math.min(CHUNK_ROWS, rowCount - start);
-    const chunk = DuckDBDataChunk.create(types, count);
+    chunk.reset();
+    chunk.rowCount = count;
     values.forEach((column, k) => {
       if (isBulkColumn(column)) return copyBulk(duckdb.data_chunk_get_vector(chunk.chunk, k), column, start, count);
       const staged = columns[k]!;
@@ -144,29 +148,68 @@ function copyBulk(vector: duckdb.Vector, column: BulkColumn, start: number, coun
  * one, through DuckDB, which keeps their bytes. One native call per value cost 0.3 s a million rows.
  */
 function copyText(vector: duckdb.Vector, column: TextColumn, start: number, count: number): void {
-  // Each row's bytes from where its column keeps them: its own, or its distinct value's.
-  const { bytes, starts } = column.layout === 'plain' ? column : column.distinct;
-  const codes = column.layout === 'coded' ? column.codes : null;
   const { nulls } = column;
-  const structs = new Uint8Array(count * STRING_BYTES);
-  const view = new DataView(structs.buffer);
+  const structs = new Int32Array(count * (STRING_BYTES / 4));
   const long: number[] = [];
-  for (let r = 0; r < count; r++) {
-    if (nulls?.[start + r] === 1) continue;
-    const index = codes ? codes[start + r]! : start + r;
-    const from = starts[index]!;
-    const length = starts[index + 1]! - 1 - from;
-    if (length > INLINE_BYTES) {
-      long.push(r);
-      continue;
+  if (column.layout === 'coded') {
+    // A coded column's structs are made once per distinct value, then copied by code.
+    const known = structsOf(column);
+    for (let r = 0; r < count; r++) {
+      if (nulls?.[start + r] === 1) continue;
+      const s = column.codes[start + r]! * 4;
+      if (known[s]! > INLINE_BYTES) {
+        long.push(r);
+        continue;
+      }
+      const at = r * 4;
+      structs[at] = known[s]!;
+      structs[at + 1] = known[s + 1]!;
+      structs[at + 2] = known[s + 2]!;
+      structs[at + 3] = known[s + 3]!;
     }
-    const at = r * STRING_BYTES;
-    view.setUint32(at, length, true);
-    for (let i = 0; i < length; i++) structs[at + 4 + i] = bytes[from + i]!;
+  } else {
+    const bytes = new Uint8Array(structs.buffer);
+    for (let r = 0; r < count; r++) {
+      if (nulls?.[start + r] === 1) continue;
+      if (!writeStruct(bytes, r, column.bytes, column.starts, start + r)) long.push(r);
+    }
   }
   duckdb.copy_data_to_vector(vector, 0, structs.buffer, 0, structs.byteLength);
+  // Each long row's bytes from where its column keeps them: its own, or its distinct value's.
+  const { bytes, starts } = column.layout === 'plain' ? column : column.distinct;
   for (const r of long) {
-    const index = codes ? codes[start + r]! : start + r;
+    const index = column.layout === 'coded' ? column.codes[start + r]! : start + r;
     duckdb.vector_assign_string_element_len(vector, r, bytes.subarray(starts[index]!, starts[index + 1]! - 1));
   }
+}
+
+/**
+ * Writes value `index` of bytes/starts as the inline struct at position `at` of `out`; false (and
+ * nothing written) when it is too long to be inline.
+ */
+function writeStruct(out: Uint8Array, at: number, bytes: Uint8Array, starts: Float64Array, index: number): boolean {
+  const from = starts[index]!;
+  const length = starts[index + 1]! - 1 - from;
+  if (length > INLINE_BYTES) return false;
+  const to = at * STRING_BYTES;
+  out[to] = length & 0xff;
+  out[to + 1] = (length >> 8) & 0xff;
+  for (let i = 0; i < length; i++) out[to + 4 + i] = bytes[from + i]!;
+  return true;
+}
+
+const codedStructs = new WeakMap<CodedText, Int32Array>();
+
+/** A coded column's distinct values as inline structs; a long one's holds only its length. */
+function structsOf(column: CodedText): Int32Array {
+  let known = codedStructs.get(column);
+  if (!known) {
+    const { bytes, starts } = column.distinct;
+    const count = starts.length - 1;
+    const raw = new Uint8Array(count * STRING_BYTES);
+    for (let d = 0; d < count; d++) if (!writeStruct(raw, d, bytes, starts, d)) new DataView(raw.buffer).setUint32(d * STRING_BYTES, starts[d + 1]! - 1 - starts[d]!, true);
+    known = new Int32Array(raw.buffer);
+    codedStructs.set(column, known);
+  }
+  return known;
 }
