@@ -192,8 +192,8 @@ function writeStruct(out: Uint8Array, at: number, bytes: Uint8Array, starts: Flo
   const length = starts[index + 1]! - 1 - from;
   if (length > INLINE_BYTES) return false;
   const to = at * STRING_BYTES;
-  out[to] = length & 0xff;
-  out[to + 1] = (length >> 8) & 0xff;
+  // The length is a little-endian uint32; at most 12, it is its low byte (the others stay 0).
+  out[to] = length;
   for (let i = 0; i < length; i++) out[to + 4 + i] = bytes[from + i]!;
   return true;
 }
@@ -207,7 +207,8 @@ function structsOf(column: CodedText): Int32Array {
     const { bytes, starts } = column.distinct;
     const count = starts.length - 1;
     const raw = new Uint8Array(count * STRING_BYTES);
-    for (let d = 0; d < count; d++) if (!writeStruct(raw, d, bytes, starts, d)) new DataView(raw.buffer).setUint32(d * STRING_BYTES, starts[d + 1]! - 1 - starts[d]!, true);
+    const view = new DataView(raw.buffer);
+    for (let d = 0; d < count; d++) if (!writeStruct(raw, d, bytes, starts, d)) view.setUint32(d * STRING_BYTES, starts[d + 1]! - 1 - starts[d]!, true);
     known = new Int32Array(raw.buffer);
     codedStructs.set(column, known);
   }

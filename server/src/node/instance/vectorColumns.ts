@@ -186,7 +186,7 @@ class TextColumnReader implements BulkColumnReader {
     for (let r = 0; r < count; r++) {
       const row = this.rows + r;
       if (validity && !isValid(validity, r)) {
-        this.nulls ??= new Uint8Array(dictionary ? this.codes.length : this.starts.length);
+        this.nulls ??= new Uint8Array(this.rowRoom());
         this.nulls[row] = 1;
         if (dictionary) this.codes[row] = -1;
         else this.endRow(row);
@@ -256,8 +256,12 @@ class TextColumnReader implements BulkColumnReader {
   private reserveRows(count: number): void {
     if (this.dictionary) this.codes = withRoom(this.codes, this.rows, this.rows + count, (n) => new Int32Array(n));
     else this.starts = withRoom(this.starts, this.rows + 1, this.rows + count + 1, (n) => new Float64Array(n));
-    const rowRoom = this.dictionary ? this.codes.length : this.starts.length;
-    if (this.nulls) this.nulls = withRoom(this.nulls, this.rows, rowRoom, (n) => new Uint8Array(n));
+    if (this.nulls) this.nulls = withRoom(this.nulls, this.rows, this.rowRoom(), (n) => new Uint8Array(n));
+  }
+
+  /** How many rows the current layout's arrays have room for: NULL flags need as many. */
+  private rowRoom(): number {
+    return this.dictionary ? this.codes.length : this.starts.length;
   }
 
   private reserveBytes(count: number): void {
