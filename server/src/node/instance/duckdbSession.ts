@@ -23,6 +23,7 @@ import { CHUNK_ROWS, fromDuckdb, toDuckdb } from './duckdbValues';
 import { ChunkColumns } from './vectorColumns';
 import type { FunctionSlot, Holder } from './functionSlots';
 import { stageColumns, stageRows } from './stagedRows';
+import { StatementCache } from './statementCache';
 
 /** The DuckDB type a function returns; the executor's functions return names, ids and bits. */
 function functionType(type: SqlType): DuckDBType {
@@ -97,11 +98,15 @@ async function* columnBatches(result: DuckDBResult, limit: number, batchRows: nu
 }
 
 export class DuckdbSession implements StorageSession {
+  private readonly statements: StatementCache;
+
   constructor(
     private readonly connection: DuckDBConnection,
     private readonly slot: FunctionSlot,
     private readonly onClose: () => void,
-  ) {}
+  ) {
+    this.statements = new StatementCache(connection);
+  }
 
   /**
    * The rows, read column by column (numbers, bits and text in bulk from the vectors, see
@@ -119,14 +124,14 @@ export class DuckdbSession implements StorageSession {
   }
 
   async queryChunks(sql: string, parameters: readonly SqlValue[], maxRows = Infinity): Promise<StoredChunks> {
-    const result = await this.connection.stream(sql, parameters.length ? parameters.map(toDuckdb) : undefined);
+    const result = await this.stream(sql, parameters);
     const state = { truncated: false };
     return { [Symbol.asyncIterator]: () => columnBatches(result, maxRows, STREAMED_ROWS, state), get truncated() { return state.truncated; } };
   }
 
   /** All the rows up to `limit`, in one batch of columns. */
   private async readColumns(sql: string, parameters: readonly SqlValue[], limit: number): Promise<StoredColumns & { truncated: boolean }> {
-    const result = await this.connection.stream(sql, parameters.length ? parameters.map(toDuckdb) : undefined);
+    const result = await this.stream(sql, parameters);
     const state = { truncated: false };
     let whole: StoredColumns | undefined;
     for await (const batch of columnBatches(result, limit, Infinity, state)) whole = batch;
@@ -134,8 +139,12 @@ export class DuckdbSession implements StorageSession {
   }
 
   async run(sql: string, parameters: readonly SqlValue[] = []): Promise<number> {
-    const result = await this.connection.run(sql, parameters.length ? parameters.map(toDuckdb) : undefined);
+    const result = await this.statements.use(sql, parameters.map(toDuckdb), (prepared) => prepared.run());
     return result.rowsChanged;
+  }
+
+  private stream(sql: string, parameters: readonly SqlValue[]): Promise<DuckDBResult> {
+    return this.statements.use(sql, parameters.map(toDuckdb), (prepared) => prepared.stream());
   }
 
   stageRows(table: string, width: number, rows: readonly (readonly SqlValue[])[]): Promise<void> {
@@ -228,6 +237,7 @@ export class DuckdbSession implements StorageSession {
   }
 
   async close(): Promise<void> {
+    this.statements.clear();
     this.connection.closeSync();
     this.onClose();
   }
