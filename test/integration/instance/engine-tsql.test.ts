@@ -200,6 +200,57 @@ describe('databases', () => {
   });
 });
 
+describe('statements run again (the session keeps their prepared statements)', () => {
+  test('the same SELECT in two databases reads each one\'s table', async () => {
+    await s.ok("CREATE DATABASE otherdb;\nGO\nUSE otherdb; CREATE TABLE dbo.same (v nvarchar(10)); INSERT INTO dbo.same VALUES (N'other');\nUSE appdb; CREATE TABLE dbo.same (v int); INSERT INTO dbo.same VALUES (7);");
+    try {
+      const ran = await s.ok('SELECT v FROM dbo.same;\nUSE otherdb;\nSELECT v FROM dbo.same;\nUSE appdb;\nSELECT v FROM dbo.same;');
+      assert.deepEqual(ran.resultSets.map((r) => [r.columns[0]!.type, r.rows]), [['int', [[7]]], ['nvarchar(10)', [['other']]], ['int', [[7]]]]);
+    } finally {
+      await s.ok('USE appdb; DROP TABLE dbo.same; DROP DATABASE otherdb;');
+    }
+  });
+
+  test('a table dropped and made again with other columns between two runs of one SELECT', async () => {
+    const ran = await s.ok(`CREATE TABLE #again (a int); INSERT INTO #again VALUES (1);
+SELECT * FROM #again;
+DROP TABLE #again;
+CREATE TABLE #again (label nvarchar(5), n bigint); INSERT INTO #again VALUES (N'x', 5000000000);
+SELECT * FROM #again;
+DROP TABLE #again;`);
+    assert.deepEqual(ran.resultSets.map((r) => [r.columns.map((c) => c.name), r.rows]), [[['a'], [[1]]], [['label', 'n'], [['x', 5000000000]]]]);
+  });
+
+  test('a loop runs its statements with each pass\'s values', async () => {
+    const ran = await s.ok(`DECLARE @i int = 0, @sum bigint = 0, @text nvarchar(20) = N'';
+WHILE @i < 40
+BEGIN
+  SET @i += 1;
+  SET @sum += @i * @i;
+  IF @i % 10 = 0 SET @text = CONCAT(@text, @i, N';');
+END
+SELECT @sum, @text;`);
+    assert.deepEqual(ran.resultSets[0]!.rows, [[22140, '10;20;30;40;']]);
+  });
+
+  test('a value assigned to a variable or passed to a parameter is kept when it fits, and cut to the type\'s length when not', async () => {
+    await s.ok(`CREATE PROCEDURE dbo.echo @short nvarchar(3), @wide nvarchar(max), @narrow varchar(10), @n bigint, @fixed nchar(4)
+AS SELECT @short, @wide, @narrow, @n, @fixed + N'|';`);
+    const ran = await s.ok(`DECLARE @long nvarchar(10) = N'abcdef', @c char(3) = 'ab', @i int = 42, @s nvarchar(2) = N'xy', @cut nvarchar(3) = N'uvwxyz';
+EXEC dbo.echo @long, @c, @s, @i, @s;
+EXEC dbo.echo @s, @long, @long, @i, @long;
+EXEC dbo.echo NULL, NULL, NULL, NULL, NULL;
+SET @s = @long;
+SELECT @cut, @s;`);
+    assert.deepEqual(ran.resultSets.map((r) => r.rows[0]), [
+      ['abc', 'ab ', 'xy', 42, 'xy  |'],
+      ['xy', 'abcdef', 'abcdef', 42, 'abcd|'],
+      [null, null, null, null, null],
+      ['uvw', 'ab'],
+    ]);
+  });
+});
+
 describe('procedures and dynamic SQL', () => {
   test('parameters by position and name, defaults, OUTPUT and the return status', async () => {
     await s.ok(`CREATE PROCEDURE dbo.scale @x int, @factor int = 10, @result int OUTPUT

@@ -1,6 +1,7 @@
 // The executor's small pure parts: sp_configure's option lookup and values, WAITFOR's time string
 // and RAISERROR's formatting, the tables a statement reads, storage errors in SQL Server's words,
-// where a frame says a message is, type names as text, and table metadata.
+// where a frame says a message is, type names as text, table metadata, and which assigned values
+// need converting or cutting.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseBatch } from '../../../../server/src/core/engine/parser';
@@ -12,6 +13,7 @@ import { tablesRead } from '../../../../server/src/core/engine/executor/referenc
 import { sqlTypeFromText } from '../../../../server/src/core/engine/executor/sqlTypes';
 import { metadataFromComment, tableComment } from '../../../../server/src/core/engine/executor/tableMetadata';
 import { formatRaiserror, parseDelay } from '../../../../server/src/core/engine/executor/statements/controlValues';
+import { convertsUnchanged, fittedToLength } from '../../../../server/src/core/engine/executor/values';
 
 test('sp_configure finds options by exact or unique partial name, hides advanced ones until shown', () => {
   let doc = initialDocument('me');
@@ -107,4 +109,29 @@ test('table metadata round-trips through the storage comment; foreign comments a
   assert.deepEqual(metadataFromComment(JSON.stringify({ sqlml: 1, columns })), { columns, keys: [] }, 'a comment written before key names were kept');
   assert.equal(metadataFromComment('a note someone wrote'), null);
   assert.equal(metadataFromComment(null), null);
+});
+
+test('a value needs no conversion when its type is the target\'s, or it is text that fits an nvarchar', () => {
+  const nv = (length: number | 'max') => ({ name: 'nvarchar', length });
+  assert.equal(convertsUnchanged({ name: 'int' }, { name: 'int' }, 5), true);
+  assert.equal(convertsUnchanged({ name: 'int' }, { name: 'bigint' }, 5), false, 'a bigint is another value for the storage');
+  assert.equal(convertsUnchanged(nv(10), nv('max'), 'abcdef'), true);
+  assert.equal(convertsUnchanged(nv(10), nv(6), 'abcdef'), true);
+  assert.equal(convertsUnchanged(nv(10), nv(5), 'abcdef'), false, 'too long: it must be cut');
+  assert.equal(convertsUnchanged(nv(10), nv(5), null), true);
+  assert.equal(convertsUnchanged({ name: 'varchar', length: 4 }, nv(4), 'abcd'), true);
+  assert.equal(convertsUnchanged({ name: 'char', length: 3 }, nv('max'), 'ab '), true, "char's padding is part of its value");
+  assert.equal(convertsUnchanged(nv(4), { name: 'varchar', length: 10 }, 'αβ'), false, 'nvarchar into varchar goes through a code page');
+  assert.equal(convertsUnchanged(nv(4), { name: 'nchar', length: 10 }, 'ab'), false, 'nchar pads');
+  assert.equal(convertsUnchanged({ name: 'ntext' }, nv('max'), 'ab'), false);
+  assert.equal(convertsUnchanged({ name: 'int' }, nv('max'), 5), false);
+});
+
+test('an assigned value longer than its type is cut to the type\'s length; others are kept', () => {
+  assert.equal(fittedToLength('abcdef', { name: 'nvarchar', length: 3 }), 'abc');
+  assert.equal(fittedToLength('abcdef', { name: 'varchar', length: 'max' }), 'abcdef');
+  assert.equal(fittedToLength('ab', { name: 'nchar', length: 4 }), 'ab');
+  assert.deepEqual(fittedToLength(Uint8Array.of(1, 2, 3), { name: 'varbinary', length: 2 }), Uint8Array.of(1, 2));
+  assert.equal(fittedToLength(123456, { name: 'int' }), 123456);
+  assert.equal(fittedToLength(null, { name: 'nvarchar', length: 1 }), null);
 });

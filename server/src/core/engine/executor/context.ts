@@ -15,6 +15,7 @@ import { statementPorts, type StatementPorts } from './schemaLookup';
 import type { ExecutorSession } from './session';
 import type { Sink } from './sink';
 import { plural } from '../../text/plural';
+import { convertsUnchanged, fittedToLength } from './values';
 
 export type Flow = { kind: 'next' } | { kind: 'break' } | { kind: 'continue' } | { kind: 'return'; value: SqlValue };
 
@@ -92,14 +93,28 @@ export class StatementContext {
     return check(this.session.catalog, this.session.security, database, permission, securable, chain ? { ownershipChain: chain } : {});
   }
 
-  /** The value of an expression (constants, variables, functions), converted to `target` if given. */
+  /**
+   * The value of an expression (constants, variables, functions), converted to `target` if given
+   * as an assignment converts it (to a variable, a parameter): text too long for it is cut.
+   */
   async evaluate(expr: Expression, target?: SqlType): Promise<{ value: SqlValue; type: SqlType }> {
+    const asIs = this.variableAsIs(expr, target);
+    if (asIs) return asIs;
     const used = this.ports();
     const plan = this.translated(translateValue(expr, used.ports, target));
     checkReads(this, expr);
     await this.fillViews(used, expr);
     const result = await this.session.query(plan.sql, this.session.parameterValues(plan.parameters, this.frame), expr);
-    return { value: result.rows[0]?.[0] ?? null, type: plan.type };
+    const value = result.rows[0]?.[0] ?? null;
+    return { value: target ? fittedToLength(value, target) : value, type: plan.type };
+  }
+
+  /** A variable whose value is already of `target`'s type: no query to the storage to convert it. */
+  private variableAsIs(expr: Expression, target?: SqlType): { value: SqlValue; type: SqlType } | null {
+    if (expr.kind !== 'variable' || expr.system) return null;
+    const variable = this.frame.variable(expr.name);
+    if (!variable || (target && !convertsUnchanged(variable.type, target, variable.value))) return null;
+    return { value: variable.value, type: target ?? variable.type };
   }
 
   async condition(expr: Expression): Promise<boolean> {
