@@ -1,23 +1,21 @@
-// The TDS endpoint against the instance's own socket protocol, on one daemon serving both: a
+// The TDS endpoint against the instance's own socket protocol, on one instance serving both: a
 // trivial query's round trip (SELECT 1 on an open connection: mssql over TDS, InstanceClient over
 // the Unix socket; mssql's pool does not re-validate the connection before each request), and a
-// 1,000,000-row x 5-column result set fetched whole both ways. The daemon runs in this process
-// with a row limit of 1,000,000 (the instance's default cuts result sets at 100,000), so both
-// protocols carry every row. The two protocols take turns (blocks of round trips, then one fetch
-// each) so that the load of a shared machine weighs on both alike; the figures are medians.
-// The clients run in this process too: their own costs (tedious's parser, the JSON decoder) are
-// part of what is measured, as they are part of what a user waits for.
+// 1,000,000-row x 5-column result set fetched whole both ways. The instance runs as it is
+// deployed, a daemon process of its own (`sqlml instance start`), with a row limit of 1,000,000
+// (the default cuts result sets at 100,000) so both protocols carry every row. The two protocols
+// take turns (blocks of round trips, then one fetch each) so that the load of a shared machine
+// weighs on both alike; the figures are medians. The clients run in this process: their own costs
+// (tedious's parser, the JSON decoder) are part of what is measured, as they are part of what a
+// user waits for.
 // Run: node --import tsx test/bench/tds-roundtrip.bench.ts
-import { mkdirSync, rmSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import sql from 'mssql';
-import { DEFAULT_DAEMON_LIMITS } from '../../server/src/node/instance/daemonLimits';
 import { InstanceClient } from '../../server/src/node/instance/instanceClient';
-import { currentOsUser, serveInstance } from '../../server/src/node/instance/instanceDaemon';
 import { instanceLayout } from '../../server/src/node/instance/layout';
-import { ScriptHost } from '../../server/src/node/instance/scriptHost';
-import { createSqlEngine } from '../../server/src/node/instance/sqlEngine';
 import { median, ms, time } from './stats';
 
 /** Runs each of `fns` in turn, `rounds` times `perRound` runs (after a warm-up), and returns each one's wall times. */
@@ -44,23 +42,23 @@ FROM (SELECT d1.d + 10 * d2.d + 100 * d3.d + 1000 * d4.d + 10000 * d5.d + 100000
       FROM dbo.digits d1 CROSS JOIN dbo.digits d2 CROSS JOIN dbo.digits d3
       CROSS JOIN dbo.digits d4 CROSS JOIN dbo.digits d5 CROSS JOIN dbo.digits d6) AS numbers;`;
 
+const CLI = join(__dirname, '..', '..', 'server', 'dist', 'cli.js');
+
+function cli(...args: string[]): void {
+  const r = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`sqlml ${args.join(' ')} failed (exit ${r.status}):\n${r.stdout}\n${r.stderr}`);
+}
+
 async function main(): Promise<void> {
   rmSync(BASE, { recursive: true, force: true });
   mkdirSync(BASE, { recursive: true, mode: 0o711 });
-  const layout = instanceLayout({ path: join(BASE, 'instance') });
-  mkdirSync(layout.root, { recursive: true, mode: 0o711 });
-  const owner = currentOsUser();
-  const scripts = new ScriptHost({ config: { mode: 'none', prefix: 'sqlmlbt', workers: 1, pythonPath: '/usr/bin/python3', rscriptPath: '/usr/bin/Rscript' }, root: layout.root, log: () => undefined });
-  const daemon = await serveInstance({
-    layout,
-    openEngine: async () => ({ engine: await createSqlEngine({ folder: layout.root, owner: owner.name, scripts, maxRows: ROWS }), scripts }),
-    owner,
-    idleStopMs: 0,
-    limits: DEFAULT_DAEMON_LIMITS,
-    log: () => undefined,
-    tds: { port: 'auto' },
-  });
-  const socket = await InstanceClient.connect(layout, { autoStart: false, idleStopSeconds: 0, clientName: 'bench' });
+  const path = join(BASE, 'instance');
+  // No scripts run here: no worker accounts are needed.
+  cli('instance', 'create', '--path', path, '--isolation', 'none', '--tds-port', 'auto');
+  const configFile = join(path, 'instance.json');
+  writeFileSync(configFile, JSON.stringify({ ...JSON.parse(readFileSync(configFile, 'utf8')), results: { maxRowsPerResultSet: ROWS } }, null, 2));
+  cli('instance', 'start', '--path', path);
+  const socket = await InstanceClient.connect(instanceLayout({ path }), { autoStart: false, idleStopSeconds: 0, clientName: 'bench' });
   let pool: sql.ConnectionPool | undefined;
   try {
     const setup = await socket.run(`CREATE LOGIN bench WITH PASSWORD = N'${PASSWORD}'; ALTER SERVER ROLE sysadmin ADD MEMBER bench;\n${GENERATE}`);
@@ -95,8 +93,7 @@ async function main(): Promise<void> {
   } finally {
     await pool?.close();
     socket.close();
-    await daemon.stop('bench done');
-    await scripts.close();
+    spawnSync(process.execPath, [CLI, 'instance', 'stop', '--path', path]);
     rmSync(BASE, { recursive: true, force: true });
   }
 }
