@@ -302,6 +302,35 @@ EXEC @status = dbo.scale @x = 2, @factor = 3, @result = @r OUTPUT; SELECT @r, @s
     assert.equal(ran.errors[0]!.text, 'EXECUTE statement failed because its WITH RESULT SETS clause specified 1 column(s) for result set number 1, but the statement sent 2 column(s) at run time.');
   });
 
+  test('INSERT ... EXEC and WITH RESULT SETS keep the order of a result set of many storage row groups', async () => {
+    // 300,000 rows: DuckDB scans a table in parallel by row groups of 122,880, so only the
+    // storage's insertion order (not a sort) keeps the rows as the procedure sent them.
+    const wide = new EngineBed('tsql-order');
+    try {
+      await wide.open({ maxRows: 400_000 });
+      const w = await wide.connect();
+      await w.ok(`CREATE TABLE dbo.digit (d int); INSERT INTO dbo.digit VALUES (0),(1),(2),(3),(4),(5),(6),(7),(8),(9);
+GO
+CREATE PROCEDURE dbo.countdown AS
+SELECT 300000 - n AS n, CONCAT(N'r', n % 7) AS tag
+FROM (SELECT a.d + 10 * b.d + 100 * c.d + 1000 * e.d + 10000 * f.d + 100000 * g.d AS n
+      FROM dbo.digit a CROSS JOIN dbo.digit b CROSS JOIN dbo.digit c CROSS JOIN dbo.digit e CROSS JOIN dbo.digit f CROSS JOIN dbo.digit g) AS numbers
+WHERE n < 300000 ORDER BY n DESC;`);
+      const ran = await w.ok(`CREATE TABLE #down (n int, tag nvarchar(5));
+INSERT INTO #down EXEC dbo.countdown;
+SELECT n, tag FROM #down;
+EXEC dbo.countdown WITH RESULT SETS ((n bigint, tag nvarchar(5)));`);
+      const expected = Array.from({ length: 300_000 }, (_, k) => [300_000 - k, `r${k % 7}`]);
+      for (const [k, resultSet] of ran.resultSets.entries()) {
+        const misplaced = resultSet.rows.findIndex((row, i) => row[0] !== expected[i]![0] || row[1] !== expected[i]![1]);
+        assert.equal(resultSet.rows.length, 300_000, `result set ${k}`);
+        assert.equal(misplaced, -1, `result set ${k}: row ${misplaced} is out of place: ${JSON.stringify(resultSet.rows[misplaced])}`);
+      }
+    } finally {
+      await wide.remove();
+    }
+  });
+
   test('EXEC (string) and sp_executesql with an OUTPUT parameter', async () => {
     const ran = await s.ok(`EXEC ('SELECT 6 * 7');
 DECLARE @out int;

@@ -155,7 +155,8 @@ test('INSERT ... SELECT converts each selected column; INSERT ... EXEC gives the
   const row = translateInsertStaged(plan.value, [type('nvarchar(max)'), type('varchar(max)')], 'temp.main."staged"', s);
   assert.ok(row.ok);
   assert.match(row.value, /^INSERT INTO "sales"\."dbo"\."people" \("name", "city"\) SELECT CASE WHEN length\(CAST\("s"\."c1" AS VARCHAR\)\) > 5 THEN error/);
-  assert.match(row.value, / FROM temp\.main\."staged" AS "s" ORDER BY "s"\.rowid$/);
+  // A plain scan: the storage keeps the staged rows in order without a sort (see the staged-order test in engine-tsql).
+  assert.match(row.value, / FROM temp\.main\."staged" AS "s"$/);
   const wrong = translateInsertStaged(plan.value, [type('int')], 'temp.main."staged"', s);
   assert.ok(!wrong.ok && wrong.error.number === 120);
 });

@@ -68,7 +68,7 @@ export class StatementContext {
       const width = use.table.columns.length;
       const staging = this.session.stagingTable();
       const sources = Array.from({ length: width }, (_, k) => stagedColumn(k)).join(', ');
-      const fill = `INSERT INTO ${duckdbRelation(use.table.location)} SELECT ${sources} FROM ${staging.relation} ORDER BY rowid`;
+      const fill = `INSERT INTO ${duckdbRelation(use.table.location)} SELECT ${sources} FROM ${staging.relation}`;
       await this.session.withStagedRows(staging, rows, width, at, () => this.session.execute(fill, [], at));
     }
   }

@@ -70,8 +70,9 @@ export interface StorageSession {
   run(sql: string, parameters?: readonly SqlValue[]): Promise<number>;
   /**
    * Loads the rows into a new temporary table `temp.main."<table>"` with columns c1…c<width>, each
-   * typed by the storage to hold its values as they are, for a statement to read in row order
-   * (ORDER BY rowid). Many rows go in far faster than through one INSERT each. The caller drops it.
+   * typed by the storage to hold its values as they are, for a statement to read in row order: a
+   * plain scan of it (no ORDER BY) gives its rows in the order they were staged. Many rows go in
+   * far faster than through one INSERT each. The caller drops it.
    */
   stageRows(table: string, width: number, rows: readonly (readonly SqlValue[])[]): Promise<void>;
   /** The same for rows held column by column (a script's output), without an array per row. */

@@ -118,7 +118,7 @@ export function translateInsert(stmt: InsertStatement, ctx: Context): InsertPlan
 export function insertStagedSql(target: TableInfo, columns: ColumnInfo[], sourceTypes: SqlType[], listed: boolean, staged: string, at: Span): string {
   checkCount(sourceTypes.length, columns.length, listed, true, at);
   const values = sourceTypes.map((type, k) => storeValue({ sql: `CAST("s".${stagedColumn(k)} AS ${duckdbType(type)})`, type }, columns[k]!, target.location, at).sql);
-  return `${insertPrefix(target, columns)} SELECT ${values.join(', ')} FROM ${staged} AS "s" ORDER BY "s".rowid`;
+  return `${insertPrefix(target, columns)} SELECT ${values.join(', ')} FROM ${staged} AS "s"`;
 }
 
 /** The target of UPDATE/DELETE, and what else FROM joins it with. */

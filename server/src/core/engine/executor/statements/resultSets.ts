@@ -49,7 +49,7 @@ async function convertRows(ctx: StatementContext, sent: ExecResultSet, from: Sql
   if (rowCountOf(sent) === 0) return [];
   const staging = ctx.session.stagingTable();
   return ctx.session.withStagedRows(staging, sent, from.length, at, async () => {
-    const converted = await ctx.session.query(`SELECT ${conversions.join(', ')} FROM ${staging.relation} ORDER BY rowid`, [], at);
+    const converted = await ctx.session.query(`SELECT ${conversions.join(', ')} FROM ${staging.relation}`, [], at);
     return converted.rows;
   });
 }
