@@ -1,7 +1,9 @@
 // The daemon's clients: twenty callers at once, the pools and sessions views with live changes,
-// cancelling a session, SQL logins by password, and the loopback with implied authentication.
+// cancelling a session, SQL logins by password, the loopback with implied authentication, and the
+// environment the daemon is started with.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import type { InstanceClient } from '../../../server/src/node/instance/instanceClient';
 import type { RunOutcome, WireSessionRecord } from '../../../server/src/node/instance/protocol';
 import { ANOTHER_LOGIN } from '../../../server/src/core/launcher/visibility';
@@ -69,6 +71,13 @@ WITH RESULT SETS ((who nvarchar(50), worker nvarchar(50)));`.replace('@who = @me
   } finally {
     for (const c of clients) c.close();
   }
+});
+
+test("the daemon started on first use asks glibc for huge pages for malloc's large blocks", { skip }, () => {
+  const pid = instance.daemonPid();
+  assert.ok(pid, 'the daemon is running');
+  const environment = readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0');
+  assert.ok(environment.includes('GLIBC_TUNABLES=glibc.malloc.hugetlb=1'), environment.filter((v) => v.startsWith('GLIBC')).join(' ') || 'no GLIBC_TUNABLES');
 });
 
 test('a wrong password is Msg 18456, and the connection has no login', { skip }, async () => {
