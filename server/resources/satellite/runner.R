@@ -164,32 +164,34 @@ local({
     x <- col$values
     nulls <- col$nulls
     kind <- col$kind
+    # Assigning into a column copies it (it is the data frame's too): only when there are NULLs.
+    has_nulls <- any(nulls)
     distinct <- NULL
     if (kind == STR) {
-      x[nulls] <- ""
+      if (has_nulls) x[nulls] <- ""
       x <- enc2utf8(x)
-      distinct <- unique(x[!nulls])
+      distinct <- unique(if (has_nulls) x[!nulls] else x)
       if (length(distinct) > 0 && 2 * length(distinct) <= rows) {
         # Labels and categories go coded (format.ts): codes into the distinct values, -1 for NULL.
         kind <- STR_CODED
         x <- match(x, distinct) - 1L
-        x[nulls] <- -1L
+        if (has_nulls) x[nulls] <- -1L
         bytes <- 4 + 4 * rows + sum(nchar(distinct, type = "bytes")) + length(distinct)
       } else bytes <- sum(nchar(x, type = "bytes")) + rows
     } else if (kind == BIN) {
-      x[nulls] <- list(raw(0))
+      if (has_nulls) x[nulls] <- list(raw(0))
       bytes <- 4 * rows + sum(lengths(x))
     } else {
-      if (kind == B1) x <- as.raw(!is.na(x) & x) else x[nulls] <- 0
+      if (kind == B1) x <- as.raw(!is.na(x) & x) else if (has_nulls) x[nulls] <- 0
       bytes <- rows * c(8, 4, 8, 1, 0, 8, 0)[kind]
     }
     name <- charToRaw(enc2utf8(col$name))
     type <- charToRaw(col$type)
-    writeBin(as.double(c(kind, any(nulls), length(name), length(type), bytes)), con, size = 8L, endian = "little")
+    writeBin(as.double(c(kind, has_nulls, length(name), length(type), bytes)), con, size = 8L, endian = "little")
     writeBin(name, con)
     writeBin(type, con)
-    if (any(nulls)) writeBin(as.raw(nulls), con)
-    write_padding(con, length(name) + length(type) + if (any(nulls)) rows else 0)
+    if (has_nulls) writeBin(as.raw(nulls), con)
+    write_padding(con, length(name) + length(type) + if (has_nulls) rows else 0)
     if (kind == F8 || kind == DT) writeBin(as.double(x), con, size = 8L, endian = "little")
     else if (kind == I4) writeBin(as.integer(x), con, size = 4L, endian = "little")
     else if (kind == B1) writeBin(x, con)
