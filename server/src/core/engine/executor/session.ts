@@ -288,8 +288,8 @@ export class ExecutorSession {
 
   /**
    * Runs `use` over the rows staged in the work table (columns c1…cN, read in the order staged by
-   * a plain scan), then drops the table: how INSERT ... EXEC and WITH RESULT SETS take a result set (given
-   * whole, so that a script's output is staged from its columns) or rows.
+   * a plain scan), then drops the table: how INSERT ... EXEC and WITH RESULT SETS take a result set
+   * (given whole, so that a script's output is staged from its columns) or rows.
    */
   async withStagedRows<T>(table: { name: string; relation: string }, rows: ExecResultSet | readonly (readonly SqlValue[])[], width: number, at: Span, use: () => Promise<T>, target?: WriteTarget): Promise<T> {
     const { name, relation } = table;

@@ -36,7 +36,7 @@ export function convertsUnchanged(from: SqlType, to: SqlType, value: SqlValue): 
 /**
  * A value assigned to a variable or parameter of `type`: text or bytes longer than the type holds
  * are cut to its length, silently, as SQL Server assigns them (a table's column refuses them
- * instead, Msg 8152). Lengths count UTF-16 units for text, as nvarchar's do.
+ * instead, Msg 2628). Lengths count UTF-16 units for text, as nvarchar's do.
  */
 export function fittedToLength(value: SqlValue, type: SqlType): SqlValue {
   const n = type.length;
