@@ -335,6 +335,26 @@ OutputDataSet <- df`,
   }
 });
 
+test('Python: a long text column of distinct values goes plain without being factorized first, and keeps every value and NULL', { skip }, async () => {
+  // 40,000 rows: long enough to be sampled (runner.py's mostly_distinct). The ids are distinct
+  // but for a NULL; the categories repeat, so they still go coded.
+  const script = `
+import pandas
+ids = ["id%d" % i for i in range(40000)]
+ids[123] = None
+OutputDataSet = pandas.DataFrame({"id": ids, "cat": ["c%d" % (i % 10) for i in range(40000)]})`;
+  const result = await run(launcher, { language: 'Python', script });
+  assert.equal(result.session.state, 'succeeded', errors(result));
+  const set = result.resultSets[0]! as typeof result.resultSets[0] & { columnar?: Columnar };
+  const [id, cat] = set.columnar?.values ?? [];
+  assert.ok(id && isBulkColumn(id) && id.kind === 'str' && id.layout !== 'coded', 'the ids went plain');
+  assert.ok(cat && isBulkColumn(cat) && cat.kind === 'str' && cat.layout === 'coded', 'the categories went coded');
+  const expected = Array.from({ length: 40_000 }, (_, i) => [i === 123 ? null : `id${i}`, `c${i % 10}`]);
+  const wrong = set.rows.findIndex((row, i) => row[0] !== expected[i]![0] || row[1] !== expected[i]![1]);
+  assert.equal(set.rows.length, 40_000);
+  assert.equal(wrong, -1, `row ${wrong}: ${JSON.stringify(set.rows[wrong])}`);
+});
+
 test('R: @params, OUTPUT parameters (a serialized model as raw), and errors at the user’s lines', { skip: skipR }, async () => {
   const result = await run(launcher, {
     language: 'R',
