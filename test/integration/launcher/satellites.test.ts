@@ -335,24 +335,32 @@ OutputDataSet <- df`,
   }
 });
 
-test('Python: a long text column of distinct values goes plain without being factorized first, and keeps every value and NULL', { skip }, async () => {
-  // 40,000 rows: long enough to be sampled (runner.py's mostly_distinct). The ids are distinct
-  // but for a NULL; the categories repeat, so they still go coded.
-  const script = `
+test('Python and R: a long text column of distinct values goes plain without being coded first, and keeps every value and NULL', { skip: skipR }, async () => {
+  // 40,000 rows: long enough to be sampled (mostly_distinct in runner.py and runner.R). The ids
+  // are distinct but for a NULL; the categories repeat, so they still go coded.
+  const scripts = {
+    python: `
 import pandas
 ids = ["id%d" % i for i in range(40000)]
 ids[123] = None
-OutputDataSet = pandas.DataFrame({"id": ids, "cat": ["c%d" % (i % 10) for i in range(40000)]})`;
-  const result = await run(launcher, { language: 'Python', script });
-  assert.equal(result.session.state, 'succeeded', errors(result));
-  const set = result.resultSets[0]! as typeof result.resultSets[0] & { columnar?: Columnar };
-  const [id, cat] = set.columnar?.values ?? [];
-  assert.ok(id && isBulkColumn(id) && id.kind === 'str' && id.layout !== 'coded', 'the ids went plain');
-  assert.ok(cat && isBulkColumn(cat) && cat.kind === 'str' && cat.layout === 'coded', 'the categories went coded');
+OutputDataSet = pandas.DataFrame({"id": ids, "cat": ["c%d" % (i % 10) for i in range(40000)]})`,
+    R: `
+ids <- paste0("id", 0:39999)
+ids[124] <- NA
+OutputDataSet <- data.frame(id = ids, cat = paste0("c", (0:39999) %% 10))`,
+  };
   const expected = Array.from({ length: 40_000 }, (_, i) => [i === 123 ? null : `id${i}`, `c${i % 10}`]);
-  const wrong = set.rows.findIndex((row, i) => row[0] !== expected[i]![0] || row[1] !== expected[i]![1]);
-  assert.equal(set.rows.length, 40_000);
-  assert.equal(wrong, -1, `row ${wrong}: ${JSON.stringify(set.rows[wrong])}`);
+  for (const [language, script] of Object.entries(scripts)) {
+    const result = await run(launcher, { language, script });
+    assert.equal(result.session.state, 'succeeded', errors(result));
+    const set = result.resultSets[0]! as typeof result.resultSets[0] & { columnar?: Columnar };
+    const [id, cat] = set.columnar?.values ?? [];
+    assert.ok(id && isBulkColumn(id) && id.kind === 'str' && id.layout !== 'coded', `${language}: the ids went plain`);
+    assert.ok(cat && isBulkColumn(cat) && cat.kind === 'str' && cat.layout === 'coded', `${language}: the categories went coded`);
+    const wrong = set.rows.findIndex((row, i) => row[0] !== expected[i]![0] || row[1] !== expected[i]![1]);
+    assert.equal(set.rows.length, 40_000, language);
+    assert.equal(wrong, -1, `${language}, row ${wrong}: ${JSON.stringify(set.rows[wrong])}`);
+  }
 });
 
 test('R: @params, OUTPUT parameters (a serialized model as raw), and errors at the user’s lines', { skip: skipR }, async () => {
