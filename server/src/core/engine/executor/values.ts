@@ -47,7 +47,7 @@ export function fittedToLength(value: SqlValue, type: SqlType): SqlValue {
 }
 
 export async function castValue(ctx: StatementContext, value: SqlValue, from: SqlType, to: SqlType, at: Span): Promise<SqlValue> {
-  if (value === null || formatSqlType(from) === formatSqlType(to)) return value;
+  if (value === null || convertsUnchanged(from, to, value)) return value;
   const sql = conversionSql(`CAST($1 AS ${duckdbType(from)})`, from, to, at);
   const result = await ctx.session.query(`SELECT ${sql}`, [value], at);
   return fittedToLength(result.rows[0]?.[0] ?? null, to);
