@@ -486,8 +486,12 @@ local({
     folder <- tempfile("sqlml-odbc-")
     dir.create(folder, mode = "0700")
     out <- suppressWarnings(system2(python, c("-I", "tds_relay.py", shQuote(folder)), stdout = TRUE, stderr = FALSE))
-    if (!is.null(attr(out, "status"))) return(invisible(NULL))
-    for (line in out) {
+    if (is.null(attr(out, "status"))) set_environment(out)
+  }
+
+  # The name=value lines a relay printed, into this process's environment.
+  set_environment <- function(lines) {
+    for (line in lines) {
       value <- list(sub("^[^=]*=", "", line))
       names(value) <- sub("=.*$", "", line)
       do.call(Sys.setenv, value)
@@ -498,11 +502,20 @@ local({
 
   # A warm satellite (claimMessage.ts) finds the runner alone in its folder. Base R cannot read a
   # socket descriptor, so a few lines of Python (as for the loopback) say it is ready on
-  # descriptor 3, wait there for the session's files and write them into the folder; their exit
-  # status says whether the descriptor stays open as the session's loopback channel.
+  # descriptor 3, wait there for the session's files and write them into the folder. Meanwhile
+  # the session's TDS relay starts (tds_relay.Prestarted) and gets the descriptor when the session
+  # brings a loopback channel. The exit status says what became of the descriptor: 10, the
+  # channel without a relay; 11, no channel; 12, the relay's, whose environment is printed.
   CLAIM_RELAY <- paste(
-    "import os, struct",
+    "import os, struct, sys",
     "fd = 3",
+    "relay = None",
+    "if os.path.exists('tds_relay.py'):",
+    "    import importlib.util",
+    "    spec = importlib.util.spec_from_file_location('tds_relay', 'tds_relay.py')",
+    "    tds_relay = importlib.util.module_from_spec(spec)",
+    "    spec.loader.exec_module(tds_relay)",
+    "    relay = tds_relay.Prestarted()",
     "os.write(fd, b'W')",
     "def exactly(n):",
     "    parts = []",
@@ -524,16 +537,24 @@ local({
     "        size -= len(part)",
     "        while part: part = part[os.write(out, part):]",
     "    os.close(out)",
-    "os._exit(10 if loopback else 11)",
+    "if not loopback: os._exit(11)",
+    "environment = relay.hand_over(fd) if relay else None",
+    "if environment is None: os._exit(10)",
+    "sys.stdout.write(''.join('%s=%s\\n' % kv for kv in environment.items()))",
+    "sys.stdout.flush()",
+    "os._exit(12)",
     sep = "\n")
 
   await_claim <- function() {
     python <- if (file.exists("/usr/bin/python3")) "/usr/bin/python3" else Sys.which("python3")
-    status <- system2(python, c("-I", "-c", shQuote(CLAIM_RELAY)))
+    out <- suppressWarnings(system2(python, c("-I", "-c", shQuote(CLAIM_RELAY)), stdout = TRUE))
+    status <- attr(out, "status")
+    if (is.null(status)) status <- 0L
     # 9: the launcher let this satellite go unclaimed (it is closing).
     if (status == 9) quit(save = "no", status = 0, runLast = FALSE)
-    if (status == 10) Sys.setenv(SQLML_LOOPBACK_FD = "3")
-    else if (status != 11) quit(save = "no", status = 1, runLast = FALSE)
+    if (status == 10 || status == 12) Sys.setenv(SQLML_LOOPBACK_FD = "3")
+    if (status == 12) set_environment(out)
+    else if (status != 10 && status != 11) quit(save = "no", status = 1, runLast = FALSE)
   }
 
   if (!file.exists("request.txt")) {
@@ -545,9 +566,11 @@ local({
       f <- get(name, envir = here)
       if (is.function(f)) assign(name, compiler::cmpfun(f), envir = here)
     }
+    # The claim also settles the relay, started while the satellite waited.
     await_claim()
+  } else {
+    start_tds_relay()
   }
-  start_tds_relay()
   options(warn = 1)
   r <- NULL
   result <- tryCatch(

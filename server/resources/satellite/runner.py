@@ -562,21 +562,34 @@ def await_claim(fd=3):
         os.close(fd)
 
 
-def start_tds_relay():
-    """Starts the session's TDS relay (tds_relay.py) and takes the environment it gives the
-    script's ODBC drivers; without a loopback channel or an isolated network there is none."""
-    if not os.environ.get("SQLML_LOOPBACK_FD", "").isdigit() or not os.path.exists("tds_relay.py"):
+def load_tds_relay():
+    """tds_relay.py as a module (isolated mode keeps the folder off sys.path), or None without it."""
+    if not os.path.exists("tds_relay.py"):
+        return None
+    import importlib.util
+    spec = importlib.util.spec_from_file_location("tds_relay", "tds_relay.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def start_tds_relay(prestarted=None):
+    """Starts the session's TDS relay (tds_relay.py), or hands the channel to the one a warm
+    satellite started ahead (prestarted), and takes the environment it gives the script's ODBC
+    drivers; without a loopback channel or an isolated network there is none."""
+    channel = os.environ.get("SQLML_LOOPBACK_FD", "")
+    if not channel.isdigit():
+        if prestarted is not None:
+            prestarted.let_go()
         return
-    import subprocess
-    import tempfile
-    folder = tempfile.mkdtemp(prefix="sqlml-odbc-")
-    started = subprocess.run([sys.executable, "-I", "tds_relay.py", folder], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
-                             pass_fds=(int(os.environ["SQLML_LOOPBACK_FD"]),))
-    if started.returncode != 0:
+    if prestarted is not None:
+        environment = prestarted.hand_over(int(channel))
+    else:
+        relay = load_tds_relay()
+        environment = relay.start(int(channel)) if relay else None
+    if not environment:
         return
-    for line in started.stdout.decode("utf-8").splitlines():
-        name, _, value = line.partition("=")
-        os.environ[name] = value
+    os.environ.update(environment)
     # The channel is the relay's now: a byte written on it by the script (or a child it starts)
     # would cut into the relay's frames, so neither keeps the descriptor.
     os.close(int(os.environ.pop("SQLML_LOOPBACK_FD")))
@@ -584,9 +597,12 @@ def start_tds_relay():
 
 def main():
     warm = not os.path.exists("request.txt")
+    prestarted = None
     if warm:
+        relay = load_tds_relay()
+        prestarted = relay.Prestarted() if relay else None
         await_claim()
-    start_tds_relay()
+    start_tds_relay(prestarted)
     sys.meta_path.append(ProprietaryPackageFinder)
     sys.stdout.reconfigure(line_buffering=True)
     sys.stderr.reconfigure(line_buffering=True)

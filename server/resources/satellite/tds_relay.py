@@ -2,7 +2,8 @@
 pyodbc or RODBC, a trusted connection, server "." (or localhost, (local), 127.0.0.1).
 
 Started by the runner before the user's script, inside the sandbox, when the session has a loopback
-channel (SQLML_LOOPBACK_FD). It takes that channel over and then:
+channel (SQLML_LOOPBACK_FD); a warm satellite starts it while it waits for a session, and the relay
+gets the channel when one claims it (Prestarted). It takes that channel over and then:
   * listens on 127.0.0.1:1433 of the session's own network namespace (nobody else's is the same) and
     carries each TCP connection's bytes as frames on the channel, where the instance serves them with
     the TDS endpoint's code and takes a trusted connection as the worker's implied authentication;
@@ -349,9 +350,19 @@ def listen():
     return tds, query
 
 
+def detach_output():
+    """The relay's standard descriptors go to /dev/null: whoever reads its output sees the end of it."""
+    null = os.open(os.devnull, os.O_RDWR)
+    for std in (0, 1, 2):
+        os.dup2(null, std)
+
+
 def main():
+    # tds_relay.py FOLDER (the channel in SQLML_LOOPBACK_FD), or FOLDER --await-channel FD: started
+    # ahead of a warm satellite's session, it gets the channel on FD (see prestart).
+    awaiting = len(sys.argv) == 4 and sys.argv[2] == "--await-channel" and sys.argv[3].isdigit()
     fd = os.environ.get("SQLML_LOOPBACK_FD", "")
-    if not fd.isdigit() or len(sys.argv) != 2:
+    if not awaiting and (not fd.isdigit() or len(sys.argv) != 2):
         sys.exit(2)
     if not isolated_network():
         sys.exit(3)
@@ -359,18 +370,74 @@ def main():
     if listeners is None:
         sys.exit(4)
     write_configuration(sys.argv[1])
-    upstream = socket.socket(fileno=int(fd))
-    upstream.setblocking(True)
-    # Ready: the runner reads the environment its script needs and goes on when this process exits;
-    # the relay lives on in a child until the channel closes.
+    # Ready: the runner reads the environment its script needs.
     sys.stdout.write("".join("%s=%s\n" % kv for kv in environment(sys.argv[1]).items()))
     sys.stdout.flush()
-    if os.fork() != 0:
-        os._exit(0)
-    null = os.open(os.devnull, os.O_RDWR)
-    for std in (0, 1, 2):
-        os.dup2(null, std)
+    if awaiting:
+        detach_output()
+        with socket.socket(fileno=int(sys.argv[3])) as handoff:
+            try:
+                _, fds, _, _ = socket.recv_fds(handoff, 1, 1)
+            except OSError:
+                fds = []
+        if not fds:
+            os._exit(0)  # the session has no channel, or the satellite went unclaimed
+        upstream = socket.socket(fileno=fds[0])
+    else:
+        upstream = socket.socket(fileno=int(fd))
+        # The runner goes on when this process exits; the relay lives on in a child until the
+        # channel closes.
+        if os.fork() != 0:
+            os._exit(0)
+        detach_output()
+    upstream.setblocking(True)
     Relay(upstream, *listeners).run()
+
+
+# ---------------------------------------------------------------- how the runners start it
+
+def environment_of(printed):
+    """The environment a relay printed when it was ready (name=value lines)."""
+    return dict(line.partition("=")[::2] for line in printed.decode("utf-8").splitlines())
+
+
+def start(channel):
+    """A cold satellite's relay, started now with the session's channel: the environment for the
+    script's drivers, or None when the relay cannot run here (the channel stays the caller's)."""
+    import subprocess
+    import tempfile
+    started = subprocess.run([sys.executable, "-I", __file__, tempfile.mkdtemp(prefix="sqlml-odbc-")],
+                             stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, pass_fds=(channel,))
+    return environment_of(started.stdout) if started.returncode == 0 else None
+
+
+class Prestarted:
+    """A warm satellite's relay, started before any session claims the satellite, so that the
+    relay's own start (a Python process, its listeners and the driver configuration: about 75 ms)
+    is not on the session's path. It waits for the session's channel on a socket pair."""
+
+    def __init__(self):
+        import subprocess
+        import tempfile
+        self.handoff, theirs = socket.socketpair()
+        with theirs:
+            self.process = subprocess.Popen([sys.executable, "-I", __file__, tempfile.mkdtemp(prefix="sqlml-odbc-"), "--await-channel", str(theirs.fileno())],
+                                            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, pass_fds=(theirs.fileno(),))
+
+    def hand_over(self, channel):
+        """Gives the relay the session's channel (a descriptor the caller then closes): the
+        environment for the script's drivers, or None when the relay could not start here."""
+        with self.handoff, self.process.stdout:
+            printed = self.process.stdout.read()
+            if not printed:
+                return None
+            socket.send_fds(self.handoff, [b"C"], [channel])
+        return environment_of(printed)
+
+    def let_go(self):
+        """A session without a channel: the relay sees its handoff socket close and exits."""
+        self.handoff.close()
+        self.process.stdout.close()
 
 
 if __name__ == "__main__":
