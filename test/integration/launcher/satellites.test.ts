@@ -335,6 +335,38 @@ OutputDataSet <- df`,
   }
 });
 
+test('Python and R return a column made of their coded input\'s strings coded with its distinct values: passed through, filtered, reversed; any other column is coded afresh', { skip: skipR }, async () => {
+  // The filter drops every '' row, so a column coded afresh would hold three distinct values; one
+  // recoded from the input's keeps all four. The column with a NaN (Python) or a new value (R)
+  // is not the input's and is coded afresh.
+  const kept = CODED.map((v, r) => ({ v, r })).filter(({ r }) => r % 4 !== 1).reverse();
+  const scripts = {
+    python: `
+kept = InputDataSet[InputDataSet["n"] % 4 != 1].iloc[::-1]["label"].tolist()
+kept += [None] * (len(InputDataSet) - len(kept))
+OutputDataSet = pandas.DataFrame({"same": InputDataSet["label"], "kept": kept, "other": InputDataSet["label"].where(InputDataSet["n"] > 0)})`,
+    R: `
+df <- InputDataSet[InputDataSet$n %% 4 != 1, ]
+kept <- rev(df$label)
+OutputDataSet <- data.frame(same = InputDataSet$label, kept = c(kept, rep(NA, nrow(InputDataSet) - length(kept))), other = ifelse(InputDataSet$n > 0, InputDataSet$label, "first"), stringsAsFactors = FALSE)`,
+  };
+  for (const [language, script] of Object.entries(scripts)) {
+    const result = await run(launcher, { language, input: codedInput(), script });
+    assert.equal(result.session.state, 'succeeded', errors(result));
+    const set = result.resultSets[0]! as typeof result.resultSets[0] & { columnar?: Columnar };
+    const distinctOf = (c: number) => {
+      const column = set.columnar?.values[c];
+      assert.ok(column && isBulkColumn(column) && column.kind === 'str' && column.layout === 'coded', `${language}: column ${c} went coded`);
+      return column.distinct.starts.length - 1;
+    };
+    assert.deepEqual(set.rows.map((r) => r[0]), CODED, `${language}: passed through`);
+    assert.deepEqual(set.rows.map((r) => r[1]), [...kept.map(({ v }) => v), ...CODED.slice(kept.length).map(() => null)], `${language}: filtered and reversed`);
+    assert.deepEqual(set.rows.map((r) => r[2]), CODED.map((v, r) => (r === 0 ? (language === 'python' ? null : 'first') : v)), `${language}: the other column`);
+    assert.deepEqual([distinctOf(0), distinctOf(1)], [4, 4], `${language}: the input's distinct values, the one no longer used included`);
+    assert.equal(distinctOf(2), language === 'python' ? 4 : 5, `${language}: the other column, coded afresh`);
+  }
+});
+
 test('Python and R: a long text column of distinct values goes plain without being coded first, and keeps every value and NULL', { skip: skipR }, async () => {
   // 40,000 rows: long enough to be sampled (mostly_distinct in runner.py and runner.R). The ids
   // are distinct but for a NULL; the categories repeat, so they still go coded.
