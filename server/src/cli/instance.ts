@@ -12,7 +12,7 @@ import { instanceFolderProblems } from '../node/instance/instanceFolderPosture';
 import { instanceLayout, type InstanceLayout } from '../node/instance/layout';
 import { readOwner } from '../node/instance/ownerLock';
 import { oneOf, parseArgs, positiveNumber, wholeNumber, type ParsedArgs } from './args';
-import type { WarmSettings } from '../core/launcher/pools';
+import { DEFAULT_WARM_MEMORY_MIB, type WarmSettings } from '../core/launcher/pools';
 import { describeTdsSettings, TDS_HELP, TDS_OPTIONS, tdsSettingsFrom } from './tdsOptions';
 import { writeDurably } from '../node/instance/durableFile';
 import { prepareCertificate, type TdsSettings } from '../node/tds/tdsEndpoint';
@@ -119,7 +119,7 @@ function warmSettings(python: string | undefined, r: string | undefined, memory:
     if (memory !== undefined) throw new UsageError('--warm-memory needs --warm-python or --warm-r');
     return {};
   }
-  return { warm: { python: wholeNumber('warm-python', python, 0), r: wholeNumber('warm-r', r, 0), memoryMiB: positiveNumber('warm-memory', memory, 1024) } };
+  return { warm: { python: wholeNumber('warm-python', python, 0), r: wholeNumber('warm-r', r, 0), memoryMiB: positiveNumber('warm-memory', memory, DEFAULT_WARM_MEMORY_MIB) } };
 }
 
 async function create(args: string[]): Promise<number> {

@@ -43,6 +43,9 @@ export interface WarmSettings {
   memoryMiB: number;
 }
 
+/** The warm satellites' memory budget per pool when the settings name none (`--warm-memory`). */
+export const DEFAULT_WARM_MEMORY_MIB = 1024;
+
 /** SQL Server's own defaults for the default external pool: 100% CPU, 20% memory, no process cap. */
 export const DEFAULT_LIMITS: PoolLimits = { maxCpuPercent: 100, maxMemoryPercent: 20, maxProcesses: 0 };
 

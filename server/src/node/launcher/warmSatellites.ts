@@ -15,6 +15,7 @@ import { randomUUID } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import type { WorkerAssignment } from '../../core/launcher/mapping';
+import { DEFAULT_WARM_MEMORY_MIB } from '../../core/launcher/pools';
 import type { ScriptLanguage } from '../../core/launcher/request';
 import { encodeClaim, READY_BYTE } from './claimMessage';
 import type { LauncherContext, PoolRuntime } from './context';
@@ -31,8 +32,6 @@ const ASSUMED_BYTES: Record<ScriptLanguage, number> = { python: 96 * 2 ** 20, r:
 const FAILURES_TO_GIVE_UP = 3;
 const STDERR_KEPT = 2048;
 const MEASURE_EVERY_MS = 2000;
-
-export const DEFAULT_WARM_MEMORY_MIB = 2048;
 
 /** What the Pools view and `launcher status` show of a pool's warm satellites. */
 export interface WarmView {
