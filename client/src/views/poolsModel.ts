@@ -75,7 +75,7 @@ function warmNode(pool: string, warm: NonNullable<Pool['warm']>): ViewNode {
     id: `pool:${pool}:warm`,
     label: 'Warm satellites',
     description: text,
-    tooltip: `Satellites started ahead of time, each waiting for one session: ${text} held while idle.${warm.problems.length ? `\n${warm.problems.join('\n')}` : ''}`,
+    tooltip: `Satellites started ahead of time, each waiting for one session: ${text} held while idle.${[...warm.problems, ...(warm.heldBack ? [`Fewer than set for now: ${warm.heldBack}.`] : [])].map((line) => `\n${line}`).join('')}`,
     icon: warm.problems.length ? { id: 'warning', color: 'editorWarning.foreground' } : { id: 'flame' },
     contextValue: 'warm',
   };

@@ -141,6 +141,7 @@ function statusText(status: LauncherStatus): string {
         `R ${w.r.ready} ready of ${w.r.target}${w.r.starting ? ` (${w.r.starting} starting)` : ''}; holding ${mib(w.memoryBytes)} of a ${mib(w.budgetBytes)} budget`,
     );
     for (const problem of w.problems) lines.push(`  warm satellites: ${problem}`);
+    if (w.heldBack) lines.push(`  warm satellites: fewer than set for now: ${w.heldBack}`);
   }
   return `${lines.join('\n')}\n`;
 }

@@ -155,7 +155,6 @@ test('#37 MAX_CPU_PERCENT = 25 caps two busy processes to half a CPU of the two'
   // The cap is measured as CPU the session got: with warm satellites (SQLML_TEST_WARM=1) none may
   // still be loading its runtime on the same two CPUs, outside this pool, when the measure starts.
   await settleWarm(launcher);
-  while (launcher.pools().some((p) => p.warm.python.starting + p.warm.r.starting > 0)) await sleep(20);
   const result = await run(launcher, {
     caller: 'burner',
     pool: 'tight',

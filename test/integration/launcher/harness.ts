@@ -13,6 +13,7 @@ import { deprovision, provision } from '../../../server/src/node/launcher/accoun
 import { selectCgroupDriver } from '../../../server/src/node/launcher/cgroups/select';
 import { Launcher } from '../../../server/src/node/launcher/launcher';
 import type { LaunchOptions } from '../../../server/src/node/launcher/session';
+import type { WarmView } from '../../../server/src/node/launcher/warmSatellites';
 import type { LauncherSettings } from '../../../server/src/node/launcher/settings';
 import { currentMounts } from '../../../server/src/node/launcher/mounts';
 import { listProcesses } from '../../../server/src/node/launcher/procfs';
@@ -205,12 +206,14 @@ export function outcomes(result: LaunchResult): Map<string, string> {
 /**
  * With warm satellites, waits until every pool of the launcher holds all the warm Python
  * satellites it keeps (so that which worker a session gets is what the test expects: the first
- * free one); without them, returns at once.
+ * free one) and none is starting; a pool whose memory holds some back (heldBack) keeps fewer.
+ * Without them, returns at once.
  */
 export async function settleWarm(launcher: Launcher, timeoutMs = 120_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
-  while (launcher.pools().some((p) => p.warm.python.ready < p.warm.python.target)) {
-    assert.ok(Date.now() < deadline, 'the warm satellites were not all ready in time');
+  const settled = (w: WarmView) => w.python.starting + w.r.starting === 0 && (w.python.ready >= w.python.target || w.heldBack !== undefined);
+  while (!launcher.pools().every((p) => settled(p.warm))) {
+    assert.ok(Date.now() < deadline, `the warm satellites did not settle in time: ${JSON.stringify(launcher.pools().map((p) => p.warm))}`);
     await new Promise((r) => setTimeout(r, 20));
   }
 }

@@ -139,6 +139,43 @@ test('no satellite is started past the memory budget; sessions then start cold a
   }
 });
 
+test('under a pool memory limit warm satellites yield to sessions: the kernel takes a waiting one first, and none starts while sessions need the room', { skip }, async () => {
+  const limited = new TestBed('warm-limit');
+  try {
+    await limited.provision('sqlmlwl', 2);
+    // 20% of a 2000 MiB "machine": 400 MiB for the pool; two waiting Python satellites hold about 100.
+    const l = await limited.start({
+      capacity: { memoryBytes: 2000 * 2 ** 20, cpus: 2 },
+      pools: [pool('sqlmlwl', 2, { maxMemoryPercent: 20 }, { warm: { python: 2, r: 0, memoryMiB: 4096 } })],
+    });
+    await settleWarm(l);
+    const waiting = l.waitingWarm();
+    assert.equal(waiting.length, 2);
+    for (const w of waiting) assert.equal(readFileSync(`/proc/${w.pid}/oom_score_adj`, 'utf8').trim(), '1000', 'a waiting satellite is the OOM killer’s first choice');
+
+    // 320 MiB fit beside the session's own runtime, not beside the other waiting satellite too:
+    // the kernel must kill that one, not the session (the largest process of the pool).
+    const big = await run(l, { script: "x = bytearray(b'x') * (320 * 1024 ** 2)\nprint(open('/proc/self/oom_score_adj').read().strip())" });
+    assert.equal(big.session.state, 'succeeded', errors(big));
+    assert.equal(printed(big), '0', 'the claimed satellite is ranked like any session');
+    assert.ok(!l.waitingWarm().some((w) => w.id === waiting[1]!.id), 'the other waiting satellite was killed for the session’s memory');
+
+    // While a session holds more than half the pool, no satellite starts beside it.
+    await settleWarm(l);
+    const holding = run(l, { script: "import time\nx = bytearray(b'x') * (220 * 1024 ** 2)\ntime.sleep(2)" });
+    await sleep(1500);
+    const view = l.pools()[0]!.warm;
+    assert.match(view.heldBack ?? '', /sessions come first: the pool holds \d+ MiB and one more satellite would pass 200 MiB, half its memory limit of 400 MiB/);
+    assert.equal(view.python.starting, 0);
+    assert.equal((await holding).session.state, 'succeeded');
+    await settleWarm(l);
+    assert.equal(l.pools()[0]!.warm.python.ready, 2, 'refilled once the session ended');
+    await limited.stop(l);
+  } finally {
+    await limited.teardown();
+  }
+});
+
 test('closing the launcher kills the waiting satellites and removes their folders and cgroups', { skip }, async () => {
   const closing = new TestBed('warm-close');
   try {

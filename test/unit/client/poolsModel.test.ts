@@ -307,6 +307,10 @@ test('warm satellites: the pool row counts the ready ones; a row shows each lang
   const failing = byId(poolRow(poolNodes(result(view({ pools: [pool({ warm: { ...warm, problems: ['r satellites are no longer kept warm'] } })] })), [], T0)).children!, 'pool:default:warm');
   assert.deepEqual(failing.icon, { id: 'warning', color: 'editorWarning.foreground' });
   assert.match(failing.tooltip!, /no longer kept warm/);
+  const heldBack = 'sessions come first: the pool holds 180 MiB and one more satellite would pass 200 MiB, half its memory limit of 400 MiB';
+  const yielding = byId(poolRow(poolNodes(result(view({ pools: [pool({ warm: { ...warm, heldBack } })] })), [], T0)).children!, 'pool:default:warm');
+  assert.match(yielding.tooltip!, new RegExp(`\nFewer than set for now: ${heldBack}\.$`));
+  assert.deepEqual(yielding.icon, { id: 'flame' }, 'yielding to sessions is no problem');
   const none = poolNodes(result(view({ pools: [pool({ warm: { ...warm, python: { target: 0, ready: 0, starting: 0 }, r: { target: 0, ready: 0, starting: 0 } } })] })), [], T0);
   assert.ok(!poolRow(none).children!.some((n) => n.id === 'pool:default:warm'), 'no row for a pool that keeps none warm');
 });

@@ -102,6 +102,14 @@ test('accounts: join the cgroup as root, switch to the worker, then bubblewrap w
   assert.deepEqual(argv.slice(bind, bind + 3), ['--bind', `${spec().folder}/work`, spec().folder], 'the session folder is its storage’s part, at its own path');
 });
 
+test('a warm satellite is made the OOM killer’s first choice by the join script, while still root', () => {
+  const argv = (oomFirst: boolean) => spawnPlan(spec({ oomFirst }), HOST).args;
+  const join = (args: string[]) => args.slice(args.indexOf('sqlml-join') + 1, args.indexOf('sqlml-join') + 3);
+  assert.deepEqual(join(argv(true)), ['1000', '1'], 'oom_score_adj 1000, then one cgroup.procs file');
+  assert.deepEqual(join(argv(false)), ['', '1'], 'a session keeps the launcher’s ranking');
+  assert.ok(argv(true).indexOf('sqlml-join') < argv(true).indexOf('/usr/bin/setpriv'));
+});
+
 test('a pool that allows network shares the host network and its resolver files', () => {
   const args = bwrapArgs(spec({ allowNetwork: true }), HOST);
   assert.ok(args.includes('--share-net'));

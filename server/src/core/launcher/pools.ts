@@ -46,6 +46,36 @@ export interface WarmSettings {
 /** The warm satellites' memory budget per pool when the settings name none (`--warm-memory`). */
 export const DEFAULT_WARM_MEMORY_MIB = 1024;
 
+/**
+ * Warm satellites live under their pool's memory limit, so they must leave the sessions room: one
+ * starts only while everything the pool holds (sessions and satellites, whatever the kernel
+ * cannot simply drop) stays within this share of MAX_MEMORY_PERCENT with it.
+ */
+export const WARM_SHARE_OF_POOL_MEMORY = 0.5;
+
+export interface WarmRoom {
+  /** What one more satellite of the language is expected to hold. */
+  satelliteBytes: number;
+  /** What the pool's waiting satellites hold now, and the budget the settings give them. */
+  warmBytes: number;
+  budgetBytes: number;
+  /** The pool's memory limit where a cgroup enforces it, and what the pool holds under it now. */
+  poolLimitBytes?: number;
+  poolHeldBytes?: number;
+}
+
+/** Why one more warm satellite may not start now, or undefined when it may. */
+export function warmHeldBack(room: WarmRoom): string | undefined {
+  const mib = (bytes: number) => `${Math.round(bytes / 2 ** 20)} MiB`;
+  if (room.warmBytes + room.satelliteBytes > room.budgetBytes) return `the warm memory budget (${mib(room.budgetBytes)}) is spent`;
+  if (room.poolLimitBytes === undefined || room.poolHeldBytes === undefined) return undefined;
+  const share = room.poolLimitBytes * WARM_SHARE_OF_POOL_MEMORY;
+  if (room.poolHeldBytes + room.satelliteBytes > share) {
+    return `sessions come first: the pool holds ${mib(room.poolHeldBytes)} and one more satellite would pass ${mib(share)}, half its memory limit of ${mib(room.poolLimitBytes)}`;
+  }
+  return undefined;
+}
+
 /** SQL Server's own defaults for the default external pool: 100% CPU, 20% memory, no process cap. */
 export const DEFAULT_LIMITS: PoolLimits = { maxCpuPercent: 100, maxMemoryPercent: 20, maxProcesses: 0 };
 

@@ -115,6 +115,8 @@ export interface WireWarm {
   memoryBytes: number;
   budgetBytes: number;
   problems: string[];
+  /** Why fewer than the setting are kept just now (the budget, or the pool's memory its sessions need). */
+  heldBack?: string;
 }
 
 export interface LauncherView {

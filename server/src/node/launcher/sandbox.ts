@@ -18,11 +18,17 @@ import { storageParts, storagePrefix } from './storage';
 /** Exit status of the join script when it could not enter a cgroup. */
 export const JOIN_FAILED_EXIT = 125;
 
+// sqlml-join ADJ N PROCS… COMMAND…: ADJ, unless empty, becomes the chain's oom_score_adj (inherited
+// by everything it starts) while it is still root, so the worker cannot lower it again.
 const JOIN_SCRIPT = [
-  'n=$1; shift',
+  'adj=$1 n=$2; shift 2',
+  '[ -z "$adj" ] || echo "$adj" > /proc/self/oom_score_adj || exit 125',
   'while [ "$n" -gt 0 ]; do echo $$ > "$1" || exit 125; n=$((n-1)); shift; done',
   'exec "$@"',
 ].join('\n');
+
+/** oom_score_adj of a satellite the kernel's OOM killer takes first (a warm one, still waiting). */
+export const OOM_FIRST_SCORE_ADJ = 1000;
 
 export interface SandboxSpec {
   mode: IsolationMode;
@@ -31,6 +37,11 @@ export interface SandboxSpec {
   worker?: { uid: number; gid: number };
   /** cgroup.procs files to join before anything else runs (empty: no cgroups). */
   cgroupProcs: readonly string[];
+  /**
+   * The OOM killer's first choice in its pool (a warm satellite while it waits: sessions must never
+   * be killed for memory that idle satellites hold). Needs cgroupProcs: the join script sets it.
+   */
+  oomFirst?: boolean;
   /** The prlimit prefix where rlimits stand in for cgroups (may be empty). */
   rlimitPrefix: readonly string[];
   folder: string;
@@ -117,7 +128,7 @@ export function bwrapArgs(spec: SandboxSpec, host: HostLayout): string[] {
 
 export function spawnPlan(spec: SandboxSpec, host: HostLayout): SpawnPlan {
   const chain: string[] = [];
-  if (spec.cgroupProcs.length > 0) chain.push(PROGRAMS.sh, '-c', JOIN_SCRIPT, 'sqlml-join', String(spec.cgroupProcs.length), ...spec.cgroupProcs);
+  if (spec.cgroupProcs.length > 0) chain.push(PROGRAMS.sh, '-c', JOIN_SCRIPT, 'sqlml-join', spec.oomFirst ? String(OOM_FIRST_SCORE_ADJ) : '', String(spec.cgroupProcs.length), ...spec.cgroupProcs);
   if (spec.mode === 'accounts') {
     const { uid, gid } = spec.worker!;
     chain.push(PROGRAMS.setpriv, '--reuid', String(uid), '--regid', String(gid), '--clear-groups', '--inh-caps=-all', '--bounding-set=-all', '--no-new-privs', '--pdeathsig', 'KILL', '--');

@@ -23,7 +23,10 @@ export interface SandboxRequest {
    * the loopback channel.
    */
   handoff?: boolean;
-  /** Start in the background of its pool's CPU (a warm satellite until claimed; cgroups.setBackground). */
+  /**
+   * Start in the background of its pool: the least CPU (cgroups.setBackground) and, in accounts
+   * mode, the OOM killer's first choice (a warm satellite until claimed).
+   */
   background?: boolean;
   /** Host folders the satellite sees read-only at the same path (external libraries), in search order. */
   readOnlyBinds?: readonly string[];
@@ -79,6 +82,8 @@ export async function openSandbox(ctx: LauncherContext, request: SandboxRequest)
       bwrapPath: settings.bwrapPath,
       ...(account ? { worker: { uid: account.uid, gid: account.gid } } : {}),
       cgroupProcs: cgroup?.procsFiles ?? [],
+      // Only root can rank the satellite like a session's again when one claims it.
+      oomFirst: request.background === true && mode === 'accounts',
       rlimitPrefix: request.pool.rlimitPrefix,
       folder: folder.path,
       allowNetwork: request.pool.settings.allowNetwork,

@@ -15,7 +15,7 @@ import { randomUUID } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import type { WorkerAssignment } from '../../core/launcher/mapping';
-import { DEFAULT_WARM_MEMORY_MIB } from '../../core/launcher/pools';
+import { DEFAULT_WARM_MEMORY_MIB, warmHeldBack } from '../../core/launcher/pools';
 import type { ScriptLanguage } from '../../core/launcher/request';
 import { encodeClaim, READY_BYTE } from './claimMessage';
 import type { LauncherContext, PoolRuntime } from './context';
@@ -37,11 +37,13 @@ const MEASURE_EVERY_MS = 2000;
 export interface WarmView {
   python: WarmCount;
   r: WarmCount;
-  /** What the ready satellites hold now (resident memory of their processes). */
+  /** What the ready satellites hold now (heldBytes). */
   memoryBytes: number;
   budgetBytes: number;
   /** Why a language is no longer kept warm (its satellites kept dying), if so. */
   problems: string[];
+  /** Why fewer are kept than the setting says just now (memory: warmHeldBack), if so. */
+  heldBack?: string;
 }
 
 export interface WarmCount {
@@ -71,7 +73,7 @@ interface Entry {
   ready: boolean;
   sandbox?: OpenSandbox;
   satellite?: WarmSatellite;
-  rssBytes?: number;
+  heldBytes?: number;
   /** Kills and removes it unclaimed (set once its sandbox is open). */
   dispose?: (why: string) => Promise<void>;
 }
@@ -130,12 +132,15 @@ export class WarmSatellites {
     const problems = LANGUAGES.filter((l) => (this.failures.get(`${pool.settings.name}/${l}`) ?? 0) >= FAILURES_TO_GIVE_UP).map(
       (l) => `${l} satellites are no longer kept warm: ${FAILURES_TO_GIVE_UP} in a row ended before a session claimed them (${this.lastProblem.get(`${pool.settings.name}/${l}`) ?? 'no reason given'}).`,
     );
+    const short = LANGUAGES.find((l) => mine.filter((e) => e.language === l).length < (settings?.[l] ?? 0));
+    const heldBack = short === undefined ? undefined : this.heldBack(pool, short);
     return {
       python: count('python'),
       r: count('r'),
-      memoryBytes: mine.reduce((n, e) => n + (e.rssBytes ?? 0), 0),
+      memoryBytes: mine.reduce((n, e) => n + (e.heldBytes ?? 0), 0),
       budgetBytes: budgetBytes(pool),
       problems,
+      ...(heldBack === undefined ? {} : { heldBack }),
     };
   }
 
@@ -165,11 +170,10 @@ export class WarmSatellites {
       const warm = pool.settings.warm;
       if (!warm) continue;
       const mine = [...this.entries].filter((e) => e.pool === name);
-      let held = mine.reduce((n, e) => n + this.bytesOf(e), 0);
       for (const language of LANGUAGES) {
         if ((this.failures.get(`${name}/${language}`) ?? 0) >= FAILURES_TO_GIVE_UP) continue;
         if (mine.filter((e) => e.language === language).length >= warm[language]) continue;
-        if (held + (this.measured[language] ?? ASSUMED_BYTES[language]) > budgetBytes(pool)) continue;
+        if (this.heldBack(pool, language) !== undefined) continue;
         const runtime = language === 'python' ? pythonRuntime(this.ctx.settings.pythonPath) : rRuntime(this.ctx.settings.rscriptPath);
         if (runtimeProblem(runtime)) continue;
         const free = this.workers(name).find((w) => w.caller === undefined && !mine.some((e) => e.worker === w.worker && e.language === language));
@@ -183,12 +187,28 @@ export class WarmSatellites {
   private remeasure(entries: Entry[]): void {
     if (Date.now() - this.measuredAt < MEASURE_EVERY_MS) return;
     this.measuredAt = Date.now();
-    const all = listProcesses();
-    for (const e of entries) if (e.ready && e.sandbox) e.rssBytes = residentBytes(e.sandbox, all) || undefined;
+    let all: readonly ProcessInfo[] | undefined;
+    const processes = () => (all ??= listProcesses());
+    for (const e of entries) if (e.ready && e.sandbox) e.heldBytes = heldBytes(e.sandbox, processes) || undefined;
+  }
+
+  /** Why no satellite of the language may start in the pool now (warmHeldBack), if so. */
+  private heldBack(pool: PoolRuntime, language: ScriptLanguage): string | undefined {
+    const mine = [...this.entries].filter((e) => e.pool === pool.settings.name);
+    const warmBytes = mine.reduce((n, e) => n + this.bytesOf(e), 0);
+    const charged = pool.limits.memoryBytes === undefined ? null : (pool.cgroups?.poolHeldBytes(pool.settings.name) ?? null);
+    // Satellites still starting have not been charged all they will hold: count them at full size.
+    const coming = mine.filter((e) => !e.ready).reduce((n, e) => n + this.bytesOf(e), 0);
+    return warmHeldBack({
+      satelliteBytes: this.measured[language] ?? ASSUMED_BYTES[language],
+      warmBytes,
+      budgetBytes: budgetBytes(pool),
+      ...(charged === null ? {} : { poolLimitBytes: pool.limits.memoryBytes, poolHeldBytes: charged + coming }),
+    });
   }
 
   private bytesOf(e: Entry): number {
-    return e.rssBytes ?? this.measured[e.language] ?? ASSUMED_BYTES[e.language];
+    return e.heldBytes ?? this.measured[e.language] ?? ASSUMED_BYTES[e.language];
   }
 
   private async start(poolName: string, worker: string, language: ScriptLanguage): Promise<void> {
@@ -232,9 +252,11 @@ export class WarmSatellites {
         if (!entry.ready && chunk.length === 1 && chunk[0] === READY_BYTE) {
           entry.ready = true;
           this.failures.set(key, 0);
-          const rss = residentBytes(sandbox, listProcesses());
-          if (rss > 0) this.measured[language] = rss;
-          entry.rssBytes = rss || undefined;
+          const held = heldBytes(sandbox, listProcesses);
+          if (held > 0) this.measured[language] = held;
+          entry.heldBytes = held || undefined;
+          // It holds what it will hold now, not the estimate it was counted at: more may fit.
+          this.refill();
         } else void dispose('it wrote to its channel before it was claimed');
       };
       channel.on('data', onData);
@@ -259,6 +281,7 @@ export class WarmSatellites {
         claim: (files, loopback, onStdout, onStderr) => {
           claimed = true;
           sandbox.cgroup?.setBackground(false);
+          sandbox.cgroup?.clearOomPreference();
           channel.removeListener('data', onData);
           sink.out = onStdout;
           sink.err = onStderr;
@@ -287,8 +310,15 @@ function budgetBytes(pool: PoolRuntime): number {
   return (pool.settings.warm?.memoryMiB ?? DEFAULT_WARM_MEMORY_MIB) * 2 ** 20;
 }
 
-/** The resident memory of the satellite's processes (its command chain and the runtime). */
-function residentBytes(sandbox: OpenSandbox, all: readonly ProcessInfo[]): number {
+/**
+ * What a satellite holds: in its cgroup, the memory charged to its pool that the kernel cannot
+ * drop (the same measure as the pool's, so warmHeldBack compares like with like); without one,
+ * the resident memory of its processes (its command chain and the runtime).
+ */
+function heldBytes(sandbox: OpenSandbox, processes: () => readonly ProcessInfo[]): number {
+  const charged = sandbox.cgroup?.heldBytes();
+  if (charged !== undefined && charged !== null) return charged;
+  const all = processes();
   const pid = sandbox.satellite.pid;
   if (pid === undefined) return 0;
   const tree = new Set([pid]);

@@ -102,6 +102,20 @@ export function statValue(text: string | undefined, key: string): number | null 
   return Number.isFinite(value) ? value : null;
 }
 
+/**
+ * What a memory.stat says the kernel cannot simply drop: anonymous memory and tmpfs pages (the
+ * keys differ: v1 total_rss and total_shmem, v2 anon and shmem). Page cache is left out.
+ */
+export function heldBytesIn(stat: string | undefined, anonKey: string, shmemKey: string): number | null {
+  const anon = statValue(stat, anonKey);
+  return anon === null ? null : anon + (statValue(stat, shmemKey) ?? 0);
+}
+
+/** Sets the OOM killer's adjustment of each process (gone ones are skipped). */
+export function setOomScoreAdj(pids: readonly number[], value: number): void {
+  for (const pid of pids) writeControl(`/proc/${pid}/oom_score_adj`, String(value));
+}
+
 /** A single number in a cgroup file; null when it is missing. */
 export function numberIn(text: string | undefined): number | null {
   const value = text === undefined ? NaN : Number(text.trim());

@@ -21,6 +21,13 @@ export interface SessionCgroup {
    * foreground: an equal share again, once a session claims it.
    */
   setBackground(background: boolean): void;
+  /**
+   * A warm satellite waits as the OOM killer's first choice (its join script set oom_score_adj);
+   * once a session claims it, its processes are ranked like any session's again.
+   */
+  clearOomPreference(): void;
+  /** What the session holds now that the kernel cannot simply drop (heldBytesIn); null where unknown. */
+  heldBytes(): number | null;
   /** Removes the cgroup; its processes must be gone. */
   remove(): Promise<void>;
 }
@@ -38,6 +45,8 @@ export interface CgroupDriver {
   processLimitHits(pool: string): number;
   /** What the pool's sessions have used, all together, since it was made. */
   poolUsage(pool: string): PoolUsage;
+  /** What the pool holds now that the kernel cannot simply drop (anonymous and tmpfs memory); null where unknown. */
+  poolHeldBytes(pool: string): number | null;
   /** Kills and removes every session cgroup left under the launcher's folder; returns their paths. */
   sweep(): Promise<string[]>;
   /** Removes the pools' cgroups and the launcher's folder, once no session is left. */

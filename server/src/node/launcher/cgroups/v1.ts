@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { describeValue, type ConcreteLimits, type LimitEnforcement } from '../../../core/launcher/limits';
 import type { PoolUsage } from '../../../core/launcher/pools';
 import type { CgroupDriver, Created, Prepared, SessionCgroup } from './driver';
-import { killPids, makeDir, numberIn, pidsIn, readText, removeDir, statValue, subdirectories, tryRemoveDir, waitFor, writeControl } from './cgroupFs';
+import { killPids, makeDir, numberIn, pidsIn, readText, removeDir, heldBytesIn, setOomScoreAdj, statValue, subdirectories, tryRemoveDir, waitFor, writeControl } from './cgroupFs';
 import { counter, poolLimitWrites } from './limitWrites';
 
 export class CgroupV1 implements CgroupDriver {
@@ -71,6 +71,11 @@ export class CgroupV1 implements CgroupDriver {
     };
   }
 
+  poolHeldBytes(pool: string): number | null {
+    const memory = this.dir('memory', pool);
+    return memory ? heldBytesIn(readText(join(memory, 'memory.stat')), 'total_rss', 'total_shmem') : null;
+  }
+
   async sweep(): Promise<string[]> {
     const removed: string[] = [];
     const base = this.dir('pids')!;
@@ -128,6 +133,8 @@ export class CgroupV1 implements CgroupDriver {
       },
       // cpu.shares: 2 is the kernel's minimum, 1024 the default every sibling has.
       setBackground: (background) => void (cpuDir && writeControl(join(cpuDir, 'cpu.shares'), background ? '2' : '1024')),
+      clearOomPreference: () => setOomScoreAdj(pidsIn(pidsDir), 0),
+      heldBytes: () => heldBytesIn(readText(join(memoryDir, 'memory.stat')), 'total_rss', 'total_shmem'),
       remove: async () => {
         for (const dir of dirs) await removeDir(dir);
       },

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { describeValue, type ConcreteLimits, type LimitEnforcement } from '../../../core/launcher/limits';
 import type { PoolUsage } from '../../../core/launcher/pools';
 import type { CgroupDriver, Created, Prepared, SessionCgroup } from './driver';
-import { killPids, makeDir, numberIn, pidsIn, readText, removeDir, statValue, subdirectories, tryRemoveDir, waitFor, writeControl } from './cgroupFs';
+import { killPids, makeDir, numberIn, pidsIn, readText, removeDir, heldBytesIn, setOomScoreAdj, statValue, subdirectories, tryRemoveDir, waitFor, writeControl } from './cgroupFs';
 import { NEEDED } from './layout';
 import { counter, poolLimitWrites } from './limitWrites';
 
@@ -70,6 +70,10 @@ export class CgroupV2 implements CgroupDriver {
     };
   }
 
+  poolHeldBytes(pool: string): number | null {
+    return heldBytesIn(readText(join(this.mount, this.name, pool, 'memory.stat')), 'anon', 'shmem');
+  }
+
   async sweep(): Promise<string[]> {
     const removed: string[] = [];
     for (const poolDir of subdirectories(join(this.mount, this.name))) {
@@ -116,6 +120,8 @@ export class CgroupV2 implements CgroupDriver {
       },
       // cpu.weight ranges 1..10000; 100 is the default every sibling has.
       setBackground: (background) => void writeControl(join(dir, 'cpu.weight'), background ? '1' : '100'),
+      clearOomPreference: () => setOomScoreAdj(pidsIn(dir), 0),
+      heldBytes: () => heldBytesIn(readText(join(dir, 'memory.stat')), 'anon', 'shmem'),
       remove: async () => {
         await removeDir(dir);
       },
