@@ -508,9 +508,7 @@ local({
   start_tds_relay <- function() {
     if (!grepl("^[0-9]+$", Sys.getenv("SQLML_LOOPBACK_FD")) || !file.exists("tds_relay.py")) return(invisible(NULL))
     python <- if (file.exists("/usr/bin/python3")) "/usr/bin/python3" else Sys.which("python3")
-    folder <- tempfile("sqlml-odbc-")
-    dir.create(folder, mode = "0700")
-    out <- suppressWarnings(system2(python, c("-I", "tds_relay.py", shQuote(folder)), stdout = TRUE, stderr = FALSE))
+    out <- suppressWarnings(system2(python, c("-I", "tds_relay.py"), stdout = TRUE, stderr = FALSE))
     if (is.null(attr(out, "status"))) set_environment(out)
   }
 
@@ -562,7 +560,9 @@ local({
     "        size -= len(part)",
     "        while part: part = part[os.write(out, part):]",
     "    os.close(out)",
-    "if not loopback: os._exit(11)",
+    "if not loopback:",
+    "    if relay: relay.let_go()",
+    "    os._exit(11)",
     "environment = relay.hand_over(fd) if relay else None",
     "if environment is None: os._exit(10)",
     "sys.stdout.write(''.join('%s=%s\\n' % kv for kv in environment.items()))",
@@ -572,7 +572,8 @@ local({
 
   await_claim <- function() {
     python <- if (file.exists("/usr/bin/python3")) "/usr/bin/python3" else Sys.which("python3")
-    out <- suppressWarnings(system2(python, c("-I", "-c", shQuote(CLAIM_RELAY)), stdout = TRUE))
+    # -B: no bytecode cache of tds_relay.py in the session folder.
+    out <- suppressWarnings(system2(python, c("-I", "-B", "-c", shQuote(CLAIM_RELAY)), stdout = TRUE))
     status <- attr(out, "status")
     if (is.null(status)) status <- 0L
     # 9: the launcher let this satellite go unclaimed (it is closing).

@@ -628,6 +628,8 @@ def load_tds_relay():
     if not os.path.exists("tds_relay.py"):
         return None
     import importlib.util
+    # A bytecode cache would be left in the session folder, which holds only the session's files.
+    sys.dont_write_bytecode = True
     spec = importlib.util.spec_from_file_location("tds_relay", "tds_relay.py")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)

@@ -9,7 +9,7 @@ gets the channel when one claims it (Prestarted). It takes that channel over and
     the TDS endpoint's code and takes a trusted connection as the worker's implied authentication;
   * listens on an abstract Unix socket of that namespace (SQLML_LOOPBACK_SOCKET) for the runners'
     sqlml_query exchanges, which it forwards unchanged, answers in order;
-  * writes a private driver configuration into the folder it is given: unixODBC's driver names
+  * writes a private driver configuration into a folder of its own in /tmp: unixODBC's driver names
     ("SQL Server", "ODBC Driver 17/18 for SQL Server", "FreeTDS") for FreeTDS, server names for the
     local instance, and, because FreeTDS sends a trusted login only with a Kerberos token, a Kerberos
     configuration and credential cache holding a made-up service ticket. The instance never looks at
@@ -357,39 +357,49 @@ def detach_output():
         os.dup2(null, std)
 
 
+def received_channel(handoff_fd):
+    """The session's channel, sent on the handoff socket (Prestarted.hand_over), or None when the
+    socket closes without one: the session has no channel, or the satellite went unclaimed."""
+    with socket.socket(fileno=handoff_fd) as handoff:
+        try:
+            _, fds, _, _ = socket.recv_fds(handoff, 1, 1)
+        except OSError:
+            fds = []
+    return fds[0] if fds else None
+
+
 def main():
-    # tds_relay.py FOLDER (the channel in SQLML_LOOPBACK_FD), or FOLDER --await-channel FD: started
-    # ahead of a warm satellite's session, it gets the channel on FD (see prestart).
-    awaiting = len(sys.argv) == 4 and sys.argv[2] == "--await-channel" and sys.argv[3].isdigit()
+    # tds_relay.py (the channel in SQLML_LOOPBACK_FD), or tds_relay.py --await-channel FD: started
+    # ahead of a warm satellite's session (Prestarted), it gets the channel on FD.
+    awaiting = len(sys.argv) == 3 and sys.argv[1] == "--await-channel" and sys.argv[2].isdigit()
     fd = os.environ.get("SQLML_LOOPBACK_FD", "")
-    if not awaiting and (not fd.isdigit() or len(sys.argv) != 2):
+    if not awaiting and (not fd.isdigit() or len(sys.argv) != 1):
         sys.exit(2)
     if not isolated_network():
         sys.exit(3)
     listeners = listen()
     if listeners is None:
         sys.exit(4)
-    write_configuration(sys.argv[1])
-    # Ready: the runner reads the environment its script needs.
-    sys.stdout.write("".join("%s=%s\n" % kv for kv in environment(sys.argv[1]).items()))
-    sys.stdout.flush()
     if awaiting:
-        detach_output()
-        with socket.socket(fileno=int(sys.argv[3])) as handoff:
-            try:
-                _, fds, _, _ = socket.recv_fds(handoff, 1, 1)
-            except OSError:
-                fds = []
-        if not fds:
-            os._exit(0)  # the session has no channel, or the satellite went unclaimed
-        upstream = socket.socket(fileno=fds[0])
-    else:
-        upstream = socket.socket(fileno=int(fd))
-        # The runner goes on when this process exits; the relay lives on in a child until the
-        # channel closes.
-        if os.fork() != 0:
+        # Nothing is written before a session brings its channel: a session without one finds no
+        # trace of the relay (its listeners close as it exits, and the runner waits for that).
+        channel = received_channel(int(sys.argv[2]))
+        if channel is None:
             os._exit(0)
-        detach_output()
+    else:
+        channel = int(fd)
+    import tempfile
+    folder = tempfile.mkdtemp(prefix="sqlml-odbc-")
+    write_configuration(folder)
+    # Ready: the runner reads the environment its script needs.
+    sys.stdout.write("".join("%s=%s\n" % kv for kv in environment(folder).items()))
+    sys.stdout.flush()
+    # A cold runner goes on when this process exits; the relay lives on in a child until the
+    # channel closes. A prestarted one is the runner's child already.
+    if not awaiting and os.fork() != 0:
+        os._exit(0)
+    detach_output()
+    upstream = socket.socket(fileno=channel)
     upstream.setblocking(True)
     Relay(upstream, *listeners).run()
 
@@ -405,39 +415,39 @@ def start(channel):
     """A cold satellite's relay, started now with the session's channel: the environment for the
     script's drivers, or None when the relay cannot run here (the channel stays the caller's)."""
     import subprocess
-    import tempfile
-    started = subprocess.run([sys.executable, "-I", __file__, tempfile.mkdtemp(prefix="sqlml-odbc-")],
-                             stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, pass_fds=(channel,))
+    started = subprocess.run([sys.executable, "-I", __file__], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, pass_fds=(channel,))
     return environment_of(started.stdout) if started.returncode == 0 else None
 
 
 class Prestarted:
     """A warm satellite's relay, started before any session claims the satellite, so that the
-    relay's own start (a Python process, its listeners and the driver configuration: about 75 ms)
-    is not on the session's path. It waits for the session's channel on a socket pair."""
+    relay's own start (a Python process and its listeners: about 75 ms) is not on the session's
+    path. It waits for the session's channel on a socket pair."""
 
     def __init__(self):
         import subprocess
-        import tempfile
         self.handoff, theirs = socket.socketpair()
         with theirs:
-            self.process = subprocess.Popen([sys.executable, "-I", __file__, tempfile.mkdtemp(prefix="sqlml-odbc-"), "--await-channel", str(theirs.fileno())],
+            self.process = subprocess.Popen([sys.executable, "-I", __file__, "--await-channel", str(theirs.fileno())],
                                             stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, pass_fds=(theirs.fileno(),))
 
     def hand_over(self, channel):
         """Gives the relay the session's channel (a descriptor the caller then closes): the
         environment for the script's drivers, or None when the relay could not start here."""
         with self.handoff, self.process.stdout:
+            try:
+                socket.send_fds(self.handoff, [b"C"], [channel])
+            except OSError:
+                pass  # it exited: it could not listen here, and prints nothing
             printed = self.process.stdout.read()
-            if not printed:
-                return None
-            socket.send_fds(self.handoff, [b"C"], [channel])
-        return environment_of(printed)
+        return environment_of(printed) if printed else None
 
     def let_go(self):
-        """A session without a channel: the relay sees its handoff socket close and exits."""
+        """A session without a channel: the relay sees its handoff socket close and exits; this
+        waits for that, so the session's script finds neither the process nor its port."""
         self.handoff.close()
         self.process.stdout.close()
+        self.process.wait()
 
 
 if __name__ == "__main__":
