@@ -70,7 +70,8 @@ interface Entry {
   pool: string;
   worker: string;
   language: ScriptLanguage;
-  ready: boolean;
+  /** leaving: being killed and removed unclaimed; it holds its memory, worker and folder until gone. */
+  state: 'starting' | 'ready' | 'leaving';
   sandbox?: OpenSandbox;
   satellite?: WarmSatellite;
   heldBytes?: number;
@@ -125,8 +126,8 @@ export class WarmSatellites {
     const mine = [...this.entries].filter((e) => e.pool === pool.settings.name);
     const count = (language: ScriptLanguage): WarmCount => ({
       target: settings?.[language] ?? 0,
-      ready: mine.filter((e) => e.language === language && e.ready).length,
-      starting: mine.filter((e) => e.language === language && !e.ready).length,
+      ready: mine.filter((e) => e.language === language && e.state === 'ready').length,
+      starting: mine.filter((e) => e.language === language && e.state === 'starting').length,
     });
     this.remeasure(mine);
     const problems = LANGUAGES.filter((l) => (this.failures.get(`${pool.settings.name}/${l}`) ?? 0) >= FAILURES_TO_GIVE_UP).map(
@@ -144,7 +145,7 @@ export class WarmSatellites {
     };
   }
 
-  /** Each satellite still waiting for a session: its GUID and first process (for checks from outside). */
+  /** Each satellite no session has claimed (starting, waiting or being removed): its GUID and first process (for checks from outside). */
   waiting(): { id: string; pid: number | undefined }[] {
     return [...this.entries].map((e) => ({ id: e.id, pid: e.sandbox?.satellite.pid }));
   }
@@ -160,7 +161,7 @@ export class WarmSatellites {
   private readonly lastProblem = new Map<string, string>();
 
   private find(pool: string, language: ScriptLanguage, worker: string): Entry | undefined {
-    for (const e of this.entries) if (e.ready && e.pool === pool && e.language === language && e.worker === worker) return e;
+    for (const e of this.entries) if (e.state === 'ready' && e.pool === pool && e.language === language && e.worker === worker) return e;
     return undefined;
   }
 
@@ -189,7 +190,7 @@ export class WarmSatellites {
     this.measuredAt = Date.now();
     let all: readonly ProcessInfo[] | undefined;
     const processes = () => (all ??= listProcesses());
-    for (const e of entries) if (e.ready && e.sandbox) e.heldBytes = heldBytes(e.sandbox, processes) || undefined;
+    for (const e of entries) if (e.state === 'ready' && e.sandbox) e.heldBytes = heldBytes(e.sandbox, processes) || undefined;
   }
 
   /** Why no satellite of the language may start in the pool now (warmHeldBack), if so. */
@@ -198,7 +199,7 @@ export class WarmSatellites {
     const warmBytes = mine.reduce((n, e) => n + this.bytesOf(e), 0);
     const charged = pool.limits.memoryBytes === undefined ? null : (pool.cgroups?.poolHeldBytes(pool.settings.name) ?? null);
     // Satellites still starting have not been charged all they will hold: count them at full size.
-    const coming = mine.filter((e) => !e.ready).reduce((n, e) => n + this.bytesOf(e), 0);
+    const coming = mine.filter((e) => e.state === 'starting').reduce((n, e) => n + this.bytesOf(e), 0);
     return warmHeldBack({
       satelliteBytes: this.measured[language] ?? ASSUMED_BYTES[language],
       warmBytes,
@@ -214,7 +215,7 @@ export class WarmSatellites {
   private async start(poolName: string, worker: string, language: ScriptLanguage): Promise<void> {
     const pool = this.ctx.pools.get(poolName)!;
     const runtime = language === 'python' ? pythonRuntime(this.ctx.settings.pythonPath) : rRuntime(this.ctx.settings.rscriptPath);
-    const entry: Entry = { id: randomUUID().toUpperCase(), pool: poolName, worker, language, ready: false };
+    const entry: Entry = { id: randomUUID().toUpperCase(), pool: poolName, worker, language, state: 'starting' };
     const key = `${poolName}/${language}`;
     this.entries.add(entry);
     this.starting++;
@@ -249,8 +250,8 @@ export class WarmSatellites {
       let claimed = false;
       // Before the claim only the runner runs: one byte says it is ready; anything else is wrong.
       const onData = (chunk: Buffer) => {
-        if (!entry.ready && chunk.length === 1 && chunk[0] === READY_BYTE) {
-          entry.ready = true;
+        if (entry.state === 'starting' && chunk.length === 1 && chunk[0] === READY_BYTE) {
+          entry.state = 'ready';
           this.failures.set(key, 0);
           const held = heldBytes(sandbox, listProcesses);
           if (held > 0) this.measured[language] = held;
@@ -260,13 +261,13 @@ export class WarmSatellites {
         } else void dispose('it wrote to its channel before it was claimed');
       };
       channel.on('data', onData);
-      let disposed = false;
       const dispose = async (why: string) => {
-        if (claimed || disposed) return;
-        disposed = true;
-        this.entries.delete(entry);
-        if (!entry.ready && !this.closed) this.fail(key, why);
+        if (claimed || entry.state === 'leaving') return;
+        if (entry.state === 'starting' && !this.closed) this.fail(key, why);
+        entry.state = 'leaving';
         await sandbox.close(false);
+        // Only now: until its processes, folder and cgroup are gone, they are this satellite's.
+        this.entries.delete(entry);
         this.refill();
       };
       entry.dispose = dispose;
