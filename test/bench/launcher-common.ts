@@ -4,6 +4,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { availableParallelism } from 'node:os';
 import { deprovision, provision } from '../../server/src/node/launcher/accounts';
 import { Launcher } from '../../server/src/node/launcher/launcher';
+import { listProcesses, residentBytesOfTree } from '../../server/src/node/launcher/procfs';
 import type { WarmSettings } from '../../server/src/core/launcher/pools';
 import type { LaunchRequest, ScriptLanguage } from '../../server/src/core/launcher/request';
 import type { LaunchResult } from '../../server/src/core/launcher/result';
@@ -54,10 +55,17 @@ export async function warmReady(launcher: Launcher, language: ScriptLanguage, co
   }
 }
 
-/** What the launcher's idle warm satellites hold, for the report. */
+/**
+ * What the launcher's idle warm satellites hold, for the report: as their pool is charged
+ * (anonymous and tmpfs memory, the launcher's own measure) and as resident memory, where each
+ * process counts the shared libraries' pages again.
+ */
 export function warmMemory(launcher: Launcher): string {
   const w = launcher.pools()[0]!.warm;
-  return `${w.python.ready} Python + ${w.r.ready} R warm satellites hold ${(w.memoryBytes / 2 ** 20).toFixed(0)} MiB resident while idle (budget ${(w.budgetBytes / 2 ** 20).toFixed(0)} MiB)`;
+  const all = listProcesses();
+  const resident = launcher.waitingWarm().reduce((n, s) => n + (s.pid === undefined ? 0 : residentBytesOfTree(s.pid, all)), 0);
+  const mib = (bytes: number) => `${(bytes / 2 ** 20).toFixed(0)} MiB`;
+  return `${w.python.ready} Python + ${w.r.ready} R warm satellites hold ${mib(w.memoryBytes)} while idle, as charged to their pool (resident: ${mib(resident)}; budget ${mib(w.budgetBytes)})`;
 }
 
 /** Wall time of one run of a program, from spawn to exit, as the launcher's own spawn sees it. */

@@ -35,6 +35,16 @@ export interface ProcessInfo {
   startTime: string;
 }
 
+/** The resident memory of a process and everything below it, each process's pages counted whole. */
+export function residentBytesOfTree(pid: number, all: readonly ProcessInfo[] = listProcesses()): number {
+  let total = 0;
+  for (const member of [pid, ...descendants(pid, all).map((p) => p.pid)]) {
+    const kb = Number.parseInt(processStatus(member)?.get('VmRSS') ?? '', 10);
+    if (Number.isFinite(kb)) total += kb * 1024;
+  }
+  return total;
+}
+
 /**
  * Every process of the machine (as far as this pid namespace shows them), zombies included: a
  * sandbox's init often ends as a zombie re-parented to PID 1 until PID 1 reaps it.
@@ -59,9 +69,8 @@ export function processInfo(pid: number): ProcessInfo | undefined {
   return { pid, ppid: Number(fields[1]), uid: Number(status.get('Uid')?.split(/\s+/)[0]), state: fields[0] ?? '', startTime: fields[19] ?? '' };
 }
 
-/** The processes below pid, children first, from a snapshot of /proc. */
-export function descendants(pid: number): ProcessInfo[] {
-  const all = listProcesses();
+/** The processes below pid, children first, from a snapshot of /proc (taken now unless given). */
+export function descendants(pid: number, all: readonly ProcessInfo[] = listProcesses()): ProcessInfo[] {
   const out: ProcessInfo[] = [];
   let frontier = [pid];
   while (frontier.length > 0) {

@@ -20,7 +20,7 @@ import type { ScriptLanguage } from '../../core/launcher/request';
 import { encodeClaim, READY_BYTE } from './claimMessage';
 import type { LauncherContext, PoolRuntime } from './context';
 import { writeExclusive } from './folders';
-import { listProcesses, processStatus, type ProcessInfo } from './procfs';
+import { listProcesses, residentBytesOfTree, type ProcessInfo } from './procfs';
 import { pythonRuntime, rRuntime, runtimeProblem } from './runtimes';
 import { openSandbox, type OpenSandbox } from './sandboxSession';
 import { runnerFiles, type SessionFile } from './sessionFiles';
@@ -319,18 +319,6 @@ function budgetBytes(pool: PoolRuntime): number {
 function heldBytes(sandbox: OpenSandbox, processes: () => readonly ProcessInfo[]): number {
   const charged = sandbox.cgroup?.heldBytes();
   if (charged !== undefined && charged !== null) return charged;
-  const all = processes();
   const pid = sandbox.satellite.pid;
-  if (pid === undefined) return 0;
-  const tree = new Set([pid]);
-  for (let grew = true; grew; ) {
-    grew = false;
-    for (const p of all) if (tree.has(p.ppid) && !tree.has(p.pid)) grew = tree.add(p.pid) !== undefined;
-  }
-  let total = 0;
-  for (const member of tree) {
-    const kb = Number.parseInt(processStatus(member)?.get('VmRSS') ?? '', 10);
-    if (Number.isFinite(kb)) total += kb * 1024;
-  }
-  return total;
+  return pid === undefined ? 0 : residentBytesOfTree(pid, processes());
 }
