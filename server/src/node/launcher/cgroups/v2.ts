@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { describeValue, type ConcreteLimits, type LimitEnforcement } from '../../../core/launcher/limits';
 import type { PoolUsage } from '../../../core/launcher/pools';
 import type { CgroupDriver, Created, Prepared, SessionCgroup } from './driver';
-import { killPids, makeDir, numberIn, pidsIn, readText, removeDir, heldBytesIn, setOomScoreAdj, statValue, subdirectories, tryRemoveDir, waitFor, writeControl } from './cgroupFs';
+import { heldBytesIn, killPids, makeDir, numberIn, pidsIn, readText, removeDir, setOomScoreAdj, statValue, subdirectories, tryRemoveDir, waitFor, writeControl } from './cgroupFs';
 import { NEEDED } from './layout';
 import { counter, poolLimitWrites } from './limitWrites';
 
