@@ -158,7 +158,9 @@ test('under a pool memory limit warm satellites yield to sessions: the kernel ta
     const big = await run(l, { script: "x = bytearray(b'x') * (320 * 1024 ** 2)\nprint(open('/proc/self/oom_score_adj').read().strip())" });
     assert.equal(big.session.state, 'succeeded', errors(big));
     assert.equal(printed(big), '0', 'the claimed satellite is ranked like any session');
-    assert.ok(!l.waitingWarm().some((w) => w.id === waiting[1]!.id), 'the other waiting satellite was killed for the session’s memory');
+    assert.ok(waiting.some((w) => w.id === big.session.id), 'the session claimed a waiting satellite');
+    const other = waiting.find((w) => w.id !== big.session.id)!;
+    assert.ok(!l.waitingWarm().some((w) => w.id === other.id), 'the other waiting satellite was killed for the session’s memory');
 
     // While a session holds more than half the pool, no satellite starts beside it.
     await settleWarm(l);
