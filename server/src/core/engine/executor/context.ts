@@ -147,11 +147,13 @@ export class StatementContext {
    */
   resultSet(columns: ExecColumn[], stored: SqlValue[][] | StoredRows, at: Span): void {
     const max = this.session.instance.options.maxRows;
-    const { rows, columnar, truncated } = Array.isArray(stored) ? { rows: stored, columnar: undefined, truncated: false } : stored;
-    const count = columnar?.rowCount ?? rows.length;
-    const cut = truncated || count > max;
-    if (count > max) this.sink.resultSet({ columns, rows: rows.slice(0, max) });
-    else this.sink.resultSet(columnar ? withColumnarRows({ columns }, columnar) : { columns, rows });
+    // `rows` is read only where there are no columns: on a storage result it builds every row.
+    const columnar = Array.isArray(stored) ? undefined : stored.columnar;
+    const rows = () => (Array.isArray(stored) ? stored : stored.rows);
+    const count = columnar?.rowCount ?? rows().length;
+    const cut = (!Array.isArray(stored) && stored.truncated) || count > max;
+    if (count > max) this.sink.resultSet({ columns, rows: rows().slice(0, max) });
+    else this.sink.resultSet(columnar ? withColumnarRows({ columns }, columnar) : { columns, rows: rows() });
     if (cut) this.cutNotice(max, at);
     this.rowsAffected(Math.min(count, max), at);
   }
