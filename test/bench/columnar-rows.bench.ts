@@ -1,7 +1,9 @@
 // 1,000,000 rows x 5 columns (4 float, 1 text) in and out of a script, through a real instance
 // daemon (its socket, DuckDB, the launcher's sandbox, the satellite), for Python and R:
 //  - INSERT ... EXEC: @input_data_1 read from DuckDB, the script's OutputDataSet put back into a table;
-//  - the result set to the client: the same rows back as the statement's result set, received here.
+//  - the result set to the client: the same rows back as the statement's result set, received here
+//    and decoded column by column (wireResultSets.ts; row arrays are made only for a consumer that
+//    asks for rows, as the CLI's table does).
 // Baseline from the same run: DuckDB exports the rows to CSV, a bare python3 (pandas) / Rscript
 // reads them and writes them back to CSV, and DuckDB loads that file into a table. Memory: the
 // daemon's resident size after each run and its peak (VmRSS, VmHWM), and the satellite's peak
@@ -14,7 +16,7 @@
 // Goal (issue 13): 1.0 s each.
 // Run as root (accounts mode; else namespaces): node --import tsx test/bench/columnar-rows.bench.ts
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
@@ -22,6 +24,7 @@ import { deprovision } from '../../server/src/node/launcher/accounts';
 import { InstanceClient } from '../../server/src/node/instance/instanceClient';
 import { instanceLayout } from '../../server/src/node/instance/layout';
 import type { RunOutcome } from '../../server/src/node/instance/protocol';
+import { cpuMs, statusBytes } from './processes';
 import { median } from './stats';
 import { refilled } from './warmPools';
 import { GENERATE_DUCKDB, GENERATE_TSQL as GENERATE_BIG_TSQL, ROWS } from './millionRows';
@@ -63,33 +66,6 @@ function cli(args: string[]): string {
   return r.stdout;
 }
 
-/** The daemon serving the instance, found by its command line. */
-function daemonPid(): number {
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const args = readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\u0000');
-      if (args.includes('serve') && args.includes(INSTANCE)) return Number(entry);
-    } catch {
-      // A process that ended while we looked.
-    }
-  }
-  throw new Error('the instance daemon is not running');
-}
-
-/** A field of /proc/<pid>/status in bytes (VmRSS, VmHWM). */
-function statusBytes(pid: number, field: string): number {
-  const match = new RegExp(`^${field}:\\s*(\\d+) kB`, 'm').exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  return Number(match?.[1] ?? NaN) * 1024;
-}
-
-/** The CPU time the process has used (user + system), in ms. */
-function cpuMs(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  // utime and stime are fields 14 and 15 of stat, in clock ticks of 10 ms (USER_HZ = 100 on Linux).
-  return (Number(fields[11]) + Number(fields[12])) * 10;
-}
-
 function problems(outcome: RunOutcome): string[] {
   return outcome.batches.flatMap((b) => b.messages).filter((m) => m.kind === 'error').map((m) => `Msg ${m.number}: ${m.text}`);
 }
@@ -104,7 +80,7 @@ const mib = (bytes: number) => `${(bytes / 2 ** 20).toFixed(0)} MiB`;
 const figures = (ms: number[]) => `median ${seconds(median(ms))} (${ms.map(seconds).join(', ')})`;
 
 async function measure(client: InstanceClient, warm: boolean, connection: DuckDBConnection, csvIn: string, csvOut: string): Promise<void> {
-  const daemon = daemonPid();
+  const daemon = (await client.status()).pid;
   const run = async (text: string): Promise<{ ms: number; cpu: number; outcome: RunOutcome }> => {
     if (warm) await refilled(client);
     const t = performance.now();
@@ -131,8 +107,9 @@ async function measure(client: InstanceClient, warm: boolean, connection: DuckDB
       const inserted = await run(`INSERT INTO dbo.back ${exec}`);
       if ((await count()) !== ROWS) throw new Error(`${language.label}: INSERT ... EXEC put ${await count()} rows back`);
       const sent = await run(exec);
-      const rows = sent.outcome.batches.flatMap((b) => b.resultSets)[0]?.rows.length;
-      if (rows !== ROWS) throw new Error(`${language.label}: the result set had ${rows} rows`);
+      const received = sent.outcome.batches.flatMap((b) => b.resultSets)[0]?.columnar;
+      if (received?.rowCount !== ROWS) throw new Error(`${language.label}: the result set had ${received?.rowCount} rows, or came as rows`);
+      if (received.valueAt(ROWS - 1, 4) !== 'label99') throw new Error(`${language.label}: the last row's label is ${received.valueAt(ROWS - 1, 4)}`);
 
       const t = performance.now();
       await connection.run(`COPY big TO '${csvIn}' (HEADER, DELIMITER ',')`);

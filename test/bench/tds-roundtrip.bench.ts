@@ -6,8 +6,9 @@
 // (the default cuts result sets at 100,000) so both protocols carry every row. The two protocols
 // take turns (blocks of round trips, then one fetch each) so that the load of a shared machine
 // weighs on both alike; the figures are medians. The clients run in this process: their own costs
-// (tedious's parser, the JSON decoder) are part of what is measured, as they are part of what a
-// user waits for.
+// (tedious's parser and mssql's row objects; the JSON decoder and the socket's column decoder,
+// wireResultSets.ts) are part of what is measured, as they are part of what a user waits for. The
+// daemon's CPU time per fetch is printed too: what each protocol costs the instance itself.
 // Run: node --import tsx test/bench/tds-roundtrip.bench.ts
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -16,6 +17,7 @@ import { join } from 'node:path';
 import sql from 'mssql';
 import { InstanceClient } from '../../server/src/node/instance/instanceClient';
 import { instanceLayout } from '../../server/src/node/instance/layout';
+import { cpuMs } from './processes';
 import { median, ms, time } from './stats';
 
 /** Runs each of `fns` in turn, `rounds` times `perRound` runs (after a warm-up), and returns each one's wall times. */
@@ -74,21 +76,40 @@ async function main(): Promise<void> {
     const trivialTds = median(trivialTdsTimes!);
     const trivialSocket = median(trivialSocketTimes!);
     console.log(`  SELECT 1        TDS (mssql) ${ms(trivialTds)}   socket (InstanceClient) ${ms(trivialSocket)}   TDS/socket ${(trivialTds / trivialSocket).toFixed(2)}`);
+    const daemon = (await socket.status()).pid;
+    // The daemon's CPU time per round trip, over a series of each (the clock ticks are 10 ms).
+    const cpuPerTrip = async (trip: () => Promise<unknown>) => {
+      const before = cpuMs(daemon);
+      for (let i = 0; i < TRIVIAL_RUNS; i++) await trip();
+      return (cpuMs(daemon) - before) / TRIVIAL_RUNS;
+    };
+    const tripCpuTds = await cpuPerTrip(() => tds.request().batch('SELECT 1 AS one'));
+    const tripCpuSocket = await cpuPerTrip(() => socket.run('SELECT 1 AS one'));
+    console.log(`  SELECT 1        daemon CPU per round trip: TDS ${ms(tripCpuTds)}   socket ${ms(tripCpuSocket)}   TDS/socket ${(tripCpuTds / tripCpuSocket).toFixed(2)}`);
 
     const bigQuery = 'SELECT id, a, b, label, day FROM dbo.big';
-    const countTds = async () => {
+    const tdsCpu: number[] = [];
+    const socketCpu: number[] = [];
+    const withCpu = (cpu: number[], fetch: () => Promise<void>) => async () => {
+      const before = cpuMs(daemon);
+      await fetch();
+      cpu.push(cpuMs(daemon) - before);
+    };
+    const countTds = withCpu(tdsCpu, async () => {
       const r = await tds.request().batch(bigQuery);
       if (r.recordset.length !== ROWS) throw new Error(`TDS fetched ${r.recordset.length} rows`);
-    };
-    const countSocket = async () => {
-      const r = await socket.run(bigQuery);
-      const rows = r.batches[0]!.resultSets[0]!.rows.length;
-      if (rows !== ROWS) throw new Error(`the socket fetched ${rows} rows`);
-    };
+    });
+    const countSocket = withCpu(socketCpu, async () => {
+      const received = (await socket.run(bigQuery)).batches[0]!.resultSets[0]!.columnar;
+      if (received?.rowCount !== ROWS) throw new Error(`the socket fetched ${received?.rowCount} rows, or rows instead of columns`);
+    });
     const [bigTdsTimes, bigSocketTimes] = await alternate([countTds, countSocket], BIG_RUNS, 1, 1);
     const bigTds = median(bigTdsTimes!);
     const bigSocket = median(bigSocketTimes!);
     console.log(`  1M rows x 5     TDS (mssql) ${ms(bigTds)}   socket (InstanceClient) ${ms(bigSocket)}   TDS/socket ${(bigTds / bigSocket).toFixed(2)}`);
+    const cpuTds = median(tdsCpu.slice(1));
+    const cpuSocket = median(socketCpu.slice(1));
+    console.log(`  1M rows x 5     daemon CPU per fetch: TDS ${ms(cpuTds)}   socket ${ms(cpuSocket)}   TDS/socket ${(cpuTds / cpuSocket).toFixed(2)}`);
     console.log(`  load average ${loadAverage()} at the end`);
   } finally {
     await pool?.close();

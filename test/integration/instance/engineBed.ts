@@ -7,6 +7,7 @@ import { userInfo } from 'node:os';
 import type { RunOutcome, WireMessage, WireResultSet } from '../../../server/src/node/instance/protocol';
 import type { EngineSession } from '../../../server/src/node/instance/engine';
 import { ScriptHost } from '../../../server/src/node/instance/scriptHost';
+import { decodeRunOutcome } from '../../../server/src/node/instance/wireResultSets';
 import { createSqlEngine, type SqlEngine, type SqlEngineOptions } from '../../../server/src/node/instance/sqlEngine';
 import type { ClientInfo } from '../../../server/src/core/engine/executor';
 
@@ -77,7 +78,9 @@ export class Session {
   constructor(readonly inner: EngineSession) {}
 
   async run(text: string, options: { database?: string; asLogin?: string } = {}): Promise<Ran> {
-    const outcome = await this.inner.run({ text, signal: new AbortController().signal, onMessage: () => undefined, ...options });
+    // Through JSON and the client's decoder, as the socket carries a run's outcome.
+    const encoded = await this.inner.run({ text, signal: new AbortController().signal, onMessage: () => undefined, ...options });
+    const outcome = decodeRunOutcome(JSON.parse(JSON.stringify(encoded)));
     const messages = outcome.batches.flatMap((b) => b.messages);
     const resultSets = outcome.batches.flatMap((b) => b.resultSets);
     return {

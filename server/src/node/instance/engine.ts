@@ -2,7 +2,7 @@
 // daemon knows sockets and lifetimes; the engine knows SQL Server's semantics.
 import type { ExecColumn, ExecResultSet, ProcedureRequest, ProcedureRequestResult, TransactionChange } from '../../core/engine/executor';
 import type { Columnar } from '../../core/launcher/columnValues';
-import type { InstanceStatus, RunOutcome, WireMessage } from './protocol';
+import type { EncodedRunOutcome, InstanceStatus, WireMessage } from './protocol';
 import type { ClientInfo } from '../../core/engine/executor';
 
 /** Who is on the other end of a connection, as the socket vouched for or a password claims. */
@@ -34,7 +34,8 @@ export interface StreamEvents {
 export type StreamRequest = { kind: 'batch'; text: string } | { kind: 'procedure'; request: ProcedureRequest };
 
 export interface EngineSession {
-  run(options: RunOptions): Promise<RunOutcome>;
+  /** A run for the socket: its result sets encoded as the socket carries them. */
+  run(options: RunOptions): Promise<EncodedRunOutcome>;
   /** A batch or a procedure call (TDS's RPC), streamed; a procedure call's OUTPUT values and status. */
   stream(request: StreamRequest, events: StreamEvents): Promise<ProcedureRequestResult | null>;
   /** The session's number (@@SPID) and the database it is in. */

@@ -11,6 +11,7 @@ import { BoundedMessageReader } from './boundedMessageReader';
 import { daemonTunables } from './daemonEnvironment';
 import { osLoginSocket, type InstanceLayout } from './layout';
 import { readOwner } from './ownerLock';
+import { decodeRunOutcome } from './wireResultSets';
 import {
   Cancel,
   CancelSession,
@@ -110,7 +111,7 @@ export class InstanceClient {
     const onAbort = () => void this.connection.sendRequest(Cancel, { runId }).catch(() => undefined);
     options.signal?.addEventListener('abort', onAbort);
     try {
-      return await this.link.call(this.connection.sendRequest(Run, { runId, text, database: options.database, asLogin: options.asLogin }));
+      return decodeRunOutcome(await this.link.call(this.connection.sendRequest(Run, { runId, text, database: options.database, asLogin: options.asLogin })));
     } finally {
       options.signal?.removeEventListener('abort', onAbort);
       this.listeners.delete(runId);

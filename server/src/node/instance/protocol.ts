@@ -7,6 +7,7 @@ import type { LimitEnforcement } from '../../core/launcher/limits';
 import type { PoolLimits } from '../../core/launcher/pools';
 import type { SessionRecord } from '../../core/launcher/sessions';
 import type { TdsStatus } from '../tds/tdsEndpoint';
+import type { WireValue } from './wireValues';
 
 /**
  * A message as SQL Server sends it (informational: PRINT, a script's output; or an error), with the
@@ -24,7 +25,26 @@ export interface WireColumn {
 export interface WireResultSet {
   columns: WireColumn[];
   rows: unknown[][];
+  /** The rows column by column, when they came so (the embedded instance's socket): read without making `rows`. */
+  readonly columnar?: WireColumnar;
 }
+
+/** A result set read column by column. */
+export interface WireColumnar {
+  readonly rowCount: number;
+  /** Row r's value in column c, as it would stand in `rows`. */
+  valueAt(r: number, c: number): WireValue;
+}
+
+/**
+ * A column on the socket (wireResultSets.ts): a JSON value per row; a typed array's bytes in base64
+ * with a byte per row (1 = NULL) when any row is NULL (dt: dates and times as f64 milliseconds
+ * since 1970); or a code per row (-1 = NULL) into the distinct values of a text column.
+ */
+export type EncodedColumn = { values: WireValue[] } | { kind: 'f8' | 'i4' | 'i8' | 'b1' | 'dt'; data: string; nulls: string | null } | { kind: 'coded'; codes: string; distinct: string[] };
+
+/** A result set on the socket: its rows, when it was made as rows, or its columns. */
+export type EncodedResultSet = { columns: WireColumn[]; rows: WireValue[][] } | { columns: WireColumn[]; rowCount: number; data: EncodedColumn[] };
 
 export interface WireBatch {
   /** 0-based line where the batch starts in the submitted text. */
@@ -56,6 +76,12 @@ export interface RunOutcome {
   sessions: WireSession[];
 }
 
+/** A RunOutcome as the socket carries it: result sets encoded (decodeRunOutcome makes the RunOutcome). */
+export interface EncodedRunOutcome {
+  batches: (Omit<WireBatch, 'resultSets'> & { resultSets: EncodedResultSet[] })[];
+  sessions: WireSession[];
+}
+
 export interface HelloParams {
   client: string;
   /** SQL authentication; without it the connection is the OS login the socket vouches for. */
@@ -84,7 +110,7 @@ export interface InstanceStatus {
 }
 
 export const Hello = new RequestType<HelloParams, HelloResult, unknown>('sqlml/hello');
-export const Run = new RequestType<RunParams, RunOutcome, unknown>('sqlml/run');
+export const Run = new RequestType<RunParams, EncodedRunOutcome, unknown>('sqlml/run');
 export const Cancel = new RequestType<{ runId: string }, { cancelled: boolean }, unknown>('sqlml/cancel');
 export const Status = new RequestType0<InstanceStatus, unknown>('sqlml/status');
 export const Shutdown = new RequestType0<void, unknown>('sqlml/shutdown');
@@ -92,7 +118,7 @@ export const Shutdown = new RequestType0<void, unknown>('sqlml/shutdown');
 /** Streamed while a run is in progress, so PRINT and script output appear as they happen. */
 export const RunMessageNotification = new NotificationType<{ runId: string; message: WireMessage }>('sqlml/runMessage');
 
-export const PROTOCOL_VERSION = '1';
+export const PROTOCOL_VERSION = '2';
 
 /** A worker pool as the Pools view shows it: limits with how each is enforced, and each worker's caller. */
 export interface WirePool {

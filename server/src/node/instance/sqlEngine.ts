@@ -15,7 +15,7 @@ import {
   type Outcome,
 } from '../../core/security';
 import { openScope } from '../../core/security/evaluate';
-import { classifySession, ExecutorSession, Instance, runOneBatch, runProcedureRequest, runScript, type ClientInfo, type ExternalScripts, type HostFacts, type InstanceDocument, type RunResult } from '../../core/engine/executor';
+import { classifySession, ExecutorSession, Instance, runOneBatch, runProcedureRequest, runScript, type ClientInfo, type ExternalScripts, type HostFacts, type InstanceDocument } from '../../core/engine/executor';
 import { JsonCatalogStore } from './catalogStore';
 import { FolderLibraryInstaller } from './libraryInstaller';
 import { DuckdbStorage } from './duckdbStorage';
@@ -23,8 +23,8 @@ import type { ConnectionIdentity, EngineSession, InstanceEngine, LoginOutcome, R
 import { instanceLayout } from './layout';
 import { groupsOfUser, membersOfGroup, systemOsAccounts } from './osAccounts';
 import { decoyPasswordHash, hashPassword as scryptHash, verifyPassword as scryptVerify } from './passwords';
-import type { RunOutcome, WireMessage } from './protocol';
-import { wireRow } from './wireValues';
+import type { EncodedRunOutcome, WireMessage } from './protocol';
+import { encodeRunOutcome } from './wireResultSets';
 
 export interface SqlEngineOptions {
   /** The instance folder: data/<db>.duckdb and catalog.json live under it. */
@@ -51,17 +51,6 @@ export const DEFAULT_MAX_ROWS = 100_000;
 
 function loginFailure(message: { number: number; level: number; state: number; text: string }): LoginOutcome {
   return { ok: false, message: { kind: 'error', number: message.number, severity: message.level, state: message.state, text: message.text, line: null } };
-}
-
-function wireOutcome(result: RunResult): RunOutcome {
-  return {
-    batches: result.batches.map((b) => ({
-      line: b.line,
-      messages: b.messages,
-      resultSets: b.resultSets.map((r) => ({ columns: r.columns, rows: r.rows.map(wireRow) })),
-    })),
-    sessions: result.sessions,
-  };
 }
 
 export async function createSqlEngine(options: SqlEngineOptions): Promise<SqlEngine> {
@@ -208,8 +197,8 @@ export function engineSession(session: ExecutorSession): EngineSession {
 }
 
 /** A run on a session: in the database asked for, as the login asked for (EXECUTE AS LOGIN), then back. */
-async function runOnSession(session: ExecutorSession, run: RunOptions): Promise<RunOutcome> {
-  const refused = (m: { number: number; level: number; state: number; text: string }): RunOutcome => {
+async function runOnSession(session: ExecutorSession, run: RunOptions): Promise<EncodedRunOutcome> {
+  const refused = (m: { number: number; level: number; state: number; text: string }): EncodedRunOutcome => {
     const message: WireMessage = { kind: 'error', number: m.number, severity: m.level, state: m.state, text: m.text, line: null };
     run.onMessage(message);
     return { batches: [{ line: 0, resultSets: [], messages: [message] }], sessions: [] };
@@ -226,7 +215,7 @@ async function runOnSession(session: ExecutorSession, run: RunOptions): Promise<
     session.security = pushed.value;
   }
   try {
-    return wireOutcome(await runScript(session, run.text, { signal: run.signal, onMessage: (m) => run.onMessage(m) }));
+    return encodeRunOutcome(await runScript(session, run.text, { signal: run.signal, onMessage: (m) => run.onMessage(m) }));
   } finally {
     if (run.asLogin !== undefined) session.security = before;
   }

@@ -2,7 +2,9 @@
 // binary as 0x hex, dates as 'yyyy-mm-dd hh:mm:ss.mmm', bigint as a number when it is exact.
 import type { SqlValue } from '../../core/engine/executor/ports';
 
-export function wireValue(value: SqlValue): string | number | boolean | null {
+export type WireValue = string | number | boolean | null;
+
+export function wireValue(value: SqlValue): WireValue {
   if (typeof value === 'bigint') return Number.isSafeInteger(Number(value)) ? Number(value) : value.toString();
   if (value instanceof Uint8Array) return `0x${Buffer.from(value).toString('hex').toUpperCase()}`;
   if (value instanceof Date) return value.toISOString().replace('T', ' ').replace('Z', '');
@@ -13,7 +15,7 @@ export function wireValue(value: SqlValue): string | number | boolean | null {
  * A row as the wire carries it. Rows of numbers, text and bits (most rows) are already that and go
  * as they are: a million result rows are not copied once more on their way out.
  */
-export function wireRow(row: SqlValue[]): (string | number | boolean | null)[] {
+export function wireRow(row: SqlValue[]): WireValue[] {
   for (const value of row) if (typeof value === 'bigint' || (typeof value === 'object' && value !== null)) return row.map(wireValue);
-  return row as (string | number | boolean | null)[];
+  return row as WireValue[];
 }

@@ -1,0 +1,102 @@
+// Result sets on the instance's socket (wireResultSets.ts): a columnar result set crosses JSON as
+// its columns and comes out with the very rows the row-by-row encoding gave (wireRow), NULLs,
+// bigints, bits, coded and plain text, dates (sent as numbers), binaries and mixed values included;
+// rows are made only when read.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { ExecResultSet, RunResult } from '../../../server/src/core/engine/executor';
+import { withColumnarRows, type ColumnValues } from '../../../server/src/core/launcher/columnValues';
+import { plainText } from '../../../server/src/node/launcher/exchange/plainText';
+import type { EncodedRunOutcome } from '../../../server/src/node/instance/protocol';
+import { decodeRunOutcome, encodeRunOutcome } from '../../../server/src/node/instance/wireResultSets';
+import { wireRow } from '../../../server/src/node/instance/wireValues';
+import { codedColumn } from '../../support/codedText';
+
+const ROWS = 7;
+
+function plainColumn(values: (string | null)[]): ColumnValues {
+  const parts = values.map((v) => Buffer.from(`${v ?? ''}\0`, 'utf8'));
+  const starts = new Float64Array(values.length + 1);
+  parts.forEach((p, r) => (starts[r + 1] = starts[r]! + p.length));
+  const nulls = values.includes(null) ? Uint8Array.from(values, (v) => (v === null ? 1 : 0)) : null;
+  return plainText(new Uint8Array(Buffer.concat(parts)), starts, nulls);
+}
+
+const COLUMNS: { name: string; type: string; values: ColumnValues }[] = [
+  { name: 'f', type: 'float', values: { kind: 'f8', data: Float64Array.from([1.5, -0, 0.1 + 0.2, 1e308, 0, -2.25, 5e-324]), nulls: Uint8Array.from([0, 0, 0, 0, 1, 0, 0]) } },
+  { name: 'i', type: 'int', values: { kind: 'i4', data: Int32Array.from([0, 1, -1, 2147483647, -2147483648, 7, 8]), nulls: null } },
+  { name: 'big', type: 'bigint', values: { kind: 'i8', data: BigInt64Array.from([0n, 2n ** 60n, -(2n ** 53n) + 1n, 42n, -(2n ** 63n), 0n, 9n]), nulls: Uint8Array.from([0, 0, 0, 0, 0, 1, 0]) } },
+  { name: 'flag', type: 'bit', values: { kind: 'b1', data: Uint8Array.from([1, 0, 1, 0, 0, 1, 0]), nulls: Uint8Array.from([0, 0, 0, 1, 0, 0, 0]) } },
+  { name: 'label', type: 'nvarchar(20)', values: codedColumn(['a', 'b', null, 'a', '☃ snow', '', 'b']) },
+  { name: 'note', type: 'nvarchar(max)', values: plainColumn(['naïve', null, '', 'x'.repeat(300), 'tab\there', '"quoted"', '\\']) },
+  { name: 'day', type: 'datetime', values: [new Date(Date.UTC(2024, 1, 29, 13, 5, 9, 120)), null, new Date(0), null, null, null, null] },
+  { name: 'bytes', type: 'varbinary(max)', values: [Uint8Array.from([0, 171, 255]), null, new Uint8Array(0), null, null, null, null] },
+  { name: 'any', type: 'sql_variant', values: [new Date(86_400_000), 'text', null, 3, null, null, null] },
+  { name: 'none', type: 'datetime2', values: [null, null, null, null, null, null, null] },
+];
+
+function columnarResult(): RunResult {
+  const set: ExecResultSet = withColumnarRows({ columns: COLUMNS.map(({ name, type }) => ({ name, type })) }, { values: COLUMNS.map((c) => c.values), rowCount: ROWS });
+  const plain: ExecResultSet = { columns: [{ name: '', type: 'int' }], rows: [[1], [2n ** 62n]] };
+  return { batches: [{ line: 0, resultSets: [set, plain], messages: [] }], sessions: [] };
+}
+
+/** What the socket delivers: the encoded outcome through JSON, decoded by the client. */
+function overTheSocket(result: RunResult): { encoded: EncodedRunOutcome; json: string; decoded: ReturnType<typeof decodeRunOutcome> } {
+  const encoded = encodeRunOutcome(result);
+  const json = JSON.stringify(encoded);
+  return { encoded, json, decoded: decodeRunOutcome(JSON.parse(json)) };
+}
+
+test('a columnar result set arrives with the rows the row-by-row encoding gave, every kind of column included', () => {
+  const result = columnarResult();
+  const expected = result.batches[0]!.resultSets[0]!.rows.map(wireRow);
+  const { decoded } = overTheSocket(columnarResult());
+  const set = decoded.batches[0]!.resultSets[0]!;
+  assert.deepEqual(set.columns, COLUMNS.map(({ name, type }) => ({ name, type })));
+  assert.deepEqual(set.rows, expected);
+  assert.equal(Object.is(set.rows[1]![0], -0), true, 'a double keeps its bits (negative zero included)');
+  assert.equal(set.rows[6]![0], 5e-324);
+  assert.equal(set.rows[1]![2], '1152921504606846976', 'a bigint beyond 2^53 comes as text, as wireValue shows it');
+  assert.equal(set.rows[4]![2], '-9223372036854775808');
+  assert.equal(set.rows[2]![2], -(2 ** 53) + 1);
+});
+
+test('the columns are sent as columns: no row array is made by the daemon, and none by the client until rows are read', () => {
+  const result = columnarResult();
+  const { encoded, json, decoded } = overTheSocket(result);
+  const sent = encoded.batches[0]!.resultSets[0]!;
+  assert.ok(!('rows' in sent), 'the columnar result set goes without rows');
+  assert.deepEqual(
+    'data' in sent ? sent.data.map((c) => ('values' in c ? 'values' : c.kind)) : [],
+    ['f8', 'i4', 'i8', 'b1', 'coded', 'values', 'dt', 'values', 'values', 'values'],
+  );
+  assert.ok(!json.includes('☃ snow","☃ snow'), 'a coded value is sent once');
+  const set = decoded.batches[0]!.resultSets[0]!;
+  assert.equal(set.columnar?.rowCount, ROWS);
+  assert.equal(set.columnar?.valueAt(4, 4), '☃ snow');
+  assert.equal(set.columnar?.valueAt(2, 4), null);
+  assert.equal(set.columnar?.valueAt(4, 0), null);
+  assert.equal(set.columnar?.valueAt(0, 3), true);
+  assert.equal(set.columnar?.valueAt(0, 6), '2024-02-29 13:05:09.120');
+  assert.equal(set.columnar?.valueAt(1, 6), null);
+  assert.deepEqual(Object.keys(set), ['columns', 'rows'], 'the columnar view is not enumerable');
+  assert.deepEqual(JSON.parse(JSON.stringify(set)), { columns: set.columns, rows: JSON.parse(JSON.stringify(set.rows)) }, 'a result set written as JSON shows its rows');
+  assert.equal(set.rows, set.rows, 'rows are made once');
+});
+
+test('a result set made as rows goes as rows, converted as wireRow converts them', () => {
+  const { encoded, decoded } = overTheSocket(columnarResult());
+  assert.deepEqual(encoded.batches[0]!.resultSets[1], { columns: [{ name: '', type: 'int' }], rows: [[1], ['4611686018427387904']] });
+  assert.deepEqual(decoded.batches[0]!.resultSets[1]!.rows, [[1], ['4611686018427387904']]);
+  assert.equal(decoded.batches[0]!.resultSets[1]!.columnar, undefined);
+});
+
+test('a column whose bytes do not match its row count is refused, not read past its end', () => {
+  const { encoded } = overTheSocket(columnarResult());
+  const sent = JSON.parse(JSON.stringify(encoded)) as EncodedRunOutcome;
+  const set = sent.batches[0]!.resultSets[0]!;
+  assert.ok('data' in set);
+  set.rowCount = ROWS + 1;
+  assert.throws(() => decodeRunOutcome(sent), /a column of 56 bytes where 64 were expected/);
+});
