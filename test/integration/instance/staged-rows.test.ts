@@ -76,13 +76,13 @@ test('whole numbers held as JavaScript doubles beyond the exact integers are sta
 
 test('columns that arrive in bulk (a script output) are staged whole, with their NULLs, and read back as sent', async () => {
   const n = 5000;
-  // The satellite's output decoded: f8, i4, b1 and text in bulk, datetime per value.
+  // The satellite's output decoded: f8, i4, b1, text and datetime (before and after 1970) in bulk.
   const sent: SqlValue[][] = Array.from({ length: n }, (_, k) => [
     k % 7 === 0 ? null : k / 4,
     k % 5 === 0 ? null : k - 2500,
     k % 3 === 0 ? null : k % 2 === 0,
     k % 11 === 0 ? null : k % 2 === 0 ? `naïve ☃ ${k}` : 'long text '.repeat(k % 30),
-    k % 13 === 0 ? null : new Date(Date.UTC(2024, 0, 1) + k * 60_000),
+    k % 13 === 0 ? null : new Date((k % 2 === 0 ? Date.UTC(2024, 0, 1) : Date.UTC(1901, 5, 1)) + k * 60_007),
   ]);
   const encoded = encodeDataset(
     [
@@ -98,7 +98,7 @@ test('columns that arrive in bulk (a script output) are staged whole, with their
   const decoded = decodeFile(Buffer.concat([MAGIC, ...encoded.chunks]));
   assert.ok(decoded.ok);
   const { columnar } = decoded.datasets[0]!;
-  assert.deepEqual(columnar.values.map((c) => isBulkColumn(c)), [true, true, true, true, false]);
+  assert.deepEqual(columnar.values.map((c) => isBulkColumn(c)), [true, true, true, true, true]);
   await stageColumns(con, 'bulk', columnar);
   const types = await read("SELECT data_type FROM duckdb_columns() WHERE table_name = 'bulk' ORDER BY column_index");
   assert.deepEqual(types.map((t) => t[0]), ['DOUBLE', 'INTEGER', 'BOOLEAN', 'VARCHAR', 'TIMESTAMP']);

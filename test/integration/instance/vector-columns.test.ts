@@ -1,4 +1,4 @@
-// Number, boolean and text columns read in bulk from DuckDB's vectors (vectorColumns.ts) hold
+// Number, boolean, date and text columns read in bulk from DuckDB's vectors (vectorColumns.ts) hold
 // exactly what reading them value by value gives — extremes, NULLs in every chunk, a column of
 // NULLs only, inline and long strings, a string with a NUL byte — and the exchange encodes such a
 // column byte for byte as it encodes the same values one by one.
@@ -35,7 +35,12 @@ before(async () => {
       CASE WHEN n = 3000 THEN 'nul' || chr(0) || 'inside' ELSE 'x' || n END AS withnul,
       CASE WHEN n % 17 = 0 THEN NULL WHEN n % 4 = 0 THEN 'a label longer than twelve bytes ' || (n % 3) ELSE 'cat ' || (n % 10) END AS few,
       CASE WHEN n < 2500 THEN 'early ' || (n % 3) ELSE 'late ' || n END AS turns,
-      CASE WHEN n = 3000 THEN 'nul' || chr(0) ELSE 'y' || (n % 3) END AS fewwithnul
+      CASE WHEN n = 3000 THEN 'nul' || chr(0) ELSE 'y' || (n % 3) END AS fewwithnul,
+      CASE WHEN n % 6 = 0 THEN NULL ELSE DATE '1753-01-01' + (n * 613)::INTEGER END AS day,
+      CASE WHEN n % 8 = 0 THEN NULL
+           WHEN n = 1 THEN TIMESTAMP '9999-12-31 23:59:59.997999'
+           WHEN n = 2 THEN TIMESTAMP '0001-01-01 00:00:00.000999'
+           ELSE TIMESTAMP '1969-12-31 23:59:59.999501' + to_microseconds(n * 7919 - 20000000) END AS ts
     FROM range(5000) r(n)`);
 });
 
@@ -60,12 +65,12 @@ async function readBothWays(sql: string): Promise<{ bulk: ColumnValues[]; byValu
   return { bulk: readers.map((r, c) => r?.finish() ?? byValue[c]!), byValue, rowCount };
 }
 
-test('numbers, booleans and text come out of the vectors in bulk with the values reading them one by one gives', async () => {
-  const { bulk, byValue, rowCount } = await readBothWays('SELECT dbl, flt, i, si, ti, uti, bi, bit, none, dec, txt, words, withnul FROM t ORDER BY rowid');
+test('numbers, booleans, dates and text come out of the vectors in bulk with the values reading them one by one gives', async () => {
+  const { bulk, byValue, rowCount } = await readBothWays('SELECT dbl, flt, i, si, ti, uti, bi, bit, none, dec, txt, words, withnul, day, ts FROM t ORDER BY rowid');
   assert.equal(rowCount, 5000);
   assert.deepEqual(
     bulk.map((c) => (isBulkColumn(c) ? c.kind : 'per value')),
-    ['f8', 'f8', 'i4', 'i4', 'i4', 'i4', 'i8', 'b1', 'i4', 'per value', 'str', 'str', 'per value'],
+    ['f8', 'f8', 'i4', 'i4', 'i4', 'i4', 'i8', 'b1', 'i4', 'per value', 'str', 'str', 'per value', 'dt', 'dt'],
     'DECIMAL keeps the per-value path, and so does text once a value holds a NUL byte',
   );
   for (let c = 0; c < bulk.length; c++) {
@@ -77,6 +82,11 @@ test('numbers, booleans and text come out of the vectors in bulk with the values
   assert.ok(nulls(0) > 700 && nulls(2) === 2 && nulls(8) === 5000, 'the columns have the NULLs the table was made with');
   assert.equal(valueAt(bulk[2]!, 0), -2147483648);
   assert.equal(valueAt(bulk[6]!, 4), 9223372036854775807n);
+  // Timestamps are cut to whole milliseconds toward zero, as value by value (before 1970 that is the
+  // later millisecond), beyond 2^53 microseconds too.
+  assert.equal((valueAt(bulk[14]!, 1) as Date).toISOString(), '9999-12-31T23:59:59.997Z');
+  assert.equal((valueAt(bulk[14]!, 2) as Date).toISOString(), '0001-01-01T00:00:00.001Z');
+  assert.ok(byValue[13]!.some((d) => d instanceof Date && d.getTime() < 0) && byValue[14]!.some((d) => d instanceof Date && d.getTime() % 1000 !== 0));
 });
 
 test('text whose values repeat is read coded, and turns plain once its distinct values pass half its rows', async () => {
@@ -91,8 +101,8 @@ test('text whose values repeat is read coded, and turns plain once its distinct 
 });
 
 test('the exchange encodes a bulk column byte for byte as the same values one by one, in order and reordered', async () => {
-  const { bulk, byValue } = await readBothWays('SELECT dbl, flt, i, si, ti, bi, bit, none, txt, words FROM t ORDER BY rowid');
-  const types = ['float', 'real', 'int', 'smallint', 'tinyint', 'bigint', 'bit', 'int', 'varchar(10)', 'nvarchar(max)'];
+  const { bulk, byValue } = await readBothWays('SELECT dbl, flt, i, si, ti, bi, bit, none, txt, words, day, ts FROM t ORDER BY rowid');
+  const types = ['float', 'real', 'int', 'smallint', 'tinyint', 'bigint', 'bit', 'int', 'varchar(10)', 'nvarchar(max)', 'date', 'datetime'];
   const columns: EncodedColumn[] = types.map((type, c) => {
     const parsed = parseSqlType(type);
     assert.ok(parsed.ok);

@@ -1,5 +1,5 @@
-// A satellite's output decoded column by column: numbers, bits and text in bulk (typed arrays, text
-// bytes), the other kinds one value per row, NULLs and non-finite numbers as NULL, and rows built
+// A satellite's output decoded column by column: numbers, bits, dates and text in bulk (typed
+// arrays, text bytes), the other kinds one value per row, NULLs and non-finite numbers as NULL, and rows built
 // from the columns only when something asks for them — with the values the per-row decoding gave.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -25,7 +25,7 @@ const COLUMNS: EncodedColumn[] = [
   { name: 'bin', type: 'varbinary(max)', kind: 'bin' },
 ];
 
-test('numbers, bits and text decode in bulk, the rest per value; the rows built from them are the values sent', () => {
+test('numbers, bits, dates and text decode in bulk, the rest per value; the rows built from them are the values sent', () => {
   const day = new Date(Date.UTC(2024, 1, 29, 12));
   const rows: SqlValue[][] = [
     [1.5, 7, true, 'naïve ☃', day, 2n ** 60n, new Uint8Array([1, 2])],
@@ -38,7 +38,7 @@ test('numbers, bits and text decode in bulk, the rest per value; the rows built 
   const [dataset] = decoded.datasets;
   assert.deepEqual(
     dataset!.columnar.values.map((c) => (isBulkColumn(c) ? c.kind : 'per value')),
-    ['f8', 'i4', 'b1', 'str', 'per value', 'per value', 'per value'],
+    ['f8', 'i4', 'b1', 'str', 'dt', 'per value', 'per value'],
   );
   assert.equal(dataset!.columnar.rowCount, 4);
   assert.deepEqual(dataset!.rows, [
@@ -48,6 +48,29 @@ test('numbers, bits and text decode in bulk, the rest per value; the rows built 
     [null, -2147483648, false, '', day, 5, new Uint8Array([])],
     [null, 2147483647, true, 'x'.repeat(70_000), null, -3, null],
   ]);
+});
+
+test('dates decode in bulk as the whole milliseconds new Date(x) keeps, non-finite ones as NULL; one beyond a Date’s range sends the column per value', () => {
+  /** A one-column dt file whose three values are `values`, written over the bytes of three known dates. */
+  const decode = (values: number[]) => {
+    const bytes = file([COLUMNS[4]!], [[new Date(1000)], [new Date(2000)], [new Date(3000)]]);
+    const at = bytes.indexOf(Buffer.from(Float64Array.of(1000, 2000, 3000).buffer));
+    assert.ok(at > 0);
+    Buffer.from(Float64Array.from(values).buffer).copy(bytes, at);
+    const decoded = decodeFile(bytes);
+    assert.ok(decoded.ok, decoded.ok ? '' : decoded.message);
+    return decoded.datasets[0]!;
+  };
+  const inRange = [1.9, -1.9, Number.NaN];
+  const bulk = decode(inRange);
+  assert.equal(isBulkColumn(bulk.columnar.values[0]!) && bulk.columnar.values[0].kind, 'dt');
+  assert.deepEqual(bulk.rows, inRange.map((x) => [Number.isFinite(x) ? new Date(x) : null]));
+  assert.deepEqual(bulk.rows.map((r) => (r[0] as Date | null)?.getTime() ?? null), [1, -1, null]);
+
+  const beyond = decode([1e16, 5, Number.POSITIVE_INFINITY]);
+  assert.equal(isBulkColumn(beyond.columnar.values[0]!), false);
+  assert.ok(Number.isNaN((beyond.rows[0]![0] as Date).getTime()), 'row by row, the value makes an invalid Date');
+  assert.deepEqual(beyond.rows.slice(1), [[new Date(5)], [null]]);
 });
 
 test('text that is not valid UTF-8 is decoded per value with replacement characters, never handed on as bytes', () => {

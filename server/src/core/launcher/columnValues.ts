@@ -1,5 +1,5 @@
 // One input column as the storage hands it to the launcher: a SQL value per row, or, for the
-// fixed-width numbers, bits and text most large inputs are made of, bytes read in bulk from the
+// fixed-width numbers, bits, dates and text most large inputs are made of, bytes read in bulk from the
 // storage's vectors, laid out as the exchange sends them, with a null mask. A million doubles are
 // then one 8 MB array sent as it is, instead of a million JavaScript values read one by one and
 // written again.
@@ -17,7 +17,9 @@ export type NumberColumn =
   | Typed<'i4', Int32Array>
   | Typed<'i8', BigInt64Array>
   /** Bits: 1 or 0 per row. */
-  | Typed<'b1', Uint8Array>;
+  | Typed<'b1', Uint8Array>
+  /** Dates and times: milliseconds since 1970 of their UTC fields (the executor's Dates, the exchange's dt). */
+  | Typed<'dt', Float64Array>;
 
 /** Text: each row's UTF-8 bytes followed by a NUL byte (a NULL row: the NUL alone), no NUL inside. */
 export interface PlainText {
@@ -85,6 +87,7 @@ export function valueAt(column: ColumnValues, r: number): SqlValue {
   if (column.nulls?.[r] === 1) return null;
   if (column.kind === 'str') return column.textAt(r);
   if (column.kind === 'b1') return column.data[r] === 1;
+  if (column.kind === 'dt') return new Date(column.data[r]!);
   return column.data[r]!;
 }
 

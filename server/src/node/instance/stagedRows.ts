@@ -93,6 +93,7 @@ const BULK_COLUMNS: Record<BulkColumn['kind'], StagedColumn> = {
   i8: COLUMNS.bigint,
   b1: COLUMNS.boolean,
   str: COLUMNS.text,
+  dt: COLUMNS.timestamp,
 };
 
 export async function stageColumns(connection: DuckDBConnection, table: string, columnar: Columnar): Promise<void> {
@@ -127,6 +128,7 @@ export async function stageColumns(connection: DuckDBConnection, table: string, 
 /** Rows start … start + count - 1 of a bulk column into a chunk's vector, with their validity. */
 function copyBulk(vector: duckdb.Vector, column: BulkColumn, start: number, count: number): void {
   if (column.kind === 'str') copyText(vector, column, start, count);
+  else if (column.kind === 'dt') copyTimestamps(vector, column.data, start, count);
   else {
     const { data } = column;
     const width = data.BYTES_PER_ELEMENT;
@@ -139,6 +141,13 @@ function copyBulk(vector: duckdb.Vector, column: BulkColumn, start: number, coun
   for (let r = 0; r < count; r++) if (nulls[r] === 1) validity[r >> 3]! &= ~(1 << (r & 7));
   duckdb.vector_ensure_validity_writable(vector);
   duckdb.copy_data_to_vector_validity(vector, 0, validity.buffer, 0, validity.byteLength);
+}
+
+/** Milliseconds into a TIMESTAMP vector's microseconds (a NULL row's 0 stays 0). */
+function copyTimestamps(vector: duckdb.Vector, ms: Float64Array, start: number, count: number): void {
+  const micros = new BigInt64Array(count);
+  for (let r = 0; r < count; r++) micros[r] = BigInt(ms[start + r]!) * 1000n;
+  duckdb.copy_data_to_vector(vector, 0, micros.buffer, 0, micros.byteLength);
 }
 
 /**

@@ -74,10 +74,34 @@ interface Source {
   source: { new (buffer: ArrayBufferLike, byteOffset: number, length: number): SourceArray; readonly BYTES_PER_ELEMENT: number };
   /** The array the column is held in: the exchange's layout of its kind. */
   target: new (length: number) => TypedArray;
+  /** Copies `from` into `to` at `at` where the units differ (dates); else the values are copied as they are. */
+  convert?(from: SourceArray, to: TypedArray, at: number): void;
+}
+
+const MS_PER_DAY = 86_400_000;
+
+/** DATE: days since 1970 to milliseconds. */
+function daysToMs(from: SourceArray, to: TypedArray, at: number): void {
+  for (let i = 0; i < from.length; i++) to[at + i] = (from[i] as number) * MS_PER_DAY;
+}
+
+/**
+ * TIMESTAMP: microseconds to whole milliseconds, cut toward zero as a Date made value by value is
+ * (fromDuckdb). Below 2^53 the remainder and the division are exact in doubles; beyond (after the
+ * year 2255) BigInt's division is.
+ */
+function microsToMs(from: SourceArray, to: TypedArray, at: number): void {
+  const micros = from as BigInt64Array;
+  for (let i = 0; i < micros.length; i++) {
+    const v = micros[i]!;
+    const n = Number(v);
+    to[at + i] = Math.abs(n) < 2 ** 53 ? (n - (n % 1000)) / 1000 : Number(v / 1000n);
+  }
 }
 
 // Only types whose every value the target holds exactly: a float widens to a double, the small
-// integers to 32 bits. DECIMAL (a scaled integer) and UINTEGER/UBIGINT keep the per-value path.
+// integers to 32 bits. Dates and timestamps become milliseconds, as exact as the Date the per-value
+// path makes. DECIMAL (a scaled integer) and UINTEGER/UBIGINT keep the per-value path.
 const SOURCES: ReadonlyMap<DuckDBTypeId, Source> = new Map<DuckDBTypeId, Source>([
   [DuckDBTypeId.DOUBLE, { kind: 'f8', source: Float64Array, target: Float64Array }],
   [DuckDBTypeId.FLOAT, { kind: 'f8', source: Float32Array, target: Float64Array }],
@@ -88,6 +112,8 @@ const SOURCES: ReadonlyMap<DuckDBTypeId, Source> = new Map<DuckDBTypeId, Source>
   [DuckDBTypeId.USMALLINT, { kind: 'i4', source: Uint16Array, target: Int32Array }],
   [DuckDBTypeId.BIGINT, { kind: 'i8', source: BigInt64Array, target: BigInt64Array }],
   [DuckDBTypeId.BOOLEAN, { kind: 'b1', source: Uint8Array, target: Uint8Array }],
+  [DuckDBTypeId.DATE, { kind: 'dt', source: Int32Array, target: Float64Array, convert: daysToMs }],
+  [DuckDBTypeId.TIMESTAMP, { kind: 'dt', source: BigInt64Array, target: Float64Array, convert: microsToMs }],
 ]);
 
 class NumberColumnReader implements BulkColumnReader {
@@ -107,7 +133,8 @@ class NumberColumnReader implements BulkColumnReader {
     this.reserve(count);
     const from = new this.type.source(bytes.buffer, bytes.byteOffset, count);
     // A BigInt64Array cannot be set from a number array nor the reverse; the table keeps them apart.
-    (this.data as { set(a: ArrayLike<number | bigint>, at: number): void }).set(from, this.length);
+    if (this.type.convert) this.type.convert(from, this.data, this.length);
+    else (this.data as { set(a: ArrayLike<number | bigint>, at: number): void }).set(from, this.length);
     const validity = validityOf(vector, count);
     if (validity) {
       const zero = this.type.kind === 'i8' ? 0n : 0;

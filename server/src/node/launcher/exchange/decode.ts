@@ -121,6 +121,12 @@ function columnValues(kind: ExchangeKind, data: Buffer, mask: Buffer | undefined
       const bits = Uint8Array.from(data, (b, r) => (b !== 0 && nulls?.[r] !== 1 ? 1 : 0));
       return { kind: 'b1', data: bits, nulls: nulls ?? null };
     }
+    case 'dt': {
+      fixedWidth(data, n, 8, name);
+      const dates = datesColumn(viewOf(Float64Array, data), nulls);
+      if (dates) return dates;
+      break;
+    }
     case 'str': {
       const text = textColumn(data, nulls ?? null, n, name);
       if (text) return text;
@@ -129,6 +135,30 @@ function columnValues(kind: ExchangeKind, data: Buffer, mask: Buffer | undefined
   }
   const cell = columnCells(kind, data, n, name);
   return Array.from({ length: n }, (_, r) => (nulls?.[r] === 1 ? null : cell(r)));
+}
+
+/** The most milliseconds from 1970 a Date holds (ECMAScript's time range). */
+const LATEST_DATE_MS = 8.64e15;
+
+/**
+ * Dates as milliseconds, each what new Date(x) would keep (whole milliseconds); a non-finite value
+ * is NULL, as row by row. undefined when a value lies beyond a Date's range: row by row, it makes
+ * the invalid Date whose refusal that path words.
+ */
+function datesColumn(xs: Float64Array, nulls: Uint8Array | undefined): ColumnValues | undefined {
+  // Checked before anything is changed: the row-by-row path reads the same bytes.
+  for (let r = 0; r < xs.length; r++) if (nulls?.[r] !== 1 && Math.abs(xs[r]!) > LATEST_DATE_MS && Number.isFinite(xs[r]!)) return undefined;
+  let withNonFinite: Uint8Array | undefined;
+  for (let r = 0; r < xs.length; r++) {
+    const x = xs[r]!;
+    if (nulls?.[r] === 1) xs[r] = 0;
+    else if (x - x !== 0) {
+      withNonFinite ??= nulls ?? new Uint8Array(xs.length);
+      withNonFinite[r] = 1;
+      xs[r] = 0;
+    } else xs[r] = Math.trunc(x) + 0;
+  }
+  return { kind: 'dt', data: xs, nulls: withNonFinite ?? nulls ?? null };
 }
 
 /** The longest single text value a column may hold (a JavaScript string must be able to take it). */
