@@ -259,14 +259,16 @@ OutputDataSet <- data.frame(column = names(classes), class = unname(classes), st
   const out = await run(launcher, {
     language: 'R',
     script: `OutputDataSet <- data.frame(n = c(1.5, NA, Inf), i = c(1L, NA, 3L), b = c(TRUE, NA, FALSE), s = c("a", NA, "é"),
-  f = factor(c("x", "y", "x")), when = as.POSIXct(c("2024-01-02 03:04:05", NA, "1970-01-01 00:00:00"), tz = "GMT"))`,
+  f = factor(c("x", "y", "x")), when = as.POSIXct(c("2024-01-02 03:04:05", NA, "1970-01-01 00:00:00"), tz = "GMT"),
+  nan = c(NaN, 2, -Inf), huge = c(1.7e308, 1.7e308, -5))`,
   });
   assert.equal(out.session.state, 'succeeded', errors(out));
-  assert.deepEqual(out.resultSets[0]!.columns.map((c) => c.type), ['float', 'int', 'bit', 'varchar(max)', 'varchar(max)', 'datetime']);
+  assert.deepEqual(out.resultSets[0]!.columns.map((c) => c.type), ['float', 'int', 'bit', 'varchar(max)', 'varchar(max)', 'datetime', 'float', 'float']);
+  // NaN and infinities are NULL; finite values whose sum overflows are not.
   assert.deepEqual(out.resultSets[0]!.rows, [
-    [1.5, 1, true, 'a', 'x', new Date('2024-01-02T03:04:05Z')],
-    [null, null, null, null, 'y', null],
-    [null, 3, false, 'é', 'x', new Date(0)],
+    [1.5, 1, true, 'a', 'x', new Date('2024-01-02T03:04:05Z'), null, 1.7e308],
+    [null, null, null, null, 'y', null, 2, 1.7e308],
+    [null, 3, false, 'é', 'x', new Date(0), null, -5],
   ]);
 });
 
