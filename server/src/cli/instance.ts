@@ -10,6 +10,7 @@ import { daemonLimits } from '../node/instance/daemonLimits';
 import { currentOsUser, DaemonError, serveInstance } from '../node/instance/instanceDaemon';
 import { instanceFolderProblems } from '../node/instance/instanceFolderPosture';
 import { instanceLayout, type InstanceLayout } from '../node/instance/layout';
+import type { LauncherView } from '../node/instance/protocol';
 import { readOwner } from '../node/instance/ownerLock';
 import { oneOf, parseArgs, positiveNumber, wholeNumber, type ParsedArgs } from './args';
 import { DEFAULT_WARM_MEMORY_MIB, type WarmSettings } from '../core/launcher/pools';
@@ -17,6 +18,7 @@ import { describeTdsSettings, TDS_HELP, TDS_OPTIONS, tdsSettingsFrom } from './t
 import { writeDurably } from '../node/instance/durableFile';
 import { prepareCertificate, type TdsSettings } from '../node/tds/tdsEndpoint';
 import { subcommands, UsageError, type Command } from './usage';
+import { warmLines } from './warmLines';
 
 const HELP = `usage: sqlml instance <subcommand> [--name NAME | --path DIR] [options]
 
@@ -223,9 +225,12 @@ async function status(args: string[]): Promise<number> {
   const layout = layoutOf(parsed);
   const config = readInstanceConfig(layout);
   let running: Awaited<ReturnType<InstanceClient['status']>> | null = null;
+  let launcher: LauncherView | null = null;
   try {
     const client = await connectTo(layout, false);
     running = await client.status();
+    // Anyone connected may read the pools (the Pools view); an older daemon without them shows none.
+    launcher = await client.pools().catch(() => null);
     client.close();
   } catch (err) {
     if (!(err instanceof InstanceUnavailable)) throw err;
@@ -239,6 +244,8 @@ async function status(args: string[]): Promise<number> {
   say(`  isolation: ${config.launcher.mode}${config.launcher.mode === 'none' ? ' (UNISOLATED)' : ''}, workers ${config.launcher.prefix}01…${config.launcher.prefix}${String(config.launcher.workers).padStart(2, '0')}`);
   const warm = config.launcher.warm;
   if (warm && warm.python + warm.r > 0) say(`  warm satellites per pool: Python ${warm.python}, R ${warm.r}, within ${warm.memoryMiB} MiB`);
+  // The live satellites exist once the launcher started (at the first script, or at start with warm satellites set).
+  for (const pool of launcher?.pools ?? []) if (pool.warm && pool.warm.python.target + pool.warm.r.target > 0) for (const line of warmLines(pool.warm, `  pool ${pool.name}: `)) say(line);
   if (running) {
     say(`  databases: ${running.databases.join(', ')}`);
     say(`  connections: ${running.connections}`);

@@ -14,6 +14,7 @@ import type { LauncherSettings } from '../node/launcher/settings';
 import { parseArgs } from './args';
 import { subcommands, UsageError, type Command } from './usage';
 import { plural } from '../core/text/plural';
+import { warmLines } from './warmLines';
 
 const USAGE = `usage: sqlml launcher <subcommand> [options]
 
@@ -134,14 +135,7 @@ function statusText(status: LauncherStatus): string {
       const how = e.value === 'unlimited' ? `no limit (${e.detail})` : e.mechanism === 'none' ? `${e.value}, NOT ENFORCED (${e.detail})` : `${e.value}, enforced by ${e.mechanism} (${e.detail})`;
       lines.push(`  ${e.setting}: ${how}`);
     }
-    const w = pool.warm;
-    const mib = (bytes: number) => `${Math.round(bytes / 2 ** 20)} MiB`;
-    lines.push(
-      `  warm satellites: Python ${w.python.ready} ready of ${w.python.target}${w.python.starting ? ` (${w.python.starting} starting)` : ''}, ` +
-        `R ${w.r.ready} ready of ${w.r.target}${w.r.starting ? ` (${w.r.starting} starting)` : ''}; holding ${mib(w.memoryBytes)} of a ${mib(w.budgetBytes)} budget`,
-    );
-    for (const problem of w.problems) lines.push(`  warm satellites: ${problem}`);
-    if (w.heldBack) lines.push(`  warm satellites: fewer than set for now: ${w.heldBack}`);
+    lines.push(...warmLines(pool.warm, '  '));
   }
   return `${lines.join('\n')}\n`;
 }

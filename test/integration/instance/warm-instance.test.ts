@@ -60,9 +60,10 @@ function runAge(): { age: number; worker: string } {
   return { age, worker };
 }
 
-test('warm satellites per pool: instance status names them; after the pool fills, a script runs in a satellite started before the call', { skip, timeout: 240_000 }, async () => {
+test('warm satellites per pool: instance status names them, and the live ones once the launcher runs; after the pool fills, a script runs in a satellite started before the call', { skip, timeout: 240_000 }, async () => {
   const text = cli(['instance', 'status', '--path', instance.path]);
   assert.match(text.stdout, /warm satellites per pool: Python 1, R 1, within 512 MiB/);
+  assert.doesNotMatch(text.stdout, /ready of/, 'no satellite is started before the launcher is');
   const setup = join(instance.base, 'enable.sql');
   writeFileSync(setup, "EXEC sp_configure 'external scripts enabled', 1;\nRECONFIGURE;\n");
   assert.equal(instance.run([setup]).status, 0);
@@ -74,6 +75,8 @@ test('warm satellites per pool: instance status names them; after the pool fills
     const warm = await poolFilled(client);
     assert.deepEqual([warm?.python.target, warm?.python.ready, warm?.r.target, warm?.r.ready], [1, 1, 1, 1], JSON.stringify(warm));
     assert.ok(warm!.memoryBytes > 0 && warm!.budgetBytes === 512 * 2 ** 20, JSON.stringify(warm));
+    const live = cli(['instance', 'status', '--path', instance.path]).stdout;
+    assert.match(live, /pool default: warm satellites: Python 1 ready of 1, R 1 ready of 1; holding [1-9]\d* MiB of a 512 MiB budget/, live);
   } finally {
     client.close();
   }
