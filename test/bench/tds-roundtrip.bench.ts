@@ -8,13 +8,16 @@
 // weighs on both alike; the figures are medians. The clients run in this process: their own costs
 // (tedious's parser and mssql's row objects; the JSON decoder and the socket's column decoder,
 // wireResultSets.ts) are part of what is measured, as they are part of what a user waits for. The
-// daemon's CPU time per fetch is printed too: what each protocol costs the instance itself.
+// daemon's CPU time per round trip and per fetch is printed too: what each protocol costs the
+// instance itself. The trivial round trip is also timed through tedious alone (mssql's driver on a
+// connection of its own), which tells mssql's own share of the TDS figure.
 // Run: node --import tsx test/bench/tds-roundtrip.bench.ts
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import sql from 'mssql';
+import { Connection, Request } from 'tedious';
 import { InstanceClient } from '../../server/src/node/instance/instanceClient';
 import { instanceLayout } from '../../server/src/node/instance/layout';
 import { cpuMs } from './processes';
@@ -72,10 +75,20 @@ async function main(): Promise<void> {
 
     console.log(`TDS endpoint against the socket protocol (${TRIVIAL_RUNS} round trips; ${BIG_RUNS} fetches of ${ROWS.toLocaleString('en')} rows x 5 columns)`);
     console.log(`  machine: ${cpus().length} cores, load average ${loadAverage()} at the start`);
-    const [trivialTdsTimes, trivialSocketTimes] = await alternate([() => tds.request().batch('SELECT 1 AS one'), () => socket.run('SELECT 1 AS one')], TRIVIAL_RUNS / TRIVIAL_BLOCK, TRIVIAL_BLOCK, 20);
+    const raw = await tediousConnection(port);
+    const [trivialTdsTimes, trivialSocketTimes, trivialRawTimes] = await alternate(
+      [() => tds.request().batch('SELECT 1 AS one'), () => socket.run('SELECT 1 AS one'), () => tediousBatch(raw, 'SELECT 1 AS one')],
+      TRIVIAL_RUNS / TRIVIAL_BLOCK,
+      TRIVIAL_BLOCK,
+      20,
+    );
+    raw.close();
     const trivialTds = median(trivialTdsTimes!);
     const trivialSocket = median(trivialSocketTimes!);
+    const trivialRaw = median(trivialRawTimes!);
     console.log(`  SELECT 1        TDS (mssql) ${ms(trivialTds)}   socket (InstanceClient) ${ms(trivialSocket)}   TDS/socket ${(trivialTds / trivialSocket).toFixed(2)}`);
+    // The same TDS round trip through tedious alone: what mssql's pool and request objects add.
+    console.log(`  SELECT 1        TDS (tedious alone) ${ms(trivialRaw)}   TDS/socket ${(trivialRaw / trivialSocket).toFixed(2)}`);
     const daemon = (await socket.status()).pid;
     // The daemon's CPU time per round trip, over a series of each (the clock ticks are 10 ms).
     const cpuPerTrip = async (trip: () => Promise<unknown>) => {
@@ -117,6 +130,23 @@ async function main(): Promise<void> {
     spawnSync(process.execPath, [CLI, 'instance', 'stop', '--path', path]);
     rmSync(BASE, { recursive: true, force: true });
   }
+}
+
+/** A tedious connection of its own (mssql's driver, without mssql's pool and request objects). */
+function tediousConnection(port: number): Promise<Connection> {
+  const connection = new Connection({
+    server: '127.0.0.1',
+    authentication: { type: 'default', options: { userName: 'bench', password: PASSWORD } },
+    options: { port, encrypt: false, trustServerCertificate: true },
+  });
+  return new Promise((resolve, reject) => {
+    connection.on('connect', (err) => (err ? reject(err) : resolve(connection)));
+    connection.connect();
+  });
+}
+
+function tediousBatch(connection: Connection, text: string): Promise<void> {
+  return new Promise((resolve, reject) => connection.execSqlBatch(new Request(text, (err) => (err ? reject(err) : resolve()))));
 }
 
 /** The 1-minute load average: other work on the machine slows both protocols. */
