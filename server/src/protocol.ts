@@ -2,6 +2,7 @@
 // definition both sides import (ARCHITECTURE section 4). Standard LSP covers everything else.
 import { NotificationType, RequestType, RequestType0, type Position, type Range } from 'vscode-languageserver';
 import type { ExternalPoolRow, ScriptRequestRow } from './node/connection/instanceConnection';
+import type { EncodedResultSet } from './core/results/encodedResultSets';
 import type { LauncherView, WireBatch, WireMessage, WireSession, WireSessionRecord } from './node/instance/protocol';
 
 // The client reads the DMV rows of ServerView; it imports them from here, never from the Node layer.
@@ -261,8 +262,14 @@ export interface RunScriptParams {
  */
 export type RunMessage = WireMessage & { header: string };
 
-export interface RunBatch extends Omit<WireBatch, 'messages'> {
+/**
+ * A batch's outcome for the editor. Result sets travel as the instance sent them, column by column
+ * when they came so (core/results/encodedResultSets.ts): the client decodes them, and a million
+ * rows never become a million JSON arrays on their way to the results panel.
+ */
+export interface RunBatch extends Omit<WireBatch, 'messages' | 'resultSets'> {
   messages: RunMessage[];
+  resultSets: EncodedResultSet[];
 }
 
 export interface RunScriptResult {

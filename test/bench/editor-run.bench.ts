@@ -9,6 +9,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { RunScriptRequest } from '../../server/src/protocol';
+import { encodedRowCount } from '../../server/src/core/results/encodedResultSets';
 import { CLI, TestInstance } from '../integration/instance/harness';
 import { LspClient } from '../lsp/lspClient';
 import { median, time } from './stats';
@@ -44,7 +45,8 @@ async function main(): Promise<void> {
     let runs = 0;
     const editor = await time(async () => {
       const result = await lsp!.connection.sendRequest(RunScriptRequest, { runId: `bench-${runs++}`, uri, scope: 'file' });
-      if (result.failed || result.batches[0]?.resultSets[0]?.rows.length !== 10_000) throw new Error(`the run failed: ${JSON.stringify(result).slice(0, 500)}`);
+      const set = result.batches[0]?.resultSets[0];
+      if (result.failed || !set || encodedRowCount(set) !== 10_000) throw new Error(`the run failed: ${JSON.stringify(result).slice(0, 500)}`);
     }, RUNS);
 
     const client = await instance.connect();

@@ -38,7 +38,7 @@ after(async () => {
 const rowNumbered = (shown: ShownResults, n: number) => shown.grids[0]?.rows.find((r) => r.number === n);
 
 /** million.sql's WAITFOR DELAY, which keeps the run going while the counter is watched. */
-const FIXTURE_WAIT_MS = 2000;
+const FIXTURE_WAIT_MS = 5000;
 
 async function waitForRow(workbench: Workbench, n: number, cells: string[], what: string, timeoutMs = 60_000) {
   return waitForResults(workbench, 'million.sql', (shown) => JSON.stringify(rowNumbered(shown, n)?.cells) === JSON.stringify(cells), what, timeoutMs);

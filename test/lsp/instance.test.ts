@@ -34,6 +34,8 @@ import {
 } from '../../server/src/protocol';
 import { cli, instanceSkip, TestInstance } from '../integration/instance/harness';
 import { LspClient } from './lspClient';
+import { decodeResultSet } from '../../server/src/core/results/encodedResultSets';
+import { nodeBase64 } from '../../server/src/node/instance/wireResultSets';
 
 const skip = instanceSkip();
 const instance = new TestInstance('lsp', 'sqlmlte');
@@ -117,7 +119,7 @@ time.sleep(${seconds})
 `;
 
 const errorsOf = (r: RunScriptResult) => r.batches.flatMap((b) => b.messages.filter((m) => m.kind === 'error'));
-const rowsOf = (r: RunScriptResult) => r.batches.flatMap((b) => b.resultSets.flatMap((s) => s.rows));
+const rowsOf = (r: RunScriptResult) => r.batches.flatMap((b) => b.resultSets.flatMap((s) => decodeResultSet(s, nodeBase64).rows));
 
 describe('the instance through the language server', { skip }, () => {
   let editor: Editor;

@@ -9,7 +9,7 @@ export interface ResultSetLike {
 }
 
 /** Column names as SSMS shows them: '(No column name)' for an unnamed column. */
-export function columnNames(set: ResultSetLike): string[] {
+export function columnNames(set: Pick<ResultSetLike, 'columns'>): string[] {
   return set.columns.map((c) => c.name || '(No column name)');
 }
 

@@ -2,6 +2,7 @@
 // never holds a million rows, only the ones it shows. The grid's order (after a sort) is a permutation of
 // the result set's rows; selections arrive as rectangles in that order and come back as result sets of
 // their own, for copying and saving. Pure: no VS Code, no Node.
+import { rowCountOf, type DecodedResultSet } from '../../../server/src/core/results/encodedResultSets';
 import { cellText } from '../../../server/src/core/text/cellText';
 import type { ResultSetLike } from './export';
 
@@ -19,11 +20,16 @@ export type ShownCell = string | null;
 export class GridRows {
   /** The grid's row i is the result set's row order[i]; null while unsorted. */
   private order: Uint32Array | null = null;
+  /** Row r's value in column c: read from the columns when the result set came as columns, never making its rows. */
+  private readonly value: (r: number, c: number) => unknown;
 
-  constructor(readonly set: ResultSetLike) {}
+  constructor(readonly set: DecodedResultSet) {
+    const columnar = set.columnar;
+    this.value = columnar ? (r, c) => columnar.valueAt(r, c) : (r, c) => set.rows[r]![c];
+  }
 
   get length(): number {
-    return this.set.rows.length;
+    return rowCountOf(this.set);
   }
 
   /** The result set's index of the grid's row `row`. */
@@ -36,8 +42,13 @@ export class GridRows {
     const end = Math.min(this.length, Math.max(0, start) + Math.max(0, count));
     const out: ShownCell[][] = [];
     for (let r = Math.max(0, start); r < end; r++) {
-      const row = this.set.rows[this.sourceRow(r)]!;
-      out.push(this.set.columns.map((c, i) => (row[i] === null || row[i] === undefined ? null : cellText(row[i], c.type))));
+      const row = this.sourceRow(r);
+      out.push(
+        this.set.columns.map((c, i) => {
+          const value = this.value(row, i);
+          return value === null || value === undefined ? null : cellText(value, c.type);
+        }),
+      );
     }
     return out;
   }
@@ -47,10 +58,11 @@ export class GridRows {
    * value, text by code point. Stable, so sorting by a second column keeps the first one's order within ties.
    */
   sort(column: number, ascending: boolean): void {
-    const rows = this.set.rows;
-    const next = Uint32Array.from(this.order ?? rows.keys());
+    // The column's values read once: a comparison then costs no read (nor a date's formatting).
+    const keys = Array.from({ length: this.length }, (_, r) => this.value(r, column));
+    const next = this.order ? Uint32Array.from(this.order) : Uint32Array.from(keys.keys());
     const direction = ascending ? 1 : -1;
-    const sorted = Array.from(next).sort((a, b) => direction * compareValues(rows[a]![column], rows[b]![column]));
+    const sorted = Array.from(next).sort((a, b) => direction * compareValues(keys[a], keys[b]));
     next.set(sorted);
     this.order = next;
   }
@@ -76,8 +88,8 @@ export class GridRows {
     return {
       columns: columns.map((c) => this.set.columns[c]!),
       rows: gridRows.map((row) => {
-        const source = this.set.rows[this.sourceRow(row)]!;
-        return columns.map((c) => (simple || inside(row, c) ? source[c] : undefined));
+        const source = this.sourceRow(row);
+        return columns.map((c) => (simple || inside(row, c) ? this.value(source, c) : undefined));
       }),
     };
   }

@@ -3,6 +3,7 @@
 // screenful at a time), the messages in the order they happened with a link for those on a document line,
 // and a one-line summary. Pure: no VS Code.
 import type { RunMessage, RunScriptResult } from '../../../server/src/protocol';
+import { encodedRowCount } from '../../../server/src/core/results/encodedResultSets';
 import { columnNames } from './export';
 import { plural } from '../../../server/src/core/text/plural';
 
@@ -59,7 +60,7 @@ export function resultsModel(title: string, result: RunScriptResult, startedAt: 
           columns: columnNames(set),
           types: set.columns.map((c) => c.type),
           numeric: set.columns.map((c) => NUMERIC.test(c.type)),
-          totalRows: set.rows.length,
+          totalRows: encodedRowCount(set),
         });
       }
     };
@@ -82,7 +83,7 @@ export function runStatus(result: RunScriptResult): RunStatus {
 export function runSummary(result: RunScriptResult): string {
   if (result.failed) return `Not run: ${result.failed}`;
   const sets = result.batches.flatMap((b) => b.resultSets);
-  const rows = sets.reduce((n, s) => n + s.rows.length, 0);
+  const rows = sets.reduce((n, s) => n + encodedRowCount(s), 0);
   const errors = result.batches.reduce((n, b) => n + b.messages.filter((m) => m.kind === 'error').length, 0);
   const parts = [sets.length === 0 ? 'no result sets' : `${plural(sets.length, 'result set')} (${plural(rows, 'row')})`];
   if (errors > 0) parts.push(plural(errors, 'error'));

@@ -6,6 +6,7 @@ import { randomBytes } from 'node:crypto';
 import * as path from 'node:path';
 import { commands, env, Position, Range, Selection, TextEditorRevealType, Uri, ViewColumn, window, workspace, type Disposable, type WebviewPanel } from 'vscode';
 import { CancelRunRequest, type RunMessage, type RunScriptResult } from '../../../server/src/protocol';
+import { decodeResultSet } from '../../../server/src/core/results/encodedResultSets';
 import { plural } from '../../../server/src/core/text/plural';
 import type { ServerLink } from '../serverLink';
 import { toCsv, toJson, toTsv, type ResultSetLike } from './export';
@@ -89,7 +90,7 @@ export class ResultsPanels implements Disposable {
     clearTimeout(entry.timer);
     entry.timer = undefined;
     entry.result = result;
-    entry.rows = result.batches.flatMap((b) => b.resultSets).map((set) => new GridRows(set));
+    entry.rows = result.batches.flatMap((b) => b.resultSets).map((set) => new GridRows(decodeResultSet(set, (text) => Buffer.from(text, 'base64'))));
     entry.model = resultsModel(title(document), result, entry.startedAt);
     this.render(entry);
   }

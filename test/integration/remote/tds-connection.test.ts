@@ -17,6 +17,8 @@ import { cli } from '../instance/harness';
 import { LspClient } from '../../lsp/lspClient';
 import { InstanceStartRequest, InstanceStateRequest, InstanceStopRequest, PoolsRequest, ProvisionWorkersRequest, RunScriptRequest } from '../../../server/src/protocol';
 import { SQL, TdsBed, tdsSkip, type Login } from '../tds/harness';
+import { decodeResultSet } from '../../../server/src/core/results/encodedResultSets';
+import { nodeBase64 } from '../../../server/src/node/instance/wireResultSets';
 
 const skip = tdsSkip();
 
@@ -267,7 +269,7 @@ describe('sqlml over TDS through mssql (the embedded instance as the server)', {
       assert.equal(run.instance, `127.0.0.1,${bed.port}`);
       assert.equal(run.login, bed.user.name);
       assert.equal(run.batches[0]!.messages.find((m) => m.kind === 'error')?.number, 297, 'the call is refused as the pre-flight said');
-      assert.deepEqual(run.batches[1]!.resultSets[0]!.rows, [[bed.user.name]]);
+      assert.deepEqual(decodeResultSet(run.batches[1]!.resultSets[0]!, nodeBase64).rows, [[bed.user.name]]);
       assert.ok(run.batches[1]!.messages.some((m) => m.text === 'ran over TDS'));
       // The views show the server's own pools and running scripts, read from its DMVs.
       const state = await lsp.connection.sendRequest(InstanceStateRequest, { connect: true });

@@ -1,11 +1,17 @@
 // The rows behind a grid: a page is the cells as the grid shows them (NULL apart from the text 'NULL',
 // floats to 15 digits), in the grid's order; sorting orders by value as ORDER BY does (NULL first, numbers
 // by value, stable); a selection of ranges comes back as the rows and columns it covers, in the grid's
-// order, with cells outside a ragged selection left out; ranges past the edges are clipped.
+// order, with cells outside a ragged selection left out; ranges past the edges are clipped. A result
+// set that came as columns is read from them, its rows never made.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { compareValues, GridRows } from '../../../client/src/results/gridRows';
 import { toTsv, type ResultSetLike } from '../../../client/src/results/export';
+import { decodeResultSet } from '../../../server/src/core/results/encodedResultSets';
+import { withColumnarRows } from '../../../server/src/core/launcher/columnValues';
+import type { EncodedRunOutcome } from '../../../server/src/node/instance/protocol';
+import { encodeRunOutcome, nodeBase64 } from '../../../server/src/node/instance/wireResultSets';
+import { codedColumn } from '../../support/codedText';
 
 const set = (columns: [string, string][], rows: unknown[][]): ResultSetLike => ({ columns: columns.map(([name, type]) => ({ name, type })), rows });
 const people = () =>
@@ -124,4 +130,39 @@ test('a million rows sort and page without holding their text', () => {
   grid.sort(0, false);
   assert.deepEqual(grid.page(0, 2).flat(), ['999999', '999998']);
   assert.deepEqual(grid.page(999_999, 5).flat(), ['0']);
+});
+
+test('a result set that came as columns pages, sorts and picks as its rows would, without making them', () => {
+  const day = (d: number) => new Date(Date.UTC(2024, 0, 1 + d));
+  const sent = withColumnarRows(
+    { columns: [{ name: 'x', type: 'float' }, { name: 'label', type: 'nvarchar(10)' }, { name: 'day', type: 'date' }] },
+    {
+      values: [
+        { kind: 'f8', data: Float64Array.from([2.5, 0, -1, 0.1 + 0.2]), nulls: Uint8Array.from([0, 1, 0, 0]) },
+        codedColumn(['b', 'a', null, 'b']),
+        { kind: 'dt', data: Float64Array.from([3, 1, 2, 0].map((d) => day(d).getTime())), nulls: null },
+      ],
+      rowCount: 4,
+    },
+  );
+  const encoded = JSON.parse(JSON.stringify(encodeRunOutcome({ batches: [{ line: 0, resultSets: [sent], messages: [] }], sessions: [] }))) as EncodedRunOutcome;
+  const decoded = decodeResultSet(encoded.batches[0]!.resultSets[0]!, nodeBase64);
+  const byRows = new GridRows(set(decoded.columns.map((c) => [c.name, c.type]), decoded.rows));
+  const byColumns = new GridRows({
+    columns: decoded.columns,
+    columnar: decoded.columnar,
+    get rows(): unknown[][] {
+      throw new Error('the rows were made');
+    },
+  });
+  assert.equal(byColumns.length, 4);
+  assert.deepEqual(byColumns.page(0, 4), byRows.page(0, 4));
+  assert.deepEqual(byColumns.page(0, 1), [['2.5', 'b', '2024-01-04 00:00:00.000']]);
+  for (const [column, ascending] of [[2, true], [0, false], [1, true]] as const) {
+    byColumns.sort(column, ascending);
+    byRows.sort(column, ascending);
+    assert.deepEqual(byColumns.page(0, 4), byRows.page(0, 4), `sorted by column ${column}`);
+  }
+  const ranges = [{ fromRow: 1, toRow: 2, fromCell: 0, toCell: 2 }];
+  assert.deepEqual(byColumns.pick(ranges), byRows.pick(ranges));
 });

@@ -98,5 +98,5 @@ test('a column whose bytes do not match its row count is refused, not read past 
   const set = sent.batches[0]!.resultSets[0]!;
   assert.ok('data' in set);
   set.rowCount = ROWS + 1;
-  assert.throws(() => decodeRunOutcome(sent), /a column of 56 bytes where 64 were expected/);
+  assert.throws(() => decodeRunOutcome(sent), /a column of 56 bytes came where 64 were expected/);
 });

@@ -4,6 +4,7 @@
 // Messages stream to the client as they happen; script errors come
 // back on the .sql line of the failing script line; lines are the document's.
 import { existsSync } from 'node:fs';
+import { encodedAgain } from '../../core/results/encodedResultSets';
 import type { Connection } from 'vscode-languageserver';
 import { mapScriptErrorLines } from '../../node/instance/scriptErrorLines';
 import { messageHeader } from '../../node/instance/messageHeader';
@@ -165,7 +166,11 @@ export class RunService {
 
 /** Batches with document lines and SSMS headers. */
 export function presentBatches(text: string, startLine: number, batches: WireBatch[]): RunBatch[] {
-  return mapScriptErrorLines(text, batches).map((b) => ({ ...b, line: b.line + startLine, messages: b.messages.map((m) => withHeader(shift(m, startLine))) }));
+  return mapScriptErrorLines(text, batches).map((b) => ({
+    line: b.line + startLine,
+    messages: b.messages.map((m) => withHeader(shift(m, startLine))),
+    resultSets: b.resultSets.map(encodedAgain),
+  }));
 }
 
 /** One streamed message, the same way. */

@@ -7,7 +7,7 @@ import type { LimitEnforcement } from '../../core/launcher/limits';
 import type { PoolLimits } from '../../core/launcher/pools';
 import type { SessionRecord } from '../../core/launcher/sessions';
 import type { TdsStatus } from '../tds/tdsEndpoint';
-import type { WireValue } from './wireValues';
+import type { DecodedResultSet, EncodedResultSet } from '../../core/results/encodedResultSets';
 
 /**
  * A message as SQL Server sends it (informational: PRINT, a script's output; or an error), with the
@@ -16,35 +16,10 @@ import type { WireValue } from './wireValues';
  */
 export type WireMessage = ExecMessage;
 
-export interface WireColumn {
-  name: string;
-  /** The T-SQL type name, as SQL Server reports it (int, nvarchar(max), float, varbinary(max)…). */
-  type: string;
-}
+export type { EncodedColumn, EncodedResultSet, WireColumn, WireColumnar } from '../../core/results/encodedResultSets';
 
-export interface WireResultSet {
-  columns: WireColumn[];
-  rows: unknown[][];
-  /** The rows column by column, when they came so (the embedded instance's socket): read without making `rows`. */
-  readonly columnar?: WireColumnar;
-}
-
-/** A result set read column by column. */
-export interface WireColumnar {
-  readonly rowCount: number;
-  /** Row r's value in column c, as it would stand in `rows`. */
-  valueAt(r: number, c: number): WireValue;
-}
-
-/**
- * A column on the socket (wireResultSets.ts): a JSON value per row; a typed array's bytes in base64
- * with a byte per row (1 = NULL) when any row is NULL (dt: dates and times as f64 milliseconds
- * since 1970); or a code per row (-1 = NULL) into the distinct values of a text column.
- */
-export type EncodedColumn = { values: WireValue[] } | { kind: 'f8' | 'i4' | 'i8' | 'b1' | 'dt'; data: string; nulls: string | null } | { kind: 'coded'; codes: string; distinct: string[] };
-
-/** A result set on the socket: its rows, when it was made as rows, or its columns. */
-export type EncodedResultSet = { columns: WireColumn[]; rows: WireValue[][] } | { columns: WireColumn[]; rowCount: number; data: EncodedColumn[] };
+/** A result set as clients read it: its rows, and its columns when it came as columns (encodedResultSets.ts). */
+export type WireResultSet = DecodedResultSet;
 
 export interface WireBatch {
   /** 0-based line where the batch starts in the submitted text. */

@@ -1,4 +1,5 @@
-// Result sets on the instance's socket, column by column. A query's rows and a script's output
+// Result sets on the instance's socket, column by column (the format and its decoder:
+// core/results/encodedResultSets.ts). A query's rows and a script's output
 // reach the daemon as columns (vectorColumns.ts, the exchange); they leave it as columns too:
 // numbers, bits and dates as bytes in base64 (the daemon and its clients share the machine, so
 // its byte order), text with few distinct values as codes into those values, anything else as a
@@ -6,7 +7,8 @@
 // a million-row result set is a few strings in the JSON message instead of a million arrays.
 import { isBulkColumn, type ColumnValues } from '../../core/launcher/columnValues';
 import type { ExecResultSet, RunResult } from '../../core/engine/executor';
-import type { EncodedColumn, EncodedResultSet, EncodedRunOutcome, RunOutcome, WireColumnar, WireResultSet } from './protocol';
+import { decodeResultSet, type Base64Decoder, type EncodedColumn, type EncodedResultSet } from '../../core/results/encodedResultSets';
+import type { EncodedRunOutcome, RunOutcome } from './protocol';
 import { wireRow, wireValue, type WireValue } from './wireValues';
 
 /** The daemon's side: a run's outcome as the socket carries it. */
@@ -19,8 +21,11 @@ export function encodeRunOutcome(result: RunResult): EncodedRunOutcome {
 
 /** The client's side: the outcome with each result set's rows made on first use. */
 export function decodeRunOutcome(encoded: EncodedRunOutcome): RunOutcome {
-  return { batches: encoded.batches.map((b) => ({ ...b, resultSets: b.resultSets.map(decodeResultSet) })), sessions: encoded.sessions };
+  return { batches: encoded.batches.map((b) => ({ ...b, resultSets: b.resultSets.map((set) => decodeResultSet(set, nodeBase64)) })), sessions: encoded.sessions };
 }
+
+/** Node's base64 decoder, for decodeResultSet. */
+export const nodeBase64: Base64Decoder = (text) => Buffer.from(text, 'base64');
 
 /** The daemon's side: a result set's columns as they are, or its rows when it was built as rows. */
 function encodeResultSet(resultSet: ExecResultSet): EncodedResultSet {
@@ -62,66 +67,4 @@ function datesColumn(column: readonly unknown[], rowCount: number): EncodedColum
 
 function base64(array: ArrayBufferView): string {
   return Buffer.from(array.buffer, array.byteOffset, array.byteLength).toString('base64');
-}
-
-/**
- * The client's side: the result set with `rows` made on first use from the columns, which stay
- * readable as `columnar` (not enumerable: a result set written as JSON shows its rows).
- */
-function decodeResultSet(encoded: EncodedResultSet): WireResultSet {
-  if ('rows' in encoded) return encoded;
-  const readers = encoded.data.map((column) => columnReader(column, encoded.rowCount));
-  const columnar: WireColumnar = { rowCount: encoded.rowCount, valueAt: (r, c) => readers[c]!(r) };
-  let rows: WireValue[][] | undefined;
-  return Object.defineProperties(
-    { columns: encoded.columns },
-    {
-      columnar: { value: columnar, enumerable: false },
-      rows: { get: () => (rows ??= rowsOf(columnar, readers.length)), enumerable: true },
-    },
-  ) as WireResultSet;
-}
-
-function rowsOf(columnar: WireColumnar, columnCount: number): WireValue[][] {
-  const rows: WireValue[][] = new Array(columnar.rowCount);
-  for (let r = 0; r < columnar.rowCount; r++) {
-    const row: WireValue[] = new Array(columnCount);
-    for (let c = 0; c < columnCount; c++) row[c] = columnar.valueAt(r, c);
-    rows[r] = row;
-  }
-  return rows;
-}
-
-const ARRAYS = { f8: Float64Array, i4: Int32Array, i8: BigInt64Array, b1: Uint8Array, dt: Float64Array } as const;
-
-/** Reads row r of a decoded column. */
-function columnReader(column: EncodedColumn, rowCount: number): (r: number) => WireValue {
-  if ('values' in column) return (r) => column.values[r] ?? null;
-  if (column.kind === 'coded') {
-    const codes = new Int32Array(fromBase64(column.codes, rowCount * 4));
-    return (r) => {
-      const code = codes[r]!;
-      return code < 0 ? null : column.distinct[code]!;
-    };
-  }
-  const Typed = ARRAYS[column.kind];
-  const data = new Typed(fromBase64(column.data, rowCount * Typed.BYTES_PER_ELEMENT));
-  const nulls = column.nulls === null ? null : new Uint8Array(fromBase64(column.nulls, rowCount));
-  const value: (r: number) => WireValue =
-    column.kind === 'b1'
-      ? (r) => data[r] === 1
-      : column.kind === 'i8'
-        ? (r) => wireValue(data[r] as bigint)
-        : column.kind === 'dt'
-          ? (r) => wireValue(new Date(data[r] as number))
-          : (r) => data[r] as number;
-  return nulls ? (r) => (nulls[r] === 1 ? null : value(r)) : value;
-}
-
-/** base64 decoded into a buffer of its own (typed arrays need their element size's alignment). */
-function fromBase64(text: string, expectedBytes: number): ArrayBuffer {
-  const buffer = new ArrayBuffer(expectedBytes);
-  const written = Buffer.from(buffer).write(text, 'base64');
-  if (written !== expectedBytes) throw new Error(`the instance sent a column of ${written} bytes where ${expectedBytes} were expected`);
-  return buffer;
 }

@@ -1,13 +1,14 @@
 // Result values in the JSON of the wire protocol, shown the way SQL Server's tools show them:
 // binary as 0x hex, dates as 'yyyy-mm-dd hh:mm:ss.mmm', bigint as a number when it is exact.
 import type { SqlValue } from '../../core/engine/executor/ports';
+import { wireBigint, wireDate, type WireValue } from '../../core/results/encodedResultSets';
 
-export type WireValue = string | number | boolean | null;
+export type { WireValue };
 
 export function wireValue(value: SqlValue): WireValue {
-  if (typeof value === 'bigint') return Number.isSafeInteger(Number(value)) ? Number(value) : value.toString();
+  if (typeof value === 'bigint') return wireBigint(value);
   if (value instanceof Uint8Array) return `0x${Buffer.from(value).toString('hex').toUpperCase()}`;
-  if (value instanceof Date) return value.toISOString().replace('T', ' ').replace('Z', '');
+  if (value instanceof Date) return wireDate(value);
   return value;
 }
 

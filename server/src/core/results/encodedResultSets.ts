@@ -1,0 +1,139 @@
+// Result sets as the instance's socket carries them, and as the language server hands them on to
+// the editor: column by column (the daemon's encoder is node/instance/wireResultSets.ts). Decoding
+// is here, pure, so that every reader (the instance client, the editor's results panel) makes the
+// same values; the caller gives the base64 decoder its platform has.
+
+/** A value as a client reads it: binaries as 0x hex, dates as 'yyyy-mm-dd hh:mm:ss.mmm', bigints as a number when exact. */
+export type WireValue = string | number | boolean | null;
+
+export interface WireColumn {
+  name: string;
+  /** The T-SQL type name, as SQL Server reports it (int, nvarchar(max), float, varbinary(max)…). */
+  type: string;
+}
+
+/**
+ * A column on the wire: a JSON value per row; a typed array's little-endian bytes in base64 with a
+ * byte per row (1 = NULL) when any row is NULL (dt: dates and times as f64 milliseconds since
+ * 1970); or a code per row (-1 = NULL) into the distinct values of a text column.
+ */
+export type EncodedColumn = { values: WireValue[] } | { kind: 'f8' | 'i4' | 'i8' | 'b1' | 'dt'; data: string; nulls: string | null } | { kind: 'coded'; codes: string; distinct: string[] };
+
+/** A result set on the wire: its rows (JSON values), when it was made as rows, or its columns. */
+export type EncodedResultSet = { columns: WireColumn[]; rows: unknown[][] } | { columns: WireColumn[]; rowCount: number; data: EncodedColumn[] };
+
+/** A result set read column by column. */
+export interface WireColumnar {
+  readonly rowCount: number;
+  /** Row r's value in column c, as it would stand in `rows`. */
+  valueAt(r: number, c: number): WireValue;
+}
+
+/** A decoded result set: `rows` is made on first use; `columnar` reads the columns without making it. */
+export interface DecodedResultSet {
+  columns: WireColumn[];
+  rows: unknown[][];
+  readonly columnar?: WireColumnar;
+  /** What it was decoded from, to hand on as it came (not enumerable). */
+  readonly encoded?: EncodedResultSet;
+}
+
+/** The bytes base64 text stands for (Buffer.from(text, 'base64') in Node). */
+export type Base64Decoder = (text: string) => Uint8Array;
+
+/** How many rows a result set holds, without making them. */
+export function rowCountOf(set: DecodedResultSet): number {
+  return set.columnar?.rowCount ?? set.rows.length;
+}
+
+/** How many rows an encoded result set holds, without decoding it. */
+export function encodedRowCount(set: EncodedResultSet): number {
+  return 'rows' in set ? set.rows.length : set.rowCount;
+}
+
+/** A date's UTC fields as SQL Server's tools show a datetime: 'yyyy-mm-dd hh:mm:ss.mmm'. */
+export function wireDate(date: Date): string {
+  return date.toISOString().replace('T', ' ').replace('Z', '');
+}
+
+/** A bigint as a number when a double holds it exactly, else as its digits. */
+export function wireBigint(value: bigint): number | string {
+  return Number.isSafeInteger(Number(value)) ? Number(value) : value.toString();
+}
+
+/**
+ * The result set with `rows` made on first use from the columns, which stay readable as `columnar`
+ * (not enumerable: a result set written as JSON shows its rows).
+ */
+export function decodeResultSet(encoded: EncodedResultSet, base64: Base64Decoder): DecodedResultSet {
+  if ('rows' in encoded) return encoded;
+  const readers = encoded.data.map((column) => columnReader(column, encoded.rowCount, base64));
+  const columnar: WireColumnar = { rowCount: encoded.rowCount, valueAt: (r, c) => readers[c]!(r) };
+  let rows: WireValue[][] | undefined;
+  return Object.defineProperties(
+    { columns: encoded.columns },
+    {
+      columnar: { value: columnar, enumerable: false },
+      encoded: { value: encoded, enumerable: false },
+      rows: { get: () => (rows ??= rowsOf(columnar, readers.length)), enumerable: true },
+    },
+  ) as DecodedResultSet;
+}
+
+/** A result set as it goes on the wire again: as it came when it was decoded, else its rows. */
+export function encodedAgain(set: DecodedResultSet): EncodedResultSet {
+  return set.encoded ?? { columns: set.columns, rows: set.rows };
+}
+
+function rowsOf(columnar: WireColumnar, columnCount: number): WireValue[][] {
+  const rows: WireValue[][] = new Array(columnar.rowCount);
+  for (let r = 0; r < columnar.rowCount; r++) {
+    const row: WireValue[] = new Array(columnCount);
+    for (let c = 0; c < columnCount; c++) row[c] = columnar.valueAt(r, c);
+    rows[r] = row;
+  }
+  return rows;
+}
+
+const ARRAYS = { f8: Float64Array, i4: Int32Array, i8: BigInt64Array, b1: Uint8Array, dt: Float64Array } as const;
+
+/** Reads row r of a decoded column. */
+function columnReader(column: EncodedColumn, rowCount: number, base64: Base64Decoder): (r: number) => WireValue {
+  if ('values' in column) return (r) => column.values[r] ?? null;
+  if (column.kind === 'coded') {
+    const codes = typedView(Int32Array, base64(column.codes), rowCount);
+    return (r) => {
+      const code = codes[r]!;
+      return code < 0 ? null : column.distinct[code]!;
+    };
+  }
+  const data = typedView(ARRAYS[column.kind] as TypedArrayOf<Float64Array | Int32Array | BigInt64Array | Uint8Array>, base64(column.data), rowCount);
+  const nulls = column.nulls === null ? null : typedView(Uint8Array, base64(column.nulls), rowCount);
+  const value: (r: number) => WireValue =
+    column.kind === 'b1'
+      ? (r) => data[r] === 1
+      : column.kind === 'i8'
+        ? (r) => wireBigint(data[r] as bigint)
+        : column.kind === 'dt'
+          ? (r) => wireDate(new Date(data[r] as number))
+          : (r) => data[r] as number;
+  return nulls ? (r) => (nulls[r] === 1 ? null : value(r)) : value;
+}
+
+interface TypedArrayOf<A> {
+  new (buffer: ArrayBufferLike, byteOffset: number, length: number): A;
+  readonly BYTES_PER_ELEMENT: number;
+}
+
+/**
+ * The bytes as `rows` elements of a typed array, checked against the row count: a view where they
+ * sit at a multiple of the element size (a large decode has a buffer of its own), else a copy.
+ */
+function typedView<A>(Typed: TypedArrayOf<A>, bytes: Uint8Array, rows: number): A {
+  const expected = rows * Typed.BYTES_PER_ELEMENT;
+  if (bytes.length !== expected) throw new Error(`a column of ${bytes.length} bytes came where ${expected} were expected`);
+  if (bytes.byteOffset % Typed.BYTES_PER_ELEMENT === 0) return new Typed(bytes.buffer, bytes.byteOffset, rows);
+  const copy = new Uint8Array(expected);
+  copy.set(bytes);
+  return new Typed(copy.buffer, 0, rows);
+}
