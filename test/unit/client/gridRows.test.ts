@@ -157,7 +157,7 @@ test('a result set that came as columns pages, sorts and picks as its rows would
   });
   assert.equal(byColumns.length, 4);
   assert.deepEqual(byColumns.page(0, 4), byRows.page(0, 4));
-  assert.deepEqual(byColumns.page(0, 1), [['2.5', 'b', '2024-01-04 00:00:00.000']]);
+  assert.deepEqual(byColumns.page(0, 1), [['2.5', 'b', '2024-01-04']]);
   for (const [column, ascending] of [[2, true], [0, false], [1, true]] as const) {
     byColumns.sort(column, ascending);
     byRows.sort(column, ascending);

@@ -1,6 +1,7 @@
 // How one result-set value reads as text (the editor's grid and `sqlml run`'s tables): NULL, bit as
 // 1/0, float and real to 15 significant digits while exact types keep every digit, binary as 0x…
-// in upper case, and the wire's strings (dates, big bigints, 0x text) shown as they came.
+// in upper case, a date column's values as yyyy-mm-dd, and the wire's other strings (datetimes,
+// big bigints, 0x text) shown as they came.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { cellText } from '../../../server/src/core/text/cellText';
@@ -62,4 +63,13 @@ test('an engine binary value { hex } reads as 0x with upper-case digits', () => 
 test('other objects read as their JSON, and a JS bigint as its digits', () => {
   assert.equal(cellText({ a: 1, b: [2, 'x'] }, 'nvarchar(max)'), '{"a":1,"b":[2,"x"]}');
   assert.equal(cellText(12345678901234567890n, 'bigint'), '12345678901234567890');
+});
+
+test('a date column reads yyyy-mm-dd, as SSMS shows it; a datetime keeps its time, midnight included', () => {
+  assert.equal(cellText('2024-01-04 00:00:00.000', 'date'), '2024-01-04');
+  assert.equal(cellText('0001-01-01 00:00:00.000', 'DATE'), '0001-01-01');
+  assert.equal(cellText('2024-01-04 00:00:00.000', 'datetime'), '2024-01-04 00:00:00.000');
+  assert.equal(cellText('2024-01-04 00:00:00.000', 'datetime2(3)'), '2024-01-04 00:00:00.000');
+  assert.equal(cellText('2024-01-04 13:05:09.120', 'date'), '2024-01-04 13:05:09.120', 'a value with a time is not a date: shown whole');
+  assert.equal(cellText('not a date', 'date'), 'not a date');
 });
