@@ -41,8 +41,8 @@ export interface DecodedResultSet {
 /** The bytes base64 text stands for (Buffer.from(text, 'base64') in Node). */
 export type Base64Decoder = (text: string) => Uint8Array;
 
-/** How many rows a result set holds, without making them. */
-export function rowCountOf(set: DecodedResultSet): number {
+/** How many rows a result set holds (the executor's, or one a client decoded), without making them from its columns. */
+export function rowCountOf(set: { readonly rows: readonly unknown[][]; readonly columnar?: { readonly rowCount: number } }): number {
   return set.columnar?.rowCount ?? set.rows.length;
 }
 

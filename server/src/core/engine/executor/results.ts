@@ -3,6 +3,9 @@
 import { valueAt, type Columnar } from '../../launcher/columnValues';
 import type { SqlValue } from './ports';
 
+/** How many rows a result set holds, without building them from its columns (one helper for the executor's and the clients'). */
+export { rowCountOf } from '../../results/encodedResultSets';
+
 export interface ExecColumn {
   /** '' for an unnamed column, as SQL Server sends it. */
   name: string;
@@ -15,11 +18,6 @@ export interface ExecResultSet {
   rows: SqlValue[][];
   /** The same rows column by column, when a script sent them so: staging reads these, never building rows. */
   readonly columnar?: Columnar;
-}
-
-/** How many rows a result set holds, without building them from its columns. */
-export function rowCountOf(resultSet: ExecResultSet): number {
-  return resultSet.columnar?.rowCount ?? resultSet.rows.length;
 }
 
 /** Whether column k holds a NULL, without building the rows from columns. */
