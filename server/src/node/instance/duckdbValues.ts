@@ -16,7 +16,7 @@ import {
 } from '@duckdb/node-api';
 import type { SqlValue } from '../../core/engine/executor/ports';
 
-const MS_PER_DAY = 86_400_000;
+export const MS_PER_DAY = 86_400_000;
 
 /** DuckDB's vector size: the most rows one data chunk holds. */
 export const CHUNK_ROWS = 2048;

@@ -9,7 +9,7 @@ import type { SqlValue } from '../../core/launcher/request';
 import { TextDictionary } from '../../core/launcher/textDictionary';
 import { withRoom } from '../../core/launcher/withRoom';
 import { plainText } from '../launcher/exchange/plainText';
-import { fromDuckdb } from './duckdbValues';
+import { fromDuckdb, MS_PER_DAY } from './duckdbValues';
 
 export interface BulkColumnReader {
   /** Appends the chunk's first `count` rows of the column (all of them by default). */
@@ -77,8 +77,6 @@ interface Source {
   /** Copies `from` into `to` at `at` where the units differ (dates); else the values are copied as they are. */
   convert?(from: SourceArray, to: TypedArray, at: number): void;
 }
-
-const MS_PER_DAY = 86_400_000;
 
 /** DATE: days since 1970 to milliseconds. */
 function daysToMs(from: SourceArray, to: TypedArray, at: number): void {
