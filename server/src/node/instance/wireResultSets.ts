@@ -52,6 +52,9 @@ function encodeColumn(column: ColumnValues, rowCount: number): EncodedColumn {
  * them): the client formats a value when it is read, instead of the daemon making a string per row.
  */
 function datesColumn(column: readonly unknown[], rowCount: number): EncodedColumn | undefined {
+  // Most per-value columns are not dates: the first value tells, before anything is allocated.
+  const first = column.find((value) => value !== null && value !== undefined);
+  if (!(first instanceof Date)) return undefined;
   const data = new Float64Array(rowCount);
   let nulls: Uint8Array | null = null;
   for (let r = 0; r < rowCount; r++) {
@@ -60,8 +63,6 @@ function datesColumn(column: readonly unknown[], rowCount: number): EncodedColum
     else if (value === null || value === undefined) (nulls ??= new Uint8Array(rowCount))[r] = 1;
     else return undefined;
   }
-  // An empty or all-NULL column says nothing of its values' kind.
-  if (nulls && !nulls.includes(0)) return undefined;
   return { kind: 'dt', data: base64(data), nulls: nulls && base64(nulls) };
 }
 
