@@ -134,7 +134,7 @@ export class WarmSatellites {
       (l) => `${l} satellites are no longer kept warm: ${FAILURES_TO_GIVE_UP} in a row ended before a session claimed them (${this.lastProblem.get(`${pool.settings.name}/${l}`) ?? 'no reason given'}).`,
     );
     const short = LANGUAGES.find((l) => mine.filter((e) => e.language === l).length < (settings?.[l] ?? 0));
-    const heldBack = short === undefined ? undefined : this.heldBack(pool, short);
+    const heldBack = short === undefined ? undefined : this.heldBack(pool, short, mine);
     return {
       python: count('python'),
       r: count('r'),
@@ -174,7 +174,7 @@ export class WarmSatellites {
       for (const language of LANGUAGES) {
         if ((this.failures.get(`${name}/${language}`) ?? 0) >= FAILURES_TO_GIVE_UP) continue;
         if (mine.filter((e) => e.language === language).length >= warm[language]) continue;
-        if (this.heldBack(pool, language) !== undefined) continue;
+        if (this.heldBack(pool, language, mine) !== undefined) continue;
         const runtime = language === 'python' ? pythonRuntime(this.ctx.settings.pythonPath) : rRuntime(this.ctx.settings.rscriptPath);
         if (runtimeProblem(runtime)) continue;
         const free = this.workers(name).find((w) => w.caller === undefined && !mine.some((e) => e.worker === w.worker && e.language === language));
@@ -193,9 +193,8 @@ export class WarmSatellites {
     for (const e of entries) if (e.state === 'ready' && e.sandbox) e.heldBytes = heldBytes(e.sandbox, processes) || undefined;
   }
 
-  /** Why no satellite of the language may start in the pool now (warmHeldBack), if so. */
-  private heldBack(pool: PoolRuntime, language: ScriptLanguage): string | undefined {
-    const mine = [...this.entries].filter((e) => e.pool === pool.settings.name);
+  /** Why no satellite of the language may start in the pool now (warmHeldBack), if so; `mine`: the pool's entries. */
+  private heldBack(pool: PoolRuntime, language: ScriptLanguage, mine: readonly Entry[]): string | undefined {
     const warmBytes = mine.reduce((n, e) => n + this.bytesOf(e), 0);
     const charged = pool.limits.memoryBytes === undefined ? null : (pool.cgroups?.poolHeldBytes(pool.settings.name) ?? null);
     // Satellites still starting have not been charged all they will hold: count them at full size.
