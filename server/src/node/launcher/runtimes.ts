@@ -19,7 +19,7 @@ export interface Runtime {
   argv(runnerPath: string): string[];
 }
 
-export function pythonRuntime(path: string): Runtime {
+function pythonRuntime(path: string): Runtime {
   return {
     language: 'python',
     path,
@@ -32,7 +32,7 @@ export function pythonRuntime(path: string): Runtime {
   };
 }
 
-export function rRuntime(path: string): Runtime {
+function rRuntime(path: string): Runtime {
   return {
     language: 'r',
     path,
@@ -42,6 +42,11 @@ export function rRuntime(path: string): Runtime {
     scriptFile: 'script.R',
     argv: (runner) => [path, '--vanilla', runner],
   };
+}
+
+/** The runtime the launcher's settings name for a language. */
+export function runtimeFor(language: ScriptLanguage, settings: { pythonPath: string; rscriptPath: string }): Runtime {
+  return language === 'python' ? pythonRuntime(settings.pythonPath) : rRuntime(settings.rscriptPath);
 }
 
 /** Undefined when the runtime can be run; else the sentence that says how to fix it. */

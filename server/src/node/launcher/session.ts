@@ -20,7 +20,7 @@ import type { SessionState, SessionTable } from '../../core/launcher/sessions';
 import type { LauncherContext } from './context';
 import type { ServeLoopback } from './loopbackDescriptor';
 import { PrintedStream } from './printed';
-import { pythonRuntime, rRuntime, runtimeProblem, type Runtime } from './runtimes';
+import { runtimeFor, runtimeProblem, type Runtime } from './runtimes';
 import { JOIN_FAILED_EXIT } from './sandbox';
 import { STORAGE_FAILED_EXIT } from './storage';
 import { interpretResult } from './satelliteResult';
@@ -160,7 +160,7 @@ async function runOnWorker(
   serveLoopback: ServeLoopback | undefined,
   hooks: Hooks,
 ): Promise<{ ending: Ending; exitCode: number | null }> {
-  const runtime = request.language === 'python' ? pythonRuntime(ctx.settings.pythonPath) : rRuntime(ctx.settings.rscriptPath);
+  const runtime = runtimeFor(request.language, ctx.settings);
   const missing = runtimeProblem(runtime);
   if (missing) {
     await warm?.sandbox.close(false);

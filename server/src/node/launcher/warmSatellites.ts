@@ -21,7 +21,7 @@ import { encodeClaim, READY_BYTE } from './claimMessage';
 import type { LauncherContext, PoolRuntime } from './context';
 import { writeExclusive } from './folders';
 import { listProcesses, residentBytesOfTree, type ProcessInfo } from './procfs';
-import { pythonRuntime, rRuntime, runtimeProblem } from './runtimes';
+import { runtimeFor, runtimeProblem } from './runtimes';
 import { openSandbox, type OpenSandbox } from './sandboxSession';
 import { runnerFiles, type SessionFile } from './sessionFiles';
 
@@ -175,7 +175,7 @@ export class WarmSatellites {
         if ((this.failures.get(`${name}/${language}`) ?? 0) >= FAILURES_TO_GIVE_UP) continue;
         if (mine.filter((e) => e.language === language).length >= warm[language]) continue;
         if (this.heldBack(pool, language, mine) !== undefined) continue;
-        const runtime = language === 'python' ? pythonRuntime(this.ctx.settings.pythonPath) : rRuntime(this.ctx.settings.rscriptPath);
+        const runtime = runtimeFor(language, this.ctx.settings);
         if (runtimeProblem(runtime)) continue;
         const free = this.workers(name).find((w) => w.caller === undefined && !mine.some((e) => e.worker === w.worker && e.language === language));
         if (free) return { pool: name, worker: free.worker, language };
@@ -213,7 +213,7 @@ export class WarmSatellites {
 
   private async start(poolName: string, worker: string, language: ScriptLanguage): Promise<void> {
     const pool = this.ctx.pools.get(poolName)!;
-    const runtime = language === 'python' ? pythonRuntime(this.ctx.settings.pythonPath) : rRuntime(this.ctx.settings.rscriptPath);
+    const runtime = runtimeFor(language, this.ctx.settings);
     const entry: Entry = { id: randomUUID().toUpperCase(), pool: poolName, worker, language, state: 'starting' };
     const key = `${poolName}/${language}`;
     this.entries.add(entry);
