@@ -187,6 +187,41 @@ EXEC sp_describe_first_result_set @tsql = N'SELECT id, label AS name, price * 2 
   });
 });
 
+describe('date and time precision', () => {
+  // CONVERT(…, 121) shows every digit a value keeps; the results are SQL Server 2019's.
+  const digits = async (expression: string) => (await s.ok(`SELECT CONVERT(varchar(30), ${expression}, 121);`)).resultSets[0]!.rows[0]![0];
+
+  test('datetime rounds to ticks of 1/300 second: .995 is .997, .999 is the next second, .0025 is .003', async () => {
+    assert.equal(await digits("CAST('2020-01-02 12:34:56.995' AS datetime)"), '2020-01-02 12:34:56.997');
+    assert.equal(await digits("CAST('2020-01-02 12:34:56.994' AS datetime)"), '2020-01-02 12:34:56.993');
+    assert.equal(await digits("CAST('2020-12-31 23:59:59.999' AS datetime)"), '2021-01-01 00:00:00.000');
+    assert.equal(await digits("CAST(CAST('1800-06-01 10:00:00.0025' AS datetime2) AS datetime)"), '1800-06-01 10:00:00.003');
+    assert.equal(await digits("CAST('2020-01-02 12:34:56.1234567' AS datetime)"), '2020-01-02 12:34:56.123');
+  });
+
+  test('smalldatetime rounds to the minute: 29.998 seconds down, 29.999 up, in a CAST and in a column', async () => {
+    assert.equal(await digits("CAST('2020-01-02 12:34:29.998' AS smalldatetime)"), '2020-01-02 12:34:00.000');
+    assert.equal(await digits("CAST('2020-01-02 12:34:29.999' AS smalldatetime)"), '2020-01-02 12:35:00.000');
+    const ran = await s.ok("DECLARE @t TABLE (d smalldatetime);\nINSERT INTO @t VALUES ('2021-03-04 05:06:31');\nSELECT CONVERT(varchar(30), d, 121) FROM @t;");
+    assert.deepEqual(ran.resultSets[0]!.rows, [['2021-03-04 05:07:00.000']]);
+  });
+
+  test('datetime2(n) and time(n) round to n digits, half up, in a CAST, a variable and a column', async () => {
+    assert.equal(await digits("CAST('2020-01-02 12:34:56.7' AS datetime2(0))"), '2020-01-02 12:34:57');
+    assert.equal(await digits("CAST('2020-01-02 12:34:56.125' AS datetime2(2))"), '2020-01-02 12:34:56.13');
+    assert.equal(await digits("CAST('0001-01-01 00:00:00.45' AS datetime2(0))"), '0001-01-01 00:00:00', 'the first day SQL Server has');
+    const ran = await s.ok(
+      "DECLARE @v datetime2(1) = '2021-03-04 05:06:07.86';\nDECLARE @t TABLE (e datetime2(1), t time(0));\nINSERT INTO @t VALUES (@v, '23:59:59.5');\nSELECT CONVERT(varchar(30), e, 121), CAST(t AS varchar(20)) FROM @t;",
+    );
+    assert.deepEqual(ran.resultSets[0]!.rows, [['2021-03-04 05:06:07.9', '00:00:00']], 'time wraps past midnight as it rounds');
+  });
+
+  test('a value already of a coarser type is not moved: datetime into datetime2(3), date into smalldatetime', async () => {
+    assert.equal(await digits("CAST(CAST('2020-01-02 12:34:56.997' AS datetime) AS datetime2(3))"), '2020-01-02 12:34:56.997');
+    assert.equal(await digits("CAST(CAST('2020-01-02' AS date) AS smalldatetime)"), '2020-01-02 00:00:00.000');
+  });
+});
+
 describe('databases', () => {
   test('USE of a missing database is Msg 911; CREATE DATABASE twice is 1801; the database in use cannot be dropped', async () => {
     const ran = await s.run('USE nowhere;\nGO\nCREATE DATABASE appdb;\nGO\nDROP DATABASE appdb;');

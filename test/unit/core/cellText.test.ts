@@ -1,7 +1,8 @@
 // How one result-set value reads as text (the editor's grid and `sqlml run`'s tables): NULL, bit as
 // 1/0, float and real to 15 significant digits while exact types keep every digit, binary as 0x…
-// in upper case, a date column's values as yyyy-mm-dd, and the wire's other strings (datetimes,
-// big bigints, 0x text) shown as they came.
+// in upper case, a date column's values as yyyy-mm-dd, datetime2(n) and time(n) with n fractional
+// digits and smalldatetime with none, and the wire's other strings (datetimes, big bigints, 0x
+// text) shown as they came.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { cellText } from '../../../server/src/core/text/cellText';
@@ -72,4 +73,17 @@ test('a date column reads yyyy-mm-dd, as SSMS shows it; a datetime keeps its tim
   assert.equal(cellText('2024-01-04 00:00:00.000', 'datetime2(3)'), '2024-01-04 00:00:00.000');
   assert.equal(cellText('2024-01-04 13:05:09.120', 'date'), '2024-01-04 13:05:09.120', 'a value with a time is not a date: shown whole');
   assert.equal(cellText('not a date', 'date'), 'not a date');
+});
+
+test('datetime2(n) and time(n) show n fractional digits and smalldatetime none, as SSMS shows them', () => {
+  assert.equal(cellText('2024-01-04 13:05:09.120', 'datetime2(7)'), '2024-01-04 13:05:09.1200000');
+  assert.equal(cellText('2024-01-04 13:05:09.120', 'datetime2'), '2024-01-04 13:05:09.1200000', 'datetime2 alone is datetime2(7)');
+  assert.equal(cellText('2024-01-04 13:05:09.100', 'datetime2(1)'), '2024-01-04 13:05:09.1');
+  assert.equal(cellText('2024-01-04 13:05:09.000', 'DATETIME2(0)'), '2024-01-04 13:05:09');
+  assert.equal(cellText('2024-01-04 13:05:00.000', 'smalldatetime'), '2024-01-04 13:05:00');
+  assert.equal(cellText('13:05:09.123456', 'time(7)'), '13:05:09.1234560');
+  assert.equal(cellText('13:05:09', 'time(3)'), '13:05:09.000', 'a time without a fraction gets its zeros');
+  assert.equal(cellText('13:05:09.5', 'time(0)'), '13:05:09');
+  assert.equal(cellText('2024-01-04 13:05:09.120', 'datetime'), '2024-01-04 13:05:09.120', 'datetime keeps its three digits');
+  assert.equal(cellText('not a time', 'time(7)'), 'not a time');
 });

@@ -5,6 +5,7 @@
 import type { Span } from '../ast';
 import type { Typed } from './context';
 import { formatDateTime, parseDateTime } from './dateFormats';
+import { roundedToPrecision } from './dateTimePrecision';
 import { raiseSql, stop, unsupported, type MessagePart } from './errors';
 import { displayTableName, quoteString } from './names';
 import type { TableLocation } from './ports';
@@ -127,20 +128,22 @@ function convertValue(value: Typed, to: SqlType, mode: ConversionMode, span: Spa
   }
 
   if (isDateTime(to)) {
+    // Each type keeps its own precision: rounded as SQL Server rounds (dateTimePrecision.ts).
+    const rounded = (sql: string) => result(roundedToPrecision(sql, from, to));
     if (isDateTime(from)) {
-      if (from.name === 'time' && to.name !== 'time') return result(`CAST(DATE '1900-01-01' + ${x} AS ${target})`);
+      if (from.name === 'time' && to.name !== 'time') return rounded(`CAST(DATE '1900-01-01' + ${x} AS ${target})`);
       if (from.name === 'date' && to.name === 'time') return clash(from, to, mode, span);
-      return result(duckdbType(from) === target ? x : `CAST(${x} AS ${target})`);
+      return rounded(duckdbType(from) === target ? x : `CAST(${x} AS ${target})`);
     }
     if (isString(from)) {
       const parsed = to.name === 'time' ? `TRY_CAST(trim(${x}) AS TIME)` : parseDateTime(x, style, span);
       const error = failure(241, ['Conversion failed when converting date and/or time from character string.']);
-      return result(`CASE WHEN ${x} IS NULL THEN NULL ELSE coalesce(CAST(${parsed} AS ${target}), ${error}) END`);
+      return rounded(`CASE WHEN ${x} IS NULL THEN NULL ELSE coalesce(CAST(${parsed} AS ${target}), ${error}) END`);
     }
     if ((isNumber(from) || isBit(from)) && (to.name === 'datetime' || to.name === 'smalldatetime')) {
       // A number is a count of days since 1900-01-01, the fraction a part of a day.
       if (isInteger(from) || isBit(from)) return result(`(TIMESTAMP '1900-01-01' + to_days(CAST(${x} AS INTEGER)))`);
-      return result(`(TIMESTAMP '1900-01-01' + to_microseconds(CAST(round(${x} * 86400000000) AS BIGINT)))`);
+      return rounded(`(TIMESTAMP '1900-01-01' + to_microseconds(CAST(round(${x} * 86400000000) AS BIGINT)))`);
     }
     return clash(from, to, mode, span);
   }
@@ -204,7 +207,10 @@ function convertConstant(text: string, to: SqlType): string | null {
   }
   const date = /^(\d{4})-(\d{2})-(\d{2})(?:[ T](\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,7})?)?)?$/.exec(t);
   if (isDateTime(to) && to.name !== 'time' && date && validDate(date.slice(1).map((g) => Number(g ?? 0)))) {
-    return `CAST(${quoteString(t)} AS ${duckdbType(to)})`;
+    const cast = `CAST(${quoteString(t)} AS ${duckdbType(to)})`;
+    // Whole seconds fit every type but smalldatetime; a fraction may need rounding to the type's digits.
+    const exact = !t.includes('.') && (to.name !== 'smalldatetime' || (date[6] ?? '00') === '00');
+    return exact ? cast : roundedToPrecision(cast, { name: 'varchar' }, to);
   }
   if (isString(to) && (typeof to.length !== 'number' || text.length <= to.length)) return quoteString(text);
   return null;

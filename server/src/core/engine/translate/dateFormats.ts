@@ -38,6 +38,8 @@ export function formatDateTime(sql: string, from: SqlType, style: number | null,
     if (from.name === 'datetimeoffset') return `strftime(${value}, '%Y-%m-%d %H:%M:%S')${fraction(value, from.scale ?? 7)} || ' +00:00'`;
     return `(strftime(${value}, '%b ') || lpad(strftime(${value}, '%-d'), 2, ' ') || strftime(${value}, ' %Y ') || lpad(strftime(${value}, '%-I'), 2, ' ') || strftime(${value}, ':%M%p'))`;
   }
+  // ODBC canonical is datetime2's own way of writing itself: as many digits as its scale, as CAST.
+  if ((style === 21 || style === 121) && from.name === 'datetime2') return `strftime(${value}, '%Y-%m-%d %H:%M:%S')${fraction(value, from.scale ?? 7)}`;
   const pattern = STYLE_PATTERNS[style];
   if (!pattern) return unsupported(`CONVERT style ${style} for date and time`, span);
   return `strftime(${value}, '${pattern}')`;
