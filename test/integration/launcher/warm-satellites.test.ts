@@ -1,15 +1,16 @@
 // Warm satellites (warmSatellites.ts) as such: a session claims the ready satellite of its worker
 // and takes its GUID, the satellite serves that one session and is gone, the pool refills, a
 // satellite is never started past the memory budget (sessions then start cold and still work),
-// R too, and closing the launcher leaves no satellite, folder or cgroup behind. The isolation
+// R too, closing the launcher leaves no satellite, folder or cgroup behind, and a language whose
+// satellites kept dying is warmed again once a cold session shows its runtime works. The isolation
 // suite itself runs against warm satellites with SQLML_TEST_WARM=1 (harness.ts).
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Launcher } from '../../../server/src/node/launcher/launcher';
 import { processInfo } from '../../../server/src/node/launcher/procfs';
-import { accountsSkip, cgroupSessionsUnder, errors, pool, printed, records, rSkip, run, sessionFoldersUnder, settleWarm, sleep, TestBed, uidOf, workerProcesses } from './harness';
+import { accountsSkip, cgroupSessionsUnder, errors, pool, printed, PYTHON, records, rSkip, run, sessionFoldersUnder, settleWarm, sleep, TestBed, uidOf, workerProcesses } from './harness';
 
 const skip = accountsSkip();
 const skipR = skip ?? rSkip();
@@ -200,5 +201,49 @@ test('closing the launcher kills the waiting satellites and removes their folder
     assert.deepEqual(cgroupSessionsUnder(closing.cgroupName), []);
   } finally {
     await closing.teardown();
+  }
+});
+
+test('a language whose warm satellites kept dying is given up on, and warmed again once a cold session of it succeeds', { skip }, async () => {
+  // The runtime is a wrapper that fails while a marker file exists, as a runtime being reinstalled
+  // does. It lives under /usr, which every sandbox sees, so the satellites run it as they would python3.
+  const dir = mkdtempSync('/usr/local/lib/sqlml-test-runtime-');
+  chmodSync(dir, 0o755);
+  const marker = join(dir, 'reinstalling');
+  const wrapper = join(dir, 'python3');
+  writeFileSync(marker, '');
+  writeFileSync(wrapper, `#!/bin/sh\n[ -e ${marker} ] && exit 3\nexec ${PYTHON} "$@"\n`, { mode: 0o755 });
+  const retry = new TestBed('warm-retry');
+  const script = "OutputDataSet = pandas.DataFrame({'pid': [__import__('os').getpid()]})";
+  try {
+    await retry.provision('sqlmlwr', 1);
+    const l = await retry.start({ pools: [pool('sqlmlwr', 1, {}, { warm: { python: 1, r: 0, memoryMiB: 1024 } })], pythonPath: wrapper });
+    const warm = () => l.pools()[0]!.warm;
+    const deadline = Date.now() + 60_000;
+    while (warm().problems.length === 0) {
+      assert.ok(Date.now() < deadline, `the pool never gave up: ${JSON.stringify(warm())}`);
+      await sleep(20);
+    }
+    assert.match(warm().problems[0]!, /^python satellites are no longer kept warm: 3 in a row ended before a session claimed them \(exit code 3\); one is tried again after a python session succeeds in this pool\.$/);
+
+    // A session that fails proves nothing: the pool stays given up on.
+    const failing = await run(l, { script });
+    assert.equal(failing.session.state, 'failed');
+    await sleep(500);
+    assert.deepEqual([warm().python.ready, warm().python.starting, warm().problems.length], [0, 0, 1], 'no satellite was started after a failed session');
+
+    rmSync(marker);
+    const cold = await run(l, { script });
+    assert.equal(cold.session.state, 'succeeded', errors(cold));
+    await settleWarm(l, 60_000);
+    assert.equal(warm().python.ready, 1, 'warm again');
+    assert.deepEqual(warm().problems, []);
+    const [waiting] = l.waitingWarm().map((w) => w.id);
+    const claimed = await run(l, { script });
+    assert.equal(claimed.session.state, 'succeeded', errors(claimed));
+    assert.equal(claimed.session.id, waiting, 'the next session claimed the new warm satellite');
+  } finally {
+    await retry.teardown();
+    rmSync(dir, { recursive: true, force: true });
   }
 });

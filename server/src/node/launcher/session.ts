@@ -125,6 +125,8 @@ export async function runSession(deps: SessionDeps, request: NormalizedRequest, 
   }
 
   if (timer) clearTimeout(timer);
+  // A cold start that worked is news for a language whose warm satellites kept dying (ranCold).
+  if (!claimed && ending.state === 'succeeded') warm?.ranCold(request.pool, request.language);
   options.signal?.removeEventListener('abort', onAbort);
   deps.onStop(id, undefined);
   for (const m of ending.messages) say(m);

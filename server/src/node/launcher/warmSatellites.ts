@@ -28,7 +28,10 @@ import { runnerFiles, type SessionFile } from './sessionFiles';
 const LANGUAGES: readonly ScriptLanguage[] = ['python', 'r'];
 /** What a satellite is assumed to hold until one of its language has been measured. */
 const ASSUMED_BYTES: Record<ScriptLanguage, number> = { python: 96 * 2 ** 20, r: 64 * 2 ** 20 };
-/** After this many warm satellites in a row died before any session claimed them, stop warming. */
+/**
+ * After this many warm satellites in a row died before any session claimed them, stop warming the
+ * language in that pool, until a cold session of it succeeds there (ranCold).
+ */
 const FAILURES_TO_GIVE_UP = 3;
 const STDERR_KEPT = 2048;
 const MEASURE_EVERY_MS = 2000;
@@ -111,6 +114,19 @@ export class WarmSatellites {
     return entry.satellite;
   }
 
+  /**
+   * A session of the language that started cold ran to its end in the pool: its runtime works and
+   * the pool had room for it, so a language given up on gets one more warm satellite. What killed
+   * the last ones (a pool at its process limit, a runtime being reinstalled) may have passed; if it
+   * has not, that one dies too and the language stays given up on, until the next such session.
+   */
+  ranCold(pool: string, language: ScriptLanguage): void {
+    const key = `${pool}/${language}`;
+    if ((this.failures.get(key) ?? 0) < FAILURES_TO_GIVE_UP) return;
+    this.failures.set(key, FAILURES_TO_GIVE_UP - 1);
+    this.refill();
+  }
+
   /** Starts what is missing, in the background. Called whenever a worker may have become free. */
   refill(): void {
     if (this.closed) return;
@@ -131,7 +147,9 @@ export class WarmSatellites {
     });
     this.remeasure(mine);
     const problems = LANGUAGES.filter((l) => (this.failures.get(`${pool.settings.name}/${l}`) ?? 0) >= FAILURES_TO_GIVE_UP).map(
-      (l) => `${l} satellites are no longer kept warm: ${FAILURES_TO_GIVE_UP} in a row ended before a session claimed them (${this.lastProblem.get(`${pool.settings.name}/${l}`) ?? 'no reason given'}).`,
+      (l) =>
+        `${l} satellites are no longer kept warm: ${FAILURES_TO_GIVE_UP} in a row ended before a session claimed them (${this.lastProblem.get(`${pool.settings.name}/${l}`) ?? 'no reason given'}); ` +
+        `one is tried again after a ${l} session succeeds in this pool.`,
     );
     const short = LANGUAGES.find((l) => mine.filter((e) => e.language === l).length < (settings?.[l] ?? 0));
     const heldBack = short === undefined ? undefined : this.heldBack(pool, short, mine);
