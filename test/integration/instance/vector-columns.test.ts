@@ -40,6 +40,7 @@ before(async () => {
       CASE WHEN n % 8 = 0 THEN NULL
            WHEN n = 1 THEN TIMESTAMP '9999-12-31 23:59:59.997999'
            WHEN n = 2 THEN TIMESTAMP '0001-01-01 00:00:00.000999'
+           WHEN n = 3 THEN TIMESTAMP '1969-12-31 23:59:59.999999'
            ELSE TIMESTAMP '1969-12-31 23:59:59.999501' + to_microseconds(n * 7919 - 20000000) END AS ts
     FROM range(5000) r(n)`);
 });
@@ -82,10 +83,12 @@ test('numbers, booleans, dates and text come out of the vectors in bulk with the
   assert.ok(nulls(0) > 700 && nulls(2) === 2 && nulls(8) === 5000, 'the columns have the NULLs the table was made with');
   assert.equal(valueAt(bulk[2]!, 0), -2147483648);
   assert.equal(valueAt(bulk[6]!, 4), 9223372036854775807n);
-  // Timestamps are cut to whole milliseconds toward zero, as value by value (before 1970 that is the
-  // later millisecond), beyond 2^53 microseconds too.
+  // Timestamps are rounded down to whole milliseconds, as value by value, before 1970 too (where
+  // cutting toward zero gave the later millisecond, and 1969's last microsecond read as 1970),
+  // beyond 2^53 microseconds too.
   assert.equal((valueAt(bulk[14]!, 1) as Date).toISOString(), '9999-12-31T23:59:59.997Z');
-  assert.equal((valueAt(bulk[14]!, 2) as Date).toISOString(), '0001-01-01T00:00:00.001Z');
+  assert.equal((valueAt(bulk[14]!, 2) as Date).toISOString(), '0001-01-01T00:00:00.000Z');
+  assert.equal((valueAt(bulk[14]!, 3) as Date).toISOString(), '1969-12-31T23:59:59.999Z');
   assert.ok(byValue[13]!.some((d) => d instanceof Date && d.getTime() < 0) && byValue[14]!.some((d) => d instanceof Date && d.getTime() % 1000 !== 0));
 });
 

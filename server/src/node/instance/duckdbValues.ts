@@ -21,14 +21,24 @@ export const MS_PER_DAY = 86_400_000;
 /** DuckDB's vector size: the most rows one data chunk holds. */
 export const CHUNK_ROWS = 2048;
 
+/**
+ * The whole milliseconds of a timestamp counted in `perMs`ths of one: the instant at or before
+ * it, as a Date's getTime() is (BigInt division cuts toward zero, which made
+ * 1969-12-31 23:59:59.999999 read 1970-01-01 00:00:00.000).
+ */
+export function floorMillis(units: bigint, perMs: bigint): number {
+  const ms = units / perMs;
+  return Number(units % perMs < 0n ? ms - 1n : ms);
+}
+
 export function fromDuckdb(value: DuckDBValue): SqlValue {
   if (value === null || typeof value === 'boolean' || typeof value === 'number' || typeof value === 'string' || typeof value === 'bigint') return value;
   if (value instanceof DuckDBDecimalValue) return value.toDouble();
   if (value instanceof DuckDBBlobValue) return new Uint8Array(value.bytes);
-  if (value instanceof DuckDBTimestampValue) return new Date(Number(value.micros / 1000n));
+  if (value instanceof DuckDBTimestampValue) return new Date(floorMillis(value.micros, 1000n));
   if (value instanceof DuckDBTimestampMillisecondsValue) return new Date(Number(value.millis));
   if (value instanceof DuckDBTimestampSecondsValue) return new Date(Number(value.seconds) * 1000);
-  if (value instanceof DuckDBTimestampNanosecondsValue) return new Date(Number(value.nanos / 1_000_000n));
+  if (value instanceof DuckDBTimestampNanosecondsValue) return new Date(floorMillis(value.nanos, 1_000_000n));
   if (value instanceof DuckDBDateValue) return new Date(value.days * MS_PER_DAY);
   if (value instanceof DuckDBUUIDValue) return value.toString().toUpperCase();
   return String(value);

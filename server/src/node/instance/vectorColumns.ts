@@ -9,7 +9,7 @@ import type { SqlValue } from '../../core/launcher/request';
 import { TextDictionary } from '../../core/launcher/textDictionary';
 import { withRoom } from '../../core/launcher/withRoom';
 import { plainText } from '../launcher/exchange/plainText';
-import { fromDuckdb, MS_PER_DAY } from './duckdbValues';
+import { floorMillis, fromDuckdb, MS_PER_DAY } from './duckdbValues';
 
 export interface BulkColumnReader {
   /** Appends the chunk's first `count` rows of the column (all of them by default). */
@@ -84,16 +84,21 @@ function daysToMs(from: SourceArray, to: TypedArray, at: number): void {
 }
 
 /**
- * TIMESTAMP: microseconds to whole milliseconds, cut toward zero as a Date made value by value is
- * (fromDuckdb). Below 2^53 the remainder and the division are exact in doubles; beyond (after the
- * year 2255) BigInt's division is.
+ * TIMESTAMP: microseconds to whole milliseconds, rounded down as a Date made value by value is
+ * (fromDuckdb's floorMillis). Below 2^53 the remainder and the division are exact in doubles;
+ * beyond (after the year 2255) BigInt's are.
  */
 function microsToMs(from: SourceArray, to: TypedArray, at: number): void {
   const micros = from as BigInt64Array;
   for (let i = 0; i < micros.length; i++) {
     const v = micros[i]!;
     const n = Number(v);
-    to[at + i] = Math.abs(n) < 2 ** 53 ? (n - (n % 1000)) / 1000 : Number(v / 1000n);
+    if (Math.abs(n) >= 2 ** 53) {
+      to[at + i] = floorMillis(v, 1000n);
+      continue;
+    }
+    const below = n % 1000;
+    to[at + i] = (n - (below < 0 ? below + 1000 : below)) / 1000;
   }
 }
 
