@@ -187,6 +187,20 @@ EXEC sp_describe_first_result_set @tsql = N'SELECT id, label AS name, price * 2 
   });
 });
 
+describe('order', () => {
+  test('NULL sorts below every value, as in SQL Server: first ascending, last descending, in ORDER BY and OVER', async () => {
+    const ran = await s.ok(
+      'DECLARE @v TABLE (x int);\nINSERT INTO @v VALUES (2), (NULL), (1);\n' +
+        'SELECT x FROM @v ORDER BY x;\nSELECT x FROM @v ORDER BY x DESC;\nSELECT x, ROW_NUMBER() OVER (ORDER BY x) AS n FROM @v ORDER BY n;',
+    );
+    assert.deepEqual(ran.resultSets.map((r) => r.rows), [
+      [[null], [1], [2]],
+      [[2], [1], [null]],
+      [[null, 1], [1, 2], [2, 3]],
+    ]);
+  });
+});
+
 describe('date and time precision', () => {
   // CONVERT(…, 121) shows every digit a value keeps; the results are SQL Server 2019's.
   const digits = async (expression: string) => (await s.ok(`SELECT CONVERT(varchar(30), ${expression}, 121);`)).resultSets[0]!.rows[0]![0];
@@ -197,6 +211,14 @@ describe('date and time precision', () => {
     assert.equal(await digits("CAST('2020-12-31 23:59:59.999' AS datetime)"), '2021-01-01 00:00:00.000');
     assert.equal(await digits("CAST(CAST('1800-06-01 10:00:00.0025' AS datetime2) AS datetime)"), '1800-06-01 10:00:00.003');
     assert.equal(await digits("CAST('2020-01-02 12:34:56.1234567' AS datetime)"), '2020-01-02 12:34:56.123');
+  });
+
+  test('what DATEADD, datetime + days and GETDATE compute lands on datetime ticks too', async () => {
+    assert.equal(await digits("DATEADD(millisecond, 7, CAST('2020-01-02 03:04:05.997' AS datetime))"), '2020-01-02 03:04:06.003');
+    assert.equal(await digits("CAST('2020-01-02 00:00:00' AS datetime) + 0.00000001"), '2020-01-02 00:00:00.000', '0.864 ms is below half a tick');
+    assert.equal(await digits("DATEADD(second, 31, CAST('2020-01-02 12:34:00' AS smalldatetime))"), '2020-01-02 12:35:00.000');
+    const now = await s.ok('SELECT DATEPART(millisecond, GETDATE()) % 10, DATEPART(millisecond, GETUTCDATE()) % 10;');
+    for (const last of now.resultSets[0]!.rows[0]!) assert.ok([0, 3, 7].includes(last as number), `GETDATE()'s milliseconds end in ${last}`);
   });
 
   test('smalldatetime rounds to the minute: 29.998 seconds down, 29.999 up, in a CAST and in a column', async () => {

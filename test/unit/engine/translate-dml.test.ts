@@ -64,7 +64,7 @@ test('IDENTITY becomes a sequence; DEFAULT, PRIMARY KEY, UNIQUE and CHECK are ke
   assert.ok(r.ok);
   assert.deepEqual(r.value.statements, [
     'CREATE SEQUENCE "sales"."dbo"."t$identity$id" START WITH 10 INCREMENT BY 5',
-    `CREATE TABLE "sales"."dbo"."t" ("id" INTEGER DEFAULT nextval('"sales"."dbo"."t$identity$id"') NOT NULL, "name" VARCHAR COLLATE NOCASE DEFAULT 'n/a', "qty" INTEGER, "at" TIMESTAMP DEFAULT current_localtimestamp(), PRIMARY KEY ("id"), UNIQUE ("name"), CHECK (("qty" >= 0)))`,
+    `CREATE TABLE "sales"."dbo"."t" ("id" INTEGER DEFAULT nextval('"sales"."dbo"."t$identity$id"') NOT NULL, "name" VARCHAR COLLATE NOCASE DEFAULT 'n/a', "qty" INTEGER, "at" TIMESTAMP DEFAULT make_timestamp((((((epoch_us(current_localtimestamp()) + 69120000000000000) * 3 + 5000) // 10000) * 10 + 1) // 3) * 1000 - 69120000000000000), PRIMARY KEY ("id"), UNIQUE ("name"), CHECK (("qty" >= 0)))`,
   ]);
   assert.deepEqual(r.value.columns.map((c) => c.identity), [true, false, false, false]);
   assert.deepEqual(dropTableStatements({ kind: 'database', database: 'sales', schema: 'dbo', name: 't' }, r.value.columns), [

@@ -106,8 +106,10 @@ test('built-in functions: SQL Server semantics and types', () => {
   assert.match(value("REPLACE(@s, 'A', 'b')").sql, /regexp_replace\(CAST\(\$1 AS VARCHAR\), regexp_escape\('A'\), .*'gi'\)/);
   assert.match(value("CHARINDEX('b', @s)").sql, /instr\(lower\(CAST\(\$1 AS VARCHAR\)\), lower\('b'\)\)/);
   assert.deepEqual([value('ISNULL(@s, 1)').type, value('COALESCE(NULL, @i, @m)').type, value("IIF(@i > 0, 'yes', 'no')").type], ['varchar(10)', 'decimal(12,2)', 'varchar(3)']);
-  assert.deepEqual([value('GETDATE()').sql, value('GETDATE()').type, value('SYSDATETIME()').type], ['current_localtimestamp()', 'datetime', 'datetime2(7)']);
-  assert.equal(value('DATEDIFF(day, @d, GETDATE())').sql, "CAST(date_diff('day', CAST(CAST($1 AS TIMESTAMP) AS TIMESTAMP), CAST(current_localtimestamp() AS TIMESTAMP)) AS INTEGER)");
+  // GETDATE() is a datetime: the clock's microseconds rounded to its 1/300-second ticks; SYSDATETIME() keeps them.
+  assert.deepEqual([value('SYSDATETIME()').sql, value('GETDATE()').type, value('SYSDATETIME()').type], ['current_localtimestamp()', 'datetime', 'datetime2(7)']);
+  assert.match(value('GETDATE()').sql, /^make_timestamp\(.*epoch_us\(current_localtimestamp\(\)\).* \* 3 \+ 5000\) \/\/ 10000/);
+  assert.equal(value('DATEDIFF(day, @d, SYSDATETIME())').sql, "CAST(date_diff('day', CAST(CAST($1 AS TIMESTAMP) AS TIMESTAMP), CAST(current_localtimestamp() AS TIMESTAMP)) AS INTEGER)");
   assert.deepEqual([value('YEAR(@d)').type, value('ROUND(@m, 1)').type, value('POWER(2, 10)').type, value('SQRT(2)').type, value('NEWID()').type], ['int', 'decimal(10,2)', 'int', 'float', 'uniqueidentifier']);
   assert.deepEqual([value("CONCAT('a', @i, NULL)").sql, value("CONCAT('a', @i, NULL)").type], ["coalesce(concat('a', CAST(CAST($1 AS INTEGER) AS VARCHAR), CAST(NULL AS VARCHAR)), '')", 'varchar(31)']);
 });

@@ -36,7 +36,9 @@ export class DuckdbStorage implements Storage {
     // order they went in: DuckDB keeps that order for a statement without ORDER BY only with this
     // setting (its default, named here because the executor relies on it). A sort of a million
     // staged rows by rowid cost 100-200 ms.
-    const db = await DuckDBInstance.create(databaseFile(dataDir, 'master'), { preserve_insertion_order: 'true' });
+    // SQL Server sorts NULL below every value: first in ascending order, last in descending order
+    // (ORDER BY, and OVER (ORDER BY ...) too); DuckDB puts NULLs last both ways unless told.
+    const db = await DuckDBInstance.create(databaseFile(dataDir, 'master'), { preserve_insertion_order: 'true', default_null_order: 'nulls_first_on_asc_last_on_desc' });
     return new DuckdbStorage(dataDir, db, await db.connect());
   }
 

@@ -5,6 +5,7 @@ import type { Expression, FunctionCall } from '../ast';
 import type { Typed } from './context';
 import { asDateTime, asInt, values, type Builtin, type BuiltinTable } from './builtin';
 import { parseDateTime } from './dateFormats';
+import { FINEST, roundedToPrecision } from './dateTimePrecision';
 import { stop } from './errors';
 import { combine, type ExpressionTranslator } from './expressions';
 import { BIGINT, DATE_TYPE, DATETIME_TYPE, INT, duckdbType, isString, nvarchar, type SqlType } from './types';
@@ -104,7 +105,7 @@ function partOf(part: string, d: string): string {
 }
 
 function now(type: SqlType, utc: boolean): Builtin {
-  const sql = utc ? "CAST(timezone('UTC', now()) AS TIMESTAMP)" : 'current_localtimestamp()';
+  const sql = roundedToPrecision(utc ? "CAST(timezone('UTC', now()) AS TIMESTAMP)" : 'current_localtimestamp()', FINEST, type);
   return { args: [0, 0], translate: () => ({ sql, type }) };
 }
 
@@ -160,7 +161,9 @@ export const DATE_FUNCTIONS: BuiltinTable = {
       checkPart(part, d.type, 'dateadd', call.args[0]!);
       const n = asInt(nv!, call.args[1]!).sql;
       const base = d.type.name === 'time' ? d.sql : `CAST(${d.sql} AS TIMESTAMP)`;
-      return combine(`CAST((${base} + ${interval(part, n)}) AS ${duckdbType(d.type)})`, d.type, [nv!, dv!]);
+      // What is added may fall between the type's ticks (DATEADD(ms, 7, datetime)): rounded to them.
+      const sum = `CAST((${base} + ${interval(part, n)}) AS ${duckdbType(d.type)})`;
+      return combine(roundedToPrecision(sum, FINEST, d.type), d.type, [nv!, dv!]);
     },
   },
   DATEPART: {

@@ -13,6 +13,9 @@ import type { SqlType } from './types';
  */
 const SHIFT = 86_400_000_000n * 800_000n;
 
+/** The type whose values carry every digit DuckDB keeps: a computed instant is rounded from it. */
+export const FINEST: SqlType = { name: 'datetime2', scale: 7 };
+
 /** Fractional-second digits a value of the type carries (date: none). */
 function digitsOf(t: SqlType): number {
   switch (t.name) {

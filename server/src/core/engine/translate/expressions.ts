@@ -9,6 +9,7 @@ import type { BinaryOp, Case, Comparison, DataType, Expression, Like, NumberLite
 import { caseSensitive, collationClause, collationConflict, collationNamed } from './collations';
 import type { Context, Typed } from './context';
 import { convert } from './conversions';
+import { FINEST, roundedToPrecision } from './dateTimePrecision';
 import { DIVIDE_BY_ZERO, stop, throwError, unsupported } from './errors';
 import { translateCall } from './functions';
 import { likeToRegex } from './likePattern';
@@ -237,7 +238,9 @@ export class ExpressionTranslator {
     if (!dateFirst && e.op === '-') invalidOperand(r.type, 'subtract', e);
     const n = isInteger(days.type) || isBit(days.type) ? `to_days(CAST(${days.sql} AS INTEGER))` : `to_microseconds(CAST(round(${days.sql} * 86400000000) AS BIGINT))`;
     const d = convert(date, type, 'implicit', e);
-    return combine(`CAST((${d.sql} ${e.op} ${n}) AS TIMESTAMP)`, type, [l, r]);
+    // A fraction of a day lands between the type's ticks: rounded to them, as a conversion is.
+    const sum = `CAST((${d.sql} ${e.op} ${n}) AS TIMESTAMP)`;
+    return combine(isInteger(days.type) || isBit(days.type) ? sum : roundedToPrecision(sum, FINEST, type), type, [l, r]);
   }
 
   private comparison(e: Comparison): Typed {
