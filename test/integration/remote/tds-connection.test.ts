@@ -80,6 +80,38 @@ describe('sqlml over TDS through mssql (the embedded instance as the server)', {
     assert.deepEqual(outcome.batches[0]!.resultSets.map((s) => s.rows.length), [3, 1]);
   });
 
+  test('every type reads as over the socket, and a result set arrives as columns: typed arrays, coded text', async () => {
+    // The numbers 0 to 999 and a NULL, which every column turns into a NULL of its type.
+    const query = `SELECT n AS i, CAST(n AS bigint) * 3000000000 AS big, CAST(n AS float) / 3 AS f, CAST(n AS real) / 4 AS r,
+  CAST(n % 2 AS bit) AS b, CAST(n AS decimal(10, 2)) / 8 AS d, CAST(n AS money) AS m,
+  CASE WHEN n IS NOT NULL THEN CONCAT(N'label', n % 3) END AS label, CASE WHEN n IS NOT NULL THEN CONCAT('v', n) END AS v,
+  DATEADD(day, n, CAST('1969-12-30' AS date)) AS day, DATEADD(millisecond, n * 7, CAST('2020-01-02 03:04:05.997' AS datetime)) AS dt,
+  CASE WHEN n IS NOT NULL THEN CAST('2020-01-02 12:35' AS smalldatetime) END AS sdt,
+  CASE WHEN n IS NOT NULL THEN CAST('2021-03-04 05:06:07.891' AS datetime2(3)) END AS d2,
+  CASE WHEN n IS NOT NULL THEN CAST('12:34:56.789' AS time(3)) END AS t,
+  CASE WHEN n IS NOT NULL THEN CAST(CONCAT('b', n) AS varbinary(8)) END AS bin,
+  CASE WHEN n IS NOT NULL THEN CAST('6F9619FF-8B86-D011-B42D-00C04FC964FF' AS uniqueidentifier) END AS g
+FROM (SELECT a.d + 10 * b.d + 100 * c.d AS n FROM dbo.digits a CROSS JOIN dbo.digits b CROSS JOIN dbo.digits c
+      UNION ALL SELECT NULL) AS numbers
+ORDER BY i;`;
+    const setup = await (await socket()).run('IF OBJECT_ID(\'dbo.digits\') IS NULL BEGIN CREATE TABLE dbo.digits (d int); INSERT INTO dbo.digits VALUES (0),(1),(2),(3),(4),(5),(6),(7),(8),(9); END');
+    assert.deepEqual(setup.batches.flatMap((b) => b.messages).filter((m) => m.kind === 'error'), []);
+    const socketRun = await (await socket()).run(query);
+    assert.deepEqual(socketRun.batches[0]!.messages.filter((m) => m.kind === 'error'), []);
+    const viaSocket = socketRun.batches[0]!.resultSets[0]!;
+    const viaTds = (await (await tds()).run(query)).batches[0]!.resultSets[0]!;
+    assert.equal(viaTds.rows.length, 1001);
+    assert.deepEqual(viaTds.columns, viaSocket.columns);
+    assert.deepEqual(viaTds.rows, viaSocket.rows);
+    assert.deepEqual(viaTds.rows[0], [null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null], 'NULL in every type');
+    assert.deepEqual(viaTds.rows[2]!.slice(0, 2), [1, 3000000000], 'a bigint that a double holds is a number');
+    assert.equal(viaTds.rows[1]![9], '1969-12-30 00:00:00.000');
+    const encoded = viaTds.encoded;
+    assert.ok(encoded && 'data' in encoded, 'a TDS result set is kept in columns, as the socket sends it');
+    const layout = encoded.data.map((column) => ('values' in column ? 'values' : column.kind));
+    assert.deepEqual(layout, ['i4', 'values', 'f8', 'f8', 'b1', 'values', 'values', 'coded', 'values', 'dt', 'dt', 'dt', 'dt', 'values', 'values', 'coded']);
+  });
+
   test("a Python script's STDOUT comes as a message while the run goes on, with its result set", async () => {
     const c = await tds();
     const streamed: string[] = [];

@@ -36,11 +36,11 @@ function encodeResultSet(resultSet: ExecResultSet): EncodedResultSet {
 
 function encodeColumn(column: ColumnValues, rowCount: number): EncodedColumn {
   if (!isBulkColumn(column)) return datesColumn(column, rowCount) ?? { values: column.map(wireValue) };
-  const nulls = column.nulls ? base64(column.nulls) : null;
-  if (column.kind !== 'str') return { kind: column.kind, data: base64(column.data), nulls };
+  const nulls = column.nulls ? base64Of(column.nulls) : null;
+  if (column.kind !== 'str') return { kind: column.kind, data: base64Of(column.data), nulls };
   if (column.layout === 'coded') {
     const distinct = Array.from({ length: column.distinct.starts.length - 1 }, (_, k) => column.distinct.textAt(k));
-    return { kind: 'coded', codes: base64(column.codes), distinct };
+    return { kind: 'coded', codes: base64Of(column.codes), distinct };
   }
   const values: WireValue[] = new Array(rowCount);
   for (let r = 0; r < rowCount; r++) values[r] = column.nulls?.[r] === 1 ? null : column.textAt(r);
@@ -63,9 +63,10 @@ function datesColumn(column: readonly unknown[], rowCount: number): EncodedColum
     else if (value === null || value === undefined) (nulls ??= new Uint8Array(rowCount))[r] = 1;
     else return undefined;
   }
-  return { kind: 'dt', data: base64(data), nulls: nulls && base64(nulls) };
+  return { kind: 'dt', data: base64Of(data), nulls: nulls && base64Of(nulls) };
 }
 
-function base64(array: ArrayBufferView): string {
+/** A typed array's bytes in base64, as the protocol's typed columns carry them. */
+export function base64Of(array: ArrayBufferView): string {
   return Buffer.from(array.buffer, array.byteOffset, array.byteLength).toString('base64');
 }

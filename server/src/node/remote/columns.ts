@@ -1,5 +1,5 @@
-// What `mssql` (tedious) hands over for a column and a value, in the shapes the instance's own
-// protocol uses: the T-SQL type name as SQL Server spells it, and JSON-friendly values.
+// What `mssql` (tedious) hands over for a column, in the shape the instance's own protocol uses:
+// the T-SQL type name as SQL Server spells it (its values: resultSetBuilder.ts).
 import type { WireColumn } from '../instance/protocol';
 
 /** The parts of mssql's column metadata used here. */
@@ -29,11 +29,4 @@ function typeName(base: string, c: MssqlColumn): string {
   if (base === 'decimal' || base === 'numeric') return `${base}(${c.precision ?? 18},${c.scale ?? 0})`;
   if (SCALED_TIME.has(base) && c.scale !== undefined) return `${base}(${c.scale})`;
   return base;
-}
-
-/** A value as JSON carries it: dates as ISO text, binary as 0x hex, 64-bit integers as tedious gives them (text). */
-export function valueOf(value: unknown): unknown {
-  if (value instanceof Date) return value.toISOString();
-  if (Buffer.isBuffer(value)) return `0x${value.toString('hex').toUpperCase()}`;
-  return value;
 }

@@ -8,11 +8,12 @@ import sql from 'mssql';
 import { goBatches } from '../../core/tsql/goBatches';
 import { plural } from '../../core/text/plural';
 import { InstanceUnavailable } from '../instance/instanceClient';
-import type { RunOutcome, WireBatch, WireMessage, WireResultSet } from '../instance/protocol';
+import type { RunOutcome, WireBatch, WireMessage } from '../instance/protocol';
 import type { InstanceConnection, PoolsView, RunOptions, SessionsView } from '../connection/instanceConnection';
-import { columnOf, valueOf, type MssqlColumn } from './columns';
+import type { MssqlColumn } from './columns';
 import { externalPoolOf, POOLS_SQL, SCRIPT_REQUESTS_SQL, scriptRequestOf } from './dmvViews';
 import { describeProfile, type TdsProfile } from './profile';
+import { ResultSetBuilder } from './resultSetBuilder';
 
 export interface TdsOpenOptions {
   /** The login's password; never stored with the profile. */
@@ -116,7 +117,9 @@ export class TdsConnection implements InstanceConnection {
   private batch(pool: sql.ConnectionPool, b: { text: string; line: number }, index: number, options: RunOptions): Promise<WireBatch> {
     return new Promise((resolve) => {
       const batch: WireBatch = { line: b.line, resultSets: [], messages: [] };
-      let current: WireResultSet | null = null;
+      // Each result set is kept in columns as its rows arrive (resultSetBuilder.ts), and made one at the end.
+      const sets: ResultSetBuilder[] = [];
+      let current: ResultSetBuilder | null = null;
       const request = pool.request();
       request.stream = true;
       request.arrayRowMode = true;
@@ -125,24 +128,24 @@ export class TdsConnection implements InstanceConnection {
         options.onMessage?.(m);
       };
       request.on('recordset', (columns: MssqlColumn[]) => {
-        current = { columns: columns.map(columnOf), rows: [] };
-        batch.resultSets.push(current);
+        current = new ResultSetBuilder(columns);
+        sets.push(current);
         if (index >= 0) options.onResultSet?.(index, current.columns);
       });
       request.on('row', (row: unknown[]) => {
-        const values = row.map(valueOf);
-        current?.rows.push(values);
-        if (index >= 0) options.onRow?.(values);
+        current?.add(row);
+        if (index >= 0 && options.onRow && current) options.onRow(current.wireRow(row));
       });
       request.on('rowsaffected', (count: number) =>
-        say({ kind: 'info', number: null, severity: 0, state: null, text: `(${plural(count, 'row')} affected)`, line: null, rowCount: count, afterResultSets: batch.resultSets.length }),
+        say({ kind: 'info', number: null, severity: 0, state: null, text: `(${plural(count, 'row')} affected)`, line: null, rowCount: count, afterResultSets: sets.length }),
       );
-      request.on('info', (info: ServerMessage) => say(messageOf('info', info, b.line, batch.resultSets.length)));
-      request.on('error', (err: ServerMessage) => say(messageOf('error', err, b.line, batch.resultSets.length)));
+      request.on('info', (info: ServerMessage) => say(messageOf('info', info, b.line, sets.length)));
+      request.on('error', (err: ServerMessage) => say(messageOf('error', err, b.line, sets.length)));
       const onAbort = () => request.cancel();
       options.signal?.addEventListener('abort', onAbort);
       request.on('done', () => {
         options.signal?.removeEventListener('abort', onAbort);
+        batch.resultSets = sets.map((set) => set.finish());
         resolve(batch);
       });
       // In stream mode every error also arrives as an 'error' event, then 'done'.
