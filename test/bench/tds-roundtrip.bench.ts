@@ -10,7 +10,9 @@
 // wireResultSets.ts) are part of what is measured, as they are part of what a user waits for. The
 // daemon's CPU time per round trip and per fetch is printed too: what each protocol costs the
 // instance itself. The trivial round trip is also timed through tedious alone (mssql's driver on a
-// connection of its own), which tells mssql's own share of the TDS figure.
+// connection of its own), which tells mssql's own share of the TDS figure. The fetch is also timed
+// through sqlml's own TDS path (TdsConnection.run: a connection per run, rows streamed into
+// columns), which is what the editor and `sqlml run -S` wait for on any SQL Server.
 // Run: node --import tsx test/bench/tds-roundtrip.bench.ts
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -19,6 +21,7 @@ import { join } from 'node:path';
 import sql from 'mssql';
 import { Connection, Request } from 'tedious';
 import { InstanceClient } from '../../server/src/node/instance/instanceClient';
+import { TdsConnection } from '../../server/src/node/remote/tdsConnection';
 import { instanceLayout } from '../../server/src/node/instance/layout';
 import { cpuMs } from './processes';
 import { median, ms, time } from './stats';
@@ -116,10 +119,21 @@ async function main(): Promise<void> {
       const received = (await socket.run(bigQuery)).batches[0]!.resultSets[0]!.columnar;
       if (received?.rowCount !== ROWS) throw new Error(`the socket fetched ${received?.rowCount} rows, or rows instead of columns`);
     });
-    const [bigTdsTimes, bigSocketTimes] = await alternate([countTds, countSocket], BIG_RUNS, 1, 1);
+    const sqlmlTds = await TdsConnection.open(
+      { server: '127.0.0.1', port, authenticationType: 'SqlLogin', user: 'bench', encrypt: false, trustServerCertificate: true },
+      { password: PASSWORD, appName: 'bench' },
+    );
+    const countSqlmlTds = async () => {
+      const received = (await sqlmlTds.run(bigQuery)).batches[0]!.resultSets[0]!.columnar;
+      if (received?.rowCount !== ROWS) throw new Error(`TdsConnection fetched ${received?.rowCount} rows, or rows instead of columns`);
+    };
+    const [bigTdsTimes, bigSocketTimes, bigSqlmlTimes] = await alternate([countTds, countSocket, countSqlmlTds], BIG_RUNS, 1, 1);
+    await sqlmlTds.close();
     const bigTds = median(bigTdsTimes!);
     const bigSocket = median(bigSocketTimes!);
+    const bigSqlml = median(bigSqlmlTimes!);
     console.log(`  1M rows x 5     TDS (mssql) ${ms(bigTds)}   socket (InstanceClient) ${ms(bigSocket)}   TDS/socket ${(bigTds / bigSocket).toFixed(2)}`);
+    console.log(`  1M rows x 5     TDS (sqlml's TdsConnection.run) ${ms(bigSqlml)}   TDS/socket ${(bigSqlml / bigSocket).toFixed(2)}`);
     const cpuTds = median(tdsCpu.slice(1));
     const cpuSocket = median(socketCpu.slice(1));
     console.log(`  1M rows x 5     daemon CPU per fetch: TDS ${ms(cpuTds)}   socket ${ms(cpuSocket)}   TDS/socket ${(cpuTds / cpuSocket).toFixed(2)}`);
