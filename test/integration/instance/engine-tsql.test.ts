@@ -187,7 +187,16 @@ EXEC sp_describe_first_result_set @tsql = N'SELECT id, label AS name, price * 2 
   });
 });
 
-describe('order', () => {
+describe('queries: order and set operations', () => {
+  test('a bare NULL in a UNION takes the other query\'s type: binary, date and uniqueidentifier columns', async () => {
+    const ran = await s.ok(
+      "SELECT 0x01 AS b UNION ALL SELECT NULL;\nSELECT NULL AS d UNION ALL SELECT CAST('2020-01-01' AS date);\nSELECT NULL AS g UNION ALL SELECT NULL UNION ALL SELECT CAST('6F9619FF-8B86-D011-B42D-00C04FC964FF' AS uniqueidentifier);",
+    );
+    assert.deepEqual(ran.resultSets.map((r) => r.columns.map((c) => c.type)), [['varbinary(1)'], ['date'], ['uniqueidentifier']]);
+    assert.deepEqual(ran.resultSets.map((r) => r.rows.length), [2, 2, 3]);
+    assert.deepEqual(ran.resultSets[0]!.rows, [['0x01'], [null]]);
+  });
+
   test('NULL sorts below every value, as in SQL Server: first ascending, last descending, in ORDER BY and OVER', async () => {
     const ran = await s.ok(
       'DECLARE @v TABLE (x int);\nINSERT INTO @v VALUES (2), (NULL), (1);\n' +

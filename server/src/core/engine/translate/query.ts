@@ -16,6 +16,8 @@ export interface ResultColumn {
   /** '' for an unnamed expression, as SQL Server reports it. */
   name: string;
   type: SqlType;
+  /** A bare NULL (reported as int): combined with another query it takes the other's type. */
+  untyped?: boolean;
 }
 
 export interface TranslatedQuery {
@@ -118,8 +120,12 @@ function translateBody(body: QueryBody, ctx: Context, outer: Scope | null, mode:
       if (left.columns.length !== right.columns.length) {
         stop(205, 16, 1, 'All queries combined using a UNION, INTERSECT or EXCEPT operator must have an equal number of expressions in their target lists.', body);
       }
-      const types = left.columns.map((c, k) => commonType(c.type, right.columns[k]!.type));
-      const columns = left.columns.map((c, k) => ({ name: c.name, type: types[k]! }));
+      // SELECT 0x01 UNION ALL SELECT NULL is varbinary: a bare NULL has no type of its own to clash with.
+      const types = left.columns.map((c, k) => {
+        const other = right.columns[k]!;
+        return c.untyped ? other.type : other.untyped ? c.type : commonType(c.type, other.type);
+      });
+      const columns = left.columns.map((c, k): ResultColumn => (c.untyped && right.columns[k]!.untyped ? { name: c.name, type: INT, untyped: true } : { name: c.name, type: types[k]! }));
       const sql = `(${conformed(left, types, body)}) ${body.op} (${conformed(right, types, body)})`;
       return { sql, columns, assignments: null };
     }
@@ -129,7 +135,7 @@ function translateBody(body: QueryBody, ctx: Context, outer: Scope | null, mode:
 /** A side of a set operation converted to the combined column types, when they differ. */
 function conformed(side: TranslatedQuery, types: SqlType[], at: Span): string {
   const names = side.columns.map((_, k) => `c${k + 1}`);
-  const converted = side.columns.map((c, k) => convert({ sql: `"s".${quoteIdentifier(names[k]!)}`, type: c.type }, types[k]!, 'implicit', at).sql);
+  const converted = side.columns.map((c, k) => convert({ sql: `"s".${quoteIdentifier(names[k]!)}`, type: c.type, nullLiteral: c.untyped }, types[k]!, 'implicit', at).sql);
   if (converted.every((sql, k) => sql === `"s".${quoteIdentifier(names[k]!)}`)) return side.sql;
   return `SELECT ${converted.join(', ')} FROM (${side.sql}) AS "s"(${names.map(quoteIdentifier).join(', ')})`;
 }
@@ -237,7 +243,7 @@ function selectItem(item: SelectItem, s: Select, t: ExpressionTranslator, mode: 
   const typed = t.value(e);
   const name = item.alias?.name ?? (e.kind === 'column' ? e.parts[e.parts.length - 1]!.name : '');
   const sql = name ? `${typed.sql} AS ${quoteIdentifier(name)}` : typed.sql;
-  return [{ sql, column: { name, type: typed.nullLiteral ? INT : typed.type }, typed, assignTo: null }];
+  return [{ sql, column: typed.nullLiteral ? { name, type: INT, untyped: true } : { name, type: typed.type }, typed, assignTo: null }];
 }
 
 /** Does the expression read the variable? */
