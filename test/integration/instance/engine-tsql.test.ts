@@ -247,6 +247,16 @@ describe('date and time precision', () => {
     assert.deepEqual(ran.resultSets[0]!.rows, [['2021-03-04 05:06:07.9', '00:00:00']], 'time wraps past midnight as it rounds');
   });
 
+  test('datetime2 keeps its microseconds on their way to the client: a constant, a variable, a column, before 1970 and at the ends of its range', async () => {
+    const ran = await s.ok(
+      "DECLARE @d datetime2 = '2020-01-02 12:34:56.123456';\nDECLARE @t TABLE (d datetime2(6));\n" +
+        "INSERT INTO @t VALUES (@d), ('1969-12-31 23:59:59.999999'), ('0001-01-01 00:00:00.000001'), ('9999-12-31 23:59:59.999999');\n" +
+        "SELECT @d AS v, CAST('2020-01-02 12:34:56.000007' AS datetime2) AS c;\nSELECT d FROM @t;",
+    );
+    assert.deepEqual(ran.resultSets[0]!.rows, [['2020-01-02 12:34:56.123456', '2020-01-02 12:34:56.000007']]);
+    assert.deepEqual(ran.resultSets[1]!.rows, [['2020-01-02 12:34:56.123456'], ['1969-12-31 23:59:59.999999'], ['0001-01-01 00:00:00.000001'], ['9999-12-31 23:59:59.999999']]);
+  });
+
   test('a value already of a coarser type is not moved: datetime into datetime2(3), date into smalldatetime', async () => {
     assert.equal(await digits("CAST(CAST('2020-01-02 12:34:56.997' AS datetime) AS datetime2(3))"), '2020-01-02 12:34:56.997');
     assert.equal(await digits("CAST(CAST('2020-01-02' AS date) AS smalldatetime)"), '2020-01-02 00:00:00.000');

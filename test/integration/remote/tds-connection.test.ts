@@ -90,7 +90,8 @@ describe('sqlml over TDS through mssql (the embedded instance as the server)', {
   CASE WHEN n IS NOT NULL THEN CAST('2021-03-04 05:06:07.891' AS datetime2(3)) END AS d2,
   CASE WHEN n IS NOT NULL THEN CAST('12:34:56.789' AS time(3)) END AS t,
   CASE WHEN n IS NOT NULL THEN CAST(CONCAT('b', n) AS varbinary(8)) END AS bin,
-  CASE WHEN n IS NOT NULL THEN CAST('6F9619FF-8B86-D011-B42D-00C04FC964FF' AS uniqueidentifier) END AS g
+  CASE WHEN n IS NOT NULL THEN CAST('6F9619FF-8B86-D011-B42D-00C04FC964FF' AS uniqueidentifier) END AS g,
+  DATEADD(microsecond, n * 7, CAST('1969-12-31 23:59:59.9995' AS datetime2(6))) AS us
 FROM (SELECT a.d + 10 * b.d + 100 * c.d AS n FROM dbo.digits a CROSS JOIN dbo.digits b CROSS JOIN dbo.digits c
       UNION ALL SELECT NULL) AS numbers
 ORDER BY i;`;
@@ -103,13 +104,14 @@ ORDER BY i;`;
     assert.equal(viaTds.rows.length, 1001);
     assert.deepEqual(viaTds.columns, viaSocket.columns);
     assert.deepEqual(viaTds.rows, viaSocket.rows);
-    assert.deepEqual(viaTds.rows[0], [null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null], 'NULL in every type');
+    assert.deepEqual(viaTds.rows[0], new Array(17).fill(null), 'NULL in every type');
+    assert.equal(viaTds.rows[1]![16], '1969-12-31 23:59:59.999500', 'a datetime2 keeps its microseconds, before 1970 too');
     assert.deepEqual(viaTds.rows[2]!.slice(0, 2), [1, 3000000000], 'a bigint that a double holds is a number');
     assert.equal(viaTds.rows[1]![9], '1969-12-30 00:00:00.000');
     const encoded = viaTds.encoded;
     assert.ok(encoded && 'data' in encoded, 'a TDS result set is kept in columns, as the socket sends it');
     const layout = encoded.data.map((column) => ('values' in column ? 'values' : column.kind));
-    assert.deepEqual(layout, ['i4', 'values', 'f8', 'f8', 'b1', 'values', 'values', 'coded', 'values', 'dt', 'dt', 'dt', 'dt', 'values', 'values', 'coded']);
+    assert.deepEqual(layout, ['i4', 'values', 'f8', 'f8', 'b1', 'values', 'values', 'coded', 'values', 'dt', 'dt', 'dt', 'dt', 'values', 'values', 'coded', 'dt']);
   });
 
   test("a Python script's STDOUT comes as a message while the run goes on, with its result set", async () => {

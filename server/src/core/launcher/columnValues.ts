@@ -3,6 +3,7 @@
 // storage's vectors, laid out as the exchange sends them, with a null mask. A million doubles are
 // then one 8 MB array sent as it is, instead of a million JavaScript values read one by one and
 // written again.
+import { dateWithMicros } from '../results/microsDate';
 import type { SqlValue } from './request';
 
 interface Typed<K extends string, A> {
@@ -18,8 +19,12 @@ export type NumberColumn =
   | Typed<'i8', BigInt64Array>
   /** Bits: 1 or 0 per row. */
   | Typed<'b1', Uint8Array>
-  /** Dates and times: milliseconds since 1970 of their UTC fields (the executor's Dates, the exchange's dt). */
-  | Typed<'dt', Float64Array>;
+  /**
+   * Dates and times: milliseconds since 1970 of their UTC fields, rounded down (the executor's
+   * Dates, the exchange's dt), and the microseconds past each millisecond when any row has some
+   * (datetime2 values; the exchange, which carries no datetime2, leaves them).
+   */
+  | (Typed<'dt', Float64Array> & { readonly micros?: Uint16Array | null });
 
 /** Text: each row's UTF-8 bytes followed by a NUL byte (a NULL row: the NUL alone), no NUL inside. */
 export interface PlainText {
@@ -87,7 +92,7 @@ export function valueAt(column: ColumnValues, r: number): SqlValue {
   if (column.nulls?.[r] === 1) return null;
   if (column.kind === 'str') return column.textAt(r);
   if (column.kind === 'b1') return column.data[r] === 1;
-  if (column.kind === 'dt') return new Date(column.data[r]!);
+  if (column.kind === 'dt') return dateWithMicros(column.data[r]!, column.micros?.[r] ?? 0);
   return column.data[r]!;
 }
 

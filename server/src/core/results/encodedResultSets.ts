@@ -2,6 +2,7 @@
 // the editor: column by column (the daemon's encoder is node/instance/wireResultSets.ts). Decoding
 // is here, pure, so that every reader (the instance client, the editor's results panel) makes the
 // same values; the caller gives the base64 decoder its platform has.
+import { dateWithMicros, microsPastMillisecond } from './microsDate';
 
 /** A value as a client reads it: binaries as 0x hex, dates as 'yyyy-mm-dd hh:mm:ss.mmm', bigints as a number when exact. */
 export type WireValue = string | number | boolean | null;
@@ -15,9 +16,14 @@ export interface WireColumn {
 /**
  * A column on the wire: a JSON value per row; a typed array's little-endian bytes in base64 with a
  * byte per row (1 = NULL) when any row is NULL (dt: dates and times as f64 milliseconds since
- * 1970); or a code per row (-1 = NULL) into the distinct values of a text column.
+ * 1970, rounded down, and when any has microseconds past its millisecond, those as a u16 per row);
+ * or a code per row (-1 = NULL) into the distinct values of a text column.
  */
-export type EncodedColumn = { values: WireValue[] } | { kind: 'f8' | 'i4' | 'i8' | 'b1' | 'dt'; data: string; nulls: string | null } | { kind: 'coded'; codes: string; distinct: string[] };
+export type EncodedColumn =
+  | { values: WireValue[] }
+  | { kind: 'f8' | 'i4' | 'i8' | 'b1'; data: string; nulls: string | null }
+  | { kind: 'dt'; data: string; nulls: string | null; micros?: string }
+  | { kind: 'coded'; codes: string; distinct: string[] };
 
 /** A result set on the wire: its rows (JSON values), when it was made as rows, or its columns. */
 export type EncodedResultSet = { columns: WireColumn[]; rows: unknown[][] } | { columns: WireColumn[]; rowCount: number; data: EncodedColumn[] };
@@ -51,9 +57,14 @@ export function encodedRowCount(set: EncodedResultSet): number {
   return 'rows' in set ? set.rows.length : set.rowCount;
 }
 
-/** A date's UTC fields as SQL Server's tools show a datetime: 'yyyy-mm-dd hh:mm:ss.mmm'. */
+/**
+ * A date's UTC fields as SQL Server's tools show a datetime: 'yyyy-mm-dd hh:mm:ss.mmm', with three
+ * more digits when it carries microseconds (a datetime2: 'yyyy-mm-dd hh:mm:ss.mmmuuu').
+ */
 export function wireDate(date: Date): string {
-  return date.toISOString().replace('T', ' ').replace('Z', '');
+  const text = date.toISOString().replace('T', ' ').replace('Z', '');
+  const micros = microsPastMillisecond(date);
+  return micros === 0 ? text : text + String(micros).padStart(3, '0');
 }
 
 /** A bigint as a number when a double holds it exactly, else as its digits. */
@@ -109,13 +120,14 @@ function columnReader(column: EncodedColumn, rowCount: number, base64: Base64Dec
   }
   const data = typedView(ARRAYS[column.kind] as TypedArrayOf<Float64Array | Int32Array | BigInt64Array | Uint8Array>, base64(column.data), rowCount);
   const nulls = column.nulls === null ? null : typedView(Uint8Array, base64(column.nulls), rowCount);
+  const micros = column.kind === 'dt' && column.micros !== undefined ? typedView(Uint16Array, base64(column.micros), rowCount) : null;
   const value: (r: number) => WireValue =
     column.kind === 'b1'
       ? (r) => data[r] === 1
       : column.kind === 'i8'
         ? (r) => wireBigint(data[r] as bigint)
         : column.kind === 'dt'
-          ? (r) => wireDate(new Date(data[r] as number))
+          ? (r) => wireDate(dateWithMicros(data[r] as number, micros?.[r] ?? 0))
           : (r) => data[r] as number;
   return nulls ? (r) => (nulls[r] === 1 ? null : value(r)) : value;
 }

@@ -6,6 +6,7 @@ import type { SqlType } from '../engine/translate/types';
 import type { SqlValue } from '../engine/executor/ports';
 import type { ByteWriter } from './bytes';
 import { DEFAULT_COLLATION, encode1252 } from './codepage';
+import { wireDate } from '../results/encodedResultSets';
 import { DAYS_FROM_0001, DAYS_FROM_1900, epochDays, MS_PER_DAY, ticksOfDay, timeLength } from './temporal';
 
 export const TdsType = {
@@ -343,7 +344,7 @@ function writeTime(w: ByteWriter, value: Date | string, scale: number): void {
 function textOf(value: Exclude<SqlValue, null>): string {
   if (typeof value === 'string') return value;
   if (value instanceof Uint8Array) return `0x${Array.from(value, (b) => b.toString(16).padStart(2, '0')).join('').toUpperCase()}`;
-  if (value instanceof Date) return value.toISOString().replace('T', ' ').replace('Z', '');
+  if (value instanceof Date) return wireDate(value);
   if (typeof value === 'boolean') return value ? '1' : '0';
   return String(value);
 }

@@ -8,6 +8,7 @@ import type { Parsed } from './prelogin';
 import { DAYS_FROM_0001, DAYS_FROM_1900, MS_PER_DAY, timeLength } from './temporal';
 import type { SqlType } from '../engine/translate/types';
 import type { SqlValue } from '../engine/executor/ports';
+import { dateWithMicros } from '../results/microsDate';
 
 /** The procedures a driver may name by number instead of by name. */
 export const PROC_IDS: Readonly<Record<number, string>> = {
@@ -206,7 +207,8 @@ function readTypedValue(r: ByteReader): Typed {
       const days = r.uint(3) - DAYS_FROM_0001;
       if (token === TdsType.DATETIMEOFFSETN) r.i16();
       const ticks = units * 10 ** (7 - scale);
-      return typed(type, new Date(days * MS_PER_DAY + Math.floor(ticks / 10_000)));
+      // 100 ns ticks: the milliseconds, and the microseconds past them (the engine keeps microseconds).
+      return typed(type, dateWithMicros(days * MS_PER_DAY + Math.floor(ticks / 10_000), Math.floor((ticks % 10_000) / 10)));
     }
     case TdsType.BIGVARCHR:
     case TdsType.BIGCHAR:

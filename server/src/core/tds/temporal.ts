@@ -1,5 +1,7 @@
 // Dates and times as TDS counts them. The executor's dates are JavaScript Dates whose UTC fields
-// are the stored value (T-SQL's datetime has no time zone); time values may also be 'hh:mm:ss.f'.
+// are the stored value (T-SQL's datetime has no time zone), with their microseconds when they
+// have some (microsDate.ts); time values may also be 'hh:mm:ss.f'.
+import { microsPastMillisecond } from '../results/microsDate';
 
 export const MS_PER_DAY = 86_400_000;
 /** Days from 0001-01-01 (date, datetime2) and from 1900-01-01 (datetime) to 1970-01-01. */
@@ -10,7 +12,7 @@ export const DAYS_FROM_1900 = 25_567;
 export function ticksOfDay(value: Date | string): number {
   if (value instanceof Date) {
     const ms = value.getTime();
-    return (ms - Math.floor(ms / MS_PER_DAY) * MS_PER_DAY) * 10_000;
+    return (ms - Math.floor(ms / MS_PER_DAY) * MS_PER_DAY) * 10_000 + microsPastMillisecond(value) * 10;
   }
   const m = /^\s*(\d{1,2}):(\d{2})(?::(\d{2})(?:\.(\d{1,7})\d*)?)?/.exec(value);
   if (!m) return 0;

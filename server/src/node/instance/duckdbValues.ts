@@ -1,6 +1,7 @@
 // DuckDB values to the executor's SQL values and back. Dates and times travel as JavaScript Dates
 // whose UTC fields are the stored value (DuckDB TIMESTAMP has no time zone, nor has T-SQL's
-// datetime); decimals as numbers, as the data exchange with the runtimes carries them.
+// datetime), with their microseconds when they have some (microsDate.ts); decimals as numbers, as
+// the data exchange with the runtimes carries them.
 import {
   blobValue,
   DuckDBBlobValue,
@@ -15,6 +16,7 @@ import {
   type DuckDBValue,
 } from '@duckdb/node-api';
 import type { SqlValue } from '../../core/engine/executor/ports';
+import { dateWithMicros, microsPastMillisecond } from '../../core/results/microsDate';
 
 export const MS_PER_DAY = 86_400_000;
 
@@ -35,10 +37,16 @@ export function fromDuckdb(value: DuckDBValue): SqlValue {
   if (value === null || typeof value === 'boolean' || typeof value === 'number' || typeof value === 'string' || typeof value === 'bigint') return value;
   if (value instanceof DuckDBDecimalValue) return value.toDouble();
   if (value instanceof DuckDBBlobValue) return new Uint8Array(value.bytes);
-  if (value instanceof DuckDBTimestampValue) return new Date(floorMillis(value.micros, 1000n));
+  if (value instanceof DuckDBTimestampValue) {
+    const ms = floorMillis(value.micros, 1000n);
+    return dateWithMicros(ms, Number(value.micros - BigInt(ms) * 1000n));
+  }
   if (value instanceof DuckDBTimestampMillisecondsValue) return new Date(Number(value.millis));
   if (value instanceof DuckDBTimestampSecondsValue) return new Date(Number(value.seconds) * 1000);
-  if (value instanceof DuckDBTimestampNanosecondsValue) return new Date(floorMillis(value.nanos, 1_000_000n));
+  if (value instanceof DuckDBTimestampNanosecondsValue) {
+    const ms = floorMillis(value.nanos, 1_000_000n);
+    return dateWithMicros(ms, Number((value.nanos - BigInt(ms) * 1_000_000n) / 1000n));
+  }
   if (value instanceof DuckDBDateValue) return new Date(value.days * MS_PER_DAY);
   if (value instanceof DuckDBUUIDValue) return value.toString().toUpperCase();
   return String(value);
@@ -46,6 +54,6 @@ export function fromDuckdb(value: DuckDBValue): SqlValue {
 
 export function toDuckdb(value: SqlValue): DuckDBValue {
   if (value instanceof Uint8Array) return blobValue(value);
-  if (value instanceof Date) return timestampValue(BigInt(value.getTime()) * 1000n);
+  if (value instanceof Date) return timestampValue(BigInt(value.getTime()) * 1000n + BigInt(microsPastMillisecond(value)));
   return value;
 }

@@ -23,6 +23,7 @@ import {
   type DuckDBVector,
 } from '@duckdb/node-api';
 import type { SqlValue } from '../../core/engine/executor/ports';
+import { wireDate } from '../../core/results/encodedResultSets';
 import { isBulkColumn, valueAt, type BulkColumn, type CodedText, type Columnar, type TextColumn } from '../../core/launcher/columnValues';
 import { quoteIdentifier, stagedColumn } from '../../core/engine/translate';
 import { CHUNK_ROWS, toDuckdb } from './duckdbValues';
@@ -37,7 +38,7 @@ interface StagedColumn {
 const INT64_MIN = -(2n ** 63n);
 const INT64_MAX = 2n ** 63n - 1n;
 
-const asText = (v: Exclude<SqlValue, null>): string => (v instanceof Date ? v.toISOString().replace('T', ' ').replace('Z', '') : String(v));
+const asText = (v: Exclude<SqlValue, null>): string => (v instanceof Date ? wireDate(v) : String(v));
 
 const COLUMNS = {
   boolean: { type: BOOLEAN, sql: 'BOOLEAN', value: (v) => v as boolean },
@@ -128,7 +129,7 @@ export async function stageColumns(connection: DuckDBConnection, table: string, 
 /** Rows start … start + count - 1 of a bulk column into a chunk's vector, with their validity. */
 function copyBulk(vector: duckdb.Vector, column: BulkColumn, start: number, count: number): void {
   if (column.kind === 'str') copyText(vector, column, start, count);
-  else if (column.kind === 'dt') copyTimestamps(vector, column.data, start, count);
+  else if (column.kind === 'dt') copyTimestamps(vector, column.data, column.micros ?? null, start, count);
   else {
     const { data } = column;
     const width = data.BYTES_PER_ELEMENT;
@@ -144,9 +145,9 @@ function copyBulk(vector: duckdb.Vector, column: BulkColumn, start: number, coun
 }
 
 /** Milliseconds into a TIMESTAMP vector's microseconds (a NULL row's 0 stays 0). */
-function copyTimestamps(vector: duckdb.Vector, ms: Float64Array, start: number, count: number): void {
+function copyTimestamps(vector: duckdb.Vector, ms: Float64Array, pastMs: Uint16Array | null, start: number, count: number): void {
   const micros = new BigInt64Array(count);
-  for (let r = 0; r < count; r++) micros[r] = BigInt(ms[start + r]!) * 1000n;
+  for (let r = 0; r < count; r++) micros[r] = BigInt(ms[start + r]!) * 1000n + BigInt(pastMs?.[start + r] ?? 0);
   duckdb.copy_data_to_vector(vector, 0, micros.buffer, 0, micros.byteLength);
 }
 

@@ -74,8 +74,11 @@ interface Source {
   source: { new (buffer: ArrayBufferLike, byteOffset: number, length: number): SourceArray; readonly BYTES_PER_ELEMENT: number };
   /** The array the column is held in: the exchange's layout of its kind. */
   target: new (length: number) => TypedArray;
-  /** Copies `from` into `to` at `at` where the units differ (dates); else the values are copied as they are. */
-  convert?(from: SourceArray, to: TypedArray, at: number): void;
+  /**
+   * Copies `from` into `to` at `at` where the units differ (dates); else the values are copied as
+   * they are. A timestamp's microseconds past its millisecond go to `pastMs`, for the few that have some.
+   */
+  convert?(from: SourceArray, to: TypedArray, at: number, pastMs: (row: number, micros: number) => void): void;
 }
 
 /** DATE: days since 1970 to milliseconds. */
@@ -85,20 +88,19 @@ function daysToMs(from: SourceArray, to: TypedArray, at: number): void {
 
 /**
  * TIMESTAMP: microseconds to whole milliseconds, rounded down as a Date made value by value is
- * (fromDuckdb's floorMillis). Below 2^53 the remainder and the division are exact in doubles;
- * beyond (after the year 2255) BigInt's are.
+ * (fromDuckdb's floorMillis), and the microseconds past them. Below 2^53 the remainder and the
+ * division are exact in doubles; beyond (after the year 2255) BigInt's are.
  */
-function microsToMs(from: SourceArray, to: TypedArray, at: number): void {
+function microsToMs(from: SourceArray, to: TypedArray, at: number, pastMs: (row: number, micros: number) => void): void {
   const micros = from as BigInt64Array;
   for (let i = 0; i < micros.length; i++) {
     const v = micros[i]!;
     const n = Number(v);
-    if (Math.abs(n) >= 2 ** 53) {
-      to[at + i] = floorMillis(v, 1000n);
-      continue;
-    }
-    const below = n % 1000;
-    to[at + i] = (n - (below < 0 ? below + 1000 : below)) / 1000;
+    const exact = Math.abs(n) < 2 ** 53;
+    const ms = exact ? (n - (((n % 1000) + 1000) % 1000)) / 1000 : floorMillis(v, 1000n);
+    const past = exact ? n - ms * 1000 : Number(v - BigInt(ms) * 1000n);
+    to[at + i] = ms;
+    if (past !== 0) pastMs(at + i, past);
   }
 }
 
@@ -122,7 +124,13 @@ const SOURCES: ReadonlyMap<DuckDBTypeId, Source> = new Map<DuckDBTypeId, Source>
 class NumberColumnReader implements BulkColumnReader {
   private data: TypedArray;
   private nulls: Uint8Array | null = null;
+  /** Timestamps: the microseconds past each millisecond, once a row has some. */
+  private micros: Uint16Array | null = null;
   private length = 0;
+  private readonly pastMs = (row: number, micros: number): void => {
+    this.micros ??= new Uint16Array(this.data.length);
+    this.micros[row] = micros;
+  };
 
   constructor(private readonly type: Source) {
     // Grown to the first chunk's size: a one-row answer (SELECT 1) allocates one row.
@@ -136,7 +144,7 @@ class NumberColumnReader implements BulkColumnReader {
     this.reserve(count);
     const from = new this.type.source(bytes.buffer, bytes.byteOffset, count);
     // A BigInt64Array cannot be set from a number array nor the reverse; the table keeps them apart.
-    if (this.type.convert) this.type.convert(from, this.data, this.length);
+    if (this.type.convert) this.type.convert(from, this.data, this.length, this.pastMs);
     else (this.data as { set(a: ArrayLike<number | bigint>, at: number): void }).set(from, this.length);
     const validity = validityOf(vector, count);
     if (validity) {
@@ -146,6 +154,7 @@ class NumberColumnReader implements BulkColumnReader {
         this.nulls ??= new Uint8Array(this.data.length);
         this.nulls[this.length + r] = 1;
         (this.data as { [i: number]: number | bigint })[this.length + r] = zero;
+        if (this.micros) this.micros[this.length + r] = 0;
       }
     }
     this.length += count;
@@ -154,12 +163,14 @@ class NumberColumnReader implements BulkColumnReader {
   finish(): NumberColumn {
     const data = this.data.subarray(0, this.length);
     const nulls = this.nulls?.subarray(0, this.length) ?? null;
-    return { kind: this.type.kind, data, nulls } as NumberColumn;
+    const micros = this.micros?.subarray(0, this.length);
+    return (micros ? { kind: this.type.kind, data, nulls, micros } : { kind: this.type.kind, data, nulls }) as NumberColumn;
   }
 
   private reserve(count: number): void {
     this.data = withRoom(this.data, this.length, this.length + count, (n) => new this.type.target(n));
     if (this.nulls) this.nulls = withRoom(this.nulls, this.length, this.data.length, (n) => new Uint8Array(n));
+    if (this.micros) this.micros = withRoom(this.micros, this.length, this.data.length, (n) => new Uint16Array(n));
   }
 }
 

@@ -8,6 +8,7 @@
 import { isBulkColumn, type ColumnValues } from '../../core/launcher/columnValues';
 import type { ExecResultSet, RunResult } from '../../core/engine/executor';
 import { decodeResultSet, type Base64Decoder, type EncodedColumn, type EncodedResultSet } from '../../core/results/encodedResultSets';
+import { microsPastMillisecond } from '../../core/results/microsDate';
 import type { EncodedRunOutcome, RunOutcome } from './protocol';
 import { wireRow, wireValue, type WireValue } from './wireValues';
 
@@ -37,6 +38,7 @@ function encodeResultSet(resultSet: ExecResultSet): EncodedResultSet {
 function encodeColumn(column: ColumnValues, rowCount: number): EncodedColumn {
   if (!isBulkColumn(column)) return datesColumn(column, rowCount) ?? { values: column.map(wireValue) };
   const nulls = column.nulls ? base64Of(column.nulls) : null;
+  if (column.kind === 'dt' && column.micros) return { kind: 'dt', data: base64Of(column.data), nulls, micros: base64Of(column.micros) };
   if (column.kind !== 'str') return { kind: column.kind, data: base64Of(column.data), nulls };
   if (column.layout === 'coded') {
     const distinct = Array.from({ length: column.distinct.starts.length - 1 }, (_, k) => column.distinct.textAt(k));
@@ -57,13 +59,17 @@ function datesColumn(column: readonly unknown[], rowCount: number): EncodedColum
   if (!(first instanceof Date)) return undefined;
   const data = new Float64Array(rowCount);
   let nulls: Uint8Array | null = null;
+  let micros: Uint16Array | null = null;
   for (let r = 0; r < rowCount; r++) {
     const value = column[r];
-    if (value instanceof Date) data[r] = value.getTime();
-    else if (value === null || value === undefined) (nulls ??= new Uint8Array(rowCount))[r] = 1;
+    if (value instanceof Date) {
+      data[r] = value.getTime();
+      const past = microsPastMillisecond(value);
+      if (past !== 0) (micros ??= new Uint16Array(rowCount))[r] = past;
+    } else if (value === null || value === undefined) (nulls ??= new Uint8Array(rowCount))[r] = 1;
     else return undefined;
   }
-  return { kind: 'dt', data: base64Of(data), nulls: nulls && base64Of(nulls) };
+  return { kind: 'dt', data: base64Of(data), nulls: nulls && base64Of(nulls), ...(micros ? { micros: base64Of(micros) } : {}) };
 }
 
 /** A typed array's bytes in base64, as the protocol's typed columns carry them. */

@@ -6,6 +6,7 @@
 // million JSON arrays), and shows every value as the socket shows it.
 import { withRoom } from '../../core/launcher/withRoom';
 import { decodeResultSet, wireBigint, wireDate, type EncodedColumn, type WireColumn, type WireValue } from '../../core/results/encodedResultSets';
+import { dateWithMicros, microsPastMillisecond } from '../../core/results/microsDate';
 import type { WireResultSet } from '../instance/protocol';
 import { base64Of, nodeBase64 } from '../instance/wireResultSets';
 import { columnOf, type MssqlColumn } from './columns';
@@ -69,11 +70,23 @@ export class ResultSetBuilder {
  * times as 'hh:mm:ss.mmm', binary as 0x hex, bigints as numbers when exact.
  */
 function wireValueOf(value: unknown, declaration: string): WireValue {
-  if (value instanceof Date) return declaration === 'time' ? value.toISOString().slice(11, 23) : wireDate(value);
+  if (value instanceof Date) {
+    const text = wireDate(withMicros(value));
+    return declaration === 'time' ? text.slice(11) : text;
+  }
   if (Buffer.isBuffer(value)) return `0x${value.toString('hex').toUpperCase()}`;
   // tedious reads bigint as text, which keeps every digit.
   if (declaration === 'bigint' && typeof value === 'string' && /^-?\d+$/.test(value)) return wireBigint(BigInt(value));
   return value as WireValue;
+}
+
+/**
+ * tedious's Date for a datetime2 or time, with the microseconds its nanosecondsDelta (the 100 ns
+ * ticks past the millisecond, in seconds) tells: as the socket gives the same value.
+ */
+function withMicros(date: Date): Date {
+  const delta = (date as Date & { nanosecondsDelta?: number }).nanosecondsDelta;
+  return delta ? dateWithMicros(date.getTime(), Math.floor(Math.round(delta * 1e7) / 10)) : date;
 }
 
 function collectorFor(declaration: string): Collector {
@@ -93,6 +106,8 @@ function numberOf(kind: NumberKind, value: unknown): number | undefined {
 class NumberCollector implements Collector {
   private data: NumberArray;
   private nulls: Uint8Array | null = null;
+  /** Dates: the microseconds past each millisecond, once a row has some (datetime2). */
+  private micros: Uint16Array | null = null;
   /** Once a value did not fit the kind (a driver's surprise): every value as it is. */
   private values: ValuesCollector | null = null;
 
@@ -118,6 +133,11 @@ class NumberCollector implements Collector {
       return;
     }
     this.data[row] = number;
+    const past = this.kind === 'dt' ? microsPastMillisecond(withMicros(value as Date)) : 0;
+    if (past !== 0) {
+      this.micros = withRoom(this.micros ?? new Uint16Array(0), row, this.data.length, (n) => new Uint16Array(n));
+      this.micros[row] = past;
+    }
   }
 
   finish(rowCount: number): EncodedColumn {
@@ -125,7 +145,10 @@ class NumberCollector implements Collector {
     const data = this.data.subarray(0, rowCount);
     // A NULL flag per row, when any row is NULL: the flags array may have stopped short of the last rows.
     const nulls = this.nulls && withRoom(this.nulls, this.nulls.length, rowCount, (n) => new Uint8Array(n)).subarray(0, rowCount);
-    return { kind: this.kind, data: base64Of(data), nulls: nulls && base64Of(nulls) };
+    const encoded = { data: base64Of(data), nulls: nulls && base64Of(nulls) };
+    if (this.kind !== 'dt') return { kind: this.kind, ...encoded };
+    const micros = this.micros && withRoom(this.micros, this.micros.length, rowCount, (n) => new Uint16Array(n)).subarray(0, rowCount);
+    return { kind: 'dt', ...encoded, ...(micros ? { micros: base64Of(micros) } : {}) };
   }
 
   /** The rows so far as values, as the socket's decoder would read them. */
@@ -133,7 +156,7 @@ class NumberCollector implements Collector {
     const values = new ValuesCollector(this.declaration);
     for (let r = 0; r < rows; r++) {
       const n = this.data[r]!;
-      values.push(this.nulls?.[r] === 1 ? null : this.kind === 'b1' ? n === 1 : this.kind === 'dt' ? wireDate(new Date(n)) : n);
+      values.push(this.nulls?.[r] === 1 ? null : this.kind === 'b1' ? n === 1 : this.kind === 'dt' ? wireDate(dateWithMicros(n, this.micros?.[r] ?? 0)) : n);
     }
     return values;
   }
