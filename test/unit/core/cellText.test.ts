@@ -1,5 +1,6 @@
 // How one result-set value reads as text (the editor's grid and `sqlml run`'s tables): NULL, bit as
-// 1/0, float and real to 15 significant digits while exact types keep every digit, binary as 0x…
+// 1/0, float and real to 15 significant digits while exact types keep every digit (decimal(p,s)
+// padded to s decimals, money to two), binary as 0x…
 // in upper case, a date column's values as yyyy-mm-dd, datetime2(n) and time(n) with n fractional
 // digits and smalldatetime with none, and the wire's other strings (datetimes, big bigints, 0x
 // text) shown as they came.
@@ -42,6 +43,19 @@ test('numbers of other types keep every digit', () => {
   assert.equal(cellText(0.1 + 0.2), '0.30000000000000004', 'no type: no rounding');
   assert.equal(cellText(9007199254740991, 'bigint'), '9007199254740991');
   assert.equal(cellText(-42, 'int'), '-42');
+});
+
+test('decimal(p,s) shows its s decimals and money two to four, as SSMS does', () => {
+  assert.equal(cellText(1.1, 'decimal(10,2)'), '1.10');
+  assert.equal(cellText(-1.5, 'numeric(5,2)'), '-1.50');
+  assert.equal(cellText(7, 'decimal(5,0)'), '7');
+  assert.equal(cellText(0.3, 'decimal(38,20)'), '0.30000000000000000000');
+  assert.equal(cellText(1e-7, 'decimal(12,10)'), '0.0000001000', 'a small value is written in digits, not 1e-7');
+  assert.equal(cellText(2, 'money'), '2.00');
+  assert.equal(cellText(1.5, 'smallmoney'), '1.50');
+  assert.equal(cellText(1.2345, 'money'), '1.2345');
+  assert.equal(cellText(-0.01, 'money'), '-0.01');
+  assert.equal(cellText(1.2345678901234568e22, 'decimal(38,0)'), '1.2345678901234568e+22', 'beyond plain digits the exponent stays');
 });
 
 test('the 15-digit rounding holds for large and tiny floats and zero', () => {
