@@ -210,6 +210,18 @@ describe('queries: order and set operations', () => {
   });
 });
 
+describe('conversions between integers and binary', () => {
+  test('an integer becomes its big-endian bytes, cut or padded on the left; binary reads back as its rightmost bytes', async () => {
+    const ran = await s.ok(
+      'DECLARE @b varbinary(4) = 7;\n' +
+        'SELECT CAST(1 AS varbinary(4)), CAST(-1 AS varbinary(4)), CAST(258 AS binary(1)), CAST(1 AS binary(6)), CAST(CAST(-2 AS bigint) AS varbinary(8)), @b;\n' +
+        'SELECT CAST(0xFFFFFFFF AS int), CAST(0x01 AS int), CAST(0xFFFFFFFFFFFFFFFF AS bigint), CAST(0x0102030405 AS int), CAST(0x8000 AS smallint), CAST(0xFF AS tinyint), CAST(0x AS int);',
+    );
+    assert.deepEqual(ran.resultSets[0]!.rows, [['0x00000001', '0xFFFFFFFF', '0x02', '0x000000000001', '0xFFFFFFFFFFFFFFFE', '0x00000007']]);
+    assert.deepEqual(ran.resultSets[1]!.rows, [[-1, 1, -1, 33752069, -32768, 255, 0]]);
+  });
+});
+
 describe('date and time precision', () => {
   // CONVERT(…, 121) shows every digit a value keeps; the results are SQL Server 2019's.
   const digits = async (expression: string) => (await s.ok(`SELECT CONVERT(varchar(30), ${expression}, 121);`)).resultSets[0]!.rows[0]![0];

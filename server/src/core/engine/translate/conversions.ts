@@ -91,6 +91,7 @@ function convertValue(value: Typed, to: SqlType, mode: ConversionMode, span: Spa
       const overflow = failure(8115, [`Arithmetic overflow error converting expression to data type ${to.name}.`]);
       return result(`CASE WHEN ${x} IS NULL THEN NULL ELSE coalesce(TRY_CAST(${truncated} AS ${target}), ${overflow}) END`);
     }
+    if (isBinary(from)) return result(binaryToInteger(x, to));
     return clash(from, to, mode, span);
   }
 
@@ -160,9 +161,38 @@ function convertValue(value: Typed, to: SqlType, mode: ConversionMode, span: Spa
   if (isBinary(to)) {
     if (isBinary(from)) return result(x);
     if (isString(from)) return result(`encode(${x})`);
+    if (isInteger(from)) return result(integerToBinary(x, from, to));
     return clash(from, to, mode, span);
   }
   return clash(from, to, mode, span);
+}
+
+/** The bytes of each integer type, as SQL Server converts it to and from binary. */
+const INTEGER_BYTES: Readonly<Record<string, number>> = { tinyint: 1, smallint: 2, int: 4, bigint: 8 };
+
+/**
+ * An integer as binary, as SQL Server converts it: its own bytes, big-endian in two's complement,
+ * cut on the left to fit a shorter type, and padded on the left with zeros to fill a longer
+ * binary(n) (varbinary(n) is not padded). DuckDB's hex() writes a negative number in 16 digits.
+ */
+function integerToBinary(x: string, from: SqlType, to: SqlType): string {
+  const size = INTEGER_BYTES[from.name]!;
+  const n = typeof to.length === 'number' ? to.length : size;
+  const bytes = Math.min(size, n);
+  const own = `right('${'0'.repeat(16)}' || hex(${x}), ${2 * bytes})`;
+  return `unhex(${to.name === 'binary' && n > size ? `lpad(${own}, ${2 * n}, '0')` : own})`;
+}
+
+/**
+ * Binary as an integer, as SQL Server converts it: its rightmost bytes, as many as the type has
+ * (a shorter value is taken as padded with zeros on the left), read big-endian in two's complement.
+ */
+function binaryToInteger(x: string, to: SqlType): string {
+  const size = INTEGER_BYTES[to.name]!;
+  // Zeros in front, then the last digits: lpad would cut a longer value on the right.
+  const unsigned = `CAST(CAST('0x' || right('${'0'.repeat(2 * size)}' || hex(${x}), ${2 * size}) AS UBIGINT) AS HUGEINT)`;
+  const signed = to.name === 'tinyint' ? unsigned : `CASE WHEN ${unsigned} >= ${2n ** BigInt(8 * size - 1)} THEN ${unsigned} - ${2n ** BigInt(8 * size)} ELSE ${unsigned} END`;
+  return `CAST(${signed} AS ${duckdbType(to)})`;
 }
 
 /** How many digits a type holds before the decimal point (floats: unbounded). */
