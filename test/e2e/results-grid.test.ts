@@ -7,7 +7,7 @@
 // result sets may hold 1,000,000 rows (instance.json results.maxRowsPerResultSet), and opens the results
 // panel below the editor (sqlml.results.location). The elapsed time counts while the query runs.
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before } from 'node:test';
 import type { Frame } from 'playwright-core';
@@ -134,9 +134,21 @@ e2eTest(
       await frame.locator('.grid[data-grid="0"] button', { hasText: /^Save as CSV$/ }).click();
       const input = workbench.page.locator('.quick-input-widget .quick-input-box input');
       await input.waitFor({ state: 'visible' });
+      // The dialog reads the folder while its progress bar runs, and then puts its proposed path in
+      // the box: a path typed before that is overwritten, and Enter saves under the proposed name
+      // (a loaded CI machine timed out waiting for the typed one). So the dialog is left to settle,
+      // and the typed path checked, before Enter.
+      const value = () => input.inputValue();
+      const busy = workbench.page.locator('.quick-input-widget .monaco-progress-container.active');
+      await waitUntil(async () => (await value()).endsWith('.csv') && (await busy.count()) === 0, { timeoutMs: 30_000, what: 'the save dialog proposing a .csv file, done reading the folder', lastSeen: value });
       await input.fill(target);
+      await waitUntil(async () => (await value()) === target, { timeoutMs: 30_000, what: `the save dialog holding ${target}`, lastSeen: value });
       await input.press('Enter');
-      await waitUntil(async () => existsSync(target) && readFileSync(target, 'utf8').endsWith('1,row 0,\r\n'), { timeoutMs: 60_000, what: `${target} written to its last row` });
+      await waitUntil(async () => existsSync(target) && readFileSync(target, 'utf8').endsWith('1,row 0,\r\n'), {
+        timeoutMs: 60_000,
+        what: `${target} written to its last row`,
+        lastSeen: () => `CSV files in the workspace: ${readdirSync(workspace).filter((f) => f.endsWith('.csv')).join(', ') || 'none'}`,
+      });
     });
     const lines = readFileSync(target, 'utf8').split('\r\n');
     assert.equal(lines.length, ROWS + 2, 'a header, a million rows and the empty string after the last CRLF');
