@@ -210,6 +210,14 @@ describe('queries: order and set operations', () => {
   });
 });
 
+describe('functions', () => {
+  test('STR right-aligns a rounded number in its length, with fewer decimals or stars when it does not fit', async () => {
+    const ran = await s.ok("SELECT STR(3.14159), STR(2.5), STR(-1.5, 5, 1), STR(123.456, 8, 2), STR(123.456, 5, 2), STR(12345.6, 3), STR(CAST(NULL AS float)), STR(1, 0);");
+    assert.deepEqual(ran.resultSets[0]!.rows, [['         3', '         3', ' -1.5', '  123.46', '123.5', '***', null, null]]);
+    assert.deepEqual(ran.resultSets[0]!.columns.map((c) => c.type).slice(0, 4), ['varchar(10)', 'varchar(10)', 'varchar(5)', 'varchar(8)']);
+  });
+});
+
 describe('conversions between integers and binary', () => {
   test('an integer becomes its big-endian bytes, cut or padded on the left; binary reads back as its rightmost bytes', async () => {
     const ran = await s.ok(

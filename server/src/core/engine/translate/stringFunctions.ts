@@ -2,7 +2,7 @@
 // ignore case under the default collation (not under a case-sensitive one), SUBSTRING counts positions before 1, CONCAT treats NULL
 // as ''.
 import type { Expression, FunctionCall } from '../ast';
-import { asInt, asString, values, type Builtin, type BuiltinTable } from './builtin';
+import { asFloat, asInt, asString, values, type Builtin, type BuiltinTable } from './builtin';
 import type { Typed } from './context';
 import { caseSensitive } from './collations';
 import { raiseSql, unsupported } from './errors';
@@ -141,6 +141,24 @@ export const STRING_FUNCTIONS: BuiltinTable = {
       const [nv] = values(call, t);
       const n = asInt(nv!, call.args[0]!).sql;
       return combine(`CASE WHEN ${n} < 0 THEN NULL ELSE repeat(' ', ${n}) END`, varchar(8000), [nv!]);
+    },
+  },
+  // STR(number [, length [, decimals]]): right-aligned in `length` characters (10), rounded to
+  // `decimals` (0, at most 16), fewer decimals when they do not fit, '*' * length when the whole
+  // part does not.
+  STR: {
+    args: [1, 3],
+    translate: (call, t) => {
+      const args = values(call, t);
+      const x = asFloat(args[0]!, call.args[0]!).sql;
+      const length = args[1] ? asInt(args[1], call.args[1]!).sql : '10';
+      const decimals = args[2] ? `least(${asInt(args[2], call.args[2]!).sql}, 16)` : '0';
+      const room = `CAST(greatest(least(${decimals}, ${length} - length(printf('%.0f', trunc(${x}))) - 1), 0) AS INTEGER)`;
+      const text = `printf('%.*f', ${room}, round(${x}, ${room}))`;
+      const sql = `CASE WHEN ${length} < 1 OR ${decimals} < 0 THEN NULL WHEN length(${text}) > ${length} THEN repeat('*', ${length}) ELSE lpad(${text}, ${length}, ' ') END`;
+      const written = call.args[1];
+      const type = varchar(written === undefined ? 10 : written.kind === 'number' && /^\d+$/.test(written.text) ? Math.max(1, Number(written.text)) : 8000);
+      return combine(sql, type, args);
     },
   },
   STUFF: {
