@@ -218,7 +218,13 @@ describe('functions', () => {
   });
 });
 
-describe('conversions between integers and binary', () => {
+describe('binary values', () => {
+  test('+ joins two binaries and reads one beside an integer as that integer; SUBSTRING cuts bytes and stays binary', async () => {
+    const ran = await s.ok("SELECT 0x01 + 0x02, 0x01 + 1, 2 * 0x0003, SUBSTRING(0x010203, 2, 1), SUBSTRING(0x010203, 0, 2), SUBSTRING(0x010203, 3, 5), SUBSTRING('hello', 2, 3);");
+    assert.deepEqual(ran.resultSets[0]!.rows, [['0x0102', 2, 6, '0x02', '0x01', '0x03', 'ell']]);
+    assert.deepEqual(ran.resultSets[0]!.columns.map((c) => c.type).slice(0, 4), ['varbinary(2)', 'int', 'int', 'varbinary(3)']);
+  });
+
   test('an integer becomes its big-endian bytes, cut or padded on the left; binary reads back as its rightmost bytes', async () => {
     const ran = await s.ok(
       'DECLARE @b varbinary(4) = 7;\n' +

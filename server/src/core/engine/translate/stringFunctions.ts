@@ -8,7 +8,7 @@ import { caseSensitive } from './collations';
 import { raiseSql, unsupported } from './errors';
 import { combine, type ExpressionTranslator } from './expressions';
 import { quoteString } from './names';
-import { INT, isUnicode, meetingCollation, nvarchar, varchar, type SqlType } from './types';
+import { INT, isBinary, isUnicode, meetingCollation, nvarchar, varchar, type SqlType } from './types';
 
 /** f(string, ...) returning the string's own type. */
 function sameType(name: string, argCount: [number, number] = [1, 1]): Builtin {
@@ -72,15 +72,19 @@ export const STRING_FUNCTIONS: BuiltinTable = {
     args: [3, 3],
     translate: (call, t) => {
       const [sv, startv, lengthv] = values(call, t);
-      const s = asString(sv!, call.args[0]!);
       const start = asInt(startv!, call.args[1]!).sql;
       const length = asInt(lengthv!, call.args[2]!).sql;
+      // Binary is cut as bytes and stays binary: DuckDB cuts its hex digits, two a byte.
+      const binary = isBinary(sv!.type);
+      const s = binary ? { ...sv!, sql: `hex(${sv!.sql})` } : asString(sv!, call.args[0]!);
+      const cut = (from: string, count: string) => (binary ? `unhex(substring(${s.sql}, 2 * ${from} - 1, 2 * ${count}))` : `substring(${s.sql}, ${from}, ${count})`);
       // Positions before 1 count against the length, as in SQL Server (DuckDB counts them from the end).
       const sql =
         `CASE WHEN ${length} < 0 THEN ${invalidLength('substring')} ` +
-        `WHEN ${start} < 1 THEN substring(${s.sql}, 1, greatest(${length} + ${start} - 1, 0)) ` +
-        `ELSE substring(${s.sql}, ${start}, ${length}) END`;
-      return combine(sql, s.type, [sv!, startv!, lengthv!]);
+        `WHEN ${start} < 1 THEN ${cut('1', `greatest(${length} + ${start} - 1, 0)`)} ` +
+        `ELSE ${cut(start, length)} END`;
+      const type: SqlType = binary ? { name: 'varbinary', length: sv!.type.length ?? 1 } : s.type;
+      return combine(sql, type, [sv!, startv!, lengthv!]);
     },
   },
   LEFT: side('left'),

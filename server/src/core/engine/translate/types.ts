@@ -251,6 +251,15 @@ export function arithmeticType(op: string, a: SqlType, b: SqlType): ArithmeticRe
     const length = a.length === 'max' || b.length === 'max' ? 'max' : Math.min(Number(a.length ?? 1) + Number(b.length ?? 1), cap);
     return { ok: true, type: { name: unicode ? 'nvarchar' : 'varchar', length }, concatenate: true };
   }
+  if (op === '+' && isBinary(a) && isBinary(b)) {
+    // 0x01 + 0x02 is 0x0102.
+    const length = a.length === 'max' || b.length === 'max' ? 'max' : Math.min(Number(a.length ?? 1) + Number(b.length ?? 1), 8000);
+    return { ok: true, type: { name: 'varbinary', length }, concatenate: true };
+  }
+  // Binary meeting an integer is read as one (big-endian, conversions.ts): 0x01 + 1 is 2.
+  if (isBinary(a) !== isBinary(b) && isInteger(isBinary(a) ? b : a) && '+-*/%'.includes(op)) {
+    return { ok: true, type: isBinary(a) ? b : a, concatenate: false };
+  }
   if (op === '&' || op === '|' || op === '^') {
     for (const t of [a, b]) if (!isInteger(t) && !isBit(t) && !isString(t)) return invalid(t);
     const type = commonType(a, b);
