@@ -33,20 +33,20 @@ export function floorMillis(units: bigint, perMs: bigint): number {
   return Number(units % perMs < 0n ? ms - 1n : ms);
 }
 
+/** The Date of a timestamp counted in `perMs`ths of a millisecond: its millisecond, and the whole microseconds past it. */
+function dateOf(units: bigint, perMs: bigint): Date {
+  const ms = floorMillis(units, perMs);
+  return dateWithMicros(ms, Number(((units - BigInt(ms) * perMs) * 1000n) / perMs));
+}
+
 export function fromDuckdb(value: DuckDBValue): SqlValue {
   if (value === null || typeof value === 'boolean' || typeof value === 'number' || typeof value === 'string' || typeof value === 'bigint') return value;
   if (value instanceof DuckDBDecimalValue) return value.toDouble();
   if (value instanceof DuckDBBlobValue) return new Uint8Array(value.bytes);
-  if (value instanceof DuckDBTimestampValue) {
-    const ms = floorMillis(value.micros, 1000n);
-    return dateWithMicros(ms, Number(value.micros - BigInt(ms) * 1000n));
-  }
+  if (value instanceof DuckDBTimestampValue) return dateOf(value.micros, 1000n);
   if (value instanceof DuckDBTimestampMillisecondsValue) return new Date(Number(value.millis));
   if (value instanceof DuckDBTimestampSecondsValue) return new Date(Number(value.seconds) * 1000);
-  if (value instanceof DuckDBTimestampNanosecondsValue) {
-    const ms = floorMillis(value.nanos, 1_000_000n);
-    return dateWithMicros(ms, Number((value.nanos - BigInt(ms) * 1_000_000n) / 1000n));
-  }
+  if (value instanceof DuckDBTimestampNanosecondsValue) return dateOf(value.nanos, 1_000_000n);
   if (value instanceof DuckDBDateValue) return new Date(value.days * MS_PER_DAY);
   if (value instanceof DuckDBUUIDValue) return value.toString().toUpperCase();
   return String(value);

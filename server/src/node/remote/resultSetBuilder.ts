@@ -4,11 +4,13 @@
 // language server and the editor the same columns the embedded instance's socket gives, instead
 // of a JavaScript array per row and a string per date (a million rows went to the editor as a
 // million JSON arrays), and shows every value as the socket shows it.
+import type { SqlValue } from '../../core/engine/executor/ports';
 import { withRoom } from '../../core/launcher/withRoom';
 import { decodeResultSet, wireBigint, wireDate, type EncodedColumn, type WireColumn, type WireValue } from '../../core/results/encodedResultSets';
 import { dateWithMicros, microsPastMillisecond } from '../../core/results/microsDate';
 import type { WireResultSet } from '../instance/protocol';
 import { base64Of, nodeBase64 } from '../instance/wireResultSets';
+import { wireValue } from '../instance/wireValues';
 import { columnOf, type MssqlColumn } from './columns';
 
 interface Collector {
@@ -74,10 +76,9 @@ function wireValueOf(value: unknown, declaration: string): WireValue {
     const text = wireDate(withMicros(value));
     return declaration === 'time' ? text.slice(11) : text;
   }
-  if (Buffer.isBuffer(value)) return `0x${value.toString('hex').toUpperCase()}`;
   // tedious reads bigint as text, which keeps every digit.
   if (declaration === 'bigint' && typeof value === 'string' && /^-?\d+$/.test(value)) return wireBigint(BigInt(value));
-  return value as WireValue;
+  return wireValue(value as SqlValue);
 }
 
 /**

@@ -236,11 +236,12 @@ export class ExpressionTranslator {
     const dateFirst = isDateTime(l.type);
     const [date, days] = dateFirst ? [l, r] : [r, l];
     if (!dateFirst && e.op === '-') invalidOperand(r.type, 'subtract', e);
-    const n = isInteger(days.type) || isBit(days.type) ? `to_days(CAST(${days.sql} AS INTEGER))` : `to_microseconds(CAST(round(${days.sql} * 86400000000) AS BIGINT))`;
+    const wholeDays = isInteger(days.type) || isBit(days.type);
+    const n = wholeDays ? `to_days(CAST(${days.sql} AS INTEGER))` : `to_microseconds(CAST(round(${days.sql} * 86400000000) AS BIGINT))`;
     const d = convert(date, type, 'implicit', e);
     // A fraction of a day lands between the type's ticks: rounded to them, as a conversion is.
     const sum = `CAST((${d.sql} ${e.op} ${n}) AS TIMESTAMP)`;
-    return combine(isInteger(days.type) || isBit(days.type) ? sum : roundedToPrecision(sum, FINEST, type), type, [l, r]);
+    return combine(wholeDays ? sum : roundedToPrecision(sum, FINEST, type), type, [l, r]);
   }
 
   private comparison(e: Comparison): Typed {

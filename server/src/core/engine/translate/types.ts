@@ -225,6 +225,11 @@ export function commonType(a: SqlType, b: SqlType): SqlType {
   return higher;
 }
 
+/** The length of two strings or binaries joined by +: both lengths, up to the type's cap, or max. */
+function joinedLength(a: SqlType, b: SqlType, cap: number): number | 'max' {
+  return a.length === 'max' || b.length === 'max' ? 'max' : Math.min(Number(a.length ?? 1) + Number(b.length ?? 1), cap);
+}
+
 export type ArithmeticResult = { ok: true; type: SqlType; concatenate: boolean } | { ok: false; message: string; number: number };
 
 const OPERATOR_NAMES: Readonly<Record<string, string>> = {
@@ -247,15 +252,10 @@ export function arithmeticType(op: string, a: SqlType, b: SqlType): ArithmeticRe
   const invalid = (t: SqlType): ArithmeticResult => ({ ok: false, number: 8117, message: `Operand data type ${t.name} is invalid for ${OPERATOR_NAMES[op]} operator.` });
   if (op === '+' && isString(a) && isString(b)) {
     const unicode = isUnicode(a) || isUnicode(b);
-    const cap = unicode ? 4000 : 8000;
-    const length = a.length === 'max' || b.length === 'max' ? 'max' : Math.min(Number(a.length ?? 1) + Number(b.length ?? 1), cap);
-    return { ok: true, type: { name: unicode ? 'nvarchar' : 'varchar', length }, concatenate: true };
+    return { ok: true, type: { name: unicode ? 'nvarchar' : 'varchar', length: joinedLength(a, b, unicode ? 4000 : 8000) }, concatenate: true };
   }
-  if (op === '+' && isBinary(a) && isBinary(b)) {
-    // 0x01 + 0x02 is 0x0102.
-    const length = a.length === 'max' || b.length === 'max' ? 'max' : Math.min(Number(a.length ?? 1) + Number(b.length ?? 1), 8000);
-    return { ok: true, type: { name: 'varbinary', length }, concatenate: true };
-  }
+  // 0x01 + 0x02 is 0x0102.
+  if (op === '+' && isBinary(a) && isBinary(b)) return { ok: true, type: { name: 'varbinary', length: joinedLength(a, b, 8000) }, concatenate: true };
   // Binary meeting an integer is read as one (big-endian, conversions.ts): 0x01 + 1 is 2.
   if (isBinary(a) !== isBinary(b) && isInteger(isBinary(a) ? b : a) && '+-*/%'.includes(op)) {
     return { ok: true, type: isBinary(a) ? b : a, concatenate: false };
