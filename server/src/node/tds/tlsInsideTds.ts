@@ -10,15 +10,26 @@ import { PACKET_HEADER_LENGTH, PacketType, packetize, readPacketHeader } from '.
 
 const TLS_CHANGE_CIPHER_SPEC = 0x14;
 const TLS_HANDSHAKE = 0x16;
+/** A TLS record's header: content type, version (2 bytes), body length (2 bytes). */
+const RECORD_HEADER_LENGTH = 5;
 /** The handshake's packets are as large as SQL Server makes them before a packet size is agreed. */
 const HANDSHAKE_PACKET_SIZE = 4096;
 /** A client that stalls the handshake this long (or sends more than this) is dropped. */
 const MAX_WRAPPED_BYTES = 64 * 1024;
 
-class HandshakeCarrier extends Duplex {
+export class HandshakeCarrier extends Duplex {
   wrapping = true;
   private pending = Buffer.alloc(0);
   private packetId = 1;
+  /** Where the bytes TLS writes stand: what is left of the current record, and whether it goes wrapped. */
+  private recordLeft = 0;
+  private recordWrapped = false;
+  /** A record header cut by the end of a write, kept until it is whole. */
+  private header = Buffer.alloc(0);
+  /** Wrapped records (and the start of one) not yet sent: a flight goes in one PRELOGIN message. */
+  private wrapped: Buffer[] = [];
+  /** Raw bytes of this write not yet sent: they go in one write to the socket, not one per record part. */
+  private rawOut: Buffer[] = [];
 
   constructor(
     private readonly raw: Duplex,
@@ -31,16 +42,65 @@ class HandshakeCarrier extends Duplex {
     /* data is pushed as the raw socket delivers it */
   }
 
+  /**
+   * Sends what TLS writes, record by record. A write holds whole records or parts of them (Node
+   * cuts its output where its buffers end, not where records do), so each record's type is read
+   * from its header, and its bytes follow that record's way across writes. A record written after
+   * the handshake may still be one of its last (ChangeCipherSpec, Finished): those go wrapped;
+   * application data and later alerts go raw. (Judging each write by its first byte wrapped a write
+   * that began inside a record with a byte of 0x14 or 0x16, about one in 128, and the client's TLS
+   * then failed.)
+   */
   override _write(chunk: Buffer, _encoding: BufferEncoding, done: (error?: Error | null) => void): void {
-    // A record written after the handshake may still be one of its last (ChangeCipherSpec,
-    // Finished): those go wrapped; application data and later alerts go raw.
-    const handshakeRecord = chunk[0] === TLS_HANDSHAKE || chunk[0] === TLS_CHANGE_CIPHER_SPEC;
-    if (this.wrapping || handshakeRecord) {
-      this.raw.write(packetize(PacketType.PRELOGIN, chunk, HANDSHAKE_PACKET_SIZE, 0, true, () => this.packetId++));
-    } else {
-      this.raw.write(chunk);
+    let at = 0;
+    while (at < chunk.length) {
+      if (this.recordLeft === 0) {
+        const taken = chunk.subarray(at, at + RECORD_HEADER_LENGTH - this.header.length);
+        at += taken.length;
+        this.header = Buffer.concat([this.header, taken]);
+        if (this.header.length < RECORD_HEADER_LENGTH) break;
+        const type = this.header[0];
+        this.recordWrapped = this.wrapping || type === TLS_HANDSHAKE || type === TLS_CHANGE_CIPHER_SPEC;
+        this.recordLeft = this.header.readUInt16BE(3);
+        const header = this.header;
+        this.header = Buffer.alloc(0);
+        this.send(header);
+        continue;
+      }
+      const body = chunk.subarray(at, at + this.recordLeft);
+      at += body.length;
+      this.recordLeft -= body.length;
+      this.send(body);
     }
+    this.flushRaw();
+    // Wrapped records go out at the end of the write that completes them.
+    if (!(this.recordWrapped && this.recordLeft > 0)) this.flushWrapped();
     done();
+  }
+
+  /** Part of the current record, its way; the other way's bytes held so far go first. */
+  private send(bytes: Buffer): void {
+    if (this.recordWrapped) {
+      this.flushRaw();
+      // Copied: a wrapped record may wait for a later write, and this one's buffer is not ours to keep.
+      this.wrapped.push(Buffer.from(bytes));
+    } else {
+      this.flushWrapped();
+      this.rawOut.push(bytes);
+    }
+  }
+
+  private flushRaw(): void {
+    if (this.rawOut.length === 0) return;
+    this.raw.write(this.rawOut.length === 1 ? this.rawOut[0]! : Buffer.concat(this.rawOut));
+    this.rawOut = [];
+  }
+
+  private flushWrapped(): void {
+    if (this.wrapped.length === 0) return;
+    const flight = Buffer.concat(this.wrapped);
+    this.wrapped = [];
+    this.raw.write(packetize(PacketType.PRELOGIN, flight, HANDSHAKE_PACKET_SIZE, 0, true, () => this.packetId++));
   }
 
   override _final(done: () => void): void {
