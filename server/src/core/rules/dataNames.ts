@@ -55,7 +55,7 @@ export const dataNames: Rule = {
 
     const call = bound.call;
     const expectsRows = call.insertTarget !== null || (call.resultSets?.kind === 'definition' && call.resultSets.sets.some((s) => s.length > 0));
-    const outputElsewise = names.assigned.has(bound.outputName) ? null : [...names.assigned].find((n) => n !== bound.outputName && n.toLowerCase() === bound.outputName.toLowerCase());
+    const outputElsewise = names.assigned.has(bound.outputName) ? null : sameButCase(names.assigned, bound.outputName);
     if (outputElsewise) reportOtherCase(ctx, outputElsewise, bound.outputName, 'output', bound.script);
     else if (expectsRows && !names.assigned.has(bound.outputName)) {
       const where = call.insertTarget ? `INSERT ... EXEC into ${call.insertTarget.name}` : 'WITH RESULT SETS';
@@ -69,9 +69,17 @@ export const dataNames: Rule = {
 
 /** A name the script reads (and never sets itself) that differs from the data name only in case. */
 function otherCase(used: ReadonlySet<string>, assigned: ReadonlySet<string>, name: string): string | null {
+  const lower = name.toLowerCase();
   for (const word of used) {
-    if (word !== name && word.toLowerCase() === name.toLowerCase() && !assigned.has(word)) return word;
+    if (word.length === name.length && word !== name && word.toLowerCase() === lower && !assigned.has(word)) return word;
   }
+  return null;
+}
+
+/** The first of `names` that differs from `name` only in case (the lengths compared first: most names are of another length). */
+function sameButCase(names: ReadonlySet<string>, name: string): string | null {
+  const lower = name.toLowerCase();
+  for (const n of names) if (n.length === name.length && n !== name && n.toLowerCase() === lower) return n;
   return null;
 }
 

@@ -3,16 +3,16 @@
 import { makeProblem } from '../diagnostics/problems';
 import type { Rule } from './rule';
 
-const WHAT: Record<string, string> = {
-  '@script': 'the script is not checked',
-  '@language': 'the language is not checked',
-  '@params': 'the script parameters are not checked',
-};
+const WHAT: readonly (readonly [key: string, consequence: string])[] = [
+  ['@script', 'the script is not checked'],
+  ['@language', 'the language is not checked'],
+  ['@params', 'the script parameters are not checked'],
+];
 
 export const unknownValues: Rule = {
   name: 'unknown-values',
   check(ctx) {
-    for (const [key, consequence] of Object.entries(WHAT)) {
+    for (const [key, consequence] of WHAT) {
       const arg = ctx.bound.byParam.get(key);
       if (!arg || arg.value.kind !== 'unknown' || arg.valueKind === 'default' || arg.valueKind === 'expression' || arg.valueKind === 'missing') continue;
       if (arg.value.why.startsWith('the undeclared variable')) continue; // Msg 137 is reported already

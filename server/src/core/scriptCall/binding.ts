@@ -4,7 +4,7 @@
 import type { MappedText, SourceMap } from '../text/sourceMap';
 import type { CallArgument, ExternalScriptCall, Range } from './call';
 import { parseParamsDeclaration, type ParamDeclaration } from './paramsDeclaration';
-import { parametersFor, type CallParameter, type SqlServerVersion } from './parameters';
+import { callParameter, parametersFor, type CallParameter, type SqlServerVersion } from './parameters';
 
 export type LanguageKind = 'python' | 'r' | 'other';
 
@@ -18,7 +18,7 @@ export interface BoundCall {
   call: ExternalScriptCall;
   version: SqlServerVersion;
   /** The procedure's own parameters this version has, in positional order. */
-  fixed: CallParameter[];
+  fixed: readonly CallParameter[];
   /** First argument bound to each fixed parameter, by key ('@language'). */
   byParam: Map<string, CallArgument>;
   /** Named arguments that are not fixed parameters (the script's parameters, or mistakes). */
@@ -27,6 +27,8 @@ export interface BoundCall {
   extraPositional: CallArgument[];
   /** The @params declarations, when @params is given and its text known; null otherwise. */
   declared: DeclaredParam[] | null;
+  /** The declaration that binds each name (the first of that name), by key: looked up once per argument by several rules. */
+  declaredByKey: ReadonlyMap<string, DeclaredParam>;
   paramsErrors: { message: string; range: Range }[];
   /** The @language value, when known. */
   language: string | null;
@@ -39,7 +41,6 @@ export interface BoundCall {
 
 export function bindCall(call: ExternalScriptCall, version: SqlServerVersion): BoundCall {
   const fixed = parametersFor(version);
-  const fixedKeys = new Set(fixed.map((p) => p.key));
   const byParam = new Map<string, CallArgument>();
   const extraNamed: CallArgument[] = [];
   const extraPositional: CallArgument[] = [];
@@ -55,7 +56,8 @@ export function bindCall(call: ExternalScriptCall, version: SqlServerVersion): B
     } else {
       namedSeen = true;
       const key = arg.name.toLowerCase();
-      if (fixedKeys.has(key)) {
+      const known = callParameter(key);
+      if (known && known.since <= version) {
         if (!byParam.has(key)) byParam.set(key, arg);
       } else extraNamed.push(arg);
     }
@@ -67,11 +69,7 @@ export function bindCall(call: ExternalScriptCall, version: SqlServerVersion): B
   if (paramsArg && paramsArg.value.kind === 'text') {
     const text = paramsArg.value.text;
     const parsed = parseParamsDeclaration(text.text);
-    declared = parsed.declarations.map((d) => ({
-      ...d,
-      range: text.map.toSourceRange(d.start, d.end),
-      typeRange: text.map.toSourceRange(d.typeStart, d.typeEnd),
-    }));
+    declared = parsed.declarations.map((d) => declaredParam(d, text.map));
     for (const e of parsed.errors) paramsErrors.push({ message: e.message, range: errorRange(text.map, e.start, e.end, paramsArg) });
   }
 
@@ -87,12 +85,30 @@ export function bindCall(call: ExternalScriptCall, version: SqlServerVersion): B
     extraNamed,
     extraPositional,
     declared,
+    declaredByKey: byKey(declared),
     paramsErrors,
     language,
     languageKind: language === null ? null : languageKindOf(language),
     script: scriptArg?.value.kind === 'text' ? scriptArg.value.text : null,
     inputName: dataName(byParam.get('@input_data_1_name')) ?? 'InputDataSet',
     outputName: dataName(byParam.get('@output_data_1_name')) ?? 'OutputDataSet',
+  };
+}
+
+/** A declaration with its document ranges; built field by field (a spread of the declaration made slower objects, read by every rule). */
+function declaredParam(d: ParamDeclaration, map: SourceMap): DeclaredParam {
+  return {
+    key: d.key,
+    name: d.name,
+    type: d.type,
+    baseType: d.baseType,
+    output: d.output,
+    start: d.start,
+    end: d.end,
+    typeStart: d.typeStart,
+    typeEnd: d.typeEnd,
+    range: map.toSourceRange(d.start, d.end),
+    typeRange: map.toSourceRange(d.typeStart, d.typeEnd),
   };
 }
 
@@ -112,23 +128,16 @@ function errorRange(map: SourceMap, start: number, end: number, arg: CallArgumen
   return map.toSourceRange(start, Math.max(end, start + 1));
 }
 
+/** The declarations by key; the first declaration of a name is the one that binds. */
+export function byKey(declared: readonly DeclaredParam[] | null): ReadonlyMap<string, DeclaredParam> {
+  const map = new Map<string, DeclaredParam>();
+  for (const d of declared ?? []) if (!map.has(d.key)) map.set(d.key, d);
+  return map;
+}
+
 /** The declaration a script argument binds to: by name, or by position past the fixed parameters. */
 export function declarationFor(bound: BoundCall, arg: CallArgument): DeclaredParam | undefined {
   if (!bound.declared) return undefined;
-  if (arg.name !== null) return declarationsByKey(bound.declared).get(arg.name.toLowerCase());
+  if (arg.name !== null) return bound.declaredByKey.get(arg.name.toLowerCase());
   return bound.declared[arg.index - bound.fixed.length];
-}
-
-// Looked up once per argument by several rules: a search of the list each time made a call with
-// thousands of parameters quadratic. The first declaration of a name is the one that binds.
-const byKeyCache = new WeakMap<readonly DeclaredParam[], Map<string, DeclaredParam>>();
-
-function declarationsByKey(declared: readonly DeclaredParam[]): Map<string, DeclaredParam> {
-  let byKey = byKeyCache.get(declared);
-  if (!byKey) {
-    byKey = new Map();
-    for (const d of declared) if (!byKey.has(d.key)) byKey.set(d.key, d);
-    byKeyCache.set(declared, byKey);
-  }
-  return byKey;
 }

@@ -101,9 +101,16 @@ export function callParameter(name: string): CallParameter | undefined {
   return BY_KEY.get(name.toLowerCase());
 }
 
-/** The parameters that a given version accepts, in positional order. */
-export function parametersFor(version: SqlServerVersion): CallParameter[] {
-  return CALL_PARAMETERS.filter((p) => p.since <= version);
+/** The parameters that a given version accepts, in positional order (one list per version, made once: every call is bound against it). */
+export function parametersFor(version: SqlServerVersion): readonly CallParameter[] {
+  let list = BY_VERSION.get(version);
+  if (!list) {
+    list = CALL_PARAMETERS.filter((p) => p.since <= version);
+    BY_VERSION.set(version, list);
+  }
+  return list;
 }
+
+const BY_VERSION = new Map<SqlServerVersion, readonly CallParameter[]>();
 
 export const BUILTIN_LANGUAGES = ['R', 'Python'] as const;

@@ -40,13 +40,38 @@ export function scanScriptNames(script: string, language: Exclude<LanguageKind, 
 
 /** Is the name at [start, end) assigned there (x = ..., x <- ..., ... -> x, for x in, import as x)? `previous` is the name before it. */
 function isAssigned(script: string, language: 'python' | 'r', start: number, end: number, previous: string | null): boolean {
-  const after = script.slice(end, end + 4).replace(/^[ \t]+/, '');
+  // Read by character codes: a slice and a regular expression per name cost more than the rest of the scan.
+  let at = end;
+  while (isBlank(script.charCodeAt(at))) at++;
+  const c = script.charCodeAt(at);
+  const d = script.charCodeAt(at + 1);
   if (language === 'python') {
-    if (/^(=(?!=)|[-+*/%&|^@]=|\[|,)/.test(after) && !isKeywordArgument(script, start)) return true;
+    // = (not ==), an augmented assignment (+= -= *= /= %= &= |= ^= @=), x[...] = or a, b = ...
+    const assigns = (c === EQUALS && d !== EQUALS) || c === OPEN_BRACKET || c === COMMA || (d === EQUALS && AUGMENTED.includes(c));
+    if (assigns && !isKeywordArgument(script, start)) return true;
     return previous === 'for' || previous === 'as' || previous === 'global' || previous === 'def' || previous === 'class' || previous === 'import';
   }
-  const before = script.slice(Math.max(0, start - 4), start).replace(/[ \t]+$/, '');
-  return /^(<<?-|=(?!=)|\[|\$)/.test(after) || /->>?$/.test(before);
+  // x <- / x <<- / x = (not ==) / x[...] <- / x$a <-, or ... -> x / ... ->> x before it.
+  if (c === LESS && (d === MINUS || (d === LESS && script.charCodeAt(at + 2) === MINUS))) return true;
+  if ((c === EQUALS && d !== EQUALS) || c === OPEN_BRACKET || c === DOLLAR) return true;
+  let before = start;
+  while (isBlank(script.charCodeAt(before - 1))) before--;
+  const arrow = script.charCodeAt(before - 2);
+  return script.charCodeAt(before - 1) === GREATER && (arrow === MINUS || (arrow === GREATER && script.charCodeAt(before - 3) === MINUS));
+}
+
+const EQUALS = 61;
+const OPEN_BRACKET = 91;
+const COMMA = 44;
+const LESS = 60;
+const GREATER = 62;
+const MINUS = 45;
+const DOLLAR = 36;
+/** The first characters of Python's augmented assignments besides '=': - + * / % & | ^ @. */
+const AUGMENTED = [45, 43, 42, 47, 37, 38, 124, 94, 64];
+
+function isBlank(c: number): boolean {
+  return c === 32 || c === 9;
 }
 
 /** A letter, '_' or '.' (character codes: a regular expression per character cost more than the rest of the scan). */

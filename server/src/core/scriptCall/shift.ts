@@ -5,7 +5,7 @@
 import type { Problem } from '../diagnostics/problems';
 import type { MappedText } from '../text/sourceMap';
 import type { Value } from '../tsql/values';
-import type { BoundCall } from './binding';
+import { byKey, type BoundCall } from './binding';
 import type { CallArgument, ExternalScriptCall, Range, ResultSetsClause } from './call';
 
 export function shiftRange(range: Range, delta: number): Range {
@@ -58,13 +58,15 @@ export function shiftBoundCall(bound: BoundCall, shifted: ExternalScriptCall, de
   const byParam = new Map<string, CallArgument>();
   for (const [key, arg] of bound.byParam) byParam.set(key, same(arg));
   const scriptArg = byParam.get('@script');
+  const declared = bound.declared && bound.declared.map((d) => ({ ...d, range: shiftRange(d.range, delta), typeRange: shiftRange(d.typeRange, delta) }));
   return {
     ...bound,
     call: shifted,
     byParam,
     extraNamed: bound.extraNamed.map(same),
     extraPositional: bound.extraPositional.map(same),
-    declared: bound.declared && bound.declared.map((d) => ({ ...d, range: shiftRange(d.range, delta), typeRange: shiftRange(d.typeRange, delta) })),
+    declared,
+    declaredByKey: byKey(declared),
     paramsErrors: bound.paramsErrors.map((e) => ({ ...e, range: shiftRange(e.range, delta) })),
     // As bindCall takes it: the @script argument's text.
     script: bound.script && scriptArg?.value.kind === 'text' ? scriptArg.value.text : bound.script,

@@ -7,6 +7,8 @@ export function nearest(word: string, candidates: Iterable<string>): string | un
   let best: string | undefined;
   let bestDistance = limit + 1;
   for (const candidate of candidates) {
+    // The distance is at least the difference in length: most candidates end here, unmeasured.
+    if (Math.abs(candidate.length - target.length) >= bestDistance) continue;
     const d = editDistance(target, candidate.toLowerCase());
     if (d < bestDistance) {
       best = candidate;

@@ -68,8 +68,14 @@ class BatchScanner {
   }
 
   scan(): void {
+    const tokens = this.tokens;
     let i = 0;
-    while (i < this.tokens.length) {
+    while (i < tokens.length) {
+      // Most tokens of a batch begin nothing followed here; they are passed over without a call.
+      if (i > 0 && !mayBeginFollowedStatement(this.src.text, tokens, i)) {
+        i++;
+        continue;
+      }
       const next = this.statementAt(i);
       i = next > i ? next : i + 1;
     }
@@ -640,6 +646,25 @@ function followedKeyword(src: SourceText, t: Token): string {
     if (k === length) return keyword;
   }
   return '';
+}
+
+/**
+ * Could token i (not the first of its batch) begin a statement statementAt follows: one of the
+ * FOLLOWED keywords (3 to 7 letters, beginning with one of their first letters, or a word with a
+ * character outside ASCII, which followedKeyword upper-cases), or a procedure name that may be a
+ * bare sp_execute_external_script (a word of 26 characters, or the first part of a dotted name)?
+ * A cheap test of length and first character, as the statement scan asks it of every token.
+ */
+function mayBeginFollowedStatement(text: string, tokens: readonly Token[], i: number): boolean {
+  const t = tokens[i]!;
+  if (t.kind !== 'word') return false;
+  const length = t.end - t.start;
+  if (length >= 3 && length <= 7) {
+    const first = text.charCodeAt(t.start);
+    const lower = first | 32;
+    if (lower === 115 /* s */ || lower === 101 /* e */ || lower === 97 /* a */ || lower === 99 /* c */ || lower === 100 /* d */ || first > 127) return true;
+  }
+  return length === 26 || tokens[i + 1]?.kind === 'dot';
 }
 
 /**
