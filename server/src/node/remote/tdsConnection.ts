@@ -66,6 +66,9 @@ export class TdsConnection implements InstanceConnection {
         encrypt: profile.encrypt ?? true,
         trustServerCertificate: profile.trustServerCertificate ?? false,
         appName: options.appName,
+        // The largest packets SQL Server accepts: a result set of many rows crosses in an eighth of
+        // the packets of the 4,096-byte default, each of which the driver handles on its own.
+        packetSize: 32767,
         // tedious gives TLS an IP address as the server name, which Node warns about (DEP0123): when
         // the certificate is trusted anyway, no name is checked and any will do.
         ...(isIP(profile.server) && profile.trustServerCertificate ? { serverName: 'localhost' } : {}),
