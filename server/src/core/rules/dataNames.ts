@@ -44,7 +44,7 @@ export const dataNames: Rule = {
     }
 
     if (!bound.script) return;
-    const names = scanScriptNames(bound.script.text, kind);
+    const names = scanScriptNames(bound.script.text, kind, [bound.inputName, bound.outputName]);
     const inputElsewise = otherCase(names.used, names.assigned, bound.inputName);
     if (inputElsewise) reportOtherCase(ctx, inputElsewise, bound.inputName, 'input', bound.script);
     if (!hasInput && names.used.has(bound.inputName) && !names.assigned.has(bound.inputName)) {

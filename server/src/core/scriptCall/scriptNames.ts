@@ -4,42 +4,57 @@
 import type { LanguageKind } from './binding';
 
 export interface ScriptNames {
-  /** Every identifier that appears as code. */
+  /** The identifiers that appear as code, of those asked about. */
   used: Set<string>;
-  /** Identifiers that are assigned somewhere (x = ..., x <- ..., ... -> x, for x in, import as x). */
+  /** Those of them assigned somewhere (x = ..., x <- ..., ... -> x, for x in, import as x). */
   assigned: Set<string>;
 }
 
-export function scanScriptNames(script: string, language: Exclude<LanguageKind, 'other'>): ScriptNames {
+/**
+ * The identifiers of `script` that are one of `wanted` written in any case (InputDataSet,
+ * inputdataset), as the script uses and assigns them. Only those are cut out of the text: cutting
+ * and hashing every name cost most of the scan, and a name of another length is not read twice.
+ */
+export function scanScriptNames(script: string, language: Exclude<LanguageKind, 'other'>, wanted: readonly string[]): ScriptNames {
   const used = new Set<string>();
   const assigned = new Set<string>();
+  const lowerWanted = wanted.map((w) => w.toLowerCase());
   // Each name is judged as it is found (no list of every word is kept: a long script's list cost
-  // the garbage collector more than linear time).
-  let previous: string | null = null;
+  // the garbage collector more than linear time). The name before it is kept as offsets.
+  let previousStart = 0;
+  let previousEnd = 0;
+  const python = language === 'python';
   const n = script.length;
   let i = 0;
   while (i < n) {
-    const c = script[i]!;
-    if (c === '#') {
-      while (i < n && script[i] !== '\n') i++;
-    } else if (c === '"' || c === "'" || (c === '`' && language === 'r')) {
+    const c = script.charCodeAt(i);
+    if (c === HASH) {
+      while (i < n && script.charCodeAt(i) !== LINE_FEED) i++;
+    } else if (c === DOUBLE_QUOTE || c === QUOTE || (c === BACKTICK && !python)) {
       i = skipString(script, i, language);
-    } else if (isNameStart(script.charCodeAt(i)) && !(c === '.' && language === 'python')) {
+    } else if (isNameStart(c) && !(c === DOT && python)) {
       const start = i;
-      while (i < n && (isNameStart(script.charCodeAt(i)) || isDigit(script.charCodeAt(i))) && !(script[i] === '.' && language === 'python')) i++;
+      let d = c;
+      while (i < n && (isNameStart(d) || isDigit(d)) && !(d === DOT && python)) d = script.charCodeAt(++i);
       // String prefixes (f'', r'', b'') belong to the string that follows.
-      if (language === 'python' && (script[i] === '"' || script[i] === "'") && /^[rbfuRBFU]{1,2}$/.test(script.slice(start, i))) continue;
-      const name = script.slice(start, i);
-      used.add(name);
-      if (isAssigned(script, language, start, i, previous)) assigned.add(name);
-      previous = name;
+      const after = script.charCodeAt(i);
+      if (python && (after === DOUBLE_QUOTE || after === QUOTE) && /^[rbfuRBFU]{1,2}$/.test(script.slice(start, i))) continue;
+      if (wanted.some((w) => w.length === i - start)) {
+        const name = script.slice(start, i);
+        if (lowerWanted.includes(name.toLowerCase())) {
+          used.add(name);
+          if (isAssigned(script, language, start, i, script.slice(previousStart, previousEnd))) assigned.add(name);
+        }
+      }
+      previousStart = start;
+      previousEnd = i;
     } else i++;
   }
   return { used, assigned };
 }
 
-/** Is the name at [start, end) assigned there (x = ..., x <- ..., ... -> x, for x in, import as x)? `previous` is the name before it. */
-function isAssigned(script: string, language: 'python' | 'r', start: number, end: number, previous: string | null): boolean {
+/** Is the name at [start, end) assigned there (x = ..., x <- ..., ... -> x, for x in, import as x)? `previous` is the name before it ('' at the start). */
+function isAssigned(script: string, language: 'python' | 'r', start: number, end: number, previous: string): boolean {
   // Read by character codes: a slice and a regular expression per name cost more than the rest of the scan.
   let at = end;
   while (isBlank(script.charCodeAt(at))) at++;
@@ -60,6 +75,12 @@ function isAssigned(script: string, language: 'python' | 'r', start: number, end
   return script.charCodeAt(before - 1) === GREATER && (arrow === MINUS || (arrow === GREATER && script.charCodeAt(before - 3) === MINUS));
 }
 
+const HASH = 35;
+const LINE_FEED = 10;
+const QUOTE = 39;
+const DOUBLE_QUOTE = 34;
+const BACKTICK = 96;
+const DOT = 46;
 const EQUALS = 61;
 const OPEN_BRACKET = 91;
 const COMMA = 44;

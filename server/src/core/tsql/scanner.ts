@@ -8,7 +8,7 @@ import { parseParamsDeclaration } from '../scriptCall/paramsDeclaration';
 import type { SourceMap } from '../text/sourceMap';
 import { lex, lexBatch, type Token } from './lexer';
 import { identifierName } from './literals';
-import { add, Evaluator, Scope, SourceText, STATEMENT_KEYWORDS, matchingParen, type Value } from './values';
+import { add, Evaluator, Scope, SourceText, matchingParen, type Value } from './values';
 
 export interface ScanResult {
   calls: ExternalScriptCall[];
@@ -100,7 +100,7 @@ class BatchScanner {
         return this.create(i + 1);
     }
     // A procedure named as the first statement of a batch runs without EXEC.
-    if (i === 0 && !STATEMENT_KEYWORDS.has(this.src.upper(t))) {
+    if (i === 0 && !this.src.isStatementKeyword(t)) {
       return this.execute(i, i);
     }
     if (this.isBareExternalScriptCall(i)) {
@@ -140,7 +140,7 @@ class BatchScanner {
       const nameToken = this.tokens[i];
       if (nameToken?.kind !== 'variable') return i;
       i++;
-      if (this.src.upper(this.tokens[i]) === 'AS') i++;
+      if (this.src.isWord(this.tokens[i], 'AS')) i++;
       const typeStart = i;
       const typeWord = this.src.upper(this.tokens[i]);
       if (typeWord === 'TABLE' && this.tokens[i + 1]?.kind === 'lparen') {
@@ -195,7 +195,7 @@ class BatchScanner {
     }
     if (!assigned) return i;
     // SELECT @v = expr FROM ...: the value depends on the rows, so it is not known.
-    if (this.src.upper(this.tokens[k]) === 'FROM') {
+    if (this.src.isWord(this.tokens[k], 'FROM')) {
       for (let j = i; j < k; j++) {
         const t = this.tokens[j]!;
         if (t.kind === 'variable' && this.tokens[j + 1]?.kind === 'operator') {
@@ -214,9 +214,9 @@ class BatchScanner {
   // ---- CREATE PROCEDURE / CREATE EXTERNAL LANGUAGE ------------------------------------------
 
   private create(i: number): number {
-    if (this.src.upper(this.tokens[i]) === 'OR' && this.src.upper(this.tokens[i + 1]) === 'ALTER') i += 2;
+    if (this.src.isWord(this.tokens[i], 'OR') && this.src.isWord(this.tokens[i + 1], 'ALTER')) i += 2;
     const kind = this.src.upper(this.tokens[i]);
-    if (kind === 'EXTERNAL' && this.src.upper(this.tokens[i + 1]) === 'LANGUAGE' && this.tokens[i + 2]) {
+    if (kind === 'EXTERNAL' && this.src.isWord(this.tokens[i + 1], 'LANGUAGE') && this.tokens[i + 2]) {
       this.out.externalLanguages.push(identifierName(this.src.text, this.tokens[i + 2]!));
       return i + 3;
     }
@@ -236,10 +236,10 @@ class BatchScanner {
     // Parameters: @p type [VARYING] [= default] [OUT | OUTPUT] [READONLY], ...
     while (this.tokens[i]?.kind === 'variable') {
       const nameToken = this.tokens[i]!;
-      i = this.skipType(this.src.upper(this.tokens[i + 1]) === 'AS' ? i + 2 : i + 1);
+      i = this.skipType(this.src.isWord(this.tokens[i + 1], 'AS') ? i + 2 : i + 1);
       const name = this.src.slice(nameToken);
       this.scope.declare(name, null, { kind: 'unknown', why: `the procedure parameter ${name}` });
-      while (this.tokens[i] && this.tokens[i]!.kind !== 'comma' && this.tokens[i]!.kind !== 'rparen' && this.src.upper(this.tokens[i]) !== 'AS' && this.src.upper(this.tokens[i]) !== 'WITH') {
+      while (this.tokens[i] && this.tokens[i]!.kind !== 'comma' && this.tokens[i]!.kind !== 'rparen' && !this.src.isWord(this.tokens[i], 'AS') && !this.src.isWord(this.tokens[i], 'WITH')) {
         i++;
       }
       if (this.tokens[i]?.kind === 'comma') i++;
@@ -255,7 +255,7 @@ class BatchScanner {
     const first = this.tokens[i];
     if (!first) return i;
     if (first.kind === 'lparen') return this.executeString(i);
-    if (this.src.upper(first) === 'AS') return i + 1; // EXECUTE AS LOGIN/USER = ...
+    if (this.src.isWord(first, 'AS')) return i + 1; // EXECUTE AS LOGIN/USER = ...
     let statusVariable: Token | null = null;
     if (first.kind === 'variable') {
       if (this.tokens[i + 1]?.kind === 'operator' && this.src.slice(this.tokens[i + 1]!) === '=') {
@@ -313,7 +313,7 @@ class BatchScanner {
     const { args, next, argsEndToken } = this.argumentList(i);
     let end = next;
     let resultSets: ResultSetsClause | null = null;
-    if (this.src.upper(this.tokens[end]) === 'WITH') {
+    if (this.src.isWord(this.tokens[end], 'WITH')) {
       const parsed = this.withOptions(end);
       resultSets = parsed.resultSets;
       end = parsed.next;
@@ -340,13 +340,13 @@ class BatchScanner {
     const args: CallArgument[] = [];
     let argsEndToken = this.tokens[i - 1]!;
     const first = this.tokens[i];
-    if (!first || first.kind === 'semicolon' || first.kind === 'go' || (first.kind === 'word' && STATEMENT_KEYWORDS.has(this.src.upper(first)))) {
+    if (!first || first.kind === 'semicolon' || first.kind === 'go' || (first.kind === 'word' && this.src.isStatementKeyword(first))) {
       return { args, next: i, argsEndToken };
     }
     for (;;) {
       const argStart = this.tokens[i];
       if (!argStart || argStart.kind === 'semicolon' || argStart.kind === 'go' || argStart.kind === 'comma' ||
-        (argStart.kind === 'word' && STATEMENT_KEYWORDS.has(this.src.upper(argStart)) && this.src.upper(argStart) !== 'OUTPUT')) {
+        (argStart.kind === 'word' && this.src.isStatementKeyword(argStart) && !this.src.isWord(argStart, 'OUTPUT'))) {
         const at = argStart ?? this.tokens[i - 1]!;
         this.syntaxError(at, argStart ? `Incorrect syntax near '${this.src.slice(argStart)}': an argument is missing.` : 'An argument is missing after the comma.');
         if (argStart?.kind === 'comma') {
@@ -363,7 +363,7 @@ class BatchScanner {
         i += 2;
       }
       const valueToken = this.tokens[i];
-      const startsStatement = valueToken?.kind === 'word' && STATEMENT_KEYWORDS.has(this.src.upper(valueToken));
+      const startsStatement = valueToken?.kind === 'word' && this.src.isStatementKeyword(valueToken);
       if (!valueToken || valueToken.kind === 'comma' || valueToken.kind === 'semicolon' || valueToken.kind === 'go' || startsStatement) {
         // Reported on what is there (the name and its '='), and the next statement stays a statement.
         const missingAt = nameRange ? this.docRange(argStart.start, this.tokens[i - 1]!.end) : null;
@@ -396,8 +396,7 @@ class BatchScanner {
         value = { kind: 'unknown', why: 'an expression' };
       }
       let output = false;
-      const maybeOutput = this.src.upper(this.tokens[i]);
-      if (maybeOutput === 'OUTPUT' || maybeOutput === 'OUT') {
+      if (this.src.isWord(this.tokens[i], 'OUTPUT') || this.src.isWord(this.tokens[i], 'OUT')) {
         output = true;
         i++;
       }
@@ -421,7 +420,6 @@ class BatchScanner {
 
   private argumentValue(i: number): { kind: CallArgument['valueKind']; value: Value; variable: string | null; start: number; next: number } {
     const t = this.tokens[i]!;
-    const word = this.src.upper(t);
     switch (t.kind) {
       case 'string':
         return { kind: 'string', value: { kind: 'text', text: this.src.stringValue(t) }, variable: null, start: i, next: i + 1 };
@@ -440,8 +438,8 @@ class BatchScanner {
       case 'binary':
         return { kind: 'binary', value: { kind: 'unknown', why: 'a binary constant' }, variable: null, start: i, next: i + 1 };
       default:
-        if (word === 'NULL') return { kind: 'null', value: { kind: 'null' }, variable: null, start: i, next: i + 1 };
-        if (word === 'DEFAULT') return { kind: 'default', value: { kind: 'unknown', why: 'DEFAULT' }, variable: null, start: i, next: i + 1 };
+        if (this.src.isWord(t, 'NULL')) return { kind: 'null', value: { kind: 'null' }, variable: null, start: i, next: i + 1 };
+        if (this.src.isWord(t, 'DEFAULT')) return { kind: 'default', value: { kind: 'unknown', why: 'DEFAULT' }, variable: null, start: i, next: i + 1 };
         // T-SQL accepts an unquoted name as a character-string argument.
         return { kind: 'name', value: { kind: 'text', text: this.src.rawText(t) }, variable: null, start: i, next: i + 1 };
     }
@@ -454,7 +452,7 @@ class BatchScanner {
     for (;;) {
       const word = this.src.upper(this.tokens[i]);
       if (word === 'RECOMPILE') i++;
-      else if (word === 'RESULT' && this.src.upper(this.tokens[i + 1]) === 'SETS') {
+      else if (word === 'RESULT' && this.src.isWord(this.tokens[i + 1], 'SETS')) {
         const kindWord = this.src.upper(this.tokens[i + 2]);
         if (kindWord === 'NONE' || kindWord === 'UNDEFINED') {
           const end = this.tokens[i + 2]!;
@@ -494,7 +492,7 @@ class BatchScanner {
       const t = this.tokens[k]!;
       if (t.kind === 'lparen') depth++;
       else if (t.kind === 'rparen' && --depth === 0) return { close: k, closed: true };
-      else if (t.kind === 'semicolon' || t.kind === 'go' || (t.kind === 'word' && STATEMENT_KEYWORDS.has(this.src.upper(t)) && this.src.upper(t) !== 'AS')) {
+      else if (t.kind === 'semicolon' || t.kind === 'go' || (t.kind === 'word' && this.src.isStatementKeyword(t) && !this.src.isWord(t, 'AS'))) {
         return { close: k, closed: false };
       }
     }
@@ -514,7 +512,7 @@ class BatchScanner {
         const end = Math.min(matchingParen(this.tokens, i), close);
         sets.push(this.columnDefinitions(i + 1, end));
         i = end + 1;
-      } else if (this.src.upper(t) === 'AS') {
+      } else if (this.src.isWord(t, 'AS')) {
         sets.push([]);
         while (i < close && this.tokens[i]!.kind !== 'comma') i++;
       } else {
@@ -561,11 +559,11 @@ class BatchScanner {
       k--;
     }
     const nameEnd = k;
-    while (k >= 0 && ['word', 'quotedIdent', 'dot', 'variable'].includes(this.tokens[k]!.kind) && this.src.upper(this.tokens[k]) !== 'INTO' && this.src.upper(this.tokens[k]) !== 'INSERT') k--;
+    while (k >= 0 && ['word', 'quotedIdent', 'dot', 'variable'].includes(this.tokens[k]!.kind) && !this.src.isWord(this.tokens[k], 'INTO') && !this.src.isWord(this.tokens[k], 'INSERT')) k--;
     const nameStart = k + 1;
     if (nameStart > nameEnd) return null;
-    if (this.src.upper(this.tokens[k]) === 'INTO') k--;
-    if (this.src.upper(this.tokens[k]) !== 'INSERT') return null;
+    if (this.src.isWord(this.tokens[k], 'INTO')) k--;
+    if (!this.src.isWord(this.tokens[k], 'INSERT')) return null;
     const parts = this.tokens.slice(nameStart, nameEnd + 1);
     const name = parts.map((t) => (t.kind === 'dot' ? '.' : t.kind === 'variable' ? this.src.slice(t) : identifierName(this.src.text, t))).join('');
     return { name, range: this.docRange(parts[0]!.start, parts[parts.length - 1]!.end) };

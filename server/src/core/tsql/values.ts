@@ -37,6 +37,28 @@ export class SourceText {
     return token && token.kind === 'word' ? this.text.slice(token.start, token.end).toUpperCase() : '';
   }
 
+  /**
+   * Is the token the word `keyword` (given in upper case), written in any case? upper(token) ===
+   * keyword, compared in place: the scanner asks it of many words, most of which it is not.
+   */
+  isWord(token: Token | undefined, keyword: string): boolean {
+    if (!token || token.kind !== 'word') return false;
+    const length = token.end - token.start;
+    if (length > keyword.length) return false; // upper-casing never shortens a word
+    for (let k = 0; k < length; k++) {
+      const c = this.text.charCodeAt(token.start + k);
+      if (c > 127) return this.upper(token) === keyword; // 'ſ' upper-cases to S, 'ß' to SS
+      if ((c >= 97 && c <= 122 ? c - 32 : c) !== keyword.charCodeAt(k)) return false;
+    }
+    return length === keyword.length;
+  }
+
+  /** Is the token a word that begins a statement (one of STATEMENT_KEYWORDS)? A longer word is not, and is not upper-cased to find out. */
+  isStatementKeyword(token: Token | undefined): boolean {
+    if (!token || token.kind !== 'word' || token.end - token.start > LONGEST_STATEMENT_KEYWORD) return false;
+    return STATEMENT_KEYWORDS.has(this.upper(token));
+  }
+
   /** The token's characters as they are, mapped to document offsets. */
   rawText(token: Token): MappedText {
     const local = SourceMap.identity(token.start, token.end - token.start);
@@ -163,7 +185,7 @@ export class Evaluator {
       }
       case 'lparen': {
         const close = matchingParen(this.tokens, i);
-        if (this.src.upper(this.tokens[i + 1]) === 'SELECT') return { value: unknown('a query'), next: close + 1 };
+        if (this.src.isWord(this.tokens[i + 1], 'SELECT')) return { value: unknown('a query'), next: close + 1 };
         const inner = this.expression(i + 1);
         return { value: inner.next === close ? inner.value : unknown('an expression'), next: close + 1 };
       }
@@ -204,7 +226,7 @@ export class Evaluator {
       case 'CAST': {
         // CAST(expr AS type): string and number types keep the value for our purposes.
         const inner = this.expression(i + 2);
-        return { value: this.src.upper(this.tokens[inner.next]) === 'AS' ? inner.value : unknown('CAST'), next: close + 1 };
+        return { value: this.src.isWord(this.tokens[inner.next], 'AS') ? inner.value : unknown('CAST'), next: close + 1 };
       }
       case 'CONVERT': {
         const valueArg = args[1];
@@ -310,3 +332,6 @@ export const STATEMENT_KEYWORDS: ReadonlySet<string> = new Set([
   'TRUNCATE', 'OPEN', 'CLOSE', 'FETCH', 'DEALLOCATE', 'COMMIT', 'ROLLBACK', 'SAVE', 'WAITFOR', 'REVERT',
   'RECONFIGURE', 'BACKUP', 'RESTORE', 'DBCC', 'KILL', 'CHECKPOINT', 'SHUTDOWN', 'AS', 'OUTPUT', 'OUT',
 ]);
+
+/** Upper-casing never shortens a word: a word longer than this is no statement keyword. */
+const LONGEST_STATEMENT_KEYWORD = Math.max(...[...STATEMENT_KEYWORDS].map((k) => k.length));
