@@ -300,6 +300,27 @@ describe('databases', () => {
     const ran = await s.ok('CREATE DATABASE scratchdb;\nGO\nUSE scratchdb; SELECT DB_NAME();\nUSE appdb; DROP DATABASE scratchdb; SELECT COUNT(*) FROM sys.databases WHERE name = \'scratchdb\';');
     assert.deepEqual(ran.resultSets.map((r) => r.rows), [[['scratchdb']], [[0]]]);
   });
+
+  test('sys.databases has the columns tools and the TDE question read; HAS_DBACCESS follows CONNECT in the database', async () => {
+    const ran = await s.ok(
+      "SELECT name, compatibility_level, collation_name, user_access_desc, is_read_only, state_desc, recovery_model_desc, is_encrypted, containment_desc FROM sys.databases WHERE name IN ('master', 'appdb') ORDER BY name;",
+    );
+    assert.deepEqual(ran.resultSets[0]!.rows, [
+      ['appdb', 150, 'SQL_Latin1_General_CP1_CI_AS', 'MULTI_USER', false, 'ONLINE', 'FULL', false, 'NONE'],
+      ['master', 150, 'SQL_Latin1_General_CP1_CI_AS', 'MULTI_USER', false, 'ONLINE', 'SIMPLE', false, 'NONE'],
+    ]);
+    await s.ok("CREATE LOGIN outsider WITH PASSWORD = 'Outsider#Pass1';");
+    const outsider = await bed.connect({ name: 'outsider', password: 'Outsider#Pass1' });
+    const access = await outsider.ok("SELECT HAS_DBACCESS('master'), HAS_DBACCESS('appdb'), HAS_DBACCESS('nowhere');");
+    assert.deepEqual(access.resultSets[0]!.rows, [[1, 0, null]]);
+  });
+
+  test('a plain column is not encrypted (sys.columns.encryption_type NULL); SERVERPROPERTY tells the release and mixed-mode logins', async () => {
+    const ran = await s.ok(
+      "CREATE TABLE dbo.plain (a int);\nSELECT name, encryption_type, encryption_type_desc FROM sys.columns WHERE object_id = OBJECT_ID('dbo.plain');\nSELECT SERVERPROPERTY('ProductLevel'), SERVERPROPERTY('ProductMajorVersion'), SERVERPROPERTY('IsIntegratedSecurityOnly');\nDROP TABLE dbo.plain;",
+    );
+    assert.deepEqual(ran.resultSets.map((r) => r.rows), [[['a', null, null]], [['RTM', '15', '0']]]);
+  });
 });
 
 describe('statements run again (the session keeps their prepared statements)', () => {

@@ -179,6 +179,10 @@ ORDER BY i;`;
     }
     const asUser = await ask(viaTds, bed.user.name);
     assert.equal(asUser.answers.login, bed.user.name);
+    // The data-protection questions are answered, as SQL Server 2019 answers them (no TDE; dbo.items has no Always Encrypted column).
+    const database = asUser.answers.databases[0]!;
+    assert.equal(database.encrypted, false);
+    assert.deepEqual(database.encryptedColumns?.find((t) => t.name === 'items')?.columns, []);
     assert.deepEqual(asUser.codes.sort(), ['SQLML301 sp_execute_external_script', 'SQLML302 dbo.secret_things', 'SQLML304 dbo.missing_table']);
     // tds_user over its own TDS connection (no EXECUTE AS) gets the same findings.
     const own = await ask(await tds(bed.user));

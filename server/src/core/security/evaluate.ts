@@ -160,6 +160,12 @@ export function openScope(catalog: SecurityCatalog, session: SessionContext, dat
   return scope.bypass || decide(catalog, scope, DATABASE_REF, 'CONNECT') === 'granted' ? succeed(scope) : noAccess;
 }
 
+/** HAS_DBACCESS(database): 1 when the session may open the database (USE would work), 0 when not, NULL when there is no such database. */
+export function hasDbAccess(catalog: SecurityCatalog, session: SessionContext, database: string): 0 | 1 | null {
+  if (!findDatabase(catalog, database)) return null;
+  return openScope(catalog, session, database).ok ? 1 : 0;
+}
+
 /** Where ownership chaining starts: the module being executed and its owner. */
 export interface OwnershipChainLink {
   readonly database: string;

@@ -22,7 +22,7 @@ export { executeAsLogin, executeAsUser, revert } from './impersonation';
 export { isMember, isSrvRoleMember, originalLogin, userName, type SqlBit } from './identity';
 export { suserSname } from './tokens';
 
-export { check, checkCreate, ownershipChainLink, type CheckOptions, type CreatableObject, type OwnershipChainLink } from './evaluate';
+export { check, checkCreate, hasDbAccess, ownershipChainLink, type CheckOptions, type CreatableObject, type OwnershipChainLink } from './evaluate';
 export { checkExternalScriptExecution, type ServerConfiguration } from './externalScripts';
 export { fnMyPermissions, hasPermsByName, type MyPermissionRow } from './introspection';
 

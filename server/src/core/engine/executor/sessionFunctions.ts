@@ -3,13 +3,13 @@
 // fn_my_permissions), where they are (DB_NAME, OBJECT_ID) and the error a CATCH block handles.
 // Each is registered with the storage for this session and answered from the session's state at
 // the moment the query calls it.
-import { fnMyPermissions, hasPermsByName, isMember, isSrvRoleMember, loginPolicyProperty, serverVisibility, suserSname, userName } from '../../security';
+import { fnMyPermissions, hasDbAccess, hasPermsByName, isMember, isSrvRoleMember, loginPolicyProperty, serverVisibility, suserSname, userName } from '../../security';
 import { findDatabase, findLogin, findObject, findSchema, loginBySid } from '../../security/lookup';
 import type { FunctionInfo, TableFunctionInfo } from '../translate';
 import type { SqlType } from '../translate/types';
 import type { SqlValue } from './ports';
 import type { ExecutorSession } from './session';
-import { PRODUCT_VERSION } from './systemVariables';
+import { COLLATION, PRODUCT_VERSION } from './systemVariables';
 
 const SYSNAME: SqlType = { name: 'nvarchar', length: 128 };
 const INT: SqlType = { name: 'int' };
@@ -71,12 +71,22 @@ function loginProperty(session: ExecutorSession, name: string, property: string)
 const SERVER_PROPERTIES: Readonly<Record<string, (session: ExecutorSession) => SqlValue>> = {
   isadvancedanalyticsinstalled: () => '1',
   productversion: () => PRODUCT_VERSION,
+  productmajorversion: () => PRODUCT_VERSION.split('.')[0]!,
+  productminorversion: () => PRODUCT_VERSION.split('.')[1]!,
+  productbuild: () => PRODUCT_VERSION.split('.')[2]!,
+  productlevel: () => 'RTM',
   edition: () => 'Developer Edition (64-bit)',
   engineedition: () => '3',
+  // SQL logins are accepted besides the OS's (mixed mode); one instance, not a cluster or an availability group.
+  isintegratedsecurityonly: () => '0',
+  isclustered: () => '0',
+  ishadrenabled: () => '0',
+  isfulltextinstalled: () => '0',
+  issingleuser: () => '0',
   machinename: (s) => s.instance.options.serverName,
   servername: (s) => s.instance.options.serverName,
   instancename: () => null,
-  collation: () => 'SQL_Latin1_General_CP1_CI_AS',
+  collation: () => COLLATION,
 };
 
 const SCALARS: Readonly<Record<string, { returns: SqlType; evaluate: Evaluate }>> = {
@@ -139,6 +149,7 @@ const SCALARS: Readonly<Record<string, { returns: SqlType; evaluate: Evaluate }>
   },
   IS_MEMBER: { returns: INT, evaluate: (s, [name]) => (text(name) === null ? null : isMember(s.catalog, s.security, s.database, text(name)!)) },
   IS_ROLEMEMBER: { returns: INT, evaluate: (s, [name]) => (text(name) === null ? null : isMember(s.catalog, s.security, s.database, text(name)!)) },
+  HAS_DBACCESS: { returns: INT, evaluate: (s, [name]) => (text(name) === null ? null : hasDbAccess(s.catalog, s.security, text(name)!)) },
   IS_SRVROLEMEMBER: {
     returns: INT,
     evaluate: (s, [role, login]) => (text(role) === null ? null : isSrvRoleMember(s.catalog, s.security, text(role)!, text(login) ?? undefined)),

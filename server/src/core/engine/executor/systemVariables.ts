@@ -6,6 +6,9 @@ import type { ExecutorSession } from './session';
 
 export const PRODUCT_VERSION = '15.0.4000.0';
 
+/** The instance's collation, which every database and every character column has. */
+export const COLLATION = 'SQL_Latin1_General_CP1_CI_AS';
+
 interface SystemVariable {
   type: SqlType;
   value(session: ExecutorSession, frame: Frame): SqlValue;

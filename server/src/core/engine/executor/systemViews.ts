@@ -19,6 +19,7 @@ import { OPTIONS, optionValue } from './configuration';
 import { EXTERNAL_LIBRARY_VIEWS } from './externalLibraryViews';
 import { MONITORING_VIEWS } from './monitoringViews';
 import { externalPoolId } from './resourceGovernor';
+import { COLLATION } from './systemVariables';
 import type { SqlValue } from './ports';
 import type { ExecutorSession } from './session';
 
@@ -34,6 +35,7 @@ export interface SystemView {
 const int: SqlType = { name: 'int' };
 const bigint: SqlType = { name: 'bigint' };
 const bit: SqlType = { name: 'bit' };
+const tinyint: SqlType = { name: 'tinyint' };
 const sysname: SqlType = { name: 'nvarchar', length: 128 };
 const nvarchar = (length: number): SqlType => ({ name: 'nvarchar', length });
 const char = (length: number): SqlType => ({ name: 'char', length });
@@ -143,10 +145,37 @@ export const SYSTEM_VIEWS: Readonly<Record<string, SystemView>> = {
   },
   databases: {
     scope: 'server',
-    columns: [['name', sysname], ['database_id', int], ['owner_sid', sid]],
+    // The columns tools read at connect and the pre-flight's TDE question (is_encrypted): every
+    // database here is online, read-write, multi-user, uncontained, without TDE, at SQL Server
+    // 2019's compatibility level and the instance's collation; master in the simple recovery model.
+    columns: [
+      ['name', sysname],
+      ['database_id', int],
+      ['source_database_id', int],
+      ['owner_sid', sid],
+      ['compatibility_level', tinyint],
+      ['collation_name', sysname],
+      ['user_access', tinyint],
+      ['user_access_desc', nvarchar(60)],
+      ['is_read_only', bit],
+      ['state', tinyint],
+      ['state_desc', nvarchar(60)],
+      ['recovery_model', tinyint],
+      ['recovery_model_desc', nvarchar(60)],
+      ['is_trustworthy_on', bit],
+      ['is_encrypted', bit],
+      ['containment', tinyint],
+      ['containment_desc', nvarchar(60)],
+    ],
     rows: (s) => {
       const sees = serverSees(s);
-      return s.catalog.databases.filter((d) => sees.database(d.name)).map((d) => [d.name, s.instance.databaseId(d.name), sidBytes(d.principals.find((p) => p.principalId === 1)?.sid ?? null)]);
+      return s.catalog.databases
+        .filter((d) => sees.database(d.name))
+        .map((d) => {
+          const simple = d.name.toLowerCase() === 'master';
+          const owner = sidBytes(d.principals.find((p) => p.principalId === 1)?.sid ?? null);
+          return [d.name, s.instance.databaseId(d.name), null, owner, 150, COLLATION, 0, 'MULTI_USER', 0, 0, 'ONLINE', simple ? 3 : 1, simple ? 'SIMPLE' : 'FULL', 0, 0, 0, 'NONE'];
+        });
     },
   },
   schemas: {
@@ -169,8 +198,10 @@ export const SYSTEM_VIEWS: Readonly<Record<string, SystemView>> = {
   },
   columns: {
     scope: 'database',
-    columns: [['object_id', int], ['name', sysname], ['column_id', int]],
-    rows: (s, db) => objectsOf(s, db).flatMap((o) => o.columns.map((name, i) => [o.objectId, name, i + 1])),
+    // No column is encrypted with Always Encrypted here: the encryption columns are NULL, as SQL
+    // Server has them for a plain column (the pre-flight asks about them before a call reads a table).
+    columns: [['object_id', int], ['name', sysname], ['column_id', int], ['encryption_type', int], ['encryption_type_desc', nvarchar(64)], ['column_encryption_key_id', int]],
+    rows: (s, db) => objectsOf(s, db).flatMap((o) => o.columns.map((name, i) => [o.objectId, name, i + 1, null, null, null])),
   },
   procedures: {
     scope: 'database',
