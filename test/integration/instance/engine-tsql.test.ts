@@ -216,6 +216,11 @@ describe('functions', () => {
     assert.deepEqual(ran.resultSets[0]!.rows, [['         3', '         3', ' -1.5', '  123.46', '123.5', '***', null, null]]);
     assert.deepEqual(ran.resultSets[0]!.columns.map((c) => c.type).slice(0, 4), ['varchar(10)', 'varchar(10)', 'varchar(5)', 'varchar(8)']);
   });
+
+  test('UPPER maps one character to one and leaves ß as it is, in nvarchar and varchar; LOWER of the capital ẞ is ß', async () => {
+    const ran = await s.ok("SELECT UPPER(N'straße äöü'), UPPER('maß'), UPPER(N'ẞ'), LOWER(N'STRAẞE'), UPPER(CAST(NULL AS nvarchar(5)));");
+    assert.deepEqual(ran.resultSets[0]!.rows, [['STRAßE ÄÖÜ', 'MAß', 'ẞ', 'straße', null]]);
+  });
 });
 
 describe('binary values', () => {

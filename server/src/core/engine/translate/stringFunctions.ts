@@ -89,7 +89,16 @@ export const STRING_FUNCTIONS: BuiltinTable = {
   },
   LEFT: side('left'),
   RIGHT: side('right'),
-  UPPER: sameType('upper'),
+  UPPER: {
+    args: [1, 1],
+    translate: (call, t) => {
+      const [v] = values(call, t);
+      const s = asString(v!, call.args[0]!);
+      // SQL Server's case tables map one character to one and leave ß as it is; DuckDB's upper
+      // makes it the capital ẞ. It is set aside as a private-use character while the rest is upper-cased.
+      return combine(`replace(upper(replace(${s.sql}, 'ß', chr(57344))), chr(57344), 'ß')`, s.type, [v!]);
+    },
+  },
   LOWER: sameType('lower'),
   LTRIM: sameType('ltrim', [1, 2]),
   RTRIM: sameType('rtrim', [1, 2]),
