@@ -221,6 +221,38 @@ describe('functions', () => {
     const ran = await s.ok("SELECT UPPER(N'straße äöü'), UPPER('maß'), UPPER(N'ẞ'), LOWER(N'STRAẞE'), UPPER(CAST(NULL AS nvarchar(5)));");
     assert.deepEqual(ran.resultSets[0]!.rows, [['STRAßE ÄÖÜ', 'MAß', 'ẞ', 'straße', null]]);
   });
+
+  test('PERCENTILE_CONT interpolates and PERCENTILE_DISC picks a value, per partition, in either order; NULLs are left out', async () => {
+    const ran = await s.run(
+      [
+        "DECLARE @t TABLE (g char(1), x tinyint); INSERT INTO @t VALUES ('a', 1), ('a', 2), ('a', 3), ('a', 4), ('b', 10), ('b', NULL);",
+        "SELECT g, PERCENTILE_CONT(0.5) WITHIN GROUP (ORDER BY x) OVER (PARTITION BY g), PERCENTILE_CONT(0.25) WITHIN GROUP (ORDER BY x DESC) OVER (PARTITION BY g),",
+        '  PERCENTILE_DISC(0.5) WITHIN GROUP (ORDER BY x) OVER (PARTITION BY g), PERCENTILE_DISC(0.5) WITHIN GROUP (ORDER BY x DESC) OVER (PARTITION BY g)',
+        'FROM @t ORDER BY g, x;',
+        "SELECT TOP 1 PERCENTILE_DISC(0.6) WITHIN GROUP (ORDER BY d) OVER () FROM (VALUES (CAST('2024-01-01' AS date)), ('2024-03-01'), ('2024-02-01')) v(d);",
+        "SELECT PERCENTILE_CONT(0.5) WITHIN GROUP (ORDER BY s) OVER () FROM (VALUES (N'a')) v(s);",
+        'GO',
+        'SELECT PERCENTILE_CONT(0.5) WITHIN GROUP (ORDER BY x) FROM (VALUES (1)) v(x);',
+        'GO',
+        'SELECT PERCENTILE_DISC(0.5) OVER () FROM (VALUES (1)) v(x);',
+      ].join('\n'),
+    );
+    assert.deepEqual(ran.resultSets[0]!.rows.map((r) => r.slice(1)), [
+      [2.5, 3.25, 2, 3],
+      [2.5, 3.25, 2, 3],
+      [2.5, 3.25, 2, 3],
+      [2.5, 3.25, 2, 3],
+      [10, 10, 10, 10],
+      [10, 10, 10, 10],
+    ]);
+    assert.deepEqual(ran.resultSets[0]!.columns.map((c) => c.type).slice(1), ['float', 'float', 'tinyint', 'tinyint']);
+    assert.deepEqual([ran.resultSets[1]!.columns[0]!.type, ran.resultSets[1]!.rows], ['date', [['2024-02-01 00:00:00.000']]]);
+    assert.deepEqual(ran.errors.map((e) => [e.number, e.line, e.text]), [
+      [8117, 5, 'Operand data type nvarchar is invalid for percentile_cont operator.'],
+      [10753, 7, "The function 'PERCENTILE_CONT' must have an OVER clause."],
+      [10754, 9, "The function 'PERCENTILE_DISC' must have a WITHIN GROUP clause."],
+    ]);
+  });
 });
 
 describe('binary values', () => {

@@ -172,9 +172,9 @@ test('UPDATE and DELETE, alone or joined: DuckDB UPDATE ... FROM and DELETE ... 
     assert.ok(s.kind === 'delete');
     return translateDeleteStatement(s, ports);
   };
-  const simple = update("UPDATE people SET city = UPPER(city), born = DEFAULT WHERE name = 'ann'");
+  const simple = update("UPDATE people SET city = LOWER(city), born = DEFAULT WHERE name = 'ann'");
   assert.ok(simple.ok);
-  assert.equal(simple.value.sql, `UPDATE "sales"."dbo"."people" AS "people" SET "city" = upper("people"."city"), "born" = DEFAULT WHERE (rtrim("people"."name", ' ') COLLATE NOCASE = 'ann')`);
+  assert.equal(simple.value.sql, `UPDATE "sales"."dbo"."people" AS "people" SET "city" = lower("people"."city"), "born" = DEFAULT WHERE (rtrim("people"."name", ' ') COLLATE NOCASE = 'ann')`);
   const joined = update('UPDATE o SET amount += 1 FROM orders o JOIN people p ON p.id = o.person_id WHERE p.city = @city');
   assert.ok(joined.ok);
   assert.equal(

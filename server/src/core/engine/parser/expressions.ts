@@ -364,7 +364,7 @@ function functionCall(p: Parser, name: Identifier[]): FunctionCall {
   p.expect('rparen');
   let withinGroup: OrderItem[] | undefined;
   if (p.isWord('WITHIN')) {
-    if (upper !== 'STRING_AGG') p.unsupported(`WITHIN GROUP with ${upper}`, p.peek()!);
+    if (upper !== 'STRING_AGG' && upper !== 'PERCENTILE_CONT' && upper !== 'PERCENTILE_DISC') p.unsupported(`WITHIN GROUP with ${upper}`, p.peek()!);
     p.next();
     p.expectWord('GROUP');
     p.expect('lparen');

@@ -17,7 +17,7 @@ import { quoteIdentifier } from './names';
 import { SOUNDEX_FUNCTIONS } from './soundexFunctions';
 import { STRING_FUNCTIONS } from './stringFunctions';
 import { scalarFunctionCall } from './userFunctions';
-import { BIGINT, FLOAT, INT, isBinary, type SqlType } from './types';
+import { BIGINT, duckdbType, FLOAT, INT, isBinary, isNumber, type SqlType } from './types';
 
 const BUILTINS: Readonly<Record<string, Builtin>> = { ...STRING_FUNCTIONS, ...SOUNDEX_FUNCTIONS, ...DATE_FUNCTIONS, ...MATH_FUNCTIONS, ...LOGIC_FUNCTIONS, ...MISC_FUNCTIONS };
 
@@ -38,7 +38,7 @@ const WINDOW_FUNCTIONS: Readonly<Record<string, [number, number]>> = {
 /** SQL Server built-ins the embedded instance does not translate (and the executor may not provide). */
 const NOT_TRANSLATED = new Set(
   `PATINDEX STR STRING_ESCAPE STRING_SPLIT COMPRESS DECOMPRESS
-HASHBYTES CHECKSUM_AGG GROUPING GROUPING_ID PERCENTILE_CONT PERCENTILE_DISC JSON_QUERY JSON_MODIFY
+HASHBYTES CHECKSUM_AGG GROUPING GROUPING_ID JSON_QUERY JSON_MODIFY
 OPENJSON SWITCHOFFSET TODATETIMEOFFSET DATETIMEOFFSETFROMPARTS DATETIMEFROMPARTS DATETIME2FROMPARTS
 SMALLDATETIMEFROMPARTS TIMEFROMPARTS DATE_BUCKET GREATEST LEAST NEWSEQUENTIALID SCOPE_IDENTITY IDENT_CURRENT
 IDENT_SEED IDENT_INCR ROWCOUNT_BIG XACT_STATE ERROR_MESSAGE ERROR_NUMBER ERROR_SEVERITY ERROR_STATE ERROR_LINE
@@ -56,6 +56,7 @@ export function translateCall(call: FunctionCall, t: ExpressionTranslator): Type
     if (aggregate) return aggregateCall(name, aggregate, call, t);
     const window = WINDOW_FUNCTIONS[name];
     if (window) return windowCall(name, window, call, t);
+    if (name === 'PERCENTILE_CONT' || name === 'PERCENTILE_DISC') return percentileCall(name, call, t);
     const builtin = BUILTINS[name];
     if (builtin) {
       if (call.over) notWindowFunction(name, call);
@@ -181,6 +182,38 @@ function windowCall(name: string, argCount: [number, number], call: FunctionCall
  * OVER (PARTITION BY ... ORDER BY ...), allowed only in the select list and ORDER BY. The keys are
  * returned too: in a grouped query they must be grouped or aggregated like any other value.
  */
+/**
+ * PERCENTILE_CONT / PERCENTILE_DISC (p) WITHIN GROUP (ORDER BY x [DESC]) OVER ([PARTITION BY ...]),
+ * window functions only, as in SQL Server. DuckDB's quantile_cont interpolates at 1 + p * (n - 1)
+ * and quantile_disc takes the first value whose cumulative distribution reaches p, as SQL Server
+ * defines them. Descending order is the mirror: 1 - p for CONT; for DISC the largest values come
+ * first, which the quantile of the negated numbers gives (anything but numbers is not supported).
+ */
+function percentileCall(name: 'PERCENTILE_CONT' | 'PERCENTILE_DISC', call: FunctionCall, t: ExpressionTranslator): Typed {
+  if (!call.withinGroup) stop(10754, 15, 1, `The function '${name}' must have a WITHIN GROUP clause.`, call);
+  if (!call.over) stop(10753, 15, 3, `The function '${name}' must have an OVER clause.`, call);
+  checkArgumentCount(name, [1, 1], call);
+  if (call.withinGroup.length !== 1) stop(102, 15, 1, "Incorrect syntax near ','.", call);
+  if (call.over.orderBy.length > 0) unsupported(`ORDER BY in the OVER clause of ${name}`, call);
+  const window = overClause(call, t);
+  const [fraction] = values(call, t);
+  const order = call.withinGroup[0]!;
+  const key = t.value(order.expr);
+  const continuous = name === 'PERCENTILE_CONT';
+  if (!isNumber(key.type) && (continuous || order.descending)) {
+    if (!continuous) unsupported('PERCENTILE_DISC over values other than numbers in descending order', call);
+    stop(8117, 16, 1, `Operand data type ${key.type.name} is invalid for ${name.toLowerCase()} operator.`, call);
+  }
+  const p = convert(fraction!, FLOAT, 'implicit', call.args[0]!).sql;
+  const sql = continuous
+    ? `quantile_cont(${key.sql}, ${order.descending ? `1 - ${p}` : p})${window.sql}`
+    : order.descending
+      ? // tinyint is unsigned in the storage: negated as an integer, then back.
+        `CAST(-quantile_disc(-CAST(${key.sql} AS ${key.type.name === 'tinyint' ? 'INTEGER' : duckdbType(key.type)}), ${p})${window.sql} AS ${duckdbType(key.type)})`
+      : `quantile_disc(${key.sql}, ${p})${window.sql}`;
+  return combine(continuous ? `CAST(${sql} AS DOUBLE)` : sql, continuous ? FLOAT : key.type, [fraction!, key, ...window.keys]);
+}
+
 function overClause(call: FunctionCall, t: ExpressionTranslator): { sql: string; keys: Typed[] } {
   const ctx = t.ctx;
   if (ctx.clause !== 'select' && ctx.clause !== 'orderBy') stop(4108, 15, 1, 'Windowed functions can only appear in the SELECT or ORDER BY clauses.', call);
