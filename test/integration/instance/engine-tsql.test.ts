@@ -256,6 +256,54 @@ describe('functions', () => {
 });
 
 describe('binary values', () => {
+  test('strings become bytes as SQL Server encodes them: nvarchar UTF-16LE, varchar code page 1252 (? for what it lacks); and back', async () => {
+    const ran = await s.ok(
+      [
+        "SELECT CAST(N'ab' AS varbinary(10)), CAST('ab' AS varbinary(10)), CAST(N'é€😀' AS varbinary(20)), CAST('é€ж' AS varbinary(10)), CAST(N'' AS varbinary(4));",
+        "SELECT CAST(0x61006200 AS nvarchar(10)), CAST(0x6162E980 AS varchar(10)), CAST(0xE900AC203DD800DE AS nvarchar(10)), CAST(CAST(N'héllo 😀' AS varbinary(40)) AS nvarchar(20));",
+        "SELECT CAST(N'abc' AS varbinary(4)), CAST(0x010203 AS varbinary(2)), CAST(0x0102 AS binary(4)), CAST('ab' AS binary(3));",
+        "SELECT CONVERT(varbinary(4), '0x6162', 1), CONVERT(varbinary(4), '6162', 2), TRY_CONVERT(varbinary(4), 'zz', 2);",
+      ].join('\n'),
+    );
+    assert.deepEqual(ran.resultSets.map((r) => r.rows), [
+      [['0x61006200', '0x6162', '0xE900AC203DD800DE', '0xE9803F', '0x']],
+      [['ab', 'abé€', 'é€😀', 'héllo 😀']],
+      [['0x61006200', '0x0102', '0x01020000', '0x616200']],
+      [['0x6162', '0x6162', null]],
+    ]);
+    const badHex = await s.run("SELECT CONVERT(varbinary(4), '616', 2);");
+    assert.deepEqual(badHex.errors.map((e) => [e.number, e.text]), [[8114, 'Error converting data type varchar to varbinary.']]);
+  });
+
+  test('HASHBYTES hashes those bytes (MD5, SHA1, SHA2_256, by a constant or a variable); SHA2_512 is not supported', async () => {
+    const ran = await s.run(
+      [
+        "DECLARE @md5 varchar(10) = 'md5';",
+        "SELECT HASHBYTES('SHA2_256', N'abc'), HASHBYTES('SHA2_256', 'abc'), HASHBYTES(@md5, 'é€'), HASHBYTES('SHA1', 0x616263), HASHBYTES('nope', 'abc'), HASHBYTES('MD5', CAST(NULL AS varchar(3)));",
+        'GO',
+        "SELECT HASHBYTES('SHA2_512', 'abc');",
+        'GO',
+        "SELECT HASHBYTES('MD5', 42);",
+      ].join('\n'),
+    );
+    // Computed by Python's hashlib over 'abc'.encode('utf-16-le'), b'abc' and 'é€'.encode('cp1252').
+    assert.deepEqual(ran.resultSets[0]!.rows, [
+      [
+        '0x13E228567E8249FCE53337F25D7970DE3BD68AB2653424C7B8F9FD05E33CAEDF',
+        '0xBA7816BF8F01CFEA414140DE5DAE2223B00361A396177A9CB410FF61F20015AD',
+        '0xC17CA5490B95AA07BB32D9127125086F',
+        '0xA9993E364706816ABA3E25717850C26C9CD0D89D',
+        null,
+        null,
+      ],
+    ]);
+    assert.deepEqual(ran.resultSets[0]!.columns.map((c) => c.type)[0], 'varbinary(8000)');
+    assert.deepEqual(ran.errors.map((e) => [e.number, e.line, e.text]), [
+      [59001, 3, 'HASHBYTES with SHA2_512 is not supported by the embedded instance.'],
+      [8116, 5, 'Argument data type int is invalid for argument 2 of hashbytes function.'],
+    ]);
+  });
+
   test('+ joins two binaries and reads one beside an integer as that integer; SUBSTRING cuts bytes and stays binary', async () => {
     const ran = await s.ok("SELECT 0x01 + 0x02, 0x01 + 1, 2 * 0x0003, SUBSTRING(0x010203, 2, 1), SUBSTRING(0x010203, 0, 2), SUBSTRING(0x010203, 3, 5), SUBSTRING('hello', 2, 3);");
     assert.deepEqual(ran.resultSets[0]!.rows, [['0x0102', 2, 6, '0x02', '0x01', '0x03', 'ell']]);

@@ -8,6 +8,7 @@ import { formatDateTime, parseDateTime } from './dateFormats';
 import { roundedToPrecision } from './dateTimePrecision';
 import { raiseSql, stop, unsupported, type MessagePart } from './errors';
 import { displayTableName, quoteString } from './names';
+import { bytesToString, stringToBytes } from './stringBytes';
 import type { TableLocation } from './ports';
 import {
   duckdbType,
@@ -63,7 +64,7 @@ function convertValue(value: Typed, to: SqlType, mode: ConversionMode, span: Spa
     else if (isBit(from)) sql = `CAST(CAST(${x} AS INTEGER) AS VARCHAR)`;
     else if (isDateTime(from)) sql = formatDateTime(x, from, style, span);
     else if (from.name === 'uniqueidentifier') sql = `upper(CAST(${x} AS VARCHAR))`;
-    else if (isBinary(from)) sql = binaryToString(x, style, span);
+    else if (isBinary(from)) sql = binaryToString(x, to, style, span);
     else return clash(from, to, mode, span);
     // CAST to a shorter string cuts it, silently, in SQL Server.
     if (mode !== 'implicit' && typeof to.length === 'number' && !(typeof from.length === 'number' && from.length <= to.length && isString(from))) {
@@ -159,12 +160,37 @@ function convertValue(value: Typed, to: SqlType, mode: ConversionMode, span: Spa
   }
 
   if (isBinary(to)) {
-    if (isBinary(from)) return result(x);
-    if (isString(from)) return result(`encode(${x})`);
+    if (isBinary(from)) return result(mode === 'implicit' ? x : fitBytes(x, from, to));
+    if (isString(from)) {
+      const bytes = style === 1 || style === 2 ? hexToBytes(x, from, style, failure) : stringToBytes(x, from);
+      return result(mode === 'implicit' ? bytes : fitBytes(bytes, null, to));
+    }
     if (isInteger(from)) return result(integerToBinary(x, from, to));
     return clash(from, to, mode, span);
   }
   return clash(from, to, mode, span);
+}
+
+/**
+ * CAST to binary(n) or varbinary(n) cuts the bytes to n, silently, and binary(n) pads them with
+ * zeros to n, as SQL Server does; nothing to do when the source is binary that already fits.
+ */
+function fitBytes(x: string, from: SqlType | null, to: SqlType): string {
+  if (typeof to.length !== 'number') return x;
+  const known = from !== null && typeof from.length === 'number' ? from.length : null;
+  if (known !== null && (to.name === 'varbinary' ? known <= to.length : from!.name === 'binary' && known === to.length)) return x;
+  const digits = 2 * to.length;
+  return to.name === 'binary' ? `unhex(rpad(left(hex(${x}), ${digits}), ${digits}, '0'))` : `unhex(left(hex(${x}), ${digits}))`;
+}
+
+/**
+ * CONVERT(varbinary, text, 1 | 2): the bytes the hex digits spell, after '0x' (style 1) or without
+ * it (style 2); anything else is Msg 8114, or NULL for TRY_CONVERT.
+ */
+function hexToBytes(x: string, from: SqlType, style: 1 | 2, failure: (number: number, parts: MessagePart[]) => string): string {
+  const digits = style === 1 ? `substr(${x}, 3)` : x;
+  const valid = `${style === 1 ? `lower(left(${x}, 2)) = '0x' AND ` : ''}regexp_full_match(${digits}, '([0-9A-Fa-f]{2})*')`;
+  return `CASE WHEN ${x} IS NULL THEN NULL WHEN ${valid} THEN unhex(${digits}) ELSE ${failure(8114, [`Error converting data type ${from.name} to varbinary.`])} END`;
 }
 
 /** The bytes of each integer type, as SQL Server converts it to and from binary. */
@@ -258,8 +284,8 @@ function floatToString(x: string, style: number | null, span: Span): string {
   return `regexp_replace(printf('%g', ${x}), 'e([+-])([0-9][0-9])$', 'e\\10\\2')`;
 }
 
-function binaryToString(x: string, style: number | null, span: Span): string {
-  if (style === null || style === 0) return `decode(${x})`;
+function binaryToString(x: string, to: SqlType, style: number | null, span: Span): string {
+  if (style === null || style === 0) return bytesToString(x, to);
   if (style === 1) return `('0x' || upper(hex(${x})))`;
   if (style === 2) return `upper(hex(${x}))`;
   return unsupported(`CONVERT style ${style} for binary`, span);

@@ -10,6 +10,7 @@ import { convert } from './conversions';
 import { DATE_FUNCTIONS } from './dateFunctions';
 import { stop, unsupported } from './errors';
 import { collation, combine, type ExpressionTranslator } from './expressions';
+import { HASH_FUNCTIONS } from './hashFunctions';
 import { LOGIC_FUNCTIONS } from './logicFunctions';
 import { MATH_FUNCTIONS } from './mathFunctions';
 import { MISC_FUNCTIONS } from './miscFunctions';
@@ -19,7 +20,7 @@ import { STRING_FUNCTIONS } from './stringFunctions';
 import { scalarFunctionCall } from './userFunctions';
 import { BIGINT, duckdbType, FLOAT, INT, isBinary, isNumber, type SqlType } from './types';
 
-const BUILTINS: Readonly<Record<string, Builtin>> = { ...STRING_FUNCTIONS, ...SOUNDEX_FUNCTIONS, ...DATE_FUNCTIONS, ...MATH_FUNCTIONS, ...LOGIC_FUNCTIONS, ...MISC_FUNCTIONS };
+const BUILTINS: Readonly<Record<string, Builtin>> = { ...STRING_FUNCTIONS, ...SOUNDEX_FUNCTIONS, ...DATE_FUNCTIONS, ...MATH_FUNCTIONS, ...LOGIC_FUNCTIONS, ...MISC_FUNCTIONS, ...HASH_FUNCTIONS };
 
 /** Functions that exist only with OVER (ORDER BY ...), with their argument counts. */
 const WINDOW_FUNCTIONS: Readonly<Record<string, [number, number]>> = {
@@ -38,7 +39,7 @@ const WINDOW_FUNCTIONS: Readonly<Record<string, [number, number]>> = {
 /** SQL Server built-ins the embedded instance does not translate (and the executor may not provide). */
 const NOT_TRANSLATED = new Set(
   `PATINDEX STR STRING_ESCAPE STRING_SPLIT COMPRESS DECOMPRESS
-HASHBYTES CHECKSUM_AGG GROUPING GROUPING_ID JSON_QUERY JSON_MODIFY
+CHECKSUM_AGG GROUPING GROUPING_ID JSON_QUERY JSON_MODIFY
 OPENJSON SWITCHOFFSET TODATETIMEOFFSET DATETIMEOFFSETFROMPARTS DATETIMEFROMPARTS DATETIME2FROMPARTS
 SMALLDATETIMEFROMPARTS TIMEFROMPARTS DATE_BUCKET GREATEST LEAST NEWSEQUENTIALID SCOPE_IDENTITY IDENT_CURRENT
 IDENT_SEED IDENT_INCR ROWCOUNT_BIG XACT_STATE ERROR_MESSAGE ERROR_NUMBER ERROR_SEVERITY ERROR_STATE ERROR_LINE
