@@ -80,6 +80,18 @@ def driver_transactions():
     return outcome
 
 
+def catalog(**login):
+    """ODBC's catalog functions, as FreeTDS sends them (sp_tables and sp_columns by RPC): every
+    field of each row, in the driver's order."""
+    cursor = connect(**login).cursor()
+    outcome = {'tables': [list(r) for r in cursor.tables(table=settings['tables'])]}
+    outcome['columns'] = [list(r) for r in cursor.columns(table=settings['columns'])]
+    outcome['columnNames'] = [d[0] for d in cursor.description]
+    if settings.get('catalog'):
+        outcome['inCatalog'] = [list(r) for r in cursor.tables(table=settings['tables'], catalog=settings['catalog'])]
+    return outcome
+
+
 def main():
     if scenario == 'who':
         cursor = connect().cursor()
@@ -115,6 +127,10 @@ def main():
         cursor.execute('SELECT 1 AS still')
         outcome['after'] = rows(cursor)
         return outcome
+    if scenario == 'catalog':
+        return catalog()
+    if scenario == 'catalog_as_user':
+        return catalog(login=settings['user'], password=settings['userPassword'])
     if scenario == 'driver_transactions':
         return driver_transactions()
     if scenario == 'wrong_password':

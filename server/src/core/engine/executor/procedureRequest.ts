@@ -59,7 +59,8 @@ export function quotedProcedureName(name: string): string | null {
       part = dot < 0 ? rest : rest.slice(0, dot);
       rest = dot < 0 ? '' : rest.slice(dot);
     }
-    parts.push(`[${part.replace(/]/g, ']]')}]`);
+    // An empty part stays empty: `[db]..sp_tables` (how ODBC drivers name a catalog) means the default schema.
+    parts.push(part === '' ? '' : `[${part.replace(/]/g, ']]')}]`);
     if (rest.startsWith('.')) rest = rest.slice(1);
     else if (rest.length > 0) return null;
   }

@@ -1,7 +1,7 @@
 // The translator's ports for one statement of one session: names resolved the way SQL Server
 // resolves them for the current user (the current database, the user's default schema then dbo,
-// the session's own #temp tables), sys.* views served from a session table filled just before
-// the statement runs, the session's functions, and the frame's variables.
+// the session's own #temp tables), sys.* and INFORMATION_SCHEMA.* views served from a session
+// table filled just before the statement runs, the session's functions, and the frame's variables.
 import { findDatabase } from '../../security/lookup';
 import { duckdbRelation, type ColumnInfo, type Ports, type TableInfo, type TableLocation, type TableName } from '../translate';
 import type { Frame } from './frame';
@@ -42,13 +42,14 @@ export function resolveUserTable(session: ExecutorSession, name: TableName, scop
 }
 
 function viewUse(session: ExecutorSession, name: TableName, scope: NameScope | undefined): ViewUse | null {
-  if (name.schema?.toLowerCase() !== 'sys') return null;
-  const view = systemView(name.name);
+  if (name.schema === null) return null;
+  const view = systemView(name.schema, name.name);
   if (!view) return null;
   const database = view.scope === 'server' ? 'master' : (name.database ?? scope?.database ?? session.database);
   const db = findDatabase(session.catalog, database);
   if (!db) return null;
-  const location: TableLocation = { kind: 'temp', name: `sqlml$sys$${view.scope === 'server' ? '' : `${db.name}$`}${name.name.toLowerCase()}` };
+  // Named by schema too: sys.tables and INFORMATION_SCHEMA.TABLES are different views.
+  const location: TableLocation = { kind: 'temp', name: `sqlml$${name.schema.toLowerCase()}$${view.scope === 'server' ? '' : `${db.name}$`}${name.name.toLowerCase()}` };
   const columns: ColumnInfo[] = view.columns.map(([column, type]) => ({ name: column, type, nullable: true, identity: false }));
   return { view, name: name.name.toLowerCase(), database: db.name, table: { location, columns } };
 }

@@ -1,11 +1,11 @@
 // The sys.* catalog views and DMVs the embedded instance serves, with SQL Server's column names
-// and types. Their rows come from the security catalog, the configuration, the tables and the
-// launcher; the executor copies them into a session table just before a statement reads them.
+// and types, and where a schema-qualified name finds them and INFORMATION_SCHEMA's. Their rows
+// come from the security catalog, the configuration, the tables and the launcher; the executor
+// copies them into a session table just before a statement reads them.
 // Each catalog view shows only what the session may see of it (SQL Server's metadata visibility,
 // security/visibility.ts); the DMVs need VIEW SERVER STATE.
 import {
   databasePermissionsView,
-  databaseVisibility,
   serverVisibility,
   databasePrincipalsView,
   databaseRoleMembersView,
@@ -15,8 +15,11 @@ import {
 } from '../../security';
 import { findDatabase } from '../../security/lookup';
 import type { SqlType } from '../translate/types';
+import { databaseSees, objectColumns, objectsOf } from './catalogObjects';
+import { columnTypeFacts, SYSTEM_TYPES } from './catalogTypes';
 import { OPTIONS, optionValue } from './configuration';
 import { EXTERNAL_LIBRARY_VIEWS } from './externalLibraryViews';
+import { INFORMATION_SCHEMA_VIEWS } from './informationSchemaViews';
 import { MONITORING_VIEWS } from './monitoringViews';
 import { externalPoolId } from './resourceGovernor';
 import { COLLATION } from './systemVariables';
@@ -36,6 +39,7 @@ const int: SqlType = { name: 'int' };
 const bigint: SqlType = { name: 'bigint' };
 const bit: SqlType = { name: 'bit' };
 const tinyint: SqlType = { name: 'tinyint' };
+const smallint: SqlType = { name: 'smallint' };
 const sysname: SqlType = { name: 'nvarchar', length: 128 };
 const nvarchar = (length: number): SqlType => ({ name: 'nvarchar', length });
 const char = (length: number): SqlType => ({ name: 'char', length });
@@ -66,14 +70,6 @@ function permissionRows(rows: ReturnType<typeof serverPermissionsView>): SqlValu
 }
 
 const serverSees = (s: ExecutorSession) => serverVisibility(s.catalog, s.security, s.database);
-const databaseSees = (s: ExecutorSession, database: string) => databaseVisibility(s.catalog, s.security, database);
-
-/** The objects of a database the session may see, of one type or all. */
-function objectsOf(session: ExecutorSession, database: string, type?: string) {
-  const db = findDatabase(session.catalog, database);
-  const sees = databaseSees(session, database);
-  return (db?.objects ?? []).filter((o) => (type === undefined || o.type === type) && sees.object(o.objectId));
-}
 
 const TYPE_DESC: Readonly<Record<string, string>> = { U: 'USER_TABLE', V: 'VIEW', P: 'SQL_STORED_PROCEDURE', FN: 'SQL_SCALAR_FUNCTION', IF: 'SQL_INLINE_TABLE_VALUED_FUNCTION', TF: 'SQL_TABLE_VALUED_FUNCTION' };
 
@@ -200,8 +196,33 @@ export const SYSTEM_VIEWS: Readonly<Record<string, SystemView>> = {
     scope: 'database',
     // No column is encrypted with Always Encrypted here: the encryption columns are NULL, as SQL
     // Server has them for a plain column (the pre-flight asks about them before a call reads a table).
-    columns: [['object_id', int], ['name', sysname], ['column_id', int], ['encryption_type', int], ['encryption_type_desc', nvarchar(64)], ['column_encryption_key_id', int]],
-    rows: (s, db) => objectsOf(s, db).flatMap((o) => o.columns.map((name, i) => [o.objectId, name, i + 1, null, null, null])),
+    // The six columns this view had before keep their places (SELECT * of it starts as it did);
+    // the type columns follow in SQL Server's order. A view's or function's column has no
+    // nullability or identity here (NULL), and one whose definition no longer compiles no type.
+    columns: [
+      ['object_id', int], ['name', sysname], ['column_id', int], ['encryption_type', int], ['encryption_type_desc', nvarchar(64)], ['column_encryption_key_id', int],
+      ['system_type_id', tinyint], ['user_type_id', int], ['max_length', smallint], ['precision', tinyint], ['scale', tinyint], ['collation_name', sysname],
+      ['is_nullable', bit], ['is_identity', bit], ['is_computed', bit],
+    ],
+    rows: (s, db) =>
+      objectsOf(s, db).flatMap((o) =>
+        objectColumns(s, db, o).map((c) => {
+          const t = c.type && columnTypeFacts(c.type);
+          const typed = t ? [t.systemTypeId, t.userTypeId, t.maxLength, t.precision, t.scale, t.collation] : [null, null, null, null, null, null];
+          return [o.objectId, c.name, c.ordinal, null, null, null, ...typed, c.nullable, c.identity, false];
+        }),
+      ),
+  },
+  types: {
+    scope: 'database',
+    // The system types only (no CREATE TYPE here), all in schema sys (4), owned by no one.
+    columns: [
+      ['name', sysname], ['system_type_id', tinyint], ['user_type_id', int], ['schema_id', int], ['principal_id', int], ['max_length', smallint],
+      ['precision', tinyint], ['scale', tinyint], ['collation_name', sysname], ['is_nullable', bit], ['is_user_defined', bit], ['is_assembly_type', bit],
+      ['default_object_id', int], ['rule_object_id', int], ['is_table_type', bit],
+    ],
+    rows: () =>
+      SYSTEM_TYPES.map((t) => [t.name, t.systemTypeId, t.userTypeId, 4, null, t.maxLength, t.precision, t.scale, t.collatable ? COLLATION : null, t.nullable, false, false, 0, 0, false]),
   },
   procedures: {
     scope: 'database',
@@ -261,7 +282,24 @@ export const SYSTEM_VIEWS: Readonly<Record<string, SystemView>> = {
   },
 };
 
-export function systemView(name: string): SystemView | undefined {
-  const key = name.toLowerCase();
-  return SYSTEM_VIEWS[key] ?? MONITORING_VIEWS[key] ?? EXTERNAL_LIBRARY_VIEWS[key];
+/** The sys.* views by name (lower case, as SQL Server spells them). */
+const SYS_VIEWS: readonly Readonly<Record<string, SystemView>>[] = [SYSTEM_VIEWS, MONITORING_VIEWS, EXTERNAL_LIBRARY_VIEWS];
+
+/** The catalog view a schema-qualified name denotes in any database, case-insensitively (sys.tables, INFORMATION_SCHEMA.COLUMNS). */
+export function systemView(schema: string, name: string): SystemView | undefined {
+  const own = (record: Readonly<Record<string, SystemView>>, key: string) => (Object.hasOwn(record, key) ? record[key] : undefined);
+  switch (schema.toLowerCase()) {
+    case 'sys':
+      return SYS_VIEWS.map((record) => own(record, name.toLowerCase())).find((view) => view !== undefined);
+    case 'information_schema':
+      return own(INFORMATION_SCHEMA_VIEWS, name.toUpperCase());
+    default:
+      return undefined;
+  }
+}
+
+/** Every catalog view with its schema and name as SQL Server spells them (sp_tables lists them as views). */
+export function catalogViews(): { schema: string; name: string; view: SystemView }[] {
+  const sys = SYS_VIEWS.flatMap((record) => Object.entries(record).map(([name, view]) => ({ schema: 'sys', name, view })));
+  return [...sys, ...Object.entries(INFORMATION_SCHEMA_VIEWS).map(([name, view]) => ({ schema: 'INFORMATION_SCHEMA', name, view }))];
 }

@@ -1,9 +1,14 @@
 // T-SQL LIKE patterns have character classes ([a-c], [^x]) that DuckDB's LIKE lacks. A constant
-// pattern with a class becomes an anchored regular expression; any other pattern stays LIKE.
+// pattern with a class becomes an anchored regular expression; any other pattern stays LIKE. The
+// executor matches catalog names (sp_tables, sp_columns) with the same expression in JavaScript.
 
 /** The RE2 expression for a LIKE pattern with classes, or null when plain (I)LIKE does the same. */
 export function likeToRegex(pattern: string, escape: string | null): string | null {
-  if (!pattern.includes('[')) return null;
+  return pattern.includes('[') ? `(?s)${likeRegexSource(pattern, escape)}` : null;
+}
+
+/** A LIKE pattern as an anchored regular expression, in the syntax RE2 and JavaScript share. */
+export function likeRegexSource(pattern: string, escape: string | null): string {
   let out = '';
   for (let i = 0; i < pattern.length; i++) {
     const c = pattern[i]!;
@@ -25,7 +30,7 @@ export function likeToRegex(pattern: string, escape: string | null): string | nu
       i = close;
     } else out += escapeRegex(c);
   }
-  return `(?s)^${out}$`;
+  return `^${out}$`;
 }
 
 function escapeRegex(c: string): string {

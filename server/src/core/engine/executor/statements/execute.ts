@@ -1,11 +1,12 @@
 // EXEC: a system procedure the instance implements (sp_execute_external_script, sp_configure,
-// sp_addrolemember, ...), a stored procedure, or a string of dynamic SQL. WITH RESULT SETS
+// sp_addrolemember, sp_tables, ...), a stored procedure, or a string of dynamic SQL. WITH RESULT SETS
 // applies to whatever result sets the call sends.
-import type { ExecuteStatement, ExecuteStringStatement, Statement } from '../../ast';
+import type { ExecuteStatement, ExecuteStringStatement, Identifier, Statement } from '../../ast';
 import { parseBatch } from '../../parser';
 import { writtenName } from '../../translate/from';
 import { NEXT, StatementContext, type Flow } from '../context';
-import { ExecStop, fail, notSupportedHere } from '../errors';
+import { openScope } from '../../../security/evaluate';
+import { ExecStop, fail, notSupportedHere, refuse } from '../errors';
 import { Frame } from '../frame';
 import type { ExecResultSet } from '../results';
 import { runStatements } from '../runner';
@@ -15,6 +16,7 @@ import { callProcedure, dropFrameTables } from './procedureCall';
 import { findProcedure } from './procedures';
 import { applyResultSets } from './resultSets';
 import { SYSTEM_PROCEDURES } from './systemProcedures';
+import type { SystemProcedure } from './systemProcedureArguments';
 
 export async function runExecute(st: ExecuteStatement | ExecuteStringStatement, ctx: StatementContext): Promise<Flow> {
   if (st.kind === 'executeString') {
@@ -42,21 +44,35 @@ export async function executeCaptured(st: ExecuteStatement | ExecuteStringStatem
 async function runCall(st: ExecuteStatement, ctx: StatementContext, sink: Sink): Promise<void> {
   if (st.procedure.kind === 'variable') return notSupportedHere('EXEC of a procedure named by a variable', st.procedure);
   const name = st.procedure;
-  const system = !name.database && (!name.schema || ['sys', 'dbo'].includes(name.schema.name.toLowerCase()));
-  if (system && name.name.name.toLowerCase() === 'sp_execute_external_script') return runExternalScript(st, ctx, sink);
+  const system = !name.schema || ['sys', 'dbo'].includes(name.schema.name.toLowerCase());
+  if (system && !name.database && name.name.name.toLowerCase() === 'sp_execute_external_script') return runExternalScript(st, ctx, sink);
   const builtin = system ? SYSTEM_PROCEDURES[name.name.name.toLowerCase()] : undefined;
-  if (builtin) {
-    // The procedure's own context takes catalog lock holds (sp_configure, sp_addrolemember): give them back.
-    const inner = new StatementContext(ctx.session, ctx.frame, sink);
-    try {
-      return await builtin(st, inner);
-    } finally {
-      inner.statementEnded();
-    }
-  }
+  if (builtin) return runSystemProcedure(builtin, st, name.database, ctx, sink);
   const procedure = findProcedure(ctx, name);
   if (!procedure) return fail(2812, 16, 62, `Could not find stored procedure '${writtenName(name)}'.`, name);
   return callProcedure(ctx, st, procedure, sink);
+}
+
+/**
+ * A system procedure runs in the database its name gives (`db..sp_tables`: how ODBC drivers name a
+ * catalog), when the caller may open it (Msg 911, 916), as SQL Server runs one; else in the current one.
+ */
+async function runSystemProcedure(builtin: SystemProcedure, st: ExecuteStatement, named: Identifier | null, ctx: StatementContext, sink: Sink): Promise<void> {
+  const session = ctx.session;
+  const callerDatabase = session.database;
+  if (named) {
+    const opened = openScope(session.catalog, session.security, named.name);
+    if (!opened.ok) return refuse(opened.error, named);
+    session.useDatabase(opened.value.db!.name);
+  }
+  // The procedure's own context takes catalog lock holds (sp_configure, sp_addrolemember): give them back.
+  const inner = new StatementContext(session, ctx.frame, sink);
+  try {
+    await builtin(st, inner);
+  } finally {
+    inner.statementEnded();
+    if (named) session.useDatabase(callerDatabase);
+  }
 }
 
 /** EXEC ('...'): its own frame (no variables of the caller), checked against the caller's context. */

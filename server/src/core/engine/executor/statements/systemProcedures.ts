@@ -1,7 +1,8 @@
 // The system procedures the embedded instance implements besides sp_execute_external_script:
-// sp_configure, sp_addrolemember / sp_droprolemember, sp_executesql and
-// sp_describe_first_result_set (which the editor's hover uses).
-import type { ExecuteStatement, Expression, Statement } from '../../ast';
+// sp_configure, sp_addrolemember / sp_droprolemember, sp_executesql,
+// sp_describe_first_result_set (which the editor's hover uses), and the catalog procedures
+// ODBC drivers call (catalogProcedures.ts).
+import type { ExecuteStatement, Statement } from '../../ast';
 import { checkConfigurationChange, roleMemberProcedure } from '../../../security';
 import { parseBatch } from '../../parser';
 import { formatSqlType, resolveDataType, translateSelect } from '../../translate';
@@ -14,28 +15,9 @@ import { fail, notInUserTransaction, refuse, translationStop } from '../errors';
 import { Frame } from '../frame';
 import { sqlTypeFromText } from '../sqlTypes';
 import { matchArguments, writeBack, type Formal } from './arguments';
+import { spColumns, spTables } from './catalogProcedures';
 import { runText } from './execute';
-
-type SystemProcedure = (st: ExecuteStatement, ctx: StatementContext) => Promise<void>;
-
-const NVARCHAR_MAX: SqlType = { name: 'nvarchar', length: 'max' };
-/** A default of NULL: these procedures' optional parameters. */
-const NULL: Expression = { kind: 'null', start: 0, end: 0 };
-
-/** The procedure's arguments by parameter name (lower case, with '@'); DEFAULT and missing ones are absent. */
-function argumentsOf(procedure: string, names: string[], st: ExecuteStatement): Map<string, Expression> {
-  const formals: Formal[] = names.map((name) => ({ name, type: NVARCHAR_MAX, default: NULL, output: false }));
-  const matched = matchArguments(procedure, formals, st.args, st);
-  const values = new Map<string, Expression>();
-  for (const [formal, arg] of matched) if (arg.value.kind !== 'default') values.set(formal.name.toLowerCase(), arg.value);
-  return values;
-}
-
-async function text(ctx: StatementContext, expr: Expression | undefined): Promise<string | null> {
-  if (!expr) return null;
-  const { value } = await ctx.evaluate(expr, NVARCHAR_MAX);
-  return value === null ? null : String(value);
-}
+import { argumentsOf, NULL, text, type SystemProcedure } from './systemProcedureArguments';
 
 const spConfigure: SystemProcedure = async (st, ctx) => {
   const args = argumentsOf('sp_configure', ['@configname', '@configvalue'], st);
@@ -177,4 +159,6 @@ export const SYSTEM_PROCEDURES: Readonly<Record<string, SystemProcedure>> = {
   sp_droprolemember: roleMember('drop'),
   sp_executesql: spExecutesql,
   sp_describe_first_result_set: spDescribeFirstResultSet,
+  sp_tables: spTables,
+  sp_columns: spColumns,
 };
