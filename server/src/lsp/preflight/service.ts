@@ -61,6 +61,8 @@ export function createPreflight(connection: Connection, options: PreflightServic
   const documents = new DocumentPlans();
   const inflight = new Map<string, Promise<void>>();
   const askAgain = new Set<string>();
+  /** Counts the instance's changes: answers asked before the latest one are not stored. */
+  let changes = 0;
 
   const settings = () => options.settings().preflight;
   const target = (): EditorTarget => options.login.target(settings());
@@ -101,7 +103,11 @@ export function createPreflight(connection: Connection, options: PreflightServic
       const missing = questionsFor(state.plan).filter((q) => !known.has(questionKey(q)));
       if (missing.length === 0) return;
       const as = asLogin();
+      const askedAt = changes;
       const asked = await reach.ask((runner) => askInstance(missing, runner, as !== undefined ? { asLogin: as } : {}));
+      // The instance changed while these were asked: they may say what was true before it, and
+      // stored now they would stand as known after the clear. The question is asked again (askAgain).
+      if (changes !== askedAt) return;
       if (!asked.ok) {
         if ('refused' in asked) refused(key, as, asked.refused, missing.map(questionKey));
         return;
@@ -131,7 +137,8 @@ export function createPreflight(connection: Connection, options: PreflightServic
   }
 
   function instanceChanged(): void {
-    // An answer being asked now may predate the change: ask() asks again once it is in (askAgain).
+    // An answer being asked now may predate the change: ask() drops it and asks again once it is in (askAgain).
+    changes++;
     for (const uri of inflight.keys()) askAgain.add(uri);
     answers.clear();
     reach.retryNow();
