@@ -56,7 +56,8 @@ test('accounts: the storage script runs as the worker, after the switch, before 
   const unshare = at('/usr/bin/unshare');
   assert.deepEqual(argv.slice(unshare, unshare + 6), ['/usr/bin/unshare', '--user', '--map-current-user', '--mount', '--keep-caps', '--']);
   const script = argv.indexOf('sqlml-storage');
-  assert.deepEqual(argv.slice(script + 1, script + 5), [FOLDER, String(64 * MiB), '4096', '0'], 'folder, bytes, inodes, keep');
+  assert.deepEqual(argv.slice(script + 1, script + 6), [FOLDER, String(64 * MiB), '4096', '0', String(process.pid)], 'folder, bytes, inodes, keep, the launcher');
+  assert.match(argv[script - 1]!, /\[ "\$PPID" = "\$launcher" \] \|\| exit/, 'a script whose launcher died before the parent-death signal was set stops');
   assert.ok(at('/usr/bin/prlimit') > script && at('/usr/bin/bwrap') > at('/usr/bin/prlimit'));
   const drop = argv.indexOf('/usr/bin/setpriv', script);
   assert.ok(drop > script && drop < at('/usr/bin/bwrap'), 'the namespace’s capabilities are dropped before bubblewrap');

@@ -33,7 +33,11 @@ export function storageParts(folder: string): { work: string; tmp: string; varTm
 // $1 folder, $2 bytes, $3 inodes, $4 keep (1: copy the whole folder back); then the command.
 // Paths under "$folder" are the tmpfs once it is mounted; "." stays the host folder it covers.
 const STORAGE_SCRIPT = [
-  'folder=$1; size=$2; inodes=$3; keep=$4; shift 4',
+  'folder=$1; size=$2; inodes=$3; keep=$4; launcher=$5; shift 5',
+  // The parent-death signal set before this script (setpriv --pdeathsig) takes effect only if the
+  // launcher was still alive then: killed while the chain started, it left this process to init,
+  // and the satellite would live on until it found its channel closed. So the script checks.
+  `[ "$PPID" = "$launcher" ] || exit ${STORAGE_FAILED_EXIT}`,
   `cd "$folder" || exit ${STORAGE_FAILED_EXIT}`,
   `${PROGRAMS.mount} -t tmpfs -o "size=$size,nr_inodes=$inodes,mode=0700,nosuid,nodev" sqlml-session "$folder" || exit ${STORAGE_FAILED_EXIT}`,
   `${PROGRAMS.mkdir} -m 0700 "$folder/work" && ${PROGRAMS.mkdir} -m 1777 "$folder/tmp" "$folder/var-tmp" "$folder/shm" || exit ${STORAGE_FAILED_EXIT}`,
@@ -57,7 +61,8 @@ export function storagePrefix(folder: string, bytes: number, keepFolder: boolean
   const inodes = Math.max(1024, Math.floor(bytes / 16384));
   return [
     PROGRAMS.unshare, '--user', '--map-current-user', '--mount', '--keep-caps', '--',
-    PROGRAMS.sh, '-c', STORAGE_SCRIPT, 'sqlml-storage', folder, String(bytes), String(inodes), keepFolder ? '1' : '0',
+    // The chain is started by the launcher itself and execs down to this script: its parent is the launcher.
+    PROGRAMS.sh, '-c', STORAGE_SCRIPT, 'sqlml-storage', folder, String(bytes), String(inodes), keepFolder ? '1' : '0', String(process.pid),
     PROGRAMS.setpriv, '--inh-caps=-all', '--ambient-caps=-all', '--bounding-set=-all', '--',
   ];
 }
