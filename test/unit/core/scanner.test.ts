@@ -142,3 +142,12 @@ test('fuzz regression: thousands of nested parentheses or signs make an unknown 
     assert.equal(a.calls[0]!.bound.script, null);
   }
 });
+
+test('keywords are read in any case, a letter outside ASCII as its capital reads (ſ as S); other words are not keywords', () => {
+  const script = (text: string) => run(text).calls[0]!.bound.script?.text ?? null;
+  const call = "EXEC sp_execute_external_script @language = N'Python', @script = @s";
+  assert.equal(script(`DECLARE @s nvarchar(max);\nſEt @s = N'x = 1';\n${call}`), 'x = 1');
+  assert.equal(script(`dEcLaRe @s nvarchar(max) = N'y = 2';\n${call}`), 'y = 2');
+  // SETS is no SET: the assignment is not followed, so @s keeps its declared value.
+  assert.equal(script(`DECLARE @s nvarchar(max) = N'z = 3';\nSETS @s = N'w = 4';\n${call}`), 'z = 3');
+});

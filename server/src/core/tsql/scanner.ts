@@ -622,33 +622,24 @@ class BatchScanner {
 const FOLLOWED = ['SET', 'EXEC', 'ALTER', 'SELECT', 'CREATE', 'DECLARE', 'EXECUTE'];
 
 /**
- * The keyword among FOLLOWED this word is, or '': compared character by character instead of
- * upper-cased, as most words of a batch are none of them. A word with a character outside ASCII
- * is upper-cased as before ('ſet' upper-cases to SET); no such character changes the length of
- * one of these keywords.
+ * The keyword among FOLLOWED this word is, or '': compared in place (SourceText.isWord) instead
+ * of upper-cased, as most words of a batch are none of them ('ſet' still reads as SET); no
+ * character outside ASCII changes the length of one of these keywords.
  */
 function followedKeyword(src: SourceText, t: Token): string {
   const length = t.end - t.start;
-  if (length < 3 || length > 7) return '';
-  for (const keyword of FOLLOWED) {
-    if (keyword.length !== length) continue;
-    let k = 0;
-    for (; k < length; k++) {
-      const c = src.text.charCodeAt(t.start + k);
-      if (c > 127) {
-        const upper = src.upper(t);
-        return FOLLOWED.includes(upper) ? upper : '';
-      }
-      if ((c | 32) !== (keyword.charCodeAt(k) | 32)) break;
-    }
-    if (k === length) return keyword;
-  }
-  return '';
+  if (length < SHORTEST_FOLLOWED || length > LONGEST_FOLLOWED) return '';
+  return FOLLOWED.find((keyword) => src.isWord(t, keyword)) ?? '';
 }
+
+const SHORTEST_FOLLOWED = Math.min(...FOLLOWED.map((k) => k.length));
+const LONGEST_FOLLOWED = Math.max(...FOLLOWED.map((k) => k.length));
+/** The first letters of the FOLLOWED keywords, in lower case. */
+const FOLLOWED_FIRST = new Set(FOLLOWED.map((k) => k.charCodeAt(0) | 32));
 
 /**
  * Could token i (not the first of its batch) begin a statement statementAt follows: one of the
- * FOLLOWED keywords (3 to 7 letters, beginning with one of their first letters, or a word with a
+ * FOLLOWED keywords (of their lengths, beginning with one of their first letters, or a word with a
  * character outside ASCII, which followedKeyword upper-cases), or a procedure name that may be a
  * bare sp_execute_external_script (a word of 26 characters, or the first part of a dotted name)?
  * A cheap test of length and first character, as the statement scan asks it of every token.
@@ -657,10 +648,9 @@ function mayBeginFollowedStatement(text: string, tokens: readonly Token[], i: nu
   const t = tokens[i]!;
   if (t.kind !== 'word') return false;
   const length = t.end - t.start;
-  if (length >= 3 && length <= 7) {
+  if (length >= SHORTEST_FOLLOWED && length <= LONGEST_FOLLOWED) {
     const first = text.charCodeAt(t.start);
-    const lower = first | 32;
-    if (lower === 115 /* s */ || lower === 101 /* e */ || lower === 97 /* a */ || lower === 99 /* c */ || lower === 100 /* d */ || first > 127) return true;
+    if (FOLLOWED_FIRST.has(first | 32) || first > 127) return true;
   }
   return length === 26 || tokens[i + 1]?.kind === 'dot';
 }

@@ -1,7 +1,9 @@
 // T-SQL types as SQL Server's catalog describes them: the rows of sys.types, and what sys.columns
 // says of a column's type (type ids, bytes stored, precision, scale, collation). The figures are
 // SQL Server 2019's.
-import { isString, type SqlType } from '../translate/types';
+import { decimalLength } from '../../tds/columnTypes';
+import { timeLength } from '../../tds/temporal';
+import { isString, isUnicode, type SqlType } from '../translate/types';
 import { COLLATION } from './systemVariables';
 
 export interface SystemType {
@@ -79,16 +81,6 @@ export interface ColumnTypeFacts {
   collation: string | null;
 }
 
-/** Bytes a decimal of this precision takes. */
-function decimalBytes(precision: number): number {
-  return precision <= 9 ? 5 : precision <= 19 ? 9 : precision <= 28 ? 13 : 17;
-}
-
-/** Bytes the fractional seconds of time, datetime2 and datetimeoffset take at this scale. */
-function fractionBytes(scale: number): number {
-  return scale <= 2 ? 3 : scale <= 4 ? 4 : 5;
-}
-
 /** Characters the text form of a time-of-day with this many fractional digits takes (hh:mm:ss[.f…]). */
 function timeDigits(scale: number): number {
   return scale === 0 ? 8 : 9 + scale;
@@ -106,18 +98,20 @@ export function columnTypeFacts(t: SqlType): ColumnTypeFacts | null {
     scale: base.scale,
     collation: isString(t) ? (t.collation?.name ?? COLLATION) : null,
   };
-  if (t.length !== undefined) facts.maxLength = t.length === 'max' ? -1 : t.name === 'nchar' || t.name === 'nvarchar' ? 2 * t.length : t.length;
+  if (t.length !== undefined) facts.maxLength = t.length === 'max' ? -1 : isUnicode(t) ? 2 * t.length : t.length;
   if (t.name === 'decimal' || t.name === 'numeric') {
     facts.precision = t.precision ?? 18;
     facts.scale = t.scale ?? 0;
-    facts.maxLength = decimalBytes(facts.precision);
+    // The bytes stored, which TDS sends as well.
+    facts.maxLength = decimalLength(facts.precision);
   }
   if (t.name === 'time' || t.name === 'datetime2' || t.name === 'datetimeoffset') {
     const scale = t.scale ?? 7;
     facts.scale = scale;
     // time is the time of day; datetime2 adds the date (yyyy-mm-dd and a space); datetimeoffset the offset too.
     facts.precision = timeDigits(scale) + (t.name === 'time' ? 0 : t.name === 'datetime2' ? 11 : 18);
-    facts.maxLength = fractionBytes(scale) + (t.name === 'time' ? 0 : t.name === 'datetime2' ? 3 : 5);
+    // The time of day takes as many bytes as a time(scale) value; datetime2 adds the date, datetimeoffset the offset too.
+    facts.maxLength = timeLength(scale) + (t.name === 'time' ? 0 : t.name === 'datetime2' ? 3 : 5);
   }
   return facts;
 }

@@ -4,7 +4,7 @@
 // COLUMN_DEFAULT is NULL; so is IS_NULLABLE where the instance does not know it (a view's column).
 import { databasePrincipalById, findDatabase } from '../../security/lookup';
 import type { ObjectEntry } from '../../security/model';
-import type { SqlType } from '../translate/types';
+import { isApproximate, isDateTime, isNumber, isUnicode, type SqlType } from '../translate/types';
 import { databaseSees, objectColumns, objectsOf, schemaNameOf, type CatalogColumn } from './catalogObjects';
 import { columnTypeFacts } from './catalogTypes';
 import type { SqlValue } from './ports';
@@ -27,7 +27,7 @@ function tablesAndViews(session: ExecutorSession, database: string): { object: O
 
 /** The character set of a non-Unicode column: the Latin1 collations' code page 1252 (iso_1); others unknown here. */
 function characterSet(t: SqlType, collation: string): string | null {
-  if (t.name === 'nchar' || t.name === 'nvarchar' || t.name === 'ntext') return 'UNICODE';
+  if (isUnicode(t)) return 'UNICODE';
   return /^(SQL_)?Latin1_General/i.test(collation) ? 'iso_1' : null;
 }
 
@@ -37,28 +37,23 @@ function maximumLength(t: SqlType, octets: boolean): number | null {
   if (t.name === 'ntext') return octets ? 2147483646 : 1073741823;
   if (t.length === undefined) return null;
   if (t.length === 'max') return -1;
-  return octets && (t.name === 'nchar' || t.name === 'nvarchar') ? 2 * t.length : t.length;
+  return octets && isUnicode(t) ? 2 * t.length : t.length;
 }
-
-/** system_type_id of the integer, exact and approximate numbers. */
-const NUMBERS = new Set([48, 52, 56, 59, 60, 62, 106, 108, 122, 127]);
-const APPROXIMATE = new Set([59, 62]);
-const DATE_TIMES = new Set([40, 41, 42, 43, 58, 61]);
-/** Numbers with a scale (real and float have none). */
-const SCALED = new Set([48, 52, 56, 60, 106, 108, 122, 127]);
 
 function columnRow(database: string, schema: string, table: string, c: CatalogColumn): SqlValue[] {
   const nullable = c.nullable === null ? null : c.nullable ? 'YES' : 'NO';
   const facts = c.type && columnTypeFacts(c.type);
   if (!c.type || !facts) return [database, schema, table, c.name, c.ordinal, null, nullable, c.type?.name ?? null, ...Array<null>(15).fill(null)];
-  const id = facts.systemTypeId;
+  const number = isNumber(c.type);
+  const approximate = isApproximate(c.type);
   return [
     database, schema, table, c.name, c.ordinal, null, nullable, c.type.name,
     maximumLength(c.type, false), maximumLength(c.type, true),
-    NUMBERS.has(id) ? facts.precision : null,
-    NUMBERS.has(id) ? (APPROXIMATE.has(id) ? 2 : 10) : null,
-    SCALED.has(id) ? facts.scale : null,
-    DATE_TIMES.has(id) ? facts.scale : null,
+    number ? facts.precision : null,
+    number ? (approximate ? 2 : 10) : null,
+    // real and float have no scale.
+    number && !approximate ? facts.scale : null,
+    isDateTime(c.type) ? facts.scale : null,
     null, null, facts.collation === null ? null : characterSet(c.type, facts.collation),
     null, null, facts.collation,
     null, null, null,

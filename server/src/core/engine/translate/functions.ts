@@ -180,10 +180,6 @@ function windowCall(name: string, argCount: [number, number], call: FunctionCall
 }
 
 /**
- * OVER (PARTITION BY ... ORDER BY ...), allowed only in the select list and ORDER BY. The keys are
- * returned too: in a grouped query they must be grouped or aggregated like any other value.
- */
-/**
  * PERCENTILE_CONT / PERCENTILE_DISC (p) WITHIN GROUP (ORDER BY x [DESC]) OVER ([PARTITION BY ...]),
  * window functions only, as in SQL Server. DuckDB's quantile_cont interpolates at 1 + p * (n - 1)
  * and quantile_disc takes the first value whose cumulative distribution reaches p, as SQL Server
@@ -215,6 +211,10 @@ function percentileCall(name: 'PERCENTILE_CONT' | 'PERCENTILE_DISC', call: Funct
   return combine(continuous ? `CAST(${sql} AS DOUBLE)` : sql, continuous ? FLOAT : key.type, [fraction!, key, ...window.keys]);
 }
 
+/**
+ * OVER (PARTITION BY ... ORDER BY ...), allowed only in the select list and ORDER BY. The keys are
+ * returned too: in a grouped query they must be grouped or aggregated like any other value.
+ */
 function overClause(call: FunctionCall, t: ExpressionTranslator): { sql: string; keys: Typed[] } {
   const ctx = t.ctx;
   if (ctx.clause !== 'select' && ctx.clause !== 'orderBy') stop(4108, 15, 1, 'Windowed functions can only appear in the SELECT or ORDER BY clauses.', call);
