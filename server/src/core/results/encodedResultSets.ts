@@ -73,19 +73,42 @@ export function wireBigint(value: bigint): number | string {
 }
 
 /**
+ * A column's rows as a client holds them: typed arrays where the wire has base64 (the same
+ * layouts as EncodedColumn), or a value per row.
+ */
+export type ColumnData =
+  | { values: WireValue[] }
+  | { kind: 'f8'; data: Float64Array; nulls: Uint8Array | null }
+  | { kind: 'i4'; data: Int32Array; nulls: Uint8Array | null }
+  | { kind: 'i8'; data: BigInt64Array; nulls: Uint8Array | null }
+  | { kind: 'b1'; data: Uint8Array; nulls: Uint8Array | null }
+  | { kind: 'dt'; data: Float64Array; nulls: Uint8Array | null; micros: Uint16Array | null }
+  | { kind: 'coded'; codes: Int32Array; distinct: string[] };
+
+/**
  * The result set with `rows` made on first use from the columns, which stay readable as `columnar`
  * (not enumerable: a result set written as JSON shows its rows).
  */
 export function decodeResultSet(encoded: EncodedResultSet, base64: Base64Decoder): DecodedResultSet {
   if ('rows' in encoded) return encoded;
-  const readers = encoded.data.map((column) => columnReader(column, encoded.rowCount, base64));
-  const columnar: WireColumnar = { rowCount: encoded.rowCount, valueAt: (r, c) => readers[c]!(r) };
+  const data = encoded.data.map((column) => decodeColumn(column, encoded.rowCount, base64));
+  return columnarResultSet(encoded.columns, encoded.rowCount, data, () => encoded);
+}
+
+/**
+ * A result set held in columns (decoded from the wire, or read from a driver row by row), `rows`
+ * made on first use; `encode` makes its wire form the first time it is handed on, and only then.
+ */
+export function columnarResultSet(columns: WireColumn[], rowCount: number, data: readonly ColumnData[], encode: () => EncodedResultSet): DecodedResultSet {
+  const readers = data.map(columnReader);
+  const columnar: WireColumnar = { rowCount, valueAt: (r, c) => readers[c]!(r) };
   let rows: WireValue[][] | undefined;
+  let encoded: EncodedResultSet | undefined;
   return Object.defineProperties(
-    { columns: encoded.columns },
+    { columns },
     {
       columnar: { value: columnar, enumerable: false },
-      encoded: { value: encoded, enumerable: false },
+      encoded: { get: () => (encoded ??= encode()), enumerable: false },
       rows: { get: () => (rows ??= rowsOf(columnar, readers.length)), enumerable: true },
     },
   ) as DecodedResultSet;
@@ -106,29 +129,46 @@ function rowsOf(columnar: WireColumnar, columnCount: number): WireValue[][] {
   return rows;
 }
 
-const ARRAYS = { f8: Float64Array, i4: Int32Array, i8: BigInt64Array, b1: Uint8Array, dt: Float64Array } as const;
+/** A wire column's typed arrays out of their base64, checked against the row count. */
+function decodeColumn(column: EncodedColumn, rowCount: number, base64: Base64Decoder): ColumnData {
+  if ('values' in column) return column;
+  if (column.kind === 'coded') return { kind: 'coded', codes: typedView(Int32Array, base64(column.codes), rowCount), distinct: column.distinct };
+  // The data's length is checked before the NULL flags' (an object's properties are made in order).
+  const bytes = base64(column.data);
+  const nulls = () => (column.nulls === null ? null : typedView(Uint8Array, base64(column.nulls), rowCount));
+  switch (column.kind) {
+    case 'f8':
+      return { kind: 'f8', data: typedView(Float64Array, bytes, rowCount), nulls: nulls() };
+    case 'i4':
+      return { kind: 'i4', data: typedView(Int32Array, bytes, rowCount), nulls: nulls() };
+    case 'i8':
+      return { kind: 'i8', data: typedView(BigInt64Array, bytes, rowCount), nulls: nulls() };
+    case 'b1':
+      return { kind: 'b1', data: typedView(Uint8Array, bytes, rowCount), nulls: nulls() };
+    case 'dt':
+      return { kind: 'dt', data: typedView(Float64Array, bytes, rowCount), nulls: nulls(), micros: column.micros === undefined ? null : typedView(Uint16Array, base64(column.micros), rowCount) };
+  }
+}
 
-/** Reads row r of a decoded column. */
-function columnReader(column: EncodedColumn, rowCount: number, base64: Base64Decoder): (r: number) => WireValue {
+/** Reads row r of a column. */
+function columnReader(column: ColumnData): (r: number) => WireValue {
   if ('values' in column) return (r) => column.values[r] ?? null;
   if (column.kind === 'coded') {
-    const codes = typedView(Int32Array, base64(column.codes), rowCount);
+    const { codes, distinct } = column;
     return (r) => {
       const code = codes[r]!;
-      return code < 0 ? null : column.distinct[code]!;
+      return code < 0 ? null : distinct[code]!;
     };
   }
-  const data = typedView(ARRAYS[column.kind] as TypedArrayOf<Float64Array | Int32Array | BigInt64Array | Uint8Array>, base64(column.data), rowCount);
-  const nulls = column.nulls === null ? null : typedView(Uint8Array, base64(column.nulls), rowCount);
-  const micros = column.kind === 'dt' && column.micros !== undefined ? typedView(Uint16Array, base64(column.micros), rowCount) : null;
   const value: (r: number) => WireValue =
     column.kind === 'b1'
-      ? (r) => data[r] === 1
+      ? (r) => column.data[r] === 1
       : column.kind === 'i8'
-        ? (r) => wireBigint(data[r] as bigint)
+        ? (r) => wireBigint(column.data[r]!)
         : column.kind === 'dt'
-          ? (r) => wireDate(dateWithMicros(data[r] as number, micros?.[r] ?? 0))
-          : (r) => data[r] as number;
+          ? (r) => wireDate(dateWithMicros(column.data[r]!, column.micros?.[r] ?? 0))
+          : (r) => column.data[r]!;
+  const nulls = column.nulls;
   return nulls ? (r) => (nulls[r] === 1 ? null : value(r)) : value;
 }
 

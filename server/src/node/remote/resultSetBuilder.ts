@@ -5,22 +5,19 @@
 // of a JavaScript array per row and a string per date (a million rows went to the editor as a
 // million JSON arrays), and shows every value as the socket shows it.
 import type { SqlValue } from '../../core/engine/executor/ports';
+import { columnarResultSet, wireBigint, wireDate, type ColumnData, type DecodedResultSet, type EncodedColumn, type WireColumn, type WireValue } from '../../core/results/encodedResultSets';
 import { withRoom } from '../../core/launcher/withRoom';
-import { decodeResultSet, wireBigint, wireDate, type EncodedColumn, type WireColumn, type WireValue } from '../../core/results/encodedResultSets';
-import { dateWithMicros, microsPastMillisecond } from '../../core/results/microsDate';
-import type { WireResultSet } from '../instance/protocol';
-import { base64Of, nodeBase64 } from '../instance/wireResultSets';
+import { dateWithMicros } from '../../core/results/microsDate';
+import { base64Of } from '../instance/wireResultSets';
 import { wireValue } from '../instance/wireValues';
 import { columnOf, type MssqlColumn } from './columns';
 
 interface Collector {
   add(value: unknown, row: number): void;
-  finish(rowCount: number): EncodedColumn;
+  finish(rowCount: number): ColumnData;
 }
 
 type NumberKind = 'f8' | 'i4' | 'b1' | 'dt';
-type NumberArray = Float64Array | Int32Array | Uint8Array;
-const ARRAYS: Record<NumberKind, new (n: number) => NumberArray> = { f8: Float64Array, i4: Int32Array, b1: Uint8Array, dt: Float64Array };
 
 /** The layout a column of this T-SQL type (as mssql declares it) is kept in. */
 const KIND_OF_TYPE: Readonly<Record<string, NumberKind>> = {
@@ -61,10 +58,21 @@ export class ResultSetBuilder {
     this.rowCount++;
   }
 
-  finish(): WireResultSet {
-    const data = this.collectors.map((collector) => collector.finish(this.rowCount));
-    return decodeResultSet({ columns: this.columns, rowCount: this.rowCount, data }, nodeBase64);
+  /** The result set, read in place from the columns; its wire form is made only if it is handed on. */
+  finish(): DecodedResultSet {
+    const rowCount = this.rowCount;
+    const data = this.collectors.map((collector) => collector.finish(rowCount));
+    return columnarResultSet(this.columns, rowCount, data, () => ({ columns: this.columns, rowCount, data: data.map(encodedColumn) }));
   }
+}
+
+/** A column's wire form: its typed arrays in base64. */
+function encodedColumn(column: ColumnData): EncodedColumn {
+  if ('values' in column) return column;
+  if (column.kind === 'coded') return { kind: 'coded', codes: base64Of(column.codes), distinct: column.distinct };
+  const nulls = column.nulls && base64Of(column.nulls);
+  if (column.kind !== 'dt') return { kind: column.kind, data: base64Of(column.data), nulls };
+  return { kind: 'dt', data: base64Of(column.data), nulls, ...(column.micros ? { micros: base64Of(column.micros) } : {}) };
 }
 
 /**
@@ -73,7 +81,7 @@ export class ResultSetBuilder {
  */
 function wireValueOf(value: unknown, declaration: string): WireValue {
   if (value instanceof Date) {
-    const text = wireDate(withMicros(value));
+    const text = wireDate(dateWithMicros(value.getTime(), microsOf(value)));
     return declaration === 'time' ? text.slice(11) : text;
   }
   // tedious reads bigint as text, which keeps every digit.
@@ -82,85 +90,117 @@ function wireValueOf(value: unknown, declaration: string): WireValue {
 }
 
 /**
- * tedious's Date for a datetime2 or time, with the microseconds its nanosecondsDelta (the 100 ns
- * ticks past the millisecond, in seconds) tells: as the socket gives the same value.
+ * The whole microseconds past its millisecond of tedious's Date for a datetime2 or time, which its
+ * nanosecondsDelta tells (the 100 ns ticks past the millisecond, in seconds); 0 for other dates.
  */
-function withMicros(date: Date): Date {
+function microsOf(date: Date): number {
   const delta = (date as Date & { nanosecondsDelta?: number }).nanosecondsDelta;
-  return delta ? dateWithMicros(date.getTime(), Math.floor(Math.round(delta * 1e7) / 10)) : date;
+  return delta ? Math.floor(Math.round(delta * 1e7) / 10) : 0;
 }
 
 function collectorFor(declaration: string): Collector {
   const kind = KIND_OF_TYPE[declaration];
+  if (kind === 'dt') return new DateCollector(declaration);
   if (kind) return new NumberCollector(kind, declaration);
   return TEXT_TYPES.has(declaration) ? new TextCollector() : new ValuesCollector(declaration);
 }
 
-/** A value's number in a typed column, or undefined when it is not one of the kind (the column then takes values). */
-function numberOf(kind: NumberKind, value: unknown): number | undefined {
-  if (kind === 'b1') return typeof value === 'boolean' ? (value ? 1 : 0) : undefined;
-  if (kind === 'dt') return value instanceof Date && !Number.isNaN(value.getTime()) ? value.getTime() : undefined;
-  if (typeof value !== 'number') return undefined;
-  return kind === 'i4' && (value | 0) !== value ? undefined : value;
+const bytes = (n: number) => new Uint8Array(n);
+const shorts = (n: number) => new Uint16Array(n);
+const doubles = (n: number) => new Float64Array(n);
+
+/** The first `rowCount` items of a column's array (zeros past its end: rows after it was last written). */
+function firstRows<T extends Float64Array | Int32Array | Uint8Array | Uint16Array>(array: T, rowCount: number, make: (n: number) => T): T {
+  return withRoom(array, array.length, rowCount, make).subarray(0, rowCount) as T;
 }
 
+/**
+ * Numbers and bits in a typed array, a NULL flag per row once a row is NULL. Should the driver
+ * give a value of another kind, the column takes every value as it is from then on.
+ */
 class NumberCollector implements Collector {
-  private data: NumberArray;
+  private readonly make: (n: number) => Float64Array | Int32Array | Uint8Array;
+  private data: Float64Array | Int32Array | Uint8Array;
   private nulls: Uint8Array | null = null;
-  /** Dates: the microseconds past each millisecond, once a row has some (datetime2). */
-  private micros: Uint16Array | null = null;
-  /** Once a value did not fit the kind (a driver's surprise): every value as it is. */
   private values: ValuesCollector | null = null;
 
   constructor(
-    private readonly kind: NumberKind,
+    private readonly kind: 'f8' | 'i4' | 'b1',
     private readonly declaration: string,
   ) {
-    this.data = new ARRAYS[kind](0);
+    this.make = kind === 'f8' ? doubles : kind === 'i4' ? (n) => new Int32Array(n) : bytes;
+    this.data = this.make(0);
   }
 
   add(value: unknown, row: number): void {
     if (this.values) return this.values.add(value);
-    this.data = withRoom(this.data, row, row + 1, (n) => new ARRAYS[this.kind](n));
+    // The length is checked here, not in withRoom: a function made per value would cost more than the value.
+    if (row >= this.data.length) this.data = withRoom(this.data, row, row + 1, this.make);
     if (value === null || value === undefined) {
-      this.nulls = withRoom(this.nulls ?? new Uint8Array(0), row, this.data.length, (n) => new Uint8Array(n));
-      this.nulls[row] = 1;
+      (this.nulls = withRoom(this.nulls ?? bytes(0), row, row + 1, bytes))[row] = 1;
       return;
     }
-    const number = numberOf(this.kind, value);
+    const number = this.kind === 'b1' ? (typeof value === 'boolean' ? +value : undefined) : typeof value === 'number' && (this.kind === 'f8' || (value | 0) === value) ? value : undefined;
     if (number === undefined) {
-      this.values = this.asValues(row);
+      this.values = asValues(this.declaration, row, (r) => (this.nulls?.[r] === 1 ? null : this.kind === 'b1' ? this.data[r] === 1 : this.data[r]!));
       this.values.add(value);
       return;
     }
     this.data[row] = number;
-    const past = this.kind === 'dt' ? microsPastMillisecond(withMicros(value as Date)) : 0;
-    if (past !== 0) {
-      this.micros = withRoom(this.micros ?? new Uint16Array(0), row, this.data.length, (n) => new Uint16Array(n));
-      this.micros[row] = past;
-    }
   }
 
-  finish(rowCount: number): EncodedColumn {
+  finish(rowCount: number): ColumnData {
     if (this.values) return this.values.finish();
-    const data = this.data.subarray(0, rowCount);
-    // A NULL flag per row, when any row is NULL: the flags array may have stopped short of the last rows.
-    const nulls = this.nulls && withRoom(this.nulls, this.nulls.length, rowCount, (n) => new Uint8Array(n)).subarray(0, rowCount);
-    const encoded = { data: base64Of(data), nulls: nulls && base64Of(nulls) };
-    if (this.kind !== 'dt') return { kind: this.kind, ...encoded };
-    const micros = this.micros && withRoom(this.micros, this.micros.length, rowCount, (n) => new Uint16Array(n)).subarray(0, rowCount);
-    return { kind: 'dt', ...encoded, ...(micros ? { micros: base64Of(micros) } : {}) };
+    const nulls = this.nulls && firstRows(this.nulls, rowCount, bytes);
+    const data = firstRows(this.data, rowCount, this.make);
+    if (this.kind === 'f8') return { kind: 'f8', data: data as Float64Array, nulls };
+    if (this.kind === 'i4') return { kind: 'i4', data: data as Int32Array, nulls };
+    return { kind: 'b1', data: data as Uint8Array, nulls };
+  }
+}
+
+/** Dates and times as milliseconds since 1970 (UTC fields), with the microseconds past them once a row has some. */
+class DateCollector implements Collector {
+  private data = new Float64Array(0);
+  private nulls: Uint8Array | null = null;
+  private micros: Uint16Array | null = null;
+  private values: ValuesCollector | null = null;
+  /** date, datetime and smalldatetime count no microseconds: only a datetime2 is asked for them. */
+  private readonly hasMicros: boolean;
+
+  constructor(private readonly declaration: string) {
+    this.hasMicros = declaration === 'datetime2';
   }
 
-  /** The rows so far as values, as the socket's decoder would read them. */
-  private asValues(rows: number): ValuesCollector {
-    const values = new ValuesCollector(this.declaration);
-    for (let r = 0; r < rows; r++) {
-      const n = this.data[r]!;
-      values.push(this.nulls?.[r] === 1 ? null : this.kind === 'b1' ? n === 1 : this.kind === 'dt' ? wireDate(dateWithMicros(n, this.micros?.[r] ?? 0)) : n);
+  add(value: unknown, row: number): void {
+    if (this.values) return this.values.add(value);
+    if (row >= this.data.length) this.data = withRoom(this.data, row, row + 1, doubles);
+    if (value === null || value === undefined) {
+      (this.nulls = withRoom(this.nulls ?? bytes(0), row, row + 1, bytes))[row] = 1;
+      return;
     }
-    return values;
+    const ms = value instanceof Date ? value.getTime() : Number.NaN;
+    if (Number.isNaN(ms)) {
+      this.values = asValues(this.declaration, row, (r) => (this.nulls?.[r] === 1 ? null : wireDate(dateWithMicros(this.data[r]!, this.micros?.[r] ?? 0))));
+      this.values.add(value);
+      return;
+    }
+    this.data[row] = ms;
+    const past = this.hasMicros ? microsOf(value as Date) : 0;
+    if (past !== 0) (this.micros = withRoom(this.micros ?? shorts(0), row, row + 1, shorts))[row] = past;
   }
+
+  finish(rowCount: number): ColumnData {
+    if (this.values) return this.values.finish();
+    return { kind: 'dt', data: firstRows(this.data, rowCount, doubles), nulls: this.nulls && firstRows(this.nulls, rowCount, bytes), micros: this.micros && firstRows(this.micros, rowCount, shorts) };
+  }
+}
+
+/** A column's first `rows` rows as values, read by `valueAt`, to go on value by value. */
+function asValues(declaration: string, rows: number, valueAt: (r: number) => WireValue): ValuesCollector {
+  const values = new ValuesCollector(declaration);
+  for (let r = 0; r < rows; r++) values.push(valueAt(r));
+  return values;
 }
 
 class ValuesCollector implements Collector {
@@ -176,7 +216,7 @@ class ValuesCollector implements Collector {
     this.values.push(value);
   }
 
-  finish(): EncodedColumn {
+  finish(): ColumnData {
     return { values: this.values };
   }
 }
@@ -197,9 +237,9 @@ class TextCollector implements Collector {
       this.plain.push(text);
       return;
     }
-    this.codes = withRoom(this.codes!, row, row + 1, (n) => new Int32Array(n));
+    if (row >= this.codes!.length) this.codes = withRoom(this.codes!, row, row + 1, (n) => new Int32Array(n));
     if (text === null) {
-      this.codes[row] = -1;
+      this.codes![row] = -1;
       return;
     }
     let code = this.codeOf.get(text);
@@ -212,10 +252,10 @@ class TextCollector implements Collector {
     else this.plain!.push(text);
   }
 
-  finish(rowCount: number): EncodedColumn {
+  finish(rowCount: number): ColumnData {
     if (!this.plain && this.distinct.length * 2 > rowCount && this.distinct.length > 0) this.turnPlain(rowCount);
     if (this.plain) return { values: this.plain };
-    return { kind: 'coded', codes: base64Of(this.codes!.subarray(0, rowCount)), distinct: this.distinct };
+    return { kind: 'coded', codes: this.codes!.subarray(0, rowCount), distinct: this.distinct };
   }
 
   /** The first `rows` rows as plain values, and plain from now on. */
