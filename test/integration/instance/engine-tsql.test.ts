@@ -321,6 +321,31 @@ describe('binary values', () => {
   });
 });
 
+describe('decimals', () => {
+  test('past 15 digits a decimal keeps every digit: in sums and products, variables, INSERT ... EXEC and conversions', async () => {
+    const ran = await s.ok(
+      [
+        'DECLARE @t TABLE (v decimal(18,2)); INSERT @t VALUES (9999999999999999.99), (9999999999999999.99);',
+        'SELECT SUM(v), -SUM(v), SUM(v) / 2, MAX(v) * 2, MAX(v) + MAX(v), 2 * MAX(v) - 0.01, CAST(1.5 AS decimal(5,1)) * 3 FROM @t;',
+        'DECLARE @s decimal(38,2); SELECT @s = SUM(v) FROM @t;',
+        'SELECT @s + 0.01, CAST(@s AS varchar(40)), CAST(99999999999999999999999999999999999.99 AS decimal(38,2)) * 10;',
+        'CREATE TABLE #d (v decimal(38,2)); INSERT INTO #d EXEC (N\'SELECT CAST(12345678901234567890.12 AS decimal(38,2)) * 2\'); SELECT v FROM #d; DROP TABLE #d;',
+      ].join('\n'),
+    );
+    assert.deepEqual(ran.resultSets.map((r) => r.rows), [
+      [['19999999999999999.98', '-19999999999999999.98', '9999999999999999.990000', '19999999999999999.98', '19999999999999999.98', '19999999999999999.97', 4.5]],
+      [['19999999999999999.99', '19999999999999999.98', '999999999999999999999999999999999999.90']],
+      [['24691357802469135780.24']],
+    ]);
+    assert.deepEqual(ran.resultSets[0]!.columns.map((c) => c.type), ['decimal(38,2)', 'decimal(38,2)', 'decimal(38,6)', 'decimal(29,2)', 'decimal(19,2)', 'decimal(30,2)', 'decimal(16,1)']);
+  });
+
+  test('a sum or product past 38 digits is Msg 8115, as in SQL Server', async () => {
+    const ran = await s.run('SELECT CAST(99999999999999999999999999999999999.99 AS decimal(38,2)) * 10000;');
+    assert.deepEqual(ran.errors.map((e) => [e.number, e.text]), [[8115, 'Arithmetic overflow error converting expression to data type numeric.']]);
+  });
+});
+
 describe('date and time precision', () => {
   // CONVERT(…, 121) shows every digit a value keeps; the results are SQL Server 2019's.
   const digits = async (expression: string) => (await s.ok(`SELECT CONVERT(varchar(30), ${expression}, 121);`)).resultSets[0]!.rows[0]![0];

@@ -31,6 +31,12 @@ describe('TDS endpoint with pymssql', { skip }, () => {
     assert.deepEqual((await run('parameters')).rows, [['two']]);
   });
 
+  test('a decimal past the 15 digits a double holds arrives exact (pymssql reads a Decimal)', async () => {
+    const sql = 'DECLARE @t TABLE (v decimal(18,2)); INSERT @t VALUES (9999999999999999.99), (9999999999999999.99);\nSELECT SUM(v) AS s, MAX(v) * 2 AS twice, CAST(-12345678901234567890.125 AS decimal(38,3)) AS n, CAST(0.1 AS decimal(5,2)) AS small FROM @t;';
+    const r = await run('batch', { sql });
+    assert.deepEqual(r.sets, [[['19999999999999999.98', '19999999999999999.98', '-12345678901234567890.125', '0.10']]]);
+  });
+
   test('a procedure with an OUTPUT parameter (RPC)', async () => {
     const r = await run('procedure');
     assert.deepEqual(r.output, [40, 42]);

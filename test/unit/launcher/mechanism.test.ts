@@ -199,6 +199,13 @@ test('the exchange format carries every kind and NULL both ways, and refuses mal
   const wrong = encodeDataset([columns[1]!], [[1.5]]);
   assert.equal(wrong.ok, false);
   assert.match(wrong.ok ? '' : wrong.message, /row 1, column 'i' \(int\) is not a 32-bit whole number/);
+  // A decimal past a double's digits comes from the storage as its exact text: it goes as the nearest double; other text does not.
+  const exact = encodeDataset([{ name: 'm', type: 'decimal(38,2)', kind: 'f8' }], [['19999999999999999.98'], ['-0.50']]);
+  assert.ok(exact.ok);
+  const exactRows = exact.ok ? decodeFile(Buffer.concat([MAGIC, ...exact.chunks])) : null;
+  assert.deepEqual(exactRows?.ok && exactRows.datasets[0]!.rows, [[19999999999999999.98], [-0.5]]);
+  const text = encodeDataset([columns[0]!], [['1e5']]);
+  assert.match(text.ok ? '' : text.message, /row 1, column 'f' \(float\) is a string, not a number/);
   const nul = encodeDataset([columns[3]!], [['a\u0000b']]);
   assert.match(nul.ok ? '' : nul.message, /NUL character/);
   const truncated = Buffer.concat([MAGIC, ...encoded.chunks]).subarray(0, 200);

@@ -9,8 +9,9 @@ import { parseSqlType, type SqlType } from './sqlTypes';
 export type ScriptLanguage = 'python' | 'r';
 
 /**
- * A SQL value on the Node side: numbers for numeric types (bigint may be a JS bigint), strings for
- * character types and uniqueidentifier, booleans for bit, Dates for date/datetime, bytes for binary.
+ * A SQL value on the Node side: numbers for numeric types (bigint may be a JS bigint; a decimal
+ * past a double's 15 exact digits is its exact text), strings for character types and
+ * uniqueidentifier, booleans for bit, Dates for date/datetime, bytes for binary.
  */
 export type SqlValue = null | number | bigint | string | boolean | Date | Uint8Array;
 

@@ -37,7 +37,7 @@ const DUCKDB_INTEGERS: Readonly<Record<string, string>> = { UINT8: 'tinyint', IN
 
 /**
  * The T-SQL error behind a DuckDB error message from translated SQL: one the SQL raised itself
- * (error('[sqlml ...]')), or one of the few DuckDB checks SQL Server makes too (integer overflow,
+ * (error('[sqlml ...]')), or one of the few DuckDB checks SQL Server makes too (integer and decimal overflow,
  * a scalar subquery with several rows). Null for any other DuckDB error, which the executor must
  * not present as SQL Server's.
  */
@@ -46,6 +46,8 @@ export function decodeRaisedError(duckdbMessage: string): { number: number; leve
   if (m) return { number: Number(m[1]), level: Number(m[2]), state: Number(m[3]), message: m[4]! };
   const overflow = /Overflow in \w+ of (UINT8|INT16|INT32|INT64)\b/.exec(duckdbMessage);
   if (overflow) return { number: 8115, level: 16, state: 2, message: `Arithmetic overflow error converting expression to data type ${DUCKDB_INTEGERS[overflow[1]!]}.` };
+  // Past 38 digits (the sums and products of decimals are computed in 128 bits, expressions.ts).
+  if (/Overflow in \w+ of DECIMAL\(/.test(duckdbMessage)) return { number: 8115, level: 16, state: 2, message: 'Arithmetic overflow error converting expression to data type numeric.' };
   if (duckdbMessage.includes('More than one row returned by a subquery used as an expression')) {
     const message = 'Subquery returned more than 1 value. This is not permitted when the subquery follows =, !=, <, <= , >, >= or when the subquery is used as an expression.';
     return { number: 512, level: 16, state: 1, message };

@@ -224,7 +224,7 @@ export class ExpressionTranslator {
         sql = isBit(type) ? `(${a.sql} ${e.op === '&' ? 'AND' : 'OR'} ${b.sql})` : `(${a.sql} ${e.op} ${b.sql})`;
         break;
       default:
-        sql = `(${a.sql} ${e.op} ${b.sql})`;
+        sql = `(${wideEnough(a, type)} ${e.op} ${b.sql})`;
     }
     // DuckDB widens integers and floats as SQL Server does, but not decimals: pin their precision and scale.
     if (duckdbType(type).startsWith('DECIMAL')) sql = `CAST(${sql} AS ${duckdbType(type)})`;
@@ -359,6 +359,17 @@ function invalidOperand(t: SqlType, operator: string, e: Expression): never {
 
 const isDecimal = (t: SqlType): boolean => t.name === 'decimal' || t.name === 'numeric';
 const isExactOperand = (t: SqlType): boolean => isInteger(t) || isDecimal(t) || t.name === 'money' || t.name === 'smallmoney';
+
+/**
+ * An operand of +, - or * as DuckDB must see it for a decimal result. DuckDB keeps the sum or the
+ * product of decimals that fit 64 bits in 64 bits, and fails past 18 digits; SQL Server's result
+ * holds what its precision says, up to 38 (a decimal(18,2) times 2 is a decimal(29,2)). Made a
+ * 38-digit decimal, one operand has DuckDB compute in 128 bits; the result is then cast to its type.
+ */
+function wideEnough(v: Typed, result: SqlType): string {
+  if (!isDecimal(result) || (result.precision ?? 18) <= 18 || !isExactOperand(v.type)) return v.sql;
+  return `CAST(${v.sql} AS DECIMAL(38,${asDecimal(v.type).scale}))`;
+}
 
 /**
  * Decimal division as SQL Server does it: exact, truncated to the result's scale. DuckDB divides

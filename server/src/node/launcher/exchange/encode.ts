@@ -161,6 +161,9 @@ function textData(column: TextColumn, cells: Cells): { code: number; data: Buffe
 
 const NUL = new Uint8Array(1);
 
+/** A decimal's exact text, as the storage gives a decimal past a double's digits ('-19999999999999999.98'). */
+const EXACT_DECIMAL = /^-?\d+(\.\d+)?$/;
+
 function codedData(column: CodedText, cells: Cells): { code: number; data: Buffer[] } {
   const { codes, distinct } = column;
   const count = Buffer.alloc(4);
@@ -191,6 +194,8 @@ function encodeValues(kind: ExchangeKind, cells: Cells, bad: Bad): Buffer[] {
         const v = at(cells, r);
         if (typeof v === 'number') out[r] = v;
         else if (typeof v === 'bigint') out[r] = Number(v);
+        // A decimal of more digits than a double holds comes as its text: the nearest double, as SQL Server sends it.
+        else if (typeof v === 'string' && EXACT_DECIMAL.test(v)) out[r] = Number(v);
         else if (v !== null && v !== undefined) bad(r, `is a ${describe(v)}, not a number`);
       }
       return [Buffer.from(out.buffer)];
