@@ -62,7 +62,8 @@ export class GridRows {
     const keys = Array.from({ length: this.length }, (_, r) => this.value(r, column));
     const next = this.order ? Uint32Array.from(this.order) : Uint32Array.from(keys.keys());
     const direction = ascending ? 1 : -1;
-    const sorted = Array.from(next).sort((a, b) => direction * compareValues(keys[a], keys[b]));
+    const compare = EXACT_NUMERIC.test(this.set.columns[column]?.type ?? '') ? compareNumeric : compareValues;
+    const sorted = Array.from(next).sort((a, b) => direction * compare(keys[a], keys[b]));
     next.set(sorted);
     this.order = next;
   }
@@ -121,4 +122,41 @@ export function compareValues(a: unknown, b: unknown): number {
   const x = cellText(a);
   const y = cellText(b);
   return x < y ? -1 : x > y ? 1 : 0;
+}
+
+/** Types whose values come as exact text where a double cannot hold them (wireBigint; decimals past 15 digits). */
+const EXACT_NUMERIC = /^(bigint|decimal|numeric)\b/i;
+const DIGITS = /^-?\d+(\.\d+)?$/;
+
+const isNumeric = (v: unknown): v is number | string => typeof v === 'number' || (typeof v === 'string' && DIGITS.test(v));
+
+/** compareValues for a bigint or decimal column: its numbers and its exact texts by value. */
+export function compareNumeric(a: unknown, b: unknown): number {
+  if (!isNumeric(a) || !isNumeric(b)) return compareValues(a, b);
+  const x = Number(a);
+  const y = Number(b);
+  // Rounding to the nearest double keeps the order: only values with the same double need their digits.
+  return x !== y ? x - y : compareDecimalTexts(exactText(a), exactText(b));
+}
+
+/** A number's exact value in digits (a double is a finite binary fraction: 100 decimals hold any below 1e21). */
+function exactText(v: number | string): string {
+  if (typeof v === 'string') return v;
+  return Number.isInteger(v) ? BigInt(v).toString() : v.toFixed(100);
+}
+
+function compareDecimalTexts(a: string, b: string): number {
+  const negative = a.startsWith('-');
+  if (negative !== b.startsWith('-')) return negative ? -1 : 1;
+  const sign = negative ? -1 : 1;
+  const [aWhole = '', aFraction = ''] = (negative ? a.slice(1) : a).split('.');
+  const [bWhole = '', bFraction = ''] = (negative ? b.slice(1) : b).split('.');
+  const x = aWhole.replace(/^0+(?=\d)/, '');
+  const y = bWhole.replace(/^0+(?=\d)/, '');
+  if (x.length !== y.length) return sign * (x.length - y.length);
+  if (x !== y) return sign * (x < y ? -1 : 1);
+  const width = Math.max(aFraction.length, bFraction.length);
+  const f = aFraction.padEnd(width, '0');
+  const g = bFraction.padEnd(width, '0');
+  return f === g ? 0 : sign * (f < g ? -1 : 1);
 }

@@ -72,6 +72,19 @@ test('text sorts code point by code point, and the result set itself is left in 
   assert.equal(grid.sourceRow(0), 1);
 });
 
+test('a decimal or bigint column sorts by value where some values came as exact text, and a text column by text', () => {
+  const values = ['19999999999999999.98', 20000000000000000, '19999999999999999.99', 5, '-19999999999999999.98', null, '-3.50', '100000000000000000000'];
+  const grid = new GridRows(set([['v', 'decimal(38,2)']], values.map((v) => [v])));
+  grid.sort(0, true);
+  assert.deepEqual(grid.page(0, 8).flat(), [null, '-19999999999999999.98', '-3.50', '5.00', '19999999999999999.98', '19999999999999999.99', '20000000000000000.00', '100000000000000000000']);
+  const ids = new GridRows(set([['id', 'bigint']], [['9007199254740993'], [9007199254740992], ['10000000000000000000'], [-1]]));
+  ids.sort(0, false);
+  assert.deepEqual(ids.page(0, 4).flat(), ['10000000000000000000', '9007199254740993', '9007199254740992', '-1']);
+  const texts = new GridRows(set([['s', 'varchar(5)']], [['10'], ['9']]));
+  texts.sort(0, true);
+  assert.deepEqual(texts.page(0, 2).flat(), ['10', '9']);
+});
+
 test('compareValues: NULL and missing are equal and first; booleans as 0/1', () => {
   assert.equal(compareValues(null, undefined), 0);
   assert.ok(compareValues(null, -1e9) < 0);
