@@ -255,6 +255,52 @@ describe('functions', () => {
   });
 });
 
+describe('window frames and patterns', () => {
+  test('ROWS and RANGE frames: running totals, moving averages, peers, LAST_VALUE to the end; SQL Server\'s errors for frames it refuses', async () => {
+    const ran = await s.run(
+      [
+        "DECLARE @t TABLE (g char(1), id int, v int); INSERT @t VALUES ('a',1,10),('a',2,20),('a',3,30),('b',4,5),('b',5,5),('b',6,7);",
+        'SELECT id, SUM(v) OVER (PARTITION BY g ORDER BY id ROWS UNBOUNDED PRECEDING), AVG(v) OVER (ORDER BY id ROWS BETWEEN 1 PRECEDING AND 1 FOLLOWING),',
+        '  SUM(v) OVER (PARTITION BY g ORDER BY v RANGE BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW),',
+        '  LAST_VALUE(v) OVER (PARTITION BY g ORDER BY id ROWS BETWEEN CURRENT ROW AND UNBOUNDED FOLLOWING), COUNT(*) OVER (ORDER BY id ROWS 2 PRECEDING)',
+        'FROM @t ORDER BY id;',
+        'GO',
+        'SELECT SUM(1) OVER (ROWS UNBOUNDED PRECEDING);',
+        'GO',
+        'SELECT ROW_NUMBER() OVER (ORDER BY (SELECT 1) ROWS UNBOUNDED PRECEDING);',
+        'GO',
+        'SELECT SUM(1) OVER (ORDER BY 1 RANGE 1 PRECEDING);',
+        'GO',
+        'SELECT SUM(1) OVER (ORDER BY 1 ROWS 1 FOLLOWING);',
+        'GO',
+        'SELECT SUM(1) OVER (ORDER BY 1 ROWS BETWEEN CURRENT ROW AND UNBOUNDED PRECEDING);',
+      ].join('\n'),
+    );
+    assert.deepEqual(ran.resultSets[0]!.rows, [
+      [1, 10, 15, 10, 30, 1],
+      [2, 30, 20, 30, 30, 2],
+      [3, 60, 18, 60, 30, 3],
+      [4, 5, 13, 10, 7, 3],
+      [5, 10, 5, 10, 7, 3],
+      [6, 17, 6, 17, 7, 3],
+    ]);
+    assert.deepEqual(ran.errors.map((e) => [e.number, e.line, e.text]), [
+      [10756, 6, 'Window frame with ROWS or RANGE must have an ORDER BY clause.'],
+      [10752, 8, "The function 'ROW_NUMBER' may not have a window frame."],
+      [4194, 10, 'RANGE is only supported with UNBOUNDED and CURRENT ROW window frame delimiters.'],
+      [102, 12, "Incorrect syntax near 'FOLLOWING'."],
+      [102, 14, "Incorrect syntax near 'PRECEDING'."],
+    ]);
+  });
+
+  test('PATINDEX finds where a LIKE pattern first matches, classes and case as LIKE has them; 0 when none, NULL for NULL', async () => {
+    const ran = await s.ok(
+      "SELECT PATINDEX('%ter%', 'interesting'), PATINDEX('ter%', 'interesting'), PATINDEX('%ing', 'interesting'), PATINDEX('abc', 'ABC'), PATINDEX('%[0-9]%', 'abc123'), PATINDEX('%[^a-z]%', 'abc-d'), PATINDEX('%e_t%', 'interesting'), PATINDEX('%x%', NULL), PATINDEX('%z%', 'abc'), PATINDEX('%b%', 'a' + CHAR(10) + 'b');",
+    );
+    assert.deepEqual(ran.resultSets[0]!.rows, [[3, 0, 9, 1, 4, 4, 6, null, 0, 3]]);
+  });
+});
+
 describe('binary values', () => {
   test('strings become bytes as SQL Server encodes them: nvarchar UTF-16LE, varchar code page 1252 (? for what it lacks); and back', async () => {
     const ran = await s.ok(

@@ -79,7 +79,7 @@ test("valid T-SQL the instance can't run inside a statement: Msg 59001, position
     ['SELECT * FROM t PIVOT (SUM(a) FOR b IN ([x])) p', 'PIVOT', 'PIVOT'],
     ['SELECT a FROM t FOR XML PATH', 'FOR XML', 'FOR'],
     ["SELECT * FROM OPENJSON(@j)", 'The OPENJSON function', 'OPENJSON'],
-    ['SELECT SUM(a) OVER (ORDER BY b ROWS UNBOUNDED PRECEDING) FROM t', 'Window frames (ROWS/RANGE)', 'ROWS'],
+    ['SELECT a FROM t FOR JSON PATH', 'FOR JSON', 'FOR'],
     ['SELECT 1 WHERE 1 > ALL (SELECT 1)', 'Comparison with ALL (subquery)', 'ALL'],
     ['SELECT NEXT VALUE FOR s', 'NEXT VALUE FOR', 'NEXT'],
     ['SELECT a FROM t GROUP BY ROLLUP(a)', 'ROLLUP', 'ROLLUP'],

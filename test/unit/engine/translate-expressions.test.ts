@@ -116,7 +116,8 @@ test('built-in functions: SQL Server semantics and types', () => {
 
 test('functions the executor provides, functions not translated, and unknown names', () => {
   assert.deepEqual(value('SUSER_SNAME()'), { sql: '"sqlml_suser_sname"()', type: 'nvarchar(128)', parameters: [] });
-  assert.equal(error("PATINDEX('%x%', 'axb')"), 'Msg 59001: The function PATINDEX is not supported by the embedded instance.');
+  assert.equal(error("STRING_ESCAPE('a', 'json')"), 'Msg 59001: The function STRING_ESCAPE is not supported by the embedded instance.');
+  assert.equal(error("PATINDEX(@s, 'axb')"), 'Msg 59001: PATINDEX with a pattern that is not a constant is not supported by the embedded instance.');
   assert.equal(error('DB_NAME()'), 'Msg 59001: The function DB_NAME is not supported by the embedded instance.');
   assert.equal(error('frobnicate(1)'), "Msg 195: 'frobnicate' is not a recognized built-in function name.");
   assert.equal(error('dbo.f(1)'), 'Msg 4121: Cannot find either column "dbo" or the user-defined function or aggregate "dbo.f", or the name is ambiguous.');

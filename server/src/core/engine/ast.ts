@@ -241,6 +241,21 @@ export interface FunctionCall extends Span {
 export interface WindowSpec extends Span {
   partitionBy: Expression[];
   orderBy: OrderItem[];
+  /** ROWS or RANGE: the rows of the partition the function sees; none: SQL Server's default frame. */
+  frame: WindowFrame | null;
+}
+
+/** ROWS|RANGE BETWEEN from AND to; the short form (ROWS 2 PRECEDING) goes to the current row. */
+export interface WindowFrame extends Span {
+  unit: 'ROWS' | 'RANGE';
+  from: FrameBound;
+  to: FrameBound;
+}
+
+export interface FrameBound extends Span {
+  kind: 'UNBOUNDED PRECEDING' | 'PRECEDING' | 'CURRENT ROW' | 'FOLLOWING' | 'UNBOUNDED FOLLOWING';
+  /** n of n PRECEDING / n FOLLOWING. */
+  offset: number | null;
 }
 
 export interface Subquery extends Span {

@@ -11,7 +11,7 @@
 //   unary       := (- + ~) unary | primary
 import type { Token } from '../../tsql/lexer';
 import { decodeString } from '../../tsql/literals';
-import type { ComparisonOperator, Expression, FunctionCall, Identifier, OrderItem, Query, WindowSpec } from '../ast';
+import type { ComparisonOperator, Expression, FrameBound, FunctionCall, Identifier, OrderItem, Query, WindowFrame, WindowSpec } from '../ast';
 import { RESERVED } from './keywords';
 import { numberLiteral, parseDataType } from './names';
 import type { Parser } from './parser';
@@ -386,9 +386,49 @@ function windowSpec(p: Parser): WindowSpec {
     partitionBy = commaList(p, parseExpression);
   }
   if (p.isWord('ORDER')) orderBy = parseOrderBy(p);
-  if (p.word() === 'ROWS' || p.word() === 'RANGE') p.unsupported('Window frames (ROWS/RANGE)', p.peek()!);
+  const frame = p.word() === 'ROWS' || p.word() === 'RANGE' ? windowFrame(p) : null;
   p.expect('rparen');
-  return { partitionBy, orderBy, start, end: p.lastEnd() };
+  return { partitionBy, orderBy, frame, start, end: p.lastEnd() };
+}
+
+/**
+ * ROWS|RANGE <bound> or ROWS|RANGE BETWEEN <bound> AND <bound>. A frame cannot start at UNBOUNDED
+ * FOLLOWING nor end at UNBOUNDED PRECEDING, and the short form names where it starts: UNBOUNDED
+ * PRECEDING, n PRECEDING or CURRENT ROW (anything else is Msg 102 at the word that breaks the rule).
+ */
+function windowFrame(p: Parser): WindowFrame {
+  const unitToken = p.next();
+  const unit = p.slice(unitToken).toUpperCase() as WindowFrame['unit'];
+  if (!p.acceptWord('BETWEEN')) {
+    const from = frameBound(p, 'short');
+    return { unit, from, to: { kind: 'CURRENT ROW', offset: null, start: from.end, end: from.end }, start: unitToken.start, end: p.lastEnd() };
+  }
+  const from = frameBound(p, 'from');
+  p.expectWord('AND');
+  const to = frameBound(p, 'to');
+  return { unit, from, to, start: unitToken.start, end: p.lastEnd() };
+}
+
+function frameBound(p: Parser, side: 'short' | 'from' | 'to'): FrameBound {
+  const first = p.peek();
+  if (!first) return p.fail();
+  if (p.acceptWord('UNBOUNDED')) {
+    const kind = `UNBOUNDED ${p.word()}`;
+    if (kind !== (side === 'to' ? 'UNBOUNDED FOLLOWING' : 'UNBOUNDED PRECEDING')) p.fail();
+    p.next();
+    return { kind, offset: null, start: first.start, end: p.lastEnd() } as FrameBound;
+  }
+  if (p.acceptWord('CURRENT')) {
+    p.expectWord('ROW');
+    return { kind: 'CURRENT ROW', offset: null, start: first.start, end: p.lastEnd() };
+  }
+  // n PRECEDING / n FOLLOWING: n is an unsigned whole number written out.
+  if (!p.isKind('number') || !/^\d+$/.test(p.slice(first))) p.fail();
+  p.next();
+  const kind = p.word();
+  if (kind !== 'PRECEDING' && (kind !== 'FOLLOWING' || side === 'short')) p.fail();
+  p.next();
+  return { kind, offset: Number(p.slice(first)), start: first.start, end: p.lastEnd() };
 }
 
 /** ORDER BY item [ASC|DESC], ... */

@@ -2,7 +2,7 @@
 // placement rules, functions the executor provides (through SchemaLookup.scalarFunction), and
 // SQL Server's errors for everything else: built-ins not translated are "not supported by the
 // embedded instance", unknown names are Msg 195.
-import type { FunctionCall } from '../ast';
+import type { FrameBound, FunctionCall, WindowFrame } from '../ast';
 import { AGGREGATES, type Aggregate } from './aggregates';
 import { values, type Builtin } from './builtin';
 import type { Typed } from './context';
@@ -38,7 +38,7 @@ const WINDOW_FUNCTIONS: Readonly<Record<string, [number, number]>> = {
 
 /** SQL Server built-ins the embedded instance does not translate (and the executor may not provide). */
 const NOT_TRANSLATED = new Set(
-  `PATINDEX STR STRING_ESCAPE STRING_SPLIT COMPRESS DECOMPRESS
+  `STR STRING_ESCAPE STRING_SPLIT COMPRESS DECOMPRESS
 CHECKSUM_AGG GROUPING GROUPING_ID JSON_QUERY JSON_MODIFY
 OPENJSON SWITCHOFFSET TODATETIMEOFFSET DATETIMEOFFSETFROMPARTS DATETIMEFROMPARTS DATETIME2FROMPARTS
 SMALLDATETIMEFROMPARTS TIMEFROMPARTS DATE_BUCKET GREATEST LEAST NEWSEQUENTIALID SCOPE_IDENTITY IDENT_CURRENT
@@ -151,6 +151,7 @@ function windowCall(name: string, argCount: [number, number], call: FunctionCall
   if (!call.over) stop(10753, 15, 3, `The function '${name}' must have an OVER clause.`, call);
   if (call.over.orderBy.length === 0) stop(4112, 15, 1, `The function '${name}' must have an OVER clause with ORDER BY.`, call);
   checkArgumentCount(name, argCount, call);
+  if (call.over.frame && name !== 'FIRST_VALUE' && name !== 'LAST_VALUE') stop(10752, 15, 3, `The function '${name}' may not have a window frame.`, call.over.frame);
   const window = overClause(call, t);
   const over = window.sql;
   const args = values(call, t);
@@ -224,5 +225,20 @@ function overClause(call: FunctionCall, t: ExpressionTranslator): { sql: string;
   const pieces: string[] = [];
   if (partition.length) pieces.push(`PARTITION BY ${partition.map((k) => k.sql).join(', ')}`);
   if (order.length) pieces.push(`ORDER BY ${order.map((o) => `${o.key.sql}${collation(o.key.type)}${o.descending ? ' DESC' : ''}`).join(', ')}`);
+  if (spec.frame) pieces.push(frameClause(spec.frame, order.length > 0));
   return { sql: ` OVER (${pieces.join(' ')})`, keys: [...partition, ...order.map((o) => o.key)] };
+}
+
+/**
+ * ROWS|RANGE BETWEEN ... AND ...: DuckDB's frames mean what SQL Server's do (RANGE takes the
+ * current row's peers, as the default frame of an OVER with ORDER BY). SQL Server wants an ORDER
+ * BY, and keeps RANGE to UNBOUNDED and CURRENT ROW.
+ */
+function frameClause(frame: WindowFrame, ordered: boolean): string {
+  if (!ordered) stop(10756, 15, 1, 'Window frame with ROWS or RANGE must have an ORDER BY clause.', frame);
+  const bound = (b: FrameBound) => {
+    if (b.offset !== null && frame.unit === 'RANGE') stop(4194, 16, 1, 'RANGE is only supported with UNBOUNDED and CURRENT ROW window frame delimiters.', b);
+    return b.offset === null ? b.kind : `${b.offset} ${b.kind}`;
+  };
+  return `${frame.unit} BETWEEN ${bound(frame.from)} AND ${bound(frame.to)}`;
 }

@@ -7,6 +7,7 @@ import type { Typed } from './context';
 import { caseSensitive } from './collations';
 import { raiseSql, unsupported } from './errors';
 import { combine, type ExpressionTranslator } from './expressions';
+import { likeRegexSource } from './likePattern';
 import { quoteString } from './names';
 import { INT, isBinary, isUnicode, meetingCollation, nvarchar, varchar, type SqlType } from './types';
 
@@ -116,6 +117,30 @@ export const STRING_FUNCTIONS: BuiltinTable = {
         `CASE WHEN ${find!.sql} = '' THEN ${s!.sql} ` +
         `ELSE regexp_replace(${s!.sql}, regexp_escape(${find!.sql}), replace(${replacement!.sql}, '\\', '\\\\'), '${flags}') END`;
       return combine(sql, wide(s!.type), args);
+    },
+  },
+  // PATINDEX('%pattern%', s): where the first match starts (1-based), 0 for none. The pattern is
+  // LIKE's, so it must match to the end of s (a trailing % frees it) and, without a leading %,
+  // from its start. The first match is the shortest prefix after which the rest of s matches.
+  PATINDEX: {
+    args: [2, 2],
+    translate: (call, t) => {
+      const [pattern, expression] = call.args;
+      if (pattern!.kind !== 'string') unsupported('PATINDEX with a pattern that is not a constant', pattern!);
+      const args = values(call, t);
+      const within = asString(args[1]!, expression!);
+      const flags = caseSensitive(meetingCollation(args[0]!.type, within.type)) ? "'c'" : "'i'";
+      const floating = pattern.value.startsWith('%');
+      // The anchored expression without its '^', after which the prefix goes.
+      const rest = likeRegexSource(floating ? pattern.value.slice(1) : pattern.value, null).slice(1);
+      const s = within.sql;
+      const found = /^%+$/.test(pattern.value)
+        ? '1'
+        : floating
+          ? `CASE WHEN regexp_full_match(${s}, ${quoteString(`(?s)(.*?)${rest}`)}, ${flags}) THEN length(regexp_extract(${s}, ${quoteString(`(?s)^(.*?)${rest}`)}, 1, ${flags})) + 1 ELSE 0 END`
+          : `CASE WHEN regexp_full_match(${s}, ${quoteString(`(?s)^${rest}`)}, ${flags}) THEN 1 ELSE 0 END`;
+      const sql = `CASE WHEN ${s} IS NULL THEN NULL ELSE ${found} END`;
+      return combine(`CAST(${sql} AS INTEGER)`, INT, args);
     },
   },
   CHARINDEX: {
