@@ -293,6 +293,46 @@ describe('window frames and patterns', () => {
     ]);
   });
 
+  test('recursive CTEs: a hierarchy walked level by level, paths built, MAXRECURSION (100 by default, 0 for none) and SQL Server\'s refusals', async () => {
+    const ran = await s.run(
+      [
+        "CREATE TABLE dbo.emp (id int, boss int, name nvarchar(20)); INSERT dbo.emp VALUES (1, NULL, N'ceo'), (2, 1, N'vp'), (3, 2, N'dev'), (4, 2, N'qa');",
+        'WITH tree AS (SELECT id, name, 0 AS depth, CAST(name AS nvarchar(100)) AS path FROM dbo.emp WHERE boss IS NULL',
+        "  UNION ALL SELECT e.id, e.name, t.depth + 1, CAST(t.path + N'/' + e.name AS nvarchar(100)) FROM dbo.emp e JOIN tree t ON e.boss = t.id)",
+        'SELECT * FROM tree ORDER BY depth, id;',
+        'WITH r AS (SELECT 1 AS n UNION ALL SELECT n + 1 FROM r WHERE n < 101) SELECT COUNT(*), MAX(n) FROM r;',
+        'WITH r AS (SELECT 1 AS n UNION ALL SELECT n + 1 FROM r WHERE n < 1000) SELECT COUNT(*) FROM r OPTION (MAXRECURSION 0);',
+        'WITH r AS (SELECT 1 AS n UNION ALL SELECT n + 1 FROM r WHERE n < 102) SELECT COUNT(*) FROM r;',
+        'WITH r AS (SELECT 1 AS n UNION ALL SELECT n + 1 FROM r WHERE n < 10) SELECT COUNT(*) FROM r OPTION (MAXRECURSION 5);',
+        'DROP TABLE dbo.emp;',
+        'GO',
+        'WITH r AS (SELECT 1 AS n UNION SELECT n + 1 FROM r WHERE n < 3) SELECT * FROM r;',
+        'GO',
+        'WITH r AS (SELECT 1 AS n UNION ALL SELECT MAX(n) + 1 FROM r WHERE n < 3) SELECT * FROM r;',
+        'GO',
+        'WITH r AS (SELECT 1 AS n UNION ALL SELECT 2 WHERE EXISTS (SELECT 1 FROM r)) SELECT * FROM r;',
+      ].join('\n'),
+    );
+    assert.deepEqual(ran.resultSets.map((r) => r.rows), [
+      [
+        [1, 'ceo', 0, 'ceo'],
+        [2, 'vp', 1, 'ceo/vp'],
+        [3, 'dev', 2, 'ceo/vp/dev'],
+        [4, 'qa', 2, 'ceo/vp/qa'],
+      ],
+      [[101, 101]],
+      [[1000]],
+    ]);
+    assert.deepEqual(ran.resultSets[0]!.columns.map((c) => c.name), ['id', 'name', 'depth', 'path']);
+    assert.deepEqual(ran.errors.map((e) => [e.number, e.text]), [
+      [530, 'The statement terminated. The maximum recursion 100 has been exhausted before statement completion.'],
+      [530, 'The statement terminated. The maximum recursion 5 has been exhausted before statement completion.'],
+      [252, "Recursive common table expression 'r' does not contain a top-level UNION ALL operator."],
+      [467, "GROUP BY, HAVING, or aggregate functions are not allowed in the recursive part of a recursive common table expression 'r'."],
+      [465, 'Recursive references are not allowed in subqueries.'],
+    ]);
+  });
+
   test('PATINDEX finds where a LIKE pattern first matches, classes and case as LIKE has them; 0 when none, NULL for NULL', async () => {
     const ran = await s.ok(
       "SELECT PATINDEX('%ter%', 'interesting'), PATINDEX('ter%', 'interesting'), PATINDEX('%ing', 'interesting'), PATINDEX('abc', 'ABC'), PATINDEX('%[0-9]%', 'abc123'), PATINDEX('%[^a-z]%', 'abc-d'), PATINDEX('%e_t%', 'interesting'), PATINDEX('%x%', NULL), PATINDEX('%z%', 'abc'), PATINDEX('%b%', 'a' + CHAR(10) + 'b');",

@@ -117,7 +117,12 @@ test('subqueries: scalar, IN, EXISTS, correlated; derived tables; CTEs', () => {
   assert.equal(error('SELECT * FROM (SELECT 1) AS d').split(' @')[0], "Msg 8155: No column name was specified for column 1 of 'd'.");
   const cte = rows('WITH big (who) AS (SELECT name FROM people WHERE salary > 100) SELECT who FROM big');
   assert.match(cte.sql, /^WITH "big"\("who"\) AS \(SELECT "people"\."name" AS "name" FROM .*\) SELECT "big"\."who" AS "who" FROM "big" AS "big"$/);
-  assert.equal(error('WITH r AS (SELECT 1 AS n UNION ALL SELECT n + 1 FROM r) SELECT n FROM r').split(' @')[0], 'Msg 59001: Recursive common table expressions is not supported by the embedded instance.');
+  // A recursive CTE: WITH RECURSIVE, each row's level beside the anchor's columns, never shown.
+  const recursive = rows('WITH r AS (SELECT 1 AS n UNION ALL SELECT n + 1 FROM r WHERE n < 3) SELECT * FROM r');
+  assert.deepEqual(recursive.columns, ['n:int']);
+  assert.match(recursive.sql, /^WITH RECURSIVE "r"\("n", "__sqlml_level"\) AS \(.* 0 AS "__sqlml_level" .* UNION ALL .*CASE WHEN "r"\."__sqlml_level" >= 100 THEN error\(.*\) SELECT "r"\."n" FROM "r" AS "r"$/);
+  assert.doesNotMatch(rows('WITH r AS (SELECT 1 AS n UNION ALL SELECT n + 1 FROM r WHERE n < 3) SELECT * FROM r OPTION (MAXRECURSION 0)').sql, /CASE WHEN/);
+  assert.equal(error('WITH r AS (SELECT n FROM r UNION ALL SELECT 1) SELECT n FROM r').split(' @')[0], 'Msg 246: No anchor member was specified for recursive query "r".');
 });
 
 test('windows, table-valued functions and APPLY', () => {

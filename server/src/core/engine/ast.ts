@@ -273,6 +273,8 @@ export interface Query extends Span {
   orderBy: OrderItem[];
   offset: Expression | null;
   fetch: Expression | null;
+  /** OPTION (MAXRECURSION n): how many levels a recursive CTE of this query may go (SQL Server's default 100; 0: no limit). */
+  maxRecursion?: number;
 }
 
 export type QueryBody = Select | SetOperation | ParenthesizedQuery;

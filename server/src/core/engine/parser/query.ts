@@ -51,18 +51,40 @@ export function parseQuery(p: Parser, ctes: CommonTableExpression[] = p.isWord('
     }
   }
   if (p.isWord('FOR') && ['XML', 'JSON', 'BROWSE'].includes(p.word(1))) p.unsupported(`FOR ${p.word(1)}`, p.peek()!);
-  if (p.isWord('OPTION') && p.isKind('lparen', 1)) skipQueryHints(p);
-  return { kind: 'query', ctes, body, orderBy, offset, fetch, start, end: p.lastEnd() };
+  const maxRecursion = p.isWord('OPTION') && p.isKind('lparen', 1) ? queryHints(p) : null;
+  return { kind: 'query', ctes, body, orderBy, offset, fetch, ...(maxRecursion !== null ? { maxRecursion } : {}), start, end: p.lastEnd() };
 }
 
 function rowsWord(p: Parser): void {
   if (!p.acceptWord('ROWS')) p.expectWord('ROW');
 }
 
-/** OPTION (RECOMPILE), OPTION (MAXDOP 1): hints that change plans, not answers. */
-function skipQueryHints(p: Parser): void {
+/**
+ * OPTION (RECOMPILE), OPTION (MAXDOP 1): hints that change plans, not answers, are passed over;
+ * MAXRECURSION n changes an answer (how deep a recursive CTE may go, 0 for no limit): its n.
+ */
+function queryHints(p: Parser): number | null {
   p.next();
-  skipBalanced(p);
+  p.expect('lparen');
+  let maxRecursion: number | null = null;
+  for (;;) {
+    if (p.acceptWord('MAXRECURSION')) {
+      const n = p.peek();
+      if (!n || n.kind !== 'number' || !/^\d+$/.test(p.slice(n))) p.fail();
+      const value = Number(p.slice(n));
+      if (value > 32767) p.error(310, 1, `The value ${value} specified for the MAXRECURSION option exceeds the allowed maximum of 32767.`, n);
+      maxRecursion = value;
+      p.next();
+    }
+    // Any other hint, up to the comma or parenthesis that ends it.
+    while (!p.isKind('comma') && !p.isKind('rparen')) {
+      if (p.atEnd()) p.fail();
+      if (p.isKind('lparen')) skipBalanced(p);
+      else p.next();
+    }
+    if (p.accept('rparen')) return maxRecursion;
+    p.expect('comma');
+  }
 }
 
 /** Skips from just after '(' to just after its matching ')'. */

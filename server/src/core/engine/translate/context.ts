@@ -29,6 +29,17 @@ export interface CteInfo {
   defining: boolean;
 }
 
+/** A recursive member being translated: how deep it may go, and where it reads the CTE itself. */
+export interface Recursion {
+  cte: CteInfo;
+  /** OPTION (MAXRECURSION n); 0: no limit. */
+  max: number;
+  /** The alias, as SQL, of the member's one reference to the CTE, once met. */
+  reference: string | null;
+  /** The SELECT that reads the reference has been given the level column. */
+  placed: boolean;
+}
+
 export class Context {
   /** Variables in the order of their $n placeholders: $1 is parameters[0]. */
   readonly parameters: string[] = [];
@@ -47,6 +58,8 @@ export class Context {
   bindings: Map<string, Typed> | null = null;
   /** How many views and functions the expression being translated is nested in (SQL Server's limit is 32). */
   moduleDepth = 0;
+  /** The recursive member being translated, if any. */
+  recursion: Recursion | null = null;
 
   constructor(public ports: Ports) {}
 

@@ -11,6 +11,7 @@ import { ExpressionTranslator } from './expressions';
 import { duckdbRelation, quoteIdentifier } from './names';
 import type { TableName } from './ports';
 import { namedColumns, translateQuery } from './query';
+import { noteRecursiveReference, SelfReference } from './recursiveCte';
 import { Scope, type Source } from './scope';
 import { inlineFunctionSource, viewSource } from './userFunctions';
 
@@ -78,10 +79,11 @@ function translateSource(item: TableSource, ctx: Context, outer: Scope | null): 
       const name = tableName(item.name);
       if (!name.database && !name.schema) {
         const cte = ctx.findCte(name.name);
-        if (cte?.defining) unsupported('Recursive common table expressions', item.name);
+        if (cte?.defining) throw new SelfReference(cte);
         if (cte) {
           if (item.sample) tableSampleRefused(item.sample);
           const exposed = item.alias?.name ?? cte.name;
+          noteRecursiveReference(ctx, cte, quoteIdentifier(exposed), item.name);
           return { sql: `${quoteIdentifier(cte.name)} AS ${quoteIdentifier(exposed)}`, sources: [{ exposed, at: item, table: null, columns: cte.columns }] };
         }
       }

@@ -3,12 +3,13 @@
 // aggregated), HAVING, ORDER BY (ordinals, aliases, case-insensitive strings), TOP (LIMIT;
 // PERCENT and WITH TIES through QUALIFY) and OFFSET/FETCH.
 import type { CommonTableExpression, Expression, OrderItem, Query, QueryBody, Select, SelectItem, Span } from '../ast';
-import { Context, type Typed } from './context';
+import { Context, type CteInfo, type Typed } from './context';
 import { convert } from './conversions';
 import { stop, unsupported } from './errors';
 import { collation, ExpressionTranslator } from './expressions';
 import { translateFrom } from './from';
 import { quoteIdentifier } from './names';
+import { claimRecursiveReference, levelColumn, SelfReference, translateRecursiveCte } from './recursiveCte';
 import { Scope } from './scope';
 import { BIGINT, commonType, FLOAT, INT, type SqlType } from './types';
 
@@ -33,7 +34,7 @@ export type QueryMode = 'top' | 'insert' | 'subquery' | 'derived' | 'cte';
 export function translateQuery(q: Query, ctx: Context, outer: Scope | null, mode: QueryMode): TranslatedQuery {
   if (q.ctes.length) ctx.ctes.push(new Map());
   try {
-    const ctes = q.ctes.map((c) => translateCte(c, ctx));
+    const ctes = q.ctes.map((c) => translateCte(c, ctx, q.maxRecursion ?? 100));
     const body =
       q.body.kind === 'select'
         ? translateSelect(q.body, ctx, outer, { mode, orderBy: q.orderBy, offset: q.offset, fetch: q.fetch, allowInto: mode === 'top' })
@@ -44,7 +45,7 @@ export function translateQuery(q: Query, ctx: Context, outer: Scope | null, mode
       const message = 'The ORDER BY clause is invalid in views, inline functions, derived tables, subqueries, and common table expressions, unless TOP, OFFSET or FOR XML is also specified.';
       stop(1033, 15, 1, message, q.orderBy[0]!);
     }
-    const withSql = ctes.length ? `WITH ${ctes.join(', ')} ` : '';
+    const withSql = ctes.length ? `WITH ${ctes.some((c) => c.recursive) ? 'RECURSIVE ' : ''}${ctes.map((c) => c.sql).join(', ')} ` : '';
     return { ...body, sql: withSql + body.sql };
   } finally {
     if (q.ctes.length) ctx.ctes.pop();
@@ -77,17 +78,26 @@ export function namedColumns(result: TranslatedQuery, names: string[] | null, ow
   return columns;
 }
 
-function translateCte(c: CommonTableExpression, ctx: Context): string {
+function translateCte(c: CommonTableExpression, ctx: Context, maxRecursion: number): { sql: string; recursive: boolean } {
   const scope = ctx.ctes[ctx.ctes.length - 1]!;
   const key = c.name.name.toLowerCase();
   if (scope.has(key)) stop(252, 16, 1, `Common table expression defined with duplicate name '${c.name.name}'.`, c.name);
-  const info = { name: c.name.name, columns: [] as { name: string; type: SqlType; nullable: boolean; identity: boolean }[], defining: true };
+  const info: CteInfo = { name: c.name.name, columns: [], defining: true };
   scope.set(key, info);
-  const result = translateQuery(c.query, ctx, null, 'cte');
-  const columns = namedColumns(result, c.columns.length ? c.columns.map((n) => n.name) : null, c.name.name, c);
+  const names = c.columns.length ? c.columns.map((n) => n.name) : null;
+  let result: TranslatedQuery;
+  try {
+    result = translateQuery(c.query, ctx, null, 'cte');
+  } catch (e) {
+    // The query read the CTE itself: translated again as an anchor and a recursive member.
+    if (!(e instanceof SelfReference) || e.cte !== info) throw e;
+    const hooks = { translate: (member: Query) => translateQuery(member, ctx, null, 'cte'), columnsOf: (anchor: TranslatedQuery) => namedColumns(anchor, names, c.name.name, c) };
+    return { sql: translateRecursiveCte(c, ctx, info, maxRecursion, hooks), recursive: true };
+  }
+  const columns = namedColumns(result, names, c.name.name, c);
   info.columns = columns.map((col) => ({ ...col, nullable: true, identity: false }));
   info.defining = false;
-  return `${quoteIdentifier(c.name.name)}(${columns.map((col) => quoteIdentifier(col.name)).join(', ')}) AS (${result.sql})`;
+  return { sql: `${quoteIdentifier(c.name.name)}(${columns.map((col) => quoteIdentifier(col.name)).join(', ')}) AS (${result.sql})`, recursive: false };
 }
 
 /** UNION / EXCEPT / INTERSECT, and parenthesised bodies, with the query's ORDER BY and OFFSET. */
@@ -184,6 +194,7 @@ interface Item {
 function translateSelect(s: Select, ctx: Context, outer: Scope | null, clauses: SelectClauses): TranslatedQuery {
   if (s.into && !clauses.allowInto) stop(156, 15, 1, "Incorrect syntax near the keyword 'INTO'.", s.into);
   const from = translateFrom(s.from, ctx, outer);
+  const recursion = claimRecursiveReference(ctx, s, clauses.mode === 'cte');
   const scope = new Scope(from.sources, outer);
   const t = new ExpressionTranslator(ctx, scope);
   const where = s.where ? ctx.within('where', () => t.condition(s.where!)) : null;
@@ -204,7 +215,9 @@ function translateSelect(s: Select, ctx: Context, outer: Scope | null, clauses: 
     }
     const assignments = items.some((i) => i.assignTo) ? items.map((i) => i.assignTo!) : null;
 
-    let sql = `SELECT ${s.distinct ? 'DISTINCT ' : ''}${items.map((i) => i.sql).join(', ')}`;
+    // The recursive member of a recursive CTE adds each row's level (recursiveCte.ts), never shown.
+    const level = recursion ? [levelColumn(recursion, grouped, s)] : [];
+    let sql = `SELECT ${s.distinct ? 'DISTINCT ' : ''}${[...items.map((i) => i.sql), ...level].join(', ')}`;
     if (from.sql) sql += ` FROM ${from.sql}`;
     if (where) sql += ` WHERE ${where.sql}`;
     if (keys.length) sql += ` GROUP BY ${keys.map((k) => k.sql).join(', ')}`;
