@@ -333,6 +333,46 @@ describe('window frames and patterns', () => {
     ]);
   });
 
+  test('PIVOT turns values into columns (grouped by the other columns, COUNT 0 where none) and UNPIVOT columns into rows without NULLs', async () => {
+    const ran = await s.run(
+      [
+        "CREATE TABLE dbo.sales (region nvarchar(10), quarter char(2), amount decimal(10,2), yr int);",
+        "INSERT dbo.sales VALUES (N'east','Q1',10,2024),(N'east','Q2',20,2024),(N'west','Q1',5,2024),(N'east','Q1',1,2025),(N'west','Q3',7,2025);",
+        'SELECT region, [Q1], [Q2], [Q3] FROM (SELECT region, quarter, amount FROM dbo.sales) s PIVOT (SUM(amount) FOR quarter IN ([Q1], [Q2], [Q3])) AS p ORDER BY region;',
+        'SELECT * FROM dbo.sales PIVOT (COUNT(amount) FOR quarter IN ([Q1], [q2])) p ORDER BY region, yr;',
+        'CREATE TABLE dbo.wide (id int, a int, b int, c int); INSERT dbo.wide VALUES (1, 10, NULL, 30), (2, 40, 50, 60);',
+        'SELECT id, k, v FROM dbo.wide UNPIVOT (v FOR k IN (a, b, c)) AS u ORDER BY id, k;',
+        'SELECT * FROM (SELECT id, a, CAST(b AS bigint) AS b FROM dbo.wide) w UNPIVOT (v FOR k IN (a, b)) AS u;',
+        'DROP TABLE dbo.sales; DROP TABLE dbo.wide;',
+      ].join('\n'),
+    );
+    assert.deepEqual(ran.resultSets.map((r) => r.rows), [
+      [
+        ['east', 11, 20, null],
+        ['west', 5, null, 7],
+      ],
+      [
+        ['east', 2024, 1, 1],
+        ['east', 2025, 1, 0],
+        ['west', 2024, 1, 0],
+        ['west', 2025, 0, 0],
+      ],
+      [
+        [1, 'a', 10],
+        [1, 'c', 30],
+        [2, 'a', 40],
+        [2, 'b', 50],
+        [2, 'c', 60],
+      ],
+    ]);
+    assert.deepEqual(ran.resultSets.map((r) => r.columns.map((c) => `${c.name}:${c.type}`)), [
+      ['region:nvarchar(10)', 'Q1:decimal(38,2)', 'Q2:decimal(38,2)', 'Q3:decimal(38,2)'],
+      ['region:nvarchar(10)', 'yr:int', 'Q1:int', 'q2:int'],
+      ['id:int', 'k:nvarchar(128)', 'v:int'],
+    ]);
+    assert.deepEqual(ran.errors.map((e) => [e.number, e.text]), [[8167, 'The type of column "b" conflicts with the type of other columns specified in the UNPIVOT list.']]);
+  });
+
   test('PATINDEX finds where a LIKE pattern first matches, classes and case as LIKE has them; 0 when none, NULL for NULL', async () => {
     const ran = await s.ok(
       "SELECT PATINDEX('%ter%', 'interesting'), PATINDEX('ter%', 'interesting'), PATINDEX('%ing', 'interesting'), PATINDEX('abc', 'ABC'), PATINDEX('%[0-9]%', 'abc123'), PATINDEX('%[^a-z]%', 'abc-d'), PATINDEX('%e_t%', 'interesting'), PATINDEX('%x%', NULL), PATINDEX('%z%', 'abc'), PATINDEX('%b%', 'a' + CHAR(10) + 'b');",

@@ -339,7 +339,28 @@ export interface OrderItem extends Span {
   descending: boolean;
 }
 
-export type TableSource = NamedTable | TableVariableSource | DerivedTable | TableFunction | Join;
+export type TableSource = NamedTable | TableVariableSource | DerivedTable | TableFunction | Join | PivotTable | UnpivotTable;
+
+/** `source PIVOT (agg(value) FOR column IN ([a], [b])) AS alias`: a row per group, a column per listed value. */
+export interface PivotTable extends Span {
+  kind: 'pivot';
+  source: TableSource;
+  aggregate: FunctionCall;
+  pivotColumn: ColumnRef;
+  /** The listed values, each also the name of its column. */
+  values: Identifier[];
+  alias: Identifier;
+}
+
+/** `source UNPIVOT (value FOR name IN (a, b)) AS alias`: a row per listed column that is not NULL. */
+export interface UnpivotTable extends Span {
+  kind: 'unpivot';
+  source: TableSource;
+  valueColumn: Identifier;
+  nameColumn: Identifier;
+  columns: Identifier[];
+  alias: Identifier;
+}
 
 export interface NamedTable extends Span {
   kind: 'table';

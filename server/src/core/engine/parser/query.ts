@@ -340,8 +340,40 @@ function tablePrimary(p: Parser): TableSource {
       source = { kind: 'table', name, alias, sample, start: t.start, end: p.lastEnd() };
     }
   }
-  if (p.isWord('PIVOT') || p.isWord('UNPIVOT')) p.unsupported(p.word(), p.peek()!);
+  while (p.isWord('PIVOT') || p.isWord('UNPIVOT')) source = p.isWord('PIVOT') ? pivot(p, source) : unpivot(p, source);
   return source;
+}
+
+/** PIVOT (agg(value) FOR column IN ([a], [b], ...)) [AS] alias */
+function pivot(p: Parser, source: TableSource): TableSource {
+  p.next();
+  p.expect('lparen');
+  const aggregate = parseExpression(p);
+  if (aggregate.kind !== 'call' || aggregate.args.length !== 1 || aggregate.over) p.fail(p.tokenAfter(aggregate.start));
+  p.expectWord('FOR');
+  const pivotColumn = parseExpression(p);
+  if (pivotColumn.kind !== 'column') p.fail(p.tokenAfter(pivotColumn.start));
+  p.expectWord('IN');
+  const values = identifierList(p);
+  p.expect('rparen');
+  p.acceptWord('AS');
+  const alias = p.identifier();
+  return { kind: 'pivot', source, aggregate, pivotColumn, values, alias, start: source.start, end: p.lastEnd() };
+}
+
+/** UNPIVOT (value FOR name IN (a, b, ...)) [AS] alias */
+function unpivot(p: Parser, source: TableSource): TableSource {
+  p.next();
+  p.expect('lparen');
+  const valueColumn = p.identifier();
+  p.expectWord('FOR');
+  const nameColumn = p.identifier();
+  p.expectWord('IN');
+  const columns = identifierList(p);
+  p.expect('rparen');
+  p.acceptWord('AS');
+  const alias = p.identifier();
+  return { kind: 'unpivot', source, valueColumn, nameColumn, columns, alias, start: source.start, end: p.lastEnd() };
 }
 
 /**

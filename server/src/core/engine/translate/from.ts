@@ -11,6 +11,7 @@ import { ExpressionTranslator } from './expressions';
 import { duckdbRelation, quoteIdentifier } from './names';
 import type { TableName } from './ports';
 import { namedColumns, translateQuery } from './query';
+import { pivotQuery } from './pivot';
 import { noteRecursiveReference, SelfReference } from './recursiveCte';
 import { Scope, type Source } from './scope';
 import { inlineFunctionSource, viewSource } from './userFunctions';
@@ -132,6 +133,9 @@ function translateSource(item: TableSource, ctx: Context, outer: Scope | null): 
       const sql = `${fn.duckdbName.map(quoteIdentifier).join('.')}(${values.join(', ')}) AS ${quoteIdentifier(exposed)}`;
       return { sql, sources: [{ exposed, at: item, table: null, columns: fn.columns }] };
     }
+    case 'pivot':
+    case 'unpivot':
+      return translateSource(pivotQuery(item, ctx, outer, translateSource), ctx, outer);
     case 'join': {
       const left = translateSource(item.left, ctx, outer);
       const apply = item.type === 'CROSS APPLY' || item.type === 'OUTER APPLY';
