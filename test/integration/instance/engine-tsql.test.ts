@@ -373,6 +373,34 @@ describe('window frames and patterns', () => {
     assert.deepEqual(ran.errors.map((e) => [e.number, e.text]), [[8167, 'The type of column "b" conflicts with the type of other columns specified in the UNPIVOT list.']]);
   });
 
+  test('FOR XML PATH builds lists (escaped as text, read back by .value()), elements and attributes in the query\'s order; a dynamic PIVOT from such a list runs', async () => {
+    const ran = await s.run(
+      [
+        "CREATE TABLE dbo.f (id int, name nvarchar(20), grp char(1)); INSERT dbo.f VALUES (3, N'c&d', 'x'), (1, N'a<b', 'x'), (2, N'b', 'y'), (4, NULL, 'y');",
+        "SELECT STUFF((SELECT ',' + name FROM dbo.f ORDER BY id FOR XML PATH('')), 1, 1, ''), STUFF((SELECT ',' + name FROM dbo.f ORDER BY id FOR XML PATH(''), TYPE).value('.', 'NVARCHAR(MAX)'), 1, 1, '');",
+        "SELECT grp, STUFF((SELECT ', ' + QUOTENAME(name) FROM dbo.f i WHERE i.grp = o.grp ORDER BY id DESC FOR XML PATH(''), TYPE).value('(./text())[1]', 'nvarchar(max)'), 1, 2, '') FROM dbo.f o GROUP BY grp ORDER BY grp;",
+        "SELECT id, name AS [@n], grp AS [my grp] FROM dbo.f WHERE id < 5 ORDER BY id DESC FOR XML PATH('item'), ROOT('items');",
+        "SELECT (SELECT id FROM dbo.f WHERE id > 10 FOR XML PATH('')), (SELECT id AS [text()] FROM dbo.f ORDER BY id FOR XML PATH(''));",
+        "DECLARE @cols nvarchar(max) = STUFF((SELECT DISTINCT ',' + QUOTENAME(grp) FROM dbo.f FOR XML PATH('')), 1, 1, '');",
+        "EXEC (N'SELECT * FROM (SELECT grp, id FROM dbo.f) s PIVOT (SUM(id) FOR grp IN (' + @cols + N')) p');",
+        "SELECT id AS [@id] FROM dbo.f FOR XML PATH('');",
+        'DROP TABLE dbo.f;',
+      ].join('\n'),
+    );
+    assert.deepEqual(ran.resultSets.map((r) => r.rows), [
+      [['a&lt;b,b,c&amp;d', 'a<b,b,c&d']],
+      [
+        ['x', '[c&d], [a<b]'],
+        ['y', '[b]'],
+      ],
+      [['<items><item><id>4</id><my_x0020_grp>y</my_x0020_grp></item><item n="c&amp;d"><id>3</id><my_x0020_grp>x</my_x0020_grp></item><item n="b"><id>2</id><my_x0020_grp>y</my_x0020_grp></item><item n="a&lt;b"><id>1</id><my_x0020_grp>x</my_x0020_grp></item></items>']],
+      [[null, '1234']],
+      [[4, 6]],
+    ]);
+    assert.equal(ran.resultSets[2]!.columns[0]!.name, 'XML_F52E2B61-18A1-11d1-B105-00805F49916B');
+    assert.deepEqual(ran.errors.map((e) => [e.number, e.text]), [[6864, 'Row tag omission (empty row tag name) cannot be used with attribute-centric FOR XML serialization.']]);
+  });
+
   test('PATINDEX finds where a LIKE pattern first matches, classes and case as LIKE has them; 0 when none, NULL for NULL', async () => {
     const ran = await s.ok(
       "SELECT PATINDEX('%ter%', 'interesting'), PATINDEX('ter%', 'interesting'), PATINDEX('%ing', 'interesting'), PATINDEX('abc', 'ABC'), PATINDEX('%[0-9]%', 'abc123'), PATINDEX('%[^a-z]%', 'abc-d'), PATINDEX('%e_t%', 'interesting'), PATINDEX('%x%', NULL), PATINDEX('%z%', 'abc'), PATINDEX('%b%', 'a' + CHAR(10) + 'b');",

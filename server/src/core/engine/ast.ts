@@ -57,7 +57,18 @@ export type Expression =
   | FunctionCall
   | Subquery
   | Collate
-  | Parse;
+  | Parse
+  | XmlValue;
+
+/** `(SELECT ... FOR XML PATH(''), TYPE).value('.', 'nvarchar(max)')`: the text of the XML, as a value of the type. */
+export interface XmlValue extends Span {
+  kind: 'xmlValue';
+  operand: Expression;
+  /** The XQuery path; '.' (the whole document's text) is the one the embedded instance reads. */
+  path: string;
+  /** The type as written: 'nvarchar(max)'. */
+  type: string;
+}
 
 export interface StringLiteral extends Span {
   kind: 'string';
@@ -275,6 +286,17 @@ export interface Query extends Span {
   fetch: Expression | null;
   /** OPTION (MAXRECURSION n): how many levels a recursive CTE of this query may go (SQL Server's default 100; 0: no limit). */
   maxRecursion?: number;
+  /** FOR XML PATH: the rows as one XML text. */
+  forXml?: ForXml;
+}
+
+export interface ForXml extends Span {
+  /** The element around each row: PATH's name, 'row' when PATH has none, '' for no element. */
+  element: string;
+  /** TYPE: the result is xml (read with .value()), not text. */
+  type: boolean;
+  /** ROOT[('name')]: one element around all the rows. */
+  root: string | null;
 }
 
 export type QueryBody = Select | SetOperation | ParenthesizedQuery;

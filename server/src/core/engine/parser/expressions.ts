@@ -271,12 +271,25 @@ function wordExpression(p: Parser, t: Token): Expression {
   return { kind: 'column', parts, start: parts[0]!.start, end: parts[parts.length - 1]!.end };
 }
 
+/** `.value('path', 'type')` after an xml value: the xml type's method that reads it as text. */
+function xmlValue(p: Parser, operand: Expression): Expression {
+  p.next();
+  p.next();
+  p.expect('lparen');
+  const path = p.expect('string');
+  p.expect('comma');
+  const type = p.expect('string');
+  p.expect('rparen');
+  return { kind: 'xmlValue', operand, path: decodeString(p.text, path).text, type: decodeString(p.text, type).text, start: operand.start, end: p.lastEnd() };
+}
+
 /** `(value)`, `(condition)` or `(subquery)`. */
 function parenthesized(p: Parser): Expression {
   if (startsQuery(p, 0)) {
     const start = p.peek()!.start;
     const query = parenthesizedQuery(p);
-    return { kind: 'subquery', query, start, end: p.lastEnd() };
+    const subquery: Expression = { kind: 'subquery', query, start, end: p.lastEnd() };
+    return p.isKind('dot') && p.isWord('VALUE', 1) && p.isKind('lparen', 2) ? xmlValue(p, subquery) : subquery;
   }
   p.next();
   const inner = p.nested(() => condition(p));

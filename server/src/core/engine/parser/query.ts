@@ -3,6 +3,7 @@
 import { decodeString } from '../../tsql/literals';
 import type {
   CommonTableExpression,
+  ForXml,
   Expression,
   Identifier,
   Query,
@@ -50,9 +51,40 @@ export function parseQuery(p: Parser, ctes: CommonTableExpression[] = p.isWord('
       p.expectWord('ONLY');
     }
   }
-  if (p.isWord('FOR') && ['XML', 'JSON', 'BROWSE'].includes(p.word(1))) p.unsupported(`FOR ${p.word(1)}`, p.peek()!);
+  const forXml = p.isWord('FOR') && p.isWord('XML', 1) ? forXmlClause(p) : null;
+  if (p.isWord('FOR') && ['JSON', 'BROWSE'].includes(p.word(1))) p.unsupported(`FOR ${p.word(1)}`, p.peek()!);
   const maxRecursion = p.isWord('OPTION') && p.isKind('lparen', 1) ? queryHints(p) : null;
-  return { kind: 'query', ctes, body, orderBy, offset, fetch, ...(maxRecursion !== null ? { maxRecursion } : {}), start, end: p.lastEnd() };
+  return { kind: 'query', ctes, body, orderBy, offset, fetch, ...(maxRecursion !== null ? { maxRecursion } : {}), ...(forXml ? { forXml } : {}), start, end: p.lastEnd() };
+}
+
+/** FOR XML PATH[('element')] [, TYPE] [, ROOT[('name')]] [, ELEMENTS]; RAW, AUTO and EXPLICIT are not supported. */
+function forXmlClause(p: Parser): ForXml {
+  const start = p.next().start;
+  p.next();
+  const mode = p.peek();
+  if (!p.isWord('PATH')) return mode ? p.unsupported(`FOR XML ${p.slice(mode).toUpperCase()}`, mode) : p.fail();
+  p.next();
+  const name = (fallback: string) => {
+    if (!p.accept('lparen')) return fallback;
+    const t = p.expect('string');
+    p.expect('rparen');
+    return decodeString(p.text, t).text;
+  };
+  const clause: ForXml = { element: name('row'), type: false, root: null, start, end: start };
+  while (p.accept('comma')) {
+    if (p.acceptWord('TYPE')) clause.type = true;
+    else if (p.acceptWord('ROOT')) clause.root = name('root');
+    else if (p.acceptWord('ELEMENTS')) {
+      if (p.isWord('XSINIL')) p.unsupported('FOR XML ... ELEMENTS XSINIL', p.peek()!);
+      p.acceptWord('ABSENT');
+    } else {
+      const t = p.peek();
+      if (t && t.kind === 'word') p.unsupported(`FOR XML ... ${p.slice(t).toUpperCase()}`, t);
+      p.fail();
+    }
+  }
+  clause.end = p.lastEnd();
+  return clause;
 }
 
 function rowsWord(p: Parser): void {

@@ -11,6 +11,7 @@ import type { Context, Typed } from './context';
 import { convert } from './conversions';
 import { FINEST, roundedToPrecision } from './dateTimePrecision';
 import { DIVIDE_BY_ZERO, stop, throwError, unsupported } from './errors';
+import { xmlValue } from './forXml';
 import { translateCall } from './functions';
 import { likeToRegex } from './likePattern';
 import { quoteString } from './names';
@@ -153,6 +154,8 @@ export class ExpressionTranslator {
       }
       case 'parse':
         return translateParse(e, this);
+      case 'xmlValue':
+        return xmlValue(e, this);
       case 'star':
         return stop(102, 15, 1, "Incorrect syntax near '*'.", e);
       default:

@@ -7,6 +7,7 @@ import { Context, type CteInfo, type Typed } from './context';
 import { convert } from './conversions';
 import { stop, unsupported } from './errors';
 import { collation, ExpressionTranslator } from './expressions';
+import { forXmlQuery } from './forXml';
 import { translateFrom } from './from';
 import { quoteIdentifier } from './names';
 import { claimRecursiveReference, levelColumn, SelfReference, translateRecursiveCte } from './recursiveCte';
@@ -41,11 +42,15 @@ export function translateQuery(q: Query, ctx: Context, outer: Scope | null, mode
         : translateCombined(q, ctx, outer, mode);
     const hasTop = q.body.kind === 'select' && q.body.top !== null;
     const nested = mode === 'subquery' || mode === 'derived' || mode === 'cte';
-    if (nested && q.orderBy.length && !hasTop && !q.offset) {
+    if (nested && q.orderBy.length && !hasTop && !q.offset && !q.forXml) {
       const message = 'The ORDER BY clause is invalid in views, inline functions, derived tables, subqueries, and common table expressions, unless TOP, OFFSET or FOR XML is also specified.';
       stop(1033, 15, 1, message, q.orderBy[0]!);
     }
     const withSql = ctes.length ? `WITH ${ctes.some((c) => c.recursive) ? 'RECURSIVE ' : ''}${ctes.map((c) => c.sql).join(', ')} ` : '';
+    if (q.forXml) {
+      if (body.assignments) stop(6819, 16, 1, 'The FOR XML clause is not allowed in a ASSIGNMENT statement.', q.forXml);
+      return { ...forXmlQuery({ sql: withSql + body.sql, columns: body.columns }, q.forXml, mode === 'top'), assignments: null };
+    }
     return { ...body, sql: withSql + body.sql };
   } finally {
     if (q.ctes.length) ctx.ctes.pop();
