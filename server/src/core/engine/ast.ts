@@ -435,6 +435,7 @@ export type Statement =
   | InsertStatement
   | UpdateStatement
   | DeleteStatement
+  | MergeStatement
   | TruncateStatement
   | DeclareStatement
   | SetVariableStatement
@@ -529,6 +530,29 @@ export interface DeleteStatement extends Span {
   from: TableSource[];
   where: Expression | null;
 }
+
+/** MERGE [INTO] target [AS alias] USING source ON condition WHEN ... THEN ...; */
+export interface MergeStatement extends Span {
+  kind: 'merge';
+  target: ObjectName | VariableRef;
+  alias: Identifier | null;
+  source: TableSource;
+  on: Expression;
+  clauses: MergeClause[];
+}
+
+export interface MergeClause extends Span {
+  when: 'MATCHED' | 'NOT MATCHED BY TARGET' | 'NOT MATCHED BY SOURCE';
+  /** WHEN ... AND condition. */
+  condition: Expression | null;
+  action: MergeAction;
+}
+
+export type MergeAction =
+  | { kind: 'update'; assignments: UpdateAssignment[] }
+  | { kind: 'delete' }
+  /** INSERT [(columns)] VALUES (...) or DEFAULT VALUES (values null). */
+  | { kind: 'insert'; columns: Identifier[]; values: (Expression | DefaultValue)[] | null };
 
 export interface TruncateStatement extends Span {
   kind: 'truncate';

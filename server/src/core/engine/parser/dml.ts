@@ -1,9 +1,12 @@
-// INSERT, UPDATE, DELETE and TRUNCATE TABLE.
+// INSERT, UPDATE, DELETE, MERGE and TRUNCATE TABLE.
 import type {
   ColumnRef,
   DefaultValue,
   Expression,
+  Identifier,
   InsertSource,
+  MergeAction,
+  MergeClause,
   ObjectName,
   Statement,
   UpdateAssignment,
@@ -127,6 +130,69 @@ export function parseDelete(p: Parser): Statement {
   const where = whereClause(p);
   skipOption(p);
   return { kind: 'delete', target, from, where, start, end: p.lastEnd() };
+}
+
+/**
+ * MERGE [TOP] [INTO] target [[AS] alias] USING source ON condition, then its WHEN clauses: WHEN
+ * MATCHED [AND ...] THEN UPDATE SET ... | DELETE, WHEN NOT MATCHED [BY TARGET] [AND ...] THEN
+ * INSERT ..., WHEN NOT MATCHED BY SOURCE [AND ...] THEN UPDATE SET ... | DELETE. SQL Server wants
+ * the ';' that ends it (Msg 10713).
+ */
+export function parseMerge(p: Parser): Statement {
+  const start = p.next().start;
+  if (p.isWord('TOP')) p.unsupported('MERGE TOP', p.peek()!);
+  p.acceptWord('INTO');
+  const target = dmlTarget(p);
+  const alias = p.acceptWord('AS') || (p.isIdentifier() && !p.isWord('USING')) ? p.identifier() : null;
+  p.expectWord('USING');
+  const source = parseTableSource(p);
+  p.expectWord('ON');
+  const on = parseCondition(p);
+  const clauses: MergeClause[] = [];
+  while (p.isWord('WHEN')) clauses.push(mergeClause(p));
+  if (clauses.length === 0) p.fail();
+  if (p.isWord('OUTPUT')) p.unsupported('The OUTPUT clause', p.peek()!);
+  skipOption(p);
+  if (!p.isKind('semicolon')) p.error(10713, 1, 'A MERGE statement must be terminated by a semi-colon (;).', p.peek() ?? { start: p.lastEnd(), end: p.lastEnd() });
+  return { kind: 'merge', target, alias, source, on, clauses, start, end: p.lastEnd() };
+}
+
+function mergeClause(p: Parser): MergeClause {
+  const start = p.next().start;
+  let when: MergeClause['when'] = 'MATCHED';
+  if (p.acceptWord('NOT')) {
+    p.expectWord('MATCHED');
+    when = 'NOT MATCHED BY TARGET';
+    if (p.acceptWord('BY')) {
+      if (p.acceptWord('SOURCE')) when = 'NOT MATCHED BY SOURCE';
+      else p.expectWord('TARGET');
+    }
+  } else p.expectWord('MATCHED');
+  const condition = p.acceptWord('AND') ? parseCondition(p) : null;
+  p.expectWord('THEN');
+  const action = mergeAction(p, when);
+  return { when, condition, action, start, end: p.lastEnd() };
+}
+
+/** UPDATE SET ... and DELETE where rows matched or are only in the target; INSERT where they are only in the source. */
+function mergeAction(p: Parser, when: MergeClause['when']): MergeAction {
+  if (when === 'NOT MATCHED BY TARGET') {
+    p.expectWord('INSERT');
+    const columns: Identifier[] = p.isKind('lparen') ? identifierList(p) : [];
+    if (p.isWord('DEFAULT') && p.isWord('VALUES', 1)) {
+      p.pos += 2;
+      return { kind: 'insert', columns, values: null };
+    }
+    p.expectWord('VALUES');
+    p.expect('lparen');
+    const values = commaList(p, valueOrDefault);
+    p.expect('rparen');
+    return { kind: 'insert', columns, values };
+  }
+  if (p.acceptWord('DELETE')) return { kind: 'delete' };
+  p.expectWord('UPDATE');
+  p.expectWord('SET');
+  return { kind: 'update', assignments: commaList(p, updateAssignment) };
 }
 
 function whereClause(p: Parser): Expression | null {

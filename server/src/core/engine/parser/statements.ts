@@ -12,7 +12,7 @@ import type {
   VariableRef,
 } from '../ast';
 import { parseAlter, parseCreate, parseDrop } from './ddl';
-import { parseDelete, parseInsert, parseTruncate, parseUpdate } from './dml';
+import { parseDelete, parseInsert, parseMerge, parseTruncate, parseUpdate } from './dml';
 import { parseExecute, parseProcedureCall } from './execute';
 import { commaList, parseCondition, parseExpression } from './expressions';
 import { RESERVED } from './keywords';
@@ -75,7 +75,7 @@ function parseStatement(p: Parser, first = false): Statement {
     case 'TRUNCATE':
       return parseTruncate(p);
     case 'MERGE':
-      return skipUnsupported(p, startPos, 'The MERGE statement', 'semicolon');
+      return parseMerge(p);
     case 'DECLARE':
       return declare(p);
     case 'SET':

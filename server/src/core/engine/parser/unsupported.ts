@@ -9,8 +9,6 @@ import type { Parser } from './parser';
 export type UnsupportedExtent =
   /** CREATE VIEW / FUNCTION / TRIGGER: alone in their batch, so the rest of it. */
   | 'batch'
-  /** MERGE: SQL Server requires its terminating ';'. */
-  | 'semicolon'
   /** Anything else: up to the next statement. */
   | 'statement';
 
@@ -28,9 +26,7 @@ export function skipUnsupported(
   const start = p.tokens[startPos]!.start;
   if (p.pos <= startPos) p.pos = startPos + 1;
   if (extent === 'batch') p.pos = p.tokens.length;
-  else if (extent === 'semicolon') {
-    while (!p.atEnd() && !p.isKind('semicolon')) p.next();
-  } else skipToStatementEnd(p, continuations);
+  else skipToStatementEnd(p, continuations);
   return { kind: 'unsupported', what, start, end: p.lastEnd() };
 }
 

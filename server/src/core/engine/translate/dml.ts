@@ -1,4 +1,4 @@
-// INSERT, UPDATE, DELETE and TRUNCATE. Stored values convert to the column types with SQL
+// INSERT, UPDATE, DELETE and TRUNCATE (MERGE is merge.ts). Stored values convert to the column types with SQL
 // Server's errors (Msg 245, 2628, ...). UPDATE/DELETE ... FROM with the target among the FROM
 // tables become DuckDB's UPDATE ... FROM / DELETE ... USING, the joins' ON conditions moved to
 // WHERE (inner joins only).
@@ -12,6 +12,7 @@ import type {
   ObjectName,
   Span,
   TableSource,
+  UpdateAssignment,
   UpdateStatement,
   VariableRef,
 } from '../ast';
@@ -32,7 +33,7 @@ export type InsertPlan =
   | { kind: 'execute'; execute: ExecuteStatement | ExecuteStringStatement; target: TableInfo; columns: ColumnInfo[] };
 
 /** The table a DML statement writes, by name or table variable. */
-function targetTable(target: ObjectName | VariableRef, ctx: Context): TableInfo {
+export function targetTable(target: ObjectName | VariableRef, ctx: Context): TableInfo {
   if (target.kind === 'variable') {
     const info = ctx.ports.schema.tableVariable(target.name);
     return info ?? stop(1087, 15, 2, `Must declare the table variable "${target.name}".`, target);
@@ -47,7 +48,7 @@ function findColumn(table: TableInfo, id: Identifier): ColumnInfo {
 }
 
 /** The columns an INSERT fills: those listed, or every column but the identity. */
-function insertColumns(table: TableInfo, listed: Identifier[], ctx: Context): ColumnInfo[] {
+export function insertColumns(table: TableInfo, listed: Identifier[], ctx: Context): ColumnInfo[] {
   if (listed.length === 0) return table.columns.filter((c) => !c.identity);
   const seen = new Set<string>();
   return listed.map((id) => {
@@ -65,7 +66,7 @@ function insertColumns(table: TableInfo, listed: Identifier[], ctx: Context): Co
 }
 
 /** Msg 109/110/120/121/213: the values don't match the columns. */
-function checkCount(values: number, columns: number, listed: boolean, query: boolean, at: Span): void {
+export function checkCount(values: number, columns: number, listed: boolean, query: boolean, at: Span): void {
   if (values === columns) return;
   if (!listed) stop(213, 16, 1, 'Column name or number of supplied values does not match table definition.', at);
   if (query) {
@@ -188,11 +189,19 @@ function flattenInnerJoins(items: TableSource[]): { tables: TableSource[]; condi
 export function translateUpdate(stmt: UpdateStatement, ctx: Context): string {
   const target = dmlSources(stmt.target, stmt.from, ctx);
   const t = new ExpressionTranslator(ctx, target.scope);
+  const sets = setClauses(stmt.assignments, target.table, t);
+  let sql = `UPDATE ${duckdbRelation(target.table.location)} AS ${quoteIdentifier(target.exposed)} SET ${sets.join(', ')}`;
+  if (target.others) sql += ` FROM ${target.others}`;
+  return sql + whereSql(stmt.where, target, t, ctx);
+}
+
+/** UPDATE's (and MERGE's) `column = value` items, each value stored as the column's type; a column once, never the identity. */
+export function setClauses(assignments: readonly UpdateAssignment[], table: TableInfo, t: ExpressionTranslator): string[] {
   const seen = new Set<string>();
-  const sets = stmt.assignments.map((a) => {
+  return assignments.map((a) => {
     if (a.target.kind === 'variable') return unsupported('Assigning variables in UPDATE', a.target);
     const name = a.target.parts[a.target.parts.length - 1]!;
-    const column = findColumn(target.table, name);
+    const column = findColumn(table, name);
     if (column.identity) stop(8102, 16, 1, `Cannot update identity column '${column.name}'.`, name);
     if (seen.has(column.name.toLowerCase())) {
       stop(264, 16, 1, `The column name '${column.name}' is specified more than once in the SET clause or column list of an INSERT. A column cannot be assigned more than one value in the same clause. Modify the clause to make sure that a column is updated only once. If this statement updates or inserts columns into a view, column aliasing can conceal the duplication in your code.`, name);
@@ -201,11 +210,8 @@ export function translateUpdate(stmt: UpdateStatement, ctx: Context): string {
     if (a.value.kind === 'default') return `${quoteIdentifier(column.name)} = DEFAULT`;
     const expr: Expression = a.op === '=' ? a.value : { kind: 'binaryOp', op: a.op[0] as '+', left: a.target, right: a.value, start: a.start, end: a.end };
     const value: Typed = t.value(expr);
-    return `${quoteIdentifier(column.name)} = ${storeValue(value, column, target.table.location, a).sql}`;
+    return `${quoteIdentifier(column.name)} = ${storeValue(value, column, table.location, a).sql}`;
   });
-  let sql = `UPDATE ${duckdbRelation(target.table.location)} AS ${quoteIdentifier(target.exposed)} SET ${sets.join(', ')}`;
-  if (target.others) sql += ` FROM ${target.others}`;
-  return sql + whereSql(stmt.where, target, t, ctx);
 }
 
 export function translateDelete(stmt: DeleteStatement, ctx: Context): string {

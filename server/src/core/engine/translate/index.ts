@@ -7,6 +7,7 @@ import type {
   DeleteStatement,
   Expression,
   InsertStatement,
+  MergeStatement,
   ObjectName,
   QueryBody,
   SelectStatement,
@@ -22,6 +23,7 @@ import { createTableFromColumns, dropTableStatements, translateTableDefinition, 
 import { insertStagedSql, translateDelete, translateInsert, translateTruncate, translateUpdate, type InsertPlan } from './dml';
 import { stop, TranslateStop } from './errors';
 import { ExpressionTranslator } from './expressions';
+import { translateMerge, type MergePlan } from './merge';
 import type { ColumnInfo, Ports, TableLocation } from './ports';
 import { translateQuery, type ResultColumn } from './query';
 import { Scope } from './scope';
@@ -143,6 +145,13 @@ export function translateDeleteStatement(stmt: DeleteStatement, ports: Ports): T
   return run(() => {
     const ctx = new Context(ports);
     return { sql: translateDelete(stmt, ctx), parameters: ctx.parameters };
+  }, stmt);
+}
+
+export function translateMergeStatement(stmt: MergeStatement, ports: Ports): Translation<MergePlan & { parameters: string[] }> {
+  return run(() => {
+    const ctx = new Context(ports);
+    return { ...translateMerge(stmt, ctx), parameters: ctx.parameters };
   }, stmt);
 }
 

@@ -1,12 +1,13 @@
 // SELECT (result sets, SELECT @v = ..., SELECT ... INTO), INSERT (VALUES, SELECT, EXEC), UPDATE,
-// DELETE and TRUNCATE TABLE: translated, permission-checked, then run on the storage.
-import type { InsertStatement, SelectStatement, Statement } from '../../ast';
+// DELETE, MERGE and TRUNCATE TABLE: translated, permission-checked, then run on the storage.
+import type { InsertStatement, MergeStatement, SelectStatement, Statement } from '../../ast';
 import {
   createTableFromColumns,
   formatSqlType,
   translateDeleteStatement,
   translateInsertStaged,
   translateInsertStatement,
+  translateMergeStatement,
   translateSelect,
   translateUpdateStatement,
   duckdbRelation,
@@ -21,7 +22,7 @@ import { executeCaptured } from './execute';
 import { createTableAt } from './tables';
 import { runTruncate } from './truncate';
 
-export const DML_KINDS: ReadonlySet<string> = new Set(['select', 'insert', 'update', 'delete', 'truncate']);
+export const DML_KINDS: ReadonlySet<string> = new Set(['select', 'insert', 'update', 'delete', 'merge', 'truncate']);
 
 export async function runDml(s: Statement, ctx: StatementContext): Promise<Flow> {
   switch (s.kind) {
@@ -53,11 +54,37 @@ export async function runDml(s: Statement, ctx: StatementContext): Promise<Flow>
       ctx.rowsAffected(await ctx.session.execute(sql.sql, ctx.session.parameterValues(sql.parameters, ctx.frame), s, writeTarget(table, 'DELETE')), s);
       break;
     }
+    case 'merge':
+      await runMerge(s, ctx);
+      break;
     case 'truncate':
       await runTruncate(s, ctx);
       break;
   }
   return NEXT;
+}
+
+/**
+ * MERGE needs each action's permission on the target (INSERT, UPDATE, DELETE), SELECT on it (the
+ * ON condition reads its rows) and on what the source reads. A target row that matches several
+ * source rows stops it before anything changes, as in SQL Server.
+ */
+async function runMerge(s: MergeStatement, ctx: StatementContext): Promise<void> {
+  const used = ctx.ports();
+  const plan = ctx.translated(translateMergeStatement(s, used.ports));
+  const table = writtenTable(ctx, s.target, []);
+  const verbs = [...new Set(s.clauses.map((c) => c.action.kind.toUpperCase() as 'INSERT' | 'UPDATE' | 'DELETE'))];
+  for (const verb of verbs) checkTable(ctx, verb, table, s.target);
+  checkTable(ctx, 'SELECT', table, s.target);
+  checkReads(ctx, [s.source, s.on, s.clauses]);
+  await ctx.fillViews(used, s);
+  const values = ctx.session.parameterValues(plan.parameters, ctx.frame);
+  if (plan.duplicateMatches && (await ctx.session.query(plan.duplicateMatches, values, s)).rows.length > 0) {
+    const text =
+      'The MERGE statement attempted to UPDATE or DELETE the same row more than once. This happens when a target row matches more than one source row. A MERGE statement cannot UPDATE/DELETE the same row of the target table multiple times. Refine the ON clause to ensure a target row matches at most one source row, or use the GROUP BY clause to group the source rows.';
+    fail(8672, 16, 1, text, s);
+  }
+  ctx.rowsAffected(await ctx.session.execute(plan.sql, values, s, writeTarget(table, verbs.includes('INSERT') ? 'INSERT' : verbs[0]!)), s);
 }
 
 async function runSelect(s: SelectStatement, ctx: StatementContext): Promise<void> {
