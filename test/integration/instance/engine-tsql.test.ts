@@ -283,6 +283,29 @@ describe('MERGE', () => {
     assert.deepEqual(notices(ran).filter((n) => /affected/.test(n)).slice(2, 3), ['(4 rows affected)']);
     assert.deepEqual(ran.errors.map((e) => e.number), [8672, 515, 10713]);
   });
+
+  test('a WITH clause before INSERT ... SELECT and before MERGE (its CTE the source) runs; before UPDATE it is still Msg 59001', async () => {
+    const ran = await s.run(
+      [
+        'CREATE TABLE dbo.totals (g char(1) PRIMARY KEY, n int);',
+        "WITH t AS (SELECT 'a' AS g, 1 AS n UNION ALL SELECT 'b', 2) INSERT INTO dbo.totals (g, n) SELECT g, n FROM t;",
+        "WITH fresh AS (SELECT 'b' AS g, 20 AS n UNION ALL SELECT 'c', 30) MERGE dbo.totals AS d USING fresh ON d.g = fresh.g WHEN MATCHED THEN UPDATE SET n = fresh.n WHEN NOT MATCHED THEN INSERT VALUES (fresh.g, fresh.n);",
+        "WITH fresh AS (SELECT 'a' AS g) MERGE dbo.totals AS d USING (SELECT g FROM fresh) AS f ON d.g = f.g WHEN MATCHED THEN DELETE;",
+        'SELECT g, n FROM dbo.totals ORDER BY g;',
+        'GO',
+        "WITH x AS (SELECT 1 AS a) UPDATE dbo.totals SET n = 0;",
+        'GO',
+        'DROP TABLE dbo.totals;',
+      ].join('\n'),
+    );
+    assert.deepEqual(ran.resultSets.map((r) => r.rows), [
+      [
+        ['b', 20],
+        ['c', 30],
+      ],
+    ]);
+    assert.deepEqual(ran.errors.map((e) => [e.number, e.text]), [[59001, 'A WITH clause before UPDATE is not supported by the embedded instance.']]);
+  });
 });
 
 describe('window frames and patterns', () => {

@@ -1,13 +1,18 @@
 // Statement lists and the statement dispatcher, with the control-of-flow and session statements
 // (DECLARE, SET, PRINT, IF, WHILE, BEGIN...END, TRY/CATCH, RETURN, THROW, RAISERROR, USE,
 // transactions). DDL, DML, security and server statements live in their own files.
+import type { Token } from '../../tsql/lexer';
 import type {
   AssignmentOperator,
+  CommonTableExpression,
   Expression,
   Identifier,
   ObjectName,
+  Select,
+  SelectItem,
   SetOptionStatement,
   Statement,
+  TableSource,
   VariableDeclaration,
   VariableRef,
 } from '../ast';
@@ -168,14 +173,38 @@ function selectStatement(p: Parser): Statement {
   return { kind: 'select', query, start: query.start, end: query.end };
 }
 
+/**
+ * WITH ... SELECT; WITH ... INSERT ... SELECT (the CTEs belong to the INSERT's query); WITH ...
+ * MERGE ... USING cte (the source becomes a derived table that carries them).
+ */
 function withStatement(p: Parser): Statement {
   const withToken = p.peek()!;
   const ctes = commonTableExpressions(p);
-  if (['INSERT', 'UPDATE', 'DELETE', 'MERGE'].includes(p.word())) {
-    p.unsupported(`A WITH clause before ${p.word()}`, withToken);
+  if (p.isWord('INSERT')) {
+    const insert = parseInsert(p);
+    if (insert.kind !== 'insert' || insert.source.kind !== 'query') return p.unsupported('A WITH clause before INSERT ... VALUES or EXEC', withToken);
+    const query = insert.source.query;
+    return { ...insert, source: { ...insert.source, query: { ...query, ctes: [...ctes, ...query.ctes] } }, start: withToken.start };
   }
+  if (p.isWord('MERGE')) {
+    const merge = parseMerge(p);
+    if (merge.kind !== 'merge') return merge;
+    return { ...merge, source: sourceWithCtes(p, merge.source, ctes, withToken), start: withToken.start };
+  }
+  if (['UPDATE', 'DELETE'].includes(p.word())) p.unsupported(`A WITH clause before ${p.word()}`, withToken);
   const query = parseQuery(p, ctes);
   return { kind: 'select', query, start: withToken.start, end: query.end };
+}
+
+/** A MERGE source named after a CTE, or a derived table, as a derived table whose query has the CTEs. */
+function sourceWithCtes(p: Parser, source: TableSource, ctes: CommonTableExpression[], at: Token): TableSource {
+  if (source.kind === 'derived') return { ...source, query: { ...source.query, ctes: [...ctes, ...source.query.ctes] } };
+  if (source.kind !== 'table') return p.unsupported('A WITH clause before a MERGE whose source is not a table or a derived table', at);
+  const span = { start: source.start, end: source.end };
+  const star: SelectItem = { kind: 'expression', expr: { kind: 'star', qualifier: [], ...span }, alias: null, ...span };
+  const body: Select = { kind: 'select', distinct: false, top: null, items: [star], into: null, from: [{ ...source, alias: null }], where: null, groupBy: [], having: null, ...span };
+  const alias = source.alias ?? source.name.name;
+  return { kind: 'derived', query: { kind: 'query', ctes, body, orderBy: [], offset: null, fetch: null, ...span }, alias, columns: [], ...span };
 }
 
 /** Could a RETURN value or THROW argument begin here (rather than the next statement)? */
