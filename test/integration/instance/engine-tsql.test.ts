@@ -454,6 +454,47 @@ describe('window frames and patterns', () => {
     assert.deepEqual(ran.errors.map((e) => [e.number, e.text]), [[6864, 'Row tag omission (empty row tag name) cannot be used with attribute-centric FOR XML serialization.']]);
   });
 
+  test('FOR JSON PATH writes rows as SQL Server does (nested by dotted names, NULLs left out or kept, ROOT, no wrapper) and OPENJSON reads JSON back as rows, by default or WITH typed paths', async () => {
+    const ran = await s.run(
+      [
+        "CREATE TABLE dbo.j (id int, name nvarchar(20), score decimal(5,2), ok bit, born date, at datetime, note nvarchar(10));",
+        "INSERT dbo.j VALUES (1, N'a\"b', 1.5, 1, '2024-01-02', '2024-01-02 10:11:12.123', NULL), (2, N'c', NULL, 0, NULL, NULL, N'x');",
+        'SELECT id, name, score, ok, born, at, note FROM dbo.j ORDER BY id FOR JSON PATH;',
+        "SELECT id AS [k.id], name AS [k.name], note FROM dbo.j ORDER BY id DESC FOR JSON PATH, ROOT('rows'), INCLUDE_NULL_VALUES;",
+        'SELECT (SELECT id FROM dbo.j WHERE id = 1 FOR JSON PATH, WITHOUT_ARRAY_WRAPPER), (SELECT id FROM dbo.j WHERE id > 5 FOR JSON PATH);',
+        'SELECT [key], value, type FROM OPENJSON(N\'{"a":1,"b":"x","c":[1,2],"d":null,"e":true,"f":{"g":1}}\');',
+        'SELECT * FROM OPENJSON(N\'[{"id":1,"n":"a","tags":[1,2],"p":{"q":"deep"}},{"id":2,"n":"b"}]\') WITH (id int, n nvarchar(10), tags nvarchar(max) AS JSON, q nvarchar(10) \'$.p.q\') AS r;',
+        "SELECT j.id, o.value FROM dbo.j CROSS APPLY OPENJSON(CONCAT(N'{\"n\":', j.id, N'}')) o ORDER BY j.id;",
+        'DROP TABLE dbo.j;',
+        'GO',
+        "SELECT * FROM OPENJSON(N'{bad');",
+      ].join('\n'),
+    );
+    assert.deepEqual(ran.resultSets.map((r) => r.rows), [
+      ['[{"id":1,"name":"a\\"b","score":1.50,"ok":true,"born":"2024-01-02","at":"2024-01-02T10:11:12.123"},{"id":2,"name":"c","ok":false,"note":"x"}]'].map((v) => [v]),
+      ['{"rows":[{"k":{"id":2,"name":"c"},"note":"x"},{"k":{"id":1,"name":"a\\"b"},"note":null}]}'].map((v) => [v]),
+      [['{"id":1}', null]],
+      [
+        ['a', '1', 2],
+        ['b', 'x', 1],
+        ['c', '[1,2]', 4],
+        ['d', null, 0],
+        ['e', 'true', 3],
+        ['f', '{"g":1}', 5],
+      ],
+      [
+        [1, 'a', '[1,2]', 'deep'],
+        [2, 'b', null, null],
+      ],
+      [
+        [1, '1'],
+        [2, '2'],
+      ],
+    ]);
+    assert.equal(ran.resultSets[0]!.columns[0]!.name, 'JSON_F52E2B61-18A1-11d1-B105-00805F49916B');
+    assert.deepEqual(ran.errors.map((e) => [e.number, e.text]), [[13609, 'JSON text is not properly formatted.']]);
+  });
+
   test('PATINDEX finds where a LIKE pattern first matches, classes and case as LIKE has them; 0 when none, NULL for NULL', async () => {
     const ran = await s.ok(
       "SELECT PATINDEX('%ter%', 'interesting'), PATINDEX('ter%', 'interesting'), PATINDEX('%ing', 'interesting'), PATINDEX('abc', 'ABC'), PATINDEX('%[0-9]%', 'abc123'), PATINDEX('%[^a-z]%', 'abc-d'), PATINDEX('%e_t%', 'interesting'), PATINDEX('%x%', NULL), PATINDEX('%z%', 'abc'), PATINDEX('%b%', 'a' + CHAR(10) + 'b');",

@@ -77,8 +77,8 @@ test('lines are counted from the batch start, as SSMS reports "Line n" and "Batc
 test("valid T-SQL the instance can't run inside a statement: Msg 59001, positioned at the construct", () => {
   const cases: [string, string, string][] = [
     ['SELECT a FROM t FOR XML RAW', 'FOR XML RAW', 'RAW'],
-    ["SELECT * FROM OPENJSON(@j)", 'The OPENJSON function', 'OPENJSON'],
-    ['SELECT a FROM t FOR JSON PATH', 'FOR JSON', 'FOR'],
+    ["SELECT * FROM OPENXML(@h, '/r')", 'The OPENXML function', 'OPENXML'],
+    ['SELECT a FROM t FOR JSON AUTO', 'FOR JSON AUTO', 'AUTO'],
     ['SELECT 1 WHERE 1 > ALL (SELECT 1)', 'Comparison with ALL (subquery)', 'ALL'],
     ['SELECT NEXT VALUE FOR s', 'NEXT VALUE FOR', 'NEXT'],
     ['SELECT a FROM t GROUP BY ROLLUP(a)', 'ROLLUP', 'ROLLUP'],

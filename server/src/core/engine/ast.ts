@@ -288,6 +288,17 @@ export interface Query extends Span {
   maxRecursion?: number;
   /** FOR XML PATH: the rows as one XML text. */
   forXml?: ForXml;
+  /** FOR JSON PATH: the rows as one JSON text. */
+  forJson?: ForJson;
+}
+
+export interface ForJson extends Span {
+  /** ROOT[('name')]: the array as the one property of an object. */
+  root: string | null;
+  /** INCLUDE_NULL_VALUES: NULLs as null properties, not left out. */
+  includeNulls: boolean;
+  /** WITHOUT_ARRAY_WRAPPER: the objects without the [ ] around them. */
+  withoutArray: boolean;
 }
 
 export interface ForXml extends Span {
@@ -361,7 +372,26 @@ export interface OrderItem extends Span {
   descending: boolean;
 }
 
-export type TableSource = NamedTable | TableVariableSource | DerivedTable | TableFunction | Join | PivotTable | UnpivotTable;
+export type TableSource = NamedTable | TableVariableSource | DerivedTable | TableFunction | Join | PivotTable | UnpivotTable | OpenJson;
+
+/** OPENJSON(json [, path]) [WITH (column type ['path'] [AS JSON], ...)] [AS] alias. */
+export interface OpenJson extends Span {
+  kind: 'openJson';
+  json: Expression;
+  path: Expression | null;
+  /** The WITH clause's columns; null: the default key, value and type. */
+  columns: OpenJsonColumn[] | null;
+  alias: Identifier | null;
+}
+
+export interface OpenJsonColumn extends Span {
+  name: Identifier;
+  type: DataType;
+  /** The JSON path of the value; null: $.name. */
+  path: string | null;
+  /** AS JSON: the object or array itself, as text. */
+  asJson: boolean;
+}
 
 /** `source PIVOT (agg(value) FOR column IN ([a], [b])) AS alias`: a row per group, a column per listed value. */
 export interface PivotTable extends Span {

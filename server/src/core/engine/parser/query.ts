@@ -3,7 +3,9 @@
 import { decodeString } from '../../tsql/literals';
 import type {
   CommonTableExpression,
+  ForJson,
   ForXml,
+  OpenJsonColumn,
   Expression,
   Identifier,
   Query,
@@ -15,7 +17,7 @@ import type {
   Top,
 } from '../ast';
 import { commaList, parseCondition, parseExpression, parseOrderBy } from './expressions';
-import { numberLiteral, parseObjectName } from './names';
+import { numberLiteral, parseDataType, parseObjectName } from './names';
 import type { Parser } from './parser';
 
 /** Does a parenthesised query begin at pos + k: `(SELECT`, `((SELECT`? */
@@ -52,9 +54,48 @@ export function parseQuery(p: Parser, ctes: CommonTableExpression[] = p.isWord('
     }
   }
   const forXml = p.isWord('FOR') && p.isWord('XML', 1) ? forXmlClause(p) : null;
-  if (p.isWord('FOR') && ['JSON', 'BROWSE'].includes(p.word(1))) p.unsupported(`FOR ${p.word(1)}`, p.peek()!);
+  const forJson = p.isWord('FOR') && p.isWord('JSON', 1) ? forJsonClause(p) : null;
+  if (p.isWord('FOR') && p.isWord('BROWSE', 1)) p.unsupported('FOR BROWSE', p.peek()!);
   const maxRecursion = p.isWord('OPTION') && p.isKind('lparen', 1) ? queryHints(p) : null;
-  return { kind: 'query', ctes, body, orderBy, offset, fetch, ...(maxRecursion !== null ? { maxRecursion } : {}), ...(forXml ? { forXml } : {}), start, end: p.lastEnd() };
+  return {
+    kind: 'query',
+    ctes,
+    body,
+    orderBy,
+    offset,
+    fetch,
+    ...(maxRecursion !== null ? { maxRecursion } : {}),
+    ...(forXml ? { forXml } : {}),
+    ...(forJson ? { forJson } : {}),
+    start,
+    end: p.lastEnd(),
+  };
+}
+
+/** FOR JSON PATH [, ROOT[('name')]] [, INCLUDE_NULL_VALUES] [, WITHOUT_ARRAY_WRAPPER]; AUTO is not supported. */
+function forJsonClause(p: Parser): ForJson {
+  const start = p.next().start;
+  p.next();
+  const mode = p.peek();
+  if (!p.isWord('PATH')) return mode ? p.unsupported(`FOR JSON ${p.slice(mode).toUpperCase()}`, mode) : p.fail();
+  p.next();
+  const clause: ForJson = { root: null, includeNulls: false, withoutArray: false, start, end: start };
+  while (p.accept('comma')) {
+    if (p.acceptWord('ROOT')) clause.root = optionalName(p, 'root');
+    else if (p.acceptWord('INCLUDE_NULL_VALUES')) clause.includeNulls = true;
+    else if (p.acceptWord('WITHOUT_ARRAY_WRAPPER')) clause.withoutArray = true;
+    else p.fail();
+  }
+  clause.end = p.lastEnd();
+  return clause;
+}
+
+/** ('name') after PATH or ROOT, or `fallback` when there are no parentheses. */
+function optionalName(p: Parser, fallback: string): string {
+  if (!p.accept('lparen')) return fallback;
+  const t = p.expect('string');
+  p.expect('rparen');
+  return decodeString(p.text, t).text;
 }
 
 /** FOR XML PATH[('element')] [, TYPE] [, ROOT[('name')]] [, ELEMENTS]; RAW, AUTO and EXPLICIT are not supported. */
@@ -64,16 +105,10 @@ function forXmlClause(p: Parser): ForXml {
   const mode = p.peek();
   if (!p.isWord('PATH')) return mode ? p.unsupported(`FOR XML ${p.slice(mode).toUpperCase()}`, mode) : p.fail();
   p.next();
-  const name = (fallback: string) => {
-    if (!p.accept('lparen')) return fallback;
-    const t = p.expect('string');
-    p.expect('rparen');
-    return decodeString(p.text, t).text;
-  };
-  const clause: ForXml = { element: name('row'), type: false, root: null, start, end: start };
+  const clause: ForXml = { element: optionalName(p, 'row'), type: false, root: null, start, end: start };
   while (p.accept('comma')) {
     if (p.acceptWord('TYPE')) clause.type = true;
-    else if (p.acceptWord('ROOT')) clause.root = name('root');
+    else if (p.acceptWord('ROOT')) clause.root = optionalName(p, 'root');
     else if (p.acceptWord('ELEMENTS')) {
       if (p.isWord('XSINIL')) p.unsupported('FOR XML ... ELEMENTS XSINIL', p.peek()!);
       p.acceptWord('ABSENT');
@@ -331,7 +366,7 @@ function joinType(p: Parser): JoinType | null {
   return type;
 }
 
-const UNSUPPORTED_ROWSET_FUNCTIONS = new Set(['OPENROWSET', 'OPENQUERY', 'OPENDATASOURCE', 'OPENXML', 'OPENJSON', 'CONTAINSTABLE', 'FREETEXTTABLE']);
+const UNSUPPORTED_ROWSET_FUNCTIONS = new Set(['OPENROWSET', 'OPENQUERY', 'OPENDATASOURCE', 'OPENXML', 'CONTAINSTABLE', 'FREETEXTTABLE']);
 
 function tablePrimary(p: Parser): TableSource {
   const t = p.peek();
@@ -358,6 +393,7 @@ function tablePrimary(p: Parser): TableSource {
     source = { kind: 'tableVariable', variable, alias: tableAlias(p), start: t.start, end: p.lastEnd() };
   } else {
     if (UNSUPPORTED_ROWSET_FUNCTIONS.has(p.word())) p.unsupported(`The ${p.word()} function`, t);
+    if (p.isWord('OPENJSON') && p.isKind('lparen', 1)) return pivots(p, openJson(p));
     const name = parseObjectName(p);
     if (p.isKind('lparen')) {
       p.next();
@@ -372,8 +408,37 @@ function tablePrimary(p: Parser): TableSource {
       source = { kind: 'table', name, alias, sample, start: t.start, end: p.lastEnd() };
     }
   }
+  return pivots(p, source);
+}
+
+/** The source, with the PIVOT and UNPIVOT operators that follow it. */
+function pivots(p: Parser, source: TableSource): TableSource {
   while (p.isWord('PIVOT') || p.isWord('UNPIVOT')) source = p.isWord('PIVOT') ? pivot(p, source) : unpivot(p, source);
   return source;
+}
+
+/** OPENJSON(json [, path]) [WITH (column type ['path'] [AS JSON], ...)] [[AS] alias] */
+function openJson(p: Parser): TableSource {
+  const start = p.next().start;
+  p.expect('lparen');
+  const json = parseExpression(p);
+  const path = p.accept('comma') ? parseExpression(p) : null;
+  p.expect('rparen');
+  let columns: OpenJsonColumn[] | null = null;
+  if (p.isWord('WITH') && p.isKind('lparen', 1)) {
+    p.next();
+    p.expect('lparen');
+    columns = commaList(p, () => {
+      const name = p.identifier();
+      const type = parseDataType(p);
+      const pathToken = p.isKind('string') ? p.next() : null;
+      const asJson = p.isWord('AS') && p.isWord('JSON', 1);
+      if (asJson) p.pos += 2;
+      return { name, type, path: pathToken ? decodeString(p.text, pathToken).text : null, asJson, start: name.start, end: p.lastEnd() };
+    });
+    p.expect('rparen');
+  }
+  return { kind: 'openJson', json, path, columns, alias: tableAlias(p), start, end: p.lastEnd() };
 }
 
 /** PIVOT (agg(value) FOR column IN ([a], [b], ...)) [AS] alias */

@@ -11,6 +11,7 @@ import { ExpressionTranslator } from './expressions';
 import { duckdbRelation, quoteIdentifier } from './names';
 import type { TableName } from './ports';
 import { namedColumns, translateQuery } from './query';
+import { openJsonSource } from './forJson';
 import { pivotQuery } from './pivot';
 import { noteRecursiveReference, SelfReference } from './recursiveCte';
 import { Scope, type Source } from './scope';
@@ -133,6 +134,8 @@ function translateSource(item: TableSource, ctx: Context, outer: Scope | null): 
       const sql = `${fn.duckdbName.map(quoteIdentifier).join('.')}(${values.join(', ')}) AS ${quoteIdentifier(exposed)}`;
       return { sql, sources: [{ exposed, at: item, table: null, columns: fn.columns }] };
     }
+    case 'openJson':
+      return openJsonSource(item, ctx, outer);
     case 'pivot':
     case 'unpivot':
       return translateSource(pivotQuery(item, ctx, outer, translateSource), ctx, outer);
@@ -143,7 +146,7 @@ function translateSource(item: TableSource, ctx: Context, outer: Scope | null): 
       const right = translateSource(item.right, ctx, apply ? new Scope(left.sources, outer) : outer);
       const sources = [...left.sources, ...right.sources];
       const rightSql = item.right.kind === 'join' ? `(${right.sql})` : right.sql;
-      const lateral = apply && (item.right.kind === 'derived' || item.right.kind === 'function') ? 'LATERAL ' : '';
+      const lateral = apply && (item.right.kind === 'derived' || item.right.kind === 'function' || item.right.kind === 'openJson') ? 'LATERAL ' : '';
       let sql: string;
       switch (item.type) {
         case 'CROSS':

@@ -7,6 +7,7 @@ import { Context, type CteInfo, type Typed } from './context';
 import { convert } from './conversions';
 import { stop, unsupported } from './errors';
 import { collation, ExpressionTranslator } from './expressions';
+import { forJsonQuery } from './forJson';
 import { forXmlQuery } from './forXml';
 import { translateFrom } from './from';
 import { quoteIdentifier } from './names';
@@ -42,7 +43,7 @@ export function translateQuery(q: Query, ctx: Context, outer: Scope | null, mode
         : translateCombined(q, ctx, outer, mode);
     const hasTop = q.body.kind === 'select' && q.body.top !== null;
     const nested = mode === 'subquery' || mode === 'derived' || mode === 'cte';
-    if (nested && q.orderBy.length && !hasTop && !q.offset && !q.forXml) {
+    if (nested && q.orderBy.length && !hasTop && !q.offset && !q.forXml && !q.forJson) {
       const message = 'The ORDER BY clause is invalid in views, inline functions, derived tables, subqueries, and common table expressions, unless TOP, OFFSET or FOR XML is also specified.';
       stop(1033, 15, 1, message, q.orderBy[0]!);
     }
@@ -50,6 +51,10 @@ export function translateQuery(q: Query, ctx: Context, outer: Scope | null, mode
     if (q.forXml) {
       if (body.assignments) stop(6819, 16, 1, 'The FOR XML clause is not allowed in a ASSIGNMENT statement.', q.forXml);
       return { ...forXmlQuery({ sql: withSql + body.sql, columns: body.columns }, q.forXml, mode === 'top'), assignments: null };
+    }
+    if (q.forJson) {
+      if (body.assignments) stop(13602, 16, 1, 'The FOR JSON clause is not allowed in a ASSIGNMENT statement.', q.forJson);
+      return { ...forJsonQuery({ sql: withSql + body.sql, columns: body.columns }, q.forJson, mode === 'top'), assignments: null };
     }
     return { ...body, sql: withSql + body.sql };
   } finally {
