@@ -308,6 +308,32 @@ describe('MERGE', () => {
   });
 });
 
+describe('identity values', () => {
+  test('SCOPE_IDENTITY() is the last identity value this batch or procedure inserted, @@IDENTITY the session\'s; an INSERT of no rows changes neither', async () => {
+    const ran = await s.run(
+      [
+        'CREATE TABLE dbo.models (id int IDENTITY(100, 5) PRIMARY KEY, name nvarchar(20));',
+        'GO',
+        "CREATE PROCEDURE dbo.add_model AS INSERT dbo.models (name) VALUES (N'inner');",
+        'GO',
+        "SELECT SCOPE_IDENTITY(); INSERT dbo.models (name) VALUES (N'a'), (N'b'); SELECT SCOPE_IDENTITY(), @@IDENTITY;",
+        'EXEC dbo.add_model; SELECT SCOPE_IDENTITY(), @@IDENTITY;',
+        'INSERT dbo.models (name) SELECT name FROM dbo.models WHERE 1 = 0; SELECT SCOPE_IDENTITY();',
+        'GO',
+        'SELECT SCOPE_IDENTITY(), @@IDENTITY;',
+        'DROP PROCEDURE dbo.add_model; DROP TABLE dbo.models;',
+      ].join('\n'),
+    );
+    assert.deepEqual(ran.resultSets.map((r) => r.rows[0]), [
+      [null],
+      [105, 105],
+      [105, 110],
+      [105],
+      [null, 110],
+    ]);
+  });
+});
+
 describe('window frames and patterns', () => {
   test('ROWS and RANGE frames: running totals, moving averages, peers, LAST_VALUE to the end; SQL Server\'s errors for frames it refuses', async () => {
     const ran = await s.run(

@@ -146,6 +146,16 @@ test('-Q runs a query given on the command line, as sqlcmd takes it; errors exit
   assert.ok(allMessages(failed.json).some((m) => m.number === 208), JSON.stringify(failed.json));
 });
 
+test('the shipped bundle knows the built-ins of every function table (its modules import one another: an order of evaluation once left some out)', { skip }, () => {
+  const query = [
+    "CREATE TABLE #ids (id int IDENTITY(7, 1), v int); INSERT #ids (v) VALUES (1);",
+    "SELECT UPPER('a'), SOUNDEX('Robert'), YEAR('2024-05-01'), ABS(-2), IIF(1 = 1, 1, 0), JSON_VALUE(N'{\"a\":3}', '$.a'), CHECKSUM(1) - CHECKSUM(1), DATALENGTH(HASHBYTES('MD5', 'a')), SCOPE_IDENTITY(), @@IDENTITY;",
+  ].join('\n');
+  const ran = instance.run([], ['-Q', query]);
+  assert.equal(ran.status, 0, ran.stdout + ran.stderr);
+  assert.deepEqual(allResultSets(ran.json).map((s) => s.rows), [[['A', 'R163', 2024, 2, 1, '3', 0, 16, 7, 7]]]);
+});
+
 test('--version names the package version; --help lists the exit statuses', () => {
   const version = cli(['--version']);
   assert.equal(version.status, 0);

@@ -33,6 +33,8 @@ export class Frame {
   readonly tableVariables = new Map<string, TableInfo>();
   /** #temp tables created here: a procedure's are dropped when it returns, as in SQL Server. */
   readonly createdTemp: string[] = [];
+  /** SCOPE_IDENTITY(): the last identity value an INSERT of this batch or procedure generated. */
+  scopeIdentity: SqlValue = null;
   private readonly lines: LineIndex;
 
   private constructor(

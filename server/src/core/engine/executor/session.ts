@@ -66,6 +66,8 @@ export class ExecutorSession {
   private writtenDatabase: string | null = null;
   rowCount = 0;
   lastError = 0;
+  /** @@IDENTITY: the last identity value an INSERT of this session generated (identity.ts). */
+  lastIdentity: SqlValue = null;
   /** > 0 while statements run inside a TRY block (of this frame or a calling one). */
   tryDepth = 0;
   readonly caught: CaughtError[] = [];

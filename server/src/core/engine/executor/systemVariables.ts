@@ -1,4 +1,5 @@
 // The @@ functions the embedded instance answers, with SQL Server's types.
+import { IDENTITY_VALUE, SCOPE_IDENTITY_PARAMETER } from '../translate/identityValue';
 import type { SqlType } from '../translate/types';
 import type { Frame } from './frame';
 import type { SqlValue } from './ports';
@@ -23,7 +24,8 @@ const SYSTEM_VARIABLES: Readonly<Record<string, SystemVariable>> = {
   '@@servername': { type: { name: 'nvarchar', length: 128 }, value: (s) => s.instance.options.serverName },
   '@@servicename': { type: { name: 'nvarchar', length: 128 }, value: () => 'MSSQLSERVER' },
   '@@language': { type: { name: 'nvarchar', length: 128 }, value: () => 'us_english' },
-  '@@identity': { type: { name: 'numeric', precision: 38, scale: 0 }, value: () => null },
+  '@@identity': { type: IDENTITY_VALUE, value: (s) => s.lastIdentity },
+  [SCOPE_IDENTITY_PARAMETER]: { type: IDENTITY_VALUE, value: (_, f) => f.scopeIdentity },
   '@@version': {
     type: { name: 'nvarchar', length: 300 },
     value: () => `Microsoft SQL Server 2019 (compatible; sqlml embedded instance) - ${PRODUCT_VERSION} (X64)\n\tDuckDB storage on Linux`,

@@ -1,10 +1,12 @@
 // CHECKSUM and BINARY_CHECKSUM (an int hash of their arguments: CHECKSUM ignores the case of
 // strings, as the default collation compares them; BINARY_CHECKSUM does not; NULLs hash too),
-// FORMAT (formatFunction.ts), and the JSON functions JSON_VALUE and ISJSON (DuckDB's json).
+// FORMAT (formatFunction.ts), the JSON functions JSON_VALUE, JSON_QUERY and ISJSON (DuckDB's json),
+// and SCOPE_IDENTITY().
 import { asString, values, type BuiltinTable } from './builtin';
 import type { Typed } from './context';
 import { combine } from './expressions';
 import { translateFormat } from './formatFunction';
+import { IDENTITY_VALUE, SCOPE_IDENTITY_PARAMETER } from './identityValue';
 import { INT, isString, nvarchar } from './types';
 
 /** DuckDB's 64-bit hash folded into a signed 32-bit int. */
@@ -25,6 +27,21 @@ export const MISC_FUNCTIONS: BuiltinTable = {
       const sql = `CASE WHEN json_valid(${json!.sql}) AND json_type(${json!.sql}, ${path!.sql}) NOT IN ('OBJECT', 'ARRAY') THEN json_extract_string(${json!.sql}, ${path!.sql}) END`;
       return combine(sql, nvarchar(4000), [json!, path!]);
     },
+  },
+  // The object or array at the path, as JSON text; NULL for a scalar or text that is not JSON (lax mode).
+  JSON_QUERY: {
+    args: [1, 2],
+    translate: (call, t) => {
+      const [json, path] = values(call, t).map((v, k) => asString(v, call.args[k]!));
+      const at = path ? path.sql : "'$'";
+      const sql = `CASE WHEN json_valid(${json!.sql}) AND json_type(${json!.sql}, ${at}) IN ('OBJECT', 'ARRAY') THEN CAST(json_extract(${json!.sql}, ${at}) AS VARCHAR) END`;
+      return combine(sql, nvarchar('max'), path ? [json!, path] : [json!]);
+    },
+  },
+  // The identity value the last INSERT of this batch or procedure generated (executor/identity.ts).
+  SCOPE_IDENTITY: {
+    args: [0, 0],
+    translate: (_call, t) => ({ sql: t.ctx.parameter(SCOPE_IDENTITY_PARAMETER, IDENTITY_VALUE), type: IDENTITY_VALUE }),
   },
   ISJSON: {
     args: [1, 1],

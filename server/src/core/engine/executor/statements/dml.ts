@@ -18,6 +18,7 @@ import { fail } from '../errors';
 import { checkReads, checkTable, writeTarget, writtenTable } from '../permissions';
 import { rowCountOf } from '../results';
 import { sqlTypeFromText } from '../sqlTypes';
+import { noteIdentity } from '../identity';
 import { executeCaptured } from './execute';
 import { createTableAt } from './tables';
 import { runTruncate } from './truncate';
@@ -84,7 +85,9 @@ async function runMerge(s: MergeStatement, ctx: StatementContext): Promise<void>
       'The MERGE statement attempted to UPDATE or DELETE the same row more than once. This happens when a target row matches more than one source row. A MERGE statement cannot UPDATE/DELETE the same row of the target table multiple times. Refine the ON clause to ensure a target row matches at most one source row, or use the GROUP BY clause to group the source rows.';
     fail(8672, 16, 1, text, s);
   }
-  ctx.rowsAffected(await ctx.session.execute(plan.sql, values, s, writeTarget(table, verbs.includes('INSERT') ? 'INSERT' : verbs[0]!)), s);
+  const changed = await ctx.session.execute(plan.sql, values, s, writeTarget(table, verbs.includes('INSERT') ? 'INSERT' : verbs[0]!));
+  if (verbs.includes('INSERT')) await noteIdentity(ctx, table, changed);
+  ctx.rowsAffected(changed, s);
 }
 
 async function runSelect(s: SelectStatement, ctx: StatementContext): Promise<void> {
@@ -123,11 +126,9 @@ async function runInsert(s: InsertStatement, ctx: StatementContext): Promise<voi
   if (s.source.kind !== 'execute') checkReads(ctx, s.source);
   await ctx.fillViews(used, s);
   const target = writeTarget(table, 'INSERT');
-  if (plan.kind === 'sql') {
-    ctx.rowsAffected(await ctx.session.execute(plan.sql, ctx.session.parameterValues(plan.parameters, ctx.frame), s, target), s);
-    return;
-  }
-  ctx.rowsAffected(await insertExecuted(ctx, s, plan, target), s);
+  const inserted = plan.kind === 'sql' ? await ctx.session.execute(plan.sql, ctx.session.parameterValues(plan.parameters, ctx.frame), s, target) : await insertExecuted(ctx, s, plan, target);
+  await noteIdentity(ctx, table, inserted);
+  ctx.rowsAffected(inserted, s);
 }
 
 /** INSERT ... EXEC: every result set the procedure sends goes into the table, each checked against its columns. */
