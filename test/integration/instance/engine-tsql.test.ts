@@ -462,6 +462,7 @@ describe('window frames and patterns', () => {
         "SELECT (SELECT id FROM dbo.f WHERE id > 10 FOR XML PATH('')), (SELECT id AS [text()] FROM dbo.f ORDER BY id FOR XML PATH(''));",
         "DECLARE @cols nvarchar(max) = STUFF((SELECT DISTINCT ',' + QUOTENAME(grp) FROM dbo.f FOR XML PATH('')), 1, 1, '');",
         "EXEC (N'SELECT * FROM (SELECT grp, id FROM dbo.f) s PIVOT (SUM(id) FOR grp IN (' + @cols + N')) p');",
+        "SELECT CAST('2024-01-02 10:11:12.123' AS datetime) AS at, CAST(1 AS bit) AS b FOR XML PATH('r');",
         "SELECT id AS [@id] FROM dbo.f FOR XML PATH('');",
         'DROP TABLE dbo.f;',
       ].join('\n'),
@@ -475,6 +476,7 @@ describe('window frames and patterns', () => {
       [['<items><item><id>4</id><my_x0020_grp>y</my_x0020_grp></item><item n="c&amp;d"><id>3</id><my_x0020_grp>x</my_x0020_grp></item><item n="b"><id>2</id><my_x0020_grp>y</my_x0020_grp></item><item n="a&lt;b"><id>1</id><my_x0020_grp>x</my_x0020_grp></item></items>']],
       [[null, '1234']],
       [[4, 6]],
+      [['<r><at>2024-01-02T10:11:12.123</at><b>1</b></r>']],
     ]);
     assert.equal(ran.resultSets[2]!.columns[0]!.name, 'XML_F52E2B61-18A1-11d1-B105-00805F49916B');
     assert.deepEqual(ran.errors.map((e) => [e.number, e.text]), [[6864, 'Row tag omission (empty row tag name) cannot be used with attribute-centric FOR XML serialization.']]);

@@ -71,8 +71,16 @@ function jsonValue(sql: string, type: SqlType): string {
   if (isInteger(type) || isApproximate(type)) return `CAST(to_json(${sql}) AS VARCHAR)`;
   // decimal and money keep their scale's digits, as SQL Server writes them (1.50).
   if (isExact(type)) return `CAST(${sql} AS VARCHAR)`;
-  const text = isDateTime(type) && type.name !== 'date' && type.name !== 'time' ? convert({ sql, type }, nvarchar(30), 'explicit', { start: 0, end: 0 }, 126).sql : convert({ sql, type }, nvarchar('max'), 'explicit', { start: 0, end: 0 }).sql;
-  return `CAST(to_json(${text}) AS VARCHAR)`;
+  return `CAST(to_json(${documentText(sql, type)}) AS VARCHAR)`;
+}
+
+/**
+ * A value as text in a JSON or XML document: as CAST makes it, but a date and time in ISO 8601
+ * (2024-01-02T10:11:12.123, CONVERT's style 126), as FOR JSON and FOR XML write them.
+ */
+export function documentText(sql: string, type: SqlType): string {
+  const iso = isDateTime(type) && type.name !== 'date' && type.name !== 'time';
+  return iso ? convert({ sql, type }, nvarchar(30), 'explicit', { start: 0, end: 0 }, 126).sql : convert({ sql, type }, nvarchar('max'), 'explicit', { start: 0, end: 0 }).sql;
 }
 
 /**

@@ -9,6 +9,7 @@ import type { Typed } from './context';
 import { convert } from './conversions';
 import { stop, unsupported } from './errors';
 import { combine, resolveType, type ExpressionTranslator } from './expressions';
+import { documentText } from './forJson';
 import { quoteIdentifier, quoteString } from './names';
 import { nvarchar, type SqlType } from './types';
 
@@ -25,7 +26,7 @@ interface Query {
 /** The query's rows as one XML text: a query of one row and one nvarchar(max) column. */
 export function forXmlQuery(query: Query, forXml: ForXml, topLevel: boolean): { sql: string; columns: { name: string; type: SqlType }[] } {
   const names = query.columns.map((_, k) => quoteIdentifier(`c${k + 1}`));
-  const text = (k: number) => convert({ sql: `"x".${names[k]}`, type: query.columns[k]!.type }, nvarchar('max'), 'explicit', forXml).sql;
+  const text = (k: number) => documentText(`"x".${names[k]}`, query.columns[k]!.type);
   const attributes: string[] = [];
   const content: string[] = [];
   query.columns.forEach((column, k) => {
