@@ -523,6 +523,23 @@ describe('window frames and patterns', () => {
     assert.deepEqual(ran.errors.map((e) => [e.number, e.text]), [[13609, 'JSON text is not properly formatted.']]);
   });
 
+  test('the FROMPARTS functions build dates and times (NULL for a NULL part, datetime on its ticks); a part out of range is Msg 289, a precision not constant Msg 10760', async () => {
+    const ran = await s.run(
+      [
+        'SELECT DATEFROMPARTS(2024, 2, 29), DATETIMEFROMPARTS(2024, 1, 2, 3, 4, 5, 2), DATETIME2FROMPARTS(2024, 1, 2, 3, 4, 5, 5, 1), SMALLDATETIMEFROMPARTS(2024, 1, 2, 3, 4), TIMEFROMPARTS(13, 14, 15, 123, 3), DATEFROMPARTS(2024, NULL, 1);',
+        'GO',
+        'SELECT DATEFROMPARTS(2023, 2, 29);',
+        'GO',
+        'SELECT TIMEFROMPARTS(1, 2, 3, 1000, 3);',
+        'GO',
+        'DECLARE @p int = 3; SELECT TIMEFROMPARTS(1, 2, 3, 1, @p);',
+      ].join('\n'),
+    );
+    assert.deepEqual(ran.resultSets[0]!.rows, [['2024-02-29 00:00:00.000', '2024-01-02 03:04:05.003', '2024-01-02 03:04:05.500', '2024-01-02 03:04:00.000', '13:14:15.123', null]]);
+    assert.deepEqual(ran.resultSets[0]!.columns.map((c) => c.type), ['date', 'datetime', 'datetime2(1)', 'smalldatetime', 'time(3)', 'date']);
+    assert.deepEqual(ran.errors.map((e) => e.number), [289, 289, 10760]);
+  });
+
   test('PATINDEX finds where a LIKE pattern first matches, classes and case as LIKE has them; 0 when none, NULL for NULL', async () => {
     const ran = await s.ok(
       "SELECT PATINDEX('%ter%', 'interesting'), PATINDEX('ter%', 'interesting'), PATINDEX('%ing', 'interesting'), PATINDEX('abc', 'ABC'), PATINDEX('%[0-9]%', 'abc123'), PATINDEX('%[^a-z]%', 'abc-d'), PATINDEX('%e_t%', 'interesting'), PATINDEX('%x%', NULL), PATINDEX('%z%', 'abc'), PATINDEX('%b%', 'a' + CHAR(10) + 'b');",

@@ -217,14 +217,6 @@ export const DATE_FUNCTIONS: BuiltinTable = {
       return combine(`last_day(CAST(${shifted} AS DATE))`, DATE_TYPE, [dv!, ...(mv ? [mv] : [])]);
     },
   },
-  DATEFROMPARTS: {
-    args: [3, 3],
-    translate: (call, t) => {
-      const args = values(call, t);
-      const [y, m, d] = args.map((a, k) => asInt(a, call.args[k]!).sql);
-      return combine(`make_date(${y}, ${m}, ${d})`, DATE_TYPE, args);
-    },
-  },
   ISDATE: {
     args: [1, 1],
     translate: (call, t) => {
