@@ -540,6 +540,44 @@ describe('window frames and patterns', () => {
     assert.deepEqual(ran.errors.map((e) => e.number), [289, 289, 10760]);
   });
 
+  test('ROLLUP, CUBE and GROUPING SETS add subtotal rows (NULL where rolled up); GROUPING and GROUPING_ID tell them apart', async () => {
+    const ran = await s.ok(
+      [
+        "DECLARE @t TABLE (region char(1), yr int, amt int); INSERT @t VALUES ('a', 2024, 1), ('a', 2025, 2), ('b', 2024, 4);",
+        'SELECT region, yr, SUM(amt), GROUPING(region), GROUPING_ID(region, yr) FROM @t GROUP BY ROLLUP (region, yr) ORDER BY GROUPING(region), region, GROUPING(yr), yr;',
+        'SELECT region, SUM(amt) FROM @t GROUP BY region WITH ROLLUP ORDER BY GROUPING(region), region;',
+        'SELECT region, yr, SUM(amt) FROM @t GROUP BY CUBE (region, yr) HAVING GROUPING_ID(region, yr) = 2 ORDER BY yr;',
+        'SELECT region, yr, SUM(amt) FROM @t GROUP BY GROUPING SETS ((region), (yr), ()) ORDER BY region, yr;',
+      ].join('\n'),
+    );
+    assert.deepEqual(ran.resultSets.map((r) => r.rows), [
+      [
+        ['a', 2024, 1, 0, 0],
+        ['a', 2025, 2, 0, 0],
+        ['a', null, 3, 0, 1],
+        ['b', 2024, 4, 0, 0],
+        ['b', null, 4, 0, 1],
+        [null, null, 7, 1, 3],
+      ],
+      [
+        ['a', 3],
+        ['b', 4],
+        [null, 7],
+      ],
+      [
+        [null, 2024, 5],
+        [null, 2025, 2],
+      ],
+      [
+        [null, null, 7],
+        [null, 2024, 5],
+        [null, 2025, 2],
+        ['a', null, 3],
+        ['b', null, 4],
+      ],
+    ]);
+  });
+
   test('PATINDEX finds where a LIKE pattern first matches, classes and case as LIKE has them; 0 when none, NULL for NULL', async () => {
     const ran = await s.ok(
       "SELECT PATINDEX('%ter%', 'interesting'), PATINDEX('ter%', 'interesting'), PATINDEX('%ing', 'interesting'), PATINDEX('abc', 'ABC'), PATINDEX('%[0-9]%', 'abc123'), PATINDEX('%[^a-z]%', 'abc-d'), PATINDEX('%e_t%', 'interesting'), PATINDEX('%x%', NULL), PATINDEX('%z%', 'abc'), PATINDEX('%b%', 'a' + CHAR(10) + 'b');",

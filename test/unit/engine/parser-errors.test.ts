@@ -81,7 +81,7 @@ test("valid T-SQL the instance can't run inside a statement: Msg 59001, position
     ['SELECT a FROM t FOR JSON AUTO', 'FOR JSON AUTO', 'AUTO'],
     ['SELECT 1 WHERE 1 > ALL (SELECT 1)', 'Comparison with ALL (subquery)', 'ALL'],
     ['SELECT NEXT VALUE FOR s', 'NEXT VALUE FOR', 'NEXT'],
-    ['SELECT a FROM t GROUP BY ROLLUP(a)', 'ROLLUP', 'ROLLUP'],
+    ['SELECT a FROM t GROUP BY a, ROLLUP(a)', 'GROUP BY with ROLLUP beside other grouping', 'ROLLUP(a)'],
     ['INSERT INTO t OUTPUT inserted.a VALUES (1)', 'The OUTPUT clause', 'OUTPUT'],
     ['CREATE TABLE t (a int MASKED WITH (FUNCTION = \'default()\'))', 'Dynamic data masking', 'MASKED'],
     ['WITH c AS (SELECT 1 AS a) DELETE FROM t', 'A WITH clause before DELETE', 'WITH'],

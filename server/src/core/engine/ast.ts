@@ -339,6 +339,8 @@ export interface Select extends Span {
   from: TableSource[];
   where: Expression | null;
   groupBy: Expression[];
+  /** ROLLUP, CUBE or GROUPING SETS over the groupBy expressions (each set as their indexes); absent: plain GROUP BY. */
+  grouping?: { kind: 'ROLLUP' | 'CUBE' } | { kind: 'GROUPING SETS'; sets: number[][] };
   having: Expression | null;
 }
 

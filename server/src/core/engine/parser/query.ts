@@ -233,18 +233,62 @@ function select(p: Parser): Select {
   const from = p.acceptWord('FROM') ? commaList(p, parseTableSource) : [];
   const where = p.acceptWord('WHERE') ? parseCondition(p) : null;
   let groupBy: Expression[] = [];
+  let grouping: Select['grouping'];
   if (p.isWord('GROUP')) {
     p.next();
     p.expectWord('BY');
     if (p.isWord('ALL')) p.unsupported('GROUP BY ALL', p.peek()!);
-    for (const form of ['ROLLUP', 'CUBE', 'GROUPING']) {
-      if (p.isWord(form) && (p.isKind('lparen', 1) || p.isWord('SETS', 1))) p.unsupported(form === 'GROUPING' ? 'GROUPING SETS' : form, p.peek()!);
-    }
-    groupBy = commaList(p, parseExpression);
-    if (p.isWord('WITH') && (p.isWord('ROLLUP', 1) || p.isWord('CUBE', 1))) p.unsupported(`WITH ${p.word(1)}`, p.peek()!);
+    ({ groupBy, grouping } = groupByList(p));
   }
   const having = p.acceptWord('HAVING') ? parseCondition(p) : null;
-  return { kind: 'select', distinct, top, items, into, from, where, groupBy, having, start, end: p.lastEnd() };
+  return { kind: 'select', distinct, top, items, into, from, where, groupBy, ...(grouping ? { grouping } : {}), having, start, end: p.lastEnd() };
+}
+
+/**
+ * GROUP BY a, b; ROLLUP (a, b) or a, b WITH ROLLUP; CUBE likewise; GROUPING SETS ((a, b), (a), ()).
+ * A mix of plain keys and one of those (GROUP BY x, ROLLUP (a)) is not supported.
+ */
+function groupByList(p: Parser): { groupBy: Expression[]; grouping?: Select['grouping'] } {
+  const form = ['ROLLUP', 'CUBE'].find((f) => p.isWord(f) && p.isKind('lparen', 1));
+  if (form) {
+    p.next();
+    p.expect('lparen');
+    const groupBy = commaList(p, parseExpression);
+    p.expect('rparen');
+    if (p.isKind('comma')) p.unsupported(`GROUP BY with ${form} beside other grouping`, p.peek()!);
+    return { groupBy, grouping: { kind: form as 'ROLLUP' | 'CUBE' } };
+  }
+  if (p.isWord('GROUPING') && p.isWord('SETS', 1)) {
+    p.pos += 2;
+    p.expect('lparen');
+    const groupBy: Expression[] = [];
+    const indexOf = (e: Expression) => {
+      const text = p.text.slice(e.start, e.end).replace(/\s+/g, ' ').toLowerCase();
+      const at = groupBy.findIndex((g) => p.text.slice(g.start, g.end).replace(/\s+/g, ' ').toLowerCase() === text);
+      return at >= 0 ? at : groupBy.push(e) - 1;
+    };
+    const sets = commaList(p, () => {
+      if (!p.accept('lparen')) return [indexOf(parseExpression(p))];
+      const set = p.isKind('rparen') ? [] : commaList(p, () => indexOf(parseExpression(p)));
+      p.expect('rparen');
+      return set;
+    });
+    p.expect('rparen');
+    if (p.isKind('comma')) p.unsupported('GROUP BY with GROUPING SETS beside other grouping', p.peek()!);
+    return { groupBy, grouping: { kind: 'GROUPING SETS', sets } };
+  }
+  const groupBy = commaList(p, () => {
+    if (p.isWord('GROUPING') && p.isWord('SETS', 1)) p.unsupported('GROUP BY with GROUPING SETS beside other grouping', p.peek()!);
+    const e = parseExpression(p);
+    if (e.kind === 'call' && e.name.length === 1 && ['ROLLUP', 'CUBE'].includes(e.name[0]!.name.toUpperCase())) p.unsupported(`GROUP BY with ${e.name[0]!.name.toUpperCase()} beside other grouping`, e);
+    return e;
+  });
+  if (p.isWord('WITH') && (p.isWord('ROLLUP', 1) || p.isWord('CUBE', 1))) {
+    const kind = p.word(1) as 'ROLLUP' | 'CUBE';
+    p.pos += 2;
+    return { groupBy, grouping: { kind } };
+  }
+  return { groupBy };
 }
 
 function parseTop(p: Parser): Top {

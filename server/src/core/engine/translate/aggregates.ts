@@ -66,6 +66,9 @@ function extreme(fn: 'min' | 'max'): Aggregate {
 }
 
 export const AGGREGATES: Readonly<Record<string, Aggregate>> = {
+  // Whether the row's value of the key was rolled up (1) by ROLLUP, CUBE or GROUPING SETS; GROUPING_ID the bits of several, the first the highest.
+  GROUPING: { args: [1, 1], translate: (args) => ({ sql: `CAST(grouping(${args[0]!.sql}) AS UTINYINT)`, type: { name: 'tinyint' } }) },
+  GROUPING_ID: { args: [1, 32], translate: (args) => ({ sql: `CAST(grouping(${args.map((a) => a.sql).join(', ')}) AS INTEGER)`, type: INT }) },
   COUNT: counting(INT),
   COUNT_BIG: counting(BIGINT),
   SUM: {

@@ -230,7 +230,7 @@ function translateSelect(s: Select, ctx: Context, outer: Scope | null, clauses: 
     let sql = `SELECT ${s.distinct ? 'DISTINCT ' : ''}${[...items.map((i) => i.sql), ...level].join(', ')}`;
     if (from.sql) sql += ` FROM ${from.sql}`;
     if (where) sql += ` WHERE ${where.sql}`;
-    if (keys.length) sql += ` GROUP BY ${keys.map((k) => k.sql).join(', ')}`;
+    if (keys.length) sql += ` GROUP BY ${groupingSql(s, keys.map((k) => k.sql))}`;
     if (having) sql += ` HAVING ${having.sql}`;
     sql += topQualify(s, order, ctx, clauses);
     if (order.length) sql += ` ORDER BY ${order.map((o) => o.sql).join(', ')}`;
@@ -310,6 +310,14 @@ function orderKey(o: OrderItem, items: Item[], s: Select, t: ExpressionTranslato
 }
 
 /** Msg 8120: a column neither grouped nor aggregated. */
+/** The GROUP BY keys, as ROLLUP, CUBE or GROUPING SETS over them when the query asks for those (DuckDB has the same three). */
+function groupingSql(s: Select, keys: string[]): string {
+  const grouping = s.grouping;
+  if (!grouping) return keys.join(', ');
+  if (grouping.kind !== 'GROUPING SETS') return `${grouping.kind} (${keys.join(', ')})`;
+  return `GROUPING SETS (${grouping.sets.map((set) => `(${set.map((k) => keys[k]!).join(', ')})`).join(', ')})`;
+}
+
 function checkGrouped(values: (Typed | null | undefined)[], where: string): void {
   for (const v of values) {
     if (v?.loose) {
