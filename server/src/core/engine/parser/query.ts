@@ -74,11 +74,7 @@ export function parseQuery(p: Parser, ctes: CommonTableExpression[] = p.isWord('
 
 /** FOR JSON PATH [, ROOT[('name')]] [, INCLUDE_NULL_VALUES] [, WITHOUT_ARRAY_WRAPPER]; AUTO is not supported. */
 function forJsonClause(p: Parser): ForJson {
-  const start = p.next().start;
-  p.next();
-  const mode = p.peek();
-  if (!p.isWord('PATH')) return mode ? p.unsupported(`FOR JSON ${p.slice(mode).toUpperCase()}`, mode) : p.fail();
-  p.next();
+  const start = forPath(p, 'JSON');
   const clause: ForJson = { root: null, includeNulls: false, withoutArray: false, start, end: start };
   while (p.accept('comma')) {
     if (p.acceptWord('ROOT')) clause.root = optionalName(p, 'root');
@@ -88,6 +84,16 @@ function forJsonClause(p: Parser): ForJson {
   }
   clause.end = p.lastEnd();
   return clause;
+}
+
+/** Reads FOR XML|JSON PATH (any other mode is Msg 59001); where FOR starts. */
+function forPath(p: Parser, format: 'XML' | 'JSON'): number {
+  const start = p.next().start;
+  p.next();
+  const mode = p.peek();
+  if (!p.isWord('PATH')) return mode ? p.unsupported(`FOR ${format} ${p.slice(mode).toUpperCase()}`, mode) : p.fail();
+  p.next();
+  return start;
 }
 
 /** ('name') after PATH or ROOT, or `fallback` when there are no parentheses. */
@@ -100,11 +106,7 @@ function optionalName(p: Parser, fallback: string): string {
 
 /** FOR XML PATH[('element')] [, TYPE] [, ROOT[('name')]] [, ELEMENTS]; RAW, AUTO and EXPLICIT are not supported. */
 function forXmlClause(p: Parser): ForXml {
-  const start = p.next().start;
-  p.next();
-  const mode = p.peek();
-  if (!p.isWord('PATH')) return mode ? p.unsupported(`FOR XML ${p.slice(mode).toUpperCase()}`, mode) : p.fail();
-  p.next();
+  const start = forPath(p, 'XML');
   const clause: ForXml = { element: optionalName(p, 'row'), type: false, root: null, start, end: start };
   while (p.accept('comma')) {
     if (p.acceptWord('TYPE')) clause.type = true;
