@@ -8,28 +8,22 @@
 import type { ForJson, OpenJson } from '../ast';
 import type { Context } from './context';
 import { convert } from './conversions';
+import { documentRows, documentText, type DocumentQuery } from './documentRows';
 import { raiseSql, stop } from './errors';
 import { ExpressionTranslator, resolveType } from './expressions';
 import { quoteIdentifier, quoteString } from './names';
 import { Scope, type Source } from './scope';
-import { INT, isApproximate, isBit, isDateTime, isExact, isInteger, isString, nvarchar, type SqlType } from './types';
+import { INT, isApproximate, isBit, isExact, isInteger, isString, nvarchar, type SqlType } from './types';
 
 /** The column name SQL Server gives the result of a FOR JSON query that is not a subquery. */
 const JSON_COLUMN = 'JSON_F52E2B61-18A1-11d1-B105-00805F49916B';
-
-const ORDINAL = quoteIdentifier('__sqlml_ord');
-
-interface Query {
-  sql: string;
-  columns: { name: string; type: SqlType }[];
-}
 
 /** A property, or a nested object of properties (the columns named 'a.b', 'a.c'). */
 type Member = { name: string; value: string } | { name: string; members: Member[] };
 
 /** The query's rows as one JSON text: a query of one row and one nvarchar(max) column. */
-export function forJsonQuery(query: Query, forJson: ForJson, topLevel: boolean): Query {
-  const names = query.columns.map((_, k) => quoteIdentifier(`c${k + 1}`));
+export function forJsonQuery(query: DocumentQuery, forJson: ForJson, topLevel: boolean): DocumentQuery {
+  const rows = documentRows(query);
   const root: Member[] = [];
   query.columns.forEach((column, k) => {
     if (column.name === '') stop(13605, 16, 1, 'Column expressions and data sources without names or aliases cannot be formatted as JSON text using FOR JSON clause. Add alias to the unnamed column or table.', forJson);
@@ -40,15 +34,15 @@ export function forJsonQuery(query: Query, forJson: ForJson, topLevel: boolean):
       if (!nested) members.push((nested = { name: part, members: [] }));
       members = nested.members;
     }
-    members.push({ name: path[path.length - 1]!, value: jsonValue(`"x".${names[k]}`, column.type) });
+    members.push({ name: path[path.length - 1]!, value: jsonValue(rows.value(k), column.type) });
   });
   // A row whose every value is NULL is still an object: {}.
   const object = `coalesce(${objectSql(root, forJson.includeNulls)}, '{}')`;
-  const rows = `SELECT "x".*, row_number() OVER () AS ${ORDINAL} FROM (${query.sql}) AS "x"(${names.join(', ')})`;
-  const list = `string_agg(${object}, ',' ORDER BY ${ORDINAL})`;
-  let json = forJson.withoutArray ? list : `'[' || ${list} || ']'`;
-  if (forJson.root !== null) json = `${quoteString(`{${JSON.stringify(forJson.root)}:`)} || ${json} || '}'`;
-  return { sql: `SELECT ${json} FROM (${rows}) AS "x"`, columns: [{ name: topLevel ? JSON_COLUMN : '', type: nvarchar('max') }] };
+  const wrap = (list: string) => {
+    const json = forJson.withoutArray ? list : `'[' || ${list} || ']'`;
+    return forJson.root === null ? json : `${quoteString(`{${JSON.stringify(forJson.root)}:`)} || ${json} || '}'`;
+  };
+  return rows.document(object, ',', wrap, topLevel ? JSON_COLUMN : '');
 }
 
 /** '{...}' of the members: NULL (in SQL) when every one is NULL and left out. */
@@ -72,15 +66,6 @@ function jsonValue(sql: string, type: SqlType): string {
   // decimal and money keep their scale's digits, as SQL Server writes them (1.50).
   if (isExact(type)) return `CAST(${sql} AS VARCHAR)`;
   return `CAST(to_json(${documentText(sql, type)}) AS VARCHAR)`;
-}
-
-/**
- * A value as text in a JSON or XML document: as CAST makes it, but a date and time in ISO 8601
- * (2024-01-02T10:11:12.123, CONVERT's style 126), as FOR JSON and FOR XML write them.
- */
-export function documentText(sql: string, type: SqlType): string {
-  const iso = isDateTime(type) && type.name !== 'date' && type.name !== 'time';
-  return iso ? convert({ sql, type }, nvarchar(30), 'explicit', { start: 0, end: 0 }, 126).sql : convert({ sql, type }, nvarchar('max'), 'explicit', { start: 0, end: 0 }).sql;
 }
 
 /**

@@ -9,24 +9,17 @@ import type { Typed } from './context';
 import { convert } from './conversions';
 import { stop, unsupported } from './errors';
 import { combine, resolveType, type ExpressionTranslator } from './expressions';
-import { documentText } from './forJson';
-import { quoteIdentifier, quoteString } from './names';
-import { nvarchar, type SqlType } from './types';
+import { documentRows, documentText, type DocumentQuery } from './documentRows';
+import { quoteString } from './names';
+import { nvarchar } from './types';
 
 /** The column name SQL Server gives the result of a FOR XML query that is not a subquery. */
 const XML_COLUMN = 'XML_F52E2B61-18A1-11d1-B105-00805F49916B';
 
-const ORDINAL = quoteIdentifier('__sqlml_ord');
-
-interface Query {
-  sql: string;
-  columns: { name: string; type: SqlType }[];
-}
-
 /** The query's rows as one XML text: a query of one row and one nvarchar(max) column. */
-export function forXmlQuery(query: Query, forXml: ForXml, topLevel: boolean): { sql: string; columns: { name: string; type: SqlType }[] } {
-  const names = query.columns.map((_, k) => quoteIdentifier(`c${k + 1}`));
-  const text = (k: number) => documentText(`"x".${names[k]}`, query.columns[k]!.type);
+export function forXmlQuery(query: DocumentQuery, forXml: ForXml, topLevel: boolean): DocumentQuery {
+  const rows = documentRows(query);
+  const text = (k: number) => documentText(rows.value(k), query.columns[k]!.type);
   const attributes: string[] = [];
   const content: string[] = [];
   query.columns.forEach((column, k) => {
@@ -46,11 +39,9 @@ export function forXmlQuery(query: Query, forXml: ForXml, topLevel: boolean): { 
     const open = attributes.length ? `${quoteString(`<${tag}`)} || concat(${attributes.join(', ')})` : quoteString(`<${tag}`);
     row = `CASE WHEN ${body} = '' THEN ${open} || '/>' ELSE ${open} || '>' || ${body} || ${quoteString(`</${tag}>`)} END`;
   }
-  // The rows in the query's order: DuckDB numbers them as they come out of its ORDER BY.
-  const rows = `SELECT "x".*, row_number() OVER () AS ${ORDINAL} FROM (${query.sql}) AS "x"(${names.join(', ')})`;
-  let xml = `string_agg(${row}, '' ORDER BY ${ORDINAL})`;
-  if (forXml.root !== null) xml = `${quoteString(`<${xmlName(forXml.root)}>`)} || ${xml} || ${quoteString(`</${xmlName(forXml.root)}>`)}`;
-  return { sql: `SELECT ${xml} FROM (${rows}) AS "x"`, columns: [{ name: topLevel ? XML_COLUMN : '', type: nvarchar('max') }] };
+  const root = forXml.root;
+  const wrap = (joined: string) => (root === null ? joined : `${quoteString(`<${xmlName(root)}>`)} || ${joined} || ${quoteString(`</${xmlName(root)}>`)}`);
+  return rows.document(row, '', wrap, topLevel ? XML_COLUMN : '');
 }
 
 /** Text as XML writes it: &, < and > (and in an attribute ") as entities, a carriage return as &#x0D;. */

@@ -101,7 +101,11 @@ function translateCte(c: CommonTableExpression, ctx: Context, maxRecursion: numb
   } catch (e) {
     // The query read the CTE itself: translated again as an anchor and a recursive member.
     if (!(e instanceof SelfReference) || e.cte !== info) throw e;
-    const hooks = { translate: (member: Query) => translateQuery(member, ctx, null, 'cte'), columnsOf: (anchor: TranslatedQuery) => namedColumns(anchor, names, c.name.name, c) };
+    const hooks = {
+      translate: (member: Query) => translateQuery(member, ctx, null, 'cte'),
+      columnsOf: (anchor: TranslatedQuery) => namedColumns(anchor, names, c.name.name, c),
+      conformed,
+    };
     return { sql: translateRecursiveCte(c, ctx, info, maxRecursion, hooks), recursive: true };
   }
   const columns = namedColumns(result, names, c.name.name, c);
@@ -152,12 +156,17 @@ function translateBody(body: QueryBody, ctx: Context, outer: Scope | null, mode:
   }
 }
 
-/** A side of a set operation converted to the combined column types, when they differ. */
-function conformed(side: TranslatedQuery, types: SqlType[], at: Span): string {
+/**
+ * A side of a set operation converted to the combined column types, when they differ. `carried`
+ * names columns the side's SQL has after its result columns (a recursive member's level), kept as
+ * they are.
+ */
+export function conformed(side: TranslatedQuery, types: SqlType[], at: Span, carried: string[] = []): string {
   const names = side.columns.map((_, k) => `c${k + 1}`);
   const converted = side.columns.map((c, k) => convert({ sql: `"s".${quoteIdentifier(names[k]!)}`, type: c.type, nullLiteral: c.untyped }, types[k]!, 'implicit', at).sql);
   if (converted.every((sql, k) => sql === `"s".${quoteIdentifier(names[k]!)}`)) return side.sql;
-  return `SELECT ${converted.join(', ')} FROM (${side.sql}) AS "s"(${names.map(quoteIdentifier).join(', ')})`;
+  const kept = carried.map((c) => `"s".${c}`);
+  return `SELECT ${[...converted, ...kept].join(', ')} FROM (${side.sql}) AS "s"(${[...names.map(quoteIdentifier), ...carried].join(', ')})`;
 }
 
 /** ORDER BY n or ORDER BY name, against the result columns. */

@@ -4,12 +4,12 @@
 // row carries its level in a column of its own (the anchor's rows 0, each recursive step one
 // more), which the recursive member checks before it makes a row past the limit. The column is
 // never shown: the CTE's columns are the anchor's, and SELECT * is expanded from them.
-import type { CommonTableExpression, Query, QueryBody, Select } from '../ast';
+import type { CommonTableExpression, Query, QueryBody, Select, Span } from '../ast';
 import type { Context, CteInfo, Recursion } from './context';
-import { convert } from './conversions';
 import { raiseSql, stop, unsupported } from './errors';
 import { quoteIdentifier } from './names';
-import { formatSqlType, type SqlType } from './types';
+import type { TranslatedQuery } from './query';
+import type { SqlType } from './types';
 
 /** Thrown where a CTE is read inside its own definition: translateCte then translates it as recursive. */
 export class SelfReference {
@@ -18,16 +18,13 @@ export class SelfReference {
 
 export const LEVEL = quoteIdentifier('__sqlml_level');
 
-export interface MemberResult {
-  sql: string;
-  columns: { name: string; type: SqlType }[];
-}
-
 export interface RecursiveCteHooks {
   /** A member of the CTE's UNION ALL, translated as a CTE's query. */
-  translate(member: Query): MemberResult;
+  translate(member: Query): TranslatedQuery;
   /** The CTE's named columns from its anchor (Msg 8155 and the like). */
-  columnsOf(anchor: MemberResult): { name: string; type: SqlType }[];
+  columnsOf(anchor: TranslatedQuery): { name: string; type: SqlType }[];
+  /** A side of a UNION converted to the given column types, the `carried` columns after them kept (query.ts). */
+  conformed(side: TranslatedQuery, types: SqlType[], at: Span, carried: string[]): string;
 }
 
 /** `name(columns, level) AS (anchor UNION ALL recursive member)`, for WITH RECURSIVE. */
@@ -35,7 +32,7 @@ export function translateRecursiveCte(c: CommonTableExpression, ctx: Context, in
   const name = c.name.name;
   const body = c.query.body;
   if (body.kind !== 'setOperation' || body.op !== 'UNION ALL') stop(252, 16, 1, `Recursive common table expression '${name}' does not contain a top-level UNION ALL operator.`, c.name);
-  let anchor: MemberResult;
+  let anchor: TranslatedQuery;
   try {
     anchor = hooks.translate(member(body.left));
   } catch (e) {
@@ -49,7 +46,7 @@ export function translateRecursiveCte(c: CommonTableExpression, ctx: Context, in
   const recursion: Recursion = { cte: info, max, reference: null, placed: false };
   const saved = ctx.recursion;
   ctx.recursion = recursion;
-  let recursive: MemberResult;
+  let recursive: TranslatedQuery;
   try {
     recursive = hooks.translate(member(body.right));
   } finally {
@@ -61,9 +58,8 @@ export function translateRecursiveCte(c: CommonTableExpression, ctx: Context, in
   }
   const names = columns.map((_, k) => quoteIdentifier(`c${k + 1}`));
   const anchorSql = `SELECT ${names.join(', ')}, 0 AS ${LEVEL} FROM (${anchor.sql}) AS "anchor"(${names.join(', ')})`;
-  // The recursive member's rows take the anchor's types, which are the CTE's.
-  const converted = recursive.columns.map((col, k) => (formatSqlType(col.type) === formatSqlType(columns[k]!.type) ? `"s".${names[k]}` : convert({ sql: `"s".${names[k]}`, type: col.type }, columns[k]!.type, 'implicit', body.right).sql));
-  const recursiveSql = `SELECT ${converted.join(', ')}, "s".${LEVEL} FROM (${recursive.sql}) AS "s"(${names.join(', ')}, ${LEVEL})`;
+  // The recursive member's rows take the anchor's types, which are the CTE's; each keeps its level.
+  const recursiveSql = hooks.conformed(recursive, columns.map((col) => col.type), body.right, [LEVEL]);
   return `${quoteIdentifier(name)}(${[...columns.map((col) => quoteIdentifier(col.name)), LEVEL].join(', ')}) AS ((${anchorSql}) UNION ALL (${recursiveSql}))`;
 }
 
