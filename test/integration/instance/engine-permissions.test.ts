@@ -140,6 +140,16 @@ describe('objects, schemas, roles', () => {
     refused(await p.run('SELECT id FROM dbo.facts;'), 229);
   });
 
+  test('WITH ... UPDATE and WITH ... DELETE need SELECT on what their CTEs read, besides the write on the target', async () => {
+    const p = await principal();
+    await dba(`GRANT SELECT, UPDATE, DELETE ON dbo.facts TO ${p.name};`);
+    refused(await p.run('WITH s AS (SELECT id FROM dbo.secrets) UPDATE dbo.facts SET v = 0 WHERE id IN (SELECT id FROM s);'), 229, "The SELECT permission was denied on the object 'secrets', database 'secdb', schema 'dbo'.");
+    refused(await p.run('WITH s AS (SELECT id FROM dbo.secrets) DELETE FROM dbo.facts WHERE id IN (SELECT id FROM s);'), 229, "The SELECT permission was denied on the object 'secrets', database 'secdb', schema 'dbo'.");
+    // A CTE named like a table it hides is no table read.
+    allowed(await p.run('WITH secrets AS (SELECT 3 AS id) UPDATE dbo.facts SET v = v WHERE id IN (SELECT id FROM secrets);'));
+    assert.deepEqual((await dba('SELECT COUNT(*) FROM dbo.facts;')).resultSets[0]!.rows, [[2]]);
+  });
+
   test('DENY on the schema wins over GRANT on the table', async () => {
     const p = await principal();
     await dba(`GRANT SELECT ON dbo.facts TO ${p.name}; DENY SELECT ON SCHEMA::dbo TO ${p.name};`);

@@ -154,6 +154,11 @@ test('UPDATE and DELETE, with FROM and joins; TRUNCATE TABLE', () => {
   assert.equal(d.where?.kind, 'isNull');
   const d2 = one('DELETE t FROM t INNER JOIN u ON u.id = t.id', 'delete');
   assert.equal(d2.from.length, 1);
+  assert.equal(d.ctes.length, 0);
+  // A WITH clause before them belongs to the statement, which begins at WITH.
+  const w = one('WITH gone (id) AS (SELECT 1), kept AS (SELECT 2 AS id) DELETE FROM t WHERE id IN (SELECT id FROM gone)', 'delete');
+  assert.deepEqual([w.ctes.map((c) => c.name.name), w.start], [['gone', 'kept'], 0]);
+  assert.deepEqual(one('WITH c AS (SELECT 1 AS a) UPDATE t SET a = c.a FROM t, c', 'update').ctes.map((c) => c.columns.length), [0]);
   assert.equal(one('TRUNCATE TABLE dbo.t', 'truncate').table.name.name, 't');
 });
 

@@ -537,6 +537,8 @@ export type InsertSource =
 
 export interface UpdateStatement extends Span {
   kind: 'update';
+  /** WITH ... UPDATE: common table expressions its FROM, SET and WHERE may read (never its target). */
+  ctes: CommonTableExpression[];
   /** A table, a table variable, or an alias defined in FROM. */
   target: ObjectName | VariableRef;
   assignments: UpdateAssignment[];
@@ -558,6 +560,8 @@ export interface DefaultValue extends Span {
 
 export interface DeleteStatement extends Span {
   kind: 'delete';
+  /** WITH ... DELETE: common table expressions its FROM and WHERE may read (never its target). */
+  ctes: CommonTableExpression[];
   target: ObjectName | VariableRef;
   from: TableSource[];
   where: Expression | null;

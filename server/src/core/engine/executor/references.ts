@@ -1,7 +1,7 @@
 // The tables a statement reads, found in its syntax tree (FROM clauses, joins, subqueries at any
 // depth), so that SELECT permission is checked on each of them as SQL Server does. Names of
 // common table expressions are not tables.
-import type { FunctionCall, NamedTable, Query, TableFunction } from '../ast';
+import type { CommonTableExpression, FunctionCall, NamedTable, TableFunction } from '../ast';
 
 export function tablesRead(node: unknown): NamedTable[] {
   const ctes = new Set<string>();
@@ -13,8 +13,8 @@ export function tablesRead(node: unknown): NamedTable[] {
       return;
     }
     const n = value as { kind?: string; name?: { kind?: string }; ctes?: unknown };
-    // INSERT ... SELECT's source is also of kind 'query'; only a Query has CTEs.
-    if (n.kind === 'query' && Array.isArray(n.ctes)) for (const cte of (value as Query).ctes) ctes.add(cte.name.name.toLowerCase());
+    // INSERT ... SELECT's source is also of kind 'query'; a Query, an UPDATE and a DELETE have CTEs.
+    if ((n.kind === 'query' || n.kind === 'update' || n.kind === 'delete') && Array.isArray(n.ctes)) for (const cte of n.ctes as CommonTableExpression[]) ctes.add(cte.name.name.toLowerCase());
     if (n.kind === 'table' && n.name?.kind === 'objectName') found.push(value as NamedTable);
     for (const child of Object.values(value)) visit(child);
   };

@@ -96,7 +96,7 @@ export function parseUpdate(p: Parser): Statement {
   const from = p.acceptWord('FROM') ? commaList(p, parseTableSource) : [];
   const where = whereClause(p);
   skipOption(p);
-  return { kind: 'update', target, assignments, from, where, start, end: p.lastEnd() };
+  return { kind: 'update', ctes: [], target, assignments, from, where, start, end: p.lastEnd() };
 }
 
 function updateAssignment(p: Parser): UpdateAssignment {
@@ -129,7 +129,7 @@ export function parseDelete(p: Parser): Statement {
   const from = p.acceptWord('FROM') ? commaList(p, parseTableSource) : [];
   const where = whereClause(p);
   skipOption(p);
-  return { kind: 'delete', target, from, where, start, end: p.lastEnd() };
+  return { kind: 'delete', ctes: [], target, from, where, start, end: p.lastEnd() };
 }
 
 /**

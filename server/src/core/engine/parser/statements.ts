@@ -175,7 +175,8 @@ function selectStatement(p: Parser): Statement {
 
 /**
  * WITH ... SELECT; WITH ... INSERT ... SELECT (the CTEs belong to the INSERT's query); WITH ...
- * MERGE ... USING cte (the source becomes a derived table that carries them).
+ * MERGE ... USING cte (the source becomes a derived table that carries them); WITH ... UPDATE and
+ * WITH ... DELETE (the statement carries them, for its FROM, SET and WHERE).
  */
 function withStatement(p: Parser): Statement {
   const withToken = p.peek()!;
@@ -191,7 +192,11 @@ function withStatement(p: Parser): Statement {
     if (merge.kind !== 'merge') return merge;
     return { ...merge, source: sourceWithCtes(p, merge.source, ctes, withToken), start: withToken.start };
   }
-  if (['UPDATE', 'DELETE'].includes(p.word())) p.unsupported(`A WITH clause before ${p.word()}`, withToken);
+  if (p.isWord('UPDATE') || p.isWord('DELETE')) {
+    const statement = p.isWord('UPDATE') ? parseUpdate(p) : parseDelete(p);
+    if (statement.kind !== 'update' && statement.kind !== 'delete') return statement;
+    return { ...statement, ctes, start: withToken.start };
+  }
   const query = parseQuery(p, ctes);
   return { kind: 'select', query, start: withToken.start, end: query.end };
 }

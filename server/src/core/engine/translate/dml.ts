@@ -23,7 +23,7 @@ import { ExpressionTranslator } from './expressions';
 import { tableName, translateFrom, writtenName } from './from';
 import { duckdbRelation, quoteIdentifier, stagedColumn } from './names';
 import type { ColumnInfo, TableInfo } from './ports';
-import { translateQuery } from './query';
+import { translateQuery, withCommonTables } from './query';
 import { Scope, type Source } from './scope';
 import { duckdbType, type SqlType } from './types';
 
@@ -38,6 +38,9 @@ export function targetTable(target: ObjectName | VariableRef, ctx: Context): Tab
     const info = ctx.ports.schema.tableVariable(target.name);
     return info ?? stop(1087, 15, 2, `Must declare the table variable "${target.name}".`, target);
   }
+  // A CTE's name hides a table's. SQL Server writes through a CTE to the table under it (the
+  // ROW_NUMBER() way of removing duplicates); the instance does not.
+  if (!target.schema && !target.database && ctx.findCte(target.name.name)) unsupported('UPDATE or DELETE of a common table expression', target);
   const info = ctx.ports.schema.resolveTable(tableName(target));
   return info ?? stop(208, 16, 1, `Invalid object name '${writtenName(target)}'.`, target);
 }
@@ -187,12 +190,14 @@ function flattenInnerJoins(items: TableSource[]): { tables: TableSource[]; condi
 }
 
 export function translateUpdate(stmt: UpdateStatement, ctx: Context): string {
-  const target = dmlSources(stmt.target, stmt.from, ctx);
-  const t = new ExpressionTranslator(ctx, target.scope);
-  const sets = setClauses(stmt.assignments, target.table, t);
-  let sql = `UPDATE ${duckdbRelation(target.table.location)} AS ${quoteIdentifier(target.exposed)} SET ${sets.join(', ')}`;
-  if (target.others) sql += ` FROM ${target.others}`;
-  return sql + whereSql(stmt.where, target, t, ctx);
+  return withCommonTables(stmt.ctes, ctx, () => {
+    const target = dmlSources(stmt.target, stmt.from, ctx);
+    const t = new ExpressionTranslator(ctx, target.scope);
+    const sets = setClauses(stmt.assignments, target.table, t);
+    let sql = `UPDATE ${duckdbRelation(target.table.location)} AS ${quoteIdentifier(target.exposed)} SET ${sets.join(', ')}`;
+    if (target.others) sql += ` FROM ${target.others}`;
+    return sql + whereSql(stmt.where, target, t, ctx);
+  });
 }
 
 /** UPDATE's (and MERGE's) `column = value` items, each value stored as the column's type; a column once, never the identity. */
@@ -215,11 +220,13 @@ export function setClauses(assignments: readonly UpdateAssignment[], table: Tabl
 }
 
 export function translateDelete(stmt: DeleteStatement, ctx: Context): string {
-  const target = dmlSources(stmt.target, stmt.from, ctx);
-  const t = new ExpressionTranslator(ctx, target.scope);
-  let sql = `DELETE FROM ${duckdbRelation(target.table.location)} AS ${quoteIdentifier(target.exposed)}`;
-  if (target.others) sql += ` USING ${target.others}`;
-  return sql + whereSql(stmt.where, target, t, ctx);
+  return withCommonTables(stmt.ctes, ctx, () => {
+    const target = dmlSources(stmt.target, stmt.from, ctx);
+    const t = new ExpressionTranslator(ctx, target.scope);
+    let sql = `DELETE FROM ${duckdbRelation(target.table.location)} AS ${quoteIdentifier(target.exposed)}`;
+    if (target.others) sql += ` USING ${target.others}`;
+    return sql + whereSql(stmt.where, target, t, ctx);
+  });
 }
 
 function whereSql(where: Expression | null, target: DmlSources, t: ExpressionTranslator, ctx: Context): string {

@@ -36,7 +36,7 @@ export type QueryMode = 'top' | 'insert' | 'subquery' | 'derived' | 'cte';
 export function translateQuery(q: Query, ctx: Context, outer: Scope | null, mode: QueryMode): TranslatedQuery {
   if (q.ctes.length) ctx.ctes.push(new Map());
   try {
-    const ctes = q.ctes.map((c) => translateCte(c, ctx, q.maxRecursion ?? 100));
+    const withSql = withClause(q.ctes, ctx, q.maxRecursion ?? 100);
     const body =
       q.body.kind === 'select'
         ? translateSelect(q.body, ctx, outer, { mode, orderBy: q.orderBy, offset: q.offset, fetch: q.fetch, allowInto: mode === 'top' })
@@ -47,7 +47,6 @@ export function translateQuery(q: Query, ctx: Context, outer: Scope | null, mode
       const message = 'The ORDER BY clause is invalid in views, inline functions, derived tables, subqueries, and common table expressions, unless TOP, OFFSET or FOR XML is also specified.';
       stop(1033, 15, 1, message, q.orderBy[0]!);
     }
-    const withSql = ctes.length ? `WITH ${ctes.some((c) => c.recursive) ? 'RECURSIVE ' : ''}${ctes.map((c) => c.sql).join(', ')} ` : '';
     if (q.forXml) {
       if (body.assignments) stop(6819, 16, 1, 'The FOR XML clause is not allowed in a ASSIGNMENT statement.', q.forXml);
       return { ...forXmlQuery({ sql: withSql + body.sql, columns: body.columns }, q.forXml, mode === 'top'), assignments: null };
@@ -60,6 +59,27 @@ export function translateQuery(q: Query, ctx: Context, outer: Scope | null, mode
   } finally {
     if (q.ctes.length) ctx.ctes.pop();
   }
+}
+
+/**
+ * A statement's own WITH clause (before UPDATE or DELETE): its CTEs are in scope while `body`
+ * translates the statement, whose SQL follows their WITH.
+ */
+export function withCommonTables(ctes: readonly CommonTableExpression[], ctx: Context, body: () => string): string {
+  if (ctes.length === 0) return body();
+  ctx.ctes.push(new Map());
+  try {
+    const withSql = withClause(ctes, ctx, 100);
+    return withSql + body();
+  } finally {
+    ctx.ctes.pop();
+  }
+}
+
+/** The CTEs translated into the scope the caller pushed, as DuckDB's WITH clause ('' for none). */
+function withClause(ctes: readonly CommonTableExpression[], ctx: Context, maxRecursion: number): string {
+  const translated = ctes.map((c) => translateCte(c, ctx, maxRecursion));
+  return translated.length ? `WITH ${translated.some((c) => c.recursive) ? 'RECURSIVE ' : ''}${translated.map((c) => c.sql).join(', ')} ` : '';
 }
 
 /** A subquery's SQL and, unless under EXISTS, its one column's type (Msg 116 otherwise). */

@@ -39,7 +39,7 @@ export async function runDml(s: Statement, ctx: StatementContext): Promise<Flow>
       const table = writtenTable(ctx, s.target, s.from);
       checkTable(ctx, 'UPDATE', table, s.target);
       if (s.where) checkTable(ctx, 'SELECT', table, s.target);
-      checkReads(ctx, [s.from, s.where, s.assignments]);
+      checkReads(ctx, s);
       await ctx.fillViews(used, s);
       ctx.rowsAffected(await ctx.session.execute(sql.sql, ctx.session.parameterValues(sql.parameters, ctx.frame), s, writeTarget(table, 'UPDATE')), s);
       break;
@@ -50,7 +50,7 @@ export async function runDml(s: Statement, ctx: StatementContext): Promise<Flow>
       const table = writtenTable(ctx, s.target, s.from);
       checkTable(ctx, 'DELETE', table, s.target);
       if (s.where) checkTable(ctx, 'SELECT', table, s.target);
-      checkReads(ctx, [s.from, s.where]);
+      checkReads(ctx, s);
       await ctx.fillViews(used, s);
       ctx.rowsAffected(await ctx.session.execute(sql.sql, ctx.session.parameterValues(sql.parameters, ctx.frame), s, writeTarget(table, 'DELETE')), s);
       break;
