@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { createInterface } from 'node:readline';
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { accessSync, constants, existsSync, readdirSync } from 'node:fs';
+import { accessSync, constants, existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { PoolLimits, PoolSettings } from '../../../server/src/core/launcher/pools';
 import type { LaunchRequest } from '../../../server/src/core/launcher/request';
@@ -16,7 +16,7 @@ import type { LaunchOptions } from '../../../server/src/node/launcher/session';
 import type { WarmView } from '../../../server/src/node/launcher/warmSatellites';
 import type { LauncherSettings } from '../../../server/src/node/launcher/settings';
 import { currentMounts } from '../../../server/src/node/launcher/mounts';
-import { listProcesses } from '../../../server/src/node/launcher/procfs';
+import { listProcesses, processInfo } from '../../../server/src/node/launcher/procfs';
 import { skipReason } from '../../support/requireOrSkip';
 
 export const PYTHON = '/usr/bin/python3';
@@ -234,6 +234,19 @@ export function workerProcesses(uids: number[]): number[] {
     frontier = all.filter((p) => waiting.has(p.ppid) && !waiting.has(p.pid)).map((p) => p.pid);
   }
   return all.filter((p) => uids.includes(p.uid) && p.state !== 'Z' && !waiting.has(p.pid)).map((p) => p.pid);
+}
+
+/** A process as a failure message names it: its state, parent and command line (or that it is gone). */
+export function describeProcess(pid: number): string {
+  const info = processInfo(pid);
+  if (!info) return `${pid} (gone)`;
+  let command = '';
+  try {
+    command = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter(Boolean).join(' ').slice(0, 200);
+  } catch {
+    command = '(command line unreadable)';
+  }
+  return `${pid} [state ${info.state}, parent ${info.ppid}] ${command}`;
 }
 
 export function mountsUnder(dir: string): string[] {

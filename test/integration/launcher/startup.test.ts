@@ -8,7 +8,7 @@ import { chmodSync, chownSync, existsSync, mkdirSync, rmSync, symlinkSync } from
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { Launcher } from '../../../server/src/node/launcher/launcher';
-import { accountsSkip, cgroupSessionsUnder, mountsUnder, pool, sessionFoldersUnder, sleep, TestBed, uidOf, workerProcesses } from './harness';
+import { accountsSkip, cgroupSessionsUnder, describeProcess, mountsUnder, pool, sessionFoldersUnder, sleep, TestBed, uidOf, workerProcesses } from './harness';
 
 const skip = accountsSkip();
 const bed = new TestBed('startup');
@@ -102,7 +102,14 @@ test('#24 killing the launcher mid-session ends its satellites within a second; 
   child.kill('SIGKILL');
   const killedAt = Date.now();
   while (workerProcesses(uids).length > 0 && Date.now() - killedAt < 1000) await sleep(20);
-  assert.deepEqual(workerProcesses(uids), [], 'no satellite outlives the launcher by a second');
+  const survivors = workerProcesses(uids);
+  if (survivors.length > 0) {
+    // Which processes, and whether they end later at all: a slow teardown and a leak look alike at one second.
+    const seen = survivors.map(describeProcess);
+    while (workerProcesses(uids).some((p) => survivors.includes(p)) && Date.now() - killedAt < 6000) await sleep(50);
+    const still = workerProcesses(uids).filter((p) => survivors.includes(p));
+    assert.fail(`no satellite outlives the launcher by a second; these did: ${seen.join('; ')}; ${still.length > 0 ? `still alive 6 s after the kill: ${still.join(', ')}` : 'all gone within 6 s'}`);
+  }
 
   assert.ok(existsSync(running.folder), 'the crash left the session folder');
   assert.ok(cgroupSessionsUnder(bed.cgroupName).length > 0, 'and its cgroup');
