@@ -62,6 +62,13 @@ test('accounts: the storage script runs as the worker, after the switch, before 
   const drop = argv.indexOf('/usr/bin/setpriv', script);
   assert.ok(drop > script && drop < at('/usr/bin/bwrap'), 'the namespace’s capabilities are dropped before bubblewrap');
   assert.ok(argv.slice(drop, at('/usr/bin/bwrap')).includes('--ambient-caps=-all'));
+  // bubblewrap is the storage script's child: it dies with the script, and stops if the script died before its signal was armed.
+  const armed = argv.indexOf('--pdeathsig', script);
+  assert.ok(armed > drop && armed < at('/usr/bin/bwrap'), 'the script’s child has a parent-death signal of its own');
+  const check = argv.indexOf('sqlml-parent');
+  assert.ok(check > armed && check < at('/usr/bin/prlimit'), 'and checks its parent after arming it, before prlimit and bubblewrap');
+  assert.match(argv[check - 1]!, /\[ "\$PPID" = "\$SQLML_STORAGE_PID" \] \|\| exit 124\nexec "\$@"/);
+  assert.match(argv[script - 1]!, /SQLML_STORAGE_PID=\$\$ "\$@"/, 'the script tells its child its pid');
   assert.equal(spawnPlan(spec({ keepFolder: true }), HOST).args[spawnPlan(spec({ keepFolder: true }), HOST).args.indexOf('sqlml-storage') + 4], '1');
 });
 

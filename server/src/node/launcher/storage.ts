@@ -42,7 +42,8 @@ const STORAGE_SCRIPT = [
   `${PROGRAMS.mount} -t tmpfs -o "size=$size,nr_inodes=$inodes,mode=0700,nosuid,nodev" sqlml-session "$folder" || exit ${STORAGE_FAILED_EXIT}`,
   `${PROGRAMS.mkdir} -m 0700 "$folder/work" && ${PROGRAMS.mkdir} -m 1777 "$folder/tmp" "$folder/var-tmp" "$folder/shm" || exit ${STORAGE_FAILED_EXIT}`,
   `${PROGRAMS.cp} -R --preserve=mode,timestamps ./. "$folder/work/" || exit ${STORAGE_FAILED_EXIT}`,
-  '"$@"',
+  // The rest of the chain is this script's child; it checks that this script is its parent (PARENT_CHECK).
+  'SQLML_STORAGE_PID=$$ "$@"',
   'status=$?',
   // The sandbox is dead here. Entries are copied one by one (the host folder itself is not the
   // worker's to touch); cp -a copies links, FIFOs and folders as what they are, opening none of
@@ -51,6 +52,16 @@ const STORAGE_SCRIPT = [
   `for f in "$@"; do if [ -e "$f" ] || [ -L "$f" ]; then ${PROGRAMS.cp} -a --remove-destination "$f" ./; fi; done`,
   'exit $status',
 ].join('\n');
+
+/**
+ * Run by the storage script's child once setpriv has armed its parent-death signal: bubblewrap
+ * and the satellite die with the script, and the script with the launcher. bubblewrap's own
+ * --die-with-parent is armed only once it runs, so a script killed while it started left it to
+ * init, the satellite with it, until the satellite found its channel closed (seen: a warm R
+ * satellite alive 1 s after the launcher was killed, gone by 6 s). As in the storage script, a
+ * parent that died before the signal was armed is caught by the check.
+ */
+const PARENT_CHECK = `[ "$PPID" = "$SQLML_STORAGE_PID" ] || exit ${STORAGE_FAILED_EXIT}\nexec "$@"`;
 
 /**
  * The chain's part that gives the session its storage, run as the worker; the rest of the chain
@@ -63,7 +74,8 @@ export function storagePrefix(folder: string, bytes: number, keepFolder: boolean
     PROGRAMS.unshare, '--user', '--map-current-user', '--mount', '--keep-caps', '--',
     // The chain is started by the launcher itself and execs down to this script: its parent is the launcher.
     PROGRAMS.sh, '-c', STORAGE_SCRIPT, 'sqlml-storage', folder, String(bytes), String(inodes), keepFolder ? '1' : '0', String(process.pid),
-    PROGRAMS.setpriv, '--inh-caps=-all', '--ambient-caps=-all', '--bounding-set=-all', '--',
+    PROGRAMS.setpriv, '--inh-caps=-all', '--ambient-caps=-all', '--bounding-set=-all', '--pdeathsig', 'KILL', '--',
+    PROGRAMS.sh, '-c', PARENT_CHECK, 'sqlml-parent',
   ];
 }
 
