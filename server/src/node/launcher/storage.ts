@@ -30,6 +30,11 @@ export function storageParts(folder: string): { work: string; tmp: string; varTm
   return { work: `${folder}/work`, tmp: `${folder}/tmp`, varTmp: `${folder}/var-tmp`, shm: `${folder}/shm` };
 }
 
+/** A script line that stops the chain unless `parent` (a shell word: a variable) is still this process's parent. */
+function parentCheck(parent: string): string {
+  return `[ "$PPID" = "${parent}" ] || exit ${STORAGE_FAILED_EXIT}`;
+}
+
 // $1 folder, $2 bytes, $3 inodes, $4 keep (1: copy the whole folder back); then the command.
 // Paths under "$folder" are the tmpfs once it is mounted; "." stays the host folder it covers.
 const STORAGE_SCRIPT = [
@@ -37,7 +42,7 @@ const STORAGE_SCRIPT = [
   // The parent-death signal set before this script (setpriv --pdeathsig) takes effect only if the
   // launcher was still alive then: killed while the chain started, it left this process to init,
   // and the satellite would live on until it found its channel closed. So the script checks.
-  `[ "$PPID" = "$launcher" ] || exit ${STORAGE_FAILED_EXIT}`,
+  parentCheck('$launcher'),
   `cd "$folder" || exit ${STORAGE_FAILED_EXIT}`,
   `${PROGRAMS.mount} -t tmpfs -o "size=$size,nr_inodes=$inodes,mode=0700,nosuid,nodev" sqlml-session "$folder" || exit ${STORAGE_FAILED_EXIT}`,
   `${PROGRAMS.mkdir} -m 0700 "$folder/work" && ${PROGRAMS.mkdir} -m 1777 "$folder/tmp" "$folder/var-tmp" "$folder/shm" || exit ${STORAGE_FAILED_EXIT}`,
@@ -61,7 +66,7 @@ const STORAGE_SCRIPT = [
  * satellite alive 1 s after the launcher was killed, gone by 6 s). As in the storage script, a
  * parent that died before the signal was armed is caught by the check.
  */
-const PARENT_CHECK = `[ "$PPID" = "$SQLML_STORAGE_PID" ] || exit ${STORAGE_FAILED_EXIT}\nexec "$@"`;
+const PARENT_CHECK = [parentCheck('$SQLML_STORAGE_PID'), 'exec "$@"'].join('\n');
 
 /**
  * The chain's part that gives the session its storage, run as the worker; the rest of the chain

@@ -23,7 +23,7 @@ import { ExpressionTranslator } from './expressions';
 import { tableName, translateFrom, writtenName } from './from';
 import { duckdbRelation, quoteIdentifier, stagedColumn } from './names';
 import type { ColumnInfo, TableInfo } from './ports';
-import { translateQuery, withCommonTables } from './query';
+import { DEFAULT_MAXRECURSION, translateQuery, withCommonTables } from './query';
 import { Scope, type Source } from './scope';
 import { duckdbType, type SqlType } from './types';
 
@@ -190,11 +190,11 @@ function flattenInnerJoins(items: TableSource[]): { tables: TableSource[]; condi
 }
 
 export function translateUpdate(stmt: UpdateStatement, ctx: Context): string {
-  return withCommonTables(stmt.ctes, ctx, () => {
+  return withCommonTables(stmt.ctes, ctx, DEFAULT_MAXRECURSION, (withSql) => {
     const target = dmlSources(stmt.target, stmt.from, ctx);
     const t = new ExpressionTranslator(ctx, target.scope);
     const sets = setClauses(stmt.assignments, target.table, t);
-    let sql = `UPDATE ${duckdbRelation(target.table.location)} AS ${quoteIdentifier(target.exposed)} SET ${sets.join(', ')}`;
+    let sql = `${withSql}UPDATE ${duckdbRelation(target.table.location)} AS ${quoteIdentifier(target.exposed)} SET ${sets.join(', ')}`;
     if (target.others) sql += ` FROM ${target.others}`;
     return sql + whereSql(stmt.where, target, t, ctx);
   });
@@ -220,10 +220,10 @@ export function setClauses(assignments: readonly UpdateAssignment[], table: Tabl
 }
 
 export function translateDelete(stmt: DeleteStatement, ctx: Context): string {
-  return withCommonTables(stmt.ctes, ctx, () => {
+  return withCommonTables(stmt.ctes, ctx, DEFAULT_MAXRECURSION, (withSql) => {
     const target = dmlSources(stmt.target, stmt.from, ctx);
     const t = new ExpressionTranslator(ctx, target.scope);
-    let sql = `DELETE FROM ${duckdbRelation(target.table.location)} AS ${quoteIdentifier(target.exposed)}`;
+    let sql = `${withSql}DELETE FROM ${duckdbRelation(target.table.location)} AS ${quoteIdentifier(target.exposed)}`;
     if (target.others) sql += ` USING ${target.others}`;
     return sql + whereSql(stmt.where, target, t, ctx);
   });

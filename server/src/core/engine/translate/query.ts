@@ -33,10 +33,11 @@ export interface TranslatedQuery {
 /** Where a query stands: the statement itself, the source of an INSERT, or nested in another query. */
 export type QueryMode = 'top' | 'insert' | 'subquery' | 'derived' | 'cte';
 
+/** SQL Server's limit on a recursive CTE's levels when no OPTION (MAXRECURSION n) sets one. */
+export const DEFAULT_MAXRECURSION = 100;
+
 export function translateQuery(q: Query, ctx: Context, outer: Scope | null, mode: QueryMode): TranslatedQuery {
-  if (q.ctes.length) ctx.ctes.push(new Map());
-  try {
-    const withSql = withClause(q.ctes, ctx, q.maxRecursion ?? 100);
+  return withCommonTables(q.ctes, ctx, q.maxRecursion ?? DEFAULT_MAXRECURSION, (withSql) => {
     const body =
       q.body.kind === 'select'
         ? translateSelect(q.body, ctx, outer, { mode, orderBy: q.orderBy, offset: q.offset, fetch: q.fetch, allowInto: mode === 'top' })
@@ -56,30 +57,22 @@ export function translateQuery(q: Query, ctx: Context, outer: Scope | null, mode
       return { ...forJsonQuery({ sql: withSql + body.sql, columns: body.columns }, q.forJson, mode === 'top'), assignments: null };
     }
     return { ...body, sql: withSql + body.sql };
-  } finally {
-    if (q.ctes.length) ctx.ctes.pop();
-  }
+  });
 }
 
 /**
- * A statement's own WITH clause (before UPDATE or DELETE): its CTEs are in scope while `body`
- * translates the statement, whose SQL follows their WITH.
+ * A WITH clause's CTEs (a query's, or an UPDATE's or DELETE's) in scope while `translate` runs; it
+ * gets their DuckDB WITH clause ('' for none) to put before its SQL.
  */
-export function withCommonTables(ctes: readonly CommonTableExpression[], ctx: Context, body: () => string): string {
-  if (ctes.length === 0) return body();
+export function withCommonTables<T>(ctes: readonly CommonTableExpression[], ctx: Context, maxRecursion: number, translate: (withSql: string) => T): T {
+  if (ctes.length === 0) return translate('');
   ctx.ctes.push(new Map());
   try {
-    const withSql = withClause(ctes, ctx, 100);
-    return withSql + body();
+    const translated = ctes.map((c) => translateCte(c, ctx, maxRecursion));
+    return translate(`WITH ${translated.some((c) => c.recursive) ? 'RECURSIVE ' : ''}${translated.map((c) => c.sql).join(', ')} `);
   } finally {
     ctx.ctes.pop();
   }
-}
-
-/** The CTEs translated into the scope the caller pushed, as DuckDB's WITH clause ('' for none). */
-function withClause(ctes: readonly CommonTableExpression[], ctx: Context, maxRecursion: number): string {
-  const translated = ctes.map((c) => translateCte(c, ctx, maxRecursion));
-  return translated.length ? `WITH ${translated.some((c) => c.recursive) ? 'RECURSIVE ' : ''}${translated.map((c) => c.sql).join(', ')} ` : '';
 }
 
 /** A subquery's SQL and, unless under EXISTS, its one column's type (Msg 116 otherwise). */
