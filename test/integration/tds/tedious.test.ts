@@ -247,6 +247,24 @@ describe('TDS endpoint with mssql (tedious)', { skip }, () => {
     for (let n = 0; n < 5000; n++) assert.deepEqual({ ...rows[n] }, expected(n), `row ${n}`);
   });
 
+  test('responses of every size follow one another whole on one connection', async () => {
+    // The connection keeps a response's buffer for the next one while it is small, and lets a
+    // grown one go: a large value, a middling one and a tiny one, twice over, must each arrive
+    // exactly, with nothing of the response before them.
+    const pool = new sql.ConnectionPool({ server: '127.0.0.1', port: bed.port, user: bed.admin.name, password: bed.admin.password, options: { encrypt: false, trustServerCertificate: true }, pool: { max: 1 } });
+    await pool.connect();
+    pools.push(pool);
+    for (let round = 0; round < 2; round++) {
+      for (const [size, letter] of [[1_000_000, 'a'], [100_000, 'b'], [3, 'c']] as const) {
+        const r = await pool.request().query(`SELECT REPLICATE(CAST('${letter}' AS varchar(max)), ${size}) AS v, ${size} AS n;`);
+        const row = r.recordset[0] as { v: string; n: number };
+        assert.equal(row.n, size);
+        assert.equal(row.v.length, size, `round ${round}, ${size} characters`);
+        assert.equal(row.v, letter.repeat(size));
+      }
+    }
+  });
+
   test("USE changes the database (ENVCHANGE and 'Changed database context'); a login's database is used at connect", async () => {
     const pool = await connect();
     await pool.request().batch('CREATE DATABASE tds_other');

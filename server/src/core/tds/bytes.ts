@@ -152,6 +152,11 @@ export class ByteWriter {
     this.view.setUint16(at, v, true);
   }
 
+  /** The bytes it holds room for before growing. */
+  get capacity(): number {
+    return this.bytes.length;
+  }
+
   /** The bytes written so far (a view: copy before writing more if they must be kept). */
   written(): Uint8Array {
     return this.bytes.subarray(0, this.length);

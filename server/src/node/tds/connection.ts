@@ -100,6 +100,10 @@ export class TdsConnection {
   private loginDatabase = '';
   private packetSize = DEFAULT_PACKET_SIZE;
   private running: Running | null = null;
+  /** The requests' cancel signal: made anew only once an attention has aborted it. */
+  private controller = new AbortController();
+  /** The last response's token buffer, for the next response (ResponseWriter.reusable). */
+  private spareTokens: ByteWriter | null = null;
   /** The request being served, so closing waits for it before closing the session under it. */
   private serving: Promise<void> = Promise.resolve();
   private readonly queued: TdsMessage[] = [];
@@ -328,9 +332,11 @@ export class TdsConnection {
 
   private async serve(message: TdsMessage): Promise<void> {
     const session = this.session!;
-    const running: Running = { controller: new AbortController(), attention: false };
+    if (this.controller.signal.aborted) this.controller = new AbortController();
+    const running: Running = { controller: this.controller, attention: false };
     this.running = running;
-    const writer = new ResponseWriter(() => this.sink(), session.spid, this.packetSize);
+    const writer = new ResponseWriter(() => this.sink(), session.spid, this.packetSize, this.spareTokens ?? undefined);
+    this.spareTokens = null;
     try {
       if (message.status & (STATUS_RESET_CONNECTION | STATUS_RESET_CONNECTION_SKIP_TRAN)) await this.resetSession(writer);
       let final = Done.FINAL as number;
@@ -376,6 +382,7 @@ export class TdsConnection {
       this.close();
     } finally {
       this.running = null;
+      this.spareTokens = writer.reusable();
       this.next();
     }
   }

@@ -19,16 +19,29 @@ const FLUSH_THRESHOLD = 64 * 1024;
  * the threshold would cost every small request a large zero-filled allocation.
  */
 const INITIAL_BUFFER = 8 * 1024;
+/**
+ * A connection keeps its last response's buffer for the next one up to this size (a request used
+ * to allocate and zero a fresh one); one grown past it by a large value is let go.
+ */
+const KEPT_BUFFER = 128 * 1024;
 
 export class ResponseWriter {
-  readonly tokens = new ByteWriter(INITIAL_BUFFER);
   private packetId = 1;
 
   constructor(
     private readonly sink: () => ByteSink,
     private readonly spid: number,
     public packetSize: number,
+    /** Empty: a buffer a previous response left (see reusable()), or a new one. */
+    readonly tokens = new ByteWriter(INITIAL_BUFFER),
   ) {}
+
+  /** This response's buffer, emptied, if it is small enough to keep for the connection's next response. */
+  reusable(): ByteWriter | null {
+    if (this.tokens.capacity > KEPT_BUFFER) return null;
+    this.tokens.discard(this.tokens.length);
+    return this.tokens;
+  }
 
   /** Sends the whole packets written so far once enough has gathered. */
   async flushSome(): Promise<void> {

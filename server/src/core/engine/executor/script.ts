@@ -33,7 +33,8 @@ export function runScript(session: ExecutorSession, text: string, options: RunOp
  * separator, so here it is a word like any other (SQL Server answers Msg 102 where it is not valid).
  */
 export function runOneBatch(session: ExecutorSession, text: string, options: RunOptions): Promise<RunResult> {
-  const batch: Batch = { ...parseBatch(text), start: 0, end: text.length, startLine: 0, repeat: 1 };
+  const { statements, errors } = parseBatch(text);
+  const batch: Batch = { statements, errors, start: 0, end: text.length, startLine: 0, repeat: 1 };
   return asRun(session, options.signal, () => runBatches(session, text, [batch], options));
 }
 

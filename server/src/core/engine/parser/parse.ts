@@ -46,7 +46,7 @@ export function parseScript(text: string): Batch[] {
       result.errors.sort((a, b) => a.start - b.start);
       line += lineOf(text, lineCountedTo, start);
       lineCountedTo = start;
-      batches.push({ ...result, start, end, startLine: line, repeat: go?.count ?? 1 });
+      batches.push({ statements: result.statements, errors: result.errors, start, end, startLine: line, repeat: go?.count ?? 1 });
     }
     first = k + 1;
     start = go ? lineAfter(text, go.end) : text.length;
