@@ -10,9 +10,8 @@
 import { constants, promises as fsp, lstatSync, mkdirSync, chmodSync, chownSync, readdirSync, realpathSync } from 'node:fs';
 import { dirname, join, normalize } from 'node:path';
 import type { IsolationMode } from '../../core/launcher/sessions';
+import { FolderRemover } from './folderRemover';
 import { mountsBelow, unmount } from './mounts';
-import { PROGRAMS } from './programs';
-import { describeFailure, runProgram } from './runProgram';
 
 /** Who may own the root and what mode it has: root-owned 0711 with worker accounts, else private. */
 function rootPolicy(mode: IsolationMode, uid: number): { owner: number; mode: number } {
@@ -148,9 +147,11 @@ export async function createSessionFolder(root: string, worker: string, id: stri
 }
 
 /** Deletes a session folder; call only once every process of the session is dead. */
-export async function removeSessionFolder(folder: SessionFolder): Promise<string | undefined> {
-  const r = await runProgram(PROGRAMS.rm, ['-rf', '--one-file-system', '--', folder.path]);
-  return r.code === 0 ? undefined : describeFailure(PROGRAMS.rm, r);
+/** Forks the rm of each session's folder from a small shell instead of the daemon (folderRemover.ts). */
+export const folderRemover = new FolderRemover();
+
+export function removeSessionFolder(folder: SessionFolder): Promise<string | undefined> {
+  return folderRemover.remove(folder.path);
 }
 
 /** Writes a new file: fails if anything (a planted link included) is already at that path. */

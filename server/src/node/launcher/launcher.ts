@@ -17,7 +17,7 @@ import { closeInheritedDescriptors } from './descriptors';
 import type { CgroupDriver } from './cgroups/driver';
 import { selectCgroupDriver } from './cgroups/select';
 import type { LauncherContext, PoolRuntime } from './context';
-import { prepareRoot, prepareWorkerFolder } from './folders';
+import { folderRemover, prepareRoot, prepareWorkerFolder } from './folders';
 import { lockRoot, lockWorkers } from './lock';
 import { probePool } from './posture';
 import { rlimitPlan } from './rlimits';
@@ -126,6 +126,8 @@ export class Launcher {
     const pools = await preparePools(settings, mode);
     if (!pools.ok) return refuse(pools.problems);
     const ctx: LauncherContext = { settings, mode, cgroupName: cgroupFolderName(settings), uid, gid, host: readHostLayout(), pools: pools.pools, runners: runners.sources, relay: runners.relay };
+    // The shell that removes session folders is forked now, while the daemon is small.
+    folderRemover.start();
     const sweep = await sweepLeftovers(ctx);
     const probeAll = async () => {
       const found: string[] = [];

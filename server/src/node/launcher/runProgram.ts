@@ -11,11 +11,13 @@ export interface ProgramResult {
   startError?: string;
 }
 
-const ENV = { PATH: '/usr/sbin:/usr/bin:/sbin:/bin', LANG: 'C' };
+export const PROGRAM_ENV = { PATH: '/usr/sbin:/usr/bin:/sbin:/bin', LANG: 'C' };
+/** How long a program may run before it is killed (and reported so). */
+export const PROGRAM_TIMEOUT_MS = 30_000;
 
-export function runProgram(file: string, args: readonly string[], timeoutMs = 30_000): Promise<ProgramResult> {
+export function runProgram(file: string, args: readonly string[], timeoutMs = PROGRAM_TIMEOUT_MS): Promise<ProgramResult> {
   return new Promise((resolve) => {
-    execFile(file, args, { env: ENV, timeout: timeoutMs, maxBuffer: 4 * 1024 * 1024, encoding: 'utf8' }, (error, stdout, stderr) => {
+    execFile(file, args, { env: PROGRAM_ENV, timeout: timeoutMs, maxBuffer: 4 * 1024 * 1024, encoding: 'utf8' }, (error, stdout, stderr) => {
       if (!error) return resolve({ code: 0, stdout, stderr });
       const code = typeof error.code === 'number' ? error.code : null;
       const startError = typeof error.code === 'string' ? error.code : undefined;

@@ -35,6 +35,12 @@ const ASSUMED_BYTES: Record<ScriptLanguage, number> = { python: 96 * 2 ** 20, r:
 const FAILURES_TO_GIVE_UP = 3;
 const STDERR_KEPT = 2048;
 const MEASURE_EVERY_MS = 2000;
+/**
+ * How long after a claim the pool is refilled if no session has ended meanwhile: a short session
+ * ends first (and its end refills), so the fork is not in its time; a long one gets its pool
+ * refilled while it runs, for the callers who come meanwhile.
+ */
+const REFILL_AFTER_CLAIM_MS = 250;
 
 /** What the Pools view and `launcher status` show of a pool's warm satellites. */
 export interface WarmView {
@@ -89,6 +95,7 @@ export class WarmSatellites {
   private starting = 0;
   private measuredAt = 0;
   private closed = false;
+  private refillTimer: ReturnType<typeof setTimeout> | undefined;
   private readonly parallel = Math.max(1, availableParallelism());
 
   constructor(
@@ -103,9 +110,10 @@ export class WarmSatellites {
   }
 
   /**
-   * Takes the worker's ready satellite of the language out of the pool. Its replacement starts once
-   * the session's files are handed over (claim), or once it is removed unclaimed: starting one
-   * blocks the event loop while the daemon forks, which would hold up the very session that took it.
+   * Takes the worker's ready satellite of the language out of the pool. Its replacement starts when
+   * a session ends (the launcher refills then), or a while after the claim (REFILL_AFTER_CLAIM_MS),
+   * or once it is removed unclaimed: starting one blocks the event loop while the daemon forks
+   * (15-25 ms once it holds DuckDB's memory), which would hold up the very session that took it.
    */
   take(pool: string, language: ScriptLanguage, worker: string): WarmSatellite | undefined {
     const entry = this.find(pool, language, worker);
@@ -129,12 +137,21 @@ export class WarmSatellites {
 
   /** Starts what is missing, in the background. Called whenever a worker may have become free. */
   refill(): void {
+    clearTimeout(this.refillTimer);
+    this.refillTimer = undefined;
     if (this.closed) return;
     while (this.starting < this.parallel) {
       const next = this.nextToStart();
       if (!next) return;
       void this.start(next.pool, next.worker, next.language);
     }
+  }
+
+  /** Refills a while from now (REFILL_AFTER_CLAIM_MS), unless a refill happens before. */
+  private refillSoon(): void {
+    if (this.closed || this.refillTimer) return;
+    this.refillTimer = setTimeout(() => this.refill(), REFILL_AFTER_CLAIM_MS);
+    this.refillTimer.unref();
   }
 
   view(pool: PoolRuntime): WarmView {
@@ -171,6 +188,7 @@ export class WarmSatellites {
   /** Kills every waiting satellite and removes its folder and cgroup. */
   async close(): Promise<void> {
     this.closed = true;
+    clearTimeout(this.refillTimer);
     await Promise.allSettled([...this.entries].map((e) => e.dispose?.('the launcher closed')));
     // Satellites still being started are disposed of by start() once it sees the launcher closed.
     while (this.starting > 0) await new Promise((r) => setTimeout(r, 20));
@@ -305,7 +323,7 @@ export class WarmSatellites {
           sink.err = onStderr;
           const parts = encodeClaim(files, loopback);
           channel.cork();
-          parts.forEach((part, i) => channel.write(part, i === parts.length - 1 ? () => this.refill() : undefined));
+          parts.forEach((part, i) => channel.write(part, i === parts.length - 1 ? () => this.refillSoon() : undefined));
           channel.uncork();
           // Without a loopback the channel ends with the claim: nothing the satellite sends is read.
           if (!loopback) channel.end().resume();
