@@ -3,11 +3,12 @@
 // shell itself is killed. Real folders, a real /bin/sh and /bin/rm.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { FolderRemover } from '../../../server/src/node/launcher/folderRemover';
+import { listProcesses } from '../../../server/src/node/launcher/procfs';
 
 const base = mkdtempSync(join(tmpdir(), 'sqlml-remover-'));
 after(() => rmSync(base, { recursive: true, force: true }));
@@ -24,18 +25,16 @@ function tree(name: string, outside?: string): string {
 
 /** The remover shells this process has started (children of it running the read loop). */
 function removerShells(): number[] {
-  return readdirSync('/proc')
-    .filter((p) => /^\d+$/.test(p))
-    .filter((pid) => {
+  return listProcesses()
+    .filter((p) => p.ppid === process.pid && p.state !== 'Z')
+    .filter((p) => {
       try {
-        const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-        const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-        return ppid === process.pid && readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('read -r folder');
+        return readFileSync(`/proc/${p.pid}/cmdline`, 'utf8').includes('read -r folder');
       } catch {
         return false;
       }
     })
-    .map(Number);
+    .map((p) => p.pid);
 }
 
 describe('the folder remover', () => {
@@ -68,10 +67,12 @@ describe('the folder remover', () => {
   });
 
   test('a killed shell loses no removal: what it had not answered is removed directly, and the next removal starts a new shell', async () => {
+    const before = new Set(removerShells());
     const remover = new FolderRemover();
     remover.start();
-    const shells = removerShells();
-    const shell = shells[shells.length - 1]!;
+    const started = removerShells().filter((pid) => !before.has(pid));
+    assert.equal(started.length, 1, 'start() started one shell');
+    const shell = started[0]!;
     // Stopped, it reads nothing: the removals wait in its pipe until it is killed.
     process.kill(shell, 'SIGSTOP');
     const folders = Array.from({ length: 5 }, (_, k) => tree(`killed-${k}`));

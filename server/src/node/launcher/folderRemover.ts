@@ -12,10 +12,15 @@ import type { Readable, Writable } from 'node:stream';
 import { PROGRAMS } from './programs';
 import { describeFailure, PROGRAM_ENV, PROGRAM_TIMEOUT_MS, runProgram, type ProgramResult } from './runProgram';
 
-/** Reads one path a line and answers each with rm's status and what it printed, each ended by a NUL. */
-const SCRIPT = `while IFS= read -r folder; do err=$(${PROGRAMS.rm} -rf --one-file-system -- "$folder" 2>&1); printf '%s\\0%s\\0' "$?" "$err"; done`;
-
 const RM_ARGS = ['-rf', '--one-file-system', '--'] as const;
+
+/** Reads one path a line and answers each with rm's status and what it printed, each ended by a NUL. */
+const SCRIPT = `while IFS= read -r folder; do err=$(${PROGRAMS.rm} ${RM_ARGS.join(' ')} "$folder" 2>&1); printf '%s\\0%s\\0' "$?" "$err"; done`;
+
+/** rm started directly, as the launcher did before the shell: for a path that is not one line, or one the shell left unanswered. */
+function removeDirectly(path: string): Promise<ProgramResult> {
+  return runProgram(PROGRAMS.rm, [...RM_ARGS, path]);
+}
 
 interface Waiting {
   path: string;
@@ -55,7 +60,7 @@ export class FolderRemover {
 
   private run(path: string): Promise<ProgramResult> {
     // A path is one line of the shell's input: one that could not be (never one the launcher makes) goes to rm directly.
-    if (/[\n\0]/.test(path)) return runProgram(PROGRAMS.rm, [...RM_ARGS, path]);
+    if (/[\n\0]/.test(path)) return removeDirectly(path);
     this.start();
     const shell = this.shell!;
     return new Promise((done) => {
@@ -103,7 +108,7 @@ export class FolderRemover {
     this.answer = '';
     const unanswered = this.waiting;
     this.waiting = [];
-    for (const w of unanswered) void runProgram(PROGRAMS.rm, [...RM_ARGS, w.path]).then(w.done);
+    for (const w of unanswered) void removeDirectly(w.path).then(w.done);
   }
 }
 

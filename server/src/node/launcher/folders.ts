@@ -146,10 +146,10 @@ export async function createSessionFolder(root: string, worker: string, id: stri
   return { ok: true, folder: { path } };
 }
 
-/** Deletes a session folder; call only once every process of the session is dead. */
 /** Forks the rm of each session's folder from a small shell instead of the daemon (folderRemover.ts). */
 export const folderRemover = new FolderRemover();
 
+/** Deletes a session folder; call only once every process of the session is dead. */
 export function removeSessionFolder(folder: SessionFolder): Promise<string | undefined> {
   return folderRemover.remove(folder.path);
 }
