@@ -3,7 +3,8 @@
 //  - INSERT ... EXEC: @input_data_1 read from DuckDB, the script's OutputDataSet put back into a table;
 //  - the result set to the client: the same rows back as the statement's result set, received here
 //    and decoded column by column (wireResultSets.ts; row arrays are made only for a consumer that
-//    asks for rows, as the CLI's table does).
+//    asks for rows, as the CLI's table does), its typed columns in the message's binary section
+//    (binarySection.ts); and, taken in turn with it, by a client that has them as base64 in the JSON.
 // Baseline from the same run: DuckDB exports the rows to CSV, a bare python3 (pandas) / Rscript
 // reads them and writes them back to CSV, and DuckDB loads that file into a table. Memory: the
 // daemon's resident size after each run and its peak (VmRSS, VmHWM), and the satellite's peak
@@ -79,13 +80,13 @@ const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 const mib = (bytes: number) => `${(bytes / 2 ** 20).toFixed(0)} MiB`;
 const figures = (ms: number[]) => `median ${seconds(median(ms))} (${ms.map(seconds).join(', ')})`;
 
-async function measure(client: InstanceClient, warm: boolean, connection: DuckDBConnection, csvIn: string, csvOut: string): Promise<void> {
+async function measure(client: InstanceClient, base64Client: InstanceClient, warm: boolean, connection: DuckDBConnection, csvIn: string, csvOut: string): Promise<void> {
   const daemon = (await client.status()).pid;
-  const run = async (text: string): Promise<{ ms: number; cpu: number; outcome: RunOutcome }> => {
+  const run = async (text: string, through = client): Promise<{ ms: number; cpu: number; outcome: RunOutcome }> => {
     if (warm) await refilled(client);
     const t = performance.now();
     const cpu = cpuMs(daemon);
-    const outcome = await client.run(text, { database: 'bench' });
+    const outcome = await through.run(text, { database: 'bench' });
     const ms = performance.now() - t;
     const failed = problems(outcome);
     if (failed.length) throw new Error(failed.join('\n'));
@@ -97,6 +98,7 @@ async function measure(client: InstanceClient, warm: boolean, connection: DuckDB
     const exec = `EXEC sp_execute_external_script @language = N'${language.label}', @script = N'${language.echo.replace(/'/g, "''")}', @input_data_1 = N'SELECT a, b, c, d, label FROM dbo.big'`;
     const inserts: number[] = [];
     const resultSets: number[] = [];
+    const base64Sets: number[] = [];
     const insertCpu: number[] = [];
     const resultSetCpu: number[] = [];
     const baseline: number[] = [];
@@ -110,6 +112,8 @@ async function measure(client: InstanceClient, warm: boolean, connection: DuckDB
       const received = sent.outcome.batches.flatMap((b) => b.resultSets)[0]?.columnar;
       if (received?.rowCount !== ROWS) throw new Error(`${language.label}: the result set had ${received?.rowCount} rows, or came as rows`);
       if (received.valueAt(ROWS - 1, 4) !== 'label99') throw new Error(`${language.label}: the last row's label is ${received.valueAt(ROWS - 1, 4)}`);
+      const sentAsBase64 = await run(exec, base64Client);
+      if (sentAsBase64.outcome.batches.flatMap((b) => b.resultSets)[0]?.columnar?.valueAt(ROWS - 1, 0) !== received.valueAt(ROWS - 1, 0)) throw new Error(`${language.label}: the base64 result set differs`);
 
       const t = performance.now();
       await connection.run(`COPY big TO '${csvIn}' (HEADER, DELIMITER ',')`);
@@ -120,6 +124,7 @@ async function measure(client: InstanceClient, warm: boolean, connection: DuckDB
       if (i === 0) continue; // the warm-up: the first session starts the launcher and its pools
       inserts.push(inserted.ms);
       resultSets.push(sent.ms);
+      base64Sets.push(sentAsBase64.ms);
       insertCpu.push(inserted.cpu);
       resultSetCpu.push(sent.cpu);
       baseline.push(bareMs);
@@ -130,6 +135,7 @@ async function measure(client: InstanceClient, warm: boolean, connection: DuckDB
     console.log(`${language.label}, ${warm ? 'a warm satellite in the pool' : 'satellites started cold'}:`);
     console.log(`  INSERT ... EXEC (DuckDB -> script -> table):     ${figures(inserts)}, ${(median(inserts) / median(baseline)).toFixed(2)}x baseline, ${goal(inserts)}; daemon CPU ${seconds(median(insertCpu))}`);
     console.log(`  result set to the client (DuckDB -> script -> socket): ${figures(resultSets)}, ${(median(resultSets) / median(baseline)).toFixed(2)}x baseline, ${goal(resultSets)}; daemon CPU ${seconds(median(resultSetCpu))}`);
+    console.log(`  the same result set with its columns as base64 in the JSON (before binary sections): ${figures(base64Sets)}; binary section / base64 ${(median(resultSets) / median(base64Sets)).toFixed(2)}`);
     console.log(`  baseline (DuckDB COPY to CSV, bare ${language.label} reads and writes CSV, DuckDB loads it): ${figures(baseline)}`);
     console.log(`  memory: daemon ${mib(median(daemonAfter))} resident after a run (peak ${mib(statusBytes(daemon, 'VmHWM'))}), satellite peak ${mib(median(satellite))}`);
   }
@@ -139,6 +145,7 @@ async function main(): Promise<void> {
   rmSync(BASE, { recursive: true, force: true });
   mkdirSync(BASE, { recursive: true, mode: 0o755 });
   let client: InstanceClient | undefined;
+  let base64Client: InstanceClient | undefined;
   try {
     cli(['instance', 'create', '--path', INSTANCE, '--prefix', PREFIX, '--workers', '2']);
     // A million-row result set is over the default row limit of a result set; this benchmark sends it whole.
@@ -160,17 +167,20 @@ async function main(): Promise<void> {
     for (const warm of [false, true]) {
       if (warm) {
         client?.close();
+        base64Client?.close();
         cli(['instance', 'stop', '--path', INSTANCE]);
         const current = JSON.parse(readFileSync(layout.configFile, 'utf8')) as { launcher: Record<string, unknown> };
         writeFileSync(layout.configFile, JSON.stringify({ ...current, launcher: { ...current.launcher, warm: { python: 1, r: 1, memoryMiB: 1024 } } }, null, 2));
       }
       client = await InstanceClient.connect(layout, { autoStart: true, idleStopSeconds: 600, clientName: 'columnar-rows bench', startTimeoutMs: 60_000 });
-      await measure(client, warm, connection, csvIn, csvOut);
+      base64Client = await InstanceClient.connect(layout, { autoStart: false, clientName: 'columnar-rows bench (base64)', binaryColumns: false });
+      await measure(client, base64Client, warm, connection, csvIn, csvOut);
     }
     connection.closeSync();
     console.log(`load average ${loadavg().map((l) => l.toFixed(1)).join(' ')} at the end`);
   } finally {
     client?.close();
+    base64Client?.close();
     spawnSync(process.execPath, [CLI, 'instance', 'stop', '--path', INSTANCE]);
     rmSync(BASE, { recursive: true, force: true });
     if (process.getuid?.() === 0) await deprovision(PREFIX);

@@ -1,6 +1,7 @@
 // A peer that speaks to the instance daemon byte by byte, as no well-behaved client would: for the
 // daemon's fuzz and limit tests, which must send broken frames, drip bytes, or go quiet.
 import { connect, type Socket } from 'node:net';
+import { attachIncoming, BINARY_LENGTH_HEADER } from '../../../server/src/node/instance/binarySection';
 
 /** One JSON-RPC frame as vscode-jsonrpc writes it. */
 export function frame(body: string | Buffer | Uint8Array): Buffer {
@@ -79,17 +80,25 @@ export class RawPeer {
   }
 }
 
-/** The messages in what the daemon sent (it frames correctly; a partial last frame is left out). */
+/**
+ * The messages in what the daemon sent (it frames correctly; a partial last frame is left out). A
+ * response's binary section is kept on its result, where the instance client's reader keeps it.
+ */
 export function parseFrames(bytes: Buffer): Record<string, unknown>[] {
   const out: Record<string, unknown>[] = [];
   let at = 0;
   for (;;) {
     const end = bytes.indexOf('\r\n\r\n', at);
     if (end < 0) return out;
-    const length = Number(/Content-Length: (\d+)/i.exec(bytes.subarray(at, end).toString('latin1'))?.[1]);
-    if (!Number.isFinite(length) || end + 4 + length > bytes.length) return out;
-    out.push(JSON.parse(bytes.subarray(end + 4, end + 4 + length).toString('utf8')) as Record<string, unknown>);
-    at = end + 4 + length;
+    const header = bytes.subarray(at, end).toString('latin1');
+    const length = Number(/Content-Length: (\d+)/i.exec(header)?.[1]);
+    const sectionLength = Number(new RegExp(`${BINARY_LENGTH_HEADER}: (\\d+)`, 'i').exec(header)?.[1] ?? 0);
+    const bodyEnd = end + 4 + length;
+    if (!Number.isFinite(length) || bodyEnd + sectionLength > bytes.length) return out;
+    const parsed = JSON.parse(bytes.subarray(end + 4, bodyEnd).toString('utf8')) as Record<string, unknown>;
+    if (sectionLength > 0) attachIncoming(parsed.result as object, Uint8Array.prototype.slice.call(bytes, bodyEnd, bodyEnd + sectionLength));
+    out.push(parsed);
+    at = bodyEnd + sectionLength;
   }
 }
 

@@ -1,14 +1,16 @@
 // Result sets on the instance's socket (wireResultSets.ts): a columnar result set crosses JSON as
 // its columns and comes out with the very rows the row-by-row encoding gave (wireRow), NULLs,
 // bigints, bits, coded and plain text, dates (sent as numbers), binaries and mixed values included;
-// rows are made only when read.
+// rows are made only when read. The same through a binary section (binarySection.ts).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { ExecResultSet, RunResult } from '../../../server/src/core/engine/executor';
 import { withColumnarRows, type ColumnValues } from '../../../server/src/core/launcher/columnValues';
 import { plainText } from '../../../server/src/node/launcher/exchange/plainText';
 import type { EncodedRunOutcome } from '../../../server/src/node/instance/protocol';
+import { attachIncoming, BinarySectionBuilder, outgoingSection } from '../../../server/src/node/instance/binarySection';
 import { decodeRunOutcome, encodeRunOutcome } from '../../../server/src/node/instance/wireResultSets';
+import { encodedAgain } from '../../../server/src/core/results/encodedResultSets';
 import { wireRow } from '../../../server/src/node/instance/wireValues';
 import { codedColumn } from '../../support/codedText';
 
@@ -99,4 +101,56 @@ test('a column whose bytes do not match its row count is refused, not read past 
   assert.ok('data' in set);
   set.rowCount = ROWS + 1;
   assert.throws(() => decodeRunOutcome(sent), /a column of 56 bytes came where 64 were expected/);
+});
+
+/** What the socket delivers to a client that takes binary sections: the JSON, and after it the section's bytes. */
+function overTheSocketWithSection(result: RunResult): { json: string; section: Buffer; decoded: ReturnType<typeof decodeRunOutcome> } {
+  const encoded = encodeRunOutcome(result, new BinarySectionBuilder());
+  const json = JSON.stringify(encoded);
+  const section = Buffer.concat(outgoingSection({ result: encoded }) ?? []);
+  const received = JSON.parse(json) as EncodedRunOutcome;
+  attachIncoming(received, section);
+  return { json, section, decoded: decodeRunOutcome(received) };
+}
+
+test('with a binary section the typed columns travel as bytes after the JSON, at multiples of 8, and come out as the same rows', () => {
+  const { json, section, decoded } = overTheSocketWithSection(columnarResult());
+  const viaBase64 = overTheSocket(columnarResult()).decoded.batches[0]!.resultSets[0]!;
+  const set = decoded.batches[0]!.resultSets[0]!;
+  assert.deepEqual(set.rows, viaBase64.rows);
+  assert.equal(Object.is(set.rows[1]![0], -0), true, 'a double keeps its bits');
+  const sent = (JSON.parse(json) as EncodedRunOutcome).batches[0]!.resultSets[0]!;
+  assert.ok('data' in sent);
+  const ranges = sent.data.flatMap((c) => ('values' in c ? [] : c.kind === 'coded' ? [c.codes] : [c.data, ...(c.nulls ? [c.nulls] : []), ...(c.kind === 'dt' && c.micros ? [c.micros] : [])]));
+  assert.ok(ranges.length >= 9, `the f8, i4, i8, b1, coded and dt columns and their NULL flags: ${ranges.length}`);
+  for (const range of ranges) {
+    assert.equal(typeof range, 'object', 'no base64 text in the JSON');
+    const { at, length } = range as { at: number; length: number };
+    assert.equal(at % 8, 0, 'each range starts at a multiple of 8');
+    assert.ok(at + length <= section.length);
+  }
+  // The f8 column's range holds the doubles themselves.
+  const doubles = sent.data[0]!;
+  assert.ok('kind' in doubles && doubles.kind === 'f8' && typeof doubles.data === 'object' && doubles.data !== null);
+  const copy = Uint8Array.prototype.slice.call(section, doubles.data.at, doubles.data.at + doubles.data.length);
+  assert.deepEqual([...new Float64Array(copy.buffer)].slice(0, 3), [1.5, -0, 0.1 + 0.2]);
+});
+
+test('a result set that came with a binary section is handed on as JSON alone: its ranges become the base64 the daemon would have sent', () => {
+  const withSection = overTheSocketWithSection(columnarResult()).decoded.batches[0]!.resultSets[0]!;
+  const { encoded: base64Encoded } = overTheSocket(columnarResult());
+  assert.deepEqual(encodedAgain(withSection), base64Encoded.batches[0]!.resultSets[0]);
+  const again = decodeRunOutcome(JSON.parse(JSON.stringify({ batches: [{ line: 0, messages: [], resultSets: [encodedAgain(withSection)] }], sessions: [] })) as EncodedRunOutcome);
+  assert.deepEqual(again.batches[0]!.resultSets[0]!.rows, withSection.rows);
+});
+
+test('a range outside the binary section, or one with no section at all, is refused, not read', () => {
+  const { json, section } = overTheSocketWithSection(columnarResult());
+  const short = JSON.parse(json) as EncodedRunOutcome;
+  attachIncoming(short, section.subarray(0, section.length - 8));
+  assert.throws(() => decodeRunOutcome(short), /a column names bytes \d+\.\.\d+ of a binary section of \d+ bytes/);
+  assert.throws(() => decodeRunOutcome(JSON.parse(json) as EncodedRunOutcome), /of a binary section of 0 bytes/);
+  const negative = JSON.parse(json.replace(/"at":0,/, '"at":-8,')) as EncodedRunOutcome;
+  attachIncoming(negative, section);
+  assert.throws(() => decodeRunOutcome(negative), /a column names bytes -8\.\./);
 });

@@ -14,16 +14,29 @@ export interface WireColumn {
 }
 
 /**
- * A column on the wire: a JSON value per row; a typed array's little-endian bytes in base64 with a
- * byte per row (1 = NULL) when any row is NULL (dt: dates and times as f64 milliseconds since
- * 1970, rounded down, and when any has microseconds past its millisecond, those as a u16 per row);
- * or a code per row (-1 = NULL) into the distinct values of a text column.
+ * Bytes a message carries after its JSON, in its binary section (node/instance/binarySection.ts):
+ * where they start in the section and how many. Only a client that asked for binary columns is
+ * sent these; everything else (the editor, an older client) gets base64 text.
+ */
+export interface AttachedBytes {
+  at: number;
+  length: number;
+}
+
+/** A typed array's little-endian bytes: as base64 text, or as a range of the message's binary section. */
+export type EncodedBytes = string | AttachedBytes;
+
+/**
+ * A column on the wire: a JSON value per row; a typed array's bytes with a byte per row (1 = NULL)
+ * when any row is NULL (dt: dates and times as f64 milliseconds since 1970, rounded down, and when
+ * any has microseconds past its millisecond, those as a u16 per row); or a code per row (-1 = NULL)
+ * into the distinct values of a text column.
  */
 export type EncodedColumn =
   | { values: WireValue[] }
-  | { kind: 'f8' | 'i4' | 'i8' | 'b1'; data: string; nulls: string | null }
-  | { kind: 'dt'; data: string; nulls: string | null; micros?: string }
-  | { kind: 'coded'; codes: string; distinct: string[] };
+  | { kind: 'f8' | 'i4' | 'i8' | 'b1'; data: EncodedBytes; nulls: EncodedBytes | null }
+  | { kind: 'dt'; data: EncodedBytes; nulls: EncodedBytes | null; micros?: EncodedBytes }
+  | { kind: 'coded'; codes: EncodedBytes; distinct: string[] };
 
 /** A result set on the wire: its rows (JSON values), when it was made as rows, or its columns. */
 export type EncodedResultSet = { columns: WireColumn[]; rows: unknown[][] } | { columns: WireColumn[]; rowCount: number; data: EncodedColumn[] };
@@ -46,6 +59,15 @@ export interface DecodedResultSet {
 
 /** The bytes base64 text stands for (Buffer.from(text, 'base64') in Node). */
 export type Base64Decoder = (text: string) => Uint8Array;
+
+/**
+ * The binary section a message came with, and how to write bytes as base64 (for handing the
+ * result set on to a reader that takes JSON only, such as the editor).
+ */
+export interface BinarySection {
+  bytes: Uint8Array;
+  base64(bytes: Uint8Array): string;
+}
 
 /** How many rows a result set holds (the executor's, or one a client decoded), without making them from its columns. */
 export function rowCountOf(set: { readonly rows: readonly unknown[][]; readonly columnar?: { readonly rowCount: number } }): number {
@@ -89,10 +111,33 @@ export type ColumnData =
  * The result set with `rows` made on first use from the columns, which stay readable as `columnar`
  * (not enumerable: a result set written as JSON shows its rows).
  */
-export function decodeResultSet(encoded: EncodedResultSet, base64: Base64Decoder): DecodedResultSet {
+export function decodeResultSet(encoded: EncodedResultSet, base64: Base64Decoder, section?: BinarySection): DecodedResultSet {
   if ('rows' in encoded) return encoded;
-  const data = encoded.data.map((column) => decodeColumn(column, encoded.rowCount, base64));
-  return columnarResultSet(encoded.columns, encoded.rowCount, data, () => encoded);
+  const read = (bytes: EncodedBytes): Uint8Array => (typeof bytes === 'string' ? base64(bytes) : attachedRange(bytes, section));
+  const data = encoded.data.map((column) => decodeColumn(column, encoded.rowCount, read));
+  // Handed on, the set goes as JSON alone: its ranges of the section become base64 then, and only then.
+  const again = section ? () => ({ ...encoded, data: encoded.data.map((column) => inlineColumn(column, section)) }) : () => encoded;
+  return columnarResultSet(encoded.columns, encoded.rowCount, data, again);
+}
+
+/** The range of the binary section `bytes` names, checked against what the message carried. */
+function attachedRange(bytes: AttachedBytes, section: BinarySection | undefined): Uint8Array {
+  const { at, length } = bytes;
+  const size = section?.bytes.length ?? 0;
+  if (!Number.isSafeInteger(at) || !Number.isSafeInteger(length) || at < 0 || length < 0 || at + length > size) {
+    throw new Error(`a column names bytes ${String(at)}..${String(at + length)} of a binary section of ${size} bytes`);
+  }
+  return section!.bytes.subarray(at, at + length);
+}
+
+/** A column with its ranges of the binary section written out as base64. */
+function inlineColumn(column: EncodedColumn, section: BinarySection): EncodedColumn {
+  const text = (bytes: EncodedBytes): string => (typeof bytes === 'string' ? bytes : section.base64(attachedRange(bytes, section)));
+  if ('values' in column) return column;
+  if (column.kind === 'coded') return { ...column, codes: text(column.codes) };
+  const nulls = column.nulls === null ? null : text(column.nulls);
+  if (column.kind !== 'dt') return { kind: column.kind, data: text(column.data), nulls };
+  return { kind: 'dt', data: text(column.data), nulls, ...(column.micros === undefined ? {} : { micros: text(column.micros) }) };
 }
 
 /**
@@ -129,13 +174,13 @@ function rowsOf(columnar: WireColumnar, columnCount: number): WireValue[][] {
   return rows;
 }
 
-/** A wire column's typed arrays out of their base64, checked against the row count. */
-function decodeColumn(column: EncodedColumn, rowCount: number, base64: Base64Decoder): ColumnData {
+/** A wire column's typed arrays out of their bytes, checked against the row count. */
+function decodeColumn(column: EncodedColumn, rowCount: number, read: (bytes: EncodedBytes) => Uint8Array): ColumnData {
   if ('values' in column) return column;
-  if (column.kind === 'coded') return { kind: 'coded', codes: typedView(Int32Array, base64(column.codes), rowCount), distinct: column.distinct };
+  if (column.kind === 'coded') return { kind: 'coded', codes: typedView(Int32Array, read(column.codes), rowCount), distinct: column.distinct };
   // The data's length is checked before the NULL flags' (an object's properties are made in order).
-  const bytes = base64(column.data);
-  const nulls = () => (column.nulls === null ? null : typedView(Uint8Array, base64(column.nulls), rowCount));
+  const bytes = read(column.data);
+  const nulls = () => (column.nulls === null ? null : typedView(Uint8Array, read(column.nulls), rowCount));
   switch (column.kind) {
     case 'f8':
       return { kind: 'f8', data: typedView(Float64Array, bytes, rowCount), nulls: nulls() };
@@ -146,7 +191,7 @@ function decodeColumn(column: EncodedColumn, rowCount: number, base64: Base64Dec
     case 'b1':
       return { kind: 'b1', data: typedView(Uint8Array, bytes, rowCount), nulls: nulls() };
     case 'dt':
-      return { kind: 'dt', data: typedView(Float64Array, bytes, rowCount), nulls: nulls(), micros: column.micros === undefined ? null : typedView(Uint16Array, base64(column.micros), rowCount) };
+      return { kind: 'dt', data: typedView(Float64Array, bytes, rowCount), nulls: nulls(), micros: column.micros === undefined ? null : typedView(Uint16Array, read(column.micros), rowCount) };
   }
 }
 

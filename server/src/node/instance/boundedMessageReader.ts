@@ -6,8 +6,10 @@
 // at most MAX_HEADER_BYTES, the body at most what the caller allows now, a message must arrive in
 // full within a time limit, and parsed messages wait in a short queue that pauses the socket when
 // full, so a peer that sends faster than the daemon dispatches is slowed down instead of buffered.
+// A response may be followed by a binary section (binarySection.ts), when the reader takes them.
 import type { Socket } from 'node:net';
 import { AbstractMessageReader, Disposable, ErrorCodes, type DataCallback, type Message, type ResponseMessage } from 'vscode-jsonrpc/node';
+import { attachIncoming, BINARY_LENGTH_HEADER } from './binarySection';
 
 /** A header block (Content-Length, Content-Type) is a few dozen bytes; anything longer is not one. */
 export const MAX_HEADER_BYTES = 1024;
@@ -27,6 +29,8 @@ export interface ReaderOptions {
   onViolation(code: number, message: string): void;
   /** Whether the peer may send responses (the daemon's clients answer no requests: it sends none). */
   responses: boolean;
+  /** Whether a response may come with a binary section (the client's side, which asked for them). */
+  binarySections: boolean;
   /** An error response that answers no request (id null): the peer's complaint about the stream. */
   onPeerError?(error: ResponseMessage['error']): void;
 }
@@ -55,6 +59,10 @@ export class BoundedMessageReader extends AbstractMessageReader {
   private bodyLength = -1;
   private body: Buffer[] = [];
   private bodyBytes = 0;
+  /** The binary section's length as declared (0: none). */
+  private sectionLength = 0;
+  /** The section being read, once the JSON is in: the bytes are copied in as they come. */
+  private section: { json: Buffer; bytes: Buffer; filled: number } | undefined;
   private readonly queue: Message[] = [];
   private delivering: ReturnType<typeof setImmediate> | undefined;
   private messageTimer: ReturnType<typeof setTimeout> | undefined;
@@ -97,6 +105,7 @@ export class BoundedMessageReader extends AbstractMessageReader {
     this.queue.length = 0;
     this.header = [];
     this.body = [];
+    this.section = undefined;
   }
 
   private violation(code: number, message: string): void {
@@ -117,6 +126,8 @@ export class BoundedMessageReader extends AbstractMessageReader {
           );
         }
         rest = this.readHeader(rest);
+      } else if (this.section) {
+        rest = this.readSection(rest);
       } else {
         rest = this.readBody(rest);
       }
@@ -140,15 +151,17 @@ export class BoundedMessageReader extends AbstractMessageReader {
     const text = Buffer.concat(this.header).toString('latin1');
     this.header = [];
     this.headerBytes = 0;
-    const length = this.contentLength(text.slice(0, -HEADER_END.length));
-    if (length === undefined) return Buffer.alloc(0);
-    this.bodyLength = length;
+    const lengths = this.declaredLengths(text.slice(0, -HEADER_END.length));
+    if (lengths === undefined) return Buffer.alloc(0);
+    this.bodyLength = lengths.body;
+    this.sectionLength = lengths.section;
     return chunk.subarray(taken);
   }
 
-  /** The declared body length, or undefined after reporting why the header is refused. */
-  private contentLength(header: string): number | undefined {
+  /** The declared lengths of the JSON and the binary section, or undefined after reporting why the header is refused. */
+  private declaredLengths(header: string): { body: number; section: number } | undefined {
     let length: number | undefined;
+    let section: number | undefined;
     for (const line of header.split('\r\n')) {
       const field = /^([A-Za-z0-9-]+):[ \t]*(.*?)[ \t]*$/.exec(line);
       if (!field) {
@@ -162,6 +175,16 @@ export class BoundedMessageReader extends AbstractMessageReader {
           return undefined;
         }
         length = Number(value);
+      } else if (name.toLowerCase() === BINARY_LENGTH_HEADER.toLowerCase()) {
+        if (!this.options.binarySections) {
+          this.violation(ErrorCodes.InvalidRequest, `a binary section (${BINARY_LENGTH_HEADER}), which only the instance sends, and only in answer`);
+          return undefined;
+        }
+        if (section !== undefined || !/^\d{1,16}$/.test(value)) {
+          this.violation(ErrorCodes.InvalidRequest, `${BINARY_LENGTH_HEADER} must be given once, as a number of bytes, not ${JSON.stringify(value.slice(0, 40))}`);
+          return undefined;
+        }
+        section = Number(value);
       } else if (name.toLowerCase() === 'content-type' && /charset=/i.test(value) && !/charset=["']?utf-?8\b/i.test(value)) {
         this.violation(ErrorCodes.InvalidRequest, `messages are UTF-8; Content-Type ${JSON.stringify(value.slice(0, 80))} is not`);
         return undefined;
@@ -172,11 +195,12 @@ export class BoundedMessageReader extends AbstractMessageReader {
       return undefined;
     }
     const limit = this.options.maxMessageBytes();
-    if (length > limit) {
-      this.violation(ErrorCodes.InvalidRequest, `a message of ${length} bytes is over the limit of ${limit} bytes`);
+    const total = length + (section ?? 0);
+    if (total > limit) {
+      this.violation(ErrorCodes.InvalidRequest, `a message of ${total} bytes is over the limit of ${limit} bytes`);
       return undefined;
     }
-    return length;
+    return { body: length, section: section ?? 0 };
   }
 
   private readBody(chunk: Buffer): Buffer {
@@ -187,14 +211,34 @@ export class BoundedMessageReader extends AbstractMessageReader {
       const bytes = Buffer.concat(this.body);
       this.body = [];
       this.bodyBytes = 0;
+      if (this.sectionLength > 0) {
+        // One copy, from the socket's chunks into the buffer the client's typed arrays will view.
+        this.section = { json: bytes, bytes: Buffer.allocUnsafeSlow(this.sectionLength), filled: 0 };
+        return chunk.subarray(taken);
+      }
       this.bodyLength = -1;
       clearTimeout(this.messageTimer);
-      this.parse(bytes);
+      this.parse(bytes, undefined);
     }
     return chunk.subarray(taken);
   }
 
-  private parse(bytes: Buffer): void {
+  private readSection(chunk: Buffer): Buffer {
+    const section = this.section!;
+    const taken = Math.min(chunk.length, section.bytes.length - section.filled);
+    chunk.copy(section.bytes, section.filled, 0, taken);
+    section.filled += taken;
+    if (section.filled === section.bytes.length) {
+      this.section = undefined;
+      this.sectionLength = 0;
+      this.bodyLength = -1;
+      clearTimeout(this.messageTimer);
+      this.parse(section.json, section.bytes);
+    }
+    return chunk.subarray(taken);
+  }
+
+  private parse(bytes: Buffer, section: Buffer | undefined): void {
     let message: unknown;
     try {
       message = JSON.parse(bytes.toString('utf8'));
@@ -212,6 +256,14 @@ export class BoundedMessageReader extends AbstractMessageReader {
       return;
     }
     const response = message as Partial<ResponseMessage>;
+    if (section) {
+      const result = response.result;
+      if (kind !== 'response' || typeof result !== 'object' || result === null) {
+        this.violation(ErrorCodes.InvalidRequest, 'a binary section after a message that is not a response with a result');
+        return;
+      }
+      attachIncoming(result, section);
+    }
     if (kind === 'response' && response.id === null && response.error) this.options.onPeerError?.(response.error);
     this.queue.push(message as Message);
     if (this.queue.length >= MAX_QUEUED) this.socket.pause();

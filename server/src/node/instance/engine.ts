@@ -16,6 +16,8 @@ export interface RunOptions {
   asLogin?: string;
   signal: AbortSignal;
   onMessage(message: WireMessage): void;
+  /** The client reads a binary section: typed columns go there instead of into base64. */
+  binaryColumns?: boolean;
 }
 
 /** What a TDS request produces, as it happens, with the executor's own values (not JSON's). */

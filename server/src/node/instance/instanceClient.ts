@@ -44,6 +44,8 @@ export interface ConnectOptions {
   clientName: string;
   /** How long to wait for a starting daemon. */
   startTimeoutMs?: number;
+  /** false: typed columns come as base64 inside the JSON, not in a binary section (benchmarks compare the two). */
+  binaryColumns?: boolean;
 }
 
 export class InstanceClient {
@@ -87,6 +89,7 @@ export class InstanceClient {
       maxMessageBytes: () => Infinity,
       messageTimeoutMs: 0,
       responses: true,
+      binarySections: true,
       onViolation: (_code, message) => {
         link.refused ??= `the instance sent ${message}`;
         opened.destroy();
@@ -96,7 +99,7 @@ export class InstanceClient {
     const connection = createMessageConnection(reader, new SocketMessageWriter(socket));
     connection.listen();
     try {
-      const hello = await link.call(connection.sendRequest(Hello, { client: options.clientName, sqlLogin: options.sqlLogin }));
+      const hello = await link.call(connection.sendRequest(Hello, { client: options.clientName, sqlLogin: options.sqlLogin, binaryColumns: options.binaryColumns ?? true }));
       return new InstanceClient(connection, socket, link, hello);
     } catch (err) {
       connection.dispose();

@@ -8,6 +8,7 @@ import { dirname } from 'node:path';
 import { AbstractMessageWriter, createMessageConnection, ErrorCodes, ResponseError, type Message, type MessageConnection, type MessageWriter } from 'vscode-jsonrpc/node';
 import { passwdEntries } from '../osUsers';
 import { startTdsEndpoint, type TdsEndpoint, type TdsSettings } from '../tds/tdsEndpoint';
+import { BINARY_LENGTH_HEADER, outgoingSection } from './binarySection';
 import { BoundedMessageReader } from './boundedMessageReader';
 import type { DaemonLimits } from './daemonLimits';
 import type { EngineSession, InstanceEngine } from './engine';
@@ -96,14 +97,20 @@ class RefusalSafeWriter extends AbstractMessageWriter implements MessageWriter {
   write(message: Message): Promise<void> {
     if (this.socket.writableEnded || this.socket.destroyed) return Promise.resolve();
     const body = Buffer.from(JSON.stringify(message), 'utf8');
+    // A response's typed columns follow its JSON as they are, when the client asked for that.
+    const section = outgoingSection(message) ?? [];
+    const sectionLength = section.reduce((sum, part) => sum + part.length, 0);
+    const header = `Content-Length: ${body.length}\r\n${sectionLength > 0 ? `${BINARY_LENGTH_HEADER}: ${sectionLength}\r\n` : ''}\r\n`;
     return new Promise((resolve, reject) => {
-      this.socket.cork();
-      this.socket.write(`Content-Length: ${body.length}\r\n\r\n`, 'ascii');
-      this.socket.write(body, (err) => {
+      const written = (err: Error | null | undefined) => {
         if (!err) return resolve();
         this.fireError(err, message, ++this.errors);
         reject(err);
-      });
+      };
+      this.socket.cork();
+      this.socket.write(header, 'ascii');
+      this.socket.write(body, section.length === 0 ? written : undefined);
+      section.forEach((part, k) => this.socket.write(part, k === section.length - 1 ? written : undefined));
       this.socket.uncork();
     });
   }
@@ -209,10 +216,13 @@ export async function serveInstance(options: DaemonOptions): Promise<RunningDaem
     perUser.set(user.name, mine + 1);
     let session: EngineSession | undefined;
     let login: string | undefined;
+    /** Whether the client's Hello said it reads a response's binary section. */
+    let binaryColumns = false;
     const reader = new BoundedMessageReader(socket, {
       maxMessageBytes: () => (session ? limits.maxMessageBytes : limits.maxMessageBytesBeforeLogin),
       messageTimeoutMs: limits.messageTimeoutMs,
       responses: false,
+      binarySections: false,
       onViolation: (code, message) => {
         refuse(socket, user, code, message);
         close();
@@ -251,7 +261,7 @@ export async function serveInstance(options: DaemonOptions): Promise<RunningDaem
     let hellos: Promise<unknown> = Promise.resolve();
     connection.onRequest(Hello, (raw) => {
       const params = helloParams(raw);
-      if (!params) return invalidParams(Hello.method, '{ client: string, sqlLogin?: { name: string, password: string } }');
+      if (!params) return invalidParams(Hello.method, '{ client: string, sqlLogin?: { name: string, password: string }, binaryColumns?: boolean }');
       const answer = hellos.then(() => hello(params));
       hellos = answer.catch(() => undefined);
       return answer;
@@ -271,23 +281,33 @@ export async function serveInstance(options: DaemonOptions): Promise<RunningDaem
       }
       session = opened;
       login = outcome.login;
+      binaryColumns = params.binaryColumns === true;
       clearTimeout(loginTimer);
       return { instance: layout.name, version: PROTOCOL_VERSION, login, authentication: identity.kind };
     }
 
+    // A connection is one session, and a session runs one batch at a time, as SQL Server's does:
+    // runs sent without waiting for the last one's answer wait their turn. (Run at once, two runs
+    // on one session crossed: a PRINT lost its text and a SELECT returned no rows.)
+    let lastRun: Promise<unknown> = Promise.resolve();
     connection.onRequest(Run, async (raw) => {
-      if (!session) return new ResponseError(NOT_LOGGED_IN, 'Say hello first: the connection has no login.');
+      const current = session;
+      if (!current) return new ResponseError(NOT_LOGGED_IN, 'Say hello first: the connection has no login.');
       const params = runParams(raw);
       if (!params) return invalidParams(Run.method, '{ runId: string, text: string, database?: string, asLogin?: string }');
       const controller = new AbortController();
       runs.set(params.runId, controller);
-      const running = session.run({
-        text: params.text,
-        database: params.database,
-        asLogin: params.asLogin,
-        signal: controller.signal,
-        onMessage: (message) => notify(() => connection.sendNotification(RunMessageNotification, { runId: params.runId, message })),
-      });
+      const running = lastRun.then(() =>
+        current.run({
+          text: params.text,
+          database: params.database,
+          asLogin: params.asLogin,
+          signal: controller.signal,
+          binaryColumns,
+          onMessage: (message) => notify(() => connection.sendNotification(RunMessageNotification, { runId: params.runId, message })),
+        }),
+      );
+      lastRun = running.catch(() => undefined);
       inFlight.add(running);
       try {
         return await running;

@@ -61,6 +61,8 @@ export interface HelloParams {
   client: string;
   /** SQL authentication; without it the connection is the OS login the socket vouches for. */
   sqlLogin?: { name: string; password: string };
+  /** The client reads a response's binary section (binarySection.ts): typed columns then travel as bytes, not base64. */
+  binaryColumns?: boolean;
 }
 
 export interface HelloResult {

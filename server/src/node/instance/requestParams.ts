@@ -19,10 +19,11 @@ export function invalidParams(method: string, shape: string): ResponseError<void
 
 export function helloParams(value: unknown): HelloParams | undefined {
   const p = record(value);
-  if (!p || !text(p.client)) return undefined;
-  if (p.sqlLogin === undefined) return { client: p.client };
+  if (!p || !text(p.client) || (p.binaryColumns !== undefined && typeof p.binaryColumns !== 'boolean')) return undefined;
+  const binaryColumns = p.binaryColumns === true ? { binaryColumns: true } : {};
+  if (p.sqlLogin === undefined) return { client: p.client, ...binaryColumns };
   const login = record(p.sqlLogin);
-  return login && text(login.name) && text(login.password) ? { client: p.client, sqlLogin: { name: login.name, password: login.password } } : undefined;
+  return login && text(login.name) && text(login.password) ? { client: p.client, sqlLogin: { name: login.name, password: login.password }, ...binaryColumns } : undefined;
 }
 
 export function runParams(value: unknown): RunParams | undefined {

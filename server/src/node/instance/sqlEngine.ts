@@ -24,6 +24,7 @@ import { instanceLayout } from './layout';
 import { groupsOfUser, membersOfGroup, systemOsAccounts } from './osAccounts';
 import { decoyPasswordHash, hashPassword as scryptHash, verifyPassword as scryptVerify } from './passwords';
 import type { EncodedRunOutcome, WireMessage } from './protocol';
+import { BinarySectionBuilder } from './binarySection';
 import { encodeRunOutcome } from './wireResultSets';
 
 export interface SqlEngineOptions {
@@ -215,7 +216,8 @@ async function runOnSession(session: ExecutorSession, run: RunOptions): Promise<
     session.security = pushed.value;
   }
   try {
-    return encodeRunOutcome(await runScript(session, run.text, { signal: run.signal, onMessage: (m) => run.onMessage(m) }));
+    const result = await runScript(session, run.text, { signal: run.signal, onMessage: (m) => run.onMessage(m) });
+    return encodeRunOutcome(result, run.binaryColumns ? new BinarySectionBuilder() : undefined);
   } finally {
     if (run.asLogin !== undefined) session.security = before;
   }

@@ -1,48 +1,60 @@
 // Result sets on the instance's socket, column by column (the format and its decoder:
 // core/results/encodedResultSets.ts). A query's rows and a script's output
 // reach the daemon as columns (vectorColumns.ts, the exchange); they leave it as columns too:
-// numbers, bits and dates as bytes in base64 (the daemon and its clients share the machine, so
-// its byte order), text with few distinct values as codes into those values, anything else as a
-// JSON array per column. No row array is made on either side until a consumer asks for `rows`:
+// numbers, bits and dates as bytes (the daemon and its clients share the machine, so its byte
+// order) in the message's binary section for a client that takes one (binarySection.ts), else in
+// base64; text with few distinct values as codes into those values, anything else as a JSON
+// array per column. No row array is made on either side until a consumer asks for `rows`:
 // a million-row result set is a few strings in the JSON message instead of a million arrays.
 import { isBulkColumn, type ColumnValues } from '../../core/launcher/columnValues';
 import type { ExecResultSet, RunResult } from '../../core/engine/executor';
-import { decodeResultSet, type Base64Decoder, type EncodedColumn, type EncodedResultSet } from '../../core/results/encodedResultSets';
+import { decodeResultSet, type Base64Decoder, type BinarySection, type EncodedBytes, type EncodedColumn, type EncodedResultSet } from '../../core/results/encodedResultSets';
 import { microsPastMillisecond } from '../../core/results/microsDate';
+import { incomingSection, type BinarySectionBuilder } from './binarySection';
 import type { EncodedRunOutcome, RunOutcome } from './protocol';
 import { wireRow, wireValue, type WireValue } from './wireValues';
 
-/** The daemon's side: a run's outcome as the socket carries it. */
-export function encodeRunOutcome(result: RunResult): EncodedRunOutcome {
-  return {
-    batches: result.batches.map((b) => ({ line: b.line, messages: b.messages, resultSets: b.resultSets.map(encodeResultSet) })),
+/** How a typed array goes on the wire: into the binary section, or as base64. */
+type BytesEncoder = (array: ArrayBufferView) => EncodedBytes;
+
+/**
+ * The daemon's side: a run's outcome as the socket carries it, its typed arrays in `section` when
+ * the client takes one (the outcome then carries the section for the writer), else in base64.
+ */
+export function encodeRunOutcome(result: RunResult, section?: BinarySectionBuilder): EncodedRunOutcome {
+  const bytes: BytesEncoder = section ? (array) => section.add(array) : base64Of;
+  const encoded: EncodedRunOutcome = {
+    batches: result.batches.map((b) => ({ line: b.line, messages: b.messages, resultSets: b.resultSets.map((set) => encodeResultSet(set, bytes)) })),
     sessions: result.sessions,
   };
+  return section ? section.attachTo(encoded) : encoded;
 }
 
 /** The client's side: the outcome with each result set's rows made on first use. */
 export function decodeRunOutcome(encoded: EncodedRunOutcome): RunOutcome {
-  return { batches: encoded.batches.map((b) => ({ ...b, resultSets: b.resultSets.map((set) => decodeResultSet(set, nodeBase64)) })), sessions: encoded.sessions };
+  const bytes = incomingSection(encoded);
+  const section: BinarySection | undefined = bytes && { bytes, base64: base64Of };
+  return { batches: encoded.batches.map((b) => ({ ...b, resultSets: b.resultSets.map((set) => decodeResultSet(set, nodeBase64, section)) })), sessions: encoded.sessions };
 }
 
 /** Node's base64 decoder, for decodeResultSet. */
 export const nodeBase64: Base64Decoder = (text) => Buffer.from(text, 'base64');
 
 /** The daemon's side: a result set's columns as they are, or its rows when it was built as rows. */
-function encodeResultSet(resultSet: ExecResultSet): EncodedResultSet {
+function encodeResultSet(resultSet: ExecResultSet, bytes: BytesEncoder): EncodedResultSet {
   const columnar = resultSet.columnar;
   if (!columnar) return { columns: resultSet.columns, rows: resultSet.rows.map(wireRow) };
-  return { columns: resultSet.columns, rowCount: columnar.rowCount, data: columnar.values.map((column) => encodeColumn(column, columnar.rowCount)) };
+  return { columns: resultSet.columns, rowCount: columnar.rowCount, data: columnar.values.map((column) => encodeColumn(column, columnar.rowCount, bytes)) };
 }
 
-function encodeColumn(column: ColumnValues, rowCount: number): EncodedColumn {
-  if (!isBulkColumn(column)) return datesColumn(column, rowCount) ?? { values: column.map(wireValue) };
-  const nulls = column.nulls ? base64Of(column.nulls) : null;
-  if (column.kind === 'dt' && column.micros) return { kind: 'dt', data: base64Of(column.data), nulls, micros: base64Of(column.micros) };
-  if (column.kind !== 'str') return { kind: column.kind, data: base64Of(column.data), nulls };
+function encodeColumn(column: ColumnValues, rowCount: number, bytes: BytesEncoder): EncodedColumn {
+  if (!isBulkColumn(column)) return datesColumn(column, rowCount, bytes) ?? { values: column.map(wireValue) };
+  const nulls = column.nulls ? bytes(column.nulls) : null;
+  if (column.kind === 'dt' && column.micros) return { kind: 'dt', data: bytes(column.data), nulls, micros: bytes(column.micros) };
+  if (column.kind !== 'str') return { kind: column.kind, data: bytes(column.data), nulls };
   if (column.layout === 'coded') {
     const distinct = Array.from({ length: column.distinct.starts.length - 1 }, (_, k) => column.distinct.textAt(k));
-    return { kind: 'coded', codes: base64Of(column.codes), distinct };
+    return { kind: 'coded', codes: bytes(column.codes), distinct };
   }
   const values: WireValue[] = new Array(rowCount);
   for (let r = 0; r < rowCount; r++) values[r] = column.nulls?.[r] === 1 ? null : column.textAt(r);
@@ -53,7 +65,7 @@ function encodeColumn(column: ColumnValues, rowCount: number): EncodedColumn {
  * A column of dates and times as their milliseconds since 1970 (UTC fields, as the executor keeps
  * them): the client formats a value when it is read, instead of the daemon making a string per row.
  */
-function datesColumn(column: readonly unknown[], rowCount: number): EncodedColumn | undefined {
+function datesColumn(column: readonly unknown[], rowCount: number, bytes: BytesEncoder): EncodedColumn | undefined {
   // Most per-value columns are not dates: the first value tells, before anything is allocated.
   const first = column.find((value) => value !== null && value !== undefined);
   if (!(first instanceof Date)) return undefined;
@@ -69,7 +81,7 @@ function datesColumn(column: readonly unknown[], rowCount: number): EncodedColum
     } else if (value === null || value === undefined) (nulls ??= new Uint8Array(rowCount))[r] = 1;
     else return undefined;
   }
-  return { kind: 'dt', data: base64Of(data), nulls: nulls && base64Of(nulls), ...(micros ? { micros: base64Of(micros) } : {}) };
+  return { kind: 'dt', data: bytes(data), nulls: nulls && bytes(nulls), ...(micros ? { micros: bytes(micros) } : {}) };
 }
 
 /** A typed array's bytes in base64, as the protocol's typed columns carry them. */
