@@ -4,6 +4,7 @@ import { rmSync } from 'node:fs';
 import type { IsolationMode } from '../core/launcher/sessions';
 import { instanceWorkerPrefix } from '../core/launcher/workerPrefix';
 import { provision } from '../node/launcher/accounts';
+import { processInfo } from '../node/launcher/procfs';
 import { InstanceClient, InstanceUnavailable } from '../node/instance/instanceClient';
 import { createInstanceFolder, InstanceConfigError, readInstanceConfig, type InstanceConfig } from '../node/instance/instanceConfig';
 import { daemonLimits } from '../node/instance/daemonLimits';
@@ -206,6 +207,11 @@ async function stop(args: string[]): Promise<number> {
   return 0;
 }
 
+/**
+ * Waits until the daemon has exited. An exited process its parent has not reaped yet (a zombie)
+ * has exited: a daemon auto-started by a program still running (the editor, a script that then
+ * runs `instance stop` and waits for it) stays one until that program's event loop reaps it.
+ */
 async function waitForExit(pid: number, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
@@ -214,6 +220,7 @@ async function waitForExit(pid: number, timeoutMs: number): Promise<void> {
     } catch {
       return;
     }
+    if (processInfo(pid)?.state === 'Z') return;
     await new Promise((r) => setTimeout(r, 50));
   }
   throw new Error(`the instance (pid ${pid}) did not stop within ${timeoutMs / 1000} s`);

@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import type { InstanceClient } from '../../../server/src/node/instance/instanceClient';
 import type { RunOutcome, WireSessionRecord } from '../../../server/src/node/instance/protocol';
 import { ANOTHER_LOGIN } from '../../../server/src/core/launcher/visibility';
-import { instanceSkip, TestInstance } from './harness';
+import { cli, instanceSkip, TestInstance } from './harness';
 
 const skip = instanceSkip();
 const instance = new TestInstance('daemon', 'sqlmltd');
@@ -160,4 +160,17 @@ GRANT EXECUTE ANY EXTERNAL SCRIPT TO looper;`)), []);
   const allowed = await asLooper();
   assert.deepEqual(errorsOf(allowed), []);
   assert.deepEqual(rowsOf(allowed), [[42]]);
+});
+
+// Last: it stops the daemon. This process started it (on first use) and, blocked in spawnSync,
+// cannot reap it: the daemon stays a zombie until the stop command has returned.
+test('instance stop, run by the program that started the daemon and waits for it, returns once the daemon has exited', { skip, timeout: 60_000 }, () => {
+  admin.close();
+  const pid = instance.daemonPid();
+  assert.ok(pid, 'the daemon runs');
+  const t0 = Date.now();
+  const stopped = cli(['instance', 'stop', '--path', instance.path]);
+  assert.equal(stopped.status, 0, stopped.stderr);
+  assert.match(stopped.stdout, /stopped/);
+  assert.ok(Date.now() - t0 < 8000, `stopped in ${Date.now() - t0} ms, not at the 10 s limit`);
 });
