@@ -27,7 +27,9 @@ SELECT n,
        CASE WHEN n % 11 = 0 THEN NULL ELSE DATEADD(second, n, CAST('2024-02-29 13:05:09.123456' AS datetime2)) END,
        CASE WHEN n % 13 = 0 THEN NULL ELSE CONCAT(N'label', n % 4) END,
        CONCAT(N'note ', n, N' ☃')
-FROM (SELECT d1.d + 10 * d2.d + 100 * d3.d AS n FROM dbo.digits d1 CROSS JOIN dbo.digits d2 CROSS JOIN dbo.digits d3) AS numbers;`;
+FROM (SELECT d1.d + 10 * d2.d + 100 * d3.d + 1000 * d4.d AS n
+      FROM dbo.digits d1 CROSS JOIN dbo.digits d2 CROSS JOIN dbo.digits d3 CROSS JOIN dbo.digits d4) AS numbers;`;
+const ROWS = 10_000;
 const QUERY = "PRINT 'before the rows'; SELECT id, f, big, flag, at, label, note FROM dbo.mixed ORDER BY id;";
 
 before(async () => {
@@ -84,23 +86,25 @@ test('a client that asks for binary columns reads, from bytes after the JSON, th
   assert.ok('data' in sent, 'the result set went as columns');
   const typed = sent.data.filter((c): c is Exclude<EncodedColumn, { values: unknown }> => !('values' in c));
   assert.deepEqual(
-    typed.map((c) => ('kind' in c ? c.kind : '')),
-    ['i4', 'f8', 'i8', 'b1', 'dt', 'coded'],
+    typed.map((c) => c.kind),
+    ['i4', 'f8', 'i8', 'b1', 'dt', 'coded', 'text'],
+    'every column went as bytes, the notes (all distinct) as plain text',
   );
   for (const column of typed) {
-    const ranges = 'codes' in column ? [column.codes] : [column.data, column.nulls];
+    const ranges = column.kind === 'coded' ? [column.codes] : column.kind === 'text' ? [column.bytes, column.starts, column.nulls] : [column.data, column.nulls];
     for (const range of ranges.filter((r) => r !== null)) assert.equal(typeof range, 'object', `no base64 in the JSON: ${JSON.stringify(range).slice(0, 40)}`);
   }
 
   for (const k of [0, 1]) {
     const fromBinary = decodeRunOutcome(binary.results[k]!).batches[0]!.resultSets[0]!;
     const fromBase64 = decodeRunOutcome(base64.results[k]!).batches[0]!.resultSets[0]!;
-    assert.equal(fromBinary.rows.length, 1000);
+    assert.equal(fromBinary.rows.length, ROWS);
     assert.deepEqual(fromBinary.rows, fromBase64.rows);
   }
   const rows = decodeRunOutcome(binary.results[1]!).batches[0]!.resultSets[0]!.rows;
   assert.deepEqual(rows[0], [0, null, 0, null, null, null, 'note 0 ☃']);
   assert.deepEqual(rows[999], [999, 499.5, 3996000000000000, true, '2024-02-29 13:21:48.123456', 'label3', 'note 999 ☃']);
+  assert.deepEqual(rows[9999], [9999, 4999.5, '39996000000000000', true, null, 'label3', 'note 9999 ☃']);
 });
 
 test('the instance client asks for binary columns, and its rows match the base64 ones', { skip, timeout: 60_000 }, async () => {
@@ -109,7 +113,7 @@ test('the instance client asks for binary columns, and its rows match the base64
   try {
     const outcome = await client.run(QUERY);
     const set = outcome.batches[0]!.resultSets[0]!;
-    assert.equal(set.columnar?.rowCount, 1000);
+    assert.equal(set.columnar?.rowCount, ROWS);
     assert.deepEqual(set.rows, decodeRunOutcome(base64.results[0]!).batches[0]!.resultSets[0]!.rows);
   } finally {
     client.close();

@@ -121,8 +121,15 @@ test('with a binary section the typed columns travel as bytes after the JSON, at
   assert.equal(Object.is(set.rows[1]![0], -0), true, 'a double keeps its bits');
   const sent = (JSON.parse(json) as EncodedRunOutcome).batches[0]!.resultSets[0]!;
   assert.ok('data' in sent);
-  const ranges = sent.data.flatMap((c) => ('values' in c ? [] : c.kind === 'coded' ? [c.codes] : [c.data, ...(c.nulls ? [c.nulls] : []), ...(c.kind === 'dt' && c.micros ? [c.micros] : [])]));
-  assert.ok(ranges.length >= 9, `the f8, i4, i8, b1, coded and dt columns and their NULL flags: ${ranges.length}`);
+  assert.deepEqual(
+    sent.data.map((c) => ('values' in c ? 'values' : c.kind)),
+    ['f8', 'i4', 'i8', 'b1', 'coded', 'text', 'dt', 'values', 'values', 'values'],
+    'plain text goes as its bytes too',
+  );
+  const ranges = sent.data.flatMap((c) =>
+    'values' in c ? [] : c.kind === 'coded' ? [c.codes] : c.kind === 'text' ? [c.bytes, c.starts, ...(c.nulls ? [c.nulls] : [])] : [c.data, ...(c.nulls ? [c.nulls] : []), ...(c.kind === 'dt' && c.micros ? [c.micros] : [])],
+  );
+  assert.ok(ranges.length >= 12, `the f8, i4, i8, b1, coded, text and dt columns and their NULL flags: ${ranges.length}`);
   for (const range of ranges) {
     assert.equal(typeof range, 'object', 'no base64 text in the JSON');
     const { at, length } = range as { at: number; length: number };
@@ -142,6 +149,20 @@ test('a result set that came with a binary section is handed on as JSON alone: i
   assert.deepEqual(encodedAgain(withSection), base64Encoded.batches[0]!.resultSets[0]);
   const again = decodeRunOutcome(JSON.parse(JSON.stringify({ batches: [{ line: 0, messages: [], resultSets: [encodedAgain(withSection)] }], sessions: [] })) as EncodedRunOutcome);
   assert.deepEqual(again.batches[0]!.resultSets[0]!.rows, withSection.rows);
+});
+
+test('a text column whose row starts do not lie within its bytes is refused before any row is read', () => {
+  const { json, section } = overTheSocketWithSection(columnarResult());
+  const received = JSON.parse(json) as EncodedRunOutcome;
+  const set = received.batches[0]!.resultSets[0]!;
+  assert.ok('data' in set);
+  const note = set.data[5]!;
+  assert.ok('kind' in note && note.kind === 'text');
+  // Row 3's start moved past the end of the column's bytes.
+  const broken = Buffer.from(section);
+  new Float64Array(broken.buffer, broken.byteOffset + note.starts.at, ROWS + 1)[3] = 1e6;
+  attachIncoming(received, broken);
+  assert.throws(() => decodeRunOutcome(received), /text row 2 does not lie within its column's \d+ bytes/);
 });
 
 test('a range outside the binary section, or one with no section at all, is refused, not read', () => {

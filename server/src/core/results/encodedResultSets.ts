@@ -29,14 +29,16 @@ export type EncodedBytes = string | AttachedBytes;
 /**
  * A column on the wire: a JSON value per row; a typed array's bytes with a byte per row (1 = NULL)
  * when any row is NULL (dt: dates and times as f64 milliseconds since 1970, rounded down, and when
- * any has microseconds past its millisecond, those as a u16 per row); or a code per row (-1 = NULL)
- * into the distinct values of a text column.
+ * any has microseconds past its millisecond, those as a u16 per row); a code per row (-1 = NULL)
+ * into the distinct values of a text column; or, in a binary section only, text as its UTF-8 bytes,
+ * each row's followed by a NUL byte, and where each row starts (an f64 per row and one more).
  */
 export type EncodedColumn =
   | { values: WireValue[] }
   | { kind: 'f8' | 'i4' | 'i8' | 'b1'; data: EncodedBytes; nulls: EncodedBytes | null }
   | { kind: 'dt'; data: EncodedBytes; nulls: EncodedBytes | null; micros?: EncodedBytes }
-  | { kind: 'coded'; codes: EncodedBytes; distinct: string[] };
+  | { kind: 'coded'; codes: EncodedBytes; distinct: string[] }
+  | { kind: 'text'; bytes: AttachedBytes; starts: AttachedBytes; nulls: AttachedBytes | null };
 
 /** A result set on the wire: its rows (JSON values), when it was made as rows, or its columns. */
 export type EncodedResultSet = { columns: WireColumn[]; rows: unknown[][] } | { columns: WireColumn[]; rowCount: number; data: EncodedColumn[] };
@@ -61,11 +63,13 @@ export interface DecodedResultSet {
 export type Base64Decoder = (text: string) => Uint8Array;
 
 /**
- * The binary section a message came with, and how to write bytes as base64 (for handing the
- * result set on to a reader that takes JSON only, such as the editor).
+ * The binary section a message came with; how to read UTF-8 text out of bytes of it (a reader of
+ * `bytes` from `start` to `end`); and how to write bytes as base64 (for handing the result set on
+ * to a reader that takes JSON only, such as the editor).
  */
 export interface BinarySection {
   bytes: Uint8Array;
+  utf8(bytes: Uint8Array): (start: number, end: number) => string;
   base64(bytes: Uint8Array): string;
 }
 
@@ -105,7 +109,9 @@ export type ColumnData =
   | { kind: 'i8'; data: BigInt64Array; nulls: Uint8Array | null }
   | { kind: 'b1'; data: Uint8Array; nulls: Uint8Array | null }
   | { kind: 'dt'; data: Float64Array; nulls: Uint8Array | null; micros: Uint16Array | null }
-  | { kind: 'coded'; codes: Int32Array; distinct: string[] };
+  | { kind: 'coded'; codes: Int32Array; distinct: string[] }
+  /** Text decoded a row at a time, when it is read. */
+  | { kind: 'text'; textAt: (r: number) => string; nulls: Uint8Array | null };
 
 /**
  * The result set with `rows` made on first use from the columns, which stay readable as `columnar`
@@ -114,10 +120,24 @@ export type ColumnData =
 export function decodeResultSet(encoded: EncodedResultSet, base64: Base64Decoder, section?: BinarySection): DecodedResultSet {
   if ('rows' in encoded) return encoded;
   const read = (bytes: EncodedBytes): Uint8Array => (typeof bytes === 'string' ? base64(bytes) : attachedRange(bytes, section));
-  const data = encoded.data.map((column) => decodeColumn(column, encoded.rowCount, read));
-  // Handed on, the set goes as JSON alone: its ranges of the section become base64 then, and only then.
-  const again = section ? () => ({ ...encoded, data: encoded.data.map((column) => inlineColumn(column, section)) }) : () => encoded;
+  const data = encoded.data.map((column) => decodeColumn(column, encoded.rowCount, read, section));
+  // Handed on, the set goes as JSON alone: its ranges of the section become base64 (text, values) then, and only then.
+  const again = section ? () => ({ ...encoded, data: data.map((column) => encodedColumnOf(column, encoded.rowCount, section.base64)) }) : () => encoded;
   return columnarResultSet(encoded.columns, encoded.rowCount, data, again);
+}
+
+/** A column held by a client as the wire carries it without a binary section: typed arrays in base64, text as values. */
+export function encodedColumnOf(column: ColumnData, rowCount: number, base64: (bytes: Uint8Array) => string): EncodedColumn {
+  if ('values' in column) return column;
+  const text = (array: ArrayBufferView) => base64(new Uint8Array(array.buffer, array.byteOffset, array.byteLength));
+  if (column.kind === 'coded') return { kind: 'coded', codes: text(column.codes), distinct: column.distinct };
+  if (column.kind === 'text') {
+    const read = columnReader(column);
+    return { values: Array.from({ length: rowCount }, (_, r) => read(r)) };
+  }
+  const nulls = column.nulls && text(column.nulls);
+  if (column.kind !== 'dt') return { kind: column.kind, data: text(column.data), nulls };
+  return { kind: 'dt', data: text(column.data), nulls, ...(column.micros ? { micros: text(column.micros) } : {}) };
 }
 
 /** The range of the binary section `bytes` names, checked against what the message carried. */
@@ -130,15 +150,6 @@ function attachedRange(bytes: AttachedBytes, section: BinarySection | undefined)
   return section!.bytes.subarray(at, at + length);
 }
 
-/** A column with its ranges of the binary section written out as base64. */
-function inlineColumn(column: EncodedColumn, section: BinarySection): EncodedColumn {
-  const text = (bytes: EncodedBytes): string => (typeof bytes === 'string' ? bytes : section.base64(attachedRange(bytes, section)));
-  if ('values' in column) return column;
-  if (column.kind === 'coded') return { ...column, codes: text(column.codes) };
-  const nulls = column.nulls === null ? null : text(column.nulls);
-  if (column.kind !== 'dt') return { kind: column.kind, data: text(column.data), nulls };
-  return { kind: 'dt', data: text(column.data), nulls, ...(column.micros === undefined ? {} : { micros: text(column.micros) }) };
-}
 
 /**
  * A result set held in columns (decoded from the wire, or read from a driver row by row), `rows`
@@ -175,9 +186,10 @@ function rowsOf(columnar: WireColumnar, columnCount: number): WireValue[][] {
 }
 
 /** A wire column's typed arrays out of their bytes, checked against the row count. */
-function decodeColumn(column: EncodedColumn, rowCount: number, read: (bytes: EncodedBytes) => Uint8Array): ColumnData {
+function decodeColumn(column: EncodedColumn, rowCount: number, read: (bytes: EncodedBytes) => Uint8Array, section: BinarySection | undefined): ColumnData {
   if ('values' in column) return column;
   if (column.kind === 'coded') return { kind: 'coded', codes: typedView(Int32Array, read(column.codes), rowCount), distinct: column.distinct };
+  if (column.kind === 'text') return textColumn(column, rowCount, read, section);
   // The data's length is checked before the NULL flags' (an object's properties are made in order).
   const bytes = read(column.data);
   const nulls = () => (column.nulls === null ? null : typedView(Uint8Array, read(column.nulls), rowCount));
@@ -195,9 +207,30 @@ function decodeColumn(column: EncodedColumn, rowCount: number, read: (bytes: Enc
   }
 }
 
+/**
+ * A text column out of its bytes and row starts, checked whole before any row is read: every row
+ * ends with its NUL inside the bytes, after where it starts.
+ */
+function textColumn(column: Extract<EncodedColumn, { kind: 'text' }>, rowCount: number, read: (bytes: EncodedBytes) => Uint8Array, section: BinarySection | undefined): ColumnData {
+  const bytes = read(column.bytes);
+  const starts = typedView(Float64Array, read(column.starts), rowCount + 1);
+  for (let r = 0; r < rowCount; r++) {
+    const start = starts[r]!;
+    if (!Number.isSafeInteger(start) || start < 0 || starts[r + 1]! <= start || bytes[starts[r + 1]! - 1] !== 0) throw new Error(`text row ${r} does not lie within its column's ${bytes.length} bytes`);
+  }
+  if (rowCount > 0 && starts[rowCount]! > bytes.length) throw new Error(`text row ${rowCount - 1} does not lie within its column's ${bytes.length} bytes`);
+  const slice = section!.utf8(bytes);
+  const nulls = column.nulls === null ? null : typedView(Uint8Array, read(column.nulls), rowCount);
+  return { kind: 'text', textAt: (r) => slice(starts[r]!, starts[r + 1]! - 1), nulls };
+}
+
 /** Reads row r of a column. */
 function columnReader(column: ColumnData): (r: number) => WireValue {
   if ('values' in column) return (r) => column.values[r] ?? null;
+  if (column.kind === 'text') {
+    const { textAt, nulls } = column;
+    return nulls ? (r) => (nulls[r] === 1 ? null : textAt(r)) : textAt;
+  }
   if (column.kind === 'coded') {
     const { codes, distinct } = column;
     return (r) => {

@@ -18,13 +18,13 @@ import { wireRow, wireValue, type WireValue } from './wireValues';
 type BytesEncoder = (array: ArrayBufferView) => EncodedBytes;
 
 /**
- * The daemon's side: a run's outcome as the socket carries it, its typed arrays in `section` when
- * the client takes one (the outcome then carries the section for the writer), else in base64.
+ * The daemon's side: a run's outcome as the socket carries it, its typed arrays and text bytes in
+ * `section` when the client takes one (the outcome then carries the section for the writer), else
+ * typed arrays in base64 and text as JSON strings.
  */
 export function encodeRunOutcome(result: RunResult, section?: BinarySectionBuilder): EncodedRunOutcome {
-  const bytes: BytesEncoder = section ? (array) => section.add(array) : base64Of;
   const encoded: EncodedRunOutcome = {
-    batches: result.batches.map((b) => ({ line: b.line, messages: b.messages, resultSets: b.resultSets.map((set) => encodeResultSet(set, bytes)) })),
+    batches: result.batches.map((b) => ({ line: b.line, messages: b.messages, resultSets: b.resultSets.map((set) => encodeResultSet(set, section)) })),
     sessions: result.sessions,
   };
   return section ? section.attachTo(encoded) : encoded;
@@ -33,21 +33,28 @@ export function encodeRunOutcome(result: RunResult, section?: BinarySectionBuild
 /** The client's side: the outcome with each result set's rows made on first use. */
 export function decodeRunOutcome(encoded: EncodedRunOutcome): RunOutcome {
   const bytes = incomingSection(encoded);
-  const section: BinarySection | undefined = bytes && { bytes, base64: base64Of };
+  const section: BinarySection | undefined = bytes && { bytes, utf8: utf8Slicer, base64: base64Of };
   return { batches: encoded.batches.map((b) => ({ ...b, resultSets: b.resultSets.map((set) => decodeResultSet(set, nodeBase64, section)) })), sessions: encoded.sessions };
+}
+
+/** Reads UTF-8 text out of `bytes` (Buffer's decoder, made once per column). */
+function utf8Slicer(bytes: Uint8Array): (start: number, end: number) => string {
+  const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  return (start, end) => buffer.toString('utf8', start, end);
 }
 
 /** Node's base64 decoder, for decodeResultSet. */
 export const nodeBase64: Base64Decoder = (text) => Buffer.from(text, 'base64');
 
 /** The daemon's side: a result set's columns as they are, or its rows when it was built as rows. */
-function encodeResultSet(resultSet: ExecResultSet, bytes: BytesEncoder): EncodedResultSet {
+function encodeResultSet(resultSet: ExecResultSet, section: BinarySectionBuilder | undefined): EncodedResultSet {
   const columnar = resultSet.columnar;
   if (!columnar) return { columns: resultSet.columns, rows: resultSet.rows.map(wireRow) };
-  return { columns: resultSet.columns, rowCount: columnar.rowCount, data: columnar.values.map((column) => encodeColumn(column, columnar.rowCount, bytes)) };
+  return { columns: resultSet.columns, rowCount: columnar.rowCount, data: columnar.values.map((column) => encodeColumn(column, columnar.rowCount, section)) };
 }
 
-function encodeColumn(column: ColumnValues, rowCount: number, bytes: BytesEncoder): EncodedColumn {
+function encodeColumn(column: ColumnValues, rowCount: number, section: BinarySectionBuilder | undefined): EncodedColumn {
+  const bytes: BytesEncoder = section ? (array) => section.add(array) : base64Of;
   if (!isBulkColumn(column)) return datesColumn(column, rowCount, bytes) ?? { values: column.map(wireValue) };
   const nulls = column.nulls ? bytes(column.nulls) : null;
   if (column.kind === 'dt' && column.micros) return { kind: 'dt', data: bytes(column.data), nulls, micros: bytes(column.micros) };
@@ -56,6 +63,8 @@ function encodeColumn(column: ColumnValues, rowCount: number, bytes: BytesEncode
     const distinct = Array.from({ length: column.distinct.starts.length - 1 }, (_, k) => column.distinct.textAt(k));
     return { kind: 'coded', codes: bytes(column.codes), distinct };
   }
+  // Plain text goes as it is kept, its bytes and row starts, to a client that takes a section.
+  if (section) return { kind: 'text', bytes: section.add(column.bytes), starts: section.add(column.starts), nulls: column.nulls && section.add(column.nulls) };
   const values: WireValue[] = new Array(rowCount);
   for (let r = 0; r < rowCount; r++) values[r] = column.nulls?.[r] === 1 ? null : column.textAt(r);
   return { values };

@@ -5,7 +5,7 @@
 // of a JavaScript array per row and a string per date (a million rows went to the editor as a
 // million JSON arrays), and shows every value as the socket shows it.
 import type { SqlValue } from '../../core/engine/executor/ports';
-import { columnarResultSet, wireBigint, wireDate, type ColumnData, type DecodedResultSet, type EncodedColumn, type WireColumn, type WireValue } from '../../core/results/encodedResultSets';
+import { columnarResultSet, encodedColumnOf, wireBigint, wireDate, type ColumnData, type DecodedResultSet, type WireColumn, type WireValue } from '../../core/results/encodedResultSets';
 import { withRoom } from '../../core/launcher/withRoom';
 import { dateWithMicros } from '../../core/results/microsDate';
 import { base64Of } from '../instance/wireResultSets';
@@ -62,17 +62,8 @@ export class ResultSetBuilder {
   finish(): DecodedResultSet {
     const rowCount = this.rowCount;
     const data = this.collectors.map((collector) => collector.finish(rowCount));
-    return columnarResultSet(this.columns, rowCount, data, () => ({ columns: this.columns, rowCount, data: data.map(encodedColumn) }));
+    return columnarResultSet(this.columns, rowCount, data, () => ({ columns: this.columns, rowCount, data: data.map((column) => encodedColumnOf(column, rowCount, base64Of)) }));
   }
-}
-
-/** A column's wire form: its typed arrays in base64. */
-function encodedColumn(column: ColumnData): EncodedColumn {
-  if ('values' in column) return column;
-  if (column.kind === 'coded') return { kind: 'coded', codes: base64Of(column.codes), distinct: column.distinct };
-  const nulls = column.nulls && base64Of(column.nulls);
-  if (column.kind !== 'dt') return { kind: column.kind, data: base64Of(column.data), nulls };
-  return { kind: 'dt', data: base64Of(column.data), nulls, ...(column.micros ? { micros: base64Of(column.micros) } : {}) };
 }
 
 /**
