@@ -6,11 +6,10 @@
 // boolean.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, rmSync } from 'node:fs';
 import { BINARY_LENGTH_HEADER } from '../../../server/src/node/instance/binarySection';
 import type { EncodedColumn, EncodedRunOutcome } from '../../../server/src/node/instance/protocol';
 import { decodeRunOutcome } from '../../../server/src/node/instance/wireResultSets';
-import { cli, instanceSkip, TestInstance } from './harness';
+import { instanceSkip, TestInstance } from './harness';
 import { message, RawPeer, refusals } from './rawPeer';
 
 const skip = instanceSkip();
@@ -34,10 +33,7 @@ const QUERY = "PRINT 'before the rows'; SELECT id, f, big, flag, at, label, note
 
 before(async () => {
   if (skip) return;
-  rmSync(instance.base, { recursive: true, force: true });
-  mkdirSync(instance.base, { recursive: true, mode: 0o755 });
-  const created = cli(['instance', 'create', '--path', instance.path, '--isolation', 'none']);
-  assert.equal(created.status, 0, created.stderr);
+  instance.createWithoutIsolation();
   const client = await instance.connect();
   try {
     const outcome = await client.run(SETUP);

@@ -7,7 +7,7 @@
 // stops it within seconds, leaving the instance free to start again.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { describeCase, mutateBytesMany, mutateText, Rng } from '../../support/fuzz';
 import type { InstanceClient } from '../../../server/src/node/instance/instanceClient';
 import { processInfo } from '../../../server/src/node/launcher/procfs';
@@ -64,10 +64,7 @@ const hello = (id: number | string = 1) => message({ jsonrpc: '2.0', id, method:
 
 before(async () => {
   if (skip) return;
-  rmSync(instance.base, { recursive: true, force: true });
-  mkdirSync(instance.base, { recursive: true, mode: 0o755 });
-  const created = cli(['instance', 'create', '--path', instance.path, '--isolation', 'none']);
-  assert.equal(created.status, 0, created.stderr);
+  instance.createWithoutIsolation();
   const config = JSON.parse(readFileSync(instance.layout.configFile, 'utf8')) as Record<string, unknown>;
   writeFileSync(instance.layout.configFile, JSON.stringify({ ...config, daemon: LIMITS }, null, 2));
   pid = start();

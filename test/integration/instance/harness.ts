@@ -56,6 +56,14 @@ export class TestInstance {
     this.layout = instanceLayout({ path: this.path });
   }
 
+  /** An instance that runs no scripts (isolation none): no worker accounts, for tests of the daemon itself. */
+  createWithoutIsolation(): void {
+    rmSync(this.base, { recursive: true, force: true });
+    mkdirSync(this.base, { recursive: true, mode: 0o755 });
+    const r = cli(['instance', 'create', '--path', this.path, '--isolation', 'none']);
+    assert.equal(r.status, 0, r.stderr);
+  }
+
   /** `extra`: more options of `sqlml instance create` (--warm-python 1, say). */
   create(workers = 3, extra: string[] = []): void {
     rmSync(this.base, { recursive: true, force: true });
