@@ -103,6 +103,27 @@ test('text whose values repeat is read coded, and turns plain once its distinct 
   assert.ok(few.nulls && few.nulls.reduce((a, b) => a + b, 0) === 295);
 });
 
+test('long strings, read a run at a time where they lie one after another, hold what reading them one by one gives, however they lie', async () => {
+  await con.run(`CREATE TABLE u AS SELECT n, 'a long string, number ' || n AS s FROM range(5000) r(n)`);
+  await con.run(`CREATE TABLE v AS SELECT n, 'another long text ☃ ' || n AS s FROM range(5000) r(n)`);
+  const queries = [
+    'SELECT s FROM u ORDER BY n',
+    'SELECT s FROM u ORDER BY n DESC',
+    // Strings from two tables' storage, interleaved row by row.
+    'SELECT CASE WHEN u.n % 2 = 0 THEN u.s ELSE v.s END AS s FROM u JOIN v ON u.n = v.n ORDER BY u.n',
+    // Long, inline and NULL rows mixed, and the same long string on many rows.
+    "SELECT CASE WHEN n % 3 = 0 THEN NULL WHEN n % 3 = 1 THEN 'short ' || (n % 10) ELSE s END AS s FROM u ORDER BY n",
+    "SELECT CASE WHEN n % 5 = 0 THEN s ELSE 'one long value on many rows' END AS s FROM u ORDER BY n",
+    "SELECT s || repeat('x', (n % 300)::INTEGER) AS s FROM u ORDER BY n",
+  ];
+  for (const sql of queries) {
+    const { bulk, byValue, rowCount } = await readBothWays(sql);
+    assert.equal(rowCount, 5000, sql);
+    assert.ok(isBulkColumn(bulk[0]!), sql);
+    assert.deepEqual(Array.from({ length: rowCount }, (_, r) => valueAt(bulk[0]!, r)), byValue[0], sql);
+  }
+});
+
 test('the exchange encodes a bulk column byte for byte as the same values one by one, in order and reordered', async () => {
   const { bulk, byValue } = await readBothWays('SELECT dbl, flt, i, si, ti, bi, bit, none, txt, words, day, ts FROM t ORDER BY rowid');
   const types = ['float', 'real', 'int', 'smallint', 'tinyint', 'bigint', 'bit', 'int', 'varchar(10)', 'nvarchar(max)', 'date', 'datetime'];
