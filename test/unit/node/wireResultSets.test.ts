@@ -171,6 +171,12 @@ test('a range outside the binary section, or one with no section at all, is refu
   attachIncoming(short, section.subarray(0, section.length - 8));
   assert.throws(() => decodeRunOutcome(short), /a column names bytes \d+\.\.\d+ of a binary section of \d+ bytes/);
   assert.throws(() => decodeRunOutcome(JSON.parse(json) as EncodedRunOutcome), /of a binary section of 0 bytes/);
+  const empty = JSON.parse(json) as EncodedRunOutcome;
+  const set = empty.batches[0]!.resultSets[0]!;
+  assert.ok('data' in set);
+  set.rowCount = 0;
+  set.data = [{ kind: 'text', bytes: { at: 0, length: 0 }, starts: { at: 0, length: 8 }, nulls: null }];
+  assert.throws(() => decodeRunOutcome(empty), /a column names bytes 0\.\.0 of a binary section of 0 bytes/, 'an empty range with no section at all');
   const negative = JSON.parse(json.replace(/"at":0,/, '"at":-8,')) as EncodedRunOutcome;
   attachIncoming(negative, section);
   assert.throws(() => decodeRunOutcome(negative), /a column names bytes -8\.\./);

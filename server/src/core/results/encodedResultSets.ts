@@ -144,12 +144,11 @@ export function encodedColumnOf(column: ColumnData, rowCount: number, base64: (b
 function attachedRange(bytes: AttachedBytes, section: BinarySection | undefined): Uint8Array {
   const { at, length } = bytes;
   const size = section?.bytes.length ?? 0;
-  if (!Number.isSafeInteger(at) || !Number.isSafeInteger(length) || at < 0 || length < 0 || at + length > size) {
+  if (!section || !Number.isSafeInteger(at) || !Number.isSafeInteger(length) || at < 0 || length < 0 || at + length > size) {
     throw new Error(`a column names bytes ${String(at)}..${String(at + length)} of a binary section of ${size} bytes`);
   }
-  return section!.bytes.subarray(at, at + length);
+  return section.bytes.subarray(at, at + length);
 }
-
 
 /**
  * A result set held in columns (decoded from the wire, or read from a driver row by row), `rows`
@@ -219,6 +218,7 @@ function textColumn(column: Extract<EncodedColumn, { kind: 'text' }>, rowCount: 
     if (!Number.isSafeInteger(start) || start < 0 || starts[r + 1]! <= start || bytes[starts[r + 1]! - 1] !== 0) throw new Error(`text row ${r} does not lie within its column's ${bytes.length} bytes`);
   }
   if (rowCount > 0 && starts[rowCount]! > bytes.length) throw new Error(`text row ${rowCount - 1} does not lie within its column's ${bytes.length} bytes`);
+  // read() has refused the column's ranges when the message came without a section.
   const slice = section!.utf8(bytes);
   const nulls = column.nulls === null ? null : typedView(Uint8Array, read(column.nulls), rowCount);
   return { kind: 'text', textAt: (r) => slice(starts[r]!, starts[r + 1]! - 1), nulls };
