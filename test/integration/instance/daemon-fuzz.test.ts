@@ -24,7 +24,7 @@ const BUDGET_MS = 1500;
 /** Connections fuzzed at once. */
 const PARALLEL = 12;
 // Small limits, so that the tests reach them quickly; read from instance.json like any setting.
-const LIMITS = { maxMessageBytes: 1024 * 1024, maxConnectionsPerUser: 30, loginTimeoutSeconds: 2, messageTimeoutSeconds: 2 };
+const LIMITS = { maxMessageBytes: 1024 * 1024, maxConnectionsPerUser: 30, loginTimeoutSeconds: 2, messageTimeoutSeconds: 2, maxRunsWaiting: 2 };
 const BEFORE_LOGIN_LIMIT = 64 * 1024;
 let pid: number;
 let rssBefore: number;
@@ -88,6 +88,30 @@ test('after login the instance’s own limit applies: a script under it runs, on
     client.close();
   }
   assert.match(readFileSync(instance.layout.logFile, 'utf8'), /refused a connection through root's socket: a message of \d+ bytes is over the limit of 1048576 bytes/);
+});
+
+test('a connection runs one run at a time: runs past the limit waiting behind it are refused with the reason, the others answered in turn', { skip, timeout: 30_000 }, async () => {
+  const peer = await RawPeer.open(instance.layout.ownerSocket);
+  try {
+    peer.send(hello());
+    await peer.waitFor((m) => m.some((x) => x.id === 1), 5000);
+    const run = (id: number, text: string) => message({ jsonrpc: '2.0', id, method: 'sqlml/run', params: { runId: `r${id}`, text } });
+    // One running, two waiting (the limit), two more refused.
+    peer.send(Buffer.concat([run(2, "WAITFOR DELAY '00:00:01'; SELECT 2 AS n;"), ...[3, 4, 5, 6].map((id) => run(id, `SELECT ${id} AS n;`))]));
+    const answers = await peer.waitFor((m) => [2, 3, 4, 5, 6].every((id) => m.some((x) => x.id === id)), 10_000);
+    const answer = (id: number) => answers.find((m) => m.id === id);
+    for (const id of [2, 3, 4]) assert.ok(answer(id)?.result, `run ${id} was answered: ${JSON.stringify(answer(id)?.error)}`);
+    for (const id of [5, 6]) {
+      assert.match(String((answer(id)?.error as { message?: string } | undefined)?.message), /This connection already has 2 runs waiting behind the one it is running \(it runs one at a time\)/);
+    }
+    assert.deepEqual(
+      answers.filter((m) => m.result).map((m) => m.id),
+      [1, 2, 3, 4],
+      'the Hello, then the runs in the order they were sent',
+    );
+  } finally {
+    await peer.finish(0);
+  }
 });
 
 /** How a dead daemon ended: /proc/<pid>/stat's last field is its wait status while it is a zombie. */

@@ -17,6 +17,11 @@ export interface DaemonLimits {
   loginTimeoutMs: number;
   /** A message whose header and body have not all arrived by then, counted from its first byte, closes its connection. */
   messageTimeoutMs: number;
+  /**
+   * Runs a connection may have waiting behind the one it is running (a session runs one at a time);
+   * past it a run is refused: each holds its text, up to maxMessageBytes, until its turn.
+   */
+  maxRunsWaiting: number;
 }
 
 export const DEFAULT_DAEMON_LIMITS: DaemonLimits = {
@@ -26,6 +31,7 @@ export const DEFAULT_DAEMON_LIMITS: DaemonLimits = {
   maxConnectionsPerUser: 64,
   loginTimeoutMs: 10_000,
   messageTimeoutMs: 30_000,
+  maxRunsWaiting: 16,
 };
 
 /** The settings instance.json may give, in the units people write them in. */
@@ -35,6 +41,7 @@ export interface DaemonSettings {
   maxConnectionsPerUser?: number;
   loginTimeoutSeconds?: number;
   messageTimeoutSeconds?: number;
+  maxRunsWaiting?: number;
 }
 
 // V8 cannot hold a string much past 512 MiB: a larger message could never be parsed anyway.
@@ -44,6 +51,7 @@ const BOUNDS: Record<keyof DaemonSettings, [number, number]> = {
   maxConnectionsPerUser: [1, 100_000],
   loginTimeoutSeconds: [1, 3600],
   messageTimeoutSeconds: [1, 3600],
+  maxRunsWaiting: [0, 10_000],
 };
 
 export function daemonLimits(config: InstanceConfig, configFile: string): DaemonLimits {
@@ -69,5 +77,6 @@ export function daemonLimits(config: InstanceConfig, configFile: string): Daemon
     maxConnectionsPerUser: value('maxConnectionsPerUser', d.maxConnectionsPerUser),
     loginTimeoutMs: value('loginTimeoutSeconds', d.loginTimeoutMs / 1000) * 1000,
     messageTimeoutMs: value('messageTimeoutSeconds', d.messageTimeoutMs / 1000) * 1000,
+    maxRunsWaiting: value('maxRunsWaiting', d.maxRunsWaiting),
   };
 }

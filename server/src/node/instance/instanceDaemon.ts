@@ -76,6 +76,7 @@ export class DaemonError extends Error {}
 const NOT_LOGGED_IN = 1;
 const LOGIN_FAILED = 2;
 const NOT_ALLOWED = 3;
+const TOO_MANY_RUNS = 4;
 
 /**
  * Writes the connection's messages, but none once the socket is ending after a refusal: a write
@@ -295,6 +296,9 @@ export async function serveInstance(options: DaemonOptions): Promise<RunningDaem
       if (!current) return new ResponseError(NOT_LOGGED_IN, 'Say hello first: the connection has no login.');
       const params = runParams(raw);
       if (!params) return invalidParams(Run.method, '{ runId: string, text: string, database?: string, asLogin?: string }');
+      if (inFlight.size > limits.maxRunsWaiting) {
+        return new ResponseError(TOO_MANY_RUNS, `This connection already has ${limits.maxRunsWaiting} runs waiting behind the one it is running (it runs one at a time): wait for their answers, or open another connection.`);
+      }
       const controller = new AbortController();
       runs.set(params.runId, controller);
       const running = lastRun.then(() =>
