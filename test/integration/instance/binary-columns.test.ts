@@ -10,7 +10,7 @@ import { BINARY_LENGTH_HEADER } from '../../../server/src/node/instance/binarySe
 import type { EncodedColumn, EncodedRunOutcome } from '../../../server/src/node/instance/protocol';
 import { decodeRunOutcome } from '../../../server/src/node/instance/wireResultSets';
 import { instanceSkip, TestInstance } from './harness';
-import { message, RawPeer, refusals } from './rawPeer';
+import { message, RawPeer, refusals, runRequest } from './rawPeer';
 
 const skip = instanceSkip();
 const instance = new TestInstance(`binarycolumns-${process.pid}`, 'sqlmltb');
@@ -48,7 +48,6 @@ after(async () => {
 });
 
 const hello = (params: Record<string, unknown>) => message({ jsonrpc: '2.0', id: 1, method: 'sqlml/hello', params: { client: 'binary-columns test', ...params } });
-const run = (id: number) => message({ jsonrpc: '2.0', id, method: 'sqlml/run', params: { runId: `run-${id}`, text: QUERY } });
 
 /** Hello, then the query twice on one raw connection: everything the daemon sent, and the two runs' results. */
 async function rawRuns(helloParams: Record<string, unknown>): Promise<{ received: Buffer; results: EncodedRunOutcome[]; notifications: number }> {
@@ -56,7 +55,7 @@ async function rawRuns(helloParams: Record<string, unknown>): Promise<{ received
   try {
     peer.send(hello(helloParams));
     await peer.waitFor((m) => m.some((x) => x.id === 1), 10_000);
-    peer.send(Buffer.concat([run(2), run(3)]));
+    peer.send(Buffer.concat([runRequest(2, QUERY), runRequest(3, QUERY)]));
     const messages = await peer.waitFor((m) => m.some((x) => x.id === 3), 20_000);
     const results = [2, 3].map((id) => {
       const response = messages.find((m) => m.id === id);
@@ -139,13 +138,12 @@ test('runs sent on one connection without waiting run one after the other, and a
   try {
     peer.send(hello({}));
     await peer.waitFor((m) => m.some((x) => x.id === 1), 10_000);
-    const request = (id: number, text: string) => message({ jsonrpc: '2.0', id, method: 'sqlml/run', params: { runId: `run-${id}`, text } });
     peer.send(
       Buffer.concat([
-        request(2, "WAITFOR DELAY '00:00:01'; SELECT SYSDATETIME() AS ended;"),
-        request(3, 'SELECT SYSDATETIME() AS started; CREATE TABLE dbo.never_made (x int);'),
+        runRequest(2, "WAITFOR DELAY '00:00:01'; SELECT SYSDATETIME() AS ended;"),
+        runRequest(3, 'SELECT SYSDATETIME() AS started; CREATE TABLE dbo.never_made (x int);'),
         message({ jsonrpc: '2.0', id: 4, method: 'sqlml/cancel', params: { runId: 'run-3' } }),
-        request(5, 'SELECT SYSDATETIME() AS started;'),
+        runRequest(5, 'SELECT SYSDATETIME() AS started;'),
       ]),
     );
     const messages = await peer.waitFor((m) => m.some((x) => x.id === 5), 20_000);

@@ -12,7 +12,7 @@ import { describeCase, mutateBytesMany, mutateText, Rng } from '../../support/fu
 import type { InstanceClient } from '../../../server/src/node/instance/instanceClient';
 import { processInfo } from '../../../server/src/node/launcher/procfs';
 import { cli, instanceSkip, TestInstance } from './harness';
-import { frame, message, RawPeer, refusals } from './rawPeer';
+import { frame, message, RawPeer, refusals, runRequest } from './rawPeer';
 
 const skip = instanceSkip();
 // Its own folder per run (the daemon needs no worker accounts: scripts are not what is fuzzed), so
@@ -95,9 +95,8 @@ test('a connection runs one run at a time: runs past the limit waiting behind it
   try {
     peer.send(hello());
     await peer.waitFor((m) => m.some((x) => x.id === 1), 5000);
-    const run = (id: number, text: string) => message({ jsonrpc: '2.0', id, method: 'sqlml/run', params: { runId: `r${id}`, text } });
     // One running, two waiting (the limit), two more refused.
-    peer.send(Buffer.concat([run(2, "WAITFOR DELAY '00:00:01'; SELECT 2 AS n;"), ...[3, 4, 5, 6].map((id) => run(id, `SELECT ${id} AS n;`))]));
+    peer.send(Buffer.concat([runRequest(2, "WAITFOR DELAY '00:00:01'; SELECT 2 AS n;"), ...[3, 4, 5, 6].map((id) => runRequest(id, `SELECT ${id} AS n;`))]));
     const answers = await peer.waitFor((m) => [2, 3, 4, 5, 6].every((id) => m.some((x) => x.id === id)), 10_000);
     const answer = (id: number) => answers.find((m) => m.id === id);
     for (const id of [2, 3, 4]) assert.ok(answer(id)?.result, `run ${id} was answered: ${JSON.stringify(answer(id)?.error)}`);

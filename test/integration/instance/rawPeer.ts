@@ -11,6 +11,9 @@ export function frame(body: string | Buffer | Uint8Array): Buffer {
 
 export const message = (value: unknown): Buffer => frame(JSON.stringify(value));
 
+/** An sqlml/run request with id `id`; its runId (for sqlml/cancel) is `run-<id>`. */
+export const runRequest = (id: number, text: string): Buffer => message({ jsonrpc: '2.0', id, method: 'sqlml/run', params: { runId: `run-${id}`, text } });
+
 export interface Exchange {
   /** Everything the daemon sent. */
   received: Buffer;

@@ -163,6 +163,12 @@ test('a text column whose row starts do not lie within its bytes is refused befo
   new Float64Array(broken.buffer, broken.byteOffset + note.starts.at, ROWS + 1)[3] = 1e6;
   attachIncoming(received, broken);
   assert.throws(() => decodeRunOutcome(received), /text row 2 does not lie within its column's \d+ bytes/);
+  // The last row's end moved past the column's bytes.
+  const pastEnd = Buffer.from(section);
+  new Float64Array(pastEnd.buffer, pastEnd.byteOffset + note.starts.at, ROWS + 1)[ROWS] = note.bytes.length + 5;
+  const again = JSON.parse(json) as EncodedRunOutcome;
+  attachIncoming(again, pastEnd);
+  assert.throws(() => decodeRunOutcome(again), new RegExp(`text row ${ROWS - 1} does not lie within its column's \\d+ bytes`));
 });
 
 test('a range outside the binary section, or one with no section at all, is refused, not read', () => {

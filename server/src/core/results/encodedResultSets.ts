@@ -129,15 +129,15 @@ export function decodeResultSet(encoded: EncodedResultSet, base64: Base64Decoder
 /** A column held by a client as the wire carries it without a binary section: typed arrays in base64, text as values. */
 export function encodedColumnOf(column: ColumnData, rowCount: number, base64: (bytes: Uint8Array) => string): EncodedColumn {
   if ('values' in column) return column;
-  const text = (array: ArrayBufferView) => base64(new Uint8Array(array.buffer, array.byteOffset, array.byteLength));
-  if (column.kind === 'coded') return { kind: 'coded', codes: text(column.codes), distinct: column.distinct };
+  const inBase64 = (array: ArrayBufferView) => base64(new Uint8Array(array.buffer, array.byteOffset, array.byteLength));
+  if (column.kind === 'coded') return { kind: 'coded', codes: inBase64(column.codes), distinct: column.distinct };
   if (column.kind === 'text') {
     const read = columnReader(column);
     return { values: Array.from({ length: rowCount }, (_, r) => read(r)) };
   }
-  const nulls = column.nulls && text(column.nulls);
-  if (column.kind !== 'dt') return { kind: column.kind, data: text(column.data), nulls };
-  return { kind: 'dt', data: text(column.data), nulls, ...(column.micros ? { micros: text(column.micros) } : {}) };
+  const nulls = column.nulls && inBase64(column.nulls);
+  if (column.kind !== 'dt') return { kind: column.kind, data: inBase64(column.data), nulls };
+  return { kind: 'dt', data: inBase64(column.data), nulls, ...(column.micros ? { micros: inBase64(column.micros) } : {}) };
 }
 
 /** The range of the binary section `bytes` names, checked against what the message carried. */
@@ -215,9 +215,9 @@ function textColumn(column: Extract<EncodedColumn, { kind: 'text' }>, rowCount: 
   const starts = typedView(Float64Array, read(column.starts), rowCount + 1);
   for (let r = 0; r < rowCount; r++) {
     const start = starts[r]!;
+    // An end past the bytes, or not a whole number, finds no NUL there (bytes[...] is undefined).
     if (!Number.isSafeInteger(start) || start < 0 || starts[r + 1]! <= start || bytes[starts[r + 1]! - 1] !== 0) throw new Error(`text row ${r} does not lie within its column's ${bytes.length} bytes`);
   }
-  if (rowCount > 0 && starts[rowCount]! > bytes.length) throw new Error(`text row ${rowCount - 1} does not lie within its column's ${bytes.length} bytes`);
   // read() has refused the column's ranges when the message came without a section.
   const slice = section!.utf8(bytes);
   const nulls = column.nulls === null ? null : typedView(Uint8Array, read(column.nulls), rowCount);

@@ -3,8 +3,8 @@
 // reach the daemon as columns (vectorColumns.ts, the exchange); they leave it as columns too:
 // numbers, bits and dates as bytes (the daemon and its clients share the machine, so its byte
 // order) in the message's binary section for a client that takes one (binarySection.ts), else in
-// base64; text with few distinct values as codes into those values, anything else as a JSON
-// array per column. No row array is made on either side until a consumer asks for `rows`:
+// base64; text with few distinct values as codes into those values; other text as its UTF-8
+// bytes in the section, else, like anything else, as a JSON array per column. No row array is made on either side until a consumer asks for `rows`:
 // a million-row result set is a few strings in the JSON message instead of a million arrays.
 import { isBulkColumn, type ColumnValues } from '../../core/launcher/columnValues';
 import type { ExecResultSet, RunResult } from '../../core/engine/executor';
