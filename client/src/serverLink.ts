@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { EventEmitter, window, workspace, type Disposable, type ExtensionContext, type LogOutputChannel } from 'vscode';
 import { LanguageClient, State, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
 import type { NotificationType, RequestType, RequestType0 } from 'vscode-languageserver';
+import { withHugePageMalloc } from '../../server/src/node/hugePageMalloc';
 import {
   CredentialsNeededNotification,
   InstanceStateNotification,
@@ -95,9 +96,11 @@ export class ServerLink implements Disposable {
       if (this.client.state === State.Running) return this.client;
     }
     const module = this.context.asAbsolutePath(path.join('server', 'dist', 'main.js'));
+    // The server receives whole result sets: its malloc on huge pages (hugePageMalloc.ts).
+    const env = { ...process.env, GLIBC_TUNABLES: withHugePageMalloc(process.env.GLIBC_TUNABLES) };
     const serverOptions: ServerOptions = {
-      run: { module, transport: TransportKind.ipc },
-      debug: { module, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6019'] } },
+      run: { module, transport: TransportKind.ipc, options: { env } },
+      debug: { module, transport: TransportKind.ipc, options: { env, execArgv: ['--nolazy', '--inspect=6019'] } },
     };
     const initializationOptions: SqlmlInitializationOptions = { workspaceTrusted: workspace.isTrusted };
     const clientOptions: LanguageClientOptions = {

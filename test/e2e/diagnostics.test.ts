@@ -2,6 +2,7 @@
 // place in the .sql file, leads the editor there, and goes away when it is fixed in the editor.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { e2eTest, REPO_ROOT } from './harness';
 
@@ -27,6 +28,9 @@ e2eTest(
     assert.match(problem.message, /SyntaxError: '\(' was never closed/);
     assert.deepEqual({ line: problem.line, column: problem.column }, { line: ERROR_AT.line, column: ERROR_AT.column });
     assert.equal((await workbench.problems()).length, 1, 'only the one problem');
+    const servers = languageServerEnvironments();
+    assert.equal(servers.length, 1, 'one language server runs');
+    assert.match(servers[0]!.get('GLIBC_TUNABLES') ?? '', /(^|:)glibc\.malloc\.hugetlb=1$/, 'the server was started with its malloc on huge pages');
 
     await workbench.step('clicking the problem selects the unclosed parenthesis in the editor', async () => {
       await workbench.openProblem(problem);
@@ -52,4 +56,20 @@ function cliDiagnostics(file: string): { line: number; column: number; code: str
   }
   const report = JSON.parse(stdout) as { files: { diagnostics: { code: string; range: { start: { line: number; character: number } } }[] }[] };
   return report.files.flatMap((f) => f.diagnostics).map((d) => ({ line: d.range.start.line + 1, column: d.range.start.character + 1, code: d.code }));
+}
+
+/** The environment of each running sqlml language server (the extension's server/dist/main.js over IPC). */
+function languageServerEnvironments(): Map<string, string>[] {
+  const found: Map<string, string>[] = [];
+  for (const pid of readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
+    try {
+      const argv = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+      if (!argv.some((a) => a.endsWith(join('server', 'dist', 'main.js'))) || !argv.includes('--node-ipc')) continue;
+      const pairs = readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0').filter(Boolean);
+      found.push(new Map(pairs.map((pair) => [pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1)])));
+    } catch {
+      // The process ended while it was read.
+    }
+  }
+  return found;
 }

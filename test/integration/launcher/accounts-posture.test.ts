@@ -88,6 +88,9 @@ attempt('config', lambda: read(${JSON.stringify(CONFIG)}))
 attempt('list root', lambda: ','.join(sorted(os.listdir(${JSON.stringify(bed.sessionsRoot)}))))
 attempt('list worker', lambda: len(os.listdir(os.path.dirname(os.getcwd()))))
 attempt('list /', lambda: ','.join(sorted(os.listdir('/'))))
+attempt('list /sys', lambda: ','.join(sorted(os.listdir('/sys'))))
+attempt('list /sys/kernel', lambda: ','.join(sorted(os.listdir('/sys/kernel'))))
+attempt('write thp', lambda: write('/sys/kernel/mm/transparent_hugepage/enabled'))
 attempt('write /usr', lambda: write('/usr/sqlml-x'))
 attempt('write /etc', lambda: write('/etc/sqlml-x'))
 for d in ('/tmp', '/var/tmp', '/dev/shm'):
@@ -113,13 +116,16 @@ OutputDataSet = report()`;
   const o = outcomes(result);
   const detail = new Map(result.resultSets[0]!.rows.map((r) => [r[0], String(r[2])]));
   assert.equal(o.get('env'), 'ok');
-  assert.deepEqual(detail.get('env'), "['HOME', 'LANG', 'LOGNAME', 'PATH', 'PWD', 'SQLML_SESSION_ID', 'TMPDIR', 'TZ', 'USER']", '#5 only the allow-list');
+  assert.deepEqual(detail.get('env'), "['GLIBC_TUNABLES', 'HOME', 'LANG', 'LOGNAME', 'PATH', 'PWD', 'SQLML_SESSION_ID', 'TMPDIR', 'TZ', 'USER']", '#5 only the allow-list');
   assert.equal(o.get('secret'), 'KeyError', '#5');
   assert.match(o.get('shadow')!, /^(EACCES|ENOENT)$/, '#7');
   assert.equal(o.get('config'), 'ENOENT', '#8 the launcher config is not even mounted');
   assert.equal(detail.get('list root'), launcher.sessions().find((s) => s.caller === 'prober')!.worker, '#11 only its own worker folder is visible');
   assert.equal(detail.get('list worker'), '1', '#11 and in it only its own session');
   assert.ok(!detail.get('list /')!.includes('root') && !detail.get('list /')!.includes('home'), `#11 ${detail.get('list /')}`);
+  assert.equal(detail.get('list /sys'), 'kernel', '#11 of /sys only the huge page settings malloc reads');
+  assert.equal(detail.get('list /sys/kernel'), 'mm');
+  assert.match(o.get('write thp')!, /^(EROFS|EACCES)$/, '#12');
   assert.equal(o.get('write /usr'), 'EROFS', '#12');
   assert.match(o.get('write /etc')!, /^(EROFS|EACCES)$/, '#12');
   assert.equal(existsSync('/etc/sqlml-x') || existsSync('/usr/sqlml-x'), false, '#12 nothing written on the host');

@@ -119,7 +119,7 @@ test('mode none runs unisolated, says so wherever it shows, and still passes onl
   const text = sqlml('exec', '--language', 'python', '--script', script, ...root);
   assert.equal(text.code, 0, text.stderr);
   assert.match(text.stdout, /\(none, UNISOLATED\)/);
-  assert.match(text.stdout, /^HOME,LANG,LOGNAME,PATH,(PWD,)?SQLML_SESSION_ID,TMPDIR,TZ,USER$/m);
+  assert.match(text.stdout, /^GLIBC_TUNABLES,HOME,LANG,LOGNAME,PATH,(PWD,)?SQLML_SESSION_ID,TMPDIR,TZ,USER$/m);
   assert.match(sqlml('status', ...root).stdout, /^mode: none \(UNISOLATED/);
   assert.equal(JSON.parse(sqlml('status', ...root, '--format', 'json').stdout).unisolated, true);
 });

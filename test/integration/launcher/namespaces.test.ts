@@ -81,7 +81,7 @@ test('namespaces mode posture, seen from outside: the user’s uid, no capabilit
       const launcher = namespaceIds(launcherPid);
       for (const ns of NAMESPACES) assert.notEqual(theirs[ns], launcher[ns], ns);
       assert.deepEqual(interfaces(pid), ['lo']);
-      assert.ok(environmentNames(pid)!.every((n) => ['PATH', 'HOME', 'TMPDIR', 'LANG', 'TZ', 'USER', 'LOGNAME', 'SQLML_SESSION_ID', 'PWD'].includes(n)));
+      assert.ok(environmentNames(pid)!.every((n) => ['PATH', 'HOME', 'TMPDIR', 'LANG', 'TZ', 'USER', 'LOGNAME', 'GLIBC_TUNABLES', 'SQLML_SESSION_ID', 'PWD'].includes(n)));
       checked = true;
     },
   );

@@ -4,6 +4,7 @@
 // @r_rowsPerRead, and a missing runtime.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { isBulkColumn, type Columnar } from '../../../server/src/core/launcher/columnValues';
 import type { LauncherMessage } from '../../../server/src/core/launcher/messages';
 import type { Launcher } from '../../../server/src/node/launcher/launcher';
@@ -442,4 +443,24 @@ test('a missing runtime is Msg 39021 naming the Debian package and the setting',
     assert.ok(text.includes(`apt-get install ${pkg}`) && text.includes(setting), text);
   }
   await missing.stop(broken);
+});
+
+// The kernel's mode for transparent huge pages: 'always', 'madvise' (the default) or 'never'.
+const hugePageMode = (): string => /\[(\w+)\]/.exec(readFileSync('/sys/kernel/mm/transparent_hugepage/enabled', 'utf8'))?.[1] ?? 'never';
+
+test('Python and R: a script\'s large arrays from malloc sit on huge pages, where the kernel offers them to those who ask (madvise)', { skip: skipR }, async () => {
+  // A bytearray is plain malloc (NumPy asks for huge pages itself); so is a large R vector.
+  const scripts = {
+    python: "x = bytearray(64 << 20)\nfor i in range(0, len(x), 4096): x[i] = 1\nprint('huge', [l.split()[1] for l in open('/proc/self/smaps_rollup') if l.startswith('AnonHugePages:')][0])",
+    R: "x <- numeric(8 * 2^20)\nx[] <- 1\ncat('huge', strsplit(grep('^AnonHugePages:', readLines('/proc/self/smaps_rollup'), value = TRUE), ' +')[[1]][2], '\\n')",
+  };
+  const mode = hugePageMode();
+  for (const [language, script] of Object.entries(scripts)) {
+    const result = await run(launcher, { language, script });
+    assert.equal(result.session.state, 'succeeded', errors(result));
+    const kib = Number(/huge (\d+)/.exec(printed(result))?.[1]);
+    assert.ok(Number.isInteger(kib), printed(result));
+    // A 64 MiB array touched whole: most of it in 2 MiB pages once malloc asks for them.
+    if (mode !== 'never') assert.ok(kib >= 32 * 1024, `${language}: ${kib} KiB on huge pages (THP ${mode})`);
+  }
 });

@@ -8,7 +8,7 @@ import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import { createMessageConnection, SocketMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
 import { BoundedMessageReader } from './boundedMessageReader';
-import { daemonTunables } from './daemonEnvironment';
+import { withHugePageMalloc } from '../hugePageMalloc';
 import { osLoginSocket, type InstanceLayout } from './layout';
 import { readOwner } from './ownerLock';
 import { decodeRunOutcome } from './wireResultSets';
@@ -237,7 +237,7 @@ function startDaemon(layout: InstanceLayout, idleStopSeconds: number): void {
   const child = spawn(process.execPath, [cliEntry(), 'instance', 'serve', '--path', layout.root, '--idle-stop', String(idleStopSeconds)], {
     detached: true,
     stdio: ['ignore', log, log],
-    env: { ...process.env, GLIBC_TUNABLES: daemonTunables(process.env.GLIBC_TUNABLES) },
+    env: { ...process.env, GLIBC_TUNABLES: withHugePageMalloc(process.env.GLIBC_TUNABLES) },
   });
   child.unref();
 }

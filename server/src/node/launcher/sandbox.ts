@@ -81,6 +81,7 @@ const TOP_LEVEL = ['/bin', '/sbin', '/lib', '/lib64', '/lib32', '/libx32'];
 // R reads /etc/R (Debian's /usr/lib/R/etc links there) and finds BLAS through /etc/alternatives;
 // Debian's matplotlib (python3-matplotlib) reads its defaults from /etc/matplotlibrc only.
 const ETC = ['/etc/R', '/etc/alternatives', '/etc/ld.so.cache', '/etc/matplotlibrc'];
+const THP_SETTINGS = '/sys/kernel/mm/transparent_hugepage';
 /** Where a sandbox without network finds its /etc/hosts (in its own /tmp; see tds_relay.py). */
 export const SANDBOX_HOSTS_FILE = '/tmp/.sqlml-hosts';
 const NETWORK_ETC = ['/etc/resolv.conf', '/etc/hosts', '/etc/nsswitch.conf', '/etc/host.conf', '/etc/gai.conf', '/etc/ssl', '/etc/ca-certificates'];
@@ -110,6 +111,10 @@ export function bwrapArgs(spec: SandboxSpec, host: HostLayout): string[] {
   else args.push('--symlink', SANDBOX_HOSTS_FILE, '/etc/hosts');
   for (const path of spec.readOnlyBinds ?? []) args.push('--ro-bind', path, path);
   args.push('--proc', '/proc', '--dev', '/dev');
+  // glibc's malloc reads the huge page size and mode here when GLIBC_TUNABLES asks it for huge
+  // pages (environment.ts); without them it never asks. The host's transparent-huge-page settings
+  // (world-readable there) are all of /sys the sandbox sees.
+  args.push('--ro-bind-try', THP_SETTINGS, THP_SETTINGS);
   // Every writable place is a part of the session's one tmpfs (storage.ts), the session folder at
   // its own path (as SQL Server scripts see their ExtensibilityData\<worker>\<GUID> working
   // directory); bubblewrap's own /dev, an unbounded tmpfs, is made read-only.
