@@ -112,6 +112,25 @@ test('R: a warm satellite runs the script with its parameters, input and printed
   assert.equal(launcher.pools()[0]!.warm.r.ready, 0, 'the R satellite was claimed');
 });
 
+test('R: a warm satellite receives an input larger than its relay\'s 4 MB buffer whole and in order', { skip: skipR }, async () => {
+  await settleWarm(launcher);
+  const deadline = Date.now() + 120_000;
+  while (launcher.pools()[0]!.warm.r.ready < 1 && Date.now() < deadline) await sleep(20);
+  assert.equal(launcher.pools()[0]!.warm.r.ready, 1, 'an R satellite is warm');
+  // 700,000 floats: 5.6 MB, more than one read of the buffer; a weighted sum shows any part lost,
+  // repeated or out of order (integers, so every sum is exact).
+  const rows = Array.from({ length: 700_000 }, (_, i) => [i]);
+  const weighted = rows.reduce((sum, [x], i) => sum + x! * ((i + 1) % 7), 0);
+  const result = await run(launcher, {
+    language: 'R',
+    script: 'x <- InputDataSet$x\nOutputDataSet <- data.frame(n = length(x), total = sum(x), weighted = sum(x * (seq_along(x) %% 7)))',
+    input: { columns: [{ name: 'x', type: 'float' }], rows },
+  });
+  assert.equal(result.session.state, 'succeeded', errors(result));
+  assert.deepEqual(records(result), [{ n: 700_000, total: (699_999 * 700_000) / 2, weighted }]);
+  assert.equal(launcher.pools()[0]!.warm.r.ready, 0, 'the warm R satellite served it');
+});
+
 test('R: a warm satellite (its functions compiled while it waited) reports a script error at the user\'s lines, as a cold one does', { skip: skipR }, async () => {
   await settleWarm(launcher);
   const deadline = Date.now() + 120_000;
