@@ -13,7 +13,8 @@
 // Each language runs twice: with satellites started cold for every session, then with a warm
 // satellite kept in the pool (launcher.warm, as `instance create --warm-python 1 --warm-r 1`);
 // before each warm statement the bench waits until the pool has refilled, so that the replacement
-// starting beside it is not what is measured.
+// starting beside it is not what is measured. The bench's own client runs as the language server
+// does, with malloc on huge pages (hugePageClient.ts).
 // Goal (issue 13): 1.0 s each.
 // Run as root (accounts mode; else namespaces): node --import tsx test/bench/columnar-rows.bench.ts
 import { spawnSync } from 'node:child_process';
@@ -25,6 +26,7 @@ import { deprovision } from '../../server/src/node/launcher/accounts';
 import { InstanceClient } from '../../server/src/node/instance/instanceClient';
 import { instanceLayout } from '../../server/src/node/instance/layout';
 import type { RunOutcome } from '../../server/src/node/instance/protocol';
+import { bareEnvironment, runAsLanguageServer } from './hugePageClient';
 import { cpuMs, statusBytes } from './processes';
 import { median } from './stats';
 import { refilled } from './warmPools';
@@ -117,7 +119,7 @@ async function measure(client: InstanceClient, base64Client: InstanceClient, war
 
       const t = performance.now();
       await connection.run(`COPY big TO '${csvIn}' (HEADER, DELIMITER ',')`);
-      const bare = spawnSync(language.bare(csvIn, csvOut)[0]!, language.bare(csvIn, csvOut).slice(1), { encoding: 'utf8' });
+      const bare = spawnSync(language.bare(csvIn, csvOut)[0]!, language.bare(csvIn, csvOut).slice(1), { encoding: 'utf8', env: bareEnvironment });
       if (bare.status !== 0) throw new Error(`${language.label} baseline failed: ${bare.stderr}`);
       await connection.run(`CREATE OR REPLACE TABLE back AS SELECT * FROM read_csv('${csvOut}')`);
       const bareMs = performance.now() - t;
@@ -142,6 +144,7 @@ async function measure(client: InstanceClient, base64Client: InstanceClient, war
 }
 
 async function main(): Promise<void> {
+  runAsLanguageServer();
   rmSync(BASE, { recursive: true, force: true });
   mkdirSync(BASE, { recursive: true, mode: 0o755 });
   let client: InstanceClient | undefined;
@@ -164,6 +167,7 @@ async function main(): Promise<void> {
 
     console.log(`machine: ${availableParallelism()} CPUs, Node ${process.version}, load average ${loadavg().map((l) => l.toFixed(1)).join(' ')} at the start`);
     console.log(`${ROWS.toLocaleString('en')} rows x 5 columns (4 float, 1 text) in and out, ${RUNS} runs each after a warm-up`);
+    console.log(`the client runs as the language server does, GLIBC_TUNABLES=${process.env.GLIBC_TUNABLES}; the bare runtimes without it`);
     for (const warm of [false, true]) {
       if (warm) {
         client?.close();
