@@ -1,5 +1,6 @@
-// One executor session's DuckDB connection: translated SQL with bound parameters, results read a
-// chunk at a time up to the row limit (a huge result never sits whole in memory), transactions,
+// One executor session's DuckDB connection: translated SQL with bound parameters, results computed
+// by DuckDB and read a chunk at a time up to the row limit (a streamed client's batches are never
+// gathered whole in JavaScript), transactions,
 // and the session's functions registered as DuckDB functions (in the session's function slot)
 // that call back into the executor.
 import {
@@ -69,7 +70,7 @@ const typeIdsOf = (result: DuckDBResult) => result.columnTypes().map((type) => t
 /**
  * A result's rows a DuckDB chunk at a time, gathered into batches of columns of at least
  * `batchRows` rows (the last one shorter; none when there are no rows), up to `limit` rows:
- * `state.truncated` once rows were left beyond it. A huge result never sits whole in memory.
+ * `state.truncated` once rows were left beyond it. A batch goes before the next is read.
  */
 async function* columnBatches(result: DuckDBResult, limit: number, batchRows: number, state: { truncated: boolean }): AsyncGenerator<StoredColumns> {
   const typeIds = typeIdsOf(result);
