@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { EventEmitter, window, workspace, type Disposable, type ExtensionContext, type LogOutputChannel } from 'vscode';
 import { LanguageClient, State, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
 import type { NotificationType, RequestType, RequestType0 } from 'vscode-languageserver';
-import { withHugePageMalloc } from '../../server/src/node/hugePageMalloc';
+import { withHugePageMalloc } from '../../server/src/core/launcher/hugePageMalloc';
 import {
   CredentialsNeededNotification,
   InstanceStateNotification,

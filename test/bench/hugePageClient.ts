@@ -3,7 +3,7 @@
 // tunable once, at a process's start, so a bench started without it starts itself again with it.
 // The bare runtimes of its baselines are given the environment the bench was started with.
 import { spawnSync } from 'node:child_process';
-import { withHugePageMalloc } from '../../server/src/node/hugePageMalloc';
+import { withHugePageMalloc } from '../../server/src/core/launcher/hugePageMalloc';
 
 /** The environment this bench was first started with: what a bare runtime gets. */
 export const bareEnvironment: NodeJS.ProcessEnv = JSON.parse(process.env.SQLML_BENCH_BARE_ENV ?? 'null') ?? { ...process.env };

@@ -8,7 +8,7 @@ import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import { createMessageConnection, SocketMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
 import { BoundedMessageReader } from './boundedMessageReader';
-import { withHugePageMalloc } from '../hugePageMalloc';
+import { withHugePageMalloc } from '../../core/launcher/hugePageMalloc';
 import { osLoginSocket, type InstanceLayout } from './layout';
 import { readOwner } from './ownerLock';
 import { decodeRunOutcome } from './wireResultSets';

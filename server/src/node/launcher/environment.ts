@@ -1,7 +1,7 @@
 // The satellite's environment is built from this allow-list alone: nothing of the launcher's own
 // environment (secrets included) is ever passed on, and nothing in it is a secret (bubblewrap
 // gets it on its command line, which every local user can read).
-import { HUGE_PAGE_MALLOC } from '../hugePageMalloc';
+import { HUGE_PAGE_MALLOC } from '../../core/launcher/hugePageMalloc';
 import { LOOPBACK_FD } from './loopbackDescriptor';
 
 export interface EnvironmentInput {

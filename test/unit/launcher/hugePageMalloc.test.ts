@@ -3,7 +3,7 @@
 // hugetlb setting of their own.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { withHugePageMalloc } from '../../../server/src/node/hugePageMalloc';
+import { withHugePageMalloc } from '../../../server/src/core/launcher/hugePageMalloc';
 
 test('huge pages are asked for when nothing is set, and added to the tunables the user set', () => {
   assert.equal(withHugePageMalloc(undefined), 'glibc.malloc.hugetlb=1');
