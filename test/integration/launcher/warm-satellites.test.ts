@@ -52,6 +52,33 @@ test('a session on a worker with a ready warm satellite claims it: the satellite
   assert.equal(launcher.pools()[0]!.warm.python.ready, 2, 'refilled');
 });
 
+test('a session that moves many rows starts its replacement after them, not beside them; one that moves few refills at once', { skip }, async () => {
+  await settleWarm(launcher);
+  const warm = () => launcher.pools()[0]!.warm.python;
+  assert.equal(warm().ready, 2);
+  // 32 MB of input (the claim waits 890 ms) and five million values back (the end waits a second).
+  const rows = 4_000_000;
+  const big = await run(launcher, {
+    script: "x = InputDataSet['x'].to_numpy()[:1000000]\nOutputDataSet = pandas.DataFrame({c: x for c in 'abcde'})",
+    input: { columns: [{ name: 'x', type: 'float' }], values: [{ kind: 'f8', data: new Float64Array(rows), nulls: null }], rowCount: rows },
+  });
+  assert.equal(big.session.state, 'succeeded', errors(big));
+  assert.equal(big.resultSets[0]!.columnar?.rowCount, 1_000_000);
+  const ended = Date.now();
+  assert.deepEqual([warm().ready, warm().starting], [1, 0], 'no replacement starts beside the rows just returned');
+  while (warm().starting + warm().ready < 2 && Date.now() - ended < 5000) await sleep(10);
+  const waited = Date.now() - ended;
+  assert.ok(waited >= 700 && waited < 2500, `the replacement started ${waited} ms after the session ended`);
+
+  await settleWarm(launcher);
+  const small = await run(launcher, { script: "OutputDataSet = pandas.DataFrame({'x': [1]})" });
+  assert.equal(small.session.state, 'succeeded', errors(small));
+  const smallEnded = Date.now();
+  while (warm().starting + warm().ready < 2 && Date.now() - smallEnded < 5000) await sleep(5);
+  assert.ok(Date.now() - smallEnded < 200, `a session returning one value had its replacement start ${Date.now() - smallEnded} ms after it ended`);
+  await settleWarm(launcher);
+});
+
 test('each warm satellite serves exactly one session: nothing a session leaves in its process reaches the next', { skip }, async () => {
   await settleWarm(launcher);
   const first = await run(launcher, { caller: 'a', script: "import builtins, sys\nbuiltins.planted = 'secret'\nsys.modules['pandas'].planted = 'secret'\nOutputDataSet = pandas.DataFrame({'pid': [__import__('os').getpid()]})" });

@@ -27,6 +27,7 @@ import { runSession, type LaunchOptions } from './session';
 import { storageEnforcement } from './storage';
 import { cgroupFolderName, defaultSettings, validateSettings, type LauncherSettings } from './settings';
 import { sweepLeftovers, type SweepReport } from './sweep';
+import { refillAfterSessionMs } from '../../core/launcher/refillTiming';
 import { WarmSatellites, type WarmView } from './warmSatellites';
 
 export interface PoolView {
@@ -167,12 +168,16 @@ export class Launcher {
     };
     const running = runSession(deps, normalized.request, id, options);
     this.active.add(running);
+    let returnedCells = 0;
     try {
-      return { ok: true, result: await running };
+      const result = await running;
+      returnedCells = result.resultSets.reduce((n, set) => n + (set.columnar?.rowCount ?? set.rows.length) * set.columns.length, 0);
+      return { ok: true, result };
     } finally {
       this.active.delete(running);
-      // The session's worker is free again: it may get a warm satellite.
-      this.warm.refill();
+      // The session's worker is free again: it may get a warm satellite, once the rows it returned
+      // are on their way (refillAfterSessionMs).
+      this.warm.refillIn(refillAfterSessionMs(returnedCells));
     }
   }
 

@@ -17,6 +17,7 @@ import { join } from 'node:path';
 import type { WorkerAssignment } from '../../core/launcher/mapping';
 import { DEFAULT_WARM_MEMORY_MIB, warmHeldBack } from '../../core/launcher/pools';
 import type { ScriptLanguage } from '../../core/launcher/request';
+import { refillAfterClaimMs } from '../../core/launcher/refillTiming';
 import { encodeClaim, READY_BYTE } from './claimMessage';
 import type { LauncherContext, PoolRuntime } from './context';
 import { writeExclusive } from './folders';
@@ -35,12 +36,6 @@ const ASSUMED_BYTES: Record<ScriptLanguage, number> = { python: 96 * 2 ** 20, r:
 const FAILURES_TO_GIVE_UP = 3;
 const STDERR_KEPT = 2048;
 const MEASURE_EVERY_MS = 2000;
-/**
- * How long after a claim the pool is refilled if no session has ended meanwhile: a short session
- * ends first (and its end refills), so the fork is not in its time; a long one gets its pool
- * refilled while it runs, for the callers who come meanwhile.
- */
-const REFILL_AFTER_CLAIM_MS = 250;
 
 /** What the Pools view and `launcher status` show of a pool's warm satellites. */
 export interface WarmView {
@@ -96,6 +91,8 @@ export class WarmSatellites {
   private measuredAt = 0;
   private closed = false;
   private refillTimer: ReturnType<typeof setTimeout> | undefined;
+  /** When refillTimer fires (Date.now() time). */
+  private refillAt = 0;
   private readonly parallel = Math.max(1, availableParallelism());
 
   constructor(
@@ -111,7 +108,7 @@ export class WarmSatellites {
 
   /**
    * Takes the worker's ready satellite of the language out of the pool. Its replacement starts when
-   * a session ends (the launcher refills then), or a while after the claim (REFILL_AFTER_CLAIM_MS),
+   * a session ends (the launcher refills then), or a while after the claim (refillAfterClaimMs),
    * or once it is removed unclaimed: starting one blocks the event loop while the daemon forks
    * (15-25 ms once it holds DuckDB's memory), which would hold up the very session that took it.
    */
@@ -147,10 +144,18 @@ export class WarmSatellites {
     }
   }
 
-  /** Refills a while from now (REFILL_AFTER_CLAIM_MS), unless a refill happens before. */
-  private refillSoon(): void {
-    if (this.closed || this.refillTimer) return;
-    this.refillTimer = setTimeout(() => this.refill(), REFILL_AFTER_CLAIM_MS);
+  /**
+   * Refills `ms` from now (at once for 0), unless a refill happens before; a later time given
+   * meanwhile replaces an earlier one, as the session that asks for it is still moving rows.
+   */
+  refillIn(ms: number): void {
+    if (this.closed) return;
+    if (ms <= 0) return this.refill();
+    const at = Date.now() + ms;
+    if (this.refillTimer && this.refillAt >= at) return;
+    clearTimeout(this.refillTimer);
+    this.refillAt = at;
+    this.refillTimer = setTimeout(() => this.refill(), ms);
     this.refillTimer.unref();
   }
 
@@ -322,8 +327,9 @@ export class WarmSatellites {
           sink.out = onStdout;
           sink.err = onStderr;
           const parts = encodeClaim(files, loopback);
+          const bytes = parts.reduce((n, part) => n + part.length, 0);
           channel.cork();
-          parts.forEach((part, i) => channel.write(part, i === parts.length - 1 ? () => this.refillSoon() : undefined));
+          parts.forEach((part, i) => channel.write(part, i === parts.length - 1 ? () => this.refillIn(refillAfterClaimMs(bytes)) : undefined));
           channel.uncork();
           // Without a loopback the channel ends with the claim: nothing the satellite sends is read.
           if (!loopback) channel.end().resume();
