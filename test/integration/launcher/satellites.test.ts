@@ -4,7 +4,7 @@
 // @r_rowsPerRead, and a missing runtime.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { isBulkColumn, type Columnar } from '../../../server/src/core/launcher/columnValues';
 import type { LauncherMessage } from '../../../server/src/core/launcher/messages';
 import type { Launcher } from '../../../server/src/node/launcher/launcher';
@@ -446,7 +446,11 @@ test('a missing runtime is Msg 39021 naming the Debian package and the setting',
 });
 
 // The kernel's mode for transparent huge pages: 'always', 'madvise' (the default) or 'never'.
-const hugePageMode = (): string => /\[(\w+)\]/.exec(readFileSync('/sys/kernel/mm/transparent_hugepage/enabled', 'utf8'))?.[1] ?? 'never';
+// A kernel built without THP has no such file: 'never'.
+const hugePageMode = (): string => {
+  const path = '/sys/kernel/mm/transparent_hugepage/enabled';
+  return (existsSync(path) && /\[(\w+)\]/.exec(readFileSync(path, 'utf8'))?.[1]) || 'never';
+};
 
 test('Python and R: a script\'s large arrays from malloc sit on huge pages, where the kernel offers them to those who ask (madvise)', { skip: skipR }, async () => {
   // A bytearray is plain malloc (NumPy asks for huge pages itself); so is a large R vector.

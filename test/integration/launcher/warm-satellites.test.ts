@@ -29,6 +29,13 @@ after(async () => {
   await bed.teardown();
 });
 
+/** Waits (up to two minutes: R starts slowly under load) until the pool's R satellite is ready. */
+async function rSatelliteReady(): Promise<void> {
+  const deadline = Date.now() + 120_000;
+  while (launcher.pools()[0]!.warm.r.ready < 1 && Date.now() < deadline) await sleep(20);
+  assert.equal(launcher.pools()[0]!.warm.r.ready, 1, 'an R satellite is warm');
+}
+
 const SELF = "import os\nOutputDataSet = pandas.DataFrame({'id': [os.environ['SQLML_SESSION_ID']], 'folder': [os.path.basename(os.getcwd())], 'fd3': [os.path.exists('/proc/self/fd/3')], 'loopback': [os.environ.get('SQLML_LOOPBACK_FD', '')]})";
 
 test('a session on a worker with a ready warm satellite claims it: the satellite\'s GUID is the session\'s id, folder and cgroup', { skip }, async () => {
@@ -124,9 +131,7 @@ test('a waiting satellite takes CPU only when its pool leaves some over; the ses
 
 test('R: a warm satellite runs the script with its parameters, input and printed output', { skip: skipR }, async () => {
   await settleWarm(launcher);
-  const deadline = Date.now() + 120_000;
-  while (launcher.pools()[0]!.warm.r.ready < 1 && Date.now() < deadline) await sleep(20);
-  assert.equal(launcher.pools()[0]!.warm.r.ready, 1, 'an R satellite is warm');
+  await rSatelliteReady();
   const result = await run(launcher, {
     language: 'R',
     script: "cat('hello from', Sys.getenv('SQLML_SESSION_ID'), '\\n')\nOutputDataSet <- data.frame(x = InputDataSet$x * k)",
@@ -141,9 +146,7 @@ test('R: a warm satellite runs the script with its parameters, input and printed
 
 test('R: a warm satellite receives an input larger than its relay\'s 4 MB buffer whole and in order', { skip: skipR }, async () => {
   await settleWarm(launcher);
-  const deadline = Date.now() + 120_000;
-  while (launcher.pools()[0]!.warm.r.ready < 1 && Date.now() < deadline) await sleep(20);
-  assert.equal(launcher.pools()[0]!.warm.r.ready, 1, 'an R satellite is warm');
+  await rSatelliteReady();
   // 700,000 floats: 5.6 MB, more than one read of the buffer; a weighted sum shows any part lost,
   // repeated or out of order (integers, so every sum is exact).
   const rows = Array.from({ length: 700_000 }, (_, i) => [i]);
@@ -160,9 +163,7 @@ test('R: a warm satellite receives an input larger than its relay\'s 4 MB buffer
 
 test('R: a warm satellite (its functions compiled while it waited) reports a script error at the user\'s lines, as a cold one does', { skip: skipR }, async () => {
   await settleWarm(launcher);
-  const deadline = Date.now() + 120_000;
-  while (launcher.pools()[0]!.warm.r.ready < 1 && Date.now() < deadline) await sleep(20);
-  assert.equal(launcher.pools()[0]!.warm.r.ready, 1, 'an R satellite is warm');
+  await rSatelliteReady();
   const failing = await run(launcher, { language: 'R', script: 'f <- function(x) {\n  y <- x + 1\n  stop("boom at three")\n}\ng <- function() f(1)\ng()\n' });
   assert.equal(launcher.pools()[0]!.warm.r.ready, 0, 'the R satellite was claimed');
   assert.equal(failing.session.state, 'failed');
