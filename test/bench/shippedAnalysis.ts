@@ -12,7 +12,7 @@ type Analysis = typeof import('../../server/src/core/analysis/analyze');
 type Incremental = typeof import('../../server/src/core/analysis/incremental');
 type Lexer = typeof import('../../server/src/core/tsql/lexer');
 
-export type ShippedAnalysis = Pick<Analysis, 'analyze' | 'checkEmbedded' | 'DEFAULT_OPTIONS'> & Pick<Incremental, 'IncrementalAnalyzer'> & Pick<Lexer, 'lex' | 'lexBatch'>;
+export type ShippedAnalysis = Pick<Analysis, 'analyze' | 'checkEmbedded' | 'DEFAULT_OPTIONS'> & Pick<Incremental, 'IncrementalAnalyzer'> & Pick<Lexer, 'lex' | 'lexBatch' | 'TokenPool'>;
 
 export async function shippedAnalysis(): Promise<ShippedAnalysis> {
   const dir = mkdtempSync(join(tmpdir(), 'sqlml-bench-analysis-'));
@@ -23,7 +23,7 @@ export async function shippedAnalysis(): Promise<ShippedAnalysis> {
         contents: [
           "export { analyze, checkEmbedded, DEFAULT_OPTIONS } from './server/src/core/analysis/analyze';",
           "export { IncrementalAnalyzer } from './server/src/core/analysis/incremental';",
-          "export { lex, lexBatch } from './server/src/core/tsql/lexer';",
+          "export { lex, lexBatch, TokenPool } from './server/src/core/tsql/lexer';",
         ].join('\n'),
         resolveDir: resolve(__dirname, '../..'),
         loader: 'ts',

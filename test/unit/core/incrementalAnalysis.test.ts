@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { analyze, DEFAULT_OPTIONS, type AnalysisOptions } from '../../../server/src/core/analysis/analyze';
 import { IncrementalAnalyzer } from '../../../server/src/core/analysis/incremental';
 import { IncrementalPreflightPlanner, planPreflight, type PreflightOptions } from '../../../server/src/core/preflight';
-import { lex, lexBatch } from '../../../server/src/core/tsql/lexer';
+import { lex, lexBatch, TokenPool, type Token } from '../../../server/src/core/tsql/lexer';
 import { generateWorkload } from '../../bench/generateWorkload';
 import { seedDocuments } from '../../fuzz/targets/tsqlInputs';
 import { mutateText, Rng } from '../../support/fuzz';
@@ -133,4 +133,25 @@ test('a document lexed batch by batch gives exactly the tokens and problems of l
     }
     assert.deepStrictEqual({ tokens, problems }, whole);
   }
+});
+
+test('lexed through a token pool, each batch gets the tokens lexBatch gives without one, in the objects of the batch before', () => {
+  const docs = seedDocuments();
+  const rng = new Rng(11);
+  const texts = [...docs, ...Array.from({ length: 300 }, () => mutateText(rng, mutateText(rng, rng.pick(docs), docs), docs))];
+  let reused = 0;
+  for (const text of texts) {
+    const pool = new TokenPool();
+    let before: readonly Token[] = [];
+    for (let from = 0; from < text.length; ) {
+      const fresh = lexBatch(text, from);
+      const pooled = lexBatch(text, from, pool);
+      assert.deepStrictEqual(pooled, fresh);
+      // A pooled token is rewritten whole: no field of the token it was before survives.
+      reused += pooled.tokens.filter((t, k) => t === before[k]).length;
+      before = pooled.tokens;
+      from = pooled.next;
+    }
+  }
+  assert.ok(reused > 1000, `the pool lent its objects again (${reused} tokens reused)`);
 });

@@ -98,15 +98,55 @@ function makeToken(kind: TokenKind, start: number, end: number, unicode: boolean
   return { kind, start, end, unicode, count, unterminated: undefined };
 }
 
+/**
+ * Token objects kept for the next batch. Scanning a document batch by batch, each batch's tokens
+ * are garbage once it is scanned; lexing the next batch into the same objects spares allocating
+ * (and the collector copying) some 100 bytes per token. Tokens lexed through a pool are valid only
+ * until the next batch is lexed through it.
+ */
+export class TokenPool {
+  readonly objects: Token[] = [];
+}
+
+/**
+ * Where the lexer puts its tokens: objects[0, count). Lexing into a fresh array, every object is
+ * new; lexing into a pool's array, the objects of the batch before are overwritten first.
+ */
+class TokenWriter {
+  count = 0;
+  constructor(readonly objects: Token[]) {}
+
+  push(kind: TokenKind, start: number, end: number, unicode: boolean | undefined, count: number | undefined): Token {
+    const n = this.count++;
+    if (n === this.objects.length) {
+      const token = makeToken(kind, start, end, unicode, count);
+      this.objects.push(token);
+      return token;
+    }
+    const token = this.objects[n]!;
+    token.kind = kind;
+    token.start = start;
+    token.end = end;
+    token.unicode = unicode;
+    token.count = count;
+    token.unterminated = undefined;
+    return token;
+  }
+
+  last(): Token {
+    return this.objects[this.count - 1]!;
+  }
+}
+
 /** `GO [count] [-- comment]` alone on its line, as sqlcmd and SSMS recognise it. */
 const GO_LINE = /[ \t]*go(?:[ \t]+(\d+))?[ \t]*(?:--[^\r\n]*)?(?=\r|\n|$)/iy;
 const NEXT_GO_LINE = /(?:\r\n?|\n)([ \t]*go(?:[ \t]+\d+)?[ \t]*(?:--[^\r\n]*)?)(?=\r|\n|$)/gi;
 
 export function lex(text: string): LexResult {
-  const tokens: Token[] = [];
+  const out = new TokenWriter([]);
   const problems: Problem[] = [];
-  lexFrom(text, 0, false, tokens, problems);
-  return { tokens, problems };
+  lexFrom(text, 0, false, out, problems);
+  return { tokens: out.objects, problems };
 }
 
 /** One batch's tokens (its closing GO token included, when it has one) and where the next batch's text begins. */
@@ -126,11 +166,11 @@ export interface BatchLexResult extends LexResult {
  * same state as at the start of a text, so a document lexed batch by batch gives exactly the
  * tokens lex() gives; what a batch's tokens depend on is the text from `from` up to `reach`.
  */
-export function lexBatch(text: string, from: number): BatchLexResult {
-  const tokens: Token[] = [];
+export function lexBatch(text: string, from: number, pool: TokenPool | null = null): BatchLexResult {
+  const out = new TokenWriter(pool ? pool.objects : []);
   const problems: Problem[] = [];
-  const { next, reach } = lexFrom(text, from, true, tokens, problems);
-  return { tokens, problems, next, reach };
+  const { next, reach } = lexFrom(text, from, true, out, problems);
+  return { tokens: pool ? out.objects.slice(0, out.count) : out.objects, problems, next, reach };
 }
 
 /**
@@ -138,7 +178,7 @@ export function lexBatch(text: string, from: number): BatchLexResult {
  * stopped and how far it read. Each construct is scanned by its own function below; this loop
  * only tracks line starts and picks the scanner by the first character.
  */
-function lexFrom(text: string, from: number, stopAfterGo: boolean, tokens: Token[], problems: Problem[]): { next: number; reach: number } {
+function lexFrom(text: string, from: number, stopAfterGo: boolean, out: TokenWriter, problems: Problem[]): { next: number; reach: number } {
   const n = text.length;
   let i = from;
   let lineStart = true; // only whitespace since the last line break
@@ -171,31 +211,31 @@ function lexFrom(text: string, from: number, stopAfterGo: boolean, tokens: Token
         lineStart = true;
       }
     } else if (c === Ch.Quote || ((c === 78 || c === 110) && next === Ch.Quote)) {
-      i = lexString(text, start, c !== Ch.Quote, tokens, problems);
-      lineStart = tokens[tokens.length - 1]!.unterminated === true;
+      i = lexString(text, start, c !== Ch.Quote, out, problems);
+      lineStart = out.last().unterminated === true;
     } else if (c === Ch.LBracket || c === Ch.DQuote) {
-      i = lexQuotedIdent(text, start, c, tokens, problems);
-      lineStart = tokens[tokens.length - 1]!.unterminated === true;
+      i = lexQuotedIdent(text, start, c, out, problems);
+      lineStart = out.last().unterminated === true;
     } else if (c === Ch.At) {
       const system = next === Ch.At;
       i = wordEnd(text, i + (system ? 2 : 1));
-      tokens.push(makeToken(system ? 'systemVariable' : 'variable', start, i, undefined, undefined));
+      out.push(system ? 'systemVariable' : 'variable', start, i, undefined, undefined);
     } else if (c === Ch.Zero && (next | 32) === 120 /* x */) {
       i = hexEnd(text, i + 2);
-      tokens.push(makeToken('binary', start, i, undefined, undefined));
+      out.push('binary', start, i, undefined, undefined);
     } else if (isDigit(c) || (c === Ch.Dot && isDigit(next))) {
       i = numberEnd(text, i);
-      tokens.push(makeToken('number', start, i, undefined, undefined));
+      out.push('number', start, i, undefined, undefined);
     } else if (isIdentStart(c)) {
       i = wordEnd(text, i + 1);
-      const go = atLineStart && i - start === 2 && (c | 32) === 103 && (next | 32) === 111 ? goLineEnd(text, start, tokens) : -1;
-      if (go < 0) tokens.push(makeToken('word', start, i, undefined, undefined));
+      const go = atLineStart && i - start === 2 && (c | 32) === 103 && (next | 32) === 111 ? goLineEnd(text, start, out) : -1;
+      if (go < 0) out.push('word', start, i, undefined, undefined);
       else {
         i = go;
         if (stopAfterGo) break;
       }
     } else {
-      i = lexPunctuation(text, start, c, tokens);
+      i = lexPunctuation(text, start, c, out);
     }
   }
   // One way out: a return reached only at the end of the text (once a document) was a site the
@@ -234,30 +274,28 @@ function blockCommentEnd(text: string, from: number): number {
 }
 
 /** A '...' or N'...' literal at `start`: pushes its token (and a problem when it is left open); returns its end. */
-function lexString(text: string, start: number, unicode: boolean, tokens: Token[], problems: Problem[]): number {
+function lexString(text: string, start: number, unicode: boolean, out: TokenWriter, problems: Problem[]): number {
   const bodyStart = start + (unicode ? 2 : 1);
   const { end, closed } = scanDelimited(text, Ch.Quote, bodyStart);
-  const token = makeToken('string', start, end, unicode, undefined);
+  const token = out.push('string', start, end, unicode, undefined);
   if (!closed) {
     token.unterminated = true;
     const body = text.slice(bodyStart, Math.min(end, start + 40)).split(/\r|\n/)[0];
     problems.push(makeProblem('SQLML001', `Unclosed quotation mark after the character string '${body}'.`, start, bodyStart));
   }
-  tokens.push(token);
   return end;
 }
 
 /** A [name] (with ]]) or "name" (with "") at `start`: pushes its token (and a problem when it is left open); returns its end. */
-function lexQuotedIdent(text: string, start: number, open: number, tokens: Token[], problems: Problem[]): number {
+function lexQuotedIdent(text: string, start: number, open: number, out: TokenWriter, problems: Problem[]): number {
   const bracket = open === Ch.LBracket;
   const { end, closed } = scanDelimited(text, bracket ? Ch.RBracket : Ch.DQuote, start + 1);
-  const token = makeToken('quotedIdent', start, end, undefined, undefined);
+  const token = out.push('quotedIdent', start, end, undefined, undefined);
   if (!closed) {
     token.unterminated = true;
     const what = bracket ? "bracketed name: the ']'" : 'quoted identifier: the \'"\'';
     problems.push(makeProblem('SQLML003', `Unclosed ${what} is missing.`, start, start + 1));
   }
-  tokens.push(token);
   return end;
 }
 
@@ -297,21 +335,21 @@ function numberEnd(text: string, from: number): number {
 }
 
 /** When the word GO at `start` (first on its line) is a batch separator line, pushes its token and returns the line's end; otherwise -1. */
-function goLineEnd(text: string, start: number, tokens: Token[]): number {
+function goLineEnd(text: string, start: number, out: TokenWriter): number {
   GO_LINE.lastIndex = start;
   const m = GO_LINE.exec(text);
   if (!m) return -1;
   const count = m[1] === undefined ? 1 : Number(m[1]);
-  tokens.push(makeToken('go', start, start + m[0].trimEnd().length, undefined, count));
+  out.push('go', start, start + m[0].trimEnd().length, undefined, count);
   return start + m[0].length;
 }
 
 /** A one-character token, or an operator of one or two characters; returns its end. */
-function lexPunctuation(text: string, start: number, c: number, tokens: Token[]): number {
+function lexPunctuation(text: string, start: number, c: number, out: TokenWriter): number {
   const kind: TokenKind | undefined = c === Ch.Comma ? 'comma' : c === Ch.LParen ? 'lparen' : c === Ch.RParen ? 'rparen' : c === Ch.Semicolon ? 'semicolon' : c === Ch.Dot ? 'dot' : undefined;
   let end = start + 1;
   if (kind === undefined && isOperatorPair(c, text.charCodeAt(end))) end++;
-  tokens.push(makeToken(kind ?? 'operator', start, end, undefined, undefined));
+  out.push(kind ?? 'operator', start, end, undefined, undefined);
   return end;
 }
 

@@ -6,7 +6,7 @@ import { makeProblem, type Problem } from '../diagnostics/problems';
 import type { CallArgument, ExternalScriptCall, Range, ResultSetColumn, ResultSetsClause } from '../scriptCall/call';
 import { parseParamsDeclaration } from '../scriptCall/paramsDeclaration';
 import type { SourceMap } from '../text/sourceMap';
-import { lex, lexBatch, type Token } from './lexer';
+import { lex, lexBatch, TokenPool, type Token } from './lexer';
 import { identifierName } from './literals';
 import { add, Evaluator, Scope, SourceText, matchingParen, type Value } from './values';
 
@@ -24,8 +24,10 @@ export function scanDocument(text: string): ScanResult {
   const result: ScanResult = { calls: [], problems: [], externalLanguages: [] };
   const lexProblems: Problem[] = [];
   const src = new SourceText(text, null, 0);
+  // Each batch is scanned whole before the next is lexed, and nothing found keeps a token.
+  const pool = new TokenPool();
   for (let from = 0; from < text.length; ) {
-    const batch = lexBatch(text, from);
+    const batch = lexBatch(text, from, pool);
     for (const p of batch.problems) lexProblems.push(p);
     scanBatchTokens(src, batch.tokens, result);
     from = batch.next;
@@ -39,10 +41,10 @@ export function scanDocument(text: string): ScanResult {
  * Scans one batch of the document, lexed by lexBatch (from `from` to `next`): its calls and
  * problems in document offsets, the lexer's problems first. A batch is scanned on its own, with
  * its own variables, exactly as scanDocument scans it, and reads only the text lexBatch read
- * (up to `reach`).
+ * (up to `reach`). A pool given lends its token objects, which are free again when this returns.
  */
-export function scanBatch(text: string, from: number): { next: number; reach: number; result: ScanResult } {
-  const batch = lexBatch(text, from);
+export function scanBatch(text: string, from: number, pool: TokenPool | null = null): { next: number; reach: number; result: ScanResult } {
+  const batch = lexBatch(text, from, pool);
   const result: ScanResult = { calls: [], problems: batch.problems, externalLanguages: [] };
   scanBatchTokens(new SourceText(text, null, 0), batch.tokens, result);
   return { next: batch.next, reach: batch.reach, result };
@@ -618,42 +620,70 @@ class BatchScanner {
   }
 }
 
-/** The statements statementAt follows. */
-const FOLLOWED = ['SET', 'EXEC', 'ALTER', 'SELECT', 'CREATE', 'DECLARE', 'EXECUTE'];
-
 /**
- * The keyword among FOLLOWED this word is, or '': compared in place (SourceText.isWord) instead
- * of upper-cased, as most words of a batch are none of them ('ſet' still reads as SET); no
- * character outside ASCII changes the length of one of these keywords.
+ * The statement keyword statementAt follows that this word is (SET, EXEC, ALTER, SELECT, CREATE,
+ * DECLARE, EXECUTE), or '': compared in place (SourceText.isWord) instead of upper-cased, as most
+ * words of a batch are none of them ('ſet' still reads as SET); no character outside ASCII
+ * changes the length of one of these keywords, so the word's length picks the candidates.
  */
 function followedKeyword(src: SourceText, t: Token): string {
-  const length = t.end - t.start;
-  if (length < SHORTEST_FOLLOWED || length > LONGEST_FOLLOWED) return '';
-  return FOLLOWED.find((keyword) => src.isWord(t, keyword)) ?? '';
+  switch (t.end - t.start) {
+    case 3:
+      return src.isWord(t, 'SET') ? 'SET' : '';
+    case 4:
+      return src.isWord(t, 'EXEC') ? 'EXEC' : '';
+    case 5:
+      return src.isWord(t, 'ALTER') ? 'ALTER' : '';
+    case 6:
+      return src.isWord(t, 'SELECT') ? 'SELECT' : src.isWord(t, 'CREATE') ? 'CREATE' : '';
+    case 7:
+      return src.isWord(t, 'DECLARE') ? 'DECLARE' : src.isWord(t, 'EXECUTE') ? 'EXECUTE' : '';
+    default:
+      return '';
+  }
 }
 
-const SHORTEST_FOLLOWED = Math.min(...FOLLOWED.map((k) => k.length));
-const LONGEST_FOLLOWED = Math.max(...FOLLOWED.map((k) => k.length));
-/** The first letters of the FOLLOWED keywords, in lower case. */
-const FOLLOWED_FIRST = new Set(FOLLOWED.map((k) => k.charCodeAt(0) | 32));
-
 /**
- * Could token i (not the first of its batch) begin a statement statementAt follows: one of the
- * FOLLOWED keywords (of their lengths, beginning with one of their first letters, or a word with a
- * character outside ASCII, which followedKeyword upper-cases), or a procedure name that may be a
- * bare sp_execute_external_script (a word of 26 characters, or the first part of a dotted name)?
+ * Could token i (not the first of its batch) begin a statement statementAt follows: a word of the
+ * length of one of those keywords that begins with its first letter (or with a character outside
+ * ASCII, which followedKeyword upper-cases), or a procedure name that may be a bare
+ * sp_execute_external_script (a word of 26 characters, or the first part of a dotted name)?
  * A cheap test of length and first character, as the statement scan asks it of every token.
  */
 function mayBeginFollowedStatement(text: string, tokens: readonly Token[], i: number): boolean {
   const t = tokens[i]!;
   if (t.kind !== 'word') return false;
   const length = t.end - t.start;
-  if (length >= SHORTEST_FOLLOWED && length <= LONGEST_FOLLOWED) {
-    const first = text.charCodeAt(t.start);
-    if (FOLLOWED_FIRST.has(first | 32) || first > 127) return true;
+  const first = text.charCodeAt(t.start) | 32;
+  if (first > 127) return true;
+  switch (length) {
+    case 3:
+      if (first === S) return true;
+      break;
+    case 4:
+      if (first === E) return true;
+      break;
+    case 5:
+      if (first === A) return true;
+      break;
+    case 6:
+      if (first === S || first === C) return true;
+      break;
+    case 7:
+      if (first === D || first === E) return true;
+      break;
+    case 26:
+      return true;
   }
-  return length === 26 || tokens[i + 1]?.kind === 'dot';
+  return tokens[i + 1]?.kind === 'dot';
 }
+
+/** Lower-case first letters of the followed keywords. */
+const A = 97;
+const C = 99;
+const D = 100;
+const E = 101;
+const S = 115;
 
 /**
  * Could the name at token i (read as procedureName reads it) end in sp_execute_external_script?
