@@ -135,8 +135,9 @@ export class LineProcess {
     child.on('close', (code, signal) => {
       if (this.child === child) this.onExit(child, signal ? `killed by ${signal}` : `exited with code ${code}`);
     });
-    // Writing to a process that just died fails with EPIPE; the 'close' handler reports it.
-    child.stdin?.on('error', () => undefined);
+    // Writing to a process that just died fails with EPIPE, and reading from one can fail with
+    // ECONNRESET (stdio are socket pairs); the 'close' handler reports it.
+    for (const stream of [child.stdin, child.stdout, child.stderr]) stream?.on('error', () => undefined);
     child.stdout?.setEncoding('utf8');
     child.stdout?.on('data', (chunk: string) => {
       if (this.child === child) this.onStdout(chunk);

@@ -52,6 +52,7 @@ export class FolderRemover {
     pipeOf(shell.stdin).unref();
     pipeOf(shell.stdout).unref();
     shell.stdin.on('error', () => this.lost(shell));
+    shell.stdout.on('error', () => this.lost(shell));
     shell.on('error', () => this.lost(shell));
     shell.on('exit', () => this.lost(shell));
     // Its stdout closes with it, and may be the last thing holding the process.

@@ -37,8 +37,9 @@ export function startSatellite(plan: SpawnPlan, onStdout: (b: Buffer) => void, o
   child.stdout!.on('data', onStdout);
   child.stderr!.on('data', onStderr);
   const channel = plan.loopback ? ((child.stdio[3] as Duplex | null) ?? undefined) : undefined;
-  // A satellite that vanishes mid-exchange is no error of the launcher's.
-  channel?.on('error', () => channel.destroy());
+  // A satellite that vanishes mid-exchange is no error of the launcher's. Its stdio are socket
+  // pairs, whose reads can fail (ECONNRESET) when it is killed: unheard, that error ended the daemon.
+  for (const stream of [child.stdout!, child.stderr!, channel]) stream?.on('error', () => stream.destroy());
   const exited = new Promise<Exit>((resolve) => {
     child.once('error', (e: NodeJS.ErrnoException) => resolve({ code: null, signal: null, startError: e.code ?? e.message }));
     child.once('close', (code, signal) => resolve({ code, signal }));
