@@ -11,8 +11,9 @@ import { pathToFileURL } from 'node:url';
 type Analysis = typeof import('../../server/src/core/analysis/analyze');
 type Incremental = typeof import('../../server/src/core/analysis/incremental');
 type Lexer = typeof import('../../server/src/core/tsql/lexer');
+type Preflight = typeof import('../../server/src/core/preflight');
 
-export type ShippedAnalysis = Pick<Analysis, 'analyze' | 'checkEmbedded' | 'DEFAULT_OPTIONS'> & Pick<Incremental, 'IncrementalAnalyzer'> & Pick<Lexer, 'lex' | 'lexBatch' | 'TokenPool'>;
+export type ShippedAnalysis = Pick<Analysis, 'analyze' | 'checkEmbedded' | 'DEFAULT_OPTIONS'> & Pick<Incremental, 'IncrementalAnalyzer'> & Pick<Lexer, 'lex' | 'lexBatch' | 'TokenPool'> & Pick<Preflight, 'planPreflight'>;
 
 export async function shippedAnalysis(): Promise<ShippedAnalysis> {
   const dir = mkdtempSync(join(tmpdir(), 'sqlml-bench-analysis-'));
@@ -24,6 +25,7 @@ export async function shippedAnalysis(): Promise<ShippedAnalysis> {
           "export { analyze, checkEmbedded, DEFAULT_OPTIONS } from './server/src/core/analysis/analyze';",
           "export { IncrementalAnalyzer } from './server/src/core/analysis/incremental';",
           "export { lex, lexBatch, TokenPool } from './server/src/core/tsql/lexer';",
+          "export { planPreflight } from './server/src/core/preflight';",
         ].join('\n'),
         resolveDir: resolve(__dirname, '../..'),
         loader: 'ts',

@@ -1,8 +1,9 @@
 // What the pre-flight needs to know about the document around a call: the database it runs in
 // (the last USE before it), where its batch begins (where a DBA statement can be written, in a
 // batch of its own), and the tables the document itself creates (which need not exist yet).
-import { lexBatch, type Token } from '../tsql/lexer';
+import { lexBatch, TokenPool } from '../tsql/lexer';
 import { identifierName } from '../tsql/literals';
+import { SourceText } from '../tsql/values';
 
 export interface DocumentContext {
   /** The database of the last USE before `offset`; null when there is none (the login's default). */
@@ -51,18 +52,23 @@ export function documentContext(text: string, batches: readonly BatchFacts[] = a
 
 function allBatchFacts(text: string): BatchFacts[] {
   const facts: BatchFacts[] = [];
+  const pool = new TokenPool();
   for (let from = 0; from < text.length; ) {
-    const batch = batchFacts(text, from);
+    const batch = batchFacts(text, from, pool);
     facts.push(batch.value);
     from = batch.next;
   }
   return facts;
 }
 
-/** The facts of the batch that begins at `from`: its USE statements, where it starts, the tables it creates. */
-export function batchFacts(text: string, from: number): { next: number; reach: number; value: BatchFacts } {
-  const { tokens, next, reach } = lexBatch(text, from);
-  const up = (t: Token | undefined) => (t && t.kind === 'word' ? text.slice(t.start, t.end).toUpperCase() : '');
+/**
+ * The facts of the batch that begins at `from`: its USE statements, where it starts, the tables it
+ * creates. A pool given lends its token objects (the facts keep none of them).
+ */
+export function batchFacts(text: string, from: number, pool: TokenPool | null = null): { next: number; reach: number; value: BatchFacts } {
+  const { tokens, next, reach } = lexBatch(text, from, pool);
+  // Keywords compared in place: upper-casing every word of the batch to find the few cost more than lexing it.
+  const src = new SourceText(text, null, 0);
   const facts: BatchFacts = { uses: [], batchStart: null, created: [] };
 
   const nameAt = (i: number): { schema: string | null; name: string } | null => {
@@ -81,17 +87,17 @@ export function batchFacts(text: string, from: number): { next: number; reach: n
     const t = tokens[i]!;
     if (t.kind === 'go') continue;
     if (facts.batchStart === null) facts.batchStart = lineStart(text, t.start);
-    const word = up(t);
-    if (word === 'USE' && (tokens[i + 1]?.kind === 'word' || tokens[i + 1]?.kind === 'quotedIdent')) {
+    if (t.kind !== 'word') continue;
+    if (src.isWord(t, 'USE') && (tokens[i + 1]?.kind === 'word' || tokens[i + 1]?.kind === 'quotedIdent')) {
       facts.uses.push({ at: t.start, database: identifierName(text, tokens[i + 1]!) });
-    } else if (word === 'CREATE' || word === 'ALTER') {
+    } else if (src.isWord(t, 'CREATE') || src.isWord(t, 'ALTER')) {
       let k = i + 1;
-      if (up(tokens[k]) === 'OR' && up(tokens[k + 1]) === 'ALTER') k += 2;
-      if (['TABLE', 'VIEW', 'SYNONYM'].includes(up(tokens[k]))) {
+      if (src.isWord(tokens[k], 'OR') && src.isWord(tokens[k + 1], 'ALTER')) k += 2;
+      if (src.isWord(tokens[k], 'TABLE') || src.isWord(tokens[k], 'VIEW') || src.isWord(tokens[k], 'SYNONYM')) {
         const name = nameAt(k + 1);
         if (name) facts.created.push(name);
       }
-    } else if (word === 'INTO' && up(tokens[i - 1]) !== 'INSERT' && up(tokens[i - 1]) !== 'MERGE') {
+    } else if (src.isWord(t, 'INTO') && !src.isWord(tokens[i - 1], 'INSERT') && !src.isWord(tokens[i - 1], 'MERGE')) {
       const name = nameAt(i + 1); // SELECT ... INTO name
       if (name) facts.created.push(name);
     }
