@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { analyze, DEFAULT_OPTIONS, type AnalysisOptions } from '../../../server/src/core/analysis/analyze';
 import { IncrementalAnalyzer } from '../../../server/src/core/analysis/incremental';
 import { IncrementalPreflightPlanner, planPreflight, type PreflightOptions } from '../../../server/src/core/preflight';
+import { BatchCache } from '../../../server/src/core/tsql/batchCache';
 import { lex, lexBatch, TokenPool, type Token } from '../../../server/src/core/tsql/lexer';
 import { generateWorkload } from '../../bench/generateWorkload';
 import { seedDocuments } from '../../fuzz/targets/tsqlInputs';
@@ -154,4 +155,22 @@ test('lexed through a token pool, each batch gets the tokens lexBatch gives with
     }
   }
   assert.ok(reused > 1000, `the pool lent its objects again (${reused} tokens reused)`);
+});
+
+test('a batch cache lends one token pool to the batches of an update, and keeps none past it', () => {
+  const pools: TokenPool[][] = [];
+  const cache = new BatchCache<number>((text, from, pool) => {
+    pools[pools.length - 1]!.push(pool);
+    const batch = lexBatch(text, from, pool);
+    return { next: batch.next, reach: batch.reach, value: batch.tokens.length };
+  }, (n) => n);
+  const text = 'SELECT 1\nGO\nSELECT 2, 3\nGO\nSELECT 4\n';
+  pools.push([]);
+  assert.deepEqual(cache.update(text).map((b) => b.value), [3, 5, 2]);
+  pools.push([]);
+  cache.update(text.replace('2, 3', '2, 3, 4'));
+  assert.equal(pools[0]!.length, 3);
+  assert.ok(pools[0]!.every((p) => p === pools[0]![0]), 'the batches of one update share a pool');
+  assert.equal(pools[1]!.length, 1, 'only the edited batch is scanned again');
+  assert.notEqual(pools[1]![0], pools[0]![0], 'the next update gets a pool of its own');
 });

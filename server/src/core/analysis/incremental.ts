@@ -17,7 +17,6 @@ import {
 import type { Problem } from '../diagnostics/problems';
 import { shiftBoundCall, shiftCall, shiftProblem } from '../scriptCall/shift';
 import { BatchCache } from '../tsql/batchCache';
-import { TokenPool } from '../tsql/lexer';
 import { neutralizePlaceholders } from '../tsql/placeholders';
 import { scanBatch, type ScanResult } from '../tsql/scanner';
 
@@ -37,10 +36,8 @@ export interface ReuseStats {
 }
 
 export class IncrementalAnalyzer {
-  /** Every batch scanned again is lexed into the token objects of the one before. */
-  private readonly pool = new TokenPool();
-  private readonly cache = new BatchCache<BatchAnalysis>((text, from) => {
-    const { next, reach, result } = scanBatch(text, from, this.pool);
+  private readonly cache = new BatchCache<BatchAnalysis>((text, from, pool) => {
+    const { next, reach, result } = scanBatch(text, from, pool);
     return { next, reach, value: { scan: result, analysed: null } };
   }, shiftBatch);
   private stats: ReuseStats = { batches: 0, scanned: 0, callsAnalysed: 0 };

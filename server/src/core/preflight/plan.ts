@@ -7,7 +7,6 @@ import type { Range } from '../scriptCall/call';
 import type { SqlServerVersion } from '../scriptCall/parameters';
 import type { MappedText } from '../text/sourceMap';
 import { BatchCache } from '../tsql/batchCache';
-import { TokenPool } from '../tsql/lexer';
 import { batchFacts, documentContext, shiftBatchFacts, type BatchFacts, type DocumentContext } from './documentContext';
 import { scanScriptUsages, type ScriptUsageKind } from './scriptUsage';
 import { tablesIn, type TablePermission } from './tables';
@@ -80,9 +79,7 @@ export function planPreflight(text: string, analysis: Analysis, options: Preflig
  * what planPreflight gives.
  */
 export class IncrementalPreflightPlanner {
-  /** Every batch read again is lexed into the token objects of the one before. */
-  private readonly pool = new TokenPool();
-  private readonly batches = new BatchCache<BatchFacts>((text, from) => batchFacts(text, from, this.pool), shiftBatchFacts);
+  private readonly batches = new BatchCache<BatchFacts>(batchFacts, shiftBatchFacts);
   private readonly planned = new WeakMap<CallAnalysis, { created: string; facts: CallFacts }>();
 
   plan(text: string, analysis: Analysis, options: PreflightOptions): PreflightPlan {

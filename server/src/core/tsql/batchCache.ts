@@ -3,6 +3,7 @@
 // only on the text it read: after an edit, batches that read nothing past the first change are
 // kept as they are, batches in the unchanged tail are kept and moved by the edit's length change,
 // and only the batches between are scanned again.
+import { TokenPool } from './lexer';
 
 /** One batch: its text is [start, next) of the document, and scanning it read the text up to reach. */
 export interface CachedBatch<T> {
@@ -13,8 +14,12 @@ export interface CachedBatch<T> {
   value: T;
 }
 
-/** Scans the batch that begins at `from` (as lexBatch lexes it). */
-export type BatchScan<T> = (text: string, from: number) => { next: number; reach: number; value: T };
+/**
+ * Scans the batch that begins at `from` (as lexBatch lexes it), lexing it through `pool`: one pool
+ * serves the batches of one update, each scanned whole before the next, and goes with it (kept,
+ * it would hold the tokens of the document's longest batch for as long as the document is open).
+ */
+export type BatchScan<T> = (text: string, from: number, pool: TokenPool) => { next: number; reach: number; value: T };
 
 /** The same value for a document in which the batch's text moved by `delta`. */
 export type BatchShift<T> = (value: T, delta: number) => T;
@@ -45,6 +50,7 @@ export class BatchCache<T> {
     const unchanged = prefix === old.length && prefix === text.length;
     let from = 0;
     let scanned = 0;
+    const pool = new TokenPool();
     while (from < text.length) {
       if (from < prefix) {
         // Kept as it is: a batch began here before, and read only text before the first change.
@@ -63,7 +69,7 @@ export class BatchCache<T> {
           break;
         }
       }
-      const { next, reach, value } = this.scan(text, from);
+      const { next, reach, value } = this.scan(text, from, pool);
       batches.push({ start: from, next, reach, value });
       scanned++;
       from = next;
