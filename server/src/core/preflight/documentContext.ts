@@ -63,9 +63,9 @@ function allBatchFacts(text: string): BatchFacts[] {
 
 /**
  * The facts of the batch that begins at `from`: its USE statements, where it starts, the tables it
- * creates. A pool given lends its token objects (the facts keep none of them).
+ * creates. The pool lends its token objects (the facts keep none of them).
  */
-export function batchFacts(text: string, from: number, pool: TokenPool | null = null): { next: number; reach: number; value: BatchFacts } {
+export function batchFacts(text: string, from: number, pool: TokenPool): { next: number; reach: number; value: BatchFacts } {
   const { tokens, next, reach } = lexBatch(text, from, pool);
   // Keywords compared in place: upper-casing every word of the batch to find the few cost more than lexing it.
   const src = new SourceText(text, null, 0);

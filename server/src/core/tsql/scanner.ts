@@ -41,9 +41,9 @@ export function scanDocument(text: string): ScanResult {
  * Scans one batch of the document, lexed by lexBatch (from `from` to `next`): its calls and
  * problems in document offsets, the lexer's problems first. A batch is scanned on its own, with
  * its own variables, exactly as scanDocument scans it, and reads only the text lexBatch read
- * (up to `reach`). A pool given lends its token objects, which are free again when this returns.
+ * (up to `reach`). The pool lends its token objects, which are free again when this returns.
  */
-export function scanBatch(text: string, from: number, pool: TokenPool | null = null): { next: number; reach: number; result: ScanResult } {
+export function scanBatch(text: string, from: number, pool: TokenPool): { next: number; reach: number; result: ScanResult } {
   const batch = lexBatch(text, from, pool);
   const result: ScanResult = { calls: [], problems: batch.problems, externalLanguages: [] };
   scanBatchTokens(new SourceText(text, null, 0), batch.tokens, result);
