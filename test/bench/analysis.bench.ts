@@ -63,7 +63,9 @@ async function main(): Promise<void> {
   const batchLexMs = median(runs.batchLex);
   const fullMs = median(runs.analyze);
   console.log(`lex batch by batch (baseline): median ${ms(batchLexMs)}   the whole document at once (lex()): median ${ms(wholeLexMs)}`);
-  console.log(`full analysis:         median ${ms(fullMs)}  p90 ${ms(percentile(runs.analyze, 90))}  = ${ratio(fullMs, batchLexMs)} lexing  (goal <= 1.2x)`);
+  // Two ratios: against lexing batch by batch (the lexing the analysis itself does, the stricter
+  // baseline) and against lex() of the whole document, the baseline the issue measured 1.36x against.
+  console.log(`full analysis:         median ${ms(fullMs)}  p90 ${ms(percentile(runs.analyze, 90))}  = ${ratio(fullMs, batchLexMs)} lexing batch by batch (goal <= 1.2x ${fullMs <= 1.2 * batchLexMs ? 'met' : 'NOT met'}), ${ratio(fullMs, wholeLexMs)} lex() of the whole document (the issue's baseline; goal <= 1.2x ${fullMs <= 1.2 * wholeLexMs ? 'met' : 'NOT met'})`);
   console.log(`pre-flight plan:       median ${ms(median(runs.plan))}  = ${ratio(median(runs.plan), batchLexMs)} lexing`);
 
   // The same document re-analysed after a one-character edit inside one call's script: replaced
