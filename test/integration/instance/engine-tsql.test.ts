@@ -49,7 +49,7 @@ describe('batches and errors', () => {
   });
 
   test('what the instance does not run is a positioned Msg 59001, and the batch goes on', async () => {
-    const ran = await s.run("CREATE TRIGGER dbo.tr ON dbo.t AFTER INSERT AS SELECT 1 AS x;\nGO\nPRINT 'after';\nDECLARE c CURSOR FOR SELECT 1;\nPRINT 'still';");
+    const ran = await s.run("CREATE TRIGGER dbo.tr ON dbo.t AFTER INSERT AS SELECT 1 AS x;\nGO\nPRINT 'after';\nDBCC CHECKDB;\nPRINT 'still';");
     assert.deepEqual(ran.errors.map((e) => [e.number, e.line]), [[59001, 0], [59001, 3]]);
     assert.match(ran.errors[0]!.text, /not supported by the embedded instance\.$/);
     assert.deepEqual(texts(ran), ['after', 'still']);

@@ -358,8 +358,8 @@ test('names: brackets, double quotes, multi-part columns, #temp, db..t', () => {
 
 test('unsupported statements are nodes, positioned, and the rest of the batch still parses (after a MERGE up to its semicolon)', () => {
   const text = `MERGE t USING u ON t.id = u.id WHEN MATCHED THEN UPDATE SET a = 1 WHEN NOT MATCHED THEN INSERT (a) VALUES (1);
-DECLARE c CURSOR FOR SELECT a FROM t
-OPEN c
+DBCC CHECKDB
+KILL 52
 BACKUP DATABASE x TO DISK = 'x.bak'
 ALTER TABLE t DROP COLUMN a
 CREATE INDEX ix ON t (a)
@@ -367,7 +367,7 @@ PRINT 'still here'`;
   const statements = parse(text);
   assert.deepEqual(
     statements.map((s) => (s.kind === 'unsupported' ? s.what : s.kind)),
-    ['merge', 'Cursors', 'Cursors', 'The BACKUP statement', 'ALTER TABLE', 'CREATE INDEX', 'print'],
+    ['merge', 'The DBCC statement', 'The KILL statement', 'The BACKUP statement', 'ALTER TABLE', 'CREATE INDEX', 'print'],
   );
   const merge = statements[0]!;
   assert.equal(text.slice(merge.start, merge.end), text.slice(0, text.indexOf(';')));
@@ -378,4 +378,49 @@ test('CREATE VIEW / FUNCTION are parsed whole; multi-statement table-valued func
   const batches = parseScript('CREATE VIEW v AS SELECT 1 AS x\nGO\nCREATE FUNCTION dbo.f (@a int) RETURNS TABLE AS RETURN (SELECT @a AS a)\nGO\nCREATE FUNCTION dbo.m () RETURNS @t TABLE (a int) AS BEGIN RETURN END\nGO\nCREATE TRIGGER tr ON t AFTER INSERT AS SELECT 1\nGO\nSELECT * FROM v');
   const kinds = batches.map((b) => b.statements.map((s) => (s.kind === 'unsupported' ? s.what : s.kind)));
   assert.deepEqual(kinds, [['createView'], ['createFunction'], ['A multi-statement table-valued function (RETURNS @table TABLE)'], ['CREATE TRIGGER'], ['select']]);
+});
+
+test('DECLARE CURSOR in the ISO and T-SQL forms: scope, whether FETCH may scroll, and how SQL Server would keep the rows', () => {
+  const cases: [string, [string | null, boolean, string]][] = [
+    ['DECLARE c CURSOR FOR SELECT a FROM t', [null, false, 'dynamic']],
+    ['DECLARE c CURSOR LOCAL FAST_FORWARD FOR SELECT a FROM t', ['local', false, 'dynamic']],
+    ['DECLARE c CURSOR GLOBAL STATIC READ_ONLY TYPE_WARNING FOR SELECT a FROM t', ['global', true, 'static']],
+    ['DECLARE c CURSOR FORWARD_ONLY KEYSET FOR SELECT a FROM t FOR UPDATE OF a, b', [null, false, 'keyset']],
+    ['DECLARE c CURSOR SCROLL FOR SELECT a FROM t ORDER BY a', [null, true, 'dynamic']],
+    ['DECLARE c INSENSITIVE CURSOR FOR SELECT a FROM t FOR READ ONLY', [null, false, 'static']],
+    ['DECLARE c SCROLL CURSOR FOR WITH w AS (SELECT 1 AS a) SELECT a FROM w', [null, true, 'dynamic']],
+  ];
+  for (const [sql, expected] of cases) {
+    const c = one(sql, 'declareCursor');
+    assert.deepEqual([c.scope, c.scrollable, c.style], expected, sql);
+    assert.equal(c.name.name, 'c');
+    assert.equal(sql.slice(c.start, c.end), sql, sql);
+  }
+  // A FAST_FORWARD cursor moves forward only: declaring it to scroll as well is Msg 1048.
+  const { errors } = parseBatch('DECLARE c CURSOR SCROLL FAST_FORWARD FOR SELECT 1');
+  assert.deepEqual(errors.map((e) => [e.number, e.message]), [[1048, 'Conflicting cursor options SCROLL and FAST_FORWARD.']]);
+});
+
+test('FETCH with and without an orientation and FROM, ABSOLUTE/RELATIVE by a constant or a variable, INTO variables; OPEN/CLOSE/DEALLOCATE [GLOBAL] name', () => {
+  const fetches = parse('FETCH c\nFETCH FROM c INTO @a\nFETCH PRIOR FROM GLOBAL c\nFETCH ABSOLUTE -2 FROM c INTO @a, @b\nFETCH RELATIVE @k FROM c\nFETCH next INTO @x');
+  assert.deepEqual(
+    fetches.map((f) => (f.kind === 'fetchCursor' ? [f.orientation, f.offset?.kind ?? null, f.cursor.name, f.cursor.global, f.into?.map((v) => v.name) ?? null] : f.kind)),
+    [
+      ['next', null, 'c', false, null],
+      ['next', null, 'c', false, ['@a']],
+      ['prior', null, 'c', true, null],
+      ['absolute', 'unary', 'c', false, ['@a', '@b']],
+      ['relative', 'variable', 'c', false, null],
+      // A cursor may be named like an orientation; without FROM the word is its name.
+      ['next', null, 'next', false, ['@x']],
+    ],
+  );
+  const actions = parse('OPEN c; CLOSE GLOBAL c; DEALLOCATE c');
+  assert.deepEqual(actions.map((a) => (a.kind === 'openCursor' || a.kind === 'closeCursor' || a.kind === 'deallocateCursor' ? [a.kind, a.cursor.global] : a.kind)), [
+    ['openCursor', false],
+    ['closeCursor', true],
+    ['deallocateCursor', false],
+  ]);
+  const variable = parseBatch('FETCH NEXT FROM @cur');
+  assert.deepEqual(variable.errors.map((e) => [e.number, e.message]), [[59001, 'A cursor variable is not supported by the embedded instance.']]);
 });

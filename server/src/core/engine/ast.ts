@@ -470,6 +470,8 @@ export type Statement =
   | MergeStatement
   | TruncateStatement
   | DeclareStatement
+  | DeclareCursorStatement
+  | CursorStatement
   | SetVariableStatement
   | SetOptionStatement
   | PrintStatement
@@ -603,6 +605,34 @@ export interface DeclareStatement extends Span {
 export type VariableDeclaration =
   | ({ kind: 'scalar'; name: VariableRef; type: DataType; value: Expression | null } & Span)
   | ({ kind: 'table'; name: VariableRef; definition: TableDefinition } & Span);
+
+/**
+ * DECLARE name CURSOR, in the ISO form (INSENSITIVE, SCROLL) or T-SQL's (LOCAL/GLOBAL,
+ * FORWARD_ONLY/SCROLL, STATIC/KEYSET/DYNAMIC/FAST_FORWARD, READ_ONLY/SCROLL_LOCKS/OPTIMISTIC,
+ * TYPE_WARNING), with its query and FOR READ ONLY / FOR UPDATE [OF ...].
+ */
+export interface DeclareCursorStatement extends Span {
+  kind: 'declareCursor';
+  name: Identifier;
+  /** null: neither LOCAL nor GLOBAL written (the database default, GLOBAL). */
+  scope: 'local' | 'global' | null;
+  /** Whether FETCH may move other than NEXT (SCROLL, or STATIC/KEYSET/DYNAMIC without FORWARD_ONLY). */
+  scrollable: boolean;
+  /** How SQL Server would keep the rows: STATIC and KEYSET know their count at OPEN (@@CURSOR_ROWS), DYNAMIC does not. */
+  style: 'static' | 'keyset' | 'dynamic';
+  query: SelectStatement;
+}
+
+export type FetchOrientation = 'next' | 'prior' | 'first' | 'last' | 'absolute' | 'relative';
+
+/** OPEN, FETCH, CLOSE and DEALLOCATE of a named cursor (`GLOBAL name` picks the global one of that name). */
+export type CursorStatement =
+  | ({ kind: 'openCursor' | 'closeCursor' | 'deallocateCursor'; cursor: CursorName } & Span)
+  | ({ kind: 'fetchCursor'; cursor: CursorName; orientation: FetchOrientation; offset: Expression | null; into: VariableRef[] | null } & Span);
+
+export interface CursorName extends Identifier {
+  global: boolean;
+}
 
 export interface SetVariableStatement extends Span {
   kind: 'setVariable';

@@ -4,6 +4,7 @@
 // and inside a procedure also the procedure and its own line, as SQL Server reports them.
 import { LineIndex } from '../../text/lineIndex';
 import type { OwnershipChainLink } from '../../security';
+import type { Cursor } from './cursor';
 import type { TableInfo } from '../translate';
 import type { SqlType } from '../translate/types';
 import type { SqlValue } from './ports';
@@ -33,6 +34,8 @@ export class Frame {
   readonly tableVariables = new Map<string, TableInfo>();
   /** #temp tables created here: a procedure's are dropped when it returns, as in SQL Server. */
   readonly createdTemp: string[] = [];
+  /** LOCAL cursors, by lower-case name: they go away with the batch or procedure that declared them. */
+  readonly cursors = new Map<string, Cursor>();
   /** SCOPE_IDENTITY(): the last identity value an INSERT of this batch or procedure generated. */
   scopeIdentity: SqlValue = null;
   private readonly lines: LineIndex;

@@ -6,6 +6,7 @@ import { requestCommand } from './activity';
 import { NEXT, type Flow, type StatementContext } from './context';
 import { ExecStop, notSupportedHere, TERMINATING_STATEMENT } from './errors';
 import { runControl, CONTROL_KINDS } from './statements/control';
+import { runCursor, CURSOR_KINDS } from './statements/cursors';
 import { runDdl, DDL_KINDS } from './statements/ddl';
 import { runDml, DML_KINDS } from './statements/dml';
 import { runExecute } from './statements/execute';
@@ -75,6 +76,7 @@ export function runStatement(statement: Statement, ctx: StatementContext): Promi
   const kind = statement.kind;
   if (CONTROL_KINDS.has(kind)) return runControl(statement, ctx);
   if (DML_KINDS.has(kind)) return runDml(statement, ctx);
+  if (CURSOR_KINDS.has(kind)) return runCursor(statement, ctx);
   if (DDL_KINDS.has(kind)) return runDdl(statement, ctx);
   if (PROCEDURE_KINDS.has(kind)) return runProcedureDdl(statement, ctx);
   if (MODULE_KINDS.has(kind)) return runModuleDdl(statement, ctx);

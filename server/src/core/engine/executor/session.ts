@@ -16,6 +16,7 @@ import { Cancelled, ExecStop, storageStop, type WriteTarget } from './errors';
 import type { Frame } from './frame';
 import type { RunningRequest } from './activity';
 import { internalClient, type ClientInfo } from './client';
+import { FETCH_NONE, type Cursor } from './cursor';
 import type { InstanceDocument } from './document';
 import { effectiveGroup, type WorkloadGroupDefinition } from './resourceGovernor';
 import type { Instance } from './instance';
@@ -68,6 +69,12 @@ export class ExecutorSession {
   lastError = 0;
   /** @@IDENTITY: the last identity value an INSERT of this session generated (identity.ts). */
   lastIdentity: SqlValue = null;
+  /** GLOBAL cursors, by lower-case name: they last until DEALLOCATE or the end of the connection. */
+  readonly cursors = new Map<string, Cursor>();
+  /** @@FETCH_STATUS: how the connection's last FETCH went. */
+  fetchStatus = FETCH_NONE;
+  /** @@CURSOR_ROWS reads the last cursor opened on the connection. */
+  lastOpenedCursor: Cursor | null = null;
   /** > 0 while statements run inside a TRY block (of this frame or a calling one). */
   tryDepth = 0;
   readonly caught: CaughtError[] = [];

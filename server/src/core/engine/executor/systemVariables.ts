@@ -25,6 +25,8 @@ const SYSTEM_VARIABLES: Readonly<Record<string, SystemVariable>> = {
   '@@servicename': { type: { name: 'nvarchar', length: 128 }, value: () => 'MSSQLSERVER' },
   '@@language': { type: { name: 'nvarchar', length: 128 }, value: () => 'us_english' },
   '@@identity': { type: IDENTITY_VALUE, value: (s) => s.lastIdentity },
+  '@@fetch_status': { type: { name: 'int' }, value: (s) => s.fetchStatus },
+  '@@cursor_rows': { type: { name: 'int' }, value: (s) => s.lastOpenedCursor?.reportedRows ?? 0 },
   [SCOPE_IDENTITY_PARAMETER]: { type: IDENTITY_VALUE, value: (_, f) => f.scopeIdentity },
   '@@version': {
     type: { name: 'nvarchar', length: 300 },

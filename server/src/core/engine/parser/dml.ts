@@ -197,7 +197,7 @@ function mergeAction(p: Parser, when: MergeClause['when']): MergeAction {
 
 function whereClause(p: Parser): Expression | null {
   if (!p.acceptWord('WHERE')) return null;
-  if (p.isWord('CURRENT') && p.isWord('OF', 1)) p.unsupported('Cursors (WHERE CURRENT OF)', p.peek()!);
+  if (p.isWord('CURRENT') && p.isWord('OF', 1)) p.unsupported('A positioned UPDATE or DELETE (WHERE CURRENT OF)', p.peek()!);
   return parseCondition(p);
 }
 

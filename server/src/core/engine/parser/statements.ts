@@ -16,6 +16,7 @@ import type {
   VariableDeclaration,
   VariableRef,
 } from '../ast';
+import { declaresCursor, parseCursorAction, parseDeclareCursor, parseFetch } from './cursors';
 import { parseAlter, parseCreate, parseDrop } from './ddl';
 import { parseDelete, parseInsert, parseMerge, parseTruncate, parseUpdate } from './dml';
 import { parseExecute, parseProcedureCall } from './execute';
@@ -147,9 +148,10 @@ function parseStatement(p: Parser, first = false): Statement {
       return skipUnsupported(p, startPos, 'GOTO', 'statement');
     case 'OPEN':
     case 'CLOSE':
-    case 'FETCH':
     case 'DEALLOCATE':
-      return skipUnsupported(p, startPos, 'Cursors', 'statement');
+      return parseCursorAction(p);
+    case 'FETCH':
+      return parseFetch(p);
     case 'BACKUP':
     case 'RESTORE':
     case 'DBCC':
@@ -238,16 +240,13 @@ function startsValue(p: Parser): boolean {
 }
 
 function declare(p: Parser): Statement {
-  const startPos = p.pos;
   const start = p.next().start;
-  if (p.isIdentifier() && (p.isWord('CURSOR', 1) || p.isWord('INSENSITIVE', 1) || p.isWord('SCROLL', 1))) {
-    return skipUnsupported(p, startPos, 'Cursors', 'statement', new Set(['SELECT', 'WITH']));
-  }
+  if (declaresCursor(p)) return parseDeclareCursor(p, start);
   const variables = commaList(p, (): VariableDeclaration => {
     const t = p.expect('variable');
     const name: VariableRef = { kind: 'variable', name: p.slice(t), system: false, start: t.start, end: t.end };
     p.acceptWord('AS');
-    if (p.isWord('CURSOR')) p.unsupported('Cursor variables', p.peek()!);
+    if (p.isWord('CURSOR')) p.unsupported('A cursor variable', p.peek()!);
     if (p.acceptWord('TABLE')) {
       const definition = parseTableDefinition(p);
       return { kind: 'table', name, definition, start: t.start, end: p.lastEnd() };
@@ -267,7 +266,7 @@ function setStatement(p: Parser): Statement {
     const variable: VariableRef = { kind: 'variable', name: p.slice(v), system: false, start: v.start, end: v.end };
     if (!isAssignmentOperator(p.op())) p.fail();
     const op = p.slice(p.next()) as AssignmentOperator;
-    if (p.isWord('CURSOR')) p.unsupported('Cursor variables', p.peek()!);
+    if (p.isWord('CURSOR')) p.unsupported('A cursor variable', p.peek()!);
     const value = parseExpression(p);
     return { kind: 'setVariable', variable, op, value, start, end: value.end };
   }
