@@ -361,17 +361,17 @@ test('unsupported statements are nodes, positioned, and the rest of the batch st
 DBCC CHECKDB
 KILL 52
 BACKUP DATABASE x TO DISK = 'x.bak'
-ALTER TABLE t DROP COLUMN a
+ALTER TABLE t SWITCH TO u
 CREATE INDEX ix ON t (a)
 PRINT 'still here'`;
   const statements = parse(text);
   assert.deepEqual(
     statements.map((s) => (s.kind === 'unsupported' ? s.what : s.kind)),
-    ['merge', 'The DBCC statement', 'The KILL statement', 'The BACKUP statement', 'ALTER TABLE', 'CREATE INDEX', 'print'],
+    ['merge', 'The DBCC statement', 'The KILL statement', 'The BACKUP statement', 'ALTER TABLE SWITCH', 'CREATE INDEX', 'print'],
   );
   const merge = statements[0]!;
   assert.equal(text.slice(merge.start, merge.end), text.slice(0, text.indexOf(';')));
-  assert.equal(text.slice(statements[4]!.start, statements[4]!.end), 'ALTER TABLE t DROP COLUMN a');
+  assert.equal(text.slice(statements[4]!.start, statements[4]!.end), 'ALTER TABLE t SWITCH TO u');
 });
 
 test('CREATE VIEW / FUNCTION are parsed whole; multi-statement table-valued functions and triggers take the rest of their batch', () => {
@@ -423,4 +423,29 @@ test('FETCH with and without an orientation and FROM, ABSOLUTE/RELATIVE by a con
   ]);
   const variable = parseBatch('FETCH NEXT FROM @cur');
   assert.deepEqual(variable.errors.map((e) => [e.number, e.message]), [[59001, 'A cursor variable is not supported by the embedded instance.']]);
+});
+
+test('ALTER TABLE: ADD columns (WITH VALUES), DROP COLUMN [IF EXISTS] a, COLUMN b, ALTER COLUMN with nullability; other forms are positioned 59001 nodes', () => {
+  const [add, drop, alter, nullable] = parse(
+    'ALTER TABLE dbo.t ADD a int NOT NULL DEFAULT 0, b nvarchar(5) DEFAULT N\'x\' WITH VALUES\nALTER TABLE t DROP COLUMN IF EXISTS a, COLUMN b\nALTER TABLE #t ALTER COLUMN c varchar(10) COLLATE Latin1_General_CS_AS NOT NULL\nALTER TABLE t ALTER COLUMN c int',
+  );
+  assert.ok(add?.kind === 'alterTable' && add.action.kind === 'addColumns');
+  assert.deepEqual(add.action.columns.map((c) => [c.definition.name.name, c.definition.nullable, c.definition.default !== null, c.withValues]), [
+    ['a', false, true, false],
+    ['b', null, true, true],
+  ]);
+  assert.ok(drop?.kind === 'alterTable' && drop.action.kind === 'dropColumns');
+  assert.deepEqual([drop.action.ifExists, drop.action.columns.map((c) => c.name)], [true, ['a', 'b']]);
+  assert.ok(alter?.kind === 'alterTable' && alter.action.kind === 'alterColumn');
+  assert.deepEqual([alter.table.name.name, alter.action.column.name, alter.action.collation?.name, alter.action.nullable], ['#t', 'c', 'Latin1_General_CS_AS', false]);
+  assert.ok(nullable?.kind === 'alterTable' && nullable.action.kind === 'alterColumn' && nullable.action.nullable);
+  const others = parse('ALTER TABLE t ADD CONSTRAINT pk PRIMARY KEY (a)\nALTER TABLE t DROP CONSTRAINT pk\nALTER TABLE t SWITCH TO u\nALTER TABLE t ALTER COLUMN c ADD ROWGUIDCOL\nALTER TABLE t SET (LOCK_ESCALATION = AUTO)\nPRINT 1');
+  assert.deepEqual(others.map((o) => (o.kind === 'unsupported' ? o.what : o.kind)), [
+    'ALTER TABLE ADD CONSTRAINT',
+    'ALTER TABLE DROP CONSTRAINT',
+    'ALTER TABLE SWITCH',
+    'ALTER TABLE ALTER COLUMN',
+    'ALTER TABLE SET',
+    'print',
+  ]);
 });

@@ -491,6 +491,7 @@ export type Statement =
   | DropDatabaseStatement
   | CreateSchemaStatement
   | CreateTableStatement
+  | AlterTableStatement
   | DropTableStatement
   | CreateProcedureStatement
   | DropProcedureStatement
@@ -755,6 +756,20 @@ export interface TableDefinition extends Span {
   columns: ColumnDefinition[];
   constraints: TableConstraint[];
 }
+
+/** ALTER TABLE: columns added, dropped, or given another type or nullability. */
+export interface AlterTableStatement extends Span {
+  kind: 'alterTable';
+  table: ObjectName;
+  action: AlterTableAction;
+}
+
+export type AlterTableAction =
+  /** ADD c type ... [WITH VALUES]: WITH VALUES puts a nullable column's default in the rows already there. */
+  | ({ kind: 'addColumns'; columns: { definition: ColumnDefinition; withValues: boolean }[] } & Span)
+  | ({ kind: 'dropColumns'; ifExists: boolean; columns: Identifier[] } & Span)
+  /** ALTER COLUMN c type [COLLATE x] [NULL | NOT NULL]: not saying NOT NULL makes the column nullable. */
+  | ({ kind: 'alterColumn'; column: Identifier; type: DataType; collation: Identifier | null; nullable: boolean } & Span);
 
 export interface ColumnDefinition extends Span {
   name: Identifier;

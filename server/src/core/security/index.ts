@@ -41,7 +41,7 @@ export {
 export { createUser, dropUser, type CreateUserSpec, type UserMapping } from './databaseUsers';
 export { alterRoleMember, createRole, dropRole, roleMemberProcedure, type RoleMemberChange } from './databaseRoles';
 export { applyPermissionStatement, type PermissionAction, type PermissionStatement } from './grants';
-export { registerExternalLanguage, registerObject, registerSchema, unregisterObject, type ObjectSpec } from './registry';
+export { registerExternalLanguage, registerObject, registerSchema, setObjectColumns, unregisterObject, type ObjectSpec } from './registry';
 
 export {
   databasePermissionsView,

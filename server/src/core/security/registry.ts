@@ -79,6 +79,25 @@ export function unregisterObject(catalog: SecurityCatalog, databaseName: string,
   });
 }
 
+/**
+ * ALTER TABLE: the object's columns as they are now. A column permission stays with its column,
+ * wherever the column now is (column permissions name a column by its position), and goes with
+ * a column dropped.
+ */
+export function setObjectColumns(catalog: SecurityCatalog, databaseName: string, schemaName: string, name: string, columns: readonly string[]): SecurityCatalog {
+  const db = findDatabase(catalog, databaseName);
+  const object = db && findObject(db, schemaName, name);
+  if (!db || !object) return catalog;
+  const position = (column: string | undefined) => (column === undefined ? 0 : columns.findIndex((c) => c.toLowerCase() === column.toLowerCase()) + 1);
+  const permissions = db.permissions.flatMap((r) => {
+    if (r.classCode !== 1 || r.majorId !== object.objectId || r.minorId === 0) return [r];
+    const minorId = position(object.columns[r.minorId - 1]);
+    return minorId === 0 ? [] : [{ ...r, minorId }];
+  });
+  const objects = db.objects.map((o) => (o.objectId === object.objectId ? { ...o, columns: [...columns] } : o));
+  return withDatabase(catalog, { ...db, objects, permissions });
+}
+
 /** CREATE EXTERNAL LANGUAGE name [AUTHORIZATION owner]. */
 export function registerExternalLanguage(catalog: SecurityCatalog, databaseName: string, name: string, owner?: string): Outcome<SecurityCatalog> {
   const db = database(catalog, databaseName);

@@ -125,19 +125,22 @@ function systemConstraintName(prefix: 'PK' | 'UQ', target: WriteTarget | undefin
   return `${prefix}__${table.slice(0, 8)}__${hex}`;
 }
 
+/** The name of the table's key `index` as SQL Server reports it: as written, or the one it generates (counting earlier unnamed keys of its kind). */
+export function keyName(keys: readonly KeyConstraint[], index: number, target: WriteTarget | undefined): string {
+  const key = keys[index]!;
+  return key.name ?? systemConstraintName(key.kind, target, keys.slice(0, index).filter((k) => k.kind === key.kind && k.name === null).length);
+}
+
 /**
  * Which of the table's keys the storage's message means: the one of that kind over those columns;
  * when the message names neither (duplicates within one statement), the primary key, else the
- * first unique one. `ordinal` counts earlier unnamed keys of the same kind, for a distinct generated name.
+ * first unique one. -1 when the table records none.
  */
-function violatedKey(keys: readonly KeyConstraint[], kind: 'PK' | 'UQ' | null, columns: readonly string[] | null): { constraint: KeyConstraint; ordinal: number } {
+function violatedKey(keys: readonly KeyConstraint[], kind: 'PK' | 'UQ' | null, columns: readonly string[] | null): number {
   const same = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((c, i) => c.toLowerCase() === b[i]!.toLowerCase());
   const exact = columns === null ? -1 : keys.findIndex((k) => k.kind === kind && same(k.columns, columns));
   const firstOf = (k: 'PK' | 'UQ') => keys.findIndex((key) => key.kind === k);
-  const found = exact >= 0 ? exact : kind !== null ? firstOf(kind) : firstOf('PK') >= 0 ? firstOf('PK') : firstOf('UQ');
-  if (found < 0) return { constraint: { kind: kind ?? 'PK', name: null, columns: [] }, ordinal: 0 };
-  const constraint = keys[found]!;
-  return { constraint, ordinal: keys.slice(0, found).filter((k) => k.kind === constraint.kind && k.name === null).length };
+  return exact >= 0 ? exact : kind !== null ? firstOf(kind) : firstOf('PK') >= 0 ? firstOf('PK') : firstOf('UQ');
 }
 
 /** Errors after which SQL Server adds Msg 3621 "The statement has been terminated." */
@@ -153,9 +156,11 @@ function constraintError(message: string, target: WriteTarget | undefined): Numb
   if (duplicate || withinStatement) {
     const pairs = duplicate ? duplicate[1]!.split(', ').map((pair) => [pair.slice(0, pair.indexOf(': ')), pair.slice(pair.indexOf(': ') + 2)] as const) : null;
     const key = pairs ? pairs.map(([, value]) => value).join(', ') : withinStatement![1]!;
-    const { constraint, ordinal } = violatedKey(target?.keys ?? [], duplicate ? (duplicate[2] === 'primary key' ? 'PK' : 'UQ') : null, pairs?.map(([column]) => column) ?? null);
-    const kind = constraint.kind === 'PK' ? 'PRIMARY KEY' : 'UNIQUE KEY';
-    const name = constraint.name ?? systemConstraintName(constraint.kind, target, ordinal);
+    const keys = target?.keys ?? [];
+    const written = duplicate ? (duplicate[2] === 'primary key' ? 'PK' : 'UQ') : null;
+    const found = violatedKey(keys, written, pairs?.map(([column]) => column) ?? null);
+    const kind = (found >= 0 ? keys[found]!.kind : (written ?? 'PK')) === 'PK' ? 'PRIMARY KEY' : 'UNIQUE KEY';
+    const name = found >= 0 ? keyName(keys, found, target) : systemConstraintName(written ?? 'PK', target, 0);
     return { number: 2627, level: 14, state: 1, text: `Violation of ${kind} constraint '${name}'. Cannot insert duplicate key in object '${table}'. The duplicate key value is (${key}).` };
   }
   const notNull = /NOT NULL constraint failed: [^.\s]+\.(\S+)/.exec(message);

@@ -317,7 +317,7 @@ export class ExecutorSession {
   }
 
   /** Statements that must all happen or none (a table and its metadata): one storage transaction. */
-  async atomically(statements: readonly string[], at: Span, database?: string): Promise<void> {
+  async atomically(statements: readonly string[], at: Span, database?: string, target?: WriteTarget): Promise<void> {
     const own = this.transactionCount === 0;
     if (database) this.noteWrite(database);
     try {
@@ -326,7 +326,7 @@ export class ExecutorSession {
       if (own) await this.storage.transaction('commit');
     } catch (e) {
       if (own) await this.storage.transaction('rollback').catch(() => undefined);
-      throw this.failure(e, at);
+      throw this.failure(e, at, target);
     }
   }
 

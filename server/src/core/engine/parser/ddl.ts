@@ -1,6 +1,6 @@
 // CREATE / ALTER / DROP: databases, schemas, tables and procedures here; principals, resource
 // pools and external languages are handed to security.ts and server.ts.
-import type { CreateProcedureStatement, Identifier, ObjectName, ProcedureParameter, Statement } from '../ast';
+import type { AlterTableStatement, CreateProcedureStatement, Identifier, ObjectName, ProcedureParameter, Statement } from '../ast';
 import { commaList, parseExpression } from './expressions';
 import { parseDataType, parseObjectName } from './names';
 import type { Parser } from './parser';
@@ -8,7 +8,7 @@ import { parseAlterLogin, parseAlterRole, parseCreateLogin, parseCreateRole, par
 import { parseAlterExternal, parseAlterResourceGovernor, parseCreateExternal, parseDropExternal, parseResourcePool, parseWorkloadGroup } from './server';
 import { parseStatementList } from './statements';
 import { parseFunction, parseView } from './modules';
-import { parseCreateTable } from './tables';
+import { columnDefinition, parseCreateTable } from './tables';
 import { skipUnsupported } from './unsupported';
 
 /** Statements SQL Server requires alone in their batch; the rest of the batch is their body. */
@@ -92,6 +92,8 @@ export function parseAlter(p: Parser, first: boolean): Statement {
       return parseAlterResourceGovernor(p, startPos);
     case 'WORKLOAD':
       return parseWorkloadGroup(p, 'alter', startPos);
+    case 'TABLE':
+      return parseAlterTable(p, alterToken.start, startPos);
   }
   if (BATCH_OBJECTS.has(word)) return skipUnsupported(p, startPos, `ALTER ${word}`, 'batch');
   if (!word) return p.fail();
@@ -144,6 +146,56 @@ export function parseDrop(p: Parser): Statement {
   }
   if (!word) return p.fail();
   return skipUnsupported(p, startPos, `DROP ${word}`, 'statement');
+}
+
+const CONSTRAINT_WORDS: ReadonlySet<string> = new Set(['CONSTRAINT', 'PRIMARY', 'UNIQUE', 'CHECK', 'FOREIGN']);
+
+/**
+ * ALTER TABLE name ADD column definitions [WITH VALUES] | DROP COLUMN [IF EXISTS] names | ALTER
+ * COLUMN name type [COLLATE x] [NULL | NOT NULL]; constraints, SWITCH, SET and the rest are not run.
+ */
+function parseAlterTable(p: Parser, start: number, startPos: number): Statement {
+  p.expectWord('TABLE');
+  const table = parseObjectName(p);
+  const actionStart = p.peek()?.start ?? p.lastEnd();
+  const word = p.word();
+  const statement = (action: AlterTableStatement['action']): AlterTableStatement => ({ kind: 'alterTable', table, action, start, end: p.lastEnd() });
+  if (word === 'ADD' && !CONSTRAINT_WORDS.has(p.word(1))) {
+    p.next();
+    const columns = commaList(p, () => {
+      if (CONSTRAINT_WORDS.has(p.word())) p.unsupported('ALTER TABLE ADD CONSTRAINT', p.peek()!);
+      const definition = columnDefinition(p);
+      const withValues = p.isWord('WITH') && p.isWord('VALUES', 1);
+      if (withValues) p.pos += 2;
+      return { definition, withValues };
+    });
+    return statement({ kind: 'addColumns', columns, start: actionStart, end: p.lastEnd() });
+  }
+  if (word === 'DROP' && p.isWord('COLUMN', 1)) {
+    p.pos += 2;
+    const ifExists = acceptIfExists(p);
+    // DROP COLUMN a, b and DROP COLUMN a, COLUMN b say the same.
+    const columns = commaList(p, () => {
+      if (p.isWord('COLUMN') && p.isIdentifier(1)) p.next();
+      return p.identifier();
+    });
+    return statement({ kind: 'dropColumns', ifExists, columns, start: actionStart, end: p.lastEnd() });
+  }
+  if (word === 'ALTER' && p.isWord('COLUMN', 1) && !p.isWord('ADD', 3) && !p.isWord('DROP', 3)) {
+    p.pos += 2;
+    const column = p.identifier();
+    const type = parseDataType(p);
+    const collation = p.acceptWord('COLLATE') ? p.identifier() : null;
+    const notNull = p.isWord('NOT') && p.isWord('NULL', 1);
+    if (notNull) p.pos += 2;
+    else p.acceptWord('NULL');
+    return statement({ kind: 'alterColumn', column, type, collation, nullable: !notNull, start: actionStart, end: p.lastEnd() });
+  }
+  if (!word) return p.fail();
+  const what = word === 'ADD' && CONSTRAINT_WORDS.has(p.word(1)) ? 'ALTER TABLE ADD CONSTRAINT' : ['ADD', 'DROP', 'ALTER', 'WITH'].includes(word) ? `ALTER TABLE ${word} ${p.word(1)}` : `ALTER TABLE ${word}`;
+  // The action's own words (ADD, DROP, SET, ALTER COLUMN) belong to it; the statement ends where the next one begins.
+  p.pos += word === 'ALTER' ? 2 : 1;
+  return skipUnsupported(p, startPos, what.trimEnd(), 'statement');
 }
 
 function acceptIfExists(p: Parser): boolean {

@@ -39,7 +39,7 @@ export function parseTableDefinition(p: Parser): TableDefinition {
   return { columns, constraints, start, end: p.lastEnd() };
 }
 
-function columnDefinition(p: Parser): ColumnDefinition {
+export function columnDefinition(p: Parser): ColumnDefinition {
   const name = p.identifier();
   if (p.isWord('AS')) p.unsupported('Computed columns', p.peek()!);
   const type = parseDataType(p);

@@ -2,7 +2,7 @@
 // COLLATE NOCASE (SQL Server's default collation ignores case, so do comparisons, GROUP BY,
 // DISTINCT and keys on them) or the collation written on them, IDENTITY as a sequence, DEFAULT,
 // keys and CHECK constraints.
-import type { ColumnDefinition, TableConstraint, TableDefinition } from '../ast';
+import type { ColumnDefinition, Identifier, TableConstraint, TableDefinition } from '../ast';
 import { Context } from './context';
 import { convert } from './conversions';
 import { collationClause, collationNamed } from './collations';
@@ -39,7 +39,7 @@ export function translateTableDefinition(def: TableDefinition, location: TableLo
     const key = c.name.name.toLowerCase();
     if (seen.has(key)) stop(2705, 16, 3, `Column names in each table must be unique. Column name '${c.name.name}' in table '${owner}' is specified more than once.`, c.name);
     seen.add(key);
-    const type = withColumnCollation(resolveType(c.type, 'declaration', k + 1), c);
+    const type = withColumnCollation(resolveType(c.type, 'declaration', k + 1), c.collation);
     const nullable = c.identity || keyColumns.has(key) ? false : c.nullable ?? true;
     columns.push({ name: c.name.name, type, nullable, identity: c.identity !== null });
     let sql = `${quoteIdentifier(c.name.name)} ${duckdbType(type)}${collationClause(type)}`;
@@ -63,10 +63,10 @@ export function translateTableDefinition(def: TableDefinition, location: TableLo
 }
 
 /** A column's type with the collation written on it (Msg 447 on a type that is not a string). */
-function withColumnCollation(type: SqlType, c: ColumnDefinition): SqlType {
-  if (!c.collation) return type;
-  if (!isString(type)) stop(447, 16, 1, `Expression type ${type.name} is invalid for COLLATE clause.`, c.collation);
-  const named = collationNamed(c.collation, false);
+export function withColumnCollation(type: SqlType, collation: Identifier | null): SqlType {
+  if (!collation) return type;
+  if (!isString(type)) stop(447, 16, 1, `Expression type ${type.name} is invalid for COLLATE clause.`, collation);
+  const named = collationNamed(collation, false);
   if (!('duckdb' in named)) return throwError(named);
   return { ...type, collation: named };
 }
@@ -83,7 +83,7 @@ function identitySequenceSql(c: ColumnDefinition, type: SqlType, location: Table
   return `CREATE ${temp}SEQUENCE ${name} START WITH ${seed} INCREMENT BY ${increment}`;
 }
 
-function defaultValue(c: ColumnDefinition, type: SqlType, ctx: Context): string {
+export function defaultValue(c: ColumnDefinition, type: SqlType, ctx: Context): string {
   const t = new ExpressionTranslator(ctx, new Scope([], null));
   const value = t.value(c.default!);
   if (c.default!.kind === 'subquery') unsupported('Subqueries in DEFAULT', c.default!);

@@ -3,6 +3,7 @@
 // what the executor needs to report (result columns with T-SQL types), or SQL Server's error,
 // positioned in the parsed text.
 import type {
+  AlterTableAction,
   DataType,
   DeleteStatement,
   Expression,
@@ -19,12 +20,13 @@ import type {
 import { sqlError, type SqlError } from '../parser/errors';
 import { Context } from './context';
 import { convert } from './conversions';
+import { translateAddColumns, translateAlterColumn, type AlteredTable } from './alterTable';
 import { createTableFromColumns, dropTableStatements, translateTableDefinition, type TableDdl } from './ddl';
 import { insertStagedSql, translateDelete, translateInsert, translateTruncate, translateUpdate, type InsertPlan } from './dml';
 import { stop, TranslateStop } from './errors';
 import { ExpressionTranslator } from './expressions';
 import { translateMerge, type MergePlan } from './merge';
-import type { ColumnInfo, Ports, TableLocation } from './ports';
+import type { ColumnInfo, Ports, TableInfo, TableLocation } from './ports';
 import { translateQuery, type ResultColumn } from './query';
 import { Scope } from './scope';
 import { sqlTypeOf, type SqlType } from './types';
@@ -164,6 +166,16 @@ export function translateCreateTable(definition: TableDefinition, location: Tabl
   return run(() => translateTableDefinition(definition, location, ports), definition);
 }
 
+/** ALTER TABLE ... ADD: the columns added to `table` (the executor has resolved it and checked ALTER). */
+export function translateAlterTableAdd(action: Extract<AlterTableAction, { kind: 'addColumns' }>, table: TableInfo, ports: Ports): Translation<AlteredTable> {
+  return run(() => translateAddColumns(action, table, ports), action);
+}
+
+/** ALTER TABLE ... ALTER COLUMN of `column`, one of `table`'s. */
+export function translateAlterTableColumn(action: Extract<AlterTableAction, { kind: 'alterColumn' }>, table: TableInfo, column: ColumnInfo): Translation<AlteredTable> {
+  return run(() => translateAlterColumn(table, column, action), action);
+}
+
 /** CREATE VIEW's check of the definition: the view's columns, or the error in it. */
 export function translateViewDefinition(view: ViewInfo, at: Span): Translation<ResultColumn[]> {
   return run(() => viewColumns(view, new Context(view.ports), at), at);
@@ -182,7 +194,7 @@ export function resolveDataType(dt: DataType, context: 'declaration' | 'cast'): 
 
 export { createTableFromColumns, dropTableStatements };
 export { decodeRaisedError } from './errors';
-export { duckdbRelation, quoteIdentifier, quoteString, stagedColumn } from './names';
+export { duckdbRelation, identitySequence, quoteIdentifier, quoteString, stagedColumn } from './names';
 export { duckdbType, formatSqlType, type SqlType } from './types';
 export type { ColumnInfo, FunctionInfo, KeyConstraint, ModuleInfo, Ports, SchemaLookup, TableFunctionInfo, TableInfo, TableLocation, TableName, UserFunctionInfo, UserFunctionParameter, VariableLookup, ViewInfo } from './ports';
-export type { InsertPlan, ResultColumn, TableDdl };
+export type { AlteredTable, InsertPlan, ResultColumn, TableDdl };

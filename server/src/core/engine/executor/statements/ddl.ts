@@ -1,4 +1,4 @@
-// USE, CREATE / DROP DATABASE, CREATE SCHEMA, CREATE / DROP TABLE. The security core decides who
+// USE, CREATE / DROP DATABASE, CREATE SCHEMA, CREATE / ALTER / DROP TABLE. The security core decides who
 // may; the storage gets the database file or the schema; the catalog change is durable before
 // the statement reports success.
 import type { Statement } from '../../ast';
@@ -8,11 +8,12 @@ import { findDatabase } from '../../../security/lookup';
 import { quoteIdentifier, translateCreateTable } from '../../translate';
 import { NEXT, type Flow, type StatementContext } from '../context';
 import { fail, notInMultiStatementTransaction, refuse } from '../errors';
+import { runAlterTable } from './alterTable';
 import { createTableAt, dropTable } from './tables';
 
-export const DDL_KINDS: ReadonlySet<string> = new Set(['use', 'createDatabase', 'dropDatabase', 'createSchema', 'createTable', 'dropTable']);
+export const DDL_KINDS: ReadonlySet<string> = new Set(['use', 'createDatabase', 'dropDatabase', 'createSchema', 'createTable', 'alterTable', 'dropTable']);
 
-type DdlStatement = Extract<Statement, { kind: 'use' | 'createDatabase' | 'dropDatabase' | 'createSchema' | 'createTable' | 'dropTable' }>;
+type DdlStatement = Extract<Statement, { kind: 'use' | 'createDatabase' | 'dropDatabase' | 'createSchema' | 'createTable' | 'alterTable' | 'dropTable' }>;
 
 export async function runDdl(s: Statement, ctx: StatementContext): Promise<Flow> {
   const st = s as DdlStatement;
@@ -81,6 +82,9 @@ export async function runDdl(s: Statement, ctx: StatementContext): Promise<Flow>
       await createTableAt(ctx, st.name, (location) => ctx.translated(translateCreateTable(st.definition, location, used.ports)), st);
       return NEXT;
     }
+    case 'alterTable':
+      await runAlterTable(st, ctx);
+      return NEXT;
     case 'dropTable':
       for (const name of st.names) await dropTable(ctx, name, st.ifExists);
       return NEXT;
