@@ -48,6 +48,11 @@ describe('batches and errors', () => {
     assert.deepEqual(ran.errors.map((e) => [e.number, e.text]), [[515, "Cannot insert the value NULL into column 'id', table 'appdb.dbo.nn'; column does not allow nulls. INSERT fails."]]);
   });
 
+  test('a table variable is named in messages as written, not by the name it is stored under', async () => {
+    const ran = await s.run('DECLARE @nn TABLE (id int NOT NULL);\nINSERT INTO @nn VALUES (NULL);');
+    assert.deepEqual(ran.errors.map((e) => [e.number, e.text]), [[515, "Cannot insert the value NULL into column 'id', table 'tempdb.dbo.@nn'; column does not allow nulls. INSERT fails."]]);
+  });
+
   test('what the instance does not run is a positioned Msg 59001, and the batch goes on', async () => {
     const ran = await s.run("CREATE TRIGGER dbo.tr ON dbo.t AFTER INSERT AS SELECT 1 AS x;\nGO\nPRINT 'after';\nDBCC CHECKDB;\nPRINT 'still';");
     assert.deepEqual(ran.errors.map((e) => [e.number, e.line]), [[59001, 0], [59001, 3]]);

@@ -82,7 +82,8 @@ test("valid T-SQL the instance can't run inside a statement: Msg 59001, position
     ['SELECT 1 WHERE 1 > ALL (SELECT 1)', 'Comparison with ALL (subquery)', 'ALL'],
     ['SELECT NEXT VALUE FOR s', 'NEXT VALUE FOR', 'NEXT'],
     ['SELECT a FROM t GROUP BY a, ROLLUP(a)', 'GROUP BY with ROLLUP beside other grouping', 'ROLLUP(a)'],
-    ['INSERT INTO t OUTPUT inserted.a VALUES (1)', 'The OUTPUT clause', 'OUTPUT'],
+    ['DELETE FROM t OUTPUT deleted.a INTO @x OUTPUT deleted.a', 'A second OUTPUT clause', 'OUTPUT'],
+    ["MERGE t USING u ON t.a = u.a WHEN MATCHED THEN DELETE OUTPUT $action;", 'The OUTPUT clause', 'OUTPUT'],
     ['CREATE TABLE t (a int MASKED WITH (FUNCTION = \'default()\'))', 'Dynamic data masking', 'MASKED'],
     ['UPDATE TOP (1) t SET a = 1', 'UPDATE TOP', 'TOP'],
   ];

@@ -449,3 +449,17 @@ test('ALTER TABLE: ADD columns (WITH VALUES), DROP COLUMN [IF EXISTS] a, COLUMN 
     'print',
   ]);
 });
+
+test('OUTPUT on INSERT (before its rows), UPDATE (after SET) and DELETE (after the target), with INTO a table variable or table and its columns', () => {
+  const [insert, update, remove] = parse(
+    'INSERT INTO t (a) OUTPUT inserted.id, inserted.a AS x INTO @log (id, a) VALUES (1)\nUPDATE t SET a = 2 OUTPUT inserted.* FROM t JOIN u ON u.id = t.id WHERE t.id = 1\nDELETE FROM t OUTPUT deleted.a + 1 total INTO dbo.archive WHERE a > 0',
+  );
+  assert.ok(insert?.kind === 'insert' && insert.output && insert.source.kind === 'values');
+  assert.deepEqual(insert.output.items.map((i) => i.alias?.name ?? null), [null, 'x']);
+  assert.deepEqual([insert.output.into?.target.kind, insert.output.into?.columns.map((c) => c.name)], ['variable', ['id', 'a']]);
+  assert.ok(update?.kind === 'update' && update.output && update.from.length === 1 && update.where);
+  assert.equal(update.output.items[0]!.expr.kind, 'star');
+  assert.ok(remove?.kind === 'delete' && remove.output?.items[0]!.alias?.name === 'total' && remove.output.into !== null && remove.where !== null);
+  const assigned = parseBatch('DELETE FROM t OUTPUT @v = deleted.a');
+  assert.deepEqual(assigned.errors.map((e) => [e.number, e.message]), [[102, "Incorrect syntax near '='."]]);
+});

@@ -529,7 +529,14 @@ export interface InsertStatement extends Span {
   kind: 'insert';
   target: ObjectName | VariableRef;
   columns: Identifier[];
+  output: OutputClause | null;
   source: InsertSource;
+}
+
+/** OUTPUT inserted.… | deleted.… [INTO target [(columns)]]: the rows an INSERT, UPDATE or DELETE changed, as it left them. */
+export interface OutputClause extends Span {
+  items: SelectExpression[];
+  into: ({ target: ObjectName | VariableRef; columns: Identifier[] } & Span) | null;
 }
 
 export type InsertSource =
@@ -545,6 +552,7 @@ export interface UpdateStatement extends Span {
   /** A table, a table variable, or an alias defined in FROM. */
   target: ObjectName | VariableRef;
   assignments: UpdateAssignment[];
+  output: OutputClause | null;
   from: TableSource[];
   where: Expression | null;
 }
@@ -566,6 +574,7 @@ export interface DeleteStatement extends Span {
   /** WITH ... DELETE: common table expressions its FROM and WHERE may read (never its target). */
   ctes: CommonTableExpression[];
   target: ObjectName | VariableRef;
+  output: OutputClause | null;
   from: TableSource[];
   where: Expression | null;
 }

@@ -143,9 +143,10 @@ export class StatementContext {
 
   /**
    * Sends a result set, cut at the instance's row limit with a notice: bare rows, or a query's (kept
-   * column by column when the storage read them so).
+   * column by column when the storage read them so). `counted`: followed by "(n rows affected)"
+   * (not for OUTPUT's rows: its statement says how many it changed).
    */
-  resultSet(columns: ExecColumn[], stored: SqlValue[][] | StoredRows, at: Span): void {
+  resultSet(columns: ExecColumn[], stored: SqlValue[][] | StoredRows, at: Span, counted = true): void {
     const max = this.session.instance.options.maxRows;
     // `rows` is read only where there are no columns: on a storage result it builds every row.
     const columnar = Array.isArray(stored) ? undefined : stored.columnar;
@@ -155,7 +156,7 @@ export class StatementContext {
     if (count > max) this.sink.resultSet({ columns, rows: rows().slice(0, max) });
     else this.sink.resultSet(columnar ? withColumnarRows({ columns }, columnar) : { columns, rows: rows() });
     if (cut) this.cutNotice(max, at);
-    this.rowsAffected(Math.min(count, max), at);
+    if (counted) this.rowsAffected(Math.min(count, max), at);
   }
 
   /** A SELECT's rows for the client: streamed where the sink takes a stream, else read whole. */

@@ -4,6 +4,7 @@
 // table variables belong to the session and need nothing.
 import type { NamedTable, ObjectName, Span, TableSource, VariableRef } from '../ast';
 import { tableName } from '../translate/from';
+import { shownTableName } from '../translate/names';
 import type { TableInfo } from '../translate';
 import type { StatementContext } from './context';
 import type { WriteTarget } from './errors';
@@ -67,11 +68,11 @@ function checkModule(ctx: StatementContext, module: ModuleDefinition, permission
 }
 
 /**
- * The table a DML statement writes: its name, or the alias of a FROM item (UPDATE a SET ... FROM
- * dbo.t AS a). Null for table variables.
+ * The table a DML statement writes: its name, the alias of a FROM item (UPDATE a SET ... FROM
+ * dbo.t AS a), or a table variable of the frame (which needs no permission: checkTable passes it).
  */
 export function writtenTable(ctx: StatementContext, target: ObjectName | VariableRef, from: readonly TableSource[]): TableInfo | null {
-  if (target.kind === 'variable') return null;
+  if (target.kind === 'variable') return ctx.frame.tableVariables.get(target.name.toLowerCase()) ?? null;
   const direct = resolveUserTable(ctx.session, tableName(target));
   if (direct || target.schema || target.database) return direct;
   const aliased = tablesRead(from).find((t: NamedTable) => t.alias?.name.toLowerCase() === target.name.name.toLowerCase());
@@ -82,5 +83,5 @@ export function writeTarget(table: TableInfo | null, verb: WriteTarget['verb']):
   if (!table) return undefined;
   const l = table.location;
   const keys = table.keys ?? [];
-  return l.kind === 'database' ? { database: l.database, schema: l.schema, table: l.name, verb, keys } : { database: 'tempdb', schema: 'dbo', table: l.name, verb, keys };
+  return l.kind === 'database' ? { database: l.database, schema: l.schema, table: l.name, verb, keys } : { database: 'tempdb', schema: 'dbo', table: shownTableName(l.name), verb, keys };
 }

@@ -280,12 +280,40 @@ export class ExecutorSession {
   }
 
   async execute(sql: string, parameters: readonly SqlValue[], at: Span, target?: WriteTarget): Promise<number> {
-    // A #temp table's target is named tempdb for messages; the storage does not count it as a database written.
-    if (target && target.database !== 'tempdb') this.noteWrite(target.database);
+    this.writing(target);
     try {
       return await this.storage.run(sql, parameters);
     } catch (e) {
       throw this.failure(e, at, target);
+    }
+  }
+
+  /** A write whose RETURNING rows are wanted (OUTPUT): as execute, with the rows it returned. */
+  async executeReturning(sql: string, parameters: readonly SqlValue[], at: Span, target?: WriteTarget): Promise<StoredRows> {
+    this.writing(target);
+    try {
+      return await this.storage.query(sql, parameters);
+    } catch (e) {
+      throw this.failure(e, at, target);
+    }
+  }
+
+  private writing(target: WriteTarget | undefined): void {
+    // A #temp table's target is named tempdb for messages; the storage does not count it as a database written.
+    if (target && target.database !== 'tempdb') this.noteWrite(target.database);
+  }
+
+  /** Work of several storage statements that must happen whole or not at all: one storage transaction, unless one is open. */
+  async allOrNothing<T>(work: () => Promise<T>, at: Span): Promise<T> {
+    if (this.transactionCount > 0) return work();
+    await this.storage.transaction('begin');
+    try {
+      const result = await work();
+      await this.storage.transaction('commit');
+      return result;
+    } catch (e) {
+      await this.storage.transaction('rollback').catch(() => undefined);
+      throw e instanceof ExecStop || e instanceof Cancelled ? e : this.failure(e, at);
     }
   }
 

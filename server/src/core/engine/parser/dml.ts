@@ -8,6 +8,7 @@ import type {
   MergeAction,
   MergeClause,
   ObjectName,
+  OutputClause,
   Statement,
   UpdateAssignment,
   VariableRef,
@@ -16,7 +17,7 @@ import { parseExecuteSource } from './execute';
 import { commaList, parseCondition, parseExpression } from './expressions';
 import { parseObjectName } from './names';
 import type { Parser } from './parser';
-import { identifierList, isAssignmentOperator, parseQuery, parseTableSource, skipBalanced, startsQuery } from './query';
+import { identifierList, isAssignmentOperator, parseQuery, parseTableSource, selectItem, skipBalanced, startsQuery } from './query';
 
 /** INSERT [INTO] target [(columns)] {VALUES (...), ... | query | EXEC ... | DEFAULT VALUES}. */
 export function parseInsert(p: Parser): Statement {
@@ -25,9 +26,9 @@ export function parseInsert(p: Parser): Statement {
   p.acceptWord('INTO');
   const target = dmlTarget(p);
   const columns = p.isKind('lparen') && !startsQuery(p, 0) ? identifierList(p) : [];
-  if (p.isWord('OUTPUT')) p.unsupported('The OUTPUT clause', p.peek()!);
+  const output = outputClause(p);
   const source = insertSource(p);
-  return { kind: 'insert', target, columns, source, start, end: p.lastEnd() };
+  return { kind: 'insert', target, columns, output, source, start, end: p.lastEnd() };
 }
 
 function insertSource(p: Parser): InsertSource {
@@ -92,11 +93,11 @@ export function parseUpdate(p: Parser): Statement {
   const target = dmlTarget(p);
   p.expectWord('SET');
   const assignments = commaList(p, updateAssignment);
-  if (p.isWord('OUTPUT')) p.unsupported('The OUTPUT clause', p.peek()!);
+  const output = outputClause(p);
   const from = p.acceptWord('FROM') ? commaList(p, parseTableSource) : [];
   const where = whereClause(p);
   skipOption(p);
-  return { kind: 'update', ctes: [], target, assignments, from, where, start, end: p.lastEnd() };
+  return { kind: 'update', ctes: [], target, assignments, output, from, where, start, end: p.lastEnd() };
 }
 
 function updateAssignment(p: Parser): UpdateAssignment {
@@ -125,11 +126,30 @@ export function parseDelete(p: Parser): Statement {
   if (p.isWord('TOP')) p.unsupported('DELETE TOP', p.peek()!);
   p.acceptWord('FROM');
   const target = dmlTarget(p);
-  if (p.isWord('OUTPUT')) p.unsupported('The OUTPUT clause', p.peek()!);
+  const output = outputClause(p);
   const from = p.acceptWord('FROM') ? commaList(p, parseTableSource) : [];
   const where = whereClause(p);
   skipOption(p);
-  return { kind: 'delete', ctes: [], target, from, where, start, end: p.lastEnd() };
+  return { kind: 'delete', ctes: [], target, output, from, where, start, end: p.lastEnd() };
+}
+
+/** OUTPUT item, ... [INTO target [(columns)]], one clause (a second, for the client beside INTO, is not run). */
+function outputClause(p: Parser): OutputClause | null {
+  const word = p.acceptWord('OUTPUT');
+  if (!word) return null;
+  const items = commaList(p, () => {
+    const item = selectItem(p);
+    return item.kind === 'expression' ? item : p.fail(p.tokenAfter(item.variable.end));
+  });
+  let into: OutputClause['into'] = null;
+  const intoWord = p.acceptWord('INTO');
+  if (intoWord) {
+    const target = dmlTarget(p);
+    const columns = p.isKind('lparen') && !startsQuery(p, 0) ? identifierList(p) : [];
+    into = { target, columns, start: intoWord.start, end: p.lastEnd() };
+  }
+  if (p.isWord('OUTPUT')) p.unsupported('A second OUTPUT clause', p.peek()!);
+  return { items, into, start: word.start, end: p.lastEnd() };
 }
 
 /**

@@ -313,7 +313,7 @@ function parseTop(p: Parser): Top {
   return { count, percent, withTies, start, end: p.lastEnd() };
 }
 
-function selectItem(p: Parser): SelectItem {
+export function selectItem(p: Parser): SelectItem {
   const t = p.peek();
   if (!t) return p.fail();
   if (t.kind === 'variable' && isAssignmentOperator(p.op(1))) {

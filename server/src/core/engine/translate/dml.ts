@@ -24,11 +24,12 @@ import { tableName, translateFrom, writtenName } from './from';
 import { duckdbRelation, quoteIdentifier, stagedColumn } from './names';
 import type { ColumnInfo, TableInfo } from './ports';
 import { DEFAULT_MAXRECURSION, translateQuery, withCommonTables } from './query';
+import { refuseOutputOfExecute, translateOutput, type OutputPlan } from './output';
 import { Scope, type Source } from './scope';
 import { duckdbType, type SqlType } from './types';
 
 export type InsertPlan =
-  | { kind: 'sql'; sql: string }
+  | { kind: 'sql'; sql: string; output: OutputPlan | null }
   /** INSERT ... EXEC: the executor runs the procedure, then inserts its rows with insertStagedSql. */
   | { kind: 'execute'; execute: ExecuteStatement | ExecuteStringStatement; target: TableInfo; columns: ColumnInfo[] };
 
@@ -89,11 +90,15 @@ export function translateInsert(stmt: InsertStatement, ctx: Context): InsertPlan
   const columns = insertColumns(table, stmt.columns, ctx);
   const listed = stmt.columns.length > 0;
   const source = stmt.source;
+  if (source.kind === 'execute') {
+    refuseOutputOfExecute(stmt.output);
+    return { kind: 'execute', execute: source.statement, target: table, columns };
+  }
+  const output = translateOutput(stmt.output, table, 'inserted', 'INSERT', ctx);
+  const sql = (insert: string) => ({ kind: 'sql' as const, sql: insert + (output?.returning ?? ''), output });
   switch (source.kind) {
     case 'defaultValues':
-      return { kind: 'sql', sql: `INSERT INTO ${duckdbRelation(table.location)} DEFAULT VALUES` };
-    case 'execute':
-      return { kind: 'execute', execute: source.statement, target: table, columns };
+      return sql(`INSERT INTO ${duckdbRelation(table.location)} DEFAULT VALUES`);
     case 'values': {
       const t = new ExpressionTranslator(ctx, new Scope([], null));
       const rows = source.rows.map((row) => {
@@ -101,15 +106,14 @@ export function translateInsert(stmt: InsertStatement, ctx: Context): InsertPlan
         const values = row.map((v, k) => (v.kind === 'default' ? 'DEFAULT' : storeValue(t.value(v), columns[k]!, table.location, v).sql));
         return `(${values.join(', ')})`;
       });
-      return { kind: 'sql', sql: `${insertPrefix(table, columns)} VALUES ${rows.join(', ')}` };
+      return sql(`${insertPrefix(table, columns)} VALUES ${rows.join(', ')}`);
     }
     case 'query': {
       const result = translateQuery(source.query, ctx, null, 'insert');
       checkCount(result.columns.length, columns.length, listed, true, source);
       const names = result.columns.map((_, k) => `c${k + 1}`);
       const values = result.columns.map((c, k) => storeValue({ sql: `"s".${quoteIdentifier(names[k]!)}`, type: c.type }, columns[k]!, table.location, source).sql);
-      const sql = `${insertPrefix(table, columns)} SELECT ${values.join(', ')} FROM (${result.sql}) AS "s"(${names.map(quoteIdentifier).join(', ')})`;
-      return { kind: 'sql', sql };
+      return sql(`${insertPrefix(table, columns)} SELECT ${values.join(', ')} FROM (${result.sql}) AS "s"(${names.map(quoteIdentifier).join(', ')})`);
     }
   }
 }
@@ -189,14 +193,21 @@ function flattenInnerJoins(items: TableSource[]): { tables: TableSource[]; condi
   return { tables, conditions, innerOnly };
 }
 
-export function translateUpdate(stmt: UpdateStatement, ctx: Context): string {
+/** A translated UPDATE or DELETE, with its OUTPUT clause's columns when it has one. */
+export interface ChangePlan {
+  sql: string;
+  output: OutputPlan | null;
+}
+
+export function translateUpdate(stmt: UpdateStatement, ctx: Context): ChangePlan {
   return withCommonTables(stmt.ctes, ctx, DEFAULT_MAXRECURSION, (withSql) => {
     const target = dmlSources(stmt.target, stmt.from, ctx);
     const t = new ExpressionTranslator(ctx, target.scope);
     const sets = setClauses(stmt.assignments, target.table, t);
     let sql = `${withSql}UPDATE ${duckdbRelation(target.table.location)} AS ${quoteIdentifier(target.exposed)} SET ${sets.join(', ')}`;
     if (target.others) sql += ` FROM ${target.others}`;
-    return sql + whereSql(stmt.where, target, t, ctx);
+    const output = translateOutput(stmt.output, target.table, 'inserted', 'UPDATE', ctx);
+    return { sql: sql + whereSql(stmt.where, target, t, ctx) + (output?.returning ?? ''), output };
   });
 }
 
@@ -219,13 +230,14 @@ export function setClauses(assignments: readonly UpdateAssignment[], table: Tabl
   });
 }
 
-export function translateDelete(stmt: DeleteStatement, ctx: Context): string {
+export function translateDelete(stmt: DeleteStatement, ctx: Context): ChangePlan {
   return withCommonTables(stmt.ctes, ctx, DEFAULT_MAXRECURSION, (withSql) => {
     const target = dmlSources(stmt.target, stmt.from, ctx);
     const t = new ExpressionTranslator(ctx, target.scope);
     let sql = `${withSql}DELETE FROM ${duckdbRelation(target.table.location)} AS ${quoteIdentifier(target.exposed)}`;
     if (target.others) sql += ` USING ${target.others}`;
-    return sql + whereSql(stmt.where, target, t, ctx);
+    const output = translateOutput(stmt.output, target.table, 'deleted', 'DELETE', ctx);
+    return { sql: sql + whereSql(stmt.where, target, t, ctx) + (output?.returning ?? ''), output };
   });
 }
 

@@ -5,6 +5,7 @@
 import type {
   AlterTableAction,
   DataType,
+  OutputClause,
   DeleteStatement,
   Expression,
   InsertStatement,
@@ -22,7 +23,8 @@ import { Context } from './context';
 import { convert } from './conversions';
 import { translateAddColumns, translateAlterColumn, type AlteredTable } from './alterTable';
 import { createTableFromColumns, dropTableStatements, translateTableDefinition, type TableDdl } from './ddl';
-import { insertStagedSql, translateDelete, translateInsert, translateTruncate, translateUpdate, type InsertPlan } from './dml';
+import { insertColumns, insertStagedSql, targetTable, translateDelete, translateInsert, translateTruncate, translateUpdate, type ChangePlan, type InsertPlan } from './dml';
+import type { OutputPlan } from './output';
 import { stop, TranslateStop } from './errors';
 import { ExpressionTranslator } from './expressions';
 import { translateMerge, type MergePlan } from './merge';
@@ -136,18 +138,27 @@ export function translateInsertStaged(plan: Extract<InsertPlan, { kind: 'execute
   return run(() => insertStagedSql(plan.target, plan.columns, sourceTypes, stmt.columns.length > 0, staged, stmt.source), stmt);
 }
 
-export function translateUpdateStatement(stmt: UpdateStatement, ports: Ports): Translation<ParameterizedSql> {
+export function translateUpdateStatement(stmt: UpdateStatement, ports: Ports): Translation<ChangePlan & ParameterizedSql> {
   return run(() => {
     const ctx = new Context(ports);
-    return { sql: translateUpdate(stmt, ctx), parameters: ctx.parameters };
+    return { ...translateUpdate(stmt, ctx), parameters: ctx.parameters };
   }, stmt);
 }
 
-export function translateDeleteStatement(stmt: DeleteStatement, ports: Ports): Translation<ParameterizedSql> {
+export function translateDeleteStatement(stmt: DeleteStatement, ports: Ports): Translation<ChangePlan & ParameterizedSql> {
   return run(() => {
     const ctx = new Context(ports);
-    return { sql: translateDelete(stmt, ctx), parameters: ctx.parameters };
+    return { ...translateDelete(stmt, ctx), parameters: ctx.parameters };
   }, stmt);
+}
+
+/** OUTPUT ... INTO: the INSERT of the output's rows, staged in `staged` (columns c1..cN of `sourceTypes`), into its target. */
+export function translateOutputInto(into: NonNullable<OutputClause['into']>, sourceTypes: SqlType[], staged: string, ports: Ports): Translation<string> {
+  return run(() => {
+    const ctx = new Context(ports);
+    const table = targetTable(into.target, ctx);
+    return insertStagedSql(table, insertColumns(table, into.columns, ctx), sourceTypes, into.columns.length > 0, staged, into);
+  }, into);
 }
 
 export function translateMergeStatement(stmt: MergeStatement, ports: Ports): Translation<MergePlan & { parameters: string[] }> {
@@ -197,4 +208,4 @@ export { decodeRaisedError } from './errors';
 export { duckdbRelation, identitySequence, quoteIdentifier, quoteString, stagedColumn } from './names';
 export { duckdbType, formatSqlType, type SqlType } from './types';
 export type { ColumnInfo, FunctionInfo, KeyConstraint, ModuleInfo, Ports, SchemaLookup, TableFunctionInfo, TableInfo, TableLocation, TableName, UserFunctionInfo, UserFunctionParameter, VariableLookup, ViewInfo } from './ports';
-export type { AlteredTable, InsertPlan, ResultColumn, TableDdl };
+export type { AlteredTable, ChangePlan, InsertPlan, OutputPlan, ResultColumn, TableDdl };

@@ -30,5 +30,10 @@ export function identitySequence(location: TableLocation, column: string): strin
 
 /** How SQL Server names a table in messages: db.schema.table. */
 export function displayTableName(location: TableLocation): string {
-  return location.kind === 'temp' ? `tempdb.dbo.${location.name}` : `${location.database}.${location.schema}.${location.name}`;
+  return location.kind === 'temp' ? `tempdb.dbo.${shownTableName(location.name)}` : `${location.database}.${location.schema}.${location.name}`;
+}
+
+/** A table variable is stored under a name unique to its session (`@t$<session>$<n>`); messages name it as written. */
+export function shownTableName(name: string): string {
+  return name.startsWith('@') ? name.replace(/\$\d+\$\d+$/, '') : name;
 }

@@ -8,13 +8,16 @@ import {
   translateInsertStaged,
   translateInsertStatement,
   translateMergeStatement,
+  translateOutputInto,
   translateSelect,
   translateUpdateStatement,
   duckdbRelation,
   type InsertPlan,
+  type OutputPlan,
 } from '../../translate';
 import { NEXT, type Flow, type StatementContext } from '../context';
-import { fail } from '../errors';
+import { fail, type WriteTarget } from '../errors';
+import type { SqlValue } from '../ports';
 import { checkReads, checkTable, writeTarget, writtenTable } from '../permissions';
 import { rowCountOf } from '../results';
 import { sqlTypeFromText } from '../sqlTypes';
@@ -35,24 +38,24 @@ export async function runDml(s: Statement, ctx: StatementContext): Promise<Flow>
       break;
     case 'update': {
       const used = ctx.ports();
-      const sql = ctx.translated(translateUpdateStatement(s, used.ports));
+      const plan = ctx.translated(translateUpdateStatement(s, used.ports));
       const table = writtenTable(ctx, s.target, s.from);
       checkTable(ctx, 'UPDATE', table, s.target);
       if (s.where) checkTable(ctx, 'SELECT', table, s.target);
       checkReads(ctx, s);
       await ctx.fillViews(used, s);
-      ctx.rowsAffected(await ctx.session.execute(sql.sql, ctx.session.parameterValues(sql.parameters, ctx.frame), s, writeTarget(table, 'UPDATE')), s);
+      ctx.rowsAffected(await change(ctx, s, plan, ctx.session.parameterValues(plan.parameters, ctx.frame), writeTarget(table, 'UPDATE')), s);
       break;
     }
     case 'delete': {
       const used = ctx.ports();
-      const sql = ctx.translated(translateDeleteStatement(s, used.ports));
+      const plan = ctx.translated(translateDeleteStatement(s, used.ports));
       const table = writtenTable(ctx, s.target, s.from);
       checkTable(ctx, 'DELETE', table, s.target);
       if (s.where) checkTable(ctx, 'SELECT', table, s.target);
       checkReads(ctx, s);
       await ctx.fillViews(used, s);
-      ctx.rowsAffected(await ctx.session.execute(sql.sql, ctx.session.parameterValues(sql.parameters, ctx.frame), s, writeTarget(table, 'DELETE')), s);
+      ctx.rowsAffected(await change(ctx, s, plan, ctx.session.parameterValues(plan.parameters, ctx.frame), writeTarget(table, 'DELETE')), s);
       break;
     }
     case 'merge':
@@ -126,9 +129,37 @@ async function runInsert(s: InsertStatement, ctx: StatementContext): Promise<voi
   if (s.source.kind !== 'execute') checkReads(ctx, s.source);
   await ctx.fillViews(used, s);
   const target = writeTarget(table, 'INSERT');
-  const inserted = plan.kind === 'sql' ? await ctx.session.execute(plan.sql, ctx.session.parameterValues(plan.parameters, ctx.frame), s, target) : await insertExecuted(ctx, s, plan, target);
+  const inserted = plan.kind === 'sql' ? await change(ctx, s, plan, ctx.session.parameterValues(plan.parameters, ctx.frame), target) : await insertExecuted(ctx, s, plan, target);
   await noteIdentity(ctx, table, inserted);
   ctx.rowsAffected(inserted, s);
+}
+
+/**
+ * Runs an INSERT, UPDATE or DELETE and returns how many rows it changed. With OUTPUT, the rows
+ * it returned go to the client as a result set, or into OUTPUT ... INTO's table in the same
+ * storage transaction (checked for INSERT before anything changes), so the two happen together.
+ */
+async function change(ctx: StatementContext, s: Statement, plan: { sql: string; output: OutputPlan | null }, values: SqlValue[], target: WriteTarget | undefined): Promise<number> {
+  const output = plan.output;
+  if (!output) return ctx.session.execute(plan.sql, values, s, target);
+  const columns = output.columns.map((c) => ({ name: c.name, type: formatSqlType(c.type) }));
+  const into = output.into;
+  if (!into) {
+    const returned = await ctx.session.executeReturning(plan.sql, values, s, target);
+    ctx.resultSet(columns, returned.rows, s, false);
+    return returned.rows.length;
+  }
+  const types = output.columns.map((c) => c.type);
+  const staging = ctx.session.stagingTable();
+  const insert = ctx.translated(translateOutputInto(into, types, staging.relation, ctx.ports().ports));
+  const intoTable = writtenTable(ctx, into.target, []);
+  checkTable(ctx, 'INSERT', intoTable, into.target);
+  const intoTarget = writeTarget(intoTable, 'INSERT');
+  return ctx.session.allOrNothing(async () => {
+    const rows = (await ctx.session.executeReturning(plan.sql, values, s, target)).rows;
+    if (rows.length > 0) await ctx.session.withStagedRows(staging, rows, types.length, into, () => ctx.session.execute(insert, [], into, intoTarget), intoTarget);
+    return rows.length;
+  }, s);
 }
 
 /** INSERT ... EXEC: every result set the procedure sends goes into the table, each checked against its columns. */
