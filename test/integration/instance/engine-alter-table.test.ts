@@ -63,6 +63,28 @@ ALTER TABLE dbo.runs ADD Model int;`);
   });
 });
 
+describe('migrations written to run twice', () => {
+  test('IF COL_LENGTH(...) IS NULL ALTER TABLE ... ADD: the second run adds nothing; COL_LENGTH is sys.columns\' bytes, COL_NAME the column at a position', async () => {
+    const migration = `IF COL_LENGTH('dbo.migrated', 'note') IS NULL ALTER TABLE dbo.migrated ADD note nvarchar(40) NULL;
+IF COL_LENGTH('altdb.dbo.migrated', 'body') IS NULL ALTER TABLE dbo.migrated ADD body nvarchar(max) NULL;`;
+    await s.ok('CREATE TABLE dbo.migrated (id int);');
+    await s.ok(migration);
+    await s.ok(migration);
+    const ran = await s.ok(`SELECT COL_LENGTH('dbo.migrated', 'id'), COL_LENGTH('dbo.migrated', 'note'), COL_LENGTH('dbo.migrated', 'body'), COL_LENGTH('dbo.migrated', 'none'), COL_LENGTH('dbo.nowhere', 'id'),
+  COL_NAME(OBJECT_ID('dbo.migrated'), 2), COL_NAME(OBJECT_ID('dbo.migrated'), 9);
+CREATE TABLE #t (a bigint);
+SELECT COL_LENGTH('tempdb..#t', 'a'), COL_NAME(OBJECT_ID('tempdb..#t'), 1);
+DROP TABLE #t;`);
+    assert.deepEqual(ran.resultSets[0]!.rows, [[4, 80, -1, null, null, 'note', null]]);
+    assert.deepEqual(ran.resultSets[1]!.rows, [[8, 'a']]);
+    assert.deepEqual(await columnsOf('dbo.migrated'), [
+      ['id', 'int', 4, true],
+      ['note', 'nvarchar', 80, true],
+      ['body', 'nvarchar', -1, true],
+    ]);
+  });
+});
+
 describe('ALTER COLUMN', () => {
   test('each value is converted as storing it in the new type converts it; a value too long is Msg 2628 and the column stays as it was', async () => {
     const ran = await s.run(`CREATE TABLE dbo.codes (id int PRIMARY KEY, code nvarchar(20), amount nvarchar(10));

@@ -48,6 +48,26 @@ describe('batches and errors', () => {
     assert.deepEqual(ran.errors.map((e) => [e.number, e.text]), [[515, "Cannot insert the value NULL into column 'id', table 'appdb.dbo.nn'; column does not allow nulls. INSERT fails."]]);
   });
 
+  test('XACT_STATE() in a CATCH block tells whether a transaction is open to roll back; ROWCOUNT_BIG() is @@ROWCOUNT as bigint; TYPE_NAME and TYPE_ID', async () => {
+    const ran = await s.ok(`CREATE TABLE #x (id int PRIMARY KEY);
+BEGIN TRY
+  BEGIN TRANSACTION;
+  INSERT INTO #x VALUES (1), (2);
+  PRINT CONCAT('rows ', ROWCOUNT_BIG(), ', state ', XACT_STATE());
+  THROW 50001, 'stop here', 1;
+  COMMIT;
+END TRY
+BEGIN CATCH
+  PRINT CONCAT('caught ', ERROR_NUMBER(), ', state ', XACT_STATE());
+  IF XACT_STATE() <> 0 ROLLBACK;
+END CATCH
+PRINT CONCAT('after: ', XACT_STATE(), ' ', @@TRANCOUNT, ' ', (SELECT COUNT(*) FROM #x));
+SELECT TYPE_NAME(56), TYPE_NAME(231), TYPE_ID('nvarchar'), TYPE_ID('datetime2'), TYPE_NAME(9999);
+DROP TABLE #x;`);
+    assert.deepEqual(texts(ran), ['rows 2, state 1', 'caught 50001, state 1', 'after: 0 0 0']);
+    assert.deepEqual(ran.resultSets[0]!.rows, [['int', 'nvarchar', 231, 42, null]]);
+  });
+
   test('a table variable is named in messages as written, not by the name it is stored under', async () => {
     const ran = await s.run('DECLARE @nn TABLE (id int NOT NULL);\nINSERT INTO @nn VALUES (NULL);');
     assert.deepEqual(ran.errors.map((e) => [e.number, e.text]), [[515, "Cannot insert the value NULL into column 'id', table 'tempdb.dbo.@nn'; column does not allow nulls. INSERT fails."]]);

@@ -9,10 +9,14 @@ import type { FunctionInfo, TableFunctionInfo } from '../translate';
 import type { SqlType } from '../translate/types';
 import type { SqlValue } from './ports';
 import type { ExecutorSession } from './session';
+import { objectColumns, objectsOf, type CatalogColumn } from './catalogObjects';
+import { columnTypeFacts, SYSTEM_TYPES, systemType } from './catalogTypes';
 import { COLLATION, PRODUCT_VERSION } from './systemVariables';
 
 const SYSNAME: SqlType = { name: 'nvarchar', length: 128 };
 const INT: SqlType = { name: 'int' };
+const SMALLINT: SqlType = { name: 'smallint' };
+const BIGINT: SqlType = { name: 'bigint' };
 const NVARCHAR_4000: SqlType = { name: 'nvarchar', length: 4000 };
 
 type Evaluate = (session: ExecutorSession, args: SqlValue[]) => SqlValue;
@@ -28,13 +32,16 @@ function sidText(value: SqlValue): string | null {
   return text(value);
 }
 
-/** OBJECT_ID('name') in the session's terms: [db.][schema.]name, #temp tables included. */
-function objectId(session: ExecutorSession, written: string): number | null {
+/** A #temp table's id: negative, by its place among the session's #temp tables. */
+const TEMP_IDS = -1000;
+
+/** OBJECT_ID('name') in the session's terms: [db.][schema.]name, #temp tables included; with the database it is in. */
+function objectNamed(session: ExecutorSession, written: string): { database: string; objectId: number } | null {
   const parts = written.split('.').map((p) => p.replace(/^\[|\]$/g, '').replace(/^"|"$/g, ''));
   const name = parts[parts.length - 1]!;
   if (name.startsWith('#')) {
     const index = [...session.tempTables.keys()].indexOf(name.toLowerCase());
-    return index < 0 ? null : -1000 - index;
+    return index < 0 ? null : { database: 'tempdb', objectId: TEMP_IDS - index };
   }
   const database = parts.length >= 3 && parts[parts.length - 3] ? parts[parts.length - 3]! : session.database;
   const db = findDatabase(session.catalog, database);
@@ -42,9 +49,26 @@ function objectId(session: ExecutorSession, written: string): number | null {
   const schemas = parts.length >= 2 && parts[parts.length - 2] ? [parts[parts.length - 2]!] : [defaultSchemaOf(session, database), 'dbo'];
   for (const schema of schemas) {
     const object = findObject(db, schema, name);
-    if (object) return object.objectId;
+    if (object) return { database: db.name, objectId: object.objectId };
   }
   return null;
+}
+
+/** The columns of the object an id names in `database` (a #temp table's in tempdb), as sys.columns lists them to this caller; null when it sees none. */
+function objectColumnsById(session: ExecutorSession, database: string, id: number): CatalogColumn[] | null {
+  if (id <= TEMP_IDS) {
+    const table = [...session.tempTables.values()][TEMP_IDS - id];
+    return table ? table.columns.map((c, k) => ({ name: c.name, ordinal: k + 1, type: c.type, nullable: c.nullable, identity: c.identity })) : null;
+  }
+  const object = objectsOf(session, database).find((o) => o.objectId === id);
+  return object ? objectColumns(session, database, object) : null;
+}
+
+/** COL_LENGTH('table', 'column'): the bytes sys.columns gives the column (-1 for (max)), NULL for a column or table not there or not visible. */
+function columnLength(session: ExecutorSession, table: string, column: string): number | null {
+  const object = objectNamed(session, table);
+  const found = object && objectColumnsById(session, object.database, object.objectId)?.find((c) => c.name.toLowerCase() === column.toLowerCase());
+  return (found?.type && columnTypeFacts(found.type)?.maxLength) ?? null;
 }
 
 export function defaultSchemaOf(session: ExecutorSession, database: string): string {
@@ -135,7 +159,17 @@ const SCALARS: Readonly<Record<string, { returns: SqlType; evaluate: Evaluate }>
       return (db && findSchema(db, text(name) ?? defaultSchemaOf(s, s.database))?.schemaId) ?? null;
     },
   },
-  OBJECT_ID: { returns: INT, evaluate: (s, [name]) => (text(name) === null ? null : objectId(s, text(name)!)) },
+  OBJECT_ID: { returns: INT, evaluate: (s, [name]) => (text(name) === null ? null : (objectNamed(s, text(name)!)?.objectId ?? null)) },
+  COL_LENGTH: { returns: SMALLINT, evaluate: (s, [table, column]) => (text(table) === null || text(column) === null ? null : columnLength(s, text(table)!, text(column)!)) },
+  COL_NAME: {
+    returns: SYSNAME,
+    evaluate: (s, [table, column]) => (table === null || column === null ? null : (objectColumnsById(s, s.database, Number(table))?.[Number(column) - 1]?.name ?? null)),
+  },
+  TYPE_NAME: { returns: SYSNAME, evaluate: (_, [id]) => (id === null ? null : (SYSTEM_TYPES.find((t) => t.userTypeId === Number(id))?.name ?? null)) },
+  TYPE_ID: { returns: INT, evaluate: (_, [name]) => (text(name) === null ? null : (systemType(text(name)!.toLowerCase())?.userTypeId ?? null)) },
+  // 1: a transaction is open (and can commit: one that cannot is rolled back at the error here), 0: none.
+  XACT_STATE: { returns: SMALLINT, evaluate: (s) => (s.transactionCount > 0 ? 1 : 0) },
+  ROWCOUNT_BIG: { returns: BIGINT, evaluate: (s) => s.rowCount },
   OBJECT_NAME: {
     returns: SYSNAME,
     evaluate: (s, [id]) => findDatabase(s.catalog, s.database)?.objects.find((o) => o.objectId === Number(id))?.name ?? null,
