@@ -822,6 +822,18 @@ DROP TABLE #again;`);
     assert.deepEqual(ran.resultSets.map((r) => [r.columns.map((c) => c.name), r.rows]), [[['a'], [[1]]], [['label', 'n'], [['x', 5000000000]]]]);
   });
 
+  test('a query run again after the data changed answers from the data as it is now, in this session or after another\'s write', async () => {
+    const other = await bed.connect();
+    const read = 'SELECT id, v FROM dbo.grown ORDER BY id;\nSELECT v, COUNT(*) FROM dbo.grown GROUP BY v ORDER BY v;';
+    const first = await s.ok(`CREATE TABLE dbo.grown (id int, v int);\nINSERT INTO dbo.grown VALUES (1, 1), (2, 2);\n${read}`);
+    assert.deepEqual(first.resultSets.map((r) => r.rows), [[[1, 1], [2, 2]], [[1, 1], [2, 1]]]);
+    const mine = await s.ok(`UPDATE dbo.grown SET v = v * 1000;\n${read}`);
+    assert.deepEqual(mine.resultSets.map((r) => r.rows), [[[1, 1000], [2, 2000]], [[1000, 1], [2000, 1]]]);
+    await other.ok('USE appdb;\nUPDATE dbo.grown SET v = v * 1000;');
+    const theirs = await s.ok(`${read}\nDROP TABLE dbo.grown;`);
+    assert.deepEqual(theirs.resultSets.map((r) => r.rows), [[[1, 1000000], [2, 2000000]], [[1000000, 1], [2000000, 1]]]);
+  });
+
   test('a loop runs its statements with each pass\'s values', async () => {
     const ran = await s.ok(`DECLARE @i int = 0, @sum bigint = 0, @text nvarchar(20) = N'';
 WHILE @i < 40

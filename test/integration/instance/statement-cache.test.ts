@@ -2,12 +2,13 @@
 // prepared once; a kept statement answers exactly as a fresh one would after the catalog changed
 // under it (columns added, a table dropped, a table made again with other types), with values of
 // another type bound, and after a failure; statements that define (CREATE, DROP) and text of
-// several statements run whole and are not kept; the least recently used statement goes when the
+// several statements run whole and are not kept; a write by any session retires every kept
+// statement (DuckDB plans on the data's statistics); the least recently used statement goes when the
 // cache is full.
 import { after, before, beforeEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
-import { StatementCache } from '../../../server/src/node/instance/statementCache';
+import { DataVersion, StatementCache } from '../../../server/src/node/instance/statementCache';
 
 let instance: DuckDBInstance;
 let con: DuckDBConnection;
@@ -50,6 +51,35 @@ describe('kept statements', () => {
     assert.deepEqual((await rows(cache, 'SELECT 1 AS one')).rows, [[1]]);
     assert.equal(prepares, 2);
     assert.equal(cache.size, 2);
+  });
+
+  test("a write retires every kept statement, this session's or another's: DuckDB's plan rests on the statistics of the data it was planned on", async () => {
+    const data = new DataVersion();
+    const cache = new StatementCache(con, data);
+    const otherConnection = await instance.connect();
+    const other = new StatementCache(otherConnection, data);
+    try {
+      await con.run('CREATE TABLE t (id INTEGER, v INTEGER); INSERT INTO t VALUES (1, 1), (2, 2)');
+      const sorted = 'SELECT id, v FROM t ORDER BY id';
+      const grouped = 'SELECT v, count(*)::INTEGER AS n FROM t GROUP BY v ORDER BY v';
+      assert.deepEqual((await rows(cache, sorted)).rows, [[1, 1], [2, 2]]);
+      assert.deepEqual((await rows(cache, grouped)).rows, [[1, 1], [2, 1]]);
+      await rows(cache, 'UPDATE t SET v = v * 1000');
+      prepares = 0;
+      // Planned on values up to 2, the sort packed v into a byte (1000 came back as 232) and the
+      // GROUP BY was a perfect hash of 4 groups (it failed).
+      assert.deepEqual((await rows(cache, sorted)).rows, [[1, 1000], [2, 2000]]);
+      assert.deepEqual((await rows(cache, grouped)).rows, [[1000, 1], [2000, 1]]);
+      assert.equal(prepares, 2, 'both planned again after the write');
+      await rows(other, 'UPDATE t SET v = v * 1000');
+      assert.deepEqual((await rows(cache, sorted)).rows, [[1, 1000000], [2, 2000000]], "another session's write counts too");
+      prepares = 0;
+      assert.deepEqual((await rows(cache, sorted)).rows, [[1, 1000000], [2, 2000000]]);
+      assert.equal(prepares, 0, 'no write since: kept');
+    } finally {
+      other.clear();
+      otherConnection.closeSync();
+    }
   });
 
   test('a value of another type is bound to a kept statement as it would be to a fresh one', async () => {
@@ -109,7 +139,7 @@ describe('kept statements', () => {
   });
 
   test('a full cache lets the least recently used statement go; a statement used again stays', async () => {
-    const cache = new StatementCache(con, 3);
+    const cache = new StatementCache(con, new DataVersion(), 3);
     for (const n of [1, 2, 3]) await rows(cache, `SELECT ${n} AS n`);
     await rows(cache, 'SELECT 1 AS n'); // used again: now the most recent
     await rows(cache, 'SELECT 4 AS n'); // the fourth: 'SELECT 2' goes

@@ -24,7 +24,7 @@ import { CHUNK_ROWS, fromDuckdb, toDuckdb } from './duckdbValues';
 import { ChunkColumns } from './vectorColumns';
 import type { FunctionSlot, Holder } from './functionSlots';
 import { stageColumns, stageRows } from './stagedRows';
-import { StatementCache } from './statementCache';
+import { StatementCache, type DataVersion } from './statementCache';
 
 /** The DuckDB type a function returns; the executor's functions return names, ids and bits. */
 function functionType(type: SqlType): DuckDBType {
@@ -122,8 +122,9 @@ export class DuckdbSession implements StorageSession {
     private readonly connection: DuckDBConnection,
     private readonly slot: FunctionSlot,
     private readonly onClose: () => void,
+    data: DataVersion,
   ) {
-    this.statements = new StatementCache(connection);
+    this.statements = new StatementCache(connection, data);
   }
 
   /**

@@ -9,6 +9,7 @@ import type { Storage, StorageSession } from '../../core/engine/executor/ports';
 import { quoteIdentifier, quoteString } from '../../core/engine/translate';
 import { DuckdbSession } from './duckdbSession';
 import { FunctionSlots } from './functionSlots';
+import { DataVersion } from './statementCache';
 
 /** A database's file name: its name in lower case (names ignore case), anything unusual %-escaped. */
 export function databaseFile(dataDir: string, name: string): string {
@@ -22,6 +23,8 @@ export class DuckdbStorage implements Storage {
   private readonly slots = new FunctionSlots();
   /** Sessions not closed yet: closing the storage interrupts what they still run. */
   private readonly open = new Set<DuckdbSession>();
+  /** Every session's writes, which retire every session's kept statements (statementCache.ts). */
+  private readonly data = new DataVersion();
 
   private constructor(
     private readonly dataDir: string,
@@ -62,10 +65,15 @@ export class DuckdbStorage implements Storage {
 
   async openSession(): Promise<StorageSession> {
     const slot = this.slots.acquire();
-    const session: DuckdbSession = new DuckdbSession(await this.db.connect(), slot, () => {
-      this.open.delete(session);
-      this.slots.release(slot);
-    });
+    const session: DuckdbSession = new DuckdbSession(
+      await this.db.connect(),
+      slot,
+      () => {
+        this.open.delete(session);
+        this.slots.release(slot);
+      },
+      this.data,
+    );
     this.open.add(session);
     return session;
   }

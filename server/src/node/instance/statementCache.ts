@@ -3,10 +3,14 @@
 // again: a loop's body, a driver's repeated query, a pool's `SELECT 1`. A kept statement skips
 // DuckDB's parse, bind and plan (about 0.25 ms for the smallest query here) and two hops to
 // DuckDB's threads. DuckDB re-binds a kept statement itself when the catalog changed since it was
-// prepared (a table dropped and made again with other columns), so a kept statement answers
-// exactly as a fresh one would. It does not re-bind when only the default database changed, and
-// need not: the translator names every table in full (database.schema.table, temp.main for a
-// temporary one) and never moves DuckDB's default, so one text always means the same tables.
+// prepared (a table dropped and made again with other columns). It does not re-plan when only the
+// data changed, yet its plan rests on the statistics of the data it was planned on: a sort that
+// packed a column of values up to 6 into one byte returned 1000 as 232 once an UPDATE had grown
+// them, and a GROUP BY planned as a perfect hash failed. So a statement is kept only until the
+// instance's data is next written, by any session (`DataVersion`): a text run again after a write
+// is planned again. Nor does DuckDB re-bind when only the default database changed, and it need
+// not: the translator names every table in full (database.schema.table, temp.main for a temporary
+// one) and never moves DuckDB's default, so one text always means the same tables.
 import { StatementType, type DuckDBConnection, type DuckDBPreparedStatement, type DuckDBValue } from '@duckdb/node-api';
 
 /** Statements kept per session; the least recently used one goes first. */
@@ -22,11 +26,24 @@ const KEPT_TYPES: ReadonlySet<StatementType> = new Set([StatementType.SELECT, St
 /** DuckDB's refusal to prepare text of several statements (they are run one by one instead). */
 const SEVERAL_STATEMENTS = /Cannot prepare multiple statements at once/;
 
+/** Counts the writes to an instance's data, by all its sessions: a plan made before the last one may rest on statistics that no longer hold. */
+export class DataVersion {
+  value = 0;
+}
+
+interface Kept {
+  prepared: DuckDBPreparedStatement;
+  /** The data version it was planned on. */
+  version: number;
+}
+
 export class StatementCache {
-  private readonly kept = new Map<string, DuckDBPreparedStatement>();
+  private readonly kept = new Map<string, Kept>();
 
   constructor(
     private readonly connection: DuckDBConnection,
+    /** Shared by every session of the instance. */
+    private readonly data = new DataVersion(),
     private readonly capacity = KEPT_STATEMENTS,
   ) {}
 
@@ -43,11 +60,15 @@ export class StatementCache {
   async use<T>(sql: string, values: readonly DuckDBValue[], execute: (prepared: DuckDBPreparedStatement) => Promise<T>): Promise<T> {
     const kept = this.kept.get(sql);
     if (kept) {
-      // Map order is the recency order: move it to the end.
       this.kept.delete(sql);
-      this.kept.set(sql, kept);
-      return bound(kept, values, execute);
+      if (kept.version === this.data.value) {
+        // Map order is the recency order: back in at the end.
+        this.kept.set(sql, kept);
+        return this.run(kept.prepared, values, execute);
+      }
+      kept.prepared.destroySync();
     }
+    const version = this.data.value;
     let prepared: DuckDBPreparedStatement;
     try {
       prepared = await this.connection.prepare(sql);
@@ -57,19 +78,28 @@ export class StatementCache {
     }
     if (sql.length > MAX_KEPT_TEXT || !KEPT_TYPES.has(prepared.statementType)) {
       try {
-        return await bound(prepared, values, execute);
+        return await this.run(prepared, values, execute);
       } finally {
         prepared.destroySync();
       }
     }
-    this.keep(sql, prepared);
-    return bound(prepared, values, execute);
+    this.keep(sql, { prepared, version });
+    return this.run(prepared, values, execute);
   }
 
   /** Destroys every kept statement (the connection is closing). */
   clear(): void {
-    for (const prepared of this.kept.values()) prepared.destroySync();
+    for (const { prepared } of this.kept.values()) prepared.destroySync();
     this.kept.clear();
+  }
+
+  /** Executes; anything but a query counts as a write (failed or not: part of it may have happened). */
+  private async run<T>(prepared: DuckDBPreparedStatement, values: readonly DuckDBValue[], execute: (prepared: DuckDBPreparedStatement) => Promise<T>): Promise<T> {
+    try {
+      return await bound(prepared, values, execute);
+    } finally {
+      if (prepared.statementType !== StatementType.SELECT) this.data.value++;
+    }
   }
 
   /** Text of several statements runs as DuckDB runs it: all but the last once, then the last. */
@@ -78,25 +108,25 @@ export class StatementCache {
     for (let i = 0; i < extracted.count - 1; i++) {
       const earlier = await extracted.prepare(i);
       try {
-        await earlier.run();
+        await this.run(earlier, [], (prepared) => prepared.run());
       } finally {
         earlier.destroySync();
       }
     }
     const last = await extracted.prepare(extracted.count - 1);
     try {
-      return await bound(last, values, execute);
+      return await this.run(last, values, execute);
     } finally {
       last.destroySync();
     }
   }
 
-  private keep(sql: string, prepared: DuckDBPreparedStatement): void {
-    this.kept.set(sql, prepared);
+  private keep(sql: string, kept: Kept): void {
+    this.kept.set(sql, kept);
     if (this.kept.size <= this.capacity) return;
     const [oldestText, oldest] = this.kept.entries().next().value!;
     this.kept.delete(oldestText);
-    oldest.destroySync();
+    oldest.prepared.destroySync();
   }
 }
 
