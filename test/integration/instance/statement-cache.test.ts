@@ -76,6 +76,16 @@ describe('kept statements', () => {
       prepares = 0;
       assert.deepEqual((await rows(cache, sorted)).rows, [[1, 1000000], [2, 2000000]]);
       assert.equal(prepares, 0, 'no write since: kept');
+      // What reads no table stays kept across writes: a loop's condition, an INSERT of VALUES.
+      const condition = 'SELECT $1::INTEGER < 2000 AS go';
+      const insert = 'INSERT INTO t VALUES ($1, $2)';
+      const copy = 'INSERT INTO t SELECT id + 10, v FROM t WHERE id = 1';
+      for (const sql of [condition, insert, copy]) await cache.use(sql, sql === condition ? [5] : sql === insert ? [3, 3] : [], (p) => p.run());
+      prepares = 0;
+      await cache.use(insert, [4, 4], (p) => p.run());
+      assert.deepEqual((await rows(cache, condition, [1999])).rows, [[true]]);
+      await cache.use(copy, [], (p) => p.run());
+      assert.equal(prepares, 1, 'only the INSERT ... SELECT, which reads a table, was planned again');
     } finally {
       other.clear();
       otherConnection.closeSync();
