@@ -24,6 +24,7 @@ import { tableName, translateFrom, writtenName } from './from';
 import { duckdbRelation, quoteIdentifier, stagedColumn } from './names';
 import type { ColumnInfo, TableInfo } from './ports';
 import { DEFAULT_MAXRECURSION, translateQuery, withCommonTables } from './query';
+import { targetCte, translateCteDelete, translateCteUpdate } from './cteTarget';
 import { refuseOutputOfExecute, translateOutput, type OutputPlan } from './output';
 import { Scope, type Source } from './scope';
 import { duckdbType, type SqlType } from './types';
@@ -39,8 +40,7 @@ export function targetTable(target: ObjectName | VariableRef, ctx: Context): Tab
     const info = ctx.ports.schema.tableVariable(target.name);
     return info ?? stop(1087, 15, 2, `Must declare the table variable "${target.name}".`, target);
   }
-  // A CTE's name hides a table's. SQL Server writes through a CTE to the table under it (the
-  // ROW_NUMBER() way of removing duplicates); the instance does not.
+  // A CTE's name hides a table's; UPDATE and DELETE of their own statement's CTE are cteTarget.ts's.
   if (!target.schema && !target.database && ctx.findCte(target.name.name)) unsupported('UPDATE or DELETE of a common table expression', target);
   const info = ctx.ports.schema.resolveTable(tableName(target));
   return info ?? stop(208, 16, 1, `Invalid object name '${writtenName(target)}'.`, target);
@@ -197,9 +197,16 @@ function flattenInnerJoins(items: TableSource[]): { tables: TableSource[]; condi
 export interface ChangePlan {
   sql: string;
   output: OutputPlan | null;
+  /** Written through a common table expression: the table under it. */
+  base?: TableInfo;
 }
 
 export function translateUpdate(stmt: UpdateStatement, ctx: Context): ChangePlan {
+  const cte = targetCte(stmt);
+  if (cte) {
+    const change = translateCteUpdate(stmt, cte, ctx);
+    return { sql: change.sql, output: null, base: change.table };
+  }
   return withCommonTables(stmt.ctes, ctx, DEFAULT_MAXRECURSION, (withSql) => {
     const target = dmlSources(stmt.target, stmt.from, ctx);
     const t = new ExpressionTranslator(ctx, target.scope);
@@ -211,6 +218,15 @@ export function translateUpdate(stmt: UpdateStatement, ctx: Context): ChangePlan
   });
 }
 
+/** A column an UPDATE assigns (written `at`): never the identity, never twice in one SET (`seen`: those assigned before). */
+export function checkAssigned(column: ColumnInfo, at: Identifier, seen: Set<string>): void {
+  if (column.identity) stop(8102, 16, 1, `Cannot update identity column '${column.name}'.`, at);
+  if (seen.has(column.name.toLowerCase())) {
+    stop(264, 16, 1, `The column name '${column.name}' is specified more than once in the SET clause or column list of an INSERT. A column cannot be assigned more than one value in the same clause. Modify the clause to make sure that a column is updated only once. If this statement updates or inserts columns into a view, column aliasing can conceal the duplication in your code.`, at);
+  }
+  seen.add(column.name.toLowerCase());
+}
+
 /** UPDATE's (and MERGE's) `column = value` items, each value stored as the column's type; a column once, never the identity. */
 export function setClauses(assignments: readonly UpdateAssignment[], table: TableInfo, t: ExpressionTranslator): string[] {
   const seen = new Set<string>();
@@ -218,11 +234,7 @@ export function setClauses(assignments: readonly UpdateAssignment[], table: Tabl
     if (a.target.kind === 'variable') return unsupported('Assigning variables in UPDATE', a.target);
     const name = a.target.parts[a.target.parts.length - 1]!;
     const column = findColumn(table, name);
-    if (column.identity) stop(8102, 16, 1, `Cannot update identity column '${column.name}'.`, name);
-    if (seen.has(column.name.toLowerCase())) {
-      stop(264, 16, 1, `The column name '${column.name}' is specified more than once in the SET clause or column list of an INSERT. A column cannot be assigned more than one value in the same clause. Modify the clause to make sure that a column is updated only once. If this statement updates or inserts columns into a view, column aliasing can conceal the duplication in your code.`, name);
-    }
-    seen.add(column.name.toLowerCase());
+    checkAssigned(column, name, seen);
     if (a.value.kind === 'default') return `${quoteIdentifier(column.name)} = DEFAULT`;
     const expr: Expression = a.op === '=' ? a.value : { kind: 'binaryOp', op: a.op[0] as '+', left: a.target, right: a.value, start: a.start, end: a.end };
     const value: Typed = t.value(expr);
@@ -231,6 +243,11 @@ export function setClauses(assignments: readonly UpdateAssignment[], table: Tabl
 }
 
 export function translateDelete(stmt: DeleteStatement, ctx: Context): ChangePlan {
+  const cte = targetCte(stmt);
+  if (cte) {
+    const change = translateCteDelete(stmt, cte, ctx);
+    return { sql: change.sql, output: null, base: change.table };
+  }
   return withCommonTables(stmt.ctes, ctx, DEFAULT_MAXRECURSION, (withSql) => {
     const target = dmlSources(stmt.target, stmt.from, ctx);
     const t = new ExpressionTranslator(ctx, target.scope);

@@ -39,7 +39,7 @@ export async function runDml(s: Statement, ctx: StatementContext): Promise<Flow>
     case 'update': {
       const used = ctx.ports();
       const plan = ctx.translated(translateUpdateStatement(s, used.ports));
-      const table = writtenTable(ctx, s.target, s.from);
+      const table = plan.base ?? writtenTable(ctx, s.target, s.from);
       checkTable(ctx, 'UPDATE', table, s.target);
       if (s.where) checkTable(ctx, 'SELECT', table, s.target);
       checkReads(ctx, s);
@@ -50,7 +50,7 @@ export async function runDml(s: Statement, ctx: StatementContext): Promise<Flow>
     case 'delete': {
       const used = ctx.ports();
       const plan = ctx.translated(translateDeleteStatement(s, used.ports));
-      const table = writtenTable(ctx, s.target, s.from);
+      const table = plan.base ?? writtenTable(ctx, s.target, s.from);
       checkTable(ctx, 'DELETE', table, s.target);
       if (s.where) checkTable(ctx, 'SELECT', table, s.target);
       checkReads(ctx, s);
