@@ -7,7 +7,7 @@ import { setObjectColumns } from '../../../security';
 import { duckdbRelation, identitySequence, quoteIdentifier, quoteString, translateAlterTableAdd, translateAlterTableColumn, type AlteredTable, type TableInfo } from '../../translate';
 import { tableName, writtenName } from '../../translate/from';
 import type { StatementContext } from '../context';
-import { fail, keyName } from '../errors';
+import { fail, keyName, notSupportedHere } from '../errors';
 import { writeTarget } from '../permissions';
 import { resolveUserTable } from '../schemaLookup';
 import { tableComment } from '../tableMetadata';
@@ -78,7 +78,7 @@ function dropColumns(ctx: StatementContext, action: Extract<AlterTableAction, { 
 function alterColumn(ctx: StatementContext, action: Extract<AlterTableAction, { kind: 'alterColumn' }>, table: TableInfo): AlteredTable {
   const column = table.columns.find((c) => c.name.toLowerCase() === action.column.name.toLowerCase());
   if (!column) fail(4924, 16, 1, `ALTER TABLE ALTER COLUMN failed because column '${action.column.name}' does not exist in table '${table.location.name}'.`, action.column);
-  if (column.identity) fail(59001, 16, 1, 'ALTER COLUMN of an identity column is not supported by the embedded instance.', action.column);
+  if (column.identity) notSupportedHere('ALTER COLUMN of an identity column', action.column);
   refuseKeyColumn(ctx, table, column.name, 'ALTER COLUMN', action.column);
   return ctx.translated(translateAlterTableColumn(action, table, column));
 }
