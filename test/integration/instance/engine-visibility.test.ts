@@ -49,6 +49,12 @@ test('#47 a login without rights sees only its own and the built-in principals, 
   assert.deepEqual(await noraSees(othersRows), [0], "nora sees no other login's server permissions");
   assert.ok(Number((await admin.ok(othersRows)).column()[0]) > 0, 'while there are some');
   assert.deepEqual(await noraSees("SELECT LOGINPROPERTY('other', 'IsLocked'), LOGINPROPERTY('nora', 'IsLocked');"), [null]);
+  // The metadata functions do not tell what nora may not see either.
+  const secretId = (await admin.ok("USE vis; SELECT OBJECT_ID('dbo.secret');")).column()[0];
+  assert.equal(typeof secretId, 'number');
+  const probed = (await nora.ok(`USE vis; SELECT OBJECT_ID('dbo.secret'), OBJECT_NAME(${String(secretId)}), COL_LENGTH('dbo.secret', 'salary'), COL_NAME(${String(secretId)}, 1), OBJECT_ID('dbo.shown');`)).resultSets[0]!.rows[0]!;
+  assert.deepEqual(probed.slice(0, 4), [null, null, null, null]);
+  assert.equal(typeof probed[4], 'number', 'what nora may use is found');
   assert.deepEqual((await nora.ok("SELECT LOGINPROPERTY('nora', 'IsLocked');")).column(), ['0']);
   assert.deepEqual(await admin.errorNumbers('USE vis; SELECT COUNT(*) FROM sys.tables;'), []);
   assert.deepEqual((await admin.ok('USE vis; SELECT COUNT(*) FROM sys.tables;')).column(), [2], 'sysadmin sees both tables');

@@ -9,7 +9,7 @@ import type { FunctionInfo, TableFunctionInfo } from '../translate';
 import type { SqlType } from '../translate/types';
 import type { SqlValue } from './ports';
 import type { ExecutorSession } from './session';
-import { objectColumns, objectsOf, type CatalogColumn } from './catalogObjects';
+import { databaseSees, objectColumns, objectsOf, type CatalogColumn } from './catalogObjects';
 import { columnTypeFacts, SYSTEM_TYPES, systemType } from './catalogTypes';
 import { COLLATION, PRODUCT_VERSION } from './systemVariables';
 
@@ -49,7 +49,8 @@ function objectNamed(session: ExecutorSession, written: string): { database: str
   const schemas = parts.length >= 2 && parts[parts.length - 2] ? [parts[parts.length - 2]!] : [defaultSchemaOf(session, database), 'dbo'];
   for (const schema of schemas) {
     const object = findObject(db, schema, name);
-    if (object) return { database: db.name, objectId: object.objectId };
+    // An object the caller may not see is not there for it (metadata visibility), as in SQL Server.
+    if (object) return databaseSees(session, db.name).object(object.objectId) ? { database: db.name, objectId: object.objectId } : null;
   }
   return null;
 }
@@ -170,10 +171,7 @@ const SCALARS: Readonly<Record<string, { returns: SqlType; evaluate: Evaluate }>
   // 1: a transaction is open (and can commit: one that cannot is rolled back at the error here), 0: none.
   XACT_STATE: { returns: SMALLINT, evaluate: (s) => (s.transactionCount > 0 ? 1 : 0) },
   ROWCOUNT_BIG: { returns: BIGINT, evaluate: (s) => s.rowCount },
-  OBJECT_NAME: {
-    returns: SYSNAME,
-    evaluate: (s, [id]) => findDatabase(s.catalog, s.database)?.objects.find((o) => o.objectId === Number(id))?.name ?? null,
-  },
+  OBJECT_NAME: { returns: SYSNAME, evaluate: (s, [id]) => objectsOf(s, s.database).find((o) => o.objectId === Number(id))?.name ?? null },
   HAS_PERMS_BY_NAME: {
     returns: INT,
     evaluate: (s, [securable, cls, permission, sub, subClass]) =>
