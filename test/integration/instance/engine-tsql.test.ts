@@ -388,6 +388,19 @@ GRANT SELECT ON dbo.guarded TO cte_reader;`);
 });
 
 describe('identity values', () => {
+  test('IDENT_CURRENT is the last identity value any session drew for the table (the seed before the first, again after TRUNCATE); IDENT_SEED and IDENT_INCR; NULL without one or for a table the caller may not see', async () => {
+    await s.ok('CREATE TABLE dbo.tickets (id int IDENTITY(100, 10), note nvarchar(10));\nCREATE TABLE dbo.plain (id int);');
+    const before = await s.ok("SELECT IDENT_CURRENT('dbo.tickets'), IDENT_SEED('dbo.tickets'), IDENT_INCR('[dbo].[tickets]'), IDENT_CURRENT('dbo.plain'), IDENT_CURRENT('dbo.nowhere');");
+    assert.deepEqual(before.resultSets[0]!.rows, [[100, 100, 10, null, null]]);
+    const other = await bed.connect();
+    await other.ok("USE appdb;\nINSERT INTO dbo.tickets (note) VALUES (N'a'), (N'b');");
+    assert.deepEqual((await s.ok("SELECT IDENT_CURRENT('appdb.dbo.tickets');")).column(), [110], "another session's inserts count");
+    await s.ok("CREATE LOGIN ticket_peeker WITH PASSWORD = 'Pw-peek-1!';\nCREATE USER ticket_peeker FOR LOGIN ticket_peeker;");
+    const peeker = await bed.connect({ name: 'ticket_peeker', password: 'Pw-peek-1!' });
+    assert.deepEqual((await peeker.ok("USE appdb;\nSELECT IDENT_CURRENT('dbo.tickets');")).column(), [null]);
+    assert.deepEqual((await s.ok("TRUNCATE TABLE dbo.tickets;\nSELECT IDENT_CURRENT('dbo.tickets');\nDROP TABLE dbo.tickets, dbo.plain;")).column(), [100]);
+  });
+
   test('SCOPE_IDENTITY() is the last identity value this batch or procedure inserted, @@IDENTITY the session\'s; an INSERT of no rows changes neither', async () => {
     const ran = await s.run(
       [

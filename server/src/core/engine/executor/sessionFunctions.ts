@@ -9,6 +9,7 @@ import type { FunctionInfo, TableFunctionInfo } from '../translate';
 import type { SqlType } from '../translate/types';
 import type { SqlValue } from './ports';
 import type { ExecutorSession } from './session';
+import { namePartsOf } from '../translate/names';
 import { databaseSees, objectColumns, objectsOf, type CatalogColumn } from './catalogObjects';
 import { columnTypeFacts, SYSTEM_TYPES, systemType } from './catalogTypes';
 import { COLLATION, PRODUCT_VERSION } from './systemVariables';
@@ -37,7 +38,7 @@ const TEMP_IDS = -1000;
 
 /** OBJECT_ID('name') in the session's terms: [db.][schema.]name, #temp tables included; with the database it is in. */
 function objectNamed(session: ExecutorSession, written: string): { database: string; objectId: number } | null {
-  const parts = written.split('.').map((p) => p.replace(/^\[|\]$/g, '').replace(/^"|"$/g, ''));
+  const parts = namePartsOf(written);
   const name = parts[parts.length - 1]!;
   if (name.startsWith('#')) {
     const index = [...session.tempTables.keys()].indexOf(name.toLowerCase());

@@ -28,6 +28,18 @@ export function identitySequence(location: TableLocation, column: string): strin
   return [location.database, location.schema, name].map(quoteIdentifier).join('.');
 }
 
+/** The parts of an object's name written in a string ('db.dbo.t', '[dbo].[t]'), as OBJECT_ID reads it, brackets and quotes taken off. */
+export function namePartsOf(written: string): string[] {
+  return written.split('.').map((p) => p.replace(/^\[|\]$/g, '').replace(/^"|"$/g, ''));
+}
+
+/** The WHERE condition that finds an identity column's sequence in duckdb_sequences(). */
+export function identitySequenceFilter(location: TableLocation, column: string): string {
+  const name = quoteString(`${location.name}$identity$${column}`);
+  if (location.kind === 'temp') return `temporary AND sequence_name = ${name}`;
+  return `database_name = ${quoteString(location.database)} AND schema_name = ${quoteString(location.schema)} AND sequence_name = ${name}`;
+}
+
 /** How SQL Server names a table in messages: db.schema.table. */
 export function displayTableName(location: TableLocation): string {
   return location.kind === 'temp' ? `tempdb.dbo.${shownTableName(location.name)}` : `${location.database}.${location.schema}.${location.name}`;

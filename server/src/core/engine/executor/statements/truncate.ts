@@ -6,7 +6,7 @@
 import type { TruncateStatement } from '../../ast';
 import { duckdbRelation, quoteIdentifier, quoteString, translateTruncateStatement } from '../../translate';
 import { tableName, writtenName } from '../../translate/from';
-import { identitySequence } from '../../translate/names';
+import { identitySequence, identitySequenceFilter } from '../../translate/names';
 import type { StatementContext } from '../context';
 import { fail } from '../errors';
 import { checkTable } from '../permissions';
@@ -22,8 +22,7 @@ export async function runTruncate(s: TruncateStatement, ctx: StatementContext): 
   const statements = [sql];
   for (const column of table.columns.filter((c) => c.identity)) {
     const sequenceName = `${l.name}$identity$${column.name}`;
-    const where = l.kind === 'temp' ? `temporary AND sequence_name = ${quoteString(sequenceName)}` : `database_name = ${quoteString(l.database)} AND schema_name = ${quoteString(l.schema)} AND sequence_name = ${quoteString(sequenceName)}`;
-    const found = await session.query(`SELECT start_value, increment_by FROM duckdb_sequences() WHERE ${where}`, [], s);
+    const found = await session.query(`SELECT start_value, increment_by FROM duckdb_sequences() WHERE ${identitySequenceFilter(l, column.name)}`, [], s);
     const row = found.rows[0];
     if (!row) continue;
     const sequence = identitySequence(l, column.name);
