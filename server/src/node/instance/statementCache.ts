@@ -10,9 +10,10 @@
 // only until the instance's data is next written, by any session (`DataVersion`): a text run again
 // after a write is planned again. One that reads none (a loop's condition, a SET, an INSERT of
 // VALUES) is kept regardless: a WHILE loop of 2,000 INSERTs took 4.9-5.3 s with every statement
-// planned again, 3.1-3.4 s so, and 2.9-3.3 s keeping all (stale) as before. Nor does DuckDB re-bind when only the default database changed, and it need
-// not: the translator names every table in full (database.schema.table, temp.main for a temporary
-// one) and never moves DuckDB's default, so one text always means the same tables.
+// planned again, 3.1-3.4 s so, and 2.9-3.3 s keeping all (stale) as before. Nor does DuckDB
+// re-bind when only the default database changed, and it need not: the translator names every
+// table in full (database.schema.table, temp.main for a temporary one) and never moves DuckDB's
+// default, so one text always means the same tables.
 import { StatementType, type DuckDBConnection, type DuckDBPreparedStatement, type DuckDBValue } from '@duckdb/node-api';
 
 /** Statements kept per session; the least recently used one goes first. */

@@ -5,7 +5,7 @@
 import { databaseVisibility } from '../../security';
 import { findDatabase, schemaById } from '../../security/lookup';
 import type { ObjectEntry } from '../../security/model';
-import { translateFunctionDefinition, translateViewDefinition, type ResultColumn, type Translation } from '../translate';
+import { translateFunctionDefinition, translateViewDefinition, type ResultColumn, type TableInfo, type Translation } from '../translate';
 import type { SqlType } from '../translate/types';
 import { findModule, moduleScope, userFunctionInfo, viewInfo } from './moduleLookup';
 import { scopedPorts } from './schemaLookup';
@@ -58,12 +58,17 @@ function definitionTypes(session: ExecutorSession, database: string, schema: str
 }
 
 /** The columns of a table, view or inline function, in order; none for other objects. */
+/** A table's columns as sys.columns lists them. */
+export function tableColumns(table: TableInfo): CatalogColumn[] {
+  return table.columns.map((c, k) => ({ name: c.name, ordinal: k + 1, type: c.type, nullable: c.nullable, identity: c.identity }));
+}
+
 export function objectColumns(session: ExecutorSession, database: string, object: ObjectEntry): CatalogColumn[] {
   const schema = schemaNameOf(session, database, object.schemaId);
   if (schema === null) return [];
   if (object.type === 'U') {
     const table = session.tables.get(database, schema, object.name);
-    if (table) return table.columns.map((c, k) => ({ name: c.name, ordinal: k + 1, type: c.type, nullable: c.nullable, identity: c.identity }));
+    if (table) return tableColumns(table);
   }
   const types = object.type === 'V' || object.type === 'IF' ? definitionTypes(session, database, schema, object) : null;
   // A definition that compiles to other columns than were registered (what it reads changed) says nothing of these.

@@ -29,10 +29,6 @@ export class Cursor {
     readonly values: readonly SqlValue[],
   ) {}
 
-  get name(): string {
-    return this.declaration.name.name;
-  }
-
   get isOpen(): boolean {
     return this.rows !== null;
   }

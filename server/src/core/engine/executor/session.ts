@@ -280,40 +280,39 @@ export class ExecutorSession {
   }
 
   async execute(sql: string, parameters: readonly SqlValue[], at: Span, target?: WriteTarget): Promise<number> {
-    this.writing(target);
-    try {
-      return await this.storage.run(sql, parameters);
-    } catch (e) {
-      throw this.failure(e, at, target);
-    }
+    return this.writing(target, at, () => this.storage.run(sql, parameters));
   }
 
   /** A write whose RETURNING rows are wanted (OUTPUT): as execute, with the rows it returned. */
-  async executeReturning(sql: string, parameters: readonly SqlValue[], at: Span, target?: WriteTarget): Promise<StoredRows> {
-    this.writing(target);
+  executeReturning(sql: string, parameters: readonly SqlValue[], at: Span, target?: WriteTarget): Promise<StoredRows> {
+    return this.writing(target, at, () => this.storage.query(sql, parameters));
+  }
+
+  /** A write to `target`: the database it is in noted for the transaction, a storage error decoded as the write's. */
+  private async writing<T>(target: WriteTarget | undefined, at: Span, write: () => Promise<T>): Promise<T> {
+    // A #temp table's target is named tempdb for messages; the storage does not count it as a database written.
+    if (target && target.database !== 'tempdb') this.noteWrite(target.database);
     try {
-      return await this.storage.query(sql, parameters);
+      return await write();
     } catch (e) {
       throw this.failure(e, at, target);
     }
   }
 
-  private writing(target: WriteTarget | undefined): void {
-    // A #temp table's target is named tempdb for messages; the storage does not count it as a database written.
-    if (target && target.database !== 'tempdb') this.noteWrite(target.database);
-  }
-
-  /** Work of several storage statements that must happen whole or not at all: one storage transaction, unless one is open. */
-  async allOrNothing<T>(work: () => Promise<T>, at: Span): Promise<T> {
-    if (this.transactionCount > 0) return work();
-    await this.storage.transaction('begin');
+  /**
+   * Work of several storage statements that must happen whole or not at all: one storage
+   * transaction, unless one is open. A storage error is decoded as a write to `target`'s.
+   */
+  async allOrNothing<T>(work: () => Promise<T>, at: Span, target?: WriteTarget): Promise<T> {
+    const own = this.transactionCount === 0;
     try {
+      if (own) await this.storage.transaction('begin');
       const result = await work();
-      await this.storage.transaction('commit');
+      if (own) await this.storage.transaction('commit');
       return result;
     } catch (e) {
-      await this.storage.transaction('rollback').catch(() => undefined);
-      throw e instanceof ExecStop || e instanceof Cancelled ? e : this.failure(e, at);
+      if (own) await this.storage.transaction('rollback').catch(() => undefined);
+      throw e instanceof ExecStop || e instanceof Cancelled ? e : this.failure(e, at, target);
     }
   }
 
@@ -346,16 +345,10 @@ export class ExecutorSession {
 
   /** Statements that must all happen or none (a table and its metadata): one storage transaction. */
   async atomically(statements: readonly string[], at: Span, database?: string, target?: WriteTarget): Promise<void> {
-    const own = this.transactionCount === 0;
     if (database) this.noteWrite(database);
-    try {
-      if (own) await this.storage.transaction('begin');
+    await this.allOrNothing(async () => {
       for (const sql of statements) await this.storage.run(sql);
-      if (own) await this.storage.transaction('commit');
-    } catch (e) {
-      if (own) await this.storage.transaction('rollback').catch(() => undefined);
-      throw this.failure(e, at, target);
-    }
+    }, at, target);
   }
 
   failure(e: unknown, at: Span, target?: WriteTarget): ExecStop | Cancelled {

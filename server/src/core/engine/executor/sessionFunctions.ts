@@ -10,7 +10,7 @@ import type { SqlType } from '../translate/types';
 import type { SqlValue } from './ports';
 import type { ExecutorSession } from './session';
 import { namePartsOf } from '../translate/names';
-import { databaseSees, objectColumns, objectsOf, type CatalogColumn } from './catalogObjects';
+import { databaseSees, objectColumns, objectsOf, tableColumns, type CatalogColumn } from './catalogObjects';
 import { columnTypeFacts, SYSTEM_TYPES, systemType } from './catalogTypes';
 import { COLLATION, PRODUCT_VERSION } from './systemVariables';
 
@@ -60,7 +60,7 @@ function objectNamed(session: ExecutorSession, written: string): { database: str
 function objectColumnsById(session: ExecutorSession, database: string, id: number): CatalogColumn[] | null {
   if (id <= TEMP_IDS) {
     const table = [...session.tempTables.values()][TEMP_IDS - id];
-    return table ? table.columns.map((c, k) => ({ name: c.name, ordinal: k + 1, type: c.type, nullable: c.nullable, identity: c.identity })) : null;
+    return table ? tableColumns(table) : null;
   }
   const object = objectsOf(session, database).find((o) => o.objectId === id);
   return object ? objectColumns(session, database, object) : null;
