@@ -87,10 +87,7 @@ export function parseFetch(p: Parser): CursorStatement {
   const cursor = cursorName(p);
   let into: VariableRef[] | null = null;
   if (p.acceptWord('INTO')) {
-    into = commaList(p, () => {
-      const v = p.expect('variable');
-      return { kind: 'variable', name: p.slice(v), system: false, start: v.start, end: v.end };
-    });
+    into = commaList(p, () => p.variableAt(p.expect('variable')));
   }
   return { kind: 'fetchCursor', cursor, orientation, offset, into, start, end: p.lastEnd() };
 }

@@ -8,7 +8,7 @@ import { parseAlterLogin, parseAlterRole, parseCreateLogin, parseCreateRole, par
 import { parseAlterExternal, parseAlterResourceGovernor, parseCreateExternal, parseDropExternal, parseResourcePool, parseWorkloadGroup } from './server';
 import { parseStatementList } from './statements';
 import { parseFunction, parseView } from './modules';
-import { columnDefinition, parseCreateTable } from './tables';
+import { columnDefinition, parseCreateTable, TABLE_CONSTRAINT_WORDS } from './tables';
 import { skipUnsupported } from './unsupported';
 
 /** Statements SQL Server requires alone in their batch; the rest of the batch is their body. */
@@ -148,8 +148,6 @@ export function parseDrop(p: Parser): Statement {
   return skipUnsupported(p, startPos, `DROP ${word}`, 'statement');
 }
 
-const CONSTRAINT_WORDS: ReadonlySet<string> = new Set(['CONSTRAINT', 'PRIMARY', 'UNIQUE', 'CHECK', 'FOREIGN']);
-
 /**
  * ALTER TABLE name ADD column definitions [WITH VALUES] | DROP COLUMN [IF EXISTS] names | ALTER
  * COLUMN name type [COLLATE x] [NULL | NOT NULL]; constraints, SWITCH, SET and the rest are not run.
@@ -160,10 +158,10 @@ function parseAlterTable(p: Parser, start: number, startPos: number): Statement 
   const actionStart = p.peek()?.start ?? p.lastEnd();
   const word = p.word();
   const statement = (action: AlterTableStatement['action']): AlterTableStatement => ({ kind: 'alterTable', table, action, start, end: p.lastEnd() });
-  if (word === 'ADD' && !CONSTRAINT_WORDS.has(p.word(1))) {
+  if (word === 'ADD' && !TABLE_CONSTRAINT_WORDS.has(p.word(1))) {
     p.next();
     const columns = commaList(p, () => {
-      if (CONSTRAINT_WORDS.has(p.word())) p.unsupported('ALTER TABLE ADD CONSTRAINT', p.peek()!);
+      if (TABLE_CONSTRAINT_WORDS.has(p.word())) p.unsupported('ALTER TABLE ADD CONSTRAINT', p.peek()!);
       const definition = columnDefinition(p);
       const withValues = p.isWord('WITH') && p.isWord('VALUES', 1);
       if (withValues) p.pos += 2;
@@ -192,7 +190,7 @@ function parseAlterTable(p: Parser, start: number, startPos: number): Statement 
     return statement({ kind: 'alterColumn', column, type, collation, nullable: !notNull, start: actionStart, end: p.lastEnd() });
   }
   if (!word) return p.fail();
-  const what = word === 'ADD' && CONSTRAINT_WORDS.has(p.word(1)) ? 'ALTER TABLE ADD CONSTRAINT' : ['ADD', 'DROP', 'ALTER', 'WITH'].includes(word) ? `ALTER TABLE ${word} ${p.word(1)}` : `ALTER TABLE ${word}`;
+  const what = word === 'ADD' && TABLE_CONSTRAINT_WORDS.has(p.word(1)) ? 'ALTER TABLE ADD CONSTRAINT' : ['ADD', 'DROP', 'ALTER', 'WITH'].includes(word) ? `ALTER TABLE ${word} ${p.word(1)}` : `ALTER TABLE ${word}`;
   // The action's own words (ADD, DROP, SET, ALTER COLUMN) belong to it; the statement ends where the next one begins.
   p.pos += word === 'ALTER' ? 2 : 1;
   return skipUnsupported(p, startPos, what.trimEnd(), 'statement');

@@ -73,8 +73,7 @@ function dmlTarget(p: Parser): ObjectName | VariableRef {
   if (!t) return p.fail();
   let target: ObjectName | VariableRef;
   if (t.kind === 'variable') {
-    p.next();
-    target = { kind: 'variable', name: p.slice(t), system: false, start: t.start, end: t.end };
+    target = p.variableAt(p.next());
   } else {
     if (['OPENQUERY', 'OPENROWSET', 'OPENDATASOURCE'].includes(p.word())) p.unsupported(`The ${p.word()} function`, t);
     target = parseObjectName(p);
@@ -105,8 +104,7 @@ function updateAssignment(p: Parser): UpdateAssignment {
   if (!t) return p.fail();
   let target: ColumnRef | VariableRef;
   if (t.kind === 'variable') {
-    p.next();
-    target = { kind: 'variable', name: p.slice(t), system: false, start: t.start, end: t.end };
+    target = p.variableAt(p.next());
   } else {
     const parts = [p.identifier()];
     while (p.accept('dot')) parts.push(p.identifier());

@@ -58,11 +58,11 @@ function executeString(p: Parser, start: number): ExecuteStringStatement {
 function procedureCall(p: Parser, start: number): ExecuteStatement {
   let returnVariable: VariableRef | null = null;
   if (p.isKind('variable') && p.isOp('=', 1)) {
-    returnVariable = variableAt(p);
+    returnVariable = p.variableAt(p.next());
     p.next();
   }
   let procedure: ObjectName | VariableRef;
-  if (p.isKind('variable')) procedure = variableAt(p);
+  if (p.isKind('variable')) procedure = p.variableAt(p.next());
   else procedure = parseObjectName(p);
   if (p.isKind('semicolon') && p.isKind('number', 1)) p.unsupported('Numbered procedures', p.peek()!);
   const args = startsArgument(p) ? commaList(p, argument) : [];
@@ -78,10 +78,6 @@ function procedureCall(p: Parser, start: number): ExecuteStatement {
   return { kind: 'execute', returnVariable, procedure, args, resultSets, recompile, start, end: p.lastEnd() };
 }
 
-function variableAt(p: Parser): VariableRef {
-  const t = p.next();
-  return { kind: 'variable', name: p.slice(t), system: t.kind === 'systemVariable', start: t.start, end: t.end };
-}
 
 /** Does an argument begin here, rather than the next statement? */
 function startsArgument(p: Parser): boolean {

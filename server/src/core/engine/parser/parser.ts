@@ -3,7 +3,7 @@
 // parser (see parse.ts).
 import type { Token, TokenKind } from '../../tsql/lexer';
 import { decodeString, identifierName } from '../../tsql/literals';
-import type { Identifier, Span } from '../ast';
+import type { Identifier, Span, VariableRef } from '../ast';
 import { incorrectSyntax, notSupported, sqlError, type SqlError } from './errors';
 import { RESERVED } from './keywords';
 
@@ -129,6 +129,11 @@ export class Parser {
 
   identifierAt(t: Token): Identifier {
     return { name: identifierName(this.text, t), quoted: t.kind === 'quotedIdent', start: t.start, end: t.end };
+  }
+
+  /** A variable token (@name, or @@name for a system one) as a reference. */
+  variableAt(t: Token): VariableRef {
+    return { kind: 'variable', name: this.slice(t), system: t.kind === 'systemVariable', start: t.start, end: t.end };
   }
 
   /** Msg 102/156 at the current token, or at the last token when the batch ended too early. */

@@ -201,8 +201,7 @@ export function parseExecuteAs(p: Parser, start: number): Statement {
     } else {
       p.expectWord('COOKIE');
       p.expectWord('INTO');
-      const v = p.expect('variable');
-      cookie = { kind: 'variable', name: p.slice(v), system: false, start: v.start, end: v.end };
+      cookie = p.variableAt(p.expect('variable'));
     }
   }
   return { kind: 'executeAs', principal: word, name, noRevert, cookie, start, end: p.lastEnd() };

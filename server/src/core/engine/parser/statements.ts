@@ -244,7 +244,7 @@ function declare(p: Parser): Statement {
   if (declaresCursor(p)) return parseDeclareCursor(p, start);
   const variables = commaList(p, (): VariableDeclaration => {
     const t = p.expect('variable');
-    const name: VariableRef = { kind: 'variable', name: p.slice(t), system: false, start: t.start, end: t.end };
+    const name = p.variableAt(t);
     p.acceptWord('AS');
     if (p.isWord('CURSOR')) p.unsupported('A cursor variable', p.peek()!);
     if (p.acceptWord('TABLE')) {
@@ -263,7 +263,7 @@ function setStatement(p: Parser): Statement {
   const v = p.peek();
   if (v?.kind === 'variable') {
     p.next();
-    const variable: VariableRef = { kind: 'variable', name: p.slice(v), system: false, start: v.start, end: v.end };
+    const variable = p.variableAt(v);
     if (!isAssignmentOperator(p.op())) p.fail();
     const op = p.slice(p.next()) as AssignmentOperator;
     if (p.isWord('CURSOR')) p.unsupported('A cursor variable', p.peek()!);
@@ -349,8 +349,7 @@ function begin(p: Parser): Statement {
 function transactionName(p: Parser): Identifier | VariableRef | null {
   const t = p.peek();
   if (t?.kind === 'variable') {
-    p.next();
-    return { kind: 'variable', name: p.slice(t), system: false, start: t.start, end: t.end };
+    return p.variableAt(p.next());
   }
   if (p.isIdentifier() && p.word() !== 'THROW') return p.identifier();
   return null;

@@ -20,6 +20,9 @@ export function parseCreateTable(p: Parser, start: number): Statement {
   return { kind: 'createTable', name, definition, start, end: p.lastEnd() };
 }
 
+/** The words a table constraint begins with, in CREATE TABLE's list and after ALTER TABLE ... ADD. */
+export const TABLE_CONSTRAINT_WORDS: ReadonlySet<string> = new Set(['CONSTRAINT', 'PRIMARY', 'UNIQUE', 'CHECK', 'FOREIGN']);
+
 export function parseTableDefinition(p: Parser): TableDefinition {
   const start = p.expect('lparen').start;
   const columns: ColumnDefinition[] = [];
@@ -27,7 +30,7 @@ export function parseTableDefinition(p: Parser): TableDefinition {
   for (;;) {
     if (p.isWord('INDEX')) p.unsupported('Inline index definitions', p.peek()!);
     if (p.isWord('PERIOD')) p.unsupported('System-versioned tables', p.peek()!);
-    if (p.isWord('CONSTRAINT') || p.isWord('PRIMARY') || p.isWord('UNIQUE') || p.isWord('CHECK') || p.isWord('FOREIGN')) {
+    if (TABLE_CONSTRAINT_WORDS.has(p.word())) {
       constraints.push(tableConstraint(p, false));
     } else {
       columns.push(columnDefinition(p));

@@ -7,10 +7,10 @@ import type { AlterTableAction, DataType, Identifier } from '../ast';
 import { Context } from './context';
 import { storeValue } from './conversions';
 import { collationClause } from './collations';
-import { defaultValue, withColumnCollation } from './ddl';
-import { stop, unsupported } from './errors';
+import { defaultValue, duplicateColumn, withColumnCollation } from './ddl';
+import { unsupported } from './errors';
 import { resolveType } from './expressions';
-import { duckdbRelation, quoteIdentifier } from './names';
+import { duckdbRelation, quoteIdentifier, sameName } from './names';
 import type { ColumnInfo, Ports, TableInfo } from './ports';
 import { duckdbType, formatSqlType } from './types';
 
@@ -21,8 +21,6 @@ export interface AlteredTable {
   columns: ColumnInfo[];
 }
 
-const sameName = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
-
 export function translateAddColumns(action: Extract<AlterTableAction, { kind: 'addColumns' }>, table: TableInfo, ports: Ports): AlteredTable {
   // Variables have no place in a column's default.
   const ctx = new Context({ schema: ports.schema, variables: { variableType: () => null } });
@@ -30,9 +28,7 @@ export function translateAddColumns(action: Extract<AlterTableAction, { kind: 'a
   const columns = [...table.columns];
   const statements: string[] = [];
   for (const { definition: c, withValues } of action.columns) {
-    if (columns.some((existing) => sameName(existing.name, c.name.name))) {
-      stop(2705, 16, 4, `Column names in each table must be unique. Column name '${c.name.name}' in table '${table.location.name}' is specified more than once.`, c.name);
-    }
+    if (columns.some((existing) => sameName(existing.name, c.name.name))) duplicateColumn(c.name, table.location.name, 4);
     if (c.identity) unsupported('Adding an identity column with ALTER TABLE', c);
     if (c.constraints.length > 0) unsupported('A constraint on a column ALTER TABLE adds', c.constraints[0]!);
     const type = withColumnCollation(resolveType(c.type, 'declaration', columns.length + 1), c.collation);

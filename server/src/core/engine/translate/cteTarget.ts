@@ -6,12 +6,13 @@
 // the table's rows with those rowids are deleted, or updated with values computed over the CTE's
 // columns. An UPDATE's column must be one of the table's, carried through the CTE unchanged.
 import type { CommonTableExpression, DeleteStatement, Expression, Identifier, Query, SelectItem, Span, UpdateStatement } from '../ast';
+import { identifier } from './astNodes';
 import type { Context } from './context';
 import { storeValue } from './conversions';
 import { checkAssigned } from './dml';
 import { stop, unsupported } from './errors';
 import { tableName } from './from';
-import { duckdbRelation, quoteIdentifier } from './names';
+import { duckdbRelation, quoteIdentifier, sameName } from './names';
 import type { ColumnInfo, Ports, TableInfo, TableLocation } from './ports';
 import { translateQuery } from './query';
 
@@ -19,13 +20,11 @@ import { translateQuery } from './query';
 const ROWID = 'sqlml$rowid';
 const ROWID_COLUMN: ColumnInfo = { name: 'rowid', type: { name: 'bigint' }, nullable: false, identity: false };
 
-const same = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
-
 /** The statement's own CTE its target names, or null when it writes a table. */
 export function targetCte(stmt: UpdateStatement | DeleteStatement): CommonTableExpression | null {
   const target = stmt.target;
   if (target.kind === 'variable' || target.schema || target.database) return null;
-  return stmt.ctes.find((c) => same(c.name.name, target.name.name)) ?? null;
+  return stmt.ctes.find((c) => sameName(c.name.name, target.name.name)) ?? null;
 }
 
 export interface CteChange {
@@ -84,7 +83,7 @@ function chosenRows(stmt: UpdateStatement | DeleteStatement, cte: CommonTableExp
   }
   const table = source.kind === 'table' ? ctx.ports.schema.resolveTable(tableName(source.name)) : ctx.ports.schema.tableVariable(source.variable.name);
   if (!table) return stop(208, 16, 1, `Invalid object name '${source.kind === 'table' ? source.name.name.name : source.variable.name}'.`, source);
-  if (table.columns.some((c) => same(c.name, 'rowid'))) return unsupported('UPDATE or DELETE through a common table expression of a table with a column named rowid', source);
+  if (table.columns.some((c) => sameName(c.name, 'rowid'))) return unsupported('UPDATE or DELETE through a common table expression of a table with a column named rowid', source);
   // Its * would name the rowid too, one more column than the list names.
   if (cte.columns.length > 0 && body.items.some((i) => i.kind === 'expression' && i.expr.kind === 'star')) {
     return unsupported('UPDATE or DELETE through a common table expression with a column list and *', cte.name);
@@ -142,28 +141,24 @@ function withRowid<T>(ctx: Context, location: TableLocation, inner: () => T): T 
 /** The table's column a CTE column is: the same column read unchanged (by `*` or by name, aliased or not); else Msg 4406. */
 function underlyingColumn(cte: CommonTableExpression, table: TableInfo, name: string, cteName: string, at: Span): ColumnInfo {
   const body = cte.query.body as Extract<Query['body'], { kind: 'select' }>;
-  const listed = cte.columns.findIndex((c) => same(c.name, name));
+  const listed = cte.columns.findIndex((c) => sameName(c.name, name));
   let position = 0;
   for (const item of body.items) {
     if (item.kind !== 'expression') continue;
     const e = item.expr;
     if (e.kind === 'star') {
       for (const c of table.columns) {
-        if (listed >= 0 ? position === listed : same(c.name, name)) return c;
+        if (listed >= 0 ? position === listed : sameName(c.name, name)) return c;
         position++;
       }
       continue;
     }
     const own = item.alias?.name ?? (e.kind === 'column' ? e.parts[e.parts.length - 1]!.name : '');
-    if (listed >= 0 ? position === listed : same(own, name)) {
-      const column = e.kind === 'column' ? table.columns.find((c) => same(c.name, e.parts[e.parts.length - 1]!.name)) : undefined;
+    if (listed >= 0 ? position === listed : sameName(own, name)) {
+      const column = e.kind === 'column' ? table.columns.find((c) => sameName(c.name, e.parts[e.parts.length - 1]!.name)) : undefined;
       return column ?? stop(4406, 16, 1, `Update or insert of view or function '${cteName}' failed because it contains a derived or constant field.`, at);
     }
     position++;
   }
   return stop(207, 16, 1, `Invalid column name '${name}'.`, at);
-}
-
-function identifier(name: string, span: Span): Identifier {
-  return { name, quoted: true, start: span.start, end: span.end };
 }

@@ -37,7 +37,7 @@ export function translateTableDefinition(def: TableDefinition, location: TableLo
   const sequences: string[] = [];
   const columnSql = def.columns.map((c, k) => {
     const key = c.name.name.toLowerCase();
-    if (seen.has(key)) stop(2705, 16, 3, `Column names in each table must be unique. Column name '${c.name.name}' in table '${owner}' is specified more than once.`, c.name);
+    if (seen.has(key)) duplicateColumn(c.name, owner, 3);
     seen.add(key);
     const type = withColumnCollation(resolveType(c.type, 'declaration', k + 1), c.collation);
     const nullable = c.identity || keyColumns.has(key) ? false : c.nullable ?? true;
@@ -60,6 +60,11 @@ export function translateTableDefinition(def: TableDefinition, location: TableLo
     c.kind === 'primaryKey' || c.kind === 'unique' ? [{ kind: c.kind === 'primaryKey' ? 'PK' : 'UQ', name: c.name?.name ?? null, columns: c.columns.map((id) => id.name) }] : [],
   );
   return { statements: [...sequences, table], columns, keys };
+}
+
+/** Msg 2705: a table's column named twice (CREATE TABLE's list, or ALTER TABLE ADD of a name it has). */
+export function duplicateColumn(name: Identifier, table: string, state: number): never {
+  return stop(2705, 16, state, `Column names in each table must be unique. Column name '${name.name}' in table '${table}' is specified more than once.`, name);
 }
 
 /** A column's type with the collation written on it (Msg 447 on a type that is not a string). */

@@ -21,7 +21,7 @@ import { storeValue } from './conversions';
 import { stop, unsupported } from './errors';
 import { ExpressionTranslator } from './expressions';
 import { tableName, translateFrom, writtenName } from './from';
-import { duckdbRelation, quoteIdentifier, stagedColumn } from './names';
+import { duckdbRelation, quoteIdentifier, sameName, stagedColumn } from './names';
 import type { ColumnInfo, TableInfo } from './ports';
 import { DEFAULT_MAXRECURSION, translateQuery, withCommonTables } from './query';
 import { targetCte, translateCteDelete, translateCteUpdate } from './cteTarget';
@@ -57,11 +57,7 @@ export function insertColumns(table: TableInfo, listed: Identifier[], ctx: Conte
   const seen = new Set<string>();
   return listed.map((id) => {
     const column = findColumn(table, id);
-    const key = column.name.toLowerCase();
-    if (seen.has(key)) {
-      stop(264, 16, 1, `The column name '${column.name}' is specified more than once in the SET clause or column list of an INSERT. A column cannot be assigned more than one value in the same clause. Modify the clause to make sure that a column is updated only once. If this statement updates or inserts columns into a view, column aliasing can conceal the duplication in your code.`, id);
-    }
-    seen.add(key);
+    assignedOnce(column, id, seen);
     if (column.identity && !ctx.ports.schema.identityInsert(table.location)) {
       stop(544, 16, 1, `Cannot insert explicit value for identity column in table '${table.location.name}' when IDENTITY_INSERT is set to OFF.`, id);
     }
@@ -165,11 +161,10 @@ function dmlSources(target: ObjectName | VariableRef, from: TableSource[], ctx: 
 
 /** Does a FROM item stand for the UPDATE/DELETE target (by alias or by table name)? */
 function sameTable(source: TableSource, target: ObjectName | VariableRef): boolean {
-  const same = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
-  if (target.kind === 'variable') return source.kind === 'tableVariable' && same(source.variable.name, target.name) && !source.alias;
+  if (target.kind === 'variable') return source.kind === 'tableVariable' && sameName(source.variable.name, target.name) && !source.alias;
   if (source.kind === 'table' || source.kind === 'tableVariable') {
-    if (source.alias) return !target.schema && same(source.alias.name, target.name.name);
-    if (source.kind === 'table') return same(source.name.name.name, target.name.name);
+    if (source.alias) return !target.schema && sameName(source.alias.name, target.name.name);
+    if (source.kind === 'table') return sameName(source.name.name.name, target.name.name);
   }
   return false;
 }
@@ -221,10 +216,14 @@ export function translateUpdate(stmt: UpdateStatement, ctx: Context): ChangePlan
 /** A column an UPDATE assigns (written `at`): never the identity, never twice in one SET (`seen`: those assigned before). */
 export function checkAssigned(column: ColumnInfo, at: Identifier, seen: Set<string>): void {
   if (column.identity) stop(8102, 16, 1, `Cannot update identity column '${column.name}'.`, at);
-  if (seen.has(column.name.toLowerCase())) {
-    stop(264, 16, 1, `The column name '${column.name}' is specified more than once in the SET clause or column list of an INSERT. A column cannot be assigned more than one value in the same clause. Modify the clause to make sure that a column is updated only once. If this statement updates or inserts columns into a view, column aliasing can conceal the duplication in your code.`, at);
-  }
-  seen.add(column.name.toLowerCase());
+  assignedOnce(column, at, seen);
+}
+
+/** A column named once in an UPDATE's SET or an INSERT's column list (Msg 264); `seen` keeps those named before. */
+function assignedOnce(column: ColumnInfo, at: Identifier, seen: Set<string>): void {
+  const key = column.name.toLowerCase();
+  if (seen.has(key)) stop(264, 16, 1, `The column name '${column.name}' is specified more than once in the SET clause or column list of an INSERT. A column cannot be assigned more than one value in the same clause. Modify the clause to make sure that a column is updated only once. If this statement updates or inserts columns into a view, column aliasing can conceal the duplication in your code.`, at);
+  seen.add(key);
 }
 
 /** UPDATE's (and MERGE's) `column = value` items, each value stored as the column's type; a column once, never the identity. */

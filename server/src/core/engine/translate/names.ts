@@ -6,6 +6,11 @@ export function quoteIdentifier(name: string): string {
   return `"${name.split('"').join('""')}"`;
 }
 
+/** Whether two names are the same name: T-SQL names ignore case. */
+export function sameName(a: string, b: string): boolean {
+  return a.toLowerCase() === b.toLowerCase();
+}
+
 export function quoteString(value: string): string {
   return `'${value.split("'").join("''")}'`;
 }

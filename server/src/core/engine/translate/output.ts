@@ -4,6 +4,7 @@
 // refused. OUTPUT ... INTO puts the rows in a table as INSERT ... EXEC puts a procedure's
 // (the executor stages them, then `insertStagedSql`).
 import type { Expression, OutputClause } from '../ast';
+import { findNode } from './astNodes';
 import type { Context } from './context';
 import { unsupported } from './errors';
 import { ExpressionTranslator } from './expressions';
@@ -48,15 +49,12 @@ export function translateOutput(output: OutputClause | null, table: TableInfo, r
 
 /** UPDATE ... OUTPUT deleted.…: the rows before the UPDATE, which the storage does not return. */
 function refuseRowsBefore(output: OutputClause): void {
-  const visit = (node: unknown): void => {
-    if (node === null || typeof node !== 'object') return;
-    if (Array.isArray(node)) return node.forEach(visit);
+  const before = findNode(output.items, (node) => {
     const n = node as Expression;
     const qualifier = n.kind === 'column' && n.parts.length > 1 ? n.parts[0]! : n.kind === 'star' ? n.qualifier[0] : undefined;
-    if (qualifier?.name.toLowerCase() === 'deleted') unsupported('OUTPUT deleted.… of an UPDATE (the rows as they were before it)', n);
-    Object.values(node).forEach(visit);
-  };
-  visit(output.items);
+    return qualifier?.name.toLowerCase() === 'deleted';
+  });
+  if (before) unsupported('OUTPUT deleted.… of an UPDATE (the rows as they were before it)', before as Expression);
 }
 
 /** OUTPUT ... INTO with INSERT ... EXEC: the procedure's rows are staged, not returned by one statement. */

@@ -4,7 +4,9 @@
 // row per listed column and source row, the column's name beside its value, NULL values left
 // out. Each is translated as that query, a derived table under the PIVOT's alias: names, types,
 // conversions and errors are the translator's own.
-import type { ColumnRef, Expression, Identifier, PivotTable, Query, QueryBody, Select, SelectItem, Span, TableSource, UnpivotTable } from '../ast';
+import type { ColumnRef, Expression, PivotTable, Query, QueryBody, Select, SelectItem, Span, TableSource, UnpivotTable } from '../ast';
+import { identifier } from './astNodes';
+import { sameName } from './names';
 import type { Context } from './context';
 import { stop } from './errors';
 import type { Scope } from './scope';
@@ -75,13 +77,6 @@ function column(c: InputColumn, at: Span): ColumnRef {
   return { kind: 'column', parts: [identifier(c.source, at), identifier(c.name, at)], ...at };
 }
 
-function identifier(name: string, at: Span): Identifier {
-  return { name, quoted: true, ...at };
-}
-
-function sameName(a: string, b: string): boolean {
-  return a.toLowerCase() === b.toLowerCase();
-}
 
 function span(s: Span): Span {
   return { start: s.start, end: s.end };

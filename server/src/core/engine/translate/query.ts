@@ -2,7 +2,8 @@
 // names and T-SQL types), WHERE, GROUP BY (with SQL Server's rule that every other column be
 // aggregated), HAVING, ORDER BY (ordinals, aliases, case-insensitive strings), TOP (LIMIT;
 // PERCENT and WITH TIES through QUALIFY) and OFFSET/FETCH.
-import type { CommonTableExpression, Expression, OrderItem, Query, QueryBody, Select, SelectItem, Span } from '../ast';
+import type { CommonTableExpression, Expression, OrderItem, Query, QueryBody, Select, SelectItem, Span, VariableRef } from '../ast';
+import { findNode } from './astNodes';
 import { Context, type CteInfo, type Typed } from './context';
 import { convert } from './conversions';
 import { stop, unsupported } from './errors';
@@ -294,18 +295,7 @@ function selectItem(item: SelectItem, s: Select, t: ExpressionTranslator, mode: 
 /** Does the expression read the variable? */
 function mentions(e: Expression, variable: string): boolean {
   const name = variable.toLowerCase();
-  let found = false;
-  const visit = (node: unknown): void => {
-    if (found || node === null || typeof node !== 'object') return;
-    const n = node as { kind?: string; name?: unknown };
-    if (n.kind === 'variable' && typeof n.name === 'string' && n.name.toLowerCase() === name) {
-      found = true;
-      return;
-    }
-    for (const child of Object.values(node)) visit(child);
-  };
-  visit(e);
-  return found;
+  return findNode(e, (n) => n.kind === 'variable' && (n as VariableRef).name.toLowerCase() === name) !== undefined;
 }
 
 interface OrderKey {
